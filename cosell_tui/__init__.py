@@ -1,0 +1,3 @@
+"""cosell: a keyboard-first terminal workspace for co-sell referrals."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from cosell_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""What the service tells the rules, and what the rules answer.
+
+Plain frozen dataclasses: the rules know nothing of storage or UI, and callers never see
+durable-rules. Field names here are the names the rule files use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from cosell_tui.domain import (
+    AccountKind,
+    Action,
+    DealType,
+    Direction,
+    HelpType,
+    MicrosoftStatus,
+    RegistrationStatus,
+    Role,
+    Status,
+    Substatus,
+)
+
+# --- deal type (wizard answers) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DealTypeFacts:
+    solution_count: int
+    assessment_count: int  # how many of the solutions are solution-assessment types
+    help_type: HelpType
+    visible_to_microsoft: bool | None  # None = not answered
+    invited_partner_count: int
+    has_customer_contact: bool
+    org_assessment_vetted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DealTypeDecision:
+    deal_type: DealType | None  # None when `problems` make the answers invalid
+    p2p: bool
+    rule: str  # id of the rule that decided
+    reason: str  # in words, for the wizard's live "deal type" line
+    problems: tuple[str, ...] = ()  # refusals in words (SA plus another solution, ...)
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionFacts:
+    direction: Direction
+    status: Status
+    substatus: Substatus
+    deal_type: DealType
+    stage_pct: int
+    help_type: HelpType
+    visible_to_microsoft: bool
+    microsoft_status: MicrosoftStatus
+    has_customer_contact: bool
+    is_invitee: bool  # this referral came from a P2P invitation
+    role: Role
+    on_team: bool
+    hours_since_created: int
+    hours_to_expiry: int | None  # None when no response window applies
+    registration_status: RegistrationStatus | None
+    registration_eligible: bool  # from the eligibility checklist (for REGISTER)
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionDecision:
+    allowed: frozenset[Action]
+    stages: tuple[int, ...] = ()  # stage percentages that may be marked now
+    refusals: Mapping[Action, str] = field(default_factory=dict)  # why an action is not allowed
+    warnings: Mapping[Action, str] = field(default_factory=dict)  # allowed, but say this first
+
+    def why_not(self, action: Action) -> str:
+        """The reason an action is refused, in words (empty when it is allowed)."""
+        if action in self.allowed:
+            return ""
+        return self.refusals.get(action, f"{action.label} is not possible for this deal now.")
+
+
+# --- registration eligibility -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityFacts:
+    substatus: Substatus
+    deal_type: DealType
+    microsoft_status: MicrosoftStatus
+    azure_ip_solution_count: int
+    value: str  # the deal value as written, e.g. "48000.00" (for explanations)
+    currency: str
+    value_usd: int | None  # whole USD after the month's rate; None = no rate (undecidable)
+    account_kind: AccountKind
+    matched_to_managed: bool
+
+
+class Outcome(str, Enum):
+    MET = "met"
+    FAILED = "failed"
+    UNDECIDABLE = "undecidable"
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    title: str
+    outcome: Outcome
+    reason: str  # in words, rendered from the deal's values ("USD 12,000 is below USD 25,000")
+    missing: tuple[str, ...] = ()  # fact names that were missing (why it is undecidable)
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    items: tuple[Criterion, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return all(item.outcome is Outcome.MET for item in self.items)
+
+    @property
+    def undecidable(self) -> bool:
+        return any(item.outcome is Outcome.UNDECIDABLE for item in self.items)
+
+    def unmet(self) -> tuple[Criterion, ...]:
+        return tuple(item for item in self.items if item.outcome is not Outcome.MET)
+
+
+__all__ = [
+    "Checklist",
+    "Criterion",
+    "DealTypeDecision",
+    "DealTypeFacts",
+    "EligibilityFacts",
+    "Outcome",
+    "TransitionDecision",
+    "TransitionFacts",
+    "Role",
+]

@@ -1,0 +1,43 @@
+"""What a use case says when it refuses. Each error maps to one CLI exit code.
+
+The message is for the user: it says which rule or field, and why. No traceback ever
+reaches a user for bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class CosellError(Exception):
+    """Base of every expected refusal; `exit_code` is the CLI's."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(CosellError):
+    """Input is invalid. `fields` maps a field name to its message (forms show it inline)."""
+
+    def __init__(self, message: str, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields: dict[str, str] = dict(fields or {})
+
+
+class RuleRefusal(CosellError):
+    """A business rule refuses the change (terminal deal, stage order, eligibility...)."""
+
+
+class ConflictError(CosellError):
+    """Another user changed the deal since it was read; nothing was written."""
+
+    exit_code = 3
+
+
+class NotFoundError(CosellError):
+    """The deal (or account, user...) does not exist or is not visible to this user."""
+
+    exit_code = 4

@@ -1,0 +1,259 @@
+"""Read models: what screens and the CLI render. Plain frozen dataclasses, never ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from cosell_tui.domain import (
+    AccountKind,
+    DealType,
+    Direction,
+    HelpType,
+    Label,
+    MarketplaceIntent,
+    MicrosoftStatus,
+    PartnerRole,
+    RegistrationStatus,
+    Role,
+    SolutionCategory,
+    Status,
+    Substatus,
+)
+from cosell_tui.rules.facts import Checklist, TransitionDecision
+
+
+class Tab(Label):
+    """The four grids (decision D1)."""
+
+    INBOUND = "inbound", "Inbound"
+    OUTBOUND = "outbound", "Outbound"
+    FAVORITES = "favorites", "Favorites"
+    CLOSED = "closed", "Closed"
+
+
+class SortKey(Label):
+    """Sortable grid columns (every column sorts)."""
+
+    NAME = "name", "Deal name"
+    CUSTOMER = "customer", "Customer"
+    TYPE = "type", "Type"
+    STATUS = "status", "Status"
+    VALUE = "value", "Value"
+    CLOSE_DATE = "close", "Close date"
+    COUNTRY = "country", "Country"
+    CREATED = "created", "Created"
+    EXPIRES = "expires", "Expires in"
+    MICROSOFT_STATUS = "msstatus", "Microsoft status"
+    PARTNER_ROLE = "role", "Partner role"
+    PARTNER_PROGRAM = "program", "Partner program"
+    REFERRAL_ID = "id", "Referral ID"
+    CRM_ID = "crm", "CRM ID"
+    CLOSED = "closed", "Closed on"
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: Role
+    org_id: int
+    org_name: str
+    entire_company: bool
+    location_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DealRow:
+    """One grid row."""
+
+    id: int
+    referral_id: str
+    name: str
+    customer_name: str
+    deal_type: DealType
+    p2p: bool
+    direction: Direction
+    status: Status
+    substatus: Substatus
+    value: Decimal
+    currency: str
+    close_date: date
+    country: str
+    created_at: datetime
+    expires_at: datetime | None
+    closed_at: datetime | None
+    microsoft_status: MicrosoftStatus
+    partner_role: PartnerRole | None
+    partner_program: str | None
+    crm_id: str | None
+    stage_pct: int
+    registration_status: RegistrationStatus | None
+    favorite: bool
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class GridQuery:
+    tab: Tab
+    text: str = ""  # the filter line, in the query language (docs/filter.md)
+    sort: SortKey | None = None  # None = the tab's default (Inbound: soonest expiry; else newest)
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: tuple[DealRow, ...]
+    offset: int  # position of rows[0] in the whole ordered result
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    first_name: str
+    last_name: str
+    phone: str | None
+    email: str | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    id: int
+    name: str
+    kind: AccountKind
+    microsoft_account_id: str | None
+    group_key: str | None
+    duns: str | None
+    federal: bool
+    address: str  # one line, for display
+    city: str | None
+    postal_code: str | None
+    country: str
+    linked_count: int = 0  # other entries of the same managed customer
+
+
+@dataclass(frozen=True, slots=True)
+class SolutionView:
+    id: str
+    name: str
+    publisher_name: str
+    category: SolutionCategory
+    co_sell_ready: bool
+    azure_ip_co_sell: bool
+    biz_apps_premium: bool
+    biz_apps_standard: bool
+    marketplace_incentivized: bool
+    priced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SolutionLine:
+    solution: SolutionView
+    price: Decimal | None = None
+    quantity: int | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationView:
+    id: int
+    to_org_name: str
+    value: Decimal
+    currency: str
+    close_date: date
+    notes: str
+    help_type: HelpType
+    solution_ids: tuple[str, ...]
+    created_at: datetime
+    invitee_status: Substatus | None  # the invitee's referral state, once it exists
+
+
+@dataclass(frozen=True, slots=True)
+class MicrosoftCard:
+    status: MicrosoftStatus
+    requested_at: datetime | None
+    seller: PersonView | None  # only once Microsoft accepted (domain.md §2.3)
+    msx_id: str | None
+    decline_reason: str | None
+    expires_at: datetime | None  # Microsoft's 14-day window (D9)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    at: datetime
+    who: str  # display name, or "system"
+    action: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationView:
+    status: RegistrationStatus
+    status_reason: str | None
+    is_marketplace: bool
+    deployed_on_azure: bool
+    perpetual: bool
+    contract_value: Decimal
+    contract_currency: str
+    solution_id: str
+    solution_value: Decimal
+    solution_currency: str
+    sign_date: date
+    start_date: date
+    end_date: date | None
+    tenant_type: str
+    pricing_model: str
+    registered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DealDetail:
+    """Everything the deal screen and `cosell deal show` render, and what the user may do now."""
+
+    row: DealRow
+    location_name: str
+    location_partner_id: str
+    org_name: str
+    invited_by: str | None
+    invite_notes: str | None
+    help_type: HelpType
+    visible_to_microsoft: bool
+    marketplace_intent: MarketplaceIntent
+    notes: str
+    campaign_id: str | None
+    status_reason: str | None  # decline/lost/error reason in words, with notes
+    accepted_at: datetime | None
+    updated_at: datetime
+    customer: AccountView
+    contacts: tuple[PersonView, ...]
+    team: tuple[PersonView, ...]
+    solutions: tuple[SolutionLine, ...]
+    invitations: tuple[InvitationView, ...]
+    microsoft: MicrosoftCard
+    decision: TransitionDecision
+    checklist: Checklist | None  # None when registration does not apply (not won, or SA)
+    registration: RegistrationView | None
+    history: tuple[HistoryView, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a use case did: the deal after the change, and anything the user should be told."""
+
+    deal: DealRow
+    message: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    """Per-deal results of a bulk action: some may be refused, each with its reason."""
+
+    done: tuple[DealRow, ...]
+    refused: tuple[tuple[int, str, str], ...]  # (deal id, deal name, reason)

@@ -1,0 +1,61 @@
+"""Engine and session set-up: SQLite by default (WAL, foreign keys, busy timeout), PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_NAME = "cosell"
+
+
+def default_db_path() -> Path:
+    """The SQLite file in the user's data directory."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "cosell.db"
+
+
+def resolve_url(explicit: str | None = None) -> str:
+    """`--db` wins over `COSELL_DB`; neither means the default SQLite file.
+
+    A bare path is taken as a SQLite file.
+    """
+    url = explicit or os.environ.get("COSELL_DB")
+    if not url:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # psycopg 3 is the driver we ship.
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """Create the engine for a URL (see `resolve_url`)."""
+    resolved = resolve_url(url)
+    if resolved.startswith("sqlite"):
+        engine = create_engine(resolved, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        if ":memory:" not in resolved and resolved != "sqlite://":
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        return engine
+    return create_engine(resolved, pool_pre_ping=True, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,422 @@
+"""SQLAlchemy 2.0 typed models: the whole co-sell schema (domain.md §1, decisions.md).
+
+One referral per organisation per engagement, as the Partner Center API models it (D12):
+Microsoft and other partners are organisations in the same database, so every flow runs
+end to end on one machine. Times are UTC, money is exact (integer cents) with an ISO 4217
+currency, and every referral carries a version for optimistic concurrency.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from cosell_tui.domain import (
+    AccountKind,
+    ContractTerm,
+    DealType,
+    Direction,
+    HelpType,
+    MarketplaceIntent,
+    MicrosoftStatus,
+    OrgKind,
+    PartnerRole,
+    PricingModel,
+    RegistrationStatus,
+    Role,
+    SolutionKind,
+    Status,
+    Substatus,
+    TenantType,
+)
+from cosell_tui.store.types import Cents, StrEnum, UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# --- organisations, locations, users ------------------------------------------------------
+
+
+class Organization(Base):
+    """A partner company or Microsoft."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[OrgKind] = mapped_column(StrEnum(OrgKind))
+    #: Vetted to run solution assessments (only these may create SA deals).
+    assessment_vetted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: In the co-sell ecosystem: can be found and invited for P2P.
+    co_sell_ecosystem: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    locations: Mapped[list[Location]] = relationship(back_populates="organization")
+
+
+class Location(Base):
+    """A PartnerID (MPN) location: the scope key of a referral, immutable once chosen."""
+
+    __tablename__ = "location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    partner_id: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+
+    organization: Mapped[Organization] = relationship(back_populates="locations")
+
+
+class User(Base):
+    """A Partner Center user: Referrals admin or user, scoped to the company or to locations."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[Role] = mapped_column(StrEnum(Role))
+    entire_company: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    organization: Mapped[Organization] = relationship()
+    locations: Mapped[list[Location]] = relationship(secondary="user_location")
+
+
+class UserLocation(Base):
+    __tablename__ = "user_location"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+
+
+# --- customers and catalog --------------------------------------------------------------------
+
+
+class Account(Base):
+    """A customer account as customer search finds it (Managed / Unmanaged / Other / manual).
+
+    Several managed entries of one customer share `group_key` ("show linked accounts").
+    """
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Cleaned name (legal suffixes and punctuation removed, lower case) for search.
+    search_name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[AccountKind] = mapped_column(StrEnum(AccountKind), index=True)
+    microsoft_account_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    group_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    duns: Mapped[str | None] = mapped_column(String(9))
+    federal: Mapped[bool] = mapped_column(Boolean, default=False)
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    size: Mapped[str | None] = mapped_column(String(40))
+    #: A manual or DUNS account later matched to a Microsoft-managed one (eligibility rule 6).
+    matched_managed_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+
+
+class Solution(Base):
+    """A catalog entry: a partner's co-sell solution, a Microsoft product or an assessment type."""
+
+    __tablename__ = "solution"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. SOL-12345-ABC
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[SolutionKind] = mapped_column(StrEnum(SolutionKind))
+    publisher_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    publisher_name: Mapped[str] = mapped_column(String(200))
+    co_sell_ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    azure_ip_co_sell: Mapped[bool] = mapped_column(Boolean, default=False)
+    biz_apps_premium: Mapped[bool] = mapped_column(Boolean, default=False)
+    biz_apps_standard: Mapped[bool] = mapped_column(Boolean, default=False)
+    marketplace_incentivized: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Only solutions that have a price (e.g. Azure VMs) take price/quantity on a deal.
+    priced: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- engagements and referrals ----------------------------------------------------------------
+
+
+class Engagement(Base):
+    """One customer pursuit shared by several organisations, each with its own referral."""
+
+    __tablename__ = "engagement"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Referral(Base):
+    """One organisation's deal in an engagement: what the grids list and the service changes."""
+
+    __tablename__ = "referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The public Referral ID (API `id`), a GUID.
+    referral_id: Mapped[str] = mapped_column(String(36), unique=True)
+    engagement_id: Mapped[str] = mapped_column(ForeignKey("engagement.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    direction: Mapped[Direction] = mapped_column(StrEnum(Direction))
+    status: Mapped[Status] = mapped_column(StrEnum(Status))
+    substatus: Mapped[Substatus] = mapped_column(StrEnum(Substatus))
+    deal_type: Mapped[DealType] = mapped_column(StrEnum(DealType))
+    p2p: Mapped[bool] = mapped_column(Boolean, default=False)
+    help_type: Mapped[HelpType] = mapped_column(StrEnum(HelpType), default=HelpType.NONE)
+    visible_to_microsoft: Mapped[bool] = mapped_column(Boolean, default=False)
+    marketplace_intent: Mapped[MarketplaceIntent] = mapped_column(
+        StrEnum(MarketplaceIntent), default=MarketplaceIntent.UNDECIDED
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Decimal] = mapped_column(Cents())
+    currency: Mapped[str] = mapped_column(String(3))
+    close_date: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    crm_id: Mapped[str | None] = mapped_column(String(100))
+    campaign_id: Mapped[str | None] = mapped_column(String(100))
+    stage_pct: Mapped[int] = mapped_column(Integer, default=10)
+    partner_role: Mapped[PartnerRole | None] = mapped_column(StrEnum(PartnerRole))
+    partner_program: Mapped[str | None] = mapped_column(String(100))
+
+    customer_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    #: Denormalised from the account for the grid (sort/filter without a join).
+    customer_name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    consent_share_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    #: Who invited us (inbound): the sending organisation and its notes / help wanted.
+    invited_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    invited_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    invite_notes: Mapped[str | None] = mapped_column(Text)
+
+    #: Microsoft's side (D9), denormalised from Microsoft's referral in the engagement.
+    microsoft_status: Mapped[MicrosoftStatus] = mapped_column(
+        StrEnum(MicrosoftStatus), default=MicrosoftStatus.NONE
+    )
+    microsoft_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    microsoft_seller_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    microsoft_msx_id: Mapped[str | None] = mapped_column(String(40))
+    microsoft_decline_reason: Mapped[str | None] = mapped_column(String(200))
+
+    status_reason_code: Mapped[str | None] = mapped_column(String(4))
+    status_reason_notes: Mapped[str | None] = mapped_column(Text)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    #: Registration roll-up for the Closed grid and the `registration:` filter.
+    registration_status: Mapped[RegistrationStatus | None] = mapped_column(
+        StrEnum(RegistrationStatus)
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_referral_grid_expiry", "org_id", "direction", "status", "expires_at", "id"),
+        Index("ix_referral_grid_created", "org_id", "direction", "status", "created_at", "id"),
+        Index("ix_referral_grid_closed", "org_id", "status", "closed_at", "id"),
+        Index("ix_referral_location", "location_id"),
+        Index("ix_referral_expiry_sweep", "status", "expires_at"),
+    )
+
+    customer: Mapped[Account] = relationship(foreign_keys=[customer_account_id])
+    location: Mapped[Location] = relationship()
+    organization: Mapped[Organization] = relationship(foreign_keys=[org_id])
+    contacts: Mapped[list[CustomerContact]] = relationship(
+        back_populates="referral", cascade="all, delete-orphan", order_by="CustomerContact.id"
+    )
+    team: Mapped[list[TeamMember]] = relationship(
+        back_populates="referral", cascade="all, delete-orphan", order_by="TeamMember.id"
+    )
+    solutions: Mapped[list[ReferralSolution]] = relationship(
+        back_populates="referral", cascade="all, delete-orphan", order_by="ReferralSolution.id"
+    )
+
+
+class CustomerContact(Base):
+    __tablename__ = "customer_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+
+    referral: Mapped[Referral] = relationship(back_populates="contacts")
+
+
+class TeamMember(Base):
+    """A member of the deal team; a Referrals user is 'on the team' when the email matches."""
+
+    __tablename__ = "team_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(40))
+    #: Stored lower-case, so team-scope checks are an index lookup.
+    email: Mapped[str] = mapped_column(String(254))
+
+    referral: Mapped[Referral] = relationship(back_populates="team")
+
+    __table_args__ = (Index("ix_team_member_email", "email", "referral_id"),)
+
+
+class ReferralSolution(Base):
+    __tablename__ = "referral_solution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    solution_id: Mapped[str] = mapped_column(ForeignKey("solution.id"))
+    price: Mapped[Decimal | None] = mapped_column(Cents())
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str | None] = mapped_column(String(3))
+
+    referral: Mapped[Referral] = relationship(back_populates="solutions")
+    solution: Mapped[Solution] = relationship()
+
+    __table_args__ = (UniqueConstraint("referral_id", "solution_id"),)
+
+
+class Invitation(Base):
+    """A P2P (or Microsoft) invitation: the inviter's terms, frozen once sent (D14).
+
+    The invitee's own referral carries the copy that the invitee may edit after accepting.
+    """
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[str] = mapped_column(ForeignKey("engagement.id"), index=True)
+    from_referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    to_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    to_referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True)
+    value: Mapped[Decimal] = mapped_column(Cents())
+    currency: Mapped[str] = mapped_column(String(3))
+    close_date: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    help_type: Mapped[HelpType] = mapped_column(StrEnum(HelpType))
+    #: Comma-separated solution ids the invitee should bring (at least one).
+    solution_ids: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Favorite(Base):
+    """A per-user star (the heart icon)."""
+
+    __tablename__ = "favorite"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_favorite_referral", "referral_id"),)
+
+
+class ExchangeRate(Base):
+    """Monthly rate: 1 unit of `currency` is worth `usd_per_unit` USD (Reuters monthly, D8)."""
+
+    __tablename__ = "exchange_rate"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    usd_per_unit: Mapped[str] = mapped_column(String(40))  # exact decimal as text
+
+
+class Registration(Base):
+    """An Azure IP co-sell registration of a won deal (domain.md §2.5, §4.4)."""
+
+    __tablename__ = "registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), unique=True)
+    status: Mapped[RegistrationStatus] = mapped_column(StrEnum(RegistrationStatus))
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    is_marketplace: Mapped[bool] = mapped_column(Boolean)
+    marketplace_date: Mapped[date | None] = mapped_column(Date)
+    deployed_on_azure: Mapped[bool] = mapped_column(Boolean)
+    term: Mapped[ContractTerm] = mapped_column(StrEnum(ContractTerm))
+    contract_value: Mapped[Decimal] = mapped_column(Cents())
+    contract_currency: Mapped[str] = mapped_column(String(3))
+    solution_id: Mapped[str] = mapped_column(ForeignKey("solution.id"))
+    solution_value: Mapped[Decimal] = mapped_column(Cents())
+    solution_currency: Mapped[str] = mapped_column(String(3))
+    sign_date: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    tenant_type: Mapped[TenantType] = mapped_column(StrEnum(TenantType))
+    pricing_model: Mapped[PricingModel] = mapped_column(StrEnum(PricingModel))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    review_pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    action_required_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- history and notifications ----------------------------------------------------------------
+
+
+class HistoryEntry(Base):
+    """Who changed what, when and why: one row per use case applied to a referral."""
+
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None = system
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    #: JSON object of changed fields {field: [old, new]} or other structured detail.
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+
+    __table_args__ = (Index("ix_history_referral", "referral_id", "at", "id"),)
+
+
+class Notification(Base):
+    """The outbox (D11): written in the deal's transaction, delivered later over SMTP."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(40))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True)
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recipient_email: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    error: Mapped[str | None] = mapped_column(Text)
