@@ -1,0 +1,426 @@
+"""`cosell` commands around the deals: the TUI and demo, init, seed, sweep, rules, catalog, users,
+locate.
+
+`init`, `seed` and `demo` prepare a database before any user exists, so they work on the store
+(migrations and the seeder) rather than through a user's service; everything else goes through
+the service like the TUI does.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cosell_tui import cli_format as fmt
+from cosell_tui.cli import EXIT_OK, EXIT_REFUSED, CliError, Context
+from cosell_tui.cli_parse import parse_label
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from cosell_tui.service import Service
+    from cosell_tui.service.views import AccountView
+
+CONFIG_ENV = "COSELL_CONFIG_FILE"
+DEMO_USER = "ava"
+
+
+# --- the TUI ----------------------------------------------------------------------------------
+
+
+def _open_tui(service: Service, mouse: bool) -> None:
+    from cosell_tui.app import run  # Textual loads only here
+
+    run(service, mouse=mouse)
+
+
+def cmd_tui(ctx: Context) -> int:
+    """No subcommand: the TUI on the user's database."""
+    _open_tui(ctx.service(), mouse=not ctx.args.no_mouse)
+    return EXIT_OK
+
+
+def cmd_demo(ctx: Context) -> int:
+    """A fresh temporary SQLite database, seeded, opened as ava; deleted on exit."""
+    from cosell_tui.clock import Clock
+    from cosell_tui.service import open_service
+
+    _check_counts(ctx.args.deals)
+    with tempfile.TemporaryDirectory(prefix="cosell-demo-") as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        engine = _migrated_engine(url)
+        try:
+            _seed(engine, ctx.args.deals, ctx.args.seed, Clock.from_env(ctx.args.now))
+        finally:
+            engine.dispose()
+        service = open_service(db=url, user=DEMO_USER, now=ctx.args.now)
+        try:
+            _open_tui(service, mouse=not ctx.args.no_mouse)
+        finally:
+            service.close()
+    return EXIT_OK
+
+
+# --- database set-up --------------------------------------------------------------------------
+
+
+def _migrated_engine(url: str | None) -> Engine:
+    from cosell_tui.store.db import make_engine
+    from cosell_tui.store.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def _check_counts(deals: int) -> None:
+    if deals < 0:
+        raise CliError("--deals must be 0 or more")
+
+
+def _seed(engine: Engine, deals: int, seed: int, clock: Any) -> Any:
+    from cosell_tui.store.seed import seed as run_seed
+
+    return run_seed(engine, deals, seed, clock.now())
+
+
+def _is_empty(engine: Engine) -> bool:
+    from sqlalchemy import func, select
+
+    from cosell_tui.store.models import Organization
+
+    with engine.connect() as conn:
+        return not conn.execute(select(func.count()).select_from(Organization)).scalar_one()
+
+
+def _erase(engine: Engine) -> None:
+    """Drop every table (ours and Alembic's) so the seed starts from an empty schema."""
+    from sqlalchemy import text
+
+    from cosell_tui.store.models import Base
+
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def shown_url(url: str) -> str:
+    """The database for messages: the file for SQLite, the URL without a password otherwise."""
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_init(ctx: Context) -> int:
+    from cosell_tui.store.db import resolve_url
+
+    url = resolve_url(ctx.args.db)
+    engine = _migrated_engine(url)
+    try:
+        empty = _is_empty(engine)
+    finally:
+        engine.dispose()
+    ctx.print(f"Database ready: {shown_url(url)}")
+    if empty:
+        ctx.print("It holds no data yet: `cosell seed` fills it with demo data.")
+    return EXIT_OK
+
+
+def cmd_seed(ctx: Context) -> int:
+    from cosell_tui.clock import Clock
+    from cosell_tui.store.db import resolve_url
+
+    args = ctx.args
+    _check_counts(args.deals)
+    url = resolve_url(args.db)
+    engine = _migrated_engine(url)
+    try:
+        if not _is_empty(engine):
+            if not args.force:
+                raise CliError(
+                    f"{shown_url(url)} already holds data; `cosell seed --force` erases it "
+                    "and seeds again"
+                )
+            _erase(engine)
+            from cosell_tui.store.migrate import upgrade
+
+            upgrade(engine)
+        result = _seed(engine, args.deals, args.seed, Clock.from_env(args.now))
+    finally:
+        engine.dispose()
+    ctx.print(f"Seeded {shown_url(url)}: {args.deals:,} deals (seed {args.seed}).")
+    if result:
+        ctx.print(str(result))
+    return EXIT_OK
+
+
+# --- sweep, rules -----------------------------------------------------------------------------
+
+
+def cmd_sweep(ctx: Context) -> int:
+    report = ctx.service().sweep()
+    parts = {
+        "expired": tuple(report.expired),
+        "reminded": tuple(report.reminded),
+        "microsoftLapsed": tuple(report.microsoft_lapsed),
+    }
+    if ctx.json:
+        from cosell_tui.jsonio import dumps
+
+        ctx.print(dumps({key: list(ids) for key, ids in parts.items()}))
+        return EXIT_OK
+    labels = {
+        "expired": "Expired (no answer in 14 days)",
+        "reminded": "Reminded (48 hours left)",
+        "microsoftLapsed": "Microsoft did not answer in 14 days",
+    }
+    for key, ids in parts.items():
+        listed = ", ".join(f"#{i}" for i in ids[:20]) + (" …" if len(ids) > 20 else "")
+        ctx.print(f"{labels[key]}: {len(ids)}" + (f"  {listed}" if ids else ""))
+    return EXIT_OK
+
+
+def builtin_rule_files() -> list[Path]:
+    folder = Path(__file__).resolve().parent / "rules"
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml"), *folder.glob("*.json")])
+
+
+def cmd_rules_check(ctx: Context) -> int:
+    from cosell_tui.rules import check_rule_files
+
+    paths = [Path(f) for f in ctx.args.files] or builtin_rule_files()
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise CliError(f"no such rule file: {', '.join(missing)}")
+    if not paths:
+        raise CliError("no rule files found")
+    problems = check_rule_files(paths)
+    for problem in problems:
+        ctx.warn(problem)
+    if problems:
+        return EXIT_REFUSED
+    for path in paths:
+        ctx.print(f"ok  {path}")
+    return EXIT_OK
+
+
+# --- catalog and users ------------------------------------------------------------------------
+
+
+def account_json(account: AccountView) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "name": account.name,
+        "kind": account.kind.value,
+        "microsoftAccountId": account.microsoft_account_id,
+        "groupKey": account.group_key,
+        "duns": account.duns,
+        "federal": account.federal,
+        "address": {
+            "addressLine1": account.address,
+            "city": account.city,
+            "postalCode": account.postal_code,
+            "country": account.country,
+        },
+        "linkedCount": account.linked_count,
+    }
+
+
+def cmd_catalog_accounts(ctx: Context) -> int:
+    args = ctx.args
+    country = args.country.strip().upper() if args.country else None
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise CliError(f"--country: {args.country!r} is not an ISO 3166 two-letter code")
+    groups = ctx.service().search_accounts(args.search, country, wider=args.wider)
+    if ctx.json:
+        from cosell_tui.jsonio import dumps
+
+        ctx.print(
+            dumps(
+                {
+                    kind.value: [account_json(a) for a in accounts]
+                    for kind, accounts in groups.items()
+                }
+            )
+        )
+        return EXIT_OK
+    if not any(groups.values()):
+        ctx.print("No accounts found.")
+        return EXIT_OK
+    for kind, accounts in groups.items():
+        if not accounts:
+            continue
+        ctx.print(f"{kind.label} ({len(accounts)})")
+        ctx.print(
+            fmt.table(
+                ["#", "Name", "MS account / DUNS", "City", "Ctry", "Linked", "Federal"],
+                [
+                    [
+                        str(a.id),
+                        fmt.clip(a.name, 40),
+                        a.microsoft_account_id or a.duns or "",
+                        a.city or "",
+                        a.country,
+                        str(a.linked_count) if a.linked_count else "",
+                        "yes" if a.federal else "",
+                    ]
+                    for a in accounts
+                ],
+                right=(0, 5),
+            )
+        )
+        ctx.print()
+    return EXIT_OK
+
+
+def cmd_catalog_solutions(ctx: Context) -> int:
+    from cosell_tui.domain import SolutionCategory
+
+    args = ctx.args
+    category = parse_label(SolutionCategory, args.category, "--category") if args.category else None
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    found = ctx.service().search_solutions(args.search, category, args.limit)
+    if ctx.json:
+        from cosell_tui.jsonio import dumps
+
+        ctx.print(
+            dumps(
+                [
+                    {
+                        "id": s.id,
+                        "name": s.name,
+                        "publisherName": s.publisher_name,
+                        "category": s.category.value,
+                        "coSellReady": s.co_sell_ready,
+                        "azureIpCoSell": s.azure_ip_co_sell,
+                        "bizAppsPremium": s.biz_apps_premium,
+                        "bizAppsStandard": s.biz_apps_standard,
+                        "marketplaceIncentivized": s.marketplace_incentivized,
+                        "priced": s.priced,
+                    }
+                    for s in found
+                ]
+            )
+        )
+        return EXIT_OK
+    if not found:
+        ctx.print("No solutions found.")
+        return EXIT_OK
+    ctx.print(
+        fmt.table(
+            ["ID", "Name", "Publisher", "Category", "Tags"],
+            [
+                [
+                    s.id,
+                    fmt.clip(s.name, 40),
+                    fmt.clip(s.publisher_name, 24),
+                    s.category.label,
+                    _solution_tags(s),
+                ]
+                for s in found
+            ],
+        )
+    )
+    return EXIT_OK
+
+
+def _solution_tags(s: Any) -> str:
+    """The catalog flags that matter for co-sell and registration, as short words."""
+    flags = (
+        ("co-sell-ready", s.co_sell_ready),
+        ("ip-co-sell", s.azure_ip_co_sell),
+        ("bizapps-premium", s.biz_apps_premium),
+        ("bizapps-standard", s.biz_apps_standard),
+        ("marketplace", s.marketplace_incentivized),
+        ("priced", s.priced),
+    )
+    return " ".join(name for name, on in flags if on)
+
+
+def cmd_catalog_partners(ctx: Context) -> int:
+    found = ctx.service().search_partners(ctx.args.search)
+    if ctx.json:
+        from cosell_tui.jsonio import dumps
+
+        ctx.print(dumps([{"id": org_id, "name": name} for org_id, name in found]))
+        return EXIT_OK
+    if not found:
+        ctx.print("No partners found.")
+        return EXIT_OK
+    ctx.print(fmt.table(["#", "Partner"], [[str(i), n] for i, n in found], right=(0,)))
+    return EXIT_OK
+
+
+def cmd_users(ctx: Context) -> int:
+    service = ctx.service()
+    users = service.list_users()
+    if ctx.json:
+        from cosell_tui.jsonio import dumps
+
+        ctx.print(
+            dumps(
+                [
+                    {
+                        "username": u.username,
+                        "displayName": u.display_name,
+                        "email": u.email,
+                        "role": u.role.value,
+                        "organizationName": u.org_name,
+                        "entireCompany": u.entire_company,
+                        "locationIds": list(u.location_ids),
+                        "current": u.username == service.user.username,
+                    }
+                    for u in users
+                ]
+            )
+        )
+        return EXIT_OK
+    ctx.print(
+        fmt.table(
+            ["", "User", "Name", "Role", "Organisation", "Scope"],
+            [
+                [
+                    "*" if u.username == service.user.username else "",
+                    u.username,
+                    u.display_name,
+                    u.role.label,
+                    u.org_name,
+                    "entire company" if u.entire_company else f"{len(u.location_ids)} location(s)",
+                ]
+                for u in users
+            ],
+        )
+    )
+    ctx.print("\n* = you (choose another with --user NAME or COSELL_USER)")
+    return EXIT_OK
+
+
+def config_path() -> Path:
+    """`COSELL_CONFIG_FILE`, else config.toml in the user's config directory."""
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    try:
+        from cosell_tui.config import config_file  # type: ignore[attr-defined]
+    except ImportError:
+        from platformdirs import user_config_dir
+
+        from cosell_tui.store.db import APP_NAME
+
+        return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+    return Path(config_file())
+
+
+def cmd_locate(ctx: Context) -> int:
+    if ctx.args.what == "config":
+        ctx.print(str(config_path()))
+        return EXIT_OK
+    from cosell_tui.store.db import resolve_url
+
+    ctx.print(shown_url(resolve_url(ctx.args.db)))
+    return EXIT_OK
