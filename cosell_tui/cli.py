@@ -60,12 +60,31 @@ class Context:
     def warn(self, text: str) -> None:
         print(f"cosell: {text}", file=self.err)
 
+    def db_url(self) -> str:
+        """--db, else COSELL_DB, else the config file's `db`, else the default SQLite file."""
+        from cosell_tui.store.db import resolve_url
+
+        explicit = self.args.db or os.environ.get("COSELL_DB")
+        if not explicit:
+            from cosell_tui.config import load_config
+
+            explicit = load_config().db
+        return resolve_url(explicit)
+
+    def mouse(self) -> bool:
+        """--no-mouse wins; else the config's `mouse` setting."""
+        if self.args.no_mouse:
+            return False
+        from cosell_tui.config import load_config
+
+        return load_config().mouse
+
     def service(self) -> Service:
-        """The service for --db/--user/--now (environment as fallback), opened once."""
+        """The service for --db/--user/--now (environment and config as fallback), opened once."""
         if self._service is None:
             from cosell_tui.service import open_service
 
-            self._service = open_service(db=self.args.db, user=self.args.user, now=self.args.now)
+            self._service = open_service(db=self.db_url(), user=self.args.user, now=self.args.now)
         return self._service
 
     def close(self) -> None:
@@ -390,10 +409,11 @@ def _run(ctx: Context) -> int:
 
 def report_error(exc: BaseException, err: TextIO) -> int:
     """One `cosell: ` line (plus field lines for a form) and the error's exit code."""
+    from cosell_tui.config import ConfigError
     from cosell_tui.jsonio import DocumentError
     from cosell_tui.service.errors import CosellError, ValidationError
 
-    if isinstance(exc, CliError):
+    if isinstance(exc, CliError | ConfigError):
         print(f"cosell: {exc.message}", file=err)
         return exc.exit_code
     if isinstance(exc, DocumentError):

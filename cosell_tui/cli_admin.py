@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from cosell_tui.service import Service
     from cosell_tui.service.views import AccountView
 
-CONFIG_ENV = "COSELL_CONFIG_FILE"
 DEMO_USER = "ava"
 
 
@@ -38,7 +37,7 @@ def _open_tui(service: Service, mouse: bool) -> None:
 
 def cmd_tui(ctx: Context) -> int:
     """No subcommand: the TUI on the user's database."""
-    _open_tui(ctx.service(), mouse=not ctx.args.no_mouse)
+    _open_tui(ctx.service(), mouse=ctx.mouse())
     return EXIT_OK
 
 
@@ -57,7 +56,7 @@ def cmd_demo(ctx: Context) -> int:
             engine.dispose()
         service = open_service(db=url, user=DEMO_USER, now=ctx.args.now)
         try:
-            _open_tui(service, mouse=not ctx.args.no_mouse)
+            _open_tui(service, mouse=ctx.mouse())
         finally:
             service.close()
     return EXIT_OK
@@ -116,9 +115,7 @@ def shown_url(url: str) -> str:
 
 
 def cmd_init(ctx: Context) -> int:
-    from cosell_tui.store.db import resolve_url
-
-    url = resolve_url(ctx.args.db)
+    url = ctx.db_url()
     engine = _migrated_engine(url)
     try:
         empty = _is_empty(engine)
@@ -132,11 +129,10 @@ def cmd_init(ctx: Context) -> int:
 
 def cmd_seed(ctx: Context) -> int:
     from cosell_tui.clock import Clock
-    from cosell_tui.store.db import resolve_url
 
     args = ctx.args
     _check_counts(args.deals)
-    url = resolve_url(args.db)
+    url = ctx.db_url()
     engine = _migrated_engine(url)
     try:
         if not _is_empty(engine):
@@ -356,71 +352,83 @@ def cmd_catalog_partners(ctx: Context) -> int:
     return EXIT_OK
 
 
+def list_users(ctx: Context) -> list[dict[str, Any]]:
+    """Every user of the database, for choosing `--user`.
+
+    The service contract has no user listing (and opening a service needs a valid user, which
+    is what this command helps to find), so this read goes to the store directly. It reads
+    names and roles only, never deals.
+    """
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session, selectinload
+
+    from cosell_tui.store.db import make_engine
+    from cosell_tui.store.models import User
+
+    engine = make_engine(ctx.db_url())
+    try:
+        with Session(engine) as session:
+            users = session.scalars(
+                select(User)
+                .options(selectinload(User.organization), selectinload(User.locations))
+                .order_by(User.org_id, User.username)
+            ).all()
+            listed = [
+                {
+                    "username": u.username,
+                    "displayName": u.display_name,
+                    "email": u.email,
+                    "role": u.role.value,
+                    "roleLabel": u.role.label,
+                    "organizationName": u.organization.name,
+                    "entireCompany": u.entire_company,
+                    "locations": sorted(loc.partner_id for loc in u.locations),
+                }
+                for u in users
+            ]
+    finally:
+        engine.dispose()
+    return listed
+
+
 def cmd_users(ctx: Context) -> int:
-    service = ctx.service()
-    users = service.list_users()
+    users = list_users(ctx)
+    current = ctx.args.user or os.environ.get("COSELL_USER")
+    for user in users:
+        user["current"] = user["username"] == current
     if ctx.json:
         from cosell_tui.jsonio import dumps
 
-        ctx.print(
-            dumps(
-                [
-                    {
-                        "username": u.username,
-                        "displayName": u.display_name,
-                        "email": u.email,
-                        "role": u.role.value,
-                        "organizationName": u.org_name,
-                        "entireCompany": u.entire_company,
-                        "locationIds": list(u.location_ids),
-                        "current": u.username == service.user.username,
-                    }
-                    for u in users
-                ]
-            )
-        )
+        ctx.print(dumps(users))
+        return EXIT_OK
+    if not users:
+        ctx.print("No users yet: `cosell seed` creates demo users.")
         return EXIT_OK
     ctx.print(
         fmt.table(
             ["", "User", "Name", "Role", "Organisation", "Scope"],
             [
                 [
-                    "*" if u.username == service.user.username else "",
-                    u.username,
-                    u.display_name,
-                    u.role.label,
-                    u.org_name,
-                    "entire company" if u.entire_company else f"{len(u.location_ids)} location(s)",
+                    "*" if u["current"] else "",
+                    u["username"],
+                    u["displayName"],
+                    u["roleLabel"],
+                    u["organizationName"],
+                    "entire company" if u["entireCompany"] else ", ".join(u["locations"]),
                 ]
                 for u in users
             ],
         )
     )
-    ctx.print("\n* = you (choose another with --user NAME or COSELL_USER)")
+    ctx.print("\nAct as one with --user NAME or COSELL_USER=NAME.")
     return EXIT_OK
-
-
-def config_path() -> Path:
-    """`COSELL_CONFIG_FILE`, else config.toml in the user's config directory."""
-    explicit = os.environ.get(CONFIG_ENV)
-    if explicit:
-        return Path(explicit).expanduser()
-    try:
-        from cosell_tui.config import config_file  # type: ignore[attr-defined]
-    except ImportError:
-        from platformdirs import user_config_dir
-
-        from cosell_tui.store.db import APP_NAME
-
-        return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
-    return Path(config_file())
 
 
 def cmd_locate(ctx: Context) -> int:
     if ctx.args.what == "config":
+        from cosell_tui.config import config_path
+
         ctx.print(str(config_path()))
         return EXIT_OK
-    from cosell_tui.store.db import resolve_url
-
-    ctx.print(shown_url(resolve_url(ctx.args.db)))
+    ctx.print(shown_url(ctx.db_url()))
     return EXIT_OK
