@@ -416,6 +416,10 @@ def report_error(exc: BaseException, err: TextIO) -> int:
     if isinstance(exc, CliError | ConfigError):
         print(f"cosell: {exc.message}", file=err)
         return exc.exit_code
+    rules_errors = sys.modules.get("cosell_tui.rules.errors")  # loaded if rules were read
+    if rules_errors is not None and isinstance(exc, rules_errors.RuleFileError):
+        print(f"cosell: broken rule file: {exc}", file=err)
+        return EXIT_REFUSED
     if isinstance(exc, DocumentError):
         print(f"cosell: {exc}", file=err)
         return EXIT_REFUSED

@@ -1,0 +1,56 @@
+"""`cosell` and `cosell demo` hand a ready service to the TUI (the TUI itself is stubbed here:
+its own tests drive it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cosell_tui import cli_admin
+from cosell_tui.cli import main
+
+from .conftest import NOW
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+
+    def fake_open(service, mouse: bool) -> None:
+        calls.append(
+            {
+                "user": service.user.username,
+                "mouse": mouse,
+                "counts": {tab.value: n for tab, n in service.tab_counts().items()},
+                "now": service.clock.now(),
+            }
+        )
+
+    monkeypatch.setattr(cli_admin, "_open_tui", fake_open)
+    return calls
+
+
+def test_no_subcommand_opens_the_tui(db: str, opened: list[dict[str, Any]]) -> None:
+    assert main(["--db", db, "--now", NOW, "--user", "ava"]) == 0
+    assert opened[0]["user"] == "ava"
+    assert opened[0]["mouse"] is True
+    assert sum(opened[0]["counts"].values()) > 0
+
+
+def test_no_mouse(db: str, opened: list[dict[str, Any]]) -> None:
+    assert main(["--db", db, "--now", NOW, "--no-mouse"]) == 0
+    assert opened[0]["mouse"] is False
+
+
+def test_demo_seeds_a_temporary_database_as_ava(opened: list[dict[str, Any]]) -> None:
+    assert main(["--now", NOW, "demo", "--deals", "30", "--seed", "3"]) == 0
+    assert opened[0]["user"] == "ava"
+    assert opened[0]["now"].isoformat() == "2026-11-23T12:00:00+00:00"
+    assert 0 < opened[0]["counts"]["inbound"] + opened[0]["counts"]["outbound"] <= 30
+
+
+def test_unknown_user_is_refused(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--db", db, "--now", NOW, "--user", "nobody-here", "deal", "list"])
+    assert code in (1, 4)
+    assert capsys.readouterr().err.startswith("cosell: ")
