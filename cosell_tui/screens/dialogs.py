@@ -1,0 +1,516 @@
+"""The triage dialogs: accept, decline, lost, close as error, won, and plain confirmations.
+
+Each dialog only gathers and checks input and dismisses with a plain value (a service form or
+a reason); the caller runs the use case in a worker. When the service refuses the input, the
+caller reopens the dialog with what the user typed and `errors` (ValidationError.fields), so
+the messages land next to their fields and nothing is saved until the whole form is valid.
+
+Keys: Enter in a field or ctrl+y anywhere submits (ctrl+s is the terminal's), Esc cancels, and `q` cancels too whenever the focus is not in a
+text field (style.md: Esc is never the only way out); the buttons do the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import ClassVar, Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from cosell_tui.domain import MAX_NAME_LEN, MAX_NOTES_LEN, CloseReason, ErrorReason
+from cosell_tui.service.forms import AcceptForm, PersonInput
+from cosell_tui.service.views import DealDetail
+from cosell_tui.widgets.form import FormErrors, FormField, choice_field, text_field
+
+ResultT = TypeVar("ResultT")
+
+#: Error reasons whose label asks the user to explain in the notes (domain.md §1.5.6).
+ERROR_REASONS_NEEDING_NOTES = frozenset({ErrorReason.SOLUTION_ISSUES, ErrorReason.OTHERS})
+
+DIALOG_CSS = """
+FormDialog, ConfirmDialog {
+    align: center middle;
+}
+FormDialog > #dialog, ConfirmDialog > #dialog {
+    width: 76;
+    max-width: 100%;
+    height: auto;
+    max-height: 100%;
+    border: thick $primary 80%;
+    background: $surface;
+    padding: 0 1;
+}
+#dialog > .dialog-title {
+    text-style: bold;
+    width: 100%;
+    padding: 0 1;
+    background: $primary 20%;
+}
+#dialog > .dialog-subtitle {
+    color: $text-muted;
+    padding: 0 1;
+}
+#dialog > #fields {
+    height: auto;
+    max-height: 1fr;
+}
+#dialog .row {
+    height: auto;
+}
+#dialog .row > FormField {
+    width: 1fr;
+}
+#dialog > #general-error {
+    color: $text-error;
+    padding: 0 1;
+    display: none;
+}
+#dialog > #general-error.-shown {
+    display: block;
+}
+#dialog .warning {
+    color: $text-warning;
+    padding: 0 1;
+}
+#dialog .body {
+    padding: 0 1;
+}
+#dialog > .buttons {
+    height: auto;
+    align-horizontal: right;
+    padding: 0 0;
+}
+#dialog > .buttons > Button {
+    margin: 0 0 0 1;
+}
+"""
+
+
+def reason_options(reasons: Iterable[CloseReason | ErrorReason]) -> list[tuple[str, object]]:
+    """Picklist rows led by the CSV code, so typing the code jumps to the reason."""
+    return [(f"{reason.value}  {reason.label}", reason) for reason in reasons]
+
+
+class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
+    """A modal form: client-side checks first, then the caller's service call.
+
+    Subclasses yield their fields from `compose_fields` and turn the checked values into the
+    result in `build`; `extra_check` adds rules that span fields.
+    """
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("q", "cancel", "Cancel", show=False, id="dialog.cancel_q"),
+        Binding("ctrl+y", "submit", "Submit", id="dialog.submit"),
+    ]
+    TITLE_TEXT: ClassVar[str] = ""
+    SUBMIT_LABEL: ClassVar[str] = "OK"
+
+    def __init__(
+        self,
+        *,
+        values: Mapping[str, object] | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        super().__init__()
+        self.initial_values: dict[str, object] = dict(values or {})
+        self.initial_errors: dict[str, str] = dict(errors or {})
+        self.initial_message = message
+        self._errors: FormErrors | None = None
+
+    # --- for subclasses ---------------------------------------------------------------------
+
+    def dialog_title(self) -> str:
+        return self.TITLE_TEXT
+
+    def dialog_subtitle(self) -> str:
+        return ""
+
+    def compose_fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def extra_check(self) -> dict[str, str]:
+        """Rules across fields; field name -> message."""
+        return {}
+
+    def build(self) -> ResultT:
+        raise NotImplementedError
+
+    def initial(self, field: str, default: object = "") -> object:
+        """The value to show first: what the user typed before a refusal, else the default."""
+        return self.initial_values.get(field, default)
+
+    # --- machinery ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.dialog_title(), classes="dialog-title")
+            if subtitle := self.dialog_subtitle():
+                yield Static(subtitle, classes="dialog-subtitle")
+            with VerticalScroll(id="fields"):
+                yield from self.compose_fields()
+            yield Static("", id="general-error")
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    f"{self.SUBMIT_LABEL} (ctrl+y)", variant="primary", id="submit", compact=True
+                )
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    @property
+    def errors(self) -> FormErrors:
+        if self._errors is None:
+            self._errors = FormErrors(self.query(FormField))
+        return self._errors
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    def value(self, name: str) -> object:
+        return self.field(name).value
+
+    def text(self, name: str) -> str:
+        value = self.field(name).value
+        return value if isinstance(value, str) else ""
+
+    def on_mount(self) -> None:
+        if self.initial_errors or self.initial_message:
+            self.show_errors(self.initial_errors, self.initial_message)
+        else:
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        for field in self.query(FormField):
+            if field.control.focusable:
+                field.control.focus()
+                return
+
+    def show_errors(self, messages: Mapping[str, str], message: str = "") -> None:
+        """Messages next to their fields; the rest (and `message`) under the form."""
+        self.errors.clear()
+        leftovers = self.errors.show(messages)
+        general = self.query_one("#general-error", Static)
+        lines = [*([message] if message else []), *leftovers]
+        general.update("\n".join(lines))
+        general.set_class(bool(lines), "-shown")
+        if first := self.errors.first_invalid(messages):
+            first.control.focus()
+            first.scroll_visible(animate=False)
+
+    def action_submit(self) -> None:
+        problems = self.errors.check()
+        for name, message in self.extra_check().items():
+            problems.setdefault(name, message)
+        if problems:
+            count = len(problems)
+            self.show_errors(problems, f"Fix {count} field{'s' if count > 1 else ''} to continue.")
+            return
+        self.dismiss(self.build())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "submit":
+            self.action_submit()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+
+# --- confirmations ----------------------------------------------------------------------------
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes/no before anything that cannot be undone (terminal transitions, bulk actions)."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Yes", id="confirm.yes"),
+        Binding("n,escape,q", "cancel", "No", id="confirm.no"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        body: str,
+        warnings: Iterable[str] = (),
+        *,
+        confirm_label: str = "Yes",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.warnings = tuple(warnings)
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.body, classes="body", markup=False)
+            for warning in self.warnings:
+                yield Static(f"⚠ {warning}", classes="warning", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.confirm_label} (y)", variant="primary", id="yes", compact=True)
+                yield Button("No (n)", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+
+class WonDialog(ConfirmDialog):
+    """Confirm marking a deal won; shows the D7 advisory (72 hours) when the service gives one."""
+
+    def __init__(self, detail: DealDetail, warnings: Iterable[str] = ()) -> None:
+        row = detail.row
+        body = (
+            f"Mark “{row.name}” ({row.customer_name}) as won?\n"
+            "Won is final: the deal can no longer be edited; registration stays possible."
+        )
+        super().__init__("Mark deal won", body, warnings, confirm_label="Mark won")
+        self.detail = detail
+
+
+# --- reasons: decline, lost, close as error ---------------------------------------------------
+
+
+class _ReasonDialog(FormDialog[tuple[object, str]]):
+    """A coded reason and optional notes; `count` > 1 for bulk actions."""
+
+    REASONS: ClassVar[tuple[CloseReason | ErrorReason, ...]] = ()
+    VERB: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        count: int = 1,
+        *,
+        values: Mapping[str, object] | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        super().__init__(values=values, errors=errors, message=message)
+        self.count = count
+
+    def dialog_title(self) -> str:
+        if self.count == 1:
+            return self.VERB
+        return f"{self.VERB}: {self.count} deals"
+
+    def compose_fields(self) -> ComposeResult:
+        yield choice_field(
+            "Reason",
+            "reason",
+            reason_options(self.REASONS),
+            self.initial("reason", Select.NULL),
+            required=True,
+            prompt="Choose a reason (type its number)",
+        )
+        yield text_field(
+            "Notes",
+            "notes",
+            str(self.initial("notes", "")),
+            max_length=MAX_NOTES_LEN,
+            placeholder="Optional",
+        )
+
+    def build(self) -> tuple[object, str]:
+        return self.value("reason"), self.text("notes")
+
+
+class DeclineDialog(_ReasonDialog):
+    """Decline inbound referral(s): reason from the coded list (T4) → (CloseReason, notes)."""
+
+    REASONS = tuple(CloseReason)
+    VERB = "Decline"
+    SUBMIT_LABEL = "Decline"
+
+    def dialog_subtitle(self) -> str:
+        return "The sender is told. Declined deals are closed for good."
+
+
+class LostDialog(_ReasonDialog):
+    """Mark a deal lost (T9) → (CloseReason, notes)."""
+
+    REASONS = tuple(CloseReason)
+    VERB = "Mark lost"
+    SUBMIT_LABEL = "Mark lost"
+
+    def dialog_subtitle(self) -> str:
+        return "Lost is final: the deal can no longer be changed."
+
+
+class ErrorDialog(_ReasonDialog):
+    """Close deal(s) as error (T10, D4): one of the nine reasons → (ErrorReason, notes)."""
+
+    REASONS = tuple(ErrorReason)
+    VERB = "Close as error"
+    SUBMIT_LABEL = "Close as error"
+
+    def dialog_subtitle(self) -> str:
+        return "Error closes the deal for good and keeps it out of insights."
+
+    def extra_check(self) -> dict[str, str]:
+        if self.value("reason") in ERROR_REASONS_NEEDING_NOTES and not self.text("notes"):
+            return {"notes": "This reason needs an explanation in the notes."}
+        return {}
+
+
+# --- accept -------------------------------------------------------------------------------------
+
+
+def accept_values(detail: DealDetail) -> dict[str, object]:
+    """The referral's own values, which the accept form starts from (T3)."""
+    row = detail.row
+    values: dict[str, object] = {
+        "name": row.name,
+        "value": f"{row.value:.2f}",
+        "currency": row.currency,
+        "close_date": row.close_date.isoformat(),
+        "notes": detail.notes,
+        "crm_id": row.crm_id or "",
+        "campaign_id": detail.campaign_id or "",
+    }
+    return values
+
+
+def form_values(form: AcceptForm) -> dict[str, object]:
+    """An AcceptForm back into field values, to reopen the dialog after a refusal."""
+    values: dict[str, object] = {
+        "name": form.name,
+        "value": str(form.value),
+        "currency": form.currency,
+        "close_date": str(form.close_date),
+        "notes": form.notes,
+        "crm_id": form.crm_id or "",
+        "campaign_id": form.campaign_id or "",
+    }
+    if form.contacts:
+        contact = form.contacts[0]
+        values.update(
+            {
+                "contact_first_name": contact.first_name,
+                "contact_last_name": contact.last_name,
+                "contact_email": contact.email or "",
+                "contact_phone": contact.phone or "",
+            }
+        )
+    return values
+
+
+class AcceptDialog(FormDialog[AcceptForm]):
+    """Accept an inbound referral (T3): name, value, currency, close date and notes are required,
+    pre-filled from the referral; CRM ID, campaign ID and a customer contact are optional."""
+
+    SUBMIT_LABEL = "Accept"
+
+    def __init__(
+        self,
+        detail: DealDetail,
+        *,
+        form: AcceptForm | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        values = form_values(form) if form is not None else accept_values(detail)
+        super().__init__(values=values, errors=errors, message=message)
+        self.detail = detail
+
+    def dialog_title(self) -> str:
+        return f"Accept “{self.detail.row.name}”"
+
+    def dialog_subtitle(self) -> str:
+        row = self.detail.row
+        sender = self.detail.invited_by or "Microsoft"
+        return f"From {sender} · {row.customer_name} · {row.referral_id}"
+
+    def compose_fields(self) -> ComposeResult:
+        def field(label: str, name: str, **kw: object) -> FormField:
+            return text_field(label, name, str(self.initial(name, "")), **kw)  # type: ignore[arg-type]
+
+        yield field("Deal name", "name", required=True, max_length=MAX_NAME_LEN)
+        with Horizontal(classes="row"):
+            yield field("Estimated value", "value", required=True, kind="number")
+            yield field("Currency", "currency", required=True, max_length=3, placeholder="USD")
+            yield field("Close date", "close_date", required=True, kind="date")
+        yield field("Notes (the customer's need)", "notes", required=True, max_length=MAX_NOTES_LEN)
+        with Horizontal(classes="row"):
+            yield field("CRM ID", "crm_id", placeholder="Optional")
+            yield field("Campaign ID", "campaign_id", placeholder="Optional")
+        yield Static("Customer contact (optional)", classes="dialog-subtitle")
+        with Horizontal(classes="row"):
+            yield field("First name", "contact_first_name")
+            yield field("Last name", "contact_last_name")
+        with Horizontal(classes="row"):
+            yield field("Email", "contact_email")
+            yield field("Phone", "contact_phone")
+
+    def extra_check(self) -> dict[str, str]:
+        names = ("contact_first_name", "contact_last_name", "contact_email", "contact_phone")
+        given = [self.text(name) for name in names]
+        if any(given) and not (given[0] or given[1]):
+            return {"contact_first_name": "A contact needs a name."}
+        if any(given) and not (given[2] or given[3]):
+            return {"contact_email": "A contact needs an email or a phone number."}
+        return {}
+
+    def build(self) -> AcceptForm:
+        contacts: tuple[PersonInput, ...] = ()
+        if self.text("contact_first_name") or self.text("contact_last_name"):
+            contacts = (
+                PersonInput(
+                    first_name=self.text("contact_first_name"),
+                    last_name=self.text("contact_last_name"),
+                    phone=self.text("contact_phone") or None,
+                    email=self.text("contact_email") or None,
+                ),
+            )
+        return AcceptForm(
+            name=self.text("name"),
+            value=self.text("value"),
+            currency=self.text("currency").upper(),
+            close_date=self.text("close_date"),
+            notes=self.text("notes"),
+            crm_id=self.text("crm_id") or None,
+            campaign_id=self.text("campaign_id") or None,
+            contacts=contacts,
+        )
+
+    def show_errors(self, messages: Mapping[str, str], message: str = "") -> None:
+        """Service keys for the contact (`contacts[0].email`) land on the contact fields."""
+        mapped: dict[str, str] = {}
+        for key, text in messages.items():
+            if key.startswith("contacts"):
+                sub = key.rsplit(".", 1)[-1] if "." in key else "first_name"
+                mapped[f"contact_{sub}"] = text
+            else:
+                mapped[key] = text
+        super().show_errors(mapped, message)
+
+
+__all__ = [
+    "AcceptDialog",
+    "ConfirmDialog",
+    "DeclineDialog",
+    "ErrorDialog",
+    "FormDialog",
+    "LostDialog",
+    "WonDialog",
+]

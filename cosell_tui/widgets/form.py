@@ -1,0 +1,195 @@
+"""Form fields shared by every dialog: a label, the control, and the field's own error line.
+
+Messages sit next to the field they are about (the issue's rule), whether they come from the
+immediate client-side check of a required field or from the service's `ValidationError.fields`.
+Field names are the input dataclasses' attribute names, so a service message lands on the field
+the user typed into without a translation table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+#: The values a form control can hold, as a dialog reads them.
+FieldValue = str | bool | object
+
+
+class FormField(Vertical):
+    """One labelled control with an error line under it that is empty (and hidden) when valid."""
+
+    DEFAULT_CSS = """
+    FormField {
+        height: auto;
+        margin: 0 0 0 0;
+    }
+    FormField > .form-label {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    FormField.-required > .form-label {
+        color: $text;
+    }
+    FormField > .form-error {
+        color: $text-error;
+        padding: 0 1;
+        display: none;
+    }
+    FormField.-invalid > .form-error {
+        display: block;
+    }
+    FormField.-invalid > Input, FormField.-invalid > Select > SelectCurrent {
+        border: tall $error;
+    }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        control: Widget,
+        *,
+        field: str,
+        required: bool = False,
+        kind: str = "text",
+    ) -> None:
+        super().__init__(id=f"field-{field}", classes="-required" if required else "")
+        self.label = label
+        self.control = control
+        self.field = field
+        self.required = required
+        self.kind = kind  # "text", "date", "number" or "choice": what the client-side check is
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"{self.label}{' *' if self.required else ''}", classes="form-label")
+        yield self.control
+        yield Static("", classes="form-error", id=f"error-{self.field}")
+
+    @property
+    def value(self) -> FieldValue:
+        """The control's value: text stripped, a Select's value (None when blank), a bool."""
+        control = self.control
+        if isinstance(control, Input):
+            return control.value.strip()
+        if isinstance(control, Select):
+            return None if control.value is Select.NULL else control.value
+        if isinstance(control, Checkbox):
+            return control.value
+        raise TypeError(f"unsupported form control {type(control).__name__}")
+
+    @property
+    def error(self) -> str:
+        return str(self.query_one(".form-error", Static).content)
+
+    def set_error(self, message: str | None) -> None:
+        """Show a message under the control, or clear it."""
+        self.query_one(".form-error", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")
+
+    def check(self) -> str | None:
+        """The immediate client-side check: required, and dates/numbers that parse."""
+        value = self.value
+        if value is None or value == "":
+            return "Required." if self.required else None
+        if self.kind == "date" and isinstance(value, str):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return "Use a date like 2026-12-31."
+        if self.kind == "number" and isinstance(value, str):
+            try:
+                number = Decimal(value.replace(",", "").replace("_", ""))
+            except InvalidOperation:
+                return "Enter a number, like 48000 or 48,000.00."
+            if number < 0:
+                return "Must not be negative."
+        return None
+
+
+def text_field(
+    label: str,
+    field: str,
+    value: str = "",
+    *,
+    required: bool = False,
+    kind: str = "text",
+    placeholder: str = "",
+    max_length: int = 0,
+) -> FormField:
+    """A labelled single-line input (Enter submits the form)."""
+    control = Input(
+        value=value,
+        placeholder=placeholder,
+        max_length=max_length,
+        id=f"input-{field}",
+        compact=True,
+    )
+    return FormField(label, control, field=field, required=required, kind=kind)
+
+
+def choice_field(
+    label: str,
+    field: str,
+    options: Iterable[tuple[str, object]],
+    value: object = Select.NULL,
+    *,
+    required: bool = False,
+    prompt: str = "Choose…",
+) -> FormField:
+    """A labelled picklist (reasons, enums); blank until chosen unless `value` is given."""
+    control: Select[object] = Select(
+        list(options),
+        value=value,
+        prompt=prompt,
+        allow_blank=True,
+        id=f"input-{field}",
+        compact=True,
+    )
+    return FormField(label, control, field=field, required=required, kind="choice")
+
+
+def check_field(label: str, field: str, value: bool = False) -> FormField:
+    """A labelled yes/no box."""
+    control = Checkbox(label, value=value, id=f"input-{field}", compact=True)
+    return FormField("", control, field=field, kind="bool")
+
+
+class FormErrors:
+    """Shows and clears messages over a set of fields; keys without a field go to `general`."""
+
+    def __init__(self, fields: Iterable[FormField]) -> None:
+        self.fields = {field.field: field for field in fields}
+
+    def clear(self) -> None:
+        for field in self.fields.values():
+            field.set_error(None)
+
+    def check(self) -> dict[str, str]:
+        """Run every field's client-side check; the map of failures (empty = all fine)."""
+        problems = {name: msg for name, field in self.fields.items() if (msg := field.check())}
+        return problems
+
+    def show(self, messages: Mapping[str, str]) -> list[str]:
+        """Put each message next to its field; returns the messages that matched no field.
+
+        A service key such as `contacts[1].email` lands on `contacts` when only that exists.
+        """
+        leftovers: list[str] = []
+        for key, message in messages.items():
+            target = self.fields.get(key) or self.fields.get(key.split("[")[0].split(".")[0])
+            if target is None:
+                leftovers.append(f"{key}: {message}" if key else message)
+            else:
+                target.set_error(message)
+        return leftovers
+
+    def first_invalid(self, messages: Mapping[str, str]) -> FormField | None:
+        for name, field in self.fields.items():
+            if name in messages:
+                return field
+        return None

@@ -1,0 +1,287 @@
+"""Pilot tests of the triage dialogs: each happy path, and validation messages next to fields.
+
+The dialogs only read a `DealDetail` (a plain read model), so these tests build one directly
+instead of a database: they are about the form, not the use case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Input, Select, Static
+
+from cosell_tui.domain import (
+    AccountKind,
+    Action,
+    CloseReason,
+    DealType,
+    Direction,
+    ErrorReason,
+    HelpType,
+    MarketplaceIntent,
+    MicrosoftStatus,
+    Role,
+    SolutionCategory,
+    Status,
+    Substatus,
+)
+from cosell_tui.rules.facts import TransitionDecision
+from cosell_tui.screens.dialogs import (
+    AcceptDialog,
+    ConfirmDialog,
+    DeclineDialog,
+    ErrorDialog,
+    LostDialog,
+    WonDialog,
+)
+from cosell_tui.service.forms import AcceptForm
+from cosell_tui.service.views import (
+    AccountView,
+    DealDetail,
+    DealRow,
+    MicrosoftCard,
+    PersonView,
+    SolutionLine,
+    SolutionView,
+)
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+_ = Role  # imported for readers: the dialogs never look at roles
+
+
+def make_detail(**changes: Any) -> DealDetail:
+    """An inbound co-sell referral awaiting an answer, with one Azure IP solution."""
+    row = DealRow(
+        id=7,
+        referral_id="3f2a9c1e-0000-4000-8000-000000000007",
+        name="Contoso data platform",
+        customer_name="Contoso Ltd",
+        deal_type=DealType.CO_SELL,
+        p2p=False,
+        direction=Direction.INCOMING,
+        status=Status.NEW,
+        substatus=Substatus.PENDING,
+        value=Decimal("48000.00"),
+        currency="USD",
+        close_date=date(2027, 3, 31),
+        country="GB",
+        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        expires_at=datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
+        closed_at=None,
+        microsoft_status=MicrosoftStatus.PENDING,
+        partner_role=None,
+        partner_program=None,
+        crm_id=None,
+        stage_pct=0,
+        registration_status=None,
+        favorite=False,
+        version=1,
+    )
+    row = replace(row, **{k: v for k, v in changes.items() if k in DealRow.__dataclass_fields__})
+    solution = SolutionView(
+        id="SOL-1",
+        name="Fabrikam Insights",
+        publisher_name="Fabrikam",
+        category=SolutionCategory.MINE,
+        co_sell_ready=True,
+        azure_ip_co_sell=True,
+        biz_apps_premium=False,
+        biz_apps_standard=False,
+        marketplace_incentivized=True,
+        priced=False,
+    )
+    detail = DealDetail(
+        row=row,
+        location_name="Fabrikam UK",
+        location_partner_id="4812345",
+        org_name="Fabrikam",
+        invited_by="Microsoft",
+        invite_notes=None,
+        help_type=HelpType.TECHNICAL_ARCHITECTURE,
+        visible_to_microsoft=True,
+        marketplace_intent=MarketplaceIntent.YES,
+        notes="Needs a lakehouse for 40 stores.",
+        campaign_id=None,
+        status_reason=None,
+        accepted_at=None,
+        updated_at=row.created_at,
+        customer=AccountView(
+            id=1,
+            name="Contoso Ltd",
+            kind=AccountKind.MANAGED,
+            microsoft_account_id="1-ABC",
+            group_key="contoso",
+            duns=None,
+            federal=False,
+            address="1 Market St, London",
+            city="London",
+            postal_code="EC1",
+            country="GB",
+        ),
+        contacts=(PersonView("Ada", "Ng", "+44 20 7946 0000", "ada@contoso.example"),),
+        team=(),
+        solutions=(SolutionLine(solution),),
+        invitations=(),
+        microsoft=MicrosoftCard(MicrosoftStatus.PENDING, None, None, None, None, None),
+        decision=TransitionDecision(
+            allowed=frozenset({Action.ACCEPT, Action.DECLINE, Action.CLOSE_AS_ERROR})
+        ),
+        checklist=None,
+        registration=None,
+    )
+    rest = {k: v for k, v in changes.items() if k not in DealRow.__dataclass_fields__}
+    return replace(detail, **rest)
+
+
+class DialogHost(App[None]):
+    """Pushes one dialog and keeps what it dismissed with."""
+
+    def __init__(self, dialog: Screen[Any]) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+def error_of(screen: Screen[Any], field: str) -> str:
+    return str(screen.query_one(f"#error-{field}", Static).content)
+
+
+async def test_accept_is_prefilled_from_the_referral_and_returns_the_form() -> None:
+    app = DialogHost(AcceptDialog(make_detail()))
+    async with app.run_test() as pilot:
+        dialog = app.screen
+        assert dialog.query_one("#input-name", Input).value == "Contoso data platform"
+        assert dialog.query_one("#input-value", Input).value == "48000.00"
+        assert dialog.query_one("#input-close_date", Input).value == "2027-03-31"
+        dialog.query_one("#input-crm_id", Input).value = "CRM-9"
+        await pilot.click("#submit")
+    [form] = app.results
+    assert form == AcceptForm(
+        name="Contoso data platform",
+        value="48000.00",
+        currency="USD",
+        close_date="2027-03-31",
+        notes="Needs a lakehouse for 40 stores.",
+        crm_id="CRM-9",
+    )
+
+
+async def test_accept_shows_required_and_format_errors_next_to_fields() -> None:
+    app = DialogHost(AcceptDialog(make_detail()))
+    async with app.run_test() as pilot:
+        dialog = app.screen
+        dialog.query_one("#input-name", Input).value = ""
+        dialog.query_one("#input-close_date", Input).value = "31/03/2027"
+        dialog.query_one("#input-value", Input).value = "lots"
+        dialog.query_one("#input-contact_first_name", Input).value = "Bo"
+        await pilot.press("enter")
+        assert app.screen is dialog, "an invalid form must not close"
+        assert error_of(dialog, "name") == "Required."
+        assert "2026-12-31" in error_of(dialog, "close_date")
+        assert "number" in error_of(dialog, "value")
+        assert "email or a phone" in error_of(dialog, "contact_email")
+        assert error_of(dialog, "currency") == ""
+        assert dialog.focused is dialog.query_one("#input-name", Input)
+    assert app.results == []
+
+
+async def test_accept_reopened_with_service_errors_shows_them_inline() -> None:
+    form = AcceptForm("X", "10", "USD", "2020-01-01", "n", contacts=())
+    dialog = AcceptDialog(
+        make_detail(),
+        form=form,
+        errors={"close_date": "Close date must be in the future.", "foo": "Other problem."},
+    )
+    app = DialogHost(dialog)
+    async with app.run_test():
+        assert dialog.query_one("#input-name", Input).value == "X"
+        assert error_of(dialog, "close_date") == "Close date must be in the future."
+        assert "foo: Other problem." in str(dialog.query_one("#general-error", Static).content)
+
+
+async def test_accept_escape_and_q_outside_inputs_cancel() -> None:
+    app = DialogHost(AcceptDialog(make_detail()))
+    async with app.run_test() as pilot:
+        await pilot.press("q")  # typed into the focused name field, not a cancel
+        assert app.results == []
+        await pilot.press("escape")
+    assert app.results == [None]
+
+
+async def test_decline_needs_a_reason_then_returns_it_with_notes() -> None:
+    app = DialogHost(DeclineDialog())
+    async with app.run_test() as pilot:
+        dialog = app.screen
+        await pilot.click("#submit")
+        assert error_of(dialog, "reason") == "Required."
+        dialog.query_one("#input-reason", Select).value = CloseReason.NOT_A_CUSTOMER
+        dialog.query_one("#input-notes", Input).value = "Unknown company"
+        await pilot.press("ctrl+y")
+    assert app.results == [(CloseReason.NOT_A_CUSTOMER, "Unknown company")]
+
+
+async def test_bulk_decline_title_shows_the_count_and_q_cancels_from_the_picklist() -> None:
+    app = DialogHost(DeclineDialog(count=12))
+    async with app.run_test() as pilot:
+        assert "12 deals" in str(app.screen.query_one(".dialog-title").content)
+        assert isinstance(app.screen.focused, Select)
+        await pilot.press("q")
+    assert app.results == [None]
+
+
+async def test_lost_returns_reason() -> None:
+    app = DialogHost(LostDialog())
+    async with app.run_test() as pilot:
+        app.screen.query_one("#input-reason", Select).value = CloseReason.OTHER_VENDOR
+        await pilot.click("#submit")
+    assert app.results == [(CloseReason.OTHER_VENDOR, "")]
+
+
+async def test_error_offers_nine_reasons_and_needs_notes_for_others() -> None:
+    app = DialogHost(ErrorDialog())
+    async with app.run_test() as pilot:
+        dialog = app.screen
+        select = dialog.query_one("#input-reason", Select)
+        assert len(select._options) == 1 + 9  # the blank prompt plus the nine reasons
+        select.value = ErrorReason.OTHERS
+        await pilot.press("ctrl+y")
+        assert "explanation" in error_of(dialog, "notes")
+        dialog.query_one("#input-notes", Input).value = "Created twice by the connector"
+        await pilot.press("ctrl+y")
+    assert app.results == [(ErrorReason.OTHERS, "Created twice by the connector")]
+
+
+async def test_confirm_yes_no_and_keys() -> None:
+    app = DialogHost(ConfirmDialog("Accept 3 deals?", "Accept with their own values."))
+    async with app.run_test() as pilot:
+        await pilot.press("y")
+    assert app.results == [True]
+    app = DialogHost(ConfirmDialog("Accept 3 deals?", "Body"))
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+    assert app.results == [False]
+
+
+async def test_won_shows_the_72_hour_warning_only_when_given() -> None:
+    warning = "Created 20 hours ago: registration may be rejected before 72 hours."
+    app = DialogHost(WonDialog(make_detail(), (warning,)))
+    async with app.run_test() as pilot:
+        assert [str(w.content) for w in app.screen.query(".warning")] == [f"⚠ {warning}"]
+        await pilot.press("y")
+    assert app.results == [True]
+    app = DialogHost(WonDialog(make_detail(), ()))
+    async with app.run_test() as pilot:
+        assert len(app.screen.query(".warning")) == 0
+        await pilot.press("n")
+    assert app.results == [False]
