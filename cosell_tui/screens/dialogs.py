@@ -5,8 +5,9 @@ a reason); the caller runs the use case in a worker. When the service refuses th
 caller reopens the dialog with what the user typed and `errors` (ValidationError.fields), so
 the messages land next to their fields and nothing is saved until the whole form is valid.
 
-Keys: Enter in a field or ctrl+y anywhere submits (ctrl+s is the terminal's), Esc cancels, and `q` cancels too whenever the focus is not in a
-text field (style.md: Esc is never the only way out); the buttons do the same.
+Keys: Enter in a field or ctrl+y anywhere submits (ctrl+s belongs to terminals), Esc cancels,
+and `q` cancels too whenever the focus is not in a text field (style.md: Esc is never the only
+way out); the buttons do the same.
 """
 
 from __future__ import annotations
