@@ -1,4 +1,4 @@
-"""Engine and session set-up: SQLite by default (WAL, foreign keys, busy timeout), PostgreSQL by URL."""
+"""Engine and session set-up: SQLite by default (WAL, foreign keys, busy timeout), or PostgreSQL."""
 
 from __future__ import annotations
 

@@ -12,7 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -236,6 +238,20 @@ class Referral(Base):
     registration_status: Mapped[RegistrationStatus | None] = mapped_column(
         StrEnum(RegistrationStatus)
     )
+    #: Meets every Azure IP co-sell criterion (domain.md §4.2) as of the last change; None =
+    #: not decided (not won, or a missing rate). Kept by the service; the `registration:eligible`
+    #: filter reads it so the grid never evaluates rules per row.
+    registration_eligible: Mapped[bool | None] = mapped_column(Boolean)
+    #: Which grid tab the row belongs to (D1), computed by the database so no writer can forget
+    #: it and every tab is one index range: 'I' inbound, 'O' outbound, 'C' closed.
+    grid_tab: Mapped[str] = mapped_column(
+        String(1),
+        Computed(
+            "CASE WHEN status = 'Closed' THEN 'C' "
+            "WHEN direction = 'Incoming' THEN 'I' ELSE 'O' END",
+            persisted=True,
+        ),
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -245,6 +261,15 @@ class Referral(Base):
         Index("ix_referral_grid_closed", "org_id", "status", "closed_at", "id"),
         Index("ix_referral_location", "location_id"),
         Index("ix_referral_expiry_sweep", "status", "expires_at"),
+        # One range per (org, tab) in each grid sort order, so a page is an index walk.
+        Index("ix_referral_tab_expires", "org_id", "grid_tab", "expires_at", "id"),
+        Index("ix_referral_tab_created", "org_id", "grid_tab", "created_at", "id"),
+        Index("ix_referral_tab_closed", "org_id", "grid_tab", "closed_at", "id"),
+        Index("ix_referral_tab_name", "org_id", "grid_tab", "name", "id"),
+        Index("ix_referral_tab_customer", "org_id", "grid_tab", "customer_name", "id"),
+        Index("ix_referral_tab_value", "org_id", "grid_tab", "value", "id"),
+        Index("ix_referral_tab_close_date", "org_id", "grid_tab", "close_date", "id"),
+        Index("ix_referral_tab_location", "org_id", "grid_tab", "location_id", "id"),
     )
 
     customer: Mapped[Account] = relationship(foreign_keys=[customer_account_id])
@@ -386,6 +411,19 @@ class Registration(Base):
 
 
 # --- history and notifications ----------------------------------------------------------------
+
+
+class GridVersion(Base):
+    """A change counter bumped by database triggers on every referral, team or favourite write.
+
+    The grid caches the ordered ids of a filtered tab; comparing this number tells it, in one
+    primary-key read, whether the cache still holds (also for writes from other processes).
+    """
+
+    __tablename__ = "grid_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class HistoryEntry(Base):

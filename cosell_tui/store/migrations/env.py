@@ -1,0 +1,59 @@
+"""Alembic environment: always run programmatically by `cosell_tui.store.migrate`.
+
+The caller hands over a live connection (config.attributes["connection"]), so no alembic.ini
+or URL is needed at runtime; SQLite gets batch mode because it cannot ALTER most things.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from cosell_tui.store.migrate import include_object
+from cosell_tui.store.models import Base
+from cosell_tui.store.types import Cents, StrEnum, UTCDateTime
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Render our column types as their plain storage types, so migrations never change
+    meaning when the Python-side types evolve."""
+    if type_ == "type":
+        if isinstance(obj, StrEnum):
+            return "sa.String(length=40)"
+        if isinstance(obj, Cents):
+            return "sa.BigInteger()"
+        if isinstance(obj, UTCDateTime):
+            return "sa.DateTime()"
+    return False
+
+
+def run_migrations(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        include_object=include_object,
+        compare_type=True,
+        compare_server_default=False,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Two processes starting at once must not both create the schema.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(736571)")
+        context.run_migrations()
+
+
+def main() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("cosell migrations run through cosell_tui.store.migrate.upgrade()")
+    run_migrations(connection)
+
+
+main()

@@ -1,0 +1,146 @@
+"""Full-text search over the grid's free words: deal name, customer, referral ID, CRM ID, notes.
+
+Both backends match the same way: text is split on anything that is not a letter or digit,
+lower-cased, and each typed word matches the *start* of a word ("conto" finds "Contoso").
+SQLite uses an FTS5 table over `referral` (external content, kept by triggers); PostgreSQL
+uses a GIN index on a `simple` tsvector expression. Neither scans the referral table.
+
+The same module installs the triggers that bump `grid_version`, the grid cache's change
+counter, so bulk loaders can drop and restore everything in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy.engine import Connection
+
+#: The searchable text of a referral on PostgreSQL; the GIN index is built on exactly this.
+PG_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, regexp_replace("
+    "coalesce(name, '') || ' ' || coalesce(customer_name, '') || ' ' || referral_id || ' ' || "
+    "coalesce(crm_id, '') || ' ' || coalesce(notes, ''), '[^[:alnum:]]+', ' ', 'g'))"
+)
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+_SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS referral_fts USING fts5("
+    "name, customer_name, referral_id, crm_id, notes, "
+    "content='referral', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+)
+_FTS_COLS = "name, customer_name, referral_id, crm_id, notes"
+_SQLITE_FTS_TRIGGERS = (
+    f"""CREATE TRIGGER IF NOT EXISTS referral_fts_ai AFTER INSERT ON referral BEGIN
+      INSERT INTO referral_fts(rowid, {_FTS_COLS})
+      VALUES (new.id, new.name, new.customer_name, new.referral_id, new.crm_id, new.notes);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS referral_fts_ad AFTER DELETE ON referral BEGIN
+      INSERT INTO referral_fts(referral_fts, rowid, {_FTS_COLS})
+      VALUES ('delete', old.id, old.name, old.customer_name, old.referral_id, old.crm_id,
+              old.notes);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS referral_fts_au
+    AFTER UPDATE OF name, customer_name, referral_id, crm_id, notes ON referral BEGIN
+      INSERT INTO referral_fts(referral_fts, rowid, {_FTS_COLS})
+      VALUES ('delete', old.id, old.name, old.customer_name, old.referral_id, old.crm_id,
+              old.notes);
+      INSERT INTO referral_fts(rowid, {_FTS_COLS})
+      VALUES (new.id, new.name, new.customer_name, new.referral_id, new.crm_id, new.notes);
+    END""",
+)
+#: (table, event) pairs whose writes can change what a grid shows.
+_WATCHED: tuple[tuple[str, str], ...] = (
+    ("referral", "INSERT"),
+    ("referral", "UPDATE"),
+    ("referral", "DELETE"),
+    ("team_member", "INSERT"),
+    ("team_member", "UPDATE"),
+    ("team_member", "DELETE"),
+    ("favorite", "INSERT"),
+    ("favorite", "DELETE"),
+)
+_BUMP = "UPDATE grid_version SET n = n + 1 WHERE id = 1"
+
+
+def _version_trigger_name(table: str, event: str) -> str:
+    return f"grid_version_{table}_{event.lower()}"
+
+
+def install(conn: Connection) -> None:
+    """Create the search structures and change-counter triggers (idempotent)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(_SQLITE_FTS)
+        for ddl in _SQLITE_FTS_TRIGGERS:
+            conn.exec_driver_sql(ddl)
+        for table, event in _WATCHED:
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {_version_trigger_name(table, event)} "
+                f"AFTER {event} ON {table} BEGIN {_BUMP}; END"
+            )
+    else:
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_referral_search ON referral USING gin ({PG_DOCUMENT})"
+        )
+        conn.exec_driver_sql(
+            "CREATE OR REPLACE FUNCTION grid_version_bump() RETURNS trigger AS $$ "
+            f"BEGIN {_BUMP}; RETURN NULL; END $$ LANGUAGE plpgsql"
+        )
+        for table, event in _WATCHED:
+            name = _version_trigger_name(table, event)
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION grid_version_bump()"
+            )
+    exists = conn.exec_driver_sql("SELECT count(*) FROM grid_version WHERE id = 1").scalar()
+    if not exists:
+        conn.exec_driver_sql("INSERT INTO grid_version (id, n) VALUES (1, 0)")
+
+
+def suspend(conn: Connection) -> None:
+    """Drop the per-row triggers (and the PostgreSQL search index) before a bulk load."""
+    if conn.dialect.name == "sqlite":
+        for name in ("referral_fts_ai", "referral_fts_ad", "referral_fts_au"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        for table, event in _WATCHED:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_version_trigger_name(table, event)}")
+    else:
+        conn.exec_driver_sql("DROP INDEX IF EXISTS ix_referral_search")
+        for table, event in _WATCHED:
+            name = _version_trigger_name(table, event)
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+
+
+def resume(conn: Connection) -> None:
+    """After a bulk load: rebuild the search index from the table, restore triggers, bump."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')")
+    install(conn)
+    conn.exec_driver_sql(_BUMP)
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` as both backends index them (letters and digits, lower case)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def sqlite_match(phrases: Sequence[str]) -> str | None:
+    """An FTS5 MATCH expression: every phrase must occur, its last word as a prefix."""
+    parts = []
+    for phrase in phrases:
+        ws = words(phrase)
+        if ws:
+            parts.append('"' + " ".join(ws) + '" *' if len(ws) > 1 else f'"{ws[0]}" *')
+    return " AND ".join(parts) if parts else None
+
+
+def pg_tsquery(phrases: Sequence[str]) -> str | None:
+    """A to_tsquery('simple', ...) text: words of a phrase adjacent, the last one a prefix."""
+    parts = []
+    for phrase in phrases:
+        ws = words(phrase)
+        if ws:
+            parts.append("(" + " <-> ".join([*ws[:-1], ws[-1] + ":*"]) + ")")
+    return " & ".join(parts) if parts else None
