@@ -13,7 +13,7 @@ way out); the buttons do the same.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -443,8 +443,8 @@ class AcceptDialog(FormDialog[AcceptForm]):
         return f"From {sender} · {row.customer_name} · {row.referral_id}"
 
     def compose_fields(self) -> ComposeResult:
-        def field(label: str, name: str, **kw: object) -> FormField:
-            return text_field(label, name, str(self.initial(name, "")), **kw)  # type: ignore[arg-type]
+        def field(label: str, name: str, **kw: Any) -> FormField:
+            return text_field(label, name, str(self.initial(name, "")), **kw)
 
         yield field("Deal name", "name", required=True, max_length=MAX_NAME_LEN)
         with Horizontal(classes="row"):

@@ -66,7 +66,8 @@ class FormField(Vertical):
         self.kind = kind  # "text", "date", "number" or "choice": what the client-side check is
 
     def compose(self) -> ComposeResult:
-        yield Label(f"{self.label}{' *' if self.required else ''}", classes="form-label")
+        if self.label:
+            yield Label(f"{self.label}{' *' if self.required else ''}", classes="form-label")
         yield self.control
         yield Static("", classes="form-error", id=f"error-{self.field}")
 

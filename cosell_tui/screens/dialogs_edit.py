@@ -1,0 +1,315 @@
+"""The deal screen's edit dialogs: mark a sales stage, edit details, edit the team.
+
+Like the triage dialogs they only gather and check input; the deal screen calls the service and
+reopens a dialog with the service's field messages when it refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from cosell_tui.domain import (
+    ASSESSMENT_STAGES,
+    MAX_NAME_LEN,
+    MAX_NOTES_LEN,
+    MAX_TEAM_MEMBERS,
+    NORMAL_STAGES,
+    DealType,
+    MarketplaceIntent,
+    PartnerRole,
+)
+from cosell_tui.screens.dialogs import DIALOG_CSS, FormDialog
+from cosell_tui.service.forms import DetailsEdit, PersonInput
+from cosell_tui.service.views import DealDetail
+from cosell_tui.widgets.form import FormField, choice_field, text_field
+
+# --- stage --------------------------------------------------------------------------------------
+
+
+class StageDialog(ModalScreen[int | None]):
+    """Pick the sales stage to mark complete; only the stages the rules allow now can be chosen.
+
+    Normal deals may skip forward (D6); a solution assessment offers only the next stage.
+    """
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    StageDialog { align: center middle; }
+    StageDialog > #dialog { width: 60; border: thick $primary 80%; background: $surface;
+        height: auto; padding: 0 1; }
+    StageDialog OptionList { height: auto; max-height: 10; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "cancel", "Cancel", id="stage.cancel"),
+    ]
+
+    def __init__(self, detail: DealDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        row = self.detail.row
+        assessment = row.deal_type is DealType.SOLUTION_ASSESSMENT
+        allowed = set(self.detail.decision.stages)
+        options = []
+        for pct, name in ASSESSMENT_STAGES if assessment else NORMAL_STAGES:
+            if pct <= row.stage_pct:
+                mark = "✓ done"
+            elif pct in allowed:
+                mark = ""
+            else:
+                mark = "not yet" if assessment else "—"
+            options.append(
+                Option(
+                    f"{pct:>3} %  {name}  {mark}".rstrip(), id=str(pct), disabled=pct not in allowed
+                )
+            )
+        with Vertical(id="dialog"):
+            yield Label("Mark sales stage complete", classes="dialog-title")
+            hint = (
+                "Solution assessments mark every stage, in order; Won needs all four."
+                if assessment
+                else "Stages are optional and may be skipped forward, never back."
+            )
+            yield Static(hint, classes="dialog-subtitle")
+            yield OptionList(*options, id="stages")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        stages = self.query_one(OptionList)
+        stages.focus()
+        for index, option in enumerate(stages.options):
+            if not option.disabled:
+                stages.highlighted = index
+                break
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(int(event.option.id or 0))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --- details -----------------------------------------------------------------------------------
+
+
+def details_values(detail: DealDetail) -> dict[str, object]:
+    row = detail.row
+    return {
+        "name": row.name,
+        "value": f"{row.value:.2f}",
+        "currency": row.currency,
+        "close_date": row.close_date.isoformat(),
+        "notes": detail.notes,
+        "crm_id": row.crm_id or "",
+        "campaign_id": detail.campaign_id or "",
+        "marketplace_intent": detail.marketplace_intent,
+        "partner_role": row.partner_role if row.partner_role else Select.NULL,
+        "partner_program": row.partner_program or "",
+    }
+
+
+class DetailsDialog(FormDialog[DetailsEdit]):
+    """Edit a deal's details (T6) → DetailsEdit holding only what changed."""
+
+    SUBMIT_LABEL = "Save"
+
+    def __init__(
+        self,
+        detail: DealDetail,
+        *,
+        edit: DetailsEdit | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        self.original = details_values(detail)
+        values = dict(self.original)
+        if edit is not None:
+            values.update({k: v for k, v in _edit_items(edit) if v is not None})
+        super().__init__(values=values, errors=errors, message=message)
+        self.detail = detail
+
+    def dialog_title(self) -> str:
+        return f"Edit details of “{self.detail.row.name}”"
+
+    def compose_fields(self) -> ComposeResult:
+        def text(label: str, name: str, **kw: Any) -> FormField:
+            return text_field(label, name, str(self.initial(name, "")), **kw)
+
+        yield text("Deal name", "name", required=True, max_length=MAX_NAME_LEN)
+        with Horizontal(classes="row"):
+            yield text("Estimated value", "value", required=True, kind="number")
+            yield text("Currency", "currency", required=True, max_length=3)
+            yield text("Close date", "close_date", required=True, kind="date")
+        yield text("Notes", "notes", required=True, max_length=MAX_NOTES_LEN)
+        with Horizontal(classes="row"):
+            yield text("CRM ID", "crm_id")
+            yield text("Campaign ID", "campaign_id")
+        with Horizontal(classes="row"):
+            yield choice_field(
+                "Marketplace intent",
+                "marketplace_intent",
+                [(m.label, m) for m in MarketplaceIntent],
+                self.initial("marketplace_intent", Select.NULL),
+                required=True,
+            )
+            yield choice_field(
+                "Partner role",
+                "partner_role",
+                [(r.label, r) for r in PartnerRole],
+                self.initial("partner_role", Select.NULL),
+                prompt="None",
+            )
+        yield text("Partner program", "partner_program")
+
+    def build(self) -> DetailsEdit:
+        changed: dict[str, Any] = {}
+        for name, before in self.original.items():
+            now = self.value(name)
+            if name == "currency" and isinstance(now, str):
+                now = now.upper()
+            if now is None and before is Select.NULL:
+                continue
+            if now != before:
+                changed[name] = now if now is not None else ""
+        return DetailsEdit(**changed)
+
+    def extra_check(self) -> dict[str, str]:
+        if self.errors.check():
+            return {}
+        if self.build() == DetailsEdit():
+            return {"name": "Nothing changed: edit a field, or press Esc."}
+        return {}
+
+
+def _edit_items(edit: DetailsEdit) -> list[tuple[str, object]]:
+    return [(name, getattr(edit, name)) for name in DetailsEdit.__dataclass_fields__]
+
+
+# --- team ----------------------------------------------------------------------------------------
+
+_PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
+_TEAM_KEY = re.compile(r"^team\[(\d+)\]\.(\w+)$")
+
+
+class TeamDialog(FormDialog[tuple[PersonInput, ...]]):
+    """Edit the deal team (T6): one row per member; empty rows are dropped, ctrl+n adds a row."""
+
+    SUBMIT_LABEL = "Save team"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *FormDialog.BINDINGS,
+        Binding("ctrl+n", "add_row", "Add member", id="team.add"),
+    ]
+
+    def __init__(
+        self,
+        detail: DealDetail,
+        *,
+        team: Sequence[PersonInput] | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        people = (
+            list(team)
+            if team is not None
+            else [PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in detail.team]
+        )
+        values: dict[str, object] = {}
+        for index, p in enumerate(people):
+            for attr in _PERSON_FIELDS:
+                values[f"team_{index}_{attr}"] = getattr(p, attr) or ""
+        super().__init__(values=values, errors=errors, message=message)
+        self.detail = detail
+        self.rows = max(len(people) + 1, 2)
+
+    def dialog_title(self) -> str:
+        return f"Team of “{self.detail.row.name}”"
+
+    def dialog_subtitle(self) -> str:
+        return "At least one member; each needs a name and an email. ctrl+n adds a row."
+
+    def _row(self, index: int) -> Horizontal:
+        return Horizontal(
+            *(
+                text_field(
+                    label if index == 0 else "",
+                    f"team_{index}_{attr}",
+                    str(self.initial(f"team_{index}_{attr}", "")),
+                    placeholder=label if index else "",
+                )
+                for attr, label in zip(
+                    _PERSON_FIELDS, ("First name", "Last name", "Email", "Phone"), strict=True
+                )
+            ),
+            classes="row",
+            id=f"team-row-{index}",
+        )
+
+    def compose_fields(self) -> ComposeResult:
+        for index in range(self.rows):
+            yield self._row(index)
+
+    async def action_add_row(self) -> None:
+        if self.rows >= MAX_TEAM_MEMBERS:
+            self.notify(f"A team has at most {MAX_TEAM_MEMBERS} members.", severity="warning")
+            return
+        row = self._row(self.rows)
+        self.rows += 1
+        self._errors = None  # the new fields join the error map
+        await self.query_one("#fields").mount(row)
+        row.query(FormField).first().control.focus()
+
+    def people(self) -> list[tuple[int, dict[str, str]]]:
+        out = []
+        for index in range(self.rows):
+            values = {attr: self.text(f"team_{index}_{attr}") for attr in _PERSON_FIELDS}
+            if any(values.values()):
+                out.append((index, values))
+        return out
+
+    def extra_check(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        people = self.people()
+        if not people:
+            problems["team_0_first_name"] = "The team needs at least one member."
+        for index, values in people:
+            for attr in ("first_name", "last_name", "email"):
+                if not values[attr]:
+                    problems.setdefault(f"team_{index}_{attr}", "Required.")
+        return problems
+
+    def build(self) -> tuple[PersonInput, ...]:
+        return tuple(
+            PersonInput(v["first_name"], v["last_name"], v["phone"] or None, v["email"] or None)
+            for _, v in self.people()
+        )
+
+    def show_errors(self, messages: Mapping[str, str], message: str = "") -> None:
+        """Service keys `team[1].email` land on row 1's email field."""
+        mapped: dict[str, str] = {}
+        for key, text in messages.items():
+            if match := _TEAM_KEY.match(key):
+                mapped[f"team_{match[1]}_{match[2]}"] = text
+            else:
+                mapped[key] = text
+        super().show_errors(mapped, message)
+
+
+__all__ = ["DetailsDialog", "StageDialog", "TeamDialog"]
