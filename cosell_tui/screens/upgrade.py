@@ -1,0 +1,247 @@
+"""The upgrade flows on an open deal: share with Microsoft sellers, ask Microsoft for help, invite.
+
+Contract with the caller (the deal screen), the same as `screens/dialogs.py`: each dialog only
+gathers and checks input and dismisses with a plain value; the caller runs the use case in a
+worker and, when the service refuses with a `ValidationError`, reopens the dialog with
+`values=` (what the user typed) and `errors=` (`ValidationError.fields`) so the messages land
+next to their fields. Nothing is written by a dialog.
+
+- `ShareDialog(detail)` → `True` to call `Service.share_with_microsoft(deal, version)`.
+- `HelpDialog(detail)` → `HelpRequest` for `Service.request_help(deal, version, help_type,
+  notes, contact)`; it asks for a customer contact only when the deal has none (co-sell needs one).
+- `InviteDialog(detail, service)` → `InvitationDraft` for `Service.invite(deal, version, draft)`;
+  the same form as the wizard's step 7, so it needs the service to search partners.
+
+Upgrades are one-way (D13): each dialog says so before the user confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from cosell_tui.domain import MAX_NOTES_LEN, HelpType
+from cosell_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, FormDialog
+from cosell_tui.screens.wizard_base import split_key
+from cosell_tui.screens.wizard_customer import CONSENT_REMINDER
+from cosell_tui.screens.wizard_partners import InvitationForm
+from cosell_tui.service import Service
+from cosell_tui.service.forms import InvitationDraft, PersonInput
+from cosell_tui.service.views import DealDetail
+from cosell_tui.widgets.form import choice_field, text_field
+
+ONE_WAY = "This cannot be undone: a deal never goes back to private or partner-led."
+
+
+class ShareDialog(ConfirmDialog):
+    """Confirm making a private deal visible to Microsoft sellers (partner-led)."""
+
+    def __init__(self, detail: DealDetail) -> None:
+        row = detail.row
+        super().__init__(
+            "Share with Microsoft sellers",
+            f"Microsoft sellers will be able to view “{row.name}” ({row.customer_name}). "
+            "It becomes a partner-led deal; nobody at Microsoft is asked to act on it.",
+            [ONE_WAY],
+            confirm_label="Share",
+        )
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRequest:
+    """What `Service.request_help` needs besides the deal and its version."""
+
+    help_type: HelpType
+    notes: str
+    contact: PersonInput | None = None
+
+
+CONTACT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+)
+
+
+class HelpDialog(FormDialog[HelpRequest]):
+    """Ask Microsoft for help: the deal becomes co-sell and Microsoft has 14 days to answer."""
+
+    TITLE_TEXT = "Ask Microsoft for help"
+    SUBMIT_LABEL = "Ask for help"
+
+    def __init__(
+        self,
+        detail: DealDetail,
+        *,
+        values: Mapping[str, object] | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        super().__init__(values=values, errors=_contact_keys(errors or {}), message=message)
+        self.detail = detail
+        self.needs_contact = not detail.contacts
+
+    def dialog_subtitle(self) -> str:
+        row = self.detail.row
+        return (
+            f"{row.name} · {row.customer_name}. It becomes a co-sell deal: Microsoft sees it and "
+            f"has 14 days to accept or decline. {ONE_WAY}"
+        )
+
+    def compose_fields(self) -> ComposeResult:
+        yield choice_field(
+            "Identify the kind of help you need from Microsoft",
+            "help_type",
+            [(h.label, h) for h in HelpType if h is not HelpType.NONE],
+            self.initial("help_type", HelpType.GENERAL),
+            required=True,
+        )
+        yield text_field(
+            "Notes to Microsoft", "notes", str(self.initial("notes")), max_length=MAX_NOTES_LEN
+        )
+        if self.needs_contact:
+            yield Label("Customer contact (required for co-sell)", classes="dialog-subtitle")
+            yield Static(CONSENT_REMINDER, classes="warning")
+            for pair in (CONTACT_FIELDS[:2], CONTACT_FIELDS[2:]):
+                with Horizontal(classes="row"):
+                    for name, label in pair:
+                        field = f"contact_{name}"
+                        yield text_field(label, field, str(self.initial(field)), required=True)
+
+    def build(self) -> HelpRequest:
+        value = self.value("help_type")
+        contact = None
+        if self.needs_contact:
+            typed = {name: self.text(f"contact_{name}") for name, _label in CONTACT_FIELDS}
+            contact = PersonInput(
+                typed["first_name"], typed["last_name"], typed["phone"], typed["email"]
+            )
+        return HelpRequest(
+            help_type=value if isinstance(value, HelpType) else HelpType.GENERAL,
+            notes=self.text("notes"),
+            contact=contact,
+        )
+
+
+def _contact_keys(errors: Mapping[str, str]) -> dict[str, str]:
+    """`contact.phone` (the service's key) → `contact_phone` (the dialog's field)."""
+    mapped: dict[str, str] = {}
+    for key, message in errors.items():
+        base, _index, leaf = split_key(key)
+        mapped[f"contact_{leaf}" if base == "contact" and leaf else key] = message
+    return mapped
+
+
+class InviteDialog(ModalScreen[InvitationDraft | None]):
+    """Invite a partner (or Microsoft) to an open deal: the wizard's step-7 form in a dialog."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    InviteDialog { align: center middle; }
+    InviteDialog > #dialog { width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary 80%; background: $surface; padding: 0 1; }
+    InviteDialog #invite-scroll { height: auto; max-height: 1fr; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("q", "cancel", "Cancel", show=False, id="dialog.cancel_q"),
+        Binding("ctrl+y", "submit", "Invite", id="dialog.submit"),
+    ]
+
+    def __init__(
+        self,
+        detail: DealDetail,
+        service: Service,
+        *,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        super().__init__()
+        self.detail = detail
+        self.service = service
+        self.initial_errors = dict(errors or {})
+        self.initial_message = message
+
+    def compose(self) -> ComposeResult:
+        row = self.detail.row
+        with Vertical(id="dialog"):
+            yield Label("Invite a partner or Microsoft", classes="dialog-title")
+            yield Static(
+                f"{row.name} · {row.customer_name}. Once sent, you cannot change their close "
+                "date or value; they can after accepting.",
+                classes="dialog-subtitle",
+            )
+            with VerticalScroll(id="invite-scroll"):
+                yield InvitationForm(self.service, id="invitation-form")
+            yield Static("", id="general-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Invite (ctrl+y)", variant="primary", id="submit", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    @property
+    def form(self) -> InvitationForm:
+        return self.query_one(InvitationForm)
+
+    def on_mount(self) -> None:
+        row = self.detail.row
+        self.form.prefill(
+            close_date=row.close_date.isoformat(),
+            value=f"{row.value:f}",
+            currency=row.currency,
+            team=[
+                PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in self.detail.team
+            ],
+            solutions=[(line.solution.id, line.solution.name) for line in self.detail.solutions],
+        )
+        self.query_one("#partner-text").focus()
+        if self.initial_errors or self.initial_message:
+            self.show_errors(self.initial_errors, self.initial_message)
+
+    def show_errors(self, errors: Mapping[str, str], message: str = "") -> None:
+        """Service messages (`org_id`, `value`, `solution_ids`…) next to their fields."""
+        for field in self.form.fields.values():
+            field.set_error(None)
+        for key, value in errors.items():
+            base, _index, leaf = split_key(key)
+            self.form.show_error(leaf or base, value)
+        general = self.query_one("#general-error", Static)
+        general.update(message)
+        general.set_class(bool(message), "-shown")
+
+    def action_submit(self) -> None:
+        draft = self.form.draft()
+        if draft is None:
+            self.show_errors({}, "Choose a partner (or Microsoft) to invite first.")
+            return
+        if not draft.solution_ids:
+            self.show_errors(
+                {"solution_ids": "Choose at least one solution they should bring."},
+                "Fix the fields marked to continue.",
+            )
+            return
+        self.dismiss(draft)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
