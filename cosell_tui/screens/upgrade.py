@@ -1,27 +1,25 @@
 """The upgrade flows on an open deal: share with Microsoft sellers, ask Microsoft for help, invite.
 
-Contract with the caller (the deal screen), the same as `screens/dialogs.py`: each dialog only
-gathers and checks input and dismisses with a plain value; the caller runs the use case in a
-worker and, when the service refuses with a `ValidationError`, reopens the dialog with
-`values=` (what the user typed) and `errors=` (`ValidationError.fields`) so the messages land
-next to their fields. Nothing is written by a dialog.
+Contract with the caller (the deal screen): each dialog is built as `Dialog(service, detail)`,
+runs its use case itself in a worker and dismisses with the `Outcome` (None when cancelled).
+A refusal never closes the dialog: `ValidationError.fields` land next to their fields and
+any other `CosellError` under the form, so the user fixes the input and tries again.
 
-- `ShareDialog(detail)` → `True` to call `Service.share_with_microsoft(deal, version)`.
-- `HelpDialog(detail)` → `HelpRequest` for `Service.request_help(deal, version, help_type,
-  notes, contact)`; it asks for a customer contact only when the deal has none (co-sell needs one).
-- `InviteDialog(detail, service)` → `InvitationDraft` for `Service.invite(deal, version, draft)`;
-  the same form as the wizard's step 7, so it needs the service to search partners.
+- `ShareDialog` → `Service.share_with_microsoft(deal, version)` after a confirmation.
+- `HelpDialog` → `Service.request_help(deal, version, help_type, notes, contact)`; it asks for a
+  customer contact only when the deal has none (a co-sell deal needs one).
+- `InviteDialog` → `Service.invite(deal, version, InvitationDraft)`, with the same form as the
+  wizard's step 7 (partner search, terms pre-filled from the deal, team, solutions, help).
 
 Upgrades are one-way (D13): each dialog says so before the user confirms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,17 +32,39 @@ from cosell_tui.screens.wizard_base import split_key
 from cosell_tui.screens.wizard_customer import CONSENT_REMINDER
 from cosell_tui.screens.wizard_partners import InvitationForm
 from cosell_tui.service import Service
-from cosell_tui.service.forms import InvitationDraft, PersonInput
-from cosell_tui.service.views import DealDetail
+from cosell_tui.service.errors import CosellError, ValidationError
+from cosell_tui.service.forms import PersonInput
+from cosell_tui.service.views import DealDetail, Outcome
 from cosell_tui.widgets.form import choice_field, text_field
 
 ONE_WAY = "This cannot be undone: a deal never goes back to private or partner-led."
 
 
-class ShareDialog(ConfirmDialog):
+class _Runs:
+    """Runs one use case off the event loop and reports back on it (mixed into each dialog)."""
+
+    service: Service
+
+    def refused(self, fields: dict[str, str], message: str) -> None:
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="upgrade")
+    def run_use_case(self, call: Callable[[], Outcome]) -> None:
+        try:
+            outcome = call()
+        except ValidationError as error:
+            self.app.call_from_thread(self.refused, dict(error.fields), error.message)  # type: ignore[attr-defined]
+            return
+        except CosellError as error:
+            self.app.call_from_thread(self.refused, {}, error.message)  # type: ignore[attr-defined]
+            return
+        self.app.call_from_thread(self.dismiss, outcome)  # type: ignore[attr-defined]
+
+
+class ShareDialog(_Runs, ConfirmDialog):
     """Confirm making a private deal visible to Microsoft sellers (partner-led)."""
 
-    def __init__(self, detail: DealDetail) -> None:
+    def __init__(self, service: Service, detail: DealDetail) -> None:
         row = detail.row
         super().__init__(
             "Share with Microsoft sellers",
@@ -53,16 +73,28 @@ class ShareDialog(ConfirmDialog):
             [ONE_WAY],
             confirm_label="Share",
         )
+        self.service = service
         self.detail = detail
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#dialog").mount(Static("", id="general-error"), before=".buttons")
 
-@dataclass(frozen=True, slots=True)
-class HelpRequest:
-    """What `Service.request_help` needs besides the deal and its version."""
+    def action_confirm(self) -> None:
+        row = self.detail.row
+        self.run_use_case(lambda: self.service.share_with_microsoft(row.id, row.version))
 
-    help_type: HelpType
-    notes: str
-    contact: PersonInput | None = None
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "yes":
+            self.action_confirm()
+        else:
+            self.dismiss(None)  # type: ignore[arg-type]
+
+    def refused(self, fields: dict[str, str], message: str) -> None:
+        general = self.query_one("#general-error", Static)
+        general.update("\n".join([message, *fields.values()]))
+        general.add_class("-shown")
 
 
 CONTACT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -73,21 +105,15 @@ CONTACT_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-class HelpDialog(FormDialog[HelpRequest]):
+class HelpDialog(_Runs, FormDialog[Outcome]):
     """Ask Microsoft for help: the deal becomes co-sell and Microsoft has 14 days to answer."""
 
     TITLE_TEXT = "Ask Microsoft for help"
     SUBMIT_LABEL = "Ask for help"
 
-    def __init__(
-        self,
-        detail: DealDetail,
-        *,
-        values: Mapping[str, object] | None = None,
-        errors: Mapping[str, str] | None = None,
-        message: str = "",
-    ) -> None:
-        super().__init__(values=values, errors=_contact_keys(errors or {}), message=message)
+    def __init__(self, service: Service, detail: DealDetail) -> None:
+        super().__init__()
+        self.service = service
         self.detail = detail
         self.needs_contact = not detail.contacts
 
@@ -103,34 +129,41 @@ class HelpDialog(FormDialog[HelpRequest]):
             "Identify the kind of help you need from Microsoft",
             "help_type",
             [(h.label, h) for h in HelpType if h is not HelpType.NONE],
-            self.initial("help_type", HelpType.GENERAL),
+            HelpType.GENERAL,
             required=True,
         )
-        yield text_field(
-            "Notes to Microsoft", "notes", str(self.initial("notes")), max_length=MAX_NOTES_LEN
-        )
+        yield text_field("Notes to Microsoft", "notes", max_length=MAX_NOTES_LEN)
         if self.needs_contact:
-            yield Label("Customer contact (required for co-sell)", classes="dialog-subtitle")
+            yield Label("Customer contact (required for co-sell)")
             yield Static(CONSENT_REMINDER, classes="warning")
             for pair in (CONTACT_FIELDS[:2], CONTACT_FIELDS[2:]):
                 with Horizontal(classes="row"):
                     for name, label in pair:
-                        field = f"contact_{name}"
-                        yield text_field(label, field, str(self.initial(field)), required=True)
+                        yield text_field(label, f"contact_{name}", required=True)
 
-    def build(self) -> HelpRequest:
+    def build(self) -> Outcome:
+        raise NotImplementedError("HelpDialog dismisses with the service's Outcome")
+
+    def action_submit(self) -> None:
+        problems = self.errors.check()
+        if problems:
+            self.show_errors(problems, "Fix the fields marked to continue.")
+            return
         value = self.value("help_type")
+        help_type = value if isinstance(value, HelpType) else HelpType.GENERAL
         contact = None
         if self.needs_contact:
             typed = {name: self.text(f"contact_{name}") for name, _label in CONTACT_FIELDS}
             contact = PersonInput(
                 typed["first_name"], typed["last_name"], typed["phone"], typed["email"]
             )
-        return HelpRequest(
-            help_type=value if isinstance(value, HelpType) else HelpType.GENERAL,
-            notes=self.text("notes"),
-            contact=contact,
+        row, notes = self.detail.row, self.text("notes")
+        self.run_use_case(
+            lambda: self.service.request_help(row.id, row.version, help_type, notes, contact)
         )
+
+    def refused(self, fields: dict[str, str], message: str) -> None:
+        self.show_errors(_contact_keys(fields), message)
 
 
 def _contact_keys(errors: Mapping[str, str]) -> dict[str, str]:
@@ -142,7 +175,7 @@ def _contact_keys(errors: Mapping[str, str]) -> dict[str, str]:
     return mapped
 
 
-class InviteDialog(ModalScreen[InvitationDraft | None]):
+class InviteDialog(_Runs, ModalScreen[Outcome | None]):
     """Invite a partner (or Microsoft) to an open deal: the wizard's step-7 form in a dialog."""
 
     DEFAULT_CSS = (
@@ -160,19 +193,10 @@ class InviteDialog(ModalScreen[InvitationDraft | None]):
         Binding("ctrl+y", "submit", "Invite", id="dialog.submit"),
     ]
 
-    def __init__(
-        self,
-        detail: DealDetail,
-        service: Service,
-        *,
-        errors: Mapping[str, str] | None = None,
-        message: str = "",
-    ) -> None:
+    def __init__(self, service: Service, detail: DealDetail) -> None:
         super().__init__()
-        self.detail = detail
         self.service = service
-        self.initial_errors = dict(errors or {})
-        self.initial_message = message
+        self.detail = detail
 
     def compose(self) -> ComposeResult:
         row = self.detail.row
@@ -206,14 +230,12 @@ class InviteDialog(ModalScreen[InvitationDraft | None]):
             solutions=[(line.solution.id, line.solution.name) for line in self.detail.solutions],
         )
         self.query_one("#partner-text").focus()
-        if self.initial_errors or self.initial_message:
-            self.show_errors(self.initial_errors, self.initial_message)
 
-    def show_errors(self, errors: Mapping[str, str], message: str = "") -> None:
+    def refused(self, fields: dict[str, str], message: str) -> None:
         """Service messages (`org_id`, `value`, `solution_ids`…) next to their fields."""
         for field in self.form.fields.values():
             field.set_error(None)
-        for key, value in errors.items():
+        for key, value in fields.items():
             base, _index, leaf = split_key(key)
             self.form.show_error(leaf or base, value)
         general = self.query_one("#general-error", Static)
@@ -223,15 +245,10 @@ class InviteDialog(ModalScreen[InvitationDraft | None]):
     def action_submit(self) -> None:
         draft = self.form.draft()
         if draft is None:
-            self.show_errors({}, "Choose a partner (or Microsoft) to invite first.")
+            self.refused({}, "Choose a partner (or Microsoft) to invite first.")
             return
-        if not draft.solution_ids:
-            self.show_errors(
-                {"solution_ids": "Choose at least one solution they should bring."},
-                "Fix the fields marked to continue.",
-            )
-            return
-        self.dismiss(draft)
+        row = self.detail.row
+        self.run_use_case(lambda: self.service.invite(row.id, row.version, draft))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
