@@ -1,0 +1,119 @@
+"""The preview pane (`p`): the selected deal's key facts without leaving the list.
+
+It mirrors the portal's hover card (domain.md §5): created, status, Microsoft status, customer
+and contacts, the expiry countdown and whether the deal is eligible for registration. It gets a
+`DealDetail` (a frozen read model) from the screen's worker and only renders it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from cosell_tui.domain import TERMINAL_SUBSTATUSES, Direction
+from cosell_tui.rules.facts import Outcome
+from cosell_tui.service.views import DealDetail
+from cosell_tui.widgets.grid import countdown, is_urgent, money
+
+MARKS = {
+    Outcome.MET: ("✔", "$text-success"),
+    Outcome.FAILED: ("✘", "$text-error"),
+    Outcome.UNDECIDABLE: ("?", "$text-warning"),
+}
+DIM = "$text-muted"
+
+
+class _Parts(list):
+    """(text, style) pieces assembled into one Content; styles are theme variables."""
+
+    def append(self, text: str, style: str = "") -> None:  # type: ignore[override]
+        super().append((text, style) if style else text)
+
+
+def preview_text(detail: DealDetail, now: datetime) -> Content:
+    """The card's text, styled with theme variables only (so the ANSI themes work too)."""
+    row = detail.row
+    text = _Parts()
+    text.append(row.name + "\n", style="bold")
+    badges = [row.direction.label.upper(), row.deal_type.label]
+    if row.p2p:
+        badges.append("P2P")
+    text.append(" · ".join(badges) + "\n", style=DIM)
+
+    def fact(label: str, value: str, style: str = "") -> None:
+        text.append(f"{label:<13}", style=DIM)
+        text.append(value + "\n", style=style)
+
+    fact("Status", row.substatus.label)
+    if row.direction is Direction.INCOMING and row.substatus not in TERMINAL_SUBSTATUSES:
+        left = countdown(row.expires_at, now)
+        if left:
+            fact("Expires in", left, "bold $text-error" if is_urgent(row, now) else "")
+    fact("Value", money(row))
+    fact("Close date", row.close_date.isoformat())
+    fact("Created", row.created_at.strftime("%Y-%m-%d %H:%M"))
+    fact("Referral ID", row.referral_id)
+    if row.crm_id:
+        fact("CRM ID", row.crm_id)
+    if detail.invited_by:
+        fact("From", detail.invited_by)
+    ms = detail.microsoft
+    fact("Microsoft", ms.status.label)
+    if ms.seller is not None:
+        fact("MS seller", ", ".join(filter(None, (ms.seller.full_name, ms.seller.email))))
+
+    text.append("\nCustomer\n", style="bold")
+    text.append(f"{detail.customer.name} ({detail.customer.country})\n")
+    for person in detail.contacts:
+        details = ", ".join(filter(None, (person.email, person.phone)))
+        text.append(f"  {person.full_name}" + (f"  {details}" if details else "") + "\n")
+    if not detail.contacts:
+        text.append("  no contact shared\n", style=DIM)
+
+    text.append("\nRegistration\n", style="bold")
+    if detail.checklist is None:
+        text.append("  applies once the deal is won\n", style=DIM)
+    else:
+        verdict = "eligible" if detail.checklist.eligible else "not eligible"
+        text.append(f"  Azure IP co-sell: {verdict}\n")
+        for item in detail.checklist.items:
+            mark, style = MARKS[item.outcome]
+            text.append(f"  {mark} ", style=style)
+            text.append(item.title)
+            if item.outcome is not Outcome.MET and item.reason:
+                text.append(f" — {item.reason}", style=DIM)
+            text.append("\n")
+    if detail.registration is not None:
+        fact("Registered", detail.registration.status.label)
+    return Content.assemble(*text)
+
+
+class DealPreview(VerticalScroll, can_focus=False):
+    """A side pane that shows one deal; hidden until `p`."""
+
+    DEFAULT_CSS = """
+    DealPreview {
+        width: 44;
+        border-left: vkey $panel-lighten-2;
+        padding: 0 1;
+        background: $surface;
+    }
+    DealPreview > Static { width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="preview-body", markup=False)
+
+    def show(self, detail: DealDetail | None, now: datetime) -> None:
+        body = self.query_one("#preview-body", Static)
+        if detail is None:
+            body.update(Content.styled("No deal selected.", DIM))
+        else:
+            body.update(preview_text(detail, now))
+
+    def show_message(self, message: str) -> None:
+        self.query_one("#preview-body", Static).update(Content.styled(message, DIM))

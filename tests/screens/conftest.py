@@ -1,0 +1,104 @@
+"""Shared fixtures for every TUI test (main screen, deal screen, wizard, snapshots).
+
+One deterministic demo database is seeded once per test session (120 deals, seed 7, a fixed
+clock) into a template SQLite file; each test gets its own copy, so tests may change deals
+freely and still start from the same state. Screens get a `Service` opened as a reference user
+(ava, ben or cara) with the same fixed clock, and a config file of their own.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cosell_tui.clock import parse_instant
+
+NOW = "2026-11-23T09:00:00Z"
+DEALS = 120
+SEED = 7
+USERS = ("ava", "ben", "cara")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeded template file (read-only by convention: tests use `demo_db`)."""
+    from cosell_tui.store.db import make_engine
+    from cosell_tui.store.migrate import upgrade
+    from cosell_tui.store.seed import seed
+
+    path = tmp_path_factory.mktemp("demo") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        seed(engine, deals=DEALS, seed=SEED, now=parse_instant(NOW))
+        with engine.connect() as conn:  # fold the WAL into the file so a plain copy is complete
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded database for one test."""
+    target = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty config file of this test's own (never the user's real one)."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("COSELL_CONFIG_FILE", str(path))
+    return path
+
+
+@pytest.fixture
+def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., object]]:
+    """`open_demo(user="ava")` → a Service on this test's database; all closed at teardown."""
+    from cosell_tui.service import open_service
+
+    opened = []
+
+    def _open(user: str = "ava"):
+        service = open_service(db=str(demo_db), user=user, now=NOW)
+        opened.append(service)
+        return service
+
+    yield _open
+    for service in opened:
+        service.close()
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and their results reach the screen (threads post back via the loop)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
+    """`make_app(user="ava", size=(160, 48))` → a CosellApp on the demo database, animations off.
+
+    Pass the app to `app.run_test(size=app.test_size)` or to `snap_compare`; `app.service` is its
+    service, `app.config` its config.
+    """
+    from cosell_tui.app import CosellApp
+    from cosell_tui.config import load_config
+
+    def _make(user: str = "ava", size: tuple[int, int] = (160, 48), config=None):
+        app = CosellApp(
+            open_demo(user),
+            config if config is not None else load_config(),
+            animations=False,
+        )
+        app.test_size = size
+        return app
+
+    return _make

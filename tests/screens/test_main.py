@@ -1,0 +1,415 @@
+"""Pilot tests of the main screen: keys in, service state and screen state out.
+
+Every test runs on its own copy of the seeded demo database (tests/screens/conftest.py) with a
+fixed clock, and checks what the service says after the keys, not only what the screen shows.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.widgets import Select, Tabs
+
+from cosell_tui.config import load_config
+from cosell_tui.domain import CloseReason, Direction, Substatus
+from cosell_tui.screens.main import MainScreen
+from cosell_tui.service.forms import DetailsEdit
+from cosell_tui.service.views import GridQuery, SortKey, Tab
+from cosell_tui.widgets import grid as grid_module
+from cosell_tui.widgets.filterline import FilterLine
+from cosell_tui.widgets.preview import DealPreview
+from tests.screens.conftest import settle
+
+SIZE = (160, 48)
+
+
+def main_of(app) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), f"expected the main screen, got {screen!r}"
+    return screen
+
+
+def notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def start(pilot) -> MainScreen:
+    await settle(pilot)
+    return main_of(pilot.app)
+
+
+def first_row(main: MainScreen, predicate) -> int:
+    """Move the cursor to the first loaded row matching `predicate`; return its index."""
+    grid = main.grid
+    for index in range(grid.total):
+        row = grid.row_at(index)
+        if row is not None and predicate(row):
+            grid.move_to(index)
+            return index
+    pytest.fail("no row matches in the demo data")
+
+
+# --- tabs, counts, cursor -------------------------------------------------------------------------
+
+
+async def test_tabs_show_counts_and_switch_by_number_and_brackets(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        counts = app.service.tab_counts()
+        tabs = main.query_one(Tabs)
+        for tab in Tab:
+            label = tabs.query_one(f"#tab-{tab.value}").label.plain
+            assert label == f"{tab.label} {counts[tab]:,}"
+        assert main.grid.total == counts[Tab.INBOUND] > 0
+
+        await pilot.press("2")
+        await settle(pilot)
+        assert main.tab is Tab.OUTBOUND and tabs.active == "tab-outbound"
+        assert main.grid.total == counts[Tab.OUTBOUND]
+        assert all(r.direction is Direction.OUTGOING for r in main.grid.loaded_rows())
+
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert main.tab is Tab.FAVORITES
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(pilot)
+        assert main.tab is Tab.INBOUND  # wraps round
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert main.tab is Tab.CLOSED
+        assert main.grid.total == counts[Tab.CLOSED]
+        assert all(
+            r.substatus.label in {"Won", "Lost", "Declined", "Expired", "Error"}
+            for r in main.grid.loaded_rows()
+        )
+
+
+async def test_cursor_pages_through_sql_in_small_pages(make_app, monkeypatch) -> None:
+    # Small pages make the 120-deal demo span many pages, so paging is really exercised.
+    monkeypatch.setattr(grid_module, "PAGE_SIZE", 7)
+    monkeypatch.setattr(grid_module, "CACHED_PAGES", 3)
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        main = await start(pilot)
+        await pilot.press("4")  # Closed: the biggest tab of the demo
+        await settle(pilot)
+        grid = main.grid
+        total = grid.total
+        assert total > 20
+        expected = app.service.page(grid.query, 0, total).rows
+
+        await pilot.press("j", "j", "down")
+        assert grid.cursor == 3
+        await pilot.press("k")
+        assert grid.cursor == 2
+        await pilot.press("G")
+        await settle(pilot)
+        assert grid.cursor == total - 1
+        assert grid.selected == expected[-1]
+        assert len(grid._window.pages) <= 3  # the LRU keeps only a few pages
+        await pilot.press("g")
+        await settle(pilot)
+        assert grid.cursor == 0 and grid.selected == expected[0]
+        await pilot.press("pagedown")
+        await settle(pilot)
+        page = grid._visible_height()
+        assert grid.cursor == page and grid.selected == expected[page]
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert grid.cursor == page + page // 2
+        assert grid.selected == expected[page + page // 2]
+        await pilot.press("ctrl+u", "pageup")
+        await settle(pilot)
+        assert grid.cursor == 0
+        await pilot.press("end")
+        await settle(pilot)
+        assert grid.selected == expected[-1]
+
+
+# --- sort and filter ------------------------------------------------------------------------------
+
+
+async def test_sort_cycles_columns_and_reverses(make_app, config_file: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert main.grid.query.sort is None  # Outbound: newest first by default
+        default = app.service.page(GridQuery(Tab.OUTBOUND), 0, 5).rows
+        assert [r.id for r in main.grid.loaded_rows()[:5]] == [r.id for r in default]
+
+        await pilot.press("s")
+        await settle(pilot)
+        assert main.grid.query.sort is SortKey.NAME and not main.grid.query.descending
+        names = [r.name for r in main.grid.loaded_rows()]
+        assert names == [r.name for r in app.service.page(main.grid.query, 0, len(names)).rows]
+        await pilot.press("S")
+        await settle(pilot)
+        assert main.grid.query.descending
+        reversed_first = main.grid.row_at(0)
+        assert reversed_first == app.service.page(main.grid.query, 0, 1).rows[0]
+
+        saved = tomllib.loads(config_file.read_text())["tabs"]["outbound"]
+        assert saved == {"sort": "name", "descending": True}
+
+
+async def test_filter_applies_as_typed_and_invalid_query_shows_inline(
+    make_app, config_file: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        before = main.grid.total
+        country = main.grid.row_at(0).country
+        await pilot.press("slash")
+        line = main.query_one(FilterLine)
+        assert line.input.has_focus
+        line.input.value = f"country:{country}"
+        await settle(pilot)
+        grid = main.grid
+        assert grid.query.text == f"country:{country}"
+        assert 0 < grid.total <= before
+        assert grid.total == app.service.count(GridQuery(Tab.INBOUND, f"country:{country}"))
+        assert all(r.country == country for r in grid.loaded_rows())
+        assert line.error is None
+
+        line.input.value = "bogusfield:1"
+        await settle(pilot)
+        expected = app.service.check_filter("bogusfield:1")
+        assert expected  # the service refuses it ...
+        assert line.error == expected  # ... and the line says why, inline
+        assert line.has_class("-invalid")
+        assert grid.query.text == f"country:{country}"  # the list keeps the last valid filter
+
+        await pilot.press("escape")
+        assert grid.has_focus
+        saved = tomllib.loads(config_file.read_text())["tabs"]["inbound"]
+        assert saved["filter"] == f"country:{country}"
+
+
+# --- triage on one deal ---------------------------------------------------------------------------
+
+
+async def test_favourite_toggle_updates_row_and_favorites_count(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        index = first_row(main, lambda r: not r.favorite)
+        row = main.grid.row_at(index)
+        before = app.service.tab_counts()[Tab.FAVORITES]
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.service.row(row.id).favorite
+        assert main.counts[Tab.FAVORITES] == before + 1
+        assert main.grid.row_at(index).favorite
+        await pilot.press("f")
+        await settle(pilot)
+        assert not app.service.row(row.id).favorite
+
+
+async def test_accept_through_the_dialog(make_app) -> None:
+    from cosell_tui.screens.dialogs import AcceptDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
+        row = main.grid.row_at(index)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AcceptDialog)
+        assert app.screen.detail.row.id == row.id
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.screen is main
+        assert app.service.row(row.id).substatus is Substatus.ACCEPTED
+        assert any("ccept" in n for n in notices(app))
+
+
+async def test_decline_with_reason(make_app) -> None:
+    from cosell_tui.screens.dialogs import DeclineDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        inbound = main.grid.total
+        index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
+        row = main.grid.row_at(index)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DeclineDialog)
+        dialog.query_one("#input-reason", Select).value = CloseReason.NOT_A_CUSTOMER
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.screen is main
+        assert app.service.row(row.id).substatus is Substatus.DECLINED
+        assert main.grid.total == inbound - 1
+        assert main.counts[Tab.INBOUND] == inbound - 1
+        assert row.id not in {r.id for r in main.grid.loaded_rows()}
+        assert main.grid.cursor == min(index, main.grid.total - 1)  # stays where it was
+
+
+async def test_refused_action_says_why(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        first_row(main, lambda r: r.substatus is Substatus.ACCEPTED)
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen is main  # no dialog for an action the rules refuse
+        detail = app.service.deal(main.grid.selected.id)
+        from cosell_tui.domain import Action
+
+        assert Action.ACCEPT not in detail.decision.allowed
+        assert notices(app), "the refusal is reported"
+
+
+async def test_conflict_is_reported_with_reload_hint(make_app, open_demo) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
+        row = main.grid.row_at(index)
+        await pilot.press("a")
+        await settle(pilot)
+        # Someone else changes the deal while the dialog is open.
+        other = open_demo("ava")
+        current = other.row(row.id)
+        other.edit_details(row.id, current.version, DetailsEdit(notes="changed elsewhere"))
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert any("changed by someone else" in n and "press r" in n for n in notices(app))
+        assert app.service.row(row.id).substatus is not Substatus.ACCEPTED
+
+
+# --- marks and bulk -------------------------------------------------------------------------------
+
+
+async def test_bulk_accept_reports_refusals_per_deal(make_app) -> None:
+    from cosell_tui.screens.dialogs import ConfirmDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
+        pending = main.grid.selected
+        await pilot.press("space")
+        first_row(main, lambda r: r.substatus is Substatus.ACCEPTED)
+        accepted = main.grid.selected
+        await pilot.press("space")
+        assert main.grid.marked == {pending.id, accepted.id}
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "2" in app.screen.title_text
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.service.row(pending.id).substatus is Substatus.ACCEPTED
+        summary = notices(app)[-1]
+        assert summary.startswith("Accepted 1 of 2.")
+        assert f"✘ {accepted.name}:" in summary
+        assert main.grid.marked == {accepted.id}  # the refused one stays marked
+
+
+async def test_marks_range_all_and_clear(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        grid = main.grid
+        await pilot.press("space", "j", "j", "v")
+        await settle(pilot)
+        assert grid.marked == {grid.row_at(i).id for i in range(4)}
+        await pilot.press("u")
+        assert grid.marked == set()
+        await pilot.press("asterisk")
+        await settle(pilot)
+        assert len(grid.marked) == grid.total
+
+
+async def test_bulk_favourite_after_confirmation(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("space", "space", "F")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        ids = [main.grid.row_at(i).id for i in range(2)]
+        assert all(app.service.row(i).favorite for i in ids)
+        assert notices(app)[-1].startswith("Added to ♥ 2 of 2.")
+
+
+# --- columns and preview --------------------------------------------------------------------------
+
+
+async def test_column_chooser_persists_in_config(make_app, config_file: Path) -> None:
+    from textual.widgets import SelectionList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        selection = app.screen.query_one(SelectionList)
+        selection.select("crm")
+        selection.deselect("country")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "crm" in main.grid.columns and "country" not in main.grid.columns
+    saved = load_config(config_file).tab("inbound").columns
+    assert saved is not None and "crm" in saved and "country" not in saved
+
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        assert main.grid.columns == saved
+
+
+async def test_preview_follows_the_cursor(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        preview = main.query_one(DealPreview)
+        assert not preview.display
+        await pilot.press("p")
+        await settle(pilot)
+        assert preview.display
+        body = str(preview.query_one("#preview-body").render())
+        assert main.grid.selected.name in body
+        await pilot.press("j")
+        await settle(pilot)
+        body = str(preview.query_one("#preview-body").render())
+        assert main.grid.selected.name in body
+        assert "Registration" in body
+
+
+async def test_help_lists_live_bindings(make_app) -> None:
+    from cosell_tui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = {d for _, d, _ in app.screen.rows}
+        assert {"Accept", "Decline", "Filter", "Mark", "Sort: next column"} <= descriptions
+        await pilot.press("q")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) -> None:
+    config_file.write_text('[keymap]\n"main.favorite" = "h"\n', encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        index = first_row(main, lambda r: not r.favorite)
+        row = main.grid.row_at(index)
+        await pilot.press("h")
+        await settle(pilot)
+        assert app.service.row(row.id).favorite

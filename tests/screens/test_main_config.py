@@ -1,0 +1,76 @@
+"""The config file behind the main screen: round trip, defaults and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cosell_tui.config import (
+    Config,
+    ConfigError,
+    TabPrefs,
+    config_path,
+    dump_config,
+    load_config,
+    save_config,
+)
+
+
+def test_missing_file_is_the_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "none.toml")
+    assert config.user is None and config.mouse and config.tab("inbound") == TabPrefs()
+
+
+def test_round_trip_keeps_every_setting(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    config = Config(
+        user="ava",
+        db="~/deals.db",
+        mouse=False,
+        keymap={"main.accept": "a,y"},
+        tabs={
+            "inbound": TabPrefs(("name", "customer", "status", "crm"), 'x "q" \\ z', "value", True),
+            "closed": TabPrefs(sort="closed"),
+        },
+        path=path,
+    )
+    save_config(config)
+    assert load_config(path) == config
+
+
+def test_required_columns_are_always_kept(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[tabs.outbound]\ncolumns = ["value"]\n', encoding="utf-8")
+    assert load_config(path).tab("outbound").columns == ("name", "customer", "status", "value")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("mouse = 1\n", "mouse: expected bool"),
+        ("colour = true\n", "unknown setting(s) colour"),
+        ("[tabs.inbox]\n", "unknown tab 'inbox'"),
+        ('[tabs.inbound]\ncolumns = ["name", "price"]\n', "unknown column(s) price"),
+        ('[tabs.inbound]\nsort = "price"\n', "unknown column 'price'"),
+        ("user = \n", "not valid TOML"),
+    ],
+)
+def test_bad_config_says_which_setting(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert message in info.value.message
+    assert str(path) in info.value.message
+
+
+def test_env_override_and_default_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COSELL_CONFIG_FILE", str(tmp_path / "x.toml"))
+    assert config_path() == tmp_path / "x.toml"
+    monkeypatch.delenv("COSELL_CONFIG_FILE")
+    assert config_path().name == "config.toml" and "cosell" in str(config_path())
+
+
+def test_defaults_write_an_empty_document() -> None:
+    assert dump_config(Config()) == "\n"
