@@ -18,7 +18,6 @@ from textual.widgets import Label, Static
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-HIDDEN_ACTIONS = {"help", "command_palette"}  # shown in the footer line of the help itself
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, bool]]:
@@ -27,8 +26,8 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, bool]]:
     merged: dict[tuple[int, str], tuple[list[str], str, bool]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description:
-            continue
+        if not binding.description or binding.id is None:
+            continue  # ours all have ids; Textual's generic scroll/focus keys are left out
         ident = (id(active.node), binding.action)
         keys, _, enabled = merged.get(ident, ([], binding.description, active.enabled))
         display = app.get_key_display(binding.with_key(key))

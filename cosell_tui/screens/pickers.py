@@ -28,14 +28,14 @@ PICKER_CSS = """
 %s > Vertical {
     width: 52;
     height: auto;
-    max-height: 90%%;
+    max-height: 100%%;
     border: thick $primary 80%%;
     background: $surface;
     padding: 0 1;
 }
-%s .picker-title { text-style: bold; width: 1fr; padding: 0 0 1 0; }
-%s .picker-help { color: $text-muted; padding: 1 0 0 0; }
-%s SelectionList, %s OptionList { height: auto; max-height: 18; border: none; }
+%s .picker-title { text-style: bold; width: 1fr; }
+%s .picker-help { color: $text-muted; }
+%s SelectionList, %s OptionList { height: auto; max-height: 16; border: none; }
 """
 
 

@@ -1,0 +1,175 @@
+"""How fast the TUI answers at 10k, 100k and 1M deals (issue 3: none may grow with the deal count).
+
+    .venv/bin/python benchmarks/tui_bench.py                 # 10k, 100k, 1M
+    .venv/bin/python benchmarks/tui_bench.py --sizes 10000   # one size
+    .venv/bin/python benchmarks/tui_bench.py --data /tmp/b   # where seeded databases are kept
+
+Each size is seeded once (kept in --data and reused) and measured in a fresh process, headless
+through Textual's Pilot at 160×48, so the memory figure is the TUI's own and not the seeder's:
+
+- launch → first rows: from creating the app to the first grid frame with rows painted;
+- cursor key → frame: median of 40 `j` presses, each until the screen has refreshed;
+- accept key → committed: ctrl+y in the accept dialog until the service reads the deal as
+  accepted and the grid shows the updated row;
+- filter key → rows painted: one key typed in the filter line until the grid shows the new rows
+  (includes the 150 ms debounce; the figure without it is printed too);
+- memory: peak resident set size of the measuring process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NOW = "2026-11-23T09:00:00Z"
+SIZES = (10_000, 100_000, 1_000_000)
+SIZE = (160, 48)
+
+
+def seeded(data: Path, deals: int) -> Path:
+    """The database for `deals`, seeded on first use (in a child process, to keep ours lean)."""
+    path = data / f"bench-{deals}.db"
+    if path.exists():
+        return path
+    data.mkdir(parents=True, exist_ok=True)
+    code = (
+        "import sys\n"
+        "from cosell_tui.clock import parse_instant\n"
+        "from cosell_tui.store.db import make_engine\n"
+        "from cosell_tui.store.migrate import upgrade\n"
+        "from cosell_tui.store.seed import seed\n"
+        "engine = make_engine(sys.argv[1])\n"
+        "upgrade(engine)\n"
+        "seed(engine, deals=int(sys.argv[2]), seed=7, now=parse_instant(sys.argv[3]))\n"
+        "with engine.connect() as c: c.exec_driver_sql('PRAGMA wal_checkpoint(TRUNCATE)')\n"
+    )
+    tmp = path.with_suffix(".tmp")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, f"sqlite:///{tmp}", str(deals), NOW], check=True)
+    tmp.rename(path)
+    print(f"  seeded {deals:,} deals in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+async def _until(pilot, condition, timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the screen did not get there in time")
+        await pilot.pause(0.001)
+
+
+async def measure(db: Path) -> dict[str, float]:
+    """One run of every measurement on `db`; times in milliseconds."""
+    from cosell_tui.app import CosellApp
+    from cosell_tui.config import Config
+    from cosell_tui.domain import Substatus
+    from cosell_tui.screens.dialogs import AcceptDialog
+    from cosell_tui.service import open_service
+
+    service = open_service(db=str(db), user="ava", now=NOW)
+    results: dict[str, float] = {}
+    started = time.perf_counter()
+    app = CosellApp(service, Config(), animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "grid", None) is not None)
+        main = app.screen
+        await _until(pilot, lambda: main.grid.loaded and main.grid.row_at(0) is not None)
+        await pilot.pause()
+        results["launch_first_rows_ms"] = (time.perf_counter() - started) * 1000
+
+        grid = main.grid
+        samples = []
+        for _ in range(40):
+            before = time.perf_counter()
+            await pilot.press("j")
+            await pilot.pause()
+            samples.append((time.perf_counter() - before) * 1000)
+        results["cursor_key_frame_ms"] = statistics.median(samples)
+
+        pending = next(
+            (
+                i
+                for i in range(grid.cursor, grid.total)
+                if grid.row_at(i) and grid.row_at(i).substatus is Substatus.PENDING
+            ),
+            None,
+        )
+        if pending is not None:
+            grid.move_to(pending)
+            row = grid.row_at(pending)
+            await pilot.press("a")
+            await _until(pilot, lambda: isinstance(app.screen, AcceptDialog))
+            await pilot.pause()
+            before = time.perf_counter()
+            await pilot.press("ctrl+y")
+
+            def updated() -> bool:
+                shown = [r for r in grid.loaded_rows() if r.id == row.id]
+                return bool(shown) and shown[0].substatus is Substatus.ACCEPTED
+
+            await _until(pilot, updated)
+            results["accept_key_committed_ms"] = (time.perf_counter() - before) * 1000
+            assert service.row(row.id).substatus is Substatus.ACCEPTED
+
+        await pilot.press("slash")
+        generation = grid._window.generation
+        before = time.perf_counter()
+        await pilot.press("e")
+        await _until(pilot, lambda: grid._window.generation > generation and grid.query.text == "e")
+        await _until(pilot, lambda: grid.loaded and (grid.total == 0 or grid.row_at(0)))
+        await pilot.pause()
+        elapsed = (time.perf_counter() - before) * 1000
+        results["filter_key_rows_ms"] = elapsed
+        results["filter_minus_debounce_ms"] = elapsed - 150
+    service.close()
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "cosell-bench")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        os.environ["COSELL_CONFIG_FILE"] = str(args.measure.with_suffix(".config.toml"))
+        print(json.dumps(asyncio.run(measure(args.measure))))
+        return
+    rows = []
+    for deals in args.sizes:
+        db = seeded(args.data, deals)
+        out = subprocess.run(
+            [sys.executable, __file__, "--measure", str(db)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        rows.append((deals, json.loads(out.stdout.strip().splitlines()[-1])))
+    headers = [
+        ("launch_first_rows_ms", "launch→rows ms"),
+        ("cursor_key_frame_ms", "cursor key ms"),
+        ("accept_key_committed_ms", "accept ms"),
+        ("filter_key_rows_ms", "filter key ms"),
+        ("filter_minus_debounce_ms", "(−debounce)"),
+        ("peak_rss_mb", "peak RSS MB"),
+    ]
+    print("| deals | " + " | ".join(h for _, h in headers) + " |")
+    print("|---:|" + "---:|" * len(headers))
+    for deals, result in rows:
+        cells = [f"{result[k]:.1f}" if k in result else "—" for k, _ in headers]
+        print(f"| {deals:,} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
