@@ -5,7 +5,8 @@ draft is always read from what is on screen and Back never loses anything. Next 
 `Service.validate_draft(draft, step)` in a worker and moves on only when the step is valid; the
 messages land next to their fields. Under every step the deal-type line shows the rule set's
 live answer (`Service.preview_deal_type`) with its reason. Create calls `Service.create_deal`,
-toasts the outcome and dismisses the screen with the `Outcome`, so the caller can open the deal.
+dismisses the screen with the `Outcome` (the caller shows its message as a toast, as the main
+screen does for every use case) and opens the new deal on the deal screen.
 
 Keys: ctrl+n / alt+right next, ctrl+g / alt+left back, ctrl+y create (on Review), Esc or `q`
 (when not typing) leave, asking first when something was entered.
@@ -76,6 +77,10 @@ FIELD_STEP: Mapping[str, str] = {
     "visible_to_microsoft": "selling",
     "invitations": "partners",
 }
+
+#: Steps whose answers decide an earlier step's rule: the intent (step 3) is only decidable
+#: once the solutions (step 5) are chosen ("Yes needs an incentivised solution").
+ALSO_CHECK: Mapping[str, tuple[str, ...]] = {"solutions": ("solutions", "intent")}
 
 #: How long typing must pause before the live deal-type line and re-validation run.
 LIVE_DELAY = 0.3
@@ -333,8 +338,11 @@ class NewDealScreen(Screen[Outcome | None]):
 
     @work(thread=True, exclusive=True, group="wizard-validate")
     def _validate(self, draft: DealDraft, step: str | None, then: str) -> None:
-        errors = self.service.validate_draft(draft, step)
-        self.post_message(self.Validated(step or "", dict(errors), then))
+        errors: dict[str, str] = {}
+        for part in ALSO_CHECK.get(step, (step,)) if step else (None,):
+            for key, message in self.service.validate_draft(draft, part).items():
+                errors.setdefault(key, message)
+        self.post_message(self.Validated(step or "", errors, then))
 
     @work(thread=True, exclusive=True, group="wizard-preview")
     def _preview(self, draft: DealDraft) -> None:
@@ -469,11 +477,16 @@ class NewDealScreen(Screen[Outcome | None]):
 
     @on(Created)
     def _created(self, event: Created) -> None:
-        outcome = event.outcome
-        self.app.notify(outcome.message, title="Deal created")
-        for warning in outcome.warnings:
-            self.app.notify(warning, severity="warning")
+        """Close the wizard with the outcome (the caller toasts it) and open the new deal."""
+        outcome, app, service = event.outcome, self.app, self.service
         self.dismiss(outcome)
+
+        def open_deal() -> None:
+            from cosell_tui.screens.deal import DealScreen
+
+            app.push_screen(DealScreen(service, outcome.deal.id))
+
+        app.call_later(open_deal)
 
     @on(CreateFailed)
     def _create_failed(self, event: CreateFailed) -> None:
