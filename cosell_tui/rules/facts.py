@@ -99,7 +99,7 @@ class EligibilityFacts:
     matched_to_managed: bool
 
 
-class Outcome(str, Enum):
+class Outcome(str, Enum):  # noqa: UP042 - StrEnum would change str() for callers
     MET = "met"
     FAILED = "failed"
     UNDECIDABLE = "undecidable"
@@ -137,7 +137,7 @@ __all__ = [
     "DealTypeFacts",
     "EligibilityFacts",
     "Outcome",
+    "Role",
     "TransitionDecision",
     "TransitionFacts",
-    "Role",
 ]

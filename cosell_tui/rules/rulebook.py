@@ -1,0 +1,218 @@
+"""The rule book: the three rule sets, loaded and validated once, asked for decisions.
+
+Callers hand in frozen facts and get plain decisions back; they never see durable-rules.
+Each answer is cached by its facts (they are frozen, hence hashable), so a screen that asks
+again about an unchanged deal costs a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from cosell_tui.rules.deal_type import DealTypeRules
+from cosell_tui.rules.eligibility import EligibilityRules
+from cosell_tui.rules.engine import EngineRuleset
+from cosell_tui.rules.errors import RuleFileError
+from cosell_tui.rules.facts import (
+    Checklist,
+    DealTypeDecision,
+    DealTypeFacts,
+    EligibilityFacts,
+    TransitionDecision,
+    TransitionFacts,
+)
+from cosell_tui.rules.rulefile import RuleFile
+from cosell_tui.rules.schema import sample_values, to_message
+from cosell_tui.rules.transitions import TransitionRules
+from cosell_tui.rules.vocabulary import read_yaml
+
+#: The rule files shipped with cosell (cosell_tui/rules/*.yaml).
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent
+RULE_SETS: dict[str, type[RuleFile]] = {
+    cls.name: cls for cls in (DealTypeRules, TransitionRules, EligibilityRules)
+}
+DEFAULT_CACHE_SIZE = 4096
+
+D = TypeVar("D")
+_MISSING = object()
+
+
+class _Lru:
+    """A small thread-safe least-recently-used map of facts to decisions."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._items.get(key, _MISSING)
+            if value is not _MISSING:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+class _Compiled(Generic[D]):
+    """One rule set with its engine rulesets and its cache."""
+
+    def __init__(self, rules: RuleFile, cache_size: int) -> None:
+        self.rules = rules
+        try:
+            self.engine = EngineRuleset(rules.name, rules.engine_rules)
+        except ValueError as error:
+            raise RuleFileError(rules.path, None, str(error)) from error
+        self.cache = _Lru(cache_size) if cache_size > 0 else None
+
+    def decide(self, facts: Hashable) -> D:
+        # Validate before the cache: `True == 1`, so a malformed fact could hit a good entry.
+        values = self.rules.schema.values(facts)
+        if self.cache is not None:
+            cached = self.cache.get(facts)
+            if cached is not _MISSING:
+                return cached  # type: ignore[no-any-return]
+        fired = self.engine.evaluate(to_message(values, self.rules.sent))
+        decision: D = self.rules.decide(values, fired)
+        if self.cache is not None:
+            self.cache.put(facts, decision)
+        return decision
+
+    def close(self) -> None:
+        self.engine.close()
+        if self.cache is not None:
+            self.cache.clear()
+
+
+class RuleBook:
+    """The deal-type, transitions and eligibility rule sets, ready to answer."""
+
+    def __init__(
+        self,
+        deal_type: DealTypeRules,
+        transitions: TransitionRules,
+        eligibility: EligibilityRules,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
+        built: list[_Compiled[Any]] = []
+        try:
+            self._deal_type: _Compiled[DealTypeDecision] = _Compiled(deal_type, cache_size)
+            built.append(self._deal_type)
+            self._transitions: _Compiled[TransitionDecision] = _Compiled(transitions, cache_size)
+            built.append(self._transitions)
+            self._eligibility: _Compiled[Checklist] = _Compiled(eligibility, cache_size)
+            built.append(self._eligibility)
+        except BaseException:
+            for compiled in built:
+                compiled.close()
+            raise
+        self._all = tuple(built)
+
+    @classmethod
+    def load(
+        cls, directory: Path | None = None, *, cache_size: int = DEFAULT_CACHE_SIZE
+    ) -> RuleBook:
+        """Read deal_type.yaml, transitions.yaml and eligibility.yaml; RuleFileError if broken."""
+        folder = Path(directory) if directory is not None else DEFAULT_DIRECTORY
+        loaded: dict[str, RuleFile] = {}
+        for name, rule_set in RULE_SETS.items():
+            path = folder / f"{name}.yaml"
+            if not path.is_file():
+                raise RuleFileError(path, None, f"missing: the {name} rule set is required")
+            loaded[name] = rule_set.load(path)
+        return cls(
+            loaded["deal_type"],  # type: ignore[arg-type]
+            loaded["transitions"],  # type: ignore[arg-type]
+            loaded["eligibility"],  # type: ignore[arg-type]
+            cache_size=cache_size,
+        )
+
+    def deal_type(self, facts: DealTypeFacts) -> DealTypeDecision:
+        """The deal type the wizard's answers make, with the reason and any problems."""
+        return self._deal_type.decide(facts)
+
+    def transitions(self, facts: TransitionFacts) -> TransitionDecision:
+        """The actions allowed now, the stages that may be marked, and why others are not."""
+        return self._transitions.decide(facts)
+
+    def eligibility(self, facts: EligibilityFacts) -> Checklist:
+        """The Azure IP co-sell registration checklist: each criterion met, failed or unknown."""
+        return self._eligibility.decide(facts)
+
+    def close(self) -> None:
+        """Free the engine's rulesets (idempotent); the book cannot answer afterwards."""
+        for compiled in self._all:
+            compiled.close()
+
+    @property
+    def closed(self) -> bool:
+        return all(compiled.engine.closed for compiled in self._all)
+
+    def __enter__(self) -> RuleBook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_default: RuleBook | None = None
+_default_lock = threading.Lock()
+
+
+def default_rulebook() -> RuleBook:
+    """The process-wide rule book of the shipped files, loaded once on first use."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = RuleBook.load()
+    return _default
+
+
+def check_rule_files(paths: list[Path] | None = None) -> list[str]:
+    """Problems found in rule files (empty = all good), for `cosell rules check [FILE]`.
+
+    Each file names its rule set (``ruleset:``), is validated like at start-up, compiled into
+    the engine and asked one sample question, then freed.
+    """
+    if paths is None:
+        paths = [DEFAULT_DIRECTORY / f"{name}.yaml" for name in RULE_SETS]
+    problems: list[str] = []
+    for path in map(Path, paths):
+        try:
+            data = read_yaml(path)
+            rule_set = RULE_SETS.get(data.get("ruleset"))  # type: ignore[arg-type]
+            if rule_set is None:
+                raise RuleFileError(
+                    path,
+                    None,
+                    f"ruleset: must be one of {', '.join(RULE_SETS)}, got {data.get('ruleset')!r}",
+                )
+            rules = rule_set(path, data)
+            compiled: _Compiled[Any] = _Compiled(rules, cache_size=0)
+            try:
+                values = sample_values(rules.schema)
+                fired = compiled.engine.evaluate(to_message(values, rules.sent))
+                rules.decide(values, fired)
+            finally:
+                compiled.close()
+        except RuleFileError as error:
+            problems.append(str(error))
+    return problems
+
+
+__all__ = ["DEFAULT_DIRECTORY", "RuleBook", "check_rule_files", "default_rulebook"]
