@@ -117,8 +117,8 @@ def next_steps_text(decision: DealTypeDecision | None, invitations: int) -> list
         lines.append("Nobody outside your company sees it; you can share it or ask for help later.")
     if invitations:
         lines.append(
-            f"Each of the {invitations} invited organisation(s)' referrals admins is notified "
-            f"and has {days} days to accept or decline."
+            f"The referrals admins of the {invitations} invited organisation(s) are notified "
+            f"and have {days} days to accept or decline."
         )
     return lines
 
@@ -326,6 +326,9 @@ class NewDealScreen(Screen[Outcome | None]):
 
     def draft(self) -> DealDraft:
         """Every step's answers as one DealDraft (values as typed; the service parses them)."""
+        selling = self.step_for("selling")
+        assert isinstance(selling, SellingStep)
+        selling.set_assessment(self.step_for("solutions").has_assessment)  # type: ignore[attr-defined]
         values: dict[str, object] = {}
         for step in self.steps:
             values.update(step.collect())
