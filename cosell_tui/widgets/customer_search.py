@@ -76,7 +76,7 @@ class CustomerSearch(Vertical):
     CustomerSearch { height: auto; }
     CustomerSearch #customer-query { height: auto; }
     CustomerSearch #customer-query Input { width: 1fr; }
-    CustomerSearch #customer-country { width: 12; }
+    CustomerSearch #customer-query #customer-country { width: 14; }
     CustomerSearch #customer-query Button { margin: 0 0 0 1; }
     CustomerSearch TabbedContent { height: auto; }
     CustomerSearch TabbedContent ContentSwitcher { height: auto; }
@@ -217,6 +217,8 @@ class CustomerSearch(Vertical):
         first = next((kind for kind in TAB_IDS if counts[kind]), None)
         if first is not None:
             tabs.active = TAB_IDS[first]
+            # Enter searched, so the next Enter picks: the cursor goes to the results.
+            self.query_one(f"#{TAB_IDS[first]}-list", OptionList).focus()
         self.searched = True
 
     def _render_kind(self, kind: AccountKind, highlight: int | None = None) -> None:
