@@ -1,215 +1,94 @@
 """The `Service` facade: one object the CLI, the TUI and the wizard call for every read and change.
 
-The use cases live in small modules (reads, accounts, writes, registration, sweep); this module
-only assembles them. Each method opens its own Session, so one Service is safe to share between
-the TUI's worker threads.
+The use cases live in small modules (reads, catalog, create, writes, microsoft, registration);
+this module assembles them and opens the service. Each method opens its own Session, so one
+Service is safe to share between the TUI's worker threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
+import os
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from cosell_tui.clock import Clock
-from cosell_tui.domain import (
-    AccountKind,
-    CloseReason,
-    ErrorReason,
-    HelpType,
-    RegistrationStatus,
-    SolutionCategory,
-)
-from cosell_tui.rules.facts import DealTypeDecision
-from cosell_tui.service.forms import (
-    AcceptForm,
-    DealDraft,
-    DetailsEdit,
-    InvitationDraft,
-    PersonInput,
-    ReferralDraft,
-    RegistrationForm,
-    SolutionInput,
-    SweepReport,
-)
-from cosell_tui.service.views import (
-    AccountView,
-    BulkResult,
-    DealDetail,
-    DealRow,
-    GridQuery,
-    Outcome,
-    Page,
-    PersonView,
-    SolutionView,
-    Tab,
-    UserView,
-)
-
-_LATER = "implemented in the service layer's next commit"
+from cosell_tui.domain import OrgKind, Role
+from cosell_tui.rules import RuleBook, default_rulebook
+from cosell_tui.service.base import Shared, user_view
+from cosell_tui.service.catalog import Catalog
+from cosell_tui.service.errors import NotFoundError
+from cosell_tui.service.grid import Grid
+from cosell_tui.service.reads import Reads
+from cosell_tui.service.registration import Registrations
+from cosell_tui.store.db import make_engine
+from cosell_tui.store.migrate import upgrade
+from cosell_tui.store.models import Organization, User
 
 
-class Service:
+class Service(Registrations, Reads, Catalog, Grid):
     """Every use case of cosell; see docs/service.md."""
 
-    user: UserView
-    clock: Clock
-
     def as_user(self, username: str) -> Service:
-        raise NotImplementedError(_LATER)
+        """The same database, rules and clock, acting as another user (tests, demos)."""
+        with Session(self._shared.engine) as session:
+            return Service(self._shared, user_view(session, find_user(session, username)))
 
     def close(self) -> None:
-        raise NotImplementedError(_LATER)
+        """Release the database connections (the rule book is process-wide and stays)."""
+        self._shared.engine.dispose()
 
-    # ---- reads -------------------------------------------------------------------------------
-    def tab_counts(self) -> dict[Tab, int]:
-        raise NotImplementedError(_LATER)
 
-    def count(self, q: GridQuery) -> int:
-        raise NotImplementedError(_LATER)
+def find_user(session: Session, username: str) -> User:
+    user = session.scalar(
+        select(User).where(User.username == username.strip()).options(selectinload(User.locations))
+    )
+    if user is None:
+        raise NotFoundError(f"No user '{username}'.")
+    return user
 
-    def page(self, q: GridQuery, offset: int, limit: int) -> Page:
-        raise NotImplementedError(_LATER)
 
-    def check_filter(self, text: str) -> str | None:
-        raise NotImplementedError(_LATER)
-
-    def deal(self, deal: int | str) -> DealDetail:
-        raise NotImplementedError(_LATER)
-
-    def row(self, deal: int | str) -> DealRow:
-        raise NotImplementedError(_LATER)
-
-    def find_deals(self, text: str, limit: int = 20) -> tuple[DealRow, ...]:
-        raise NotImplementedError(_LATER)
-
-    def search_accounts(
-        self, name: str, country: str | None = None, wider: bool = False
-    ) -> dict[AccountKind, tuple[AccountView, ...]]:
-        raise NotImplementedError(_LATER)
-
-    def linked_accounts(self, group_key: str) -> tuple[AccountView, ...]:
-        raise NotImplementedError(_LATER)
-
-    def search_solutions(
-        self, text: str = "", category: SolutionCategory | None = None, limit: int = 50
-    ) -> tuple[SolutionView, ...]:
-        raise NotImplementedError(_LATER)
-
-    def search_partners(self, text: str = "") -> tuple[tuple[int, str], ...]:
-        raise NotImplementedError(_LATER)
-
-    def scope_locations(self) -> tuple[tuple[int, str, str], ...]:
-        raise NotImplementedError(_LATER)
-
-    def recent_team_members(self, limit: int = 10) -> tuple[PersonView, ...]:
-        raise NotImplementedError(_LATER)
-
-    def preview_deal_type(self, draft: DealDraft) -> DealTypeDecision:
-        raise NotImplementedError(_LATER)
-
-    def validate_draft(self, draft: DealDraft, step: str | None = None) -> dict[str, str]:
-        raise NotImplementedError(_LATER)
-
-    # ---- writes ------------------------------------------------------------------------------
-    def create_deal(self, draft: DealDraft) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def send_referral(self, draft: ReferralDraft) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def accept(self, deal: int, version: int, form: AcceptForm) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def decline(self, deal: int, version: int, reason: CloseReason, notes: str = "") -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def sweep(self) -> SweepReport:
-        raise NotImplementedError(_LATER)
-
-    def edit_details(self, deal: int, version: int, edit: DetailsEdit) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def set_team(self, deal: int, version: int, team: Sequence[PersonInput]) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def set_solutions(self, deal: int, version: int, lines: Sequence[SolutionInput]) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def mark_stage(self, deal: int, version: int, pct: int) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def won_warnings(self, deal: int) -> tuple[str, ...]:
-        raise NotImplementedError(_LATER)
-
-    def won(self, deal: int, version: int) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def lost(self, deal: int, version: int, reason: CloseReason, notes: str = "") -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def close_as_error(
-        self, deal: int, version: int, reason: ErrorReason, notes: str = ""
-    ) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def share_with_microsoft(self, deal: int, version: int) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def request_help(
-        self,
-        deal: int,
-        version: int,
-        help_type: HelpType,
-        notes: str,
-        contact: PersonInput | None = None,
-    ) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def invite(self, deal: int, version: int, invitation: InvitationDraft) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def edit_invitation_terms(
-        self,
-        deal: int,
-        version: int,
-        value: str | Decimal,
-        currency: str,
-        close_date: str | date,
-    ) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def microsoft_answer(self, deal: int, accept: bool, reason: str = "") -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def set_favorite(self, deal: int, on: bool) -> bool:
-        raise NotImplementedError(_LATER)
-
-    def toggle_favorite(self, deal: int) -> bool:
-        raise NotImplementedError(_LATER)
-
-    def register(self, deal: int, version: int, form: RegistrationForm) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def review_registration(
-        self, deal: int, status: RegistrationStatus, reason: str = ""
-    ) -> Outcome:
-        raise NotImplementedError(_LATER)
-
-    def bulk_accept(self, deals: Sequence[int]) -> BulkResult:
-        raise NotImplementedError(_LATER)
-
-    def bulk_decline(
-        self, deals: Sequence[int], reason: CloseReason, notes: str = ""
-    ) -> BulkResult:
-        raise NotImplementedError(_LATER)
-
-    def bulk_favorite(self, deals: Sequence[int], on: bool = True) -> BulkResult:
-        raise NotImplementedError(_LATER)
+def default_user(session: Session) -> User:
+    """The first entire-company Referrals admin of the first partner organisation."""
+    user = session.scalar(
+        select(User)
+        .join(Organization, Organization.id == User.org_id)
+        .where(
+            Organization.kind == OrgKind.PARTNER,
+            User.role == Role.ADMIN,
+            User.entire_company.is_(True),
+        )
+        .order_by(Organization.id, User.id)
+        .options(selectinload(User.locations))
+        .limit(1)
+    )
+    if user is None:
+        raise NotFoundError(
+            "This database has no partner admin yet; run `cosell seed` (or pass --user)."
+        )
+    return user
 
 
 def open_service(
-    db: str | None = None, user: str | None = None, now: str | None = None, rules: object = None
+    db: str | None = None,
+    user: str | None = None,
+    now: str | None = None,
+    rules: RuleBook | None = None,
 ) -> Service:
-    """Open the database (migrated), load the rules, fix the clock and resolve the user."""
-    raise NotImplementedError(_LATER)
+    """Open the database (`--db`/COSELL_DB, migrated to the newest schema), load the rules,
+    fix the clock (`--now`/COSELL_NOW) and resolve the user (`--user`/COSELL_USER, else the
+    first entire-company admin of the first partner organisation)."""
+    clock = Clock.from_env(now)
+    book = rules or default_rulebook()
+    engine = make_engine(db)
+    try:
+        upgrade(engine)
+        shared = Shared(engine, book, clock)
+        name = user or os.environ.get("COSELL_USER")
+        with Session(engine) as session:
+            found = find_user(session, name) if name else default_user(session)
+            view = user_view(session, found)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Service(shared, view)

@@ -1,0 +1,140 @@
+"""ORM rows to read models: screens and the CLI get frozen views, never live ORM objects."""
+
+from __future__ import annotations
+
+from cosell_tui.domain import SolutionCategory, SolutionKind
+from cosell_tui.service.views import (
+    AccountView,
+    DealRow,
+    HistoryView,
+    PersonView,
+    RegistrationView,
+    SolutionView,
+)
+from cosell_tui.store.models import (
+    Account,
+    CustomerContact,
+    Referral,
+    Registration,
+    Solution,
+    TeamMember,
+    User,
+)
+
+
+def deal_row(ref: Referral, favorite: bool) -> DealRow:
+    return DealRow(
+        id=ref.id,
+        referral_id=ref.referral_id,
+        name=ref.name,
+        customer_name=ref.customer_name,
+        deal_type=ref.deal_type,
+        p2p=ref.p2p,
+        direction=ref.direction,
+        status=ref.status,
+        substatus=ref.substatus,
+        value=ref.value,
+        currency=ref.currency,
+        close_date=ref.close_date,
+        country=ref.country,
+        created_at=ref.created_at,
+        expires_at=ref.expires_at,
+        closed_at=ref.closed_at,
+        microsoft_status=ref.microsoft_status,
+        partner_role=ref.partner_role,
+        partner_program=ref.partner_program,
+        crm_id=ref.crm_id,
+        stage_pct=ref.stage_pct,
+        registration_status=ref.registration_status,
+        favorite=favorite,
+        version=ref.version,
+    )
+
+
+def address_line(account: Account) -> str:
+    parts = [
+        account.address_line1,
+        account.address_line2,
+        account.city,
+        account.state,
+        account.postal_code,
+        account.country,
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def account_view(account: Account, linked_count: int = 0) -> AccountView:
+    return AccountView(
+        id=account.id,
+        name=account.name,
+        kind=account.kind,
+        microsoft_account_id=account.microsoft_account_id,
+        group_key=account.group_key,
+        duns=account.duns,
+        federal=account.federal,
+        address=address_line(account),
+        city=account.city,
+        postal_code=account.postal_code,
+        country=account.country,
+        linked_count=linked_count,
+    )
+
+
+def solution_category(solution: Solution, org_id: int) -> SolutionCategory:
+    """The wizard's category is relative to the user's organisation."""
+    if solution.kind is SolutionKind.ASSESSMENT:
+        return SolutionCategory.ASSESSMENT
+    if solution.kind is SolutionKind.MICROSOFT:
+        return SolutionCategory.MICROSOFT
+    if solution.publisher_org_id == org_id:
+        return SolutionCategory.MINE
+    return SolutionCategory.THIRD_PARTY
+
+
+def solution_view(solution: Solution, org_id: int) -> SolutionView:
+    return SolutionView(
+        id=solution.id,
+        name=solution.name,
+        publisher_name=solution.publisher_name,
+        category=solution_category(solution, org_id),
+        co_sell_ready=solution.co_sell_ready,
+        azure_ip_co_sell=solution.azure_ip_co_sell,
+        biz_apps_premium=solution.biz_apps_premium,
+        biz_apps_standard=solution.biz_apps_standard,
+        marketplace_incentivized=solution.marketplace_incentivized,
+        priced=solution.priced,
+    )
+
+
+def person_view(person: TeamMember | CustomerContact) -> PersonView:
+    return PersonView(person.first_name, person.last_name, person.phone or None, person.email)
+
+
+def user_person(user: User) -> PersonView:
+    first, _, last = user.display_name.partition(" ")
+    return PersonView(first, last, user.phone, user.email)
+
+
+def history_view(at, who: str, action: str, summary: str) -> HistoryView:  # type: ignore[no-untyped-def]
+    return HistoryView(at=at, who=who, action=action, summary=summary)
+
+
+def registration_view(reg: Registration) -> RegistrationView:
+    return RegistrationView(
+        status=reg.status,
+        status_reason=reg.status_reason,
+        is_marketplace=reg.is_marketplace,
+        deployed_on_azure=reg.deployed_on_azure,
+        perpetual=reg.term.value == "Perpetual",
+        contract_value=reg.contract_value,
+        contract_currency=reg.contract_currency,
+        solution_id=reg.solution_id,
+        solution_value=reg.solution_value,
+        solution_currency=reg.solution_currency,
+        sign_date=reg.sign_date,
+        start_date=reg.start_date,
+        end_date=reg.end_date,
+        tenant_type=reg.tenant_type.value,
+        pricing_model=reg.pricing_model.value,
+        registered_at=reg.registered_at,
+    )

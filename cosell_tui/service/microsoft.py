@@ -1,0 +1,289 @@
+"""Microsoft's side of co-sell (D9, D12) and the time-based sweep (domain.md §2.6).
+
+A Microsoft seller answers a co-sell request on Microsoft's own referral in the engagement;
+the requesting partner's Microsoft card follows. The sweep is the only thing that acts on time:
+it reads the injected Clock, so running it twice at one instant does nothing the second time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from cosell_tui.domain import (
+    EXPIRY_REMINDER_BEFORE,
+    TERMINAL_SUBSTATUSES,
+    MicrosoftStatus,
+    Role,
+    Status,
+    Substatus,
+)
+from cosell_tui.service.create import msx_id, user_as_member
+from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
+from cosell_tui.service.forms import SweepReport
+from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
+from cosell_tui.service.parse import Problems
+from cosell_tui.service.scope import visible_clause
+from cosell_tui.service.views import Outcome
+from cosell_tui.service.writes import Writes
+from cosell_tui.store.models import Invitation, Referral, User
+
+SWEEP_BATCH = 500
+
+
+class Microsoft(Writes):
+    """microsoft_answer and sweep."""
+
+    def _microsoft_request(self, session: Session, deal: int | str) -> Referral:
+        """Microsoft's pending referral for `deal` (Microsoft's own, or the requesting partner's
+        deal id); only Microsoft sellers get here."""
+        ms_org = self._shared.microsoft_org_id(session)
+        own = session.scalars(
+            self._visible_query(deal).options(selectinload(Referral.team))
+        ).first()
+        if own is not None and own.org_id == ms_org:
+            return own
+        try:
+            pk = int(deal)
+        except (TypeError, ValueError):
+            raise NotFoundError(f"Deal {deal} not found.") from None
+        partner = session.get(Referral, pk)
+        request = None
+        if partner is not None:
+            request = session.scalar(
+                select(Referral)
+                .join(Invitation, Invitation.to_referral_id == Referral.id)
+                .where(Invitation.from_referral_id == partner.id, Referral.org_id == ms_org)
+                .order_by(Referral.id.desc())
+                .limit(1)
+            )
+        if request is None:
+            raise NotFoundError(f"No co-sell request to Microsoft for deal {deal}.")
+        return request
+
+    def microsoft_answer(self, deal: int, accept: bool, reason: str = "") -> Outcome:
+        """A Microsoft seller accepts (becomes the seller on the partner's card, MSX id set) or
+        declines (reason required) a co-sell request; the requester is told (D11)."""
+        if self.user.role is not Role.MICROSOFT_SELLER:
+            raise RuleRefusal("Only a Microsoft seller answers a co-sell request.")
+        with self._write() as session:
+            request = self._microsoft_request(session, deal)
+            if request.status is not Status.NEW:
+                raise RuleRefusal(
+                    f"Microsoft already answered this request ({request.substatus.label})."
+                )
+            link = session.scalar(select(Invitation).where(Invitation.to_referral_id == request.id))
+            requester = session.get(Referral, link.from_referral_id) if link else None
+            if requester is not None and requester.substatus in TERMINAL_SUBSTATUSES:
+                raise RuleRefusal(
+                    f"The partner's deal is closed ({requester.substatus.label}); it cannot change."
+                )
+            problems = Problems()
+            text = problems.text("reason", reason, required=not accept, max_len=200, label="Reason")
+            problems.raise_if_any("The answer")
+            now = self._now()
+            me = session.get(User, self.user.id)
+            assert me is not None
+            if accept:
+                request.status, request.substatus = Status.ACTIVE, Substatus.ACCEPTED
+                request.accepted_at = now
+                request.expires_at = None
+                if me.email.lower() not in {m.email for m in request.team}:
+                    request.team.append(user_as_member(me))
+                verb, status = "accepted", MicrosoftStatus.ACCEPTED
+            else:
+                request.status, request.substatus = Status.CLOSED, Substatus.DECLINED
+                request.closed_at = now
+                request.status_reason_notes = text
+                verb, status = "declined", MicrosoftStatus.DECLINED
+            request.microsoft_status = status
+            request.updated_at = now
+            record(session, request.id, now, me.id, f"microsoft_{verb}", f"Microsoft {verb}.")
+            if requester is not None:
+                requester.microsoft_status = status
+                requester.updated_at = now
+                if accept:
+                    requester.microsoft_seller_id = me.id
+                    requester.microsoft_msx_id = msx_id()
+                    request.microsoft_msx_id = requester.microsoft_msx_id
+                else:
+                    requester.microsoft_decline_reason = text
+                record(
+                    session,
+                    requester.id,
+                    now,
+                    me.id,
+                    f"microsoft_{verb}",
+                    f"Microsoft {verb} the co-sell request"
+                    + (f" ({me.display_name})." if accept else f": {text}."),
+                )
+                self._notify_requester(session, request, requester, verb, text or "")
+            session.flush()
+            row = self._row(session, request)
+        return Outcome(row, f"Microsoft {verb} the co-sell request on deal {row.id}.")
+
+    def _notify_requester(
+        self, session: Session, request: Referral, requester: Referral, verb: str, extra: str
+    ) -> None:
+        sender = (
+            session.get(User, request.invited_by_user_id) if request.invited_by_user_id else None
+        )
+        recipients = (
+            [(sender.id, sender.email)]
+            if sender is not None
+            else users_as_recipients(
+                location_admins(session, requester.org_id, requester.location_id)
+            )
+        )
+        notify(
+            session,
+            self._now(),
+            f"microsoft_{verb}",
+            requester.id,
+            recipients,
+            f"Microsoft {verb} your co-sell request: {requester.name}",
+            f"Microsoft {verb} the co-sell request on '{requester.name}'. {extra}".strip(),
+        )
+
+    # --- the sweep ------------------------------------------------------------------------------
+
+    def sweep(self) -> SweepReport:
+        """Expire unanswered inbound referrals (14 days), let Microsoft's unanswered requests
+        lapse (D9: only Microsoft's side), and send each 48-hour reminder once. Idempotent;
+        every referral is handled in its own transaction, so one conflict skips only that one
+        (the next sweep picks it up)."""
+        now = self._now()
+        expired: list[int] = []
+        lapsed: list[int] = []
+        reminded: list[int] = []
+        with self._read() as session:
+            ms_org = self._shared.microsoft_org_id(session)
+            due = session.execute(
+                select(Referral.id, Referral.org_id)
+                .where(Referral.status == Status.NEW, Referral.expires_at <= now)
+                .order_by(Referral.expires_at, Referral.id)
+            ).all()
+            soon = session.scalars(
+                select(Referral.id)
+                .where(
+                    Referral.status == Status.NEW,
+                    Referral.expires_at > now,
+                    Referral.expires_at <= now + EXPIRY_REMINDER_BEFORE,
+                    Referral.reminder_sent_at.is_(None),
+                )
+                .order_by(Referral.expires_at, Referral.id)
+            ).all()
+        for pk, org_id in due:
+            try:
+                if org_id == ms_org:
+                    requester = self._lapse(pk, now)
+                    if requester is not None:
+                        lapsed.append(requester)
+                elif self._expire(pk, now):
+                    expired.append(pk)
+            except ConflictError:
+                continue
+        for pk in soon:
+            try:
+                if self._remind(pk, now):
+                    reminded.append(pk)
+            except ConflictError:
+                continue
+        return SweepReport(tuple(expired), tuple(reminded), tuple(lapsed))
+
+    def _due(self, session: Session, pk: int, now: datetime) -> Referral | None:
+        ref = session.get(Referral, pk)
+        if ref is None or ref.status is not Status.NEW or ref.expires_at is None:
+            return None
+        return ref if ref.expires_at <= now else None
+
+    def _expire(self, pk: int, now: datetime) -> bool:
+        """T5: Closed/Expired; the sender is told (D11)."""
+        with self._write() as session:
+            ref = self._due(session, pk, now)
+            if ref is None:
+                return False
+            ref.status, ref.substatus = Status.CLOSED, Substatus.EXPIRED
+            ref.closed_at = ref.expires_at
+            ref.updated_at = now
+            record(
+                session,
+                ref.id,
+                now,
+                None,
+                "expired",
+                "Expired: not answered within 14 days.",
+                {"substatus": (Substatus.PENDING, Substatus.EXPIRED)},
+            )
+            self._tell_sender(session, ref, "expired", "let expire", "", system=True)
+            return True
+
+    def _lapse(self, pk: int, now: datetime) -> int | None:
+        """D9: Microsoft did not answer in 14 days: only Microsoft's side expires; the partner's
+        deal stays open and can ask again. Returns the requesting deal's id."""
+        with self._write() as session:
+            request = self._due(session, pk, now)
+            if request is None:
+                return None
+            request.status, request.substatus = Status.CLOSED, Substatus.EXPIRED
+            request.microsoft_status = MicrosoftStatus.EXPIRED
+            request.closed_at = request.expires_at
+            request.updated_at = now
+            record(session, request.id, now, None, "expired", "Lapsed: not answered in 14 days.")
+            link = session.scalar(select(Invitation).where(Invitation.to_referral_id == request.id))
+            requester = session.get(Referral, link.from_referral_id) if link else None
+            if requester is None:
+                return request.id
+            if (
+                requester.substatus not in TERMINAL_SUBSTATUSES
+                and requester.microsoft_status is MicrosoftStatus.PENDING
+            ):
+                requester.microsoft_status = MicrosoftStatus.EXPIRED
+                requester.updated_at = now
+                record(
+                    session,
+                    requester.id,
+                    now,
+                    None,
+                    "microsoft_expired",
+                    "Microsoft did not answer within 14 days; you can ask again.",
+                    {"microsoft_status": (MicrosoftStatus.PENDING, MicrosoftStatus.EXPIRED)},
+                )
+                self._notify_requester(session, request, requester, "let expire", "")
+            return requester.id
+
+    def _remind(self, pk: int, now: datetime) -> bool:
+        """The 48-hour reminder to the receiving location's admins, once per referral. A plain
+        guarded UPDATE: bookkeeping, so it does not bump the deal's version under a user."""
+        with self._write() as session:
+            done = session.execute(
+                update(Referral)
+                .where(
+                    Referral.id == pk,
+                    Referral.status == Status.NEW,
+                    Referral.reminder_sent_at.is_(None),
+                )
+                .values(reminder_sent_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount != 1:
+                return False
+            ref = session.get(Referral, pk)
+            assert ref is not None and ref.expires_at is not None
+            notify(
+                session,
+                now,
+                "reminder",
+                ref.id,
+                users_as_recipients(location_admins(session, ref.org_id, ref.location_id)),
+                f"Referral expiring soon: {ref.name}",
+                f"'{ref.name}' for {ref.customer_name} expires on "
+                f"{ref.expires_at:%Y-%m-%d %H:%M} UTC unless you accept or decline it.",
+            )
+            record(session, ref.id, now, None, "reminded", "Expiry reminder sent to the admins.")
+            return True
+
+    def _visible_ids(self, session: Session) -> object:
+        return select(Referral.id).where(visible_clause(self.user))
