@@ -24,24 +24,24 @@ def header(detail: DealDetail, now: datetime) -> Content:
     """Name, direction badge, type, status, value and (while it runs) the expiry countdown."""
     row = detail.row
     badge = " INBOUND " if row.direction is Direction.INCOMING else " OUTBOUND "
+    incoming = row.direction is Direction.INCOMING
     parts: list[str | tuple[str, str] | Content] = [
         (row.name, "bold"),
         "  ",
-        (
-            badge,
-            "bold reverse $text-primary"
-            if row.direction is Direction.INCOMING
-            else "bold reverse $text-accent",
-        ),
-        "  ",
+        (badge, "bold reverse $text-primary" if incoming else "bold reverse $text-accent"),
+    ]
+    if row.favorite:
+        parts += ["  ", ("♥", "$text-error")]
+    parts += [
+        "\n",
         row.deal_type.label + (" + P2P" if row.p2p else ""),
         " · ",
         (status_word(detail), _status_style(row.substatus)),
         " · ",
         (money(row.value, row.currency), "bold"),
+        " · ",
+        row.customer_name,
     ]
-    if row.favorite:
-        parts += ["  ", ("♥", "$text-error")]
     if row.expires_at is not None and row.status is Status.NEW:
         left = (row.expires_at - now).total_seconds()
         style = "bold $text-error" if left < 48 * 3600 else "$text-warning"

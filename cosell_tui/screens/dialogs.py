@@ -142,6 +142,9 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
     def build(self) -> ResultT:
         raise NotImplementedError
 
+    async def prepare(self) -> None:
+        """Mount-time work before the first focus (subclasses that build rows)."""
+
     def initial(self, field: str, default: object = "") -> object:
         """The value to show first: what the user typed before a refusal, else the default."""
         return self.initial_values.get(field, default)
@@ -178,7 +181,8 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
         value = self.field(name).value
         return value if isinstance(value, str) else ""
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        await self.prepare()
         if self.initial_errors or self.initial_message:
             self.show_errors(self.initial_errors, self.initial_message)
         else:

@@ -118,12 +118,12 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
         yield Static("", id="lines-title", classes="dialog-subtitle")
         yield Vertical(id="lines")
 
-    async def on_mount(self) -> None:
+    async def prepare(self) -> None:
         await self._render_lines()
-        self.query_one("#search", Input).focus()
         self.search("")
-        if self.initial_errors or self.initial_message:
-            self.show_errors(self.initial_errors, self.initial_message)
+
+    def focus_first(self) -> None:
+        self.query_one("#search", Input).focus()
 
     # --- search -------------------------------------------------------------------------------
 
@@ -169,13 +169,12 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
             event.stop()  # type: ignore[attr-defined]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
         if event.input.id == "search":
+            event.stop()
+            event.prevent_default()  # the base class would submit the form
             results = self.query_one("#results", OptionList)
             if results.highlighted is not None:
                 self._add(results.get_option_at_index(results.highlighted).id)
-            return
-        self.action_submit()
 
     @on(OptionList.OptionSelected, "#results")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -244,12 +243,11 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
         button_id = event.button.id or ""
         if button_id.startswith("remove-"):
             event.stop()
+            event.prevent_default()  # not the base class's submit/cancel
             self._keep_typed()
             del self.lines[int(button_id.removeprefix("remove-"))]
             self.run_worker(self._render_lines(), exclusive=True, group="solution-lines")
             self._hits(self.HitsFound(self.hits))
-            return
-        super().on_button_pressed(event)
 
     def extra_check(self) -> dict[str, str]:
         if not self.lines:

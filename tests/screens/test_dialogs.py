@@ -6,31 +6,13 @@ instead of a database: they are about the form, not the use case.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
-from cosell_tui.domain import (
-    AccountKind,
-    Action,
-    CloseReason,
-    DealType,
-    Direction,
-    ErrorReason,
-    HelpType,
-    MarketplaceIntent,
-    MicrosoftStatus,
-    Role,
-    SolutionCategory,
-    Status,
-    Substatus,
-)
-from cosell_tui.rules.facts import TransitionDecision
+from cosell_tui.domain import CloseReason, ErrorReason
 from cosell_tui.screens.dialogs import (
     AcceptDialog,
     ConfirmDialog,
@@ -40,102 +22,7 @@ from cosell_tui.screens.dialogs import (
     WonDialog,
 )
 from cosell_tui.service.forms import AcceptForm
-from cosell_tui.service.views import (
-    AccountView,
-    DealDetail,
-    DealRow,
-    MicrosoftCard,
-    PersonView,
-    SolutionLine,
-    SolutionView,
-)
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-_ = Role  # imported for readers: the dialogs never look at roles
-
-
-def make_detail(**changes: Any) -> DealDetail:
-    """An inbound co-sell referral awaiting an answer, with one Azure IP solution."""
-    row = DealRow(
-        id=7,
-        referral_id="3f2a9c1e-0000-4000-8000-000000000007",
-        name="Contoso data platform",
-        customer_name="Contoso Ltd",
-        deal_type=DealType.CO_SELL,
-        p2p=False,
-        direction=Direction.INCOMING,
-        status=Status.NEW,
-        substatus=Substatus.PENDING,
-        value=Decimal("48000.00"),
-        currency="USD",
-        close_date=date(2027, 3, 31),
-        country="GB",
-        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
-        expires_at=datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
-        closed_at=None,
-        microsoft_status=MicrosoftStatus.PENDING,
-        partner_role=None,
-        partner_program=None,
-        crm_id=None,
-        stage_pct=0,
-        registration_status=None,
-        favorite=False,
-        version=1,
-    )
-    row = replace(row, **{k: v for k, v in changes.items() if k in DealRow.__dataclass_fields__})
-    solution = SolutionView(
-        id="SOL-1",
-        name="Fabrikam Insights",
-        publisher_name="Fabrikam",
-        category=SolutionCategory.MINE,
-        co_sell_ready=True,
-        azure_ip_co_sell=True,
-        biz_apps_premium=False,
-        biz_apps_standard=False,
-        marketplace_incentivized=True,
-        priced=False,
-    )
-    detail = DealDetail(
-        row=row,
-        location_name="Fabrikam UK",
-        location_partner_id="4812345",
-        org_name="Fabrikam",
-        invited_by="Microsoft",
-        invite_notes=None,
-        help_type=HelpType.TECHNICAL_ARCHITECTURE,
-        visible_to_microsoft=True,
-        marketplace_intent=MarketplaceIntent.YES,
-        notes="Needs a lakehouse for 40 stores.",
-        campaign_id=None,
-        status_reason=None,
-        accepted_at=None,
-        updated_at=row.created_at,
-        customer=AccountView(
-            id=1,
-            name="Contoso Ltd",
-            kind=AccountKind.MANAGED,
-            microsoft_account_id="1-ABC",
-            group_key="contoso",
-            duns=None,
-            federal=False,
-            address="1 Market St, London",
-            city="London",
-            postal_code="EC1",
-            country="GB",
-        ),
-        contacts=(PersonView("Ada", "Ng", "+44 20 7946 0000", "ada@contoso.example"),),
-        team=(),
-        solutions=(SolutionLine(solution),),
-        invitations=(),
-        microsoft=MicrosoftCard(MicrosoftStatus.PENDING, None, None, None, None, None),
-        decision=TransitionDecision(
-            allowed=frozenset({Action.ACCEPT, Action.DECLINE, Action.CLOSE_AS_ERROR})
-        ),
-        checklist=None,
-        registration=None,
-    )
-    rest = {k: v for k, v in changes.items() if k not in DealRow.__dataclass_fields__}
-    return replace(detail, **rest)
+from tests.screens.test_deal_support import make_detail
 
 
 class DialogHost(App[None]):
