@@ -1,0 +1,264 @@
+"""Broken rule files are clear errors at load (file, rule, what), never a crash later."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cosell_tui.domain import HelpType
+from cosell_tui.rules import RuleBook, RuleFileError, check_rule_files
+from cosell_tui.rules.rulebook import DEFAULT_DIRECTORY, RULE_SETS
+from tests.rules.factories import deal_facts
+
+CO_SELL_RULE = """  - id: co-sell
+    source: domain.md §4.1 step 2; decisions.md D13
+    when: {help_type: {not: None}}"""
+
+
+def copy_rules(tmp_path: Path) -> Path:
+    for name in RULE_SETS:
+        shutil.copy(DEFAULT_DIRECTORY / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    return tmp_path
+
+
+def edit(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    folder = copy_rules(tmp_path)
+    path = folder / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test set-up: {old!r} not in {name}.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_shipped_files_check_clean() -> None:
+    assert check_rule_files(None) == []
+    assert check_rule_files([DEFAULT_DIRECTORY / "transitions.yaml"]) == []
+
+
+BROKEN = [
+    # (file, old, new, rule id or None, words in the message)
+    ("deal_type", "{not: None}}", "{nott: None}}", "co-sell", "unknown operator 'nott'"),
+    (
+        "deal_type",
+        "{help_type: {not: None}}",
+        "{help: {not: None}}",
+        "co-sell",
+        "unknown fact 'help'",
+    ),
+    ("deal_type", "deal_type: CoSell", "deal_type: Cosell", "co-sell", "'Cosell' is not one of"),
+    (
+        "deal_type",
+        "{help_type: {not: None}}",
+        "{help_type: {not: Nothing}}",
+        "co-sell",
+        "not a HelpType",
+    ),
+    ("deal_type", "when: {solution_count: 0}", "when: {solution_count: }", None, "null"),
+    (
+        "deal_type",
+        "when: {solution_count: 0}",
+        "when: {solution_count: '0'}",
+        "no-solutions",
+        "not a whole number",
+    ),
+    (
+        "deal_type",
+        "when: {solution_count: 0}",
+        "when: {visible_to_microsoft: {missing: true}}",
+        "no-solutions",
+        "cannot stand alone",
+    ),
+    (
+        "deal_type",
+        "when: {solution_count: 0}",
+        "when: {solution_count: {missing: true}, help_type: None}",
+        "no-solutions",
+        "never missing",
+    ),
+    ("deal_type", "id: private", "id: partner-led", "partner-led", "the same id is used twice"),
+    ("deal_type", "id: private", "id: Private Deal", None, "id must be lower-case"),
+    (
+        "deal_type",
+        "    source: domain.md §4.1 step 4; decisions.md D13\n",
+        "",
+        "private",
+        "source:",
+    ),
+    ("deal_type", "ruleset: deal_type", "ruleset: deal-type", None, "ruleset: must be"),
+    ("deal_type", "policy: first", "policy: collect", None, "policy:"),
+    ("deal_type", "({help_type})", "({helptype})", "co-sell", "{helptype} is neither a fact"),
+    ("deal_type", "({help_type})", "({help_type:,})", "co-sell", "cannot be rendered"),
+    (
+        "deal_type",
+        "more_than: $max_solutions",
+        "more_than: $max_solution",
+        "too-many-solutions",
+        "unknown constant",
+    ),
+    (
+        "deal_type",
+        "{solution_count: 0}",
+        "{solution_count: 0, solution_count: 1}",
+        None,
+        "duplicate key",
+    ),
+    ("deal_type", "rules:\n", "rules:\n  - [not, a, rule\n", None, "not valid YAML"),
+    (
+        "deal_type",
+        "flag: p2p",
+        "flag: p2p\n    problem: also a problem",
+        "partner-to-partner",
+        "exactly one of",
+    ),
+    ("deal_type", "flag: p2p", "flag: vip", "partner-to-partner", "'vip' is not one of"),
+    (
+        "deal_type",
+        "{help_type: {not: None}}",
+        "{help_type: {at_least: 3}}",
+        "co-sell",
+        "needs a number fact",
+    ),
+    (
+        "deal_type",
+        "{help_type: {not: None}}",
+        "{help_type: {in: []}}",
+        "co-sell",
+        "in: needs a list",
+    ),
+    (
+        "deal_type",
+        "{help_type: {not: None}}",
+        "{help_type: {not: None}, colour: red}",
+        "co-sell",
+        "unknown fact 'colour'",
+    ),
+    (
+        "deal_type",
+        "visible_to_microsoft: true}",
+        "visible_to_microsoft: 1}",
+        "partner-led",
+        "not true or false",
+    ),
+    (
+        "transitions",
+        "  register: This deal cannot be registered now.\n",
+        "",
+        None,
+        "no reason for register",
+    ),
+    (
+        "transitions",
+        "allow: [accept]",
+        "allow: [acept]",
+        "accept-within-window",
+        "'acept' is not an action",
+    ),
+    ("transitions", "stages: [20]", "stages: [30]", "stage-qualified", "30 is not a stage"),
+    ("transitions", "    stages: [20]\n", "", "stage-qualified", "stages:"),
+    (
+        "transitions",
+        "    except: [register]\n",
+        "    except: [registr]\n",
+        "closed-deals-are-frozen",
+        "not an action",
+    ),
+    ("transitions", "won_gap_hours: 72", "won_gap_hours: true", None, "constants: won_gap_hours"),
+    ("eligibility", "    unknown: >-", "    unknow: >-", "deal-value", "unknown key 'unknow'"),
+    (
+        "eligibility",
+        "      - text: Microsoft's status is {microsoft_status}.",
+        "      - when: {deal_type: CoSell}\n"
+        "        text: Microsoft's status is {microsoft_status}.",
+        "microsoft-accepted",
+        "the last has none",
+    ),
+    (
+        "eligibility",
+        "facts: EligibilityFacts",
+        "facts: DealTypeFacts",
+        None,
+        "reads EligibilityFacts",
+    ),
+    (
+        "eligibility",
+        "ruleset: eligibility",
+        "ruleset: eligibility\nextra: 1",
+        None,
+        "unknown top-level key",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "rule", "words"),
+    BROKEN,
+    ids=[f"{b[0]}-{i}" for i, b in enumerate(BROKEN)],
+)
+def test_broken_file_is_a_clear_error(
+    tmp_path: Path, name: str, old: str, new: str, rule: str | None, words: str
+) -> None:
+    path = edit(tmp_path, name, old, new)
+    with pytest.raises(RuleFileError) as caught:
+        RuleBook.load(tmp_path)
+    error = caught.value
+    assert error.file == str(path)
+    assert error.rule == rule
+    assert words in str(error)
+    assert str(path) in str(error)
+    # the CLI's check reports the same problem, in words, without raising
+    problems = check_rule_files([path])
+    assert len(problems) == 1 and words in problems[0]
+
+
+def test_too_many_rules(tmp_path: Path) -> None:
+    extra = "".join(
+        f"  - id: extra-{i}\n    source: test\n    when: {{solution_count: {i}}}\n"
+        f"    problem: Problem {i}.\n"
+        for i in range(120)
+    )
+    path = edit(tmp_path, "deal_type", "rules:\n", "rules:\n" + extra)
+    with pytest.raises(RuleFileError, match="at most 120 per file"):
+        RuleBook.load(tmp_path)
+    assert check_rule_files([path])
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    copy_rules(tmp_path)
+    (tmp_path / "eligibility.yaml").unlink()
+    with pytest.raises(RuleFileError, match=r"eligibility\.yaml: missing"):
+        RuleBook.load(tmp_path)
+
+
+def test_unreadable_or_unknown_files(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text("ruleset: pricing\npolicy: first\nrules: []\n", encoding="utf-8")
+    listing = tmp_path / "list.yaml"
+    listing.write_text("- a\n- b\n", encoding="utf-8")
+    problems = check_rule_files([other, listing, tmp_path / "absent.yaml"])
+    assert len(problems) == 3
+    assert "ruleset: must be one of deal_type, transitions, eligibility" in problems[0]
+    assert "must be a mapping" in problems[1]
+    assert "cannot read the file" in problems[2]
+
+
+def test_a_threshold_is_changed_in_the_file_alone(tmp_path: Path) -> None:
+    edit(tmp_path, "deal_type", "max_solutions: 50", "max_solutions: 10")
+    with RuleBook.load(tmp_path, cache_size=0) as book:
+        decision = book.deal_type(deal_facts(solution_count=11))
+        assert decision.problems == ("11 solutions are chosen; a deal takes at most 10.",)
+        assert book.deal_type(deal_facts(solution_count=10)).problems == ()
+
+
+def test_a_rule_can_be_added_in_the_file_alone(tmp_path: Path) -> None:
+    new_rule = (
+        "  - id: no-quotes-help\n    source: test\n"
+        "    when: {help_type: QuotesOrLicensing}\n"
+        "    problem: Ask your distributor for quotes, not Microsoft.\n"
+    )
+    edit(tmp_path, "deal_type", CO_SELL_RULE, new_rule + CO_SELL_RULE)
+    with RuleBook.load(tmp_path, cache_size=0) as book:
+        decision = book.deal_type(deal_facts(help_type=HelpType.QUOTES_LICENSING))
+        assert decision.rule == "no-quotes-help"
+        assert decision.deal_type is None
