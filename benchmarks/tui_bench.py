@@ -8,7 +8,8 @@ Each size is seeded once (kept in --data and reused) and measured in a fresh pro
 through Textual's Pilot at 160×48, so the memory figure is the TUI's own and not the seeder's:
 
 - launch → first rows: from creating the app to the first grid frame with rows painted;
-- cursor key → frame: median of 40 `j` presses, each until the screen has refreshed;
+- cursor key → frame: median of 40 `j` presses, from the key to the next frame the compositor
+  produces (and the median bytes of that frame, as a terminal would receive them);
 - accept key → committed: ctrl+y in the accept dialog until the service reads the deal as
   accepted and the grid shows the updated row;
 - filter key → rows painted: one key typed in the filter line until the grid shows the new rows
@@ -88,13 +89,30 @@ async def measure(db: Path) -> dict[str, float]:
         results["launch_first_rows_ms"] = (time.perf_counter() - started) * 1000
 
         grid = main.grid
-        samples = []
+        frames: list[tuple[float, int]] = []
+        display = app._display
+
+        def recording_display(screen: object, renderable: object) -> None:
+            # Headless runs skip the terminal write; render the update anyway to weigh it.
+            size = 0
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                size = len(renderable.render_segments(app.console).encode())
+            frames.append((time.perf_counter(), size))
+            display(screen, renderable)
+
+        app._display = recording_display
+        samples, sizes = [], []
         for _ in range(40):
+            frames.clear()
             before = time.perf_counter()
             await pilot.press("j")
+            await _until(pilot, lambda: bool(frames))
             await pilot.pause()
-            samples.append((time.perf_counter() - before) * 1000)
+            samples.append((frames[0][0] - before) * 1000)
+            sizes.append(sum(size for _, size in frames))
+        app._display = display
         results["cursor_key_frame_ms"] = statistics.median(samples)
+        results["cursor_frame_bytes"] = statistics.median(sizes)
 
         pending = next(
             (
@@ -162,6 +180,7 @@ def main() -> None:
         ("accept_key_committed_ms", "accept ms"),
         ("filter_key_rows_ms", "filter key ms"),
         ("filter_minus_debounce_ms", "(−debounce)"),
+        ("cursor_frame_bytes", "bytes/move"),
         ("peak_rss_mb", "peak RSS MB"),
     ]
     print("| deals | " + " | ".join(h for _, h in headers) + " |")

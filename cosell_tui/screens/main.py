@@ -20,7 +20,7 @@ from textual.widgets import Tab as TabWidget
 
 from cosell_tui.config import Config, TabPrefs, save_config
 from cosell_tui.domain import Action
-from cosell_tui.service.errors import ConflictError, CosellError, NotFoundError, ValidationError
+from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
 from cosell_tui.service.views import (
     BulkResult,
     DealDetail,
@@ -40,6 +40,13 @@ if TYPE_CHECKING:
 TABS: tuple[Tab, ...] = (Tab.INBOUND, Tab.OUTBOUND, Tab.FAVORITES, Tab.CLOSED)
 DEFAULT_ORDER = {Tab.INBOUND: "soonest expiry"}
 CONFLICT = "“{name}” was changed by someone else — press r to reload"
+
+
+def message_of(exc: BaseException) -> str:
+    """A refusal's own words; anything else by its type, so a bug is visible but not fatal."""
+    if isinstance(exc, CosellError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"
 
 
 def default_order(tab: Tab) -> str:
@@ -170,8 +177,8 @@ class MainScreen(Screen[None]):
     def _load_counts(self) -> None:
         try:
             counts = self.service.tab_counts()
-        except CosellError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, exc)
             return
         self.app.call_from_thread(self._show_counts, counts)
 
@@ -210,8 +217,7 @@ class MainScreen(Screen[None]):
 
     @on(DealGrid.LoadFailed)
     def _grid_failed(self, event: DealGrid.LoadFailed) -> None:
-        message = event.error.message if isinstance(event.error, CosellError) else str(event.error)
-        self.notify(message, title="Could not load deals", severity="error")
+        self.notify(message_of(event.error), title="Could not load deals", severity="error")
 
     def _update_status(self) -> None:
         grid = self.grid
@@ -225,7 +231,10 @@ class MainScreen(Screen[None]):
         parts.append(f"sort: {order}")
         if q.text:
             parts.append(f"filter: {q.text}")
-        self.query_one("#status-line", Static).update("  ·  ".join(parts))
+        text = "  ·  ".join(parts)
+        status = self.query_one("#status-line", Static)
+        if status.content != text:  # fixed height: no layout pass, so a cursor move stays small
+            status.update(text, layout=False)
         applies = self._applicable(grid.selected)
         if applies != self._applies:
             self._applies = applies
@@ -363,8 +372,8 @@ class MainScreen(Screen[None]):
     def _load_preview(self, deal_id: int) -> None:
         try:
             detail = self.service.deal(deal_id)
-        except CosellError as exc:
-            self.app.call_from_thread(self.preview.show_message, exc.message)
+        except Exception as exc:
+            self.app.call_from_thread(self.preview.show_message, message_of(exc))
             return
         self.app.call_from_thread(self._show_preview, detail)
 
@@ -412,7 +421,14 @@ class MainScreen(Screen[None]):
         except CosellError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
+        except Exception as exc:  # a bug or a lost database: say so, keep the app alive
+            self.app.call_from_thread(self._failed, exc)
+            return
         self.app.call_from_thread(done, result)
+
+    def _failed(self, exc: Exception) -> None:
+        self.log.error(repr(exc))
+        self.notify(message_of(exc), title="Something went wrong", severity="error", timeout=10)
 
     def _refused(self, message: str) -> None:
         self.notify(message, title="Not done", severity="error")
@@ -435,11 +451,11 @@ class MainScreen(Screen[None]):
         """Load the deal, check the rules allow `action`, then continue on the event loop."""
         try:
             detail = self.service.deal(deal_id)
-        except NotFoundError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
-            return
         except CosellError as exc:
             self.app.call_from_thread(self._refused, exc.message)
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, exc)
             return
         if action is not None and action not in detail.decision.allowed:
             reason = detail.decision.refusals.get(action) or f"{action.label} is not allowed now."

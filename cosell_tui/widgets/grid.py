@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from babel.numbers import format_currency
@@ -71,9 +73,13 @@ def is_urgent(row: DealRow, now: datetime) -> bool:
 
 def money(row: DealRow) -> str:
     """Babel-formatted amount with the ISO code, whole units: '48,000 EUR'."""
-    return format_currency(
-        row.value, row.currency, format="#,##0 ¤¤", locale=LOCALE, currency_digits=False
-    )
+    return _money(row.value, row.currency)
+
+
+@lru_cache(maxsize=4096)
+def _money(value: Decimal, currency: str) -> str:
+    # Babel takes ~50 µs a call; a screen repeats few distinct amounts, so cache them.
+    return format_currency(value, currency, format="#,##0 ¤¤", locale=LOCALE, currency_digits=False)
 
 
 def _type_label(row: DealRow) -> str:
@@ -215,7 +221,7 @@ class DealGrid(ScrollView, can_focus=True):
         Binding("u", "clear_marks", "Unmark", show=False, id="grid.unmark"),
     ]
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=False)
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
     class CursorMoved(Message):
         """The selected row changed (or its data arrived); the preview follows it."""
@@ -443,13 +449,24 @@ class DealGrid(ScrollView, can_focus=True):
             return
         window.pages[index] = rows
         window.pages.move_to_end(index)
-        while len(window.pages) > CACHED_PAGES:
-            window.pages.popitem(last=False)
+        self._evict()
         self._requested = self._requested - {index}
         first = index * PAGE_SIZE
         self.refresh_lines(first + 1, len(rows))
         if first <= self.cursor < first + len(rows):
             self.post_message(self.CursorMoved(self, self.selected))
+
+    def _evict(self) -> None:
+        """Drop the least recently fetched pages, never one that is on screen."""
+        window = self._window
+        keep = set(
+            self._pages_for(int(self.scroll_offset.y), self._visible_height(), window.total)
+        )
+        for index in list(window.pages):
+            if len(window.pages) <= CACHED_PAGES:
+                break
+            if index not in keep:
+                del window.pages[index]
 
     @work(thread=True, exclusive=True, group="grid-marks")
     def _resolve_ids(self, query: GridQuery, start: int, stop: int) -> None:
