@@ -1,0 +1,248 @@
+"""The demo database: fixed reference data plus N generated deals, deterministic per arguments.
+
+`seed(engine, deals, seed, now=...)` gives the same rows for the same (deals, seed, now) on
+either backend: every random choice comes from one `random.Random(seed)` (Faker is seeded from
+it too) and no wall-clock time is read. See docs/data.md for what the demo contains.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
+
+from cosell_tui.store import bulk, search
+from cosell_tui.store.seed_deals import (
+    CONTACT_COLUMNS,
+    ENGAGEMENT_COLUMNS,
+    FAVORITE_COLUMNS,
+    HISTORY_COLUMNS,
+    INVITATION_COLUMNS,
+    PRIVATE,
+    REFERRAL_COLUMNS,
+    REGISTRATION_COLUMNS,
+    SOLUTION_COLUMNS,
+    TEAM_COLUMNS,
+    DealGenerator,
+    Spec,
+    coverage_specs,
+)
+from cosell_tui.store.seed_pools import ACCOUNT_COLUMNS, Pools
+from cosell_tui.store.seed_reference import (
+    CATALOG,
+    FABRIKAM,
+    LOCATIONS,
+    ORGANIZATIONS,
+    USERS,
+    exchange_rates,
+)
+
+#: Above this many deals, secondary indexes are dropped during the load and rebuilt after.
+BULK_THRESHOLD = 2000
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "organization": ("id", "name", "kind", "assessment_vetted", "co_sell_ecosystem"),
+    "location": ("id", "org_id", "partner_id", "name", "country"),
+    "user_account": (
+        "id", "org_id", "username", "display_name", "email", "phone", "role", "entire_company",
+    ),
+    "user_location": ("user_id", "location_id"),
+    "account": ACCOUNT_COLUMNS,
+    "solution": (
+        "id", "name", "kind", "publisher_org_id", "publisher_name", "co_sell_ready",
+        "azure_ip_co_sell", "biz_apps_premium", "biz_apps_standard", "marketplace_incentivized",
+        "priced",
+    ),
+    "exchange_rate": ("month", "currency", "usd_per_unit"),
+    "engagement": ENGAGEMENT_COLUMNS,
+    "referral": REFERRAL_COLUMNS,
+    "customer_contact": CONTACT_COLUMNS,
+    "team_member": TEAM_COLUMNS,
+    "referral_solution": SOLUTION_COLUMNS,
+    "invitation": INVITATION_COLUMNS,
+    "favorite": FAVORITE_COLUMNS,
+    "history": HISTORY_COLUMNS,
+    "registration": REGISTRATION_COLUMNS,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSummary:
+    """How many rows of each kind the seed wrote."""
+
+    referrals: int  # every organisation's referrals (the `deals` asked for, or the minimum)
+    partner_deals: int  # Fabrikam Consulting's own referrals (what ava's grids list)
+    engagements: int
+    accounts: int
+    solutions: int
+    users: int
+    team_members: int
+    contacts: int
+    favorites: int
+    invitations: int
+    registrations: int
+    history: int
+    exchange_rates: int
+
+
+def account_count(deals: int) -> int:
+    """A few hundred customers for a demo, more for large databases."""
+    return 300 + deals // 500
+
+
+class _PhaseClock:
+    """Reports phase durations; wall time is read only for this report, never for data."""
+
+    def __init__(self, report: Callable[[str, float], None] | None) -> None:
+        self.report = report
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        t = time.perf_counter()
+        if self.report is not None:
+            self.report(name, t - self.last)
+        self.last = t
+
+
+@contextmanager
+def _bulk_session(engine: Engine, large: bool) -> Iterator[Connection]:
+    """A connection set up for loading: SQLite skips FK checks and fsyncs during the load."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            if large:
+                conn.exec_driver_sql("PRAGMA synchronous=OFF")
+                conn.exec_driver_sql("PRAGMA cache_size=-400000")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+
+
+def seed(
+    engine: Engine,
+    deals: int = 500,
+    seed: int = 7,
+    *,
+    now: datetime,
+    on_phase: Callable[[str, float], None] | None = None,
+) -> SeedSummary:
+    """Fill an empty, migrated database with the demo (docs/data.md).
+
+    `deals` is the number of referral rows across all organisations (counterpart referrals of
+    Microsoft and other partners included); at least one engagement of every state and type is
+    always written, so very small values give slightly more rows. `on_phase(name, seconds)`
+    hears how long each phase took (the benchmark prints them).
+    """
+    clock = _PhaseClock(on_phase)
+    if now.tzinfo is None:
+        raise ValueError("seed(now=...) needs an aware UTC datetime")
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT count(*) FROM referral")).scalar():
+            raise ValueError("the database already holds deals; seed an empty database")
+    rng = random.Random(seed)
+    large = deals > BULK_THRESHOLD
+    pools = Pools(rng, seed, account_count(deals))
+    rates = exchange_rates(rng, now)
+    rate_map: dict[tuple[date, str], Decimal] = {(m, c): r for m, c, r in rates}
+    indexes = bulk.secondary_indexes(bulk.BIG_TABLES) if large else []
+    clock.lap("reference pools")
+
+    with _bulk_session(engine, large) as conn:
+        search.suspend(conn)
+        bulk.drop_indexes(conn, indexes)
+        loader = bulk.BulkLoader(conn, COLUMNS)
+        _reference_rows(loader, pools, rates)
+        generator = DealGenerator(rng, pools, now, rate_map, loader.add)
+        referrals = engagements = 0
+        for spec in coverage_specs():
+            referrals += generator.engagement(spec)
+            engagements += 1
+        while referrals < deals:
+            spec = (
+                generator.random_spec()
+                if deals - referrals >= 3
+                else Spec("out", PRIVATE, "active")
+            )
+            referrals += generator.engagement(spec)
+            engagements += 1
+        loader.flush()
+        clock.lap("generate and insert")
+        bulk.create_indexes(conn, indexes)
+        clock.lap("build indexes")
+        search.resume(conn)
+        bulk.reset_sequences(conn)
+        conn.commit()
+        clock.lap("search index and commit")
+        partner_deals = conn.execute(
+            text("SELECT count(*) FROM referral WHERE org_id = :o"), {"o": FABRIKAM}
+        ).scalar_one()
+    _analyze(engine)
+    clock.lap("analyze")
+    c = loader.counts
+    return SeedSummary(
+        referrals=c["referral"],
+        partner_deals=partner_deals,
+        engagements=c["engagement"],
+        accounts=c["account"],
+        solutions=c["solution"],
+        users=c["user_account"],
+        team_members=c["team_member"],
+        contacts=c["customer_contact"],
+        favorites=c["favorite"],
+        invitations=c["invitation"],
+        registrations=c["registration"],
+        history=c["history"],
+        exchange_rates=c["exchange_rate"],
+    )
+
+
+def _reference_rows(
+    loader: bulk.BulkLoader, pools: Pools, rates: list[tuple[date, str, Decimal]]
+) -> None:
+    for org in ORGANIZATIONS:
+        loader.add("organization", (org[0], org[1], org[2].value, org[3], org[4]))
+    loader.extend("location", LOCATIONS)
+    for u in USERS:
+        loader.add(
+            "user_account",
+            (u.id, u.org_id, u.username, u.display_name, u.email, u.phone, u.role.value,
+             u.entire_company),
+        )  # fmt: skip
+        for loc in u.location_ids:
+            loader.add("user_location", (u.id, loc))
+    for a in pools.accounts:
+        loader.add("account", a.row)
+    for s in CATALOG:
+        loader.add(
+            "solution",
+            (s.id, s.name, s.kind.value, s.publisher_org_id, s.publisher_name, s.co_sell_ready,
+             s.azure_ip_co_sell, s.biz_apps_premium, s.biz_apps_standard,
+             s.marketplace_incentivized, s.priced),
+        )  # fmt: skip
+    for month, currency, rate in rates:
+        loader.add("exchange_rate", (month, currency, str(rate)))
+
+
+def _analyze(engine: Engine) -> None:
+    """Fresh planner statistics, so the grid queries pick the tab indexes."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA analysis_limit=2000")
+            conn.exec_driver_sql("ANALYZE")
+        else:
+            conn.commit()
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        conn.commit()
