@@ -1,0 +1,172 @@
+"""Properties over the whole fact spaces: what must hold for ANY deal, not just the examples."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cosell_tui.domain import (
+    VALID_STATUS_PAIRS,
+    AccountKind,
+    Action,
+    DealType,
+    Direction,
+    HelpType,
+    MicrosoftStatus,
+    RegistrationStatus,
+    Role,
+    Status,
+    Substatus,
+)
+from cosell_tui.rules import (
+    DealTypeFacts,
+    EligibilityFacts,
+    Outcome,
+    RuleBook,
+    TransitionFacts,
+)
+
+SETTINGS = settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+deal_type_facts = st.builds(
+    DealTypeFacts,
+    solution_count=st.integers(0, 60),
+    assessment_count=st.integers(0, 3),
+    help_type=st.sampled_from(HelpType),
+    visible_to_microsoft=st.none() | st.booleans(),
+    invited_partner_count=st.integers(0, 4),
+    has_customer_contact=st.booleans(),
+    org_assessment_vetted=st.booleans(),
+)
+
+
+@st.composite
+def transition_facts(draw: st.DrawFn) -> TransitionFacts:
+    status, substatus = draw(st.sampled_from(sorted(VALID_STATUS_PAIRS)))
+    return TransitionFacts(
+        direction=draw(st.sampled_from(Direction)),
+        status=status,
+        substatus=substatus,
+        deal_type=draw(st.sampled_from(DealType)),
+        stage_pct=draw(st.sampled_from([10, 20, 40, 60, 80, 100])),
+        help_type=draw(st.sampled_from(HelpType)),
+        visible_to_microsoft=draw(st.booleans()),
+        microsoft_status=draw(st.sampled_from(MicrosoftStatus)),
+        has_customer_contact=draw(st.booleans()),
+        is_invitee=draw(st.booleans()),
+        role=draw(st.sampled_from(Role)),
+        on_team=draw(st.booleans()),
+        hours_since_created=draw(st.integers(0, 10_000)),
+        hours_to_expiry=draw(st.none() | st.integers(-400, 400)),
+        registration_status=draw(st.none() | st.sampled_from(RegistrationStatus)),
+        registration_eligible=draw(st.booleans()),
+    )
+
+
+eligibility_facts = st.builds(
+    EligibilityFacts,
+    substatus=st.sampled_from(Substatus),
+    deal_type=st.sampled_from(DealType),
+    microsoft_status=st.sampled_from(MicrosoftStatus),
+    azure_ip_solution_count=st.integers(0, 5),
+    value=st.just("1.00"),
+    currency=st.sampled_from(["USD", "EUR", "JPY"]),
+    value_usd=st.none() | st.integers(0, 10**7),
+    account_kind=st.sampled_from(AccountKind),
+    matched_to_managed=st.booleans(),
+)
+
+
+@SETTINGS
+@given(deal_type_facts)
+def test_deal_type_follows_the_ordered_table(book: RuleBook, facts: DealTypeFacts) -> None:
+    decision = book.deal_type(facts)
+    assert decision.p2p is (facts.invited_partner_count >= 1)
+    if decision.problems:
+        assert decision.deal_type is None
+        assert decision.reason == decision.problems[0]
+        return
+    assert 1 <= facts.solution_count <= 50
+    if facts.assessment_count:
+        assert decision.deal_type is DealType.SOLUTION_ASSESSMENT
+        assert facts.solution_count == facts.assessment_count == 1
+        assert facts.org_assessment_vetted
+    elif facts.help_type is not HelpType.NONE:
+        assert decision.deal_type is DealType.CO_SELL
+        assert facts.has_customer_contact
+    elif facts.visible_to_microsoft:
+        assert decision.deal_type is DealType.PARTNER_LED
+    else:
+        assert facts.visible_to_microsoft is False
+        assert decision.deal_type is DealType.PRIVATE
+
+
+@SETTINGS
+@given(transition_facts())
+def test_transition_invariants(book: RuleBook, facts: TransitionFacts) -> None:
+    decision = book.transitions(facts)
+    # every action not allowed is refused in words
+    assert set(decision.refusals) == set(Action) - decision.allowed
+    assert all(reason.strip() for reason in decision.refusals.values())
+    assert set(decision.warnings) <= decision.allowed
+    # terminal deals allow nothing but registration
+    if facts.status is Status.CLOSED:
+        assert decision.allowed <= {Action.REGISTER}
+    if Action.REGISTER in decision.allowed:
+        assert facts.substatus is Substatus.WON and facts.registration_eligible
+        assert facts.registration_status is None
+        assert facts.role is Role.ADMIN or facts.on_team
+    # Microsoft sellers and users off the team get nothing
+    if facts.role is Role.MICROSOFT_SELLER or (facts.role is Role.USER and not facts.on_team):
+        assert decision.allowed == frozenset()
+    # stages only forward, and only with mark_stage
+    assert bool(decision.stages) is (Action.MARK_STAGE in decision.allowed)
+    assert all(pct > facts.stage_pct for pct in decision.stages)
+    if facts.deal_type is DealType.SOLUTION_ASSESSMENT:
+        assert len(decision.stages) <= 1
+        assert not decision.allowed & {
+            Action.SHARE_WITH_MICROSOFT,
+            Action.REQUEST_HELP,
+            Action.EDIT_SOLUTIONS,
+        }
+        if Action.WON in decision.allowed:
+            assert facts.stage_pct >= 80
+    # one-way upgrades (D13)
+    if Action.SHARE_WITH_MICROSOFT in decision.allowed:
+        assert facts.deal_type is DealType.PRIVATE
+    if Action.REQUEST_HELP in decision.allowed and facts.deal_type is DealType.CO_SELL:
+        assert facts.microsoft_status is MicrosoftStatus.EXPIRED
+    if Action.ACCEPT in decision.allowed:
+        assert facts.status is Status.NEW and facts.direction is Direction.INCOMING
+        assert facts.hours_to_expiry is None or facts.hours_to_expiry > 0
+    if Action.EDIT_INVITATION_TERMS in decision.allowed:
+        assert facts.is_invitee and facts.status is Status.ACTIVE
+
+
+@SETTINGS
+@given(eligibility_facts)
+def test_eligibility_is_all_six_criteria(book: RuleBook, facts: EligibilityFacts) -> None:
+    checklist = book.eligibility(facts)
+    assert len(checklist.items) == 6
+    value = checklist.items[4]
+    if facts.value_usd is None:
+        assert value.outcome is Outcome.UNDECIDABLE and value.missing == ("value_usd",)
+        assert facts.currency in value.reason and "exchange rate" in value.reason
+    else:
+        assert (value.outcome is Outcome.MET) is (facts.value_usd >= 25_000)
+    expected = (
+        facts.substatus is Substatus.WON
+        and facts.deal_type in (DealType.CO_SELL, DealType.PARTNER_LED)
+        and (
+            facts.deal_type is DealType.PARTNER_LED
+            or facts.microsoft_status in (MicrosoftStatus.ACCEPTED, MicrosoftStatus.WON)
+        )
+        and facts.azure_ip_solution_count >= 1
+        and facts.value_usd is not None
+        and facts.value_usd >= 25_000
+        and (facts.account_kind is AccountKind.MANAGED or facts.matched_to_managed)
+    )
+    assert checklist.eligible is expected
+    assert all(item.reason.strip() for item in checklist.items)
