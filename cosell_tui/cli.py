@@ -84,7 +84,12 @@ class Context:
         if self._service is None:
             from cosell_tui.service import open_service
 
-            self._service = open_service(db=self.db_url(), user=self.args.user, now=self.args.now)
+            user = self.args.user or os.environ.get("COSELL_USER")
+            if not user:
+                from cosell_tui.config import load_config
+
+                user = load_config().user
+            self._service = open_service(db=self.db_url(), user=user, now=self.args.now)
         return self._service
 
     def close(self) -> None:

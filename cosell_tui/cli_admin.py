@@ -82,7 +82,7 @@ def _check_counts(deals: int) -> None:
 def _seed(engine: Engine, deals: int, seed: int, clock: Any) -> Any:
     from cosell_tui.store.seed import seed as run_seed
 
-    return run_seed(engine, deals, seed, clock.now())
+    return run_seed(engine, deals, seed, now=clock.now())
 
 
 def _is_empty(engine: Engine) -> bool:
@@ -148,9 +148,13 @@ def cmd_seed(ctx: Context) -> int:
         result = _seed(engine, args.deals, args.seed, Clock.from_env(args.now))
     finally:
         engine.dispose()
-    ctx.print(f"Seeded {shown_url(url)}: {args.deals:,} deals (seed {args.seed}).")
-    if result:
-        ctx.print(str(result))
+    ctx.print(
+        f"Seeded {shown_url(url)} (seed {args.seed}): {result.referrals:,} referrals in "
+        f"{result.engagements:,} engagements, {result.partner_deals:,} of them Fabrikam "
+        f"Consulting's; {result.accounts:,} accounts, {result.solutions} solutions, "
+        f"{result.users} users, {result.registrations:,} registrations."
+    )
+    ctx.print("Users: `cosell users`; the default is ava (Referrals admin, entire company).")
     return EXIT_OK
 
 

@@ -350,8 +350,12 @@ def _people(title: str, people: tuple[Any, ...]) -> list[str]:
 
 
 def _actions_line(d: DealDetail) -> str:
+    import textwrap
+
     allowed = sorted(a.label for a in d.decision.allowed)
-    return ", ".join(allowed) if allowed else "none (see `cosell deal explain`)"
+    if not allowed:
+        return "none (see `cosell deal explain`)"
+    return textwrap.fill(", ".join(allowed), width=90)
 
 
 def cmd_explain(ctx: Context) -> int:
@@ -370,12 +374,47 @@ def cmd_explain(ctx: Context) -> int:
 
 
 def deal_type_reason(service: Service, detail: DealDetail) -> str:
-    """Why the deal has its type: the service's own explanation when it offers one."""
-    explain = getattr(service, "explain_deal_type", None)
-    if callable(explain):
-        return str(explain(detail.row.id))
-    from cosell_tui.cli_explain import derived_type_reason
+    """Why the deal has its type, in the deal-type rules' own words when they agree.
 
+    The service has no "explain the stored type" call, so the deal's answers are put back into
+    a draft and the wizard's live preview asks the rules; if the rules' answer differs from the
+    stored type (the deal was upgraded since, or sent by another organisation), the stored
+    answers are described instead.
+    """
+    from cosell_tui.cli_explain import derived_type_reason
+    from cosell_tui.service.forms import DealDraft, InvitationDraft, PersonInput, SolutionInput
+
+    row = detail.row
+    contact = detail.contacts[0] if detail.contacts else None
+    draft = DealDraft(
+        name=row.name,
+        value=row.value,
+        currency=row.currency,
+        close_date=row.close_date,
+        solutions=tuple(SolutionInput(line.solution.id) for line in detail.solutions),
+        help_type=detail.help_type,
+        visible_to_microsoft=detail.visible_to_microsoft,
+        contact=(
+            PersonInput(contact.first_name, contact.last_name, contact.phone, contact.email)
+            if contact
+            else None
+        ),
+        consent=contact is not None,
+        invitations=tuple(
+            InvitationDraft(
+                org_id="microsoft", value=inv.value, currency=inv.currency,
+                close_date=inv.close_date, help_type=inv.help_type,
+                solution_ids=inv.solution_ids,
+            )
+            for inv in detail.invitations
+        ),
+    )  # fmt: skip
+    try:
+        decision = service.preview_deal_type(draft)
+    except Exception:  # an explanation must never fail the command
+        decision = None
+    if decision is not None and decision.deal_type is row.deal_type and decision.reason:
+        return decision.reason
     return derived_type_reason(detail)
 
 
