@@ -344,8 +344,13 @@ def check_draft(
     region = parsed.country
     if "details" in steps or step is None:
         _details(session, problems, draft, parsed, user)
-    if parsed.location is not None and region is None:
+    # Team members are our employees: their numbers read in the deal location's country.
+    if parsed.location is not None:
         region = parsed.location.country
+    elif draft.location_id not in (None, ""):
+        loc_id = quiet.integer("location_id", draft.location_id, minimum=1)
+        location = session.get(Location, loc_id) if loc_id is not None else None
+        region = location.country if location is not None else region
     sink = problems if {"solutions", "intent"} & set(steps) else quiet
     parsed.solutions = parse_solutions(session, sink, "solutions", draft.solutions)
     if "intent" in steps:
@@ -406,7 +411,8 @@ def check_draft(
     decision = preview(session, user, rules, draft, parsed)
     parsed.decision = decision
     if decision.problems and ({"solutions", "selling"} & set(steps)):
-        key = "solutions" if assessments else "help_type"
+        on_solutions = assessments or step == "solutions" or not parsed.solutions
+        key = "solutions" if on_solutions else "help_type"
         problems.add(key, "; ".join(decision.problems))
     return parsed, problems
 
