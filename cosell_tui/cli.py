@@ -432,7 +432,7 @@ def report_error(exc: BaseException, err: TextIO) -> int:
         print(f"cosell: {exc.message}", file=err)
         if isinstance(exc, ValidationError):
             for name, message in exc.fields.items():
-                if message and message != exc.message:
+                if message and message not in exc.message:
                     print(f"cosell:   {name}: {message}", file=err)
         return exc.exit_code
     raise exc

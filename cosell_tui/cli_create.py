@@ -177,7 +177,9 @@ def marketplace_intent(details: JSON, path: str) -> str | None:
     return None
 
 
-def _location_id(service: Service, mpn_id: str | None, location_id: Any, path: str) -> int | str:
+def _location_id(
+    service: Service, mpn_id: str | None, location_id: Any, path: str
+) -> int | str | None:
     """The scope location from `mpnId` (the API's PartnerID) or `x-cosell.locationId`."""
     locations = service.scope_locations()
     if location_id is not None:
@@ -190,8 +192,7 @@ def _location_id(service: Service, mpn_id: str | None, location_id: Any, path: s
         raise DocumentError(f"mpnId {mpn_id!r} is not a location in your scope; yours: {known}")
     if len(locations) == 1:
         return locations[0][0]
-    known = ", ".join(f"{pid} ({name})" for _, name, pid in locations) or "none"
-    raise DocumentError(f"say which location the deal belongs to with mpnId; yours: {known}")
+    return None  # the service says the location is required, with the other problems
 
 
 def _assessment_location(service: Service, value: Any) -> int | str | None:
@@ -280,13 +281,8 @@ def draft_from_json(doc: JSON, service: Service) -> DealDraft:
 
     account_id = _int_or_str(ext.get("accountId"), "x-cosell.accountId")
     account = None
-    if account_id is None:
-        name = _str(customer.get("name"), "customerProfile.name")
-        if not name:
-            raise DocumentError(
-                "the customer is missing: give customerProfile (name, address.country) or "
-                "x-cosell.accountId from `cosell catalog accounts`"
-            )
+    name = _str(customer.get("name"), "customerProfile.name")
+    if account_id is None and name is not None:
         account = AccountInput(
             name=name,
             country=_str(address.get("country"), "customerProfile.address.country") or "",
@@ -355,6 +351,63 @@ def draft_from_json(doc: JSON, service: Service) -> DealDraft:
         partner_role=_str(doc.get("partnerRole"), "partnerRole"),
         partner_program=_str(doc.get("referralProgram"), "referralProgram"),
     )
+
+
+#: Service field names -> where the answer sits in the create document (for error messages).
+DRAFT_FIELD_PATHS = {
+    "name": "name",
+    "location_id": "mpnId",
+    "value": "details.dealValue",
+    "currency": "details.currency",
+    "close_date": "details.closingDateTime",
+    "notes": "details.notes",
+    "account_id": "x-cosell.accountId",
+    "account": "customerProfile",
+    "customer": "customerProfile",
+    "contact": "customerProfile.team[0]",
+    "consent": "consent.consentToToShareInfoWithOthers",
+    "crm_id": "externalReferenceId",
+    "campaign_id": "campaignId",
+    "marketplace_intent": "details.requirements.additionalRequirements.attributes",
+    "team": "team",
+    "solutions": "details.requirements.solutions",
+    "help_type": "inviteContext.assistanceRequestCode",
+    "help_notes": "inviteContext.notes",
+    "visible_to_microsoft": "consent.consentToShareReferralWithMicrosoftSellers",
+    "assessment_location_id": "x-cosell.assessmentLocation",
+    "invitations": "x-cosell.invitations",
+    "partner_role": "partnerRole",
+    "partner_program": "referralProgram",
+}
+PERSON_FIELD_PATHS = {
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "phone": "phoneNumber",
+    "email": "email",
+}
+INVITATION_FIELD_PATHS = {
+    "org_id": "partner",
+    "value": "dealValue",
+    "close_date": "closingDateTime",
+    "help_type": "assistanceRequestCode",
+    "solution_ids": "solutions",
+}
+
+
+def document_path(field: str) -> str:
+    """`team[0].phone` -> `team[0].phoneNumber`: a service field name as a JSON path."""
+    head, _, rest = field.partition(".")
+    base, bracket, index = head.partition("[")
+    top = DRAFT_FIELD_PATHS.get(base)
+    if top is None:
+        return field
+    path = top + (bracket + index if bracket else "")
+    if rest:
+        parts = rest.split(".")
+        table = INVITATION_FIELD_PATHS if base == "invitations" else {}
+        mapped = [table.get(p, PERSON_FIELD_PATHS.get(p, p)) for p in parts]
+        path += "." + ".".join(mapped)
+    return path
 
 
 # --- registration -----------------------------------------------------------------------------

@@ -427,9 +427,20 @@ def cmd_create(ctx: Context) -> int:
 
     text, source = read_document(ctx.args.file)
     document = parse_document(text, source)
+    from cosell_tui.cli_create import document_path
+    from cosell_tui.service.errors import ValidationError
+
     service = ctx.service()
     draft = draft_from_json(document, service)
-    return _print_outcome(ctx, service.create_deal(draft))
+    try:
+        outcome = service.create_deal(draft)
+    except ValidationError as exc:  # name the document's fields, not the service's
+        fields = {document_path(name): message for name, message in exc.fields.items()}
+        message = exc.message
+        for name in exc.fields:
+            message = message.replace(f"{name}: ", f"{document_path(name)}: ", 1)
+        raise ValidationError(message, fields) from None
+    return _print_outcome(ctx, outcome)
 
 
 # --- writes -----------------------------------------------------------------------------------
