@@ -504,21 +504,29 @@ class MainScreen(Screen[None]):
     def _ask_decline(
         self, detail: DealDetail, values: Any = None, errors: Any = None, message: str = ""
     ) -> None:
-        from cosell_tui.screens.dialogs import DeclineDialog
+        from cosell_tui.screens.dialogs import ConfirmDialog, DeclineDialog
 
         def submitted(result: tuple[Any, str] | None) -> None:
             if result is None:
                 return
             reason, notes = result
             row = detail.row
-            self._run(
-                row.name,
-                lambda: self.service.decline(row.id, row.version, reason, notes),
-                self._outcome,
-                lambda exc: self._ask_decline(
-                    detail, {"reason": reason, "notes": notes}, exc.fields, exc.message
-                ),
-            )
+
+            def confirmed(yes: bool | None) -> None:
+                if not yes:
+                    return
+                self._run(
+                    row.name,
+                    lambda: self.service.decline(row.id, row.version, reason, notes),
+                    self._outcome,
+                    lambda exc: self._ask_decline(
+                        detail, {"reason": reason, "notes": notes}, exc.fields, exc.message
+                    ),
+                )
+
+            # Terminal transitions are confirmed once more (as on the deal screen).
+            body = f"Decline “{row.name}”: {reason.label}.\nThis is final."
+            self.app.push_screen(ConfirmDialog("Decline?", body), confirmed)
 
         self.app.push_screen(
             DeclineDialog(1, values=values, errors=errors, message=message), submitted
@@ -532,21 +540,29 @@ class MainScreen(Screen[None]):
     def _ask_error(
         self, detail: DealDetail, values: Any = None, errors: Any = None, message: str = ""
     ) -> None:
-        from cosell_tui.screens.dialogs import ErrorDialog
+        from cosell_tui.screens.dialogs import ConfirmDialog, ErrorDialog
 
         def submitted(result: tuple[Any, str] | None) -> None:
             if result is None:
                 return
             reason, notes = result
             row = detail.row
-            self._run(
-                row.name,
-                lambda: self.service.close_as_error(row.id, row.version, reason, notes),
-                self._outcome,
-                lambda exc: self._ask_error(
-                    detail, {"reason": reason, "notes": notes}, exc.fields, exc.message
-                ),
-            )
+
+            def confirmed(yes: bool | None) -> None:
+                if not yes:
+                    return
+                self._run(
+                    row.name,
+                    lambda: self.service.close_as_error(row.id, row.version, reason, notes),
+                    self._outcome,
+                    lambda exc: self._ask_error(
+                        detail, {"reason": reason, "notes": notes}, exc.fields, exc.message
+                    ),
+                )
+
+            # Terminal transitions are confirmed once more (as on the deal screen).
+            body = f"Close as error “{row.name}”: {reason.label}.\nThis is final."
+            self.app.push_screen(ConfirmDialog("Close as error?", body), confirmed)
 
         self.app.push_screen(
             ErrorDialog(1, values=values, errors=errors, message=message), submitted

@@ -231,7 +231,7 @@ async def test_accept_through_the_dialog(make_app) -> None:
 
 
 async def test_decline_with_reason(make_app) -> None:
-    from cosell_tui.screens.dialogs import DeclineDialog
+    from cosell_tui.screens.dialogs import ConfirmDialog, DeclineDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -245,6 +245,9 @@ async def test_decline_with_reason(make_app) -> None:
         assert isinstance(dialog, DeclineDialog)
         dialog.query_one("#input-reason", Select).value = CloseReason.NOT_A_CUSTOMER
         await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # a terminal transition is confirmed
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is main
         assert app.service.row(row.id).substatus is Substatus.DECLINED
@@ -413,3 +416,69 @@ async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) 
         await pilot.press("h")
         await settle(pilot)
         assert app.service.row(row.id).favorite
+
+
+# --- other screens and the palette ----------------------------------------------------------------
+
+
+async def test_enter_opens_the_deal_and_n_the_wizard(make_app) -> None:
+    from cosell_tui.screens.deal import DealScreen
+    from cosell_tui.screens.wizard import NewDealScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        assert app.screen.deal_id == main.grid.row_at(1).id
+        app.screen.dismiss(None)
+        await settle(pilot)
+        assert app.screen is main
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewDealScreen)
+
+
+async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
+    from cosell_tui.domain import ErrorReason
+    from cosell_tui.screens.dialogs import ConfirmDialog, ErrorDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        row = main.grid.selected
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        app.screen.query_one("#input-reason", Select).value = ErrorReason.TEST_REFERRAL
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.service.row(row.id).substatus is Substatus.ERROR
+        assert row.id not in {r.id for r in main.grid.loaded_rows()}
+
+
+async def test_palette_finds_a_deal_by_name_and_opens_it(make_app) -> None:
+    from textual.command import CommandPalette
+
+    from cosell_tui.screens.deal import DealScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        target = main.grid.row_at(3)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        app.screen.query_one("CommandInput").value = target.referral_id
+        for _ in range(20):
+            await pilot.pause(0.05)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        assert app.screen.deal_id == target.id
