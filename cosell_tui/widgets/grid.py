@@ -215,6 +215,8 @@ class DealGrid(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="grid.page_up"),
         Binding("ctrl+d", "half_down", "Half page down", show=False, id="grid.half_down"),
         Binding("ctrl+u", "half_up", "Half page up", show=False, id="grid.half_up"),
+        Binding("h,left", "pan(-10)", "Scroll left", show=False, id="grid.left"),
+        Binding("l,right", "pan(10)", "Scroll right", show=False, id="grid.right"),
         Binding("space", "toggle_mark", "Mark", show=False, id="grid.mark"),
         Binding("v", "mark_range", "Mark range", show=False, id="grid.mark_range"),
         Binding("asterisk", "mark_all", "Mark all", show=False, id="grid.mark_all"),
@@ -287,6 +289,7 @@ class DealGrid(ScrollView, can_focus=True):
         self._anchor: int | None = None
         self._requested: frozenset[int] = frozenset()
         self._layout: list[tuple[Column, int]] = []
+        self._layout_width = 0
 
     # ---- public API --------------------------------------------------------------------------
 
@@ -500,6 +503,7 @@ class DealGrid(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width if self.is_mounted else 80
+        self._layout_width = width
         self._layout = layout(self.columns, width)
         self.virtual_size = Size(self._content_width(), self._window.total + 1)
 
@@ -521,6 +525,9 @@ class DealGrid(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        if width != self._layout_width:
+            # The vertical scrollbar came or went: the columns share a different width.
+            self._relayout()
         base = self.rich_style
         strip = self._header_strip(base) if y == 0 else self._row_strip(scroll_y + y - 1, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
@@ -611,6 +618,10 @@ class DealGrid(ScrollView, can_focus=True):
 
     def action_half_up(self) -> None:
         self.move_to(self.cursor - self._visible_height() // 2)
+
+    def action_pan(self, cells: int) -> None:
+        """Scroll sideways when the chosen columns are wider than the terminal."""
+        self.scroll_to(x=self.scroll_x + cells, animate=False, immediate=True)
 
     def on_click(self, event: events.Click) -> None:
         if event.y >= 1:

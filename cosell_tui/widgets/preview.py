@@ -97,7 +97,9 @@ class DealPreview(VerticalScroll, can_focus=False):
 
     DEFAULT_CSS = """
     DealPreview {
-        width: 44;
+        width: 42%;
+        min-width: 32;
+        max-width: 60;
         border-left: vkey $panel-lighten-2;
         padding: 0 1;
         background: $surface;
