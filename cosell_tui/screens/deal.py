@@ -487,10 +487,9 @@ class DealScreen(Screen[None]):
         dialog = getattr(upgrade, name)(self.service, detail)
         self.app.push_screen(dialog, self._upgraded)
 
-    def _upgraded(self, result: Any) -> None:
-        if isinstance(result, Outcome):
+    def _upgraded(self, result: Outcome | None) -> None:
+        if result is not None:
             self._saved(result)
-        elif result is not None:
             self.load()
 
     def action_favourite(self) -> None:

@@ -277,8 +277,12 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Through the actions, so a subclass that overrides them gets the buttons too."""
         event.stop()
-        self.dismiss(event.button.id == "yes")
+        if event.button.id == "yes":
+            self.action_confirm()
+        else:
+            self.action_cancel()
 
 
 class WonDialog(ConfirmDialog):

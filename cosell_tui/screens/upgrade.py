@@ -86,6 +86,7 @@ class ShareDialog(_Runs, ConfirmDialog):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        event.prevent_default()  # Textual would also run ConfirmDialog's handler (MRO dispatch)
         if event.button.id == "yes":
             self.action_confirm()
         else:

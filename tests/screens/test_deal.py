@@ -51,7 +51,7 @@ def host(*details: Any, neighbours: Any = None) -> tuple[ScreenHost, RecordingSe
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages land."""
-    for _ in range(3):
+    for _ in range(5):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

@@ -1,0 +1,242 @@
+"""The deal screen on the real service and the seeded demo database (tests/screens/conftest.py).
+
+These prove the screen and the service agree end to end: the rules' allowed actions and
+refusals, writes that land in the store, the D7 warning, registration and conflicts between
+two users. Deals are picked by what they are, never by a hard-coded id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from textual.widgets import Input, OptionList, Select, Static
+
+from cosell_tui.domain import (
+    Action,
+    CloseReason,
+    ContractTerm,
+    DealType,
+    Direction,
+    PricingModel,
+    Substatus,
+    TenantType,
+)
+from cosell_tui.screens.deal import DealScreen
+from cosell_tui.screens.dialogs import AcceptDialog, ConfirmDialog, WonDialog
+from cosell_tui.screens.registration import RegistrationDialog
+from cosell_tui.service import Service, open_service
+from cosell_tui.service.errors import NotFoundError
+from cosell_tui.service.views import DealDetail
+from tests.screens.conftest import DEALS, NOW
+from tests.screens.conftest import settle as settle_once
+from tests.screens.test_deal_support import ScreenHost
+
+
+def find(service: Service, wanted: Callable[[DealDetail], bool]) -> DealDetail:
+    """The first visible deal (by id) that matches."""
+    for deal_id in range(1, DEALS + 1):
+        try:
+            detail = service.deal(deal_id)
+        except NotFoundError:
+            continue
+        if wanted(detail):
+            return detail
+    raise AssertionError("the demo data has no such deal")
+
+
+async def settle(pilot: Any) -> None:
+    """Chains of worker → dialog → worker → reload need a few rounds on a busy machine."""
+    await settle_once(pilot, rounds=6)
+
+
+def toasts(app: Any) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def received(d: DealDetail) -> bool:
+    return d.row.substatus is Substatus.PENDING and Action.ACCEPT in d.decision.allowed
+
+
+def open_normal(d: DealDetail) -> bool:
+    return (
+        d.row.deal_type is not DealType.SOLUTION_ASSESSMENT
+        and d.row.direction is Direction.OUTGOING
+        and len(d.decision.stages) >= 2
+    )
+
+
+async def test_accept_through_the_dialog_lands_in_the_store(open_demo: Any) -> None:
+    service = open_demo("ava")
+    detail = find(service, received)
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert isinstance(app.screen, AcceptDialog)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        assert "Accepted" in str(app.screen.query_one("#deal-header", Static).content)
+    after = service.deal(detail.row.id)
+    assert after.row.substatus is Substatus.ACCEPTED
+    assert after.row.version > detail.row.version
+
+
+async def test_decline_through_reason_and_confirmation(open_demo: Any) -> None:
+    service = open_demo("ava")
+    detail = find(service, received)
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        app.screen.query_one("#input-reason", Select).value = CloseReason.TIMELINE_TOO_SHORT
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not any(a.startswith("deal(") for a in _footer(app))
+    assert service.deal(detail.row.id).row.substatus is Substatus.DECLINED
+
+
+async def test_stage_skips_forward_on_a_normal_deal(open_demo: Any) -> None:
+    service = open_demo("ava")
+    detail = find(service, open_normal)
+    target = detail.decision.stages[-1]
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        options = app.screen.query_one(OptionList)
+        options.highlighted = next(i for i, o in enumerate(options.options) if o.id == str(target))
+        await pilot.press("enter")
+        await settle(pilot)
+    assert service.deal(detail.row.id).row.stage_pct == target
+
+
+async def test_assessment_won_is_refused_with_the_rules_reason(open_demo: Any) -> None:
+    service = open_demo("ava")
+    detail = find(
+        service,
+        lambda d: d.row.deal_type is DealType.SOLUTION_ASSESSMENT and bool(d.decision.stages),
+    )
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert detail.decision.why_not(Action.WON) in toasts(app)
+        await pilot.press("m")
+        options = app.screen.query_one(OptionList)
+        assert [o.id for o in options.options if not o.disabled] == [str(detail.decision.stages[0])]
+        await pilot.press("enter")
+        await settle(pilot)
+    assert service.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
+
+
+async def test_won_within_72_hours_warns_first(demo_db: Any, config_file: Any) -> None:
+    probe = open_service(db=str(demo_db), user="ava", now=NOW)
+    try:
+        detail = find(
+            probe,
+            lambda d: Action.WON in d.decision.allowed and d.row.deal_type is DealType.CO_SELL,
+        )
+    finally:
+        probe.close()
+    early = (detail.row.created_at + timedelta(hours=5)).isoformat()
+    service = open_service(db=str(demo_db), user="ava", now=early)
+    try:
+        app = ScreenHost(DealScreen(service, detail.row.id))
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            assert isinstance(app.screen, WonDialog)
+            shown = " ".join(str(w.content) for w in app.screen.query(".warning"))
+            assert "72 hours" in shown
+            await pilot.press("y")
+            await settle(pilot)
+        assert service.deal(detail.row.id).row.substatus is Substatus.WON
+    finally:
+        service.close()
+
+
+async def test_register_refusal_inline_then_success(open_demo: Any) -> None:
+    service = open_demo("ava")
+    detail = find(service, lambda d: Action.REGISTER in d.decision.allowed)
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        dialog = app.screen
+        assert isinstance(dialog, RegistrationDialog)
+        for selector, value in {
+            "#input-is_marketplace": False,
+            "#input-deployed_on_azure": True,
+            "#input-term": ContractTerm.FINITE,
+            "#input-tenant_type": TenantType.CUSTOMER,
+            "#input-pricing_model": PricingModel.OTHER,
+        }.items():
+            dialog.query_one(selector, Select).value = value
+        for name, text in (
+            ("contract_value", "3000"),
+            ("solution_value", "2000"),
+            ("sign_date", "2026-11-20"),
+            ("start_date", "2026-12-01"),
+            ("end_date", "2027-11-30"),
+        ):
+            dialog.query_one(f"#input-{name}", Input).value = text
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        reopened = app.screen
+        assert isinstance(reopened, RegistrationDialog)
+        assert "25,000" in str(reopened.query_one("#error-contract_value", Static).content)
+        reopened.query_one("#input-contract_value", Input).value = "300000"
+        reopened.query_one("#input-solution_value", Input).value = "200000"
+        reopened.query_one("#input-end_date", Input).value = "2029-11-30"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+    registration = service.deal(detail.row.id).registration
+    assert registration is not None and registration.contract_value == 300000
+
+
+async def test_a_change_by_someone_else_is_a_conflict_with_reload(open_demo: Any) -> None:
+    service = open_demo("ava")
+    detail = find(service, open_normal)
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        other = open_demo("ava")
+        other.mark_stage(detail.row.id, detail.row.version, detail.decision.stages[0])
+        await pilot.press("m", "enter")
+        await settle(pilot)
+        assert any("Press r to reload" in t for t in toasts(app))
+        assert service.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
+        await pilot.press("r")
+        await settle(pilot)
+        shown = app.screen.detail  # type: ignore[attr-defined]
+        assert shown.row.stage_pct == detail.decision.stages[0]
+
+
+def _footer(app: Any) -> set[str]:
+    return {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+
+
+async def test_share_opens_the_upgrade_dialog_and_the_deal_becomes_partner_led(
+    open_demo: Any,
+) -> None:
+    service = open_demo("ava")
+    detail = find(service, lambda d: Action.SHARE_WITH_MICROSOFT in d.decision.allowed)
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        assert "Partner-led" in str(app.screen.query_one("#deal-header", Static).content)
+    assert service.deal(detail.row.id).row.deal_type is DealType.PARTNER_LED
