@@ -61,8 +61,16 @@ def _sqlite_date(value: date | None) -> str | None:
 class BulkLoader:
     """Buffers rows per table and writes them in foreign-key order every `chunk` rows."""
 
-    def __init__(self, conn: Connection, columns: dict[str, Sequence[str]], chunk: int = 20000):
+    def __init__(
+        self,
+        conn: Connection,
+        columns: dict[str, Sequence[str]],
+        chunk: int = 20000,
+        commit_each: bool = False,
+    ) -> None:
         self.conn = conn
+        #: Commit every flush: a huge single transaction makes SQLite's WAL crawl.
+        self.commit_each = commit_each
         self.columns = columns
         self.chunk = chunk
         self.sqlite = conn.dialect.name == "sqlite"
@@ -102,6 +110,8 @@ class BulkLoader:
                 self.counts[table] += len(rows)
                 self.buffers[table] = []
         self._pending = 0
+        if self.commit_each:
+            self.conn.commit()
 
     def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         cols = self.columns[table]
@@ -138,9 +148,11 @@ def drop_indexes(conn: Connection, indexes: Sequence[Index]) -> None:
         conn.execute(text(f"DROP INDEX IF EXISTS {idx.name}"))
 
 
-def create_indexes(conn: Connection, indexes: Sequence[Index]) -> None:
+def create_indexes(conn: Connection, indexes: Sequence[Index], commit_each: bool = False) -> None:
     for idx in indexes:
         idx.create(conn, checkfirst=True)
+        if commit_each:
+            conn.commit()
 
 
 def reset_sequences(conn: Connection) -> None:

@@ -141,6 +141,8 @@ def seed(
 ) -> SeedSummary:
     """Fill an empty, migrated database with the demo (docs/data.md).
 
+    Large seeds commit in chunks (a crash leaves a partial demo: delete the file and re-run).
+
     `deals` is the number of referral rows across all organisations (counterpart referrals of
     Microsoft and other partners included); at least one engagement of every state and type is
     always written, so very small values give slightly more rows. `on_phase(name, seconds)`
@@ -163,7 +165,7 @@ def seed(
     with _bulk_session(engine, large) as conn:
         search.suspend(conn)
         bulk.drop_indexes(conn, indexes)
-        loader = bulk.BulkLoader(conn, COLUMNS)
+        loader = bulk.BulkLoader(conn, COLUMNS, commit_each=large)
         _reference_rows(loader, pools, rates)
         generator = DealGenerator(rng, pools, now, rate_map, loader.add)
         referrals = engagements = 0
@@ -180,7 +182,7 @@ def seed(
             engagements += 1
         loader.flush()
         clock.lap("generate and insert")
-        bulk.create_indexes(conn, indexes)
+        bulk.create_indexes(conn, indexes, commit_each=large)
         clock.lap("build indexes")
         search.resume(conn)
         bulk.reset_sequences(conn)

@@ -1,0 +1,409 @@
+"""The deal grids: count, page and tab counts for a user's scope, a tab, a filter and a sort.
+
+Built for a million deals. Every tab is one range of a per-sort index (org_id, grid_tab, key,
+id). Pages near either end of the result are read straight from the index (the end by walking
+it backwards); a page deep in the middle uses the result's ordered ids, read once with an index
+walk and cached until `grid_version` (bumped by triggers on any referral, team or favourite
+write, from any process) changes. So a page costs the same at offset 0, 500,000 or the end.
+Free words go through full-text search (search.py), never a scan of the table.
+
+Order: the chosen column, then id, both in the chosen direction; rows whose column is empty
+(NULL) come last in both directions, ordered by id in the same direction.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+from cosell_tui.domain import Role
+from cosell_tui.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
+from cosell_tui.service.views import DealRow, SortKey, Tab
+from cosell_tui.store import search
+from cosell_tui.store.models import Favorite, Referral, TeamMember
+
+R = Referral.__table__.c
+F = Favorite.__table__.c
+T = TeamMember.__table__.c
+
+#: Pages whose window lies within this many rows of either end are read from the index.
+DIRECT_WINDOW = 2000
+#: How many ordered-id lists to keep (each is 8 bytes per row).
+CACHE_ENTRIES = 12
+
+_TAB_CODE = {Tab.INBOUND: "I", Tab.OUTBOUND: "O", Tab.CLOSED: "C"}
+
+SORT_COLUMNS: dict[SortKey, Any] = {
+    SortKey.NAME: R.name,
+    SortKey.CUSTOMER: R.customer_name,
+    SortKey.TYPE: R.deal_type,
+    SortKey.STATUS: R.substatus,
+    SortKey.VALUE: R.value,
+    SortKey.CLOSE_DATE: R.close_date,
+    SortKey.COUNTRY: R.country,
+    SortKey.CREATED: R.created_at,
+    SortKey.EXPIRES: R.expires_at,
+    SortKey.MICROSOFT_STATUS: R.microsoft_status,
+    SortKey.PARTNER_ROLE: R.partner_role,
+    SortKey.PARTNER_PROGRAM: R.partner_program,
+    SortKey.REFERRAL_ID: R.referral_id,
+    SortKey.CRM_ID: R.crm_id,
+    SortKey.CLOSED: R.closed_at,
+}
+
+_ROW_COLUMNS = (
+    R.id, R.referral_id, R.name, R.customer_name, R.deal_type, R.p2p, R.direction, R.status,
+    R.substatus, R.value, R.currency, R.close_date, R.country, R.created_at, R.expires_at,
+    R.closed_at, R.microsoft_status, R.partner_role, R.partner_program, R.crm_id, R.stage_pct,
+    R.registration_status,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose grid this is (D2/D3/D10): the organisation, role and location scope of a user."""
+
+    org_id: int
+    user_id: int
+    email: str
+    role: Role
+    entire_company: bool
+    location_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, user: Any) -> Scope:
+        """From a `UserView` (or anything with the same attributes)."""
+        return cls(
+            org_id=user.org_id,
+            user_id=user.id,
+            email=user.email.lower(),
+            role=Role(user.role),
+            entire_company=user.entire_company,
+            location_ids=tuple(sorted(user.location_ids)),
+        )
+
+
+def default_sort(tab: Tab) -> tuple[SortKey, bool]:
+    """Inbound: soonest expiry first; every other tab: newest first."""
+    return (SortKey.EXPIRES, False) if tab is Tab.INBOUND else (SortKey.CREATED, True)
+
+
+# --- conditions -------------------------------------------------------------------------------
+
+
+def scope_condition(scope: Scope) -> ColumnElement[bool]:
+    """Which of the organisation's referrals this user may see (D10)."""
+    conds: list[ColumnElement[bool]] = [R.org_id == scope.org_id]
+    if not scope.entire_company:
+        if not scope.location_ids:
+            return false()
+        conds.append(R.location_id.in_(scope.location_ids))
+    if scope.role is Role.USER:
+        conds.append(R.id.in_(select(T.referral_id).where(T.email == scope.email)))
+    return and_(*conds)
+
+
+def tab_condition(scope: Scope, tab: Tab) -> ColumnElement[bool]:
+    if tab is Tab.FAVORITES:
+        return R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))
+    return R.grid_tab == _TAB_CODE[tab]
+
+
+def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
+    return {
+        "<": column < value,
+        "<=": column <= value,
+        ">": column > value,
+        ">=": column >= value,
+        "=": column == value,
+    }[op]
+
+
+def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bool]:
+    """A positive condition that is never NULL, so `!term` is its exact complement."""
+    values = term.values
+    name = term.field
+    if name == "status":
+        return R.substatus.in_(values)
+    if name == "type":
+        types = [v for v in values if v != P2P]
+        parts = [R.deal_type.in_(types)] if types else []
+        if P2P in values:
+            parts.append(R.p2p.is_(True))
+        return or_(*parts)
+    if name == "country":
+        return R.country.in_(values)
+    if name == "value":
+        comp = values[0]
+        assert isinstance(comp, Comparison)
+        return _compare(R.value, comp.op, Decimal(comp.amount))
+    if name == "expires":
+        comp = values[0]
+        assert isinstance(comp, Comparison)
+        return and_(R.expires_at.is_not(None), _compare(R.expires_at, comp.op, now + hours(comp)))
+    if name == "stage":
+        return R.stage_pct.in_(values)
+    if name == "registration":
+        parts = []
+        statuses = [v for v in values if v not in (ELIGIBLE, REGISTERED)]
+        if ELIGIBLE in values:
+            parts.append(and_(R.registration_eligible.is_(True), R.registration_status.is_(None)))
+        if REGISTERED in values:
+            parts.append(R.registration_status.is_not(None))
+        if statuses:
+            parts.append(
+                and_(R.registration_status.is_not(None), R.registration_status.in_(statuses))
+            )
+        return or_(*parts)
+    if name == "ms":
+        return R.microsoft_status.in_(values)
+    if name == "fav":
+        starred = R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))
+        return starred if values[0] else not_(starred)
+    raise AssertionError(name)
+
+
+def _text_condition(dialect: str, phrases: Sequence[str]) -> ColumnElement[bool] | None:
+    """Rows whose searchable text holds every phrase (word-prefix match), via the index."""
+    if dialect == "sqlite":
+        match = search.sqlite_match(phrases)
+        if match is None:
+            return None
+        return R.id.in_(
+            select(literal_column("rowid"))
+            .select_from(text("referral_fts"))
+            .where(text("referral_fts MATCH :fts").bindparams(fts=match))
+        )
+    tsq = search.pg_tsquery(phrases)
+    if tsq is None:
+        return None
+    query = func.to_tsquery(literal_column("'simple'::regconfig"), tsq)
+    return literal_column(search.PG_DOCUMENT).op("@@", is_comparison=True)(query)
+
+
+def where_clause(
+    dialect: str, scope: Scope, tab: Tab, query: Query, now: datetime
+) -> ColumnElement[bool]:
+    """Everything that decides membership of the result (not its order)."""
+    conds = [scope_condition(scope), tab_condition(scope, tab)]
+    positive = query.text_terms(negated=False)
+    if positive:
+        cond = _text_condition(dialect, positive)
+        if cond is not None:
+            conds.append(cond)
+    for phrase in query.text_terms(negated=True):
+        cond = _text_condition(dialect, [phrase])
+        if cond is not None:
+            conds.append(not_(cond))
+    for term in query.field_terms():
+        cond = _term_condition(term, scope, now)
+        conds.append(not_(cond) if term.negated else cond)
+    return and_(*conds)
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+
+def _segments(
+    sort: SortKey, descending: bool
+) -> list[tuple[ColumnElement[bool] | None, list[Any]]]:
+    """The result in order, as consecutive index ranges: non-empty values, then NULLs.
+
+    Reversed, the same ranges come back in the opposite order with the opposite direction,
+    which is how the end of a result is read without walking from its start.
+    """
+    col = SORT_COLUMNS[sort]
+    key = col.desc() if descending else col.asc()
+    ident = R.id.desc() if descending else R.id.asc()
+    if not col.nullable:
+        return [(None, [key, ident])]
+    return [(col.is_not(None), [key, ident]), (col.is_(None), [ident])]
+
+
+# --- the grid reader ------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    version: int
+    count: int | None = None
+    ids: array[int] | None = None
+
+
+class Grid:
+    """Counts and pages of the deal grids, with a per-process cache of ordered ids.
+
+    Thread-safe: Textual workers may page while the UI thread counts.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._cache: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # --- public ------------------------------------------------------------------------
+
+    def count(self, scope: Scope, tab: Tab, query: Query, now: datetime) -> int:
+        with self.engine.connect() as conn:
+            return self._count(conn, scope, tab, query, now)
+
+    def tab_counts(self, scope: Scope, now: datetime, query: Query | None = None) -> dict[Tab, int]:
+        """Rows per tab for the tab labels (optionally under a filter)."""
+        q = query or Query()
+        with self.engine.connect() as conn:
+            return {tab: self._count(conn, scope, tab, q, now) for tab in Tab}
+
+    def page(
+        self,
+        scope: Scope,
+        tab: Tab,
+        query: Query,
+        now: datetime,
+        sort: SortKey | None = None,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[DealRow]:
+        """Rows [offset, offset + limit) of the ordered result; `sort=None` = tab default."""
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must not be negative")
+        if sort is None:
+            sort, descending = default_sort(tab)
+        if limit == 0:
+            return []
+        with self.engine.connect() as conn:
+            ids = self._window_ids(conn, scope, tab, query, now, sort, descending, offset, limit)
+            return self._rows(conn, scope, ids)
+
+    def invalidate(self) -> None:
+        """Forget every cached result (tests; writes are detected by grid_version anyway)."""
+        with self._lock:
+            self._cache.clear()
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _version(self, conn: Connection) -> int:
+        return int(conn.execute(text("SELECT n FROM grid_version WHERE id = 1")).scalar_one())
+
+    def _key(
+        self, scope: Scope, tab: Tab, query: Query, now: datetime, *rest: Any
+    ) -> tuple[Any, ...]:
+        # `expires:` compares with now; other filters do not depend on the clock.
+        instant = now if query.uses("expires") else None
+        return (scope, tab, query, instant, *rest)
+
+    def _entry(self, key: tuple[Any, ...], version: int) -> _Entry:
+        with self._lock:
+            entry = self._cache.get(key)
+            if entry is None or entry.version != version:
+                entry = _Entry(version)
+                self._cache[key] = entry
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHE_ENTRIES * 4:
+                self._cache.popitem(last=False)
+            return entry
+
+    def _count(self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime) -> int:
+        version = self._version(conn)
+        entry = self._entry(self._key(scope, tab, query, now), version)
+        if entry.count is None:
+            where = where_clause(self.dialect, scope, tab, query, now)
+            entry.count = int(conn.execute(select(func.count()).where(where)).scalar_one())
+        return entry.count
+
+    def _window_ids(
+        self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime,
+        sort: SortKey, descending: bool, offset: int, limit: int,
+    ) -> list[int]:  # fmt: skip
+        version = self._version(conn)
+        ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
+        if ordered.ids is not None:
+            return list(ordered.ids[offset : offset + limit])
+        where = where_clause(self.dialect, scope, tab, query, now)
+        segments = _segments(sort, descending)
+        if offset + limit <= DIRECT_WINDOW:
+            return self._head(conn, where, segments, offset, limit)
+        total = self._count(conn, scope, tab, query, now)
+        if offset >= total:
+            return []
+        end = min(offset + limit, total)
+        if total - offset <= DIRECT_WINDOW:
+            # walk the index backwards from the end: cost ~ distance from the end
+            backwards = list(reversed(_segments(sort, not descending)))
+            tail = self._head(conn, where, backwards, total - end, end - offset)
+            return tail[::-1]
+        ids = array("q")
+        for extra, order in segments:
+            cond = where if extra is None else and_(where, extra)
+            ids.extend(r[0] for r in conn.execute(select(R.id).where(cond).order_by(*order)))
+        with self._lock:
+            if ordered.version == version:
+                ordered.ids = ids
+                ordered.count = len(ids)
+        return list(ids[offset : offset + limit])
+
+    def _head(
+        self, conn: Connection, where: ColumnElement[bool],
+        segments: list[tuple[ColumnElement[bool] | None, list[Any]]], offset: int, limit: int,
+    ) -> list[int]:  # fmt: skip
+        """Ids [offset, offset+limit) of the ordered segments, reading at most offset+limit."""
+        want = offset + limit
+        ids: list[int] = []
+        for extra, order in segments:
+            if len(ids) >= want:
+                break
+            cond = where if extra is None else and_(where, extra)
+            stmt = select(R.id).where(cond).order_by(*order).limit(want - len(ids))
+            ids.extend(r[0] for r in conn.execute(stmt))
+        return ids[offset:want]
+
+    def _rows(self, conn: Connection, scope: Scope, ids: list[int]) -> list[DealRow]:
+        if not ids:
+            return []
+        starred = R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))
+        stmt = select(*_ROW_COLUMNS, R.version, starred.label("favorite")).where(R.id.in_(ids))
+        by_id = {}
+        for r in conn.execute(stmt):
+            by_id[r.id] = DealRow(
+                id=r.id, referral_id=r.referral_id, name=r.name, customer_name=r.customer_name,
+                deal_type=r.deal_type, p2p=bool(r.p2p), direction=r.direction, status=r.status,
+                substatus=r.substatus, value=r.value, currency=r.currency,
+                close_date=r.close_date, country=r.country, created_at=r.created_at,
+                expires_at=r.expires_at, closed_at=r.closed_at,
+                microsoft_status=r.microsoft_status, partner_role=r.partner_role,
+                partner_program=r.partner_program, crm_id=r.crm_id, stage_pct=r.stage_pct,
+                registration_status=r.registration_status, favorite=bool(r.favorite),
+                version=r.version,
+            )  # fmt: skip
+        return [by_id[i] for i in ids if i in by_id]
+
+
+__all__ = [
+    "Grid",
+    "Scope",
+    "default_sort",
+    "scope_condition",
+    "tab_condition",
+    "where_clause",
+]
