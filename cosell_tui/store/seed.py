@@ -7,7 +7,6 @@ it too) and no wall-clock time is read. See docs/data.md for what the demo conta
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +33,7 @@ from cosell_tui.store.seed_deals import (
     Spec,
     coverage_specs,
 )
-from cosell_tui.store.seed_pools import ACCOUNT_COLUMNS, Pools
+from cosell_tui.store.seed_pools import ACCOUNT_COLUMNS, FastRandom, Pools
 from cosell_tui.store.seed_reference import (
     CATALOG,
     FABRIKAM,
@@ -154,7 +153,7 @@ def seed(
     with engine.connect() as conn:
         if conn.execute(text("SELECT count(*) FROM referral")).scalar():
             raise ValueError("the database already holds deals; seed an empty database")
-    rng = random.Random(seed)
+    rng = FastRandom(seed)
     large = deals > BULK_THRESHOLD
     pools = Pools(rng, seed, account_count(deals))
     rates = exchange_rates(rng, now)

@@ -563,8 +563,8 @@ class DealGenerator:
                 self.emit("team_member", (self._next("team"), ref_id, p.first_name, p.last_name,
                                           p.phone, p.email))  # fmt: skip
         if spec.dtype == CO_SELL or rng.random() < 0.5:
-            domain = "".join(ch for ch in str(own["customer_name"]).lower() if ch.isalnum())[:20]
-            c = self.pools.contact(str(own["country"]), f"{domain or 'customer'}.example")
+            account = self.pools.accounts[int(own["customer_account_id"]) - 1]  # type: ignore[call-overload]
+            c = self.pools.contact(account.country, account.domain)
             self.emit("customer_contact", (self._next("contact"), ref_id, c.first_name,
                                            c.last_name, c.phone, c.email))  # fmt: skip
         return cara_on

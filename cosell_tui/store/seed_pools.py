@@ -7,6 +7,8 @@ every phone the demo holds is valid for its country.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -107,7 +109,8 @@ class AccountSeed:
     country: str
     #: Counts as Microsoft-managed for registration (managed, or matched to a managed entry).
     managed: bool
-    row: tuple[object, ...]  # the account table row, in ACCOUNT_COLUMNS order
+    row: tuple[object, ...]
+    domain: str  # the e-mail domain of the customer's contacts  # the account table row, in ACCOUNT_COLUMNS order
 
 
 ACCOUNT_COLUMNS = (
@@ -149,6 +152,28 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
 
 
+class FastRandom(random.Random):
+    """random.Random with cheaper choice/choices: the seed generator calls them millions of
+    times. Still fully determined by the seed."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__(seed)
+        self._cum: dict[tuple[float, ...], tuple[list[float], float]] = {}
+
+    def choice(self, seq):  # type: ignore[no-untyped-def,override]
+        return seq[int(self.random() * len(seq))]
+
+    def choices(self, population, weights=None, *, cum_weights=None, k=1):  # type: ignore[no-untyped-def,override]
+        if weights is None or k != 1 or cum_weights is not None:
+            return super().choices(population, weights, cum_weights=cum_weights, k=k)
+        cached = self._cum.get(weights)
+        if cached is None:
+            cum = list(itertools.accumulate(weights))
+            cached = self._cum[weights] = (cum, cum[-1])
+        cum, total = cached
+        return [population[bisect.bisect(cum, self.random() * total)]]
+
+
 class Pools:
     """Everything drawn by name: seeded once per seed run."""
 
@@ -158,6 +183,10 @@ class Pools:
         self.faker.seed_instance(seed)
         self.first_names = [self.faker.first_name() for _ in range(300)]
         self.last_names = [self.faker.last_name() for _ in range(300)]
+        self.names = [
+            (f, la, f"{_ascii(f)}.{_ascii(la)}")
+            for f, la in zip(self.first_names, self.last_names[::-1], strict=True)
+        ]
         self.employees = self._employees()
         self.org_people = {
             org: [self._person(org_domain=domain, region="US") for _ in range(8)]
@@ -193,10 +222,9 @@ class Pools:
         return staff
 
     def contact(self, country: str, domain: str) -> Person:
-        first = self.rng.choice(self.first_names)
-        last = self.rng.choice(self.last_names)
+        first, last, local = self.rng.choice(self.names)
         phone = self.rng.choice(self.phones[country])
-        return Person(first, last, phone, f"{_ascii(first)}.{_ascii(last)}@{domain}")
+        return Person(first, last, phone, f"{local}@{domain}")
 
     # --- accounts -----------------------------------------------------------------------
 
@@ -241,7 +269,8 @@ class Pools:
                 rng.choice(SIZES),
                 matched,
             )
-            acc = AccountSeed(next_id, name, kind, country, managed, row)
+            domain = f"{_ascii(name)[:20] or 'customer'}.example"
+            acc = AccountSeed(next_id, name, kind, country, managed, row, domain)
             accounts.append(acc)
             next_id += 1
             return acc
