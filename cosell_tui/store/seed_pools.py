@@ -109,8 +109,8 @@ class AccountSeed:
     country: str
     #: Counts as Microsoft-managed for registration (managed, or matched to a managed entry).
     managed: bool
-    row: tuple[object, ...]
-    domain: str  # the e-mail domain of the customer's contacts  # the account table row, in ACCOUNT_COLUMNS order
+    row: tuple[object, ...]  # the account table row, in ACCOUNT_COLUMNS order
+    domain: str  # the e-mail domain of the customer's contacts
 
 
 ACCOUNT_COLUMNS = (
