@@ -71,6 +71,20 @@ SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.CLOSED: R.closed_at,
 }
 
+#: Sorts with a tab index (models.py): their first and last pages are short index walks.
+#: Other sorts (and free-text results) are ordered once and served from the cached ids.
+INDEXED_SORTS = frozenset(
+    {
+        SortKey.NAME,
+        SortKey.CUSTOMER,
+        SortKey.VALUE,
+        SortKey.CLOSE_DATE,
+        SortKey.CREATED,
+        SortKey.EXPIRES,
+        SortKey.CLOSED,
+    }
+)
+
 _ROW_COLUMNS = (
     R.id, R.referral_id, R.name, R.customer_name, R.deal_type, R.p2p, R.direction, R.status,
     R.substatus, R.value, R.currency, R.close_date, R.country, R.created_at, R.expires_at,
@@ -342,13 +356,14 @@ class Grid:
             return list(ordered.ids[offset : offset + limit])
         where = where_clause(self.dialect, scope, tab, query, now)
         segments = _segments(sort, descending)
-        if offset + limit <= DIRECT_WINDOW:
+        walkable = sort in INDEXED_SORTS and not query.text_terms(negated=False)
+        if walkable and offset + limit <= DIRECT_WINDOW:
             return self._head(conn, where, segments, offset, limit)
         total = self._count(conn, scope, tab, query, now)
         if offset >= total:
             return []
         end = min(offset + limit, total)
-        if total - offset <= DIRECT_WINDOW:
+        if walkable and total - offset <= DIRECT_WINDOW:
             # walk the index backwards from the end: cost ~ distance from the end
             backwards = list(reversed(_segments(sort, not descending)))
             tail = self._head(conn, where, backwards, total - end, end - offset)
