@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from cosell_tui.domain import AccountKind, HelpType, OrgKind, Role, SolutionKind
@@ -229,6 +229,16 @@ def reference(engine: Engine) -> None:
             s.add(ExchangeRate(month=month, currency="INR", usd_per_unit="0.012"))
             month = (month + timedelta(days=32)).replace(day=1)
         s.commit()
+        if engine.dialect.name == "postgresql":
+            # Explicit ids do not move PostgreSQL's sequences; later inserts must not collide.
+            for table in ("organization", "location", "user_account", "account"):
+                s.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+            s.commit()
 
 
 def draft(**overrides: Any) -> DealDraft:

@@ -6,6 +6,7 @@ service adds who is asking, so a grid only ever lists deals in the user's scope 
 
 from __future__ import annotations
 
+from cosell_tui import query
 from cosell_tui.service.base import ServiceBase
 from cosell_tui.service.views import GridQuery, Page, Tab
 
@@ -15,13 +16,7 @@ class Grid(ServiceBase):
 
     def check_filter(self, text: str) -> str | None:
         """None when the filter line parses, else the message to show inline."""
-        from cosell_tui.query import QueryError, parse_query
-
-        try:
-            parse_query(text)
-        except QueryError as exc:
-            return str(exc)
-        return None
+        return query.check(text)
 
     def tab_counts(self) -> dict[Tab, int]:
         from cosell_tui.store import grid

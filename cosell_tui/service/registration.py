@@ -81,7 +81,12 @@ class Registrations(Microsoft):
             )
             if existing is not None and existing.status is not S.ACTION_REQUIRED:
                 raise RuleRefusal(f"This deal is already registered ({existing.status.label}).")
-            self._require(session, ref, Action.REGISTER)
+            if existing is None:
+                self._require(session, ref, Action.REGISTER)
+            else:
+                # Sent back with comments (§2.5): the team files it again. Visibility already
+                # limits users to deals on whose team they are (D3, D10).
+                self._require_partner_user("Filing a registration")
             values, acv = self._check_form(session, ref, form)
             now = self._now()
             if values["is_marketplace"]:
