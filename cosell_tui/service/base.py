@@ -91,6 +91,8 @@ class Shared:
         self.write_engine = engine.execution_options(cosell_write=True)
         self._microsoft_org_id: int | None = None
         self._lock = threading.Lock()
+        #: The store's grid reader (and its cache of ordered ids), made on first use.
+        self.grid: Any = None
 
     def microsoft_org_id(self, session: Session) -> int | None:
         if self._microsoft_org_id is None:
