@@ -15,7 +15,7 @@ Keys: ctrl+n / alt+right next, ctrl+g / alt+left back, ctrl+y create (on Review)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual import on, work
@@ -267,7 +267,7 @@ class NewDealScreen(Screen[Outcome | None]):
         )
         self._enter(step)
         self.refresh_bindings()
-        self._preview(self.draft())
+        self._preview(self._as_far_as(self.draft(), self.step.key))
 
     def _enter(self, step: WizardStep) -> None:
         """Carry earlier answers into the step being shown."""
@@ -339,8 +339,20 @@ class NewDealScreen(Screen[Outcome | None]):
 
     # --- validation and the live line ------------------------------------------------------------
 
+    def _before_selling(self, key: str | None) -> bool:
+        order = [step.key for step in self.STEPS]
+        return key is not None and order.index(key) < order.index("selling")
+
+    def _as_far_as(self, draft: DealDraft, key: str | None) -> DealDraft:
+        """The draft as an earlier step should judge it: the visibility question of step 6
+        counts as "No" until the user gets there, so step 5 never reports it as missing."""
+        if self._before_selling(key) and draft.visible_to_microsoft is None:
+            return replace(draft, visible_to_microsoft=False)
+        return draft
+
     @work(thread=True, exclusive=True, group="wizard-validate")
     def _validate(self, draft: DealDraft, step: str | None, then: str) -> None:
+        draft = self._as_far_as(draft, step)
         errors: dict[str, str] = {}
         for part in ALSO_CHECK.get(step, (step,)) if step else (None,):
             for key, message in self.service.validate_draft(draft, part).items():
@@ -354,7 +366,10 @@ class NewDealScreen(Screen[Outcome | None]):
     @on(Previewed)
     def _previewed(self, event: Previewed) -> None:
         self.decision = event.decision
-        self.query_one("#deal-type", Static).update(deal_type_text(event.decision))
+        text = deal_type_text(event.decision)
+        if self._before_selling(self.step.key):
+            text = text.replace("Deal type:", "Deal type so far:", 1)
+        self.query_one("#deal-type", Static).update(text)
         if self.step.key == "review":
             invitations = len(self.draft().invitations)
             self.step.show_review(
@@ -387,8 +402,9 @@ class NewDealScreen(Screen[Outcome | None]):
                 step.accept_pending()
                 self._schedule_live()
             return
-        step.show_errors(event.errors, self._labels())
-        if event.errors:
+        errors = self._up_to(step.key, event.errors)
+        step.show_errors(errors, self._labels())
+        if errors:
             self.errors_shown.add(step.key)
             if event.then == "next":
                 self._focus_first_error(step)
@@ -399,6 +415,17 @@ class NewDealScreen(Screen[Outcome | None]):
             if self._skip(index):
                 index += 1
             self.go(index)
+
+    def _up_to(self, key: str, errors: Mapping[str, str]) -> dict[str, str]:
+        """Only messages about this step or earlier ones: a step never blocks on a later
+        step's answers (the intent check needs solutions, chosen two steps on)."""
+        order = [step.key for step in self.STEPS]
+        limit = order.index(key)
+        return {
+            k: v
+            for k, v in errors.items()
+            if order.index(FIELD_STEP.get(split_key(k)[0], key)) <= limit
+        }
 
     def _focus_first_error(self, step: WizardStep) -> None:
         for field in step.fields.values():
@@ -426,18 +453,26 @@ class NewDealScreen(Screen[Outcome | None]):
 
     def _live(self) -> None:
         draft = self.draft()
-        self._preview(draft)
+        self._preview(self._as_far_as(draft, self.step.key))
         if self.step.key in self.errors_shown:
             self._validate(draft, self.step.key, "live")
 
     @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """Typing waits for a pause before the service is asked again."""
+        if self.is_mounted:
+            self._schedule_live()
+
     @on(Select.Changed)
     @on(RadioSet.Changed)
     @on(SelectionList.SelectedChanged)
     @on(WizardStep.Changed)
-    def _something_changed(self, event: Message) -> None:
+    def _chosen(self, event: Message) -> None:
+        """A choice is one event: the live line answers at once."""
         if self.is_mounted:
-            self._schedule_live()
+            if self._live_timer is not None:
+                self._live_timer.stop()
+            self._live()
 
     @on(TeamStep.AddRequested)
     def _add_member(self, event: TeamStep.AddRequested) -> None:
