@@ -129,6 +129,8 @@ class InvitationForm(Vertical):
         results.add_options(
             Option(Text(name), id=f"p{i}") for i, (_id, name) in enumerate(self.partners)
         )
+        if self.partners:
+            results.highlighted = 0
 
     @on(OptionList.OptionSelected, "#partner-results")
     def _partner_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -141,6 +141,8 @@ class SolutionsStep(WizardStep):
         )
         if not self.results:
             results.add_option(Option(Text("No solution matches."), disabled=True))
+        else:
+            results.highlighted = 0
 
     @on(LocationsLoaded)
     def _locations_loaded(self, event: LocationsLoaded) -> None:
