@@ -7,6 +7,8 @@ rebuild secondary indexes once at the end instead of maintaining them row by row
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -59,7 +61,12 @@ def _sqlite_date(value: date | None) -> str | None:
 
 
 class BulkLoader:
-    """Buffers rows per table and writes them in foreign-key order every `chunk` rows."""
+    """Buffers rows per table and writes them in foreign-key order every `chunk` rows.
+
+    Writing happens on a background thread, so generating the next chunk (Python) overlaps
+    with the database inserting the previous one (the drivers release the GIL while the
+    database works). The caller must not use the connection until `close()` returns.
+    """
 
     def __init__(
         self,
@@ -78,6 +85,10 @@ class BulkLoader:
         self.counts: dict[str, int] = dict.fromkeys(LOAD_ORDER, 0)
         self._converters = {t: self._converters_for(t) for t in columns}
         self._pending = 0
+        self._queue: queue.Queue[dict[str, list[tuple[Any, ...]]] | None] = queue.Queue(2)
+        self._error: BaseException | None = None
+        self._writer = threading.Thread(target=self._drain, name="bulk-writer", daemon=True)
+        self._writer.start()
 
     def _converters_for(self, table: str) -> list[tuple[int, Any]]:
         if not self.sqlite:
@@ -103,15 +114,42 @@ class BulkLoader:
             self.add(table, row)
 
     def flush(self) -> None:
-        for table in LOAD_ORDER:
-            rows = self.buffers[table]
-            if rows:
-                self._write(table, rows)
-                self.counts[table] += len(rows)
-                self.buffers[table] = []
+        """Hand the buffered rows to the writer (blocks while two chunks are queued)."""
+        self._raise()
+        batch = {t: rows for t, rows in self.buffers.items() if rows}
+        for table, rows in batch.items():
+            self.counts[table] += len(rows)
+        self.buffers = {t: [] for t in LOAD_ORDER}
         self._pending = 0
-        if self.commit_each:
-            self.conn.commit()
+        if batch:
+            self._queue.put(batch)
+
+    def close(self) -> None:
+        """Write everything still buffered and wait for the writer to finish."""
+        self.flush()
+        self._queue.put(None)
+        self._writer.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _drain(self) -> None:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            if self._error is not None:
+                continue  # keep draining so the producer never blocks forever
+            try:
+                for table in LOAD_ORDER:
+                    if table in batch:
+                        self._write(table, batch[table])
+                if self.commit_each:
+                    self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
+            except BaseException as exc:  # re-raised in the caller's thread
+                self._error = exc
 
     def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         cols = self.columns[table]

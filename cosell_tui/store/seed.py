@@ -179,7 +179,7 @@ def seed(
             )
             referrals += generator.engagement(spec)
             engagements += 1
-        loader.flush()
+        loader.close()
         clock.lap("generate and insert")
         bulk.create_indexes(conn, indexes, commit_each=large)
         clock.lap("build indexes")
