@@ -48,7 +48,7 @@ class ColumnChooser(ModalScreen[tuple[str, ...] | None]):
 
     DEFAULT_CSS = _css("ColumnChooser")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "save", "Save", id="columns.save"),
+        Binding("enter", "save", "Save", id="columns.save", priority=True),
         Binding("escape,q", "cancel", "Cancel", id="columns.cancel"),
         Binding("R", "reset", "Reset", id="columns.reset"),
     ]

@@ -15,7 +15,6 @@ from textual.widgets import Select, Tabs
 from cosell_tui.config import load_config
 from cosell_tui.domain import CloseReason, Direction, Substatus
 from cosell_tui.screens.main import MainScreen
-from cosell_tui.service.forms import DetailsEdit
 from cosell_tui.service.views import GridQuery, SortKey, Tab
 from cosell_tui.widgets import grid as grid_module
 from cosell_tui.widgets.filterline import FilterLine
@@ -283,11 +282,11 @@ async def test_conflict_is_reported_with_reload_hint(make_app, open_demo) -> Non
         # Someone else changes the deal while the dialog is open.
         other = open_demo("ava")
         current = other.row(row.id)
-        other.edit_details(row.id, current.version, DetailsEdit(notes="changed elsewhere"))
+        other.decline(row.id, current.version, CloseReason.OTHERS, "taken by a colleague")
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert any("changed by someone else" in n and "press r" in n for n in notices(app))
-        assert app.service.row(row.id).substatus is not Substatus.ACCEPTED
+        assert app.service.row(row.id).substatus is Substatus.DECLINED  # theirs stands
 
 
 # --- marks and bulk -------------------------------------------------------------------------------
@@ -407,13 +406,16 @@ async def test_help_lists_live_bindings(make_app) -> None:
 
 
 async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) -> None:
-    config_file.write_text('[keymap]\n"main.favorite" = "h"\n', encoding="utf-8")
+    config_file.write_text('[keymap]\n"main.favorite" = "x"\n', encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: not r.favorite)
         row = main.grid.row_at(index)
-        await pilot.press("h")
+        await pilot.press("f")  # the default key no longer does it ...
+        await settle(pilot)
+        assert not app.service.row(row.id).favorite
+        await pilot.press("x")  # ... the remapped one does
         await settle(pilot)
         assert app.service.row(row.id).favorite
 
