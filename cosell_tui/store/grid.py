@@ -143,6 +143,11 @@ def tab_condition(scope: Scope, tab: Tab) -> ColumnElement[bool]:
     return R.grid_tab == _TAB_CODE[tab]
 
 
+def _to_minute(now: datetime) -> datetime:
+    """`expires:` is judged to the minute, so a ticking clock still hits the cache."""
+    return now.replace(second=0, microsecond=0)
+
+
 def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
     return {
         "<": column < value,
@@ -174,7 +179,8 @@ def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bo
     if name == "expires":
         comp = values[0]
         assert isinstance(comp, Comparison)
-        return and_(R.expires_at.is_not(None), _compare(R.expires_at, comp.op, now + hours(comp)))
+        limit = _to_minute(now) + hours(comp)
+        return and_(R.expires_at.is_not(None), _compare(R.expires_at, comp.op, limit))
     if name == "stage":
         return R.stage_pct.in_(values)
     if name == "registration":
@@ -317,17 +323,21 @@ class Grid:
 
     # --- internals -----------------------------------------------------------------------
 
-    def _version(self, conn: Connection) -> int:
-        return int(conn.execute(text("SELECT n FROM grid_version WHERE id = 1")).scalar_one())
+    def _version(self, conn: Connection) -> int | None:
+        """The change counter; None (never cache) if the database was not migrated."""
+        n = conn.execute(text("SELECT n FROM grid_version WHERE id = 1")).scalar()
+        return None if n is None else int(n)
 
     def _key(
         self, scope: Scope, tab: Tab, query: Query, now: datetime, *rest: Any
     ) -> tuple[Any, ...]:
         # `expires:` compares with now; other filters do not depend on the clock.
-        instant = now if query.uses("expires") else None
+        instant = _to_minute(now) if query.uses("expires") else None
         return (scope, tab, query, instant, *rest)
 
-    def _entry(self, key: tuple[Any, ...], version: int) -> _Entry:
+    def _entry(self, key: tuple[Any, ...], version: int | None) -> _Entry:
+        if version is None:
+            return _Entry(-1)
         with self._lock:
             entry = self._cache.get(key)
             if entry is None or entry.version != version:
