@@ -23,6 +23,9 @@ from cosell_tui.rules.errors import FactError
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 #: Longest string a fact may carry (the engine's own limit is 16 MiB; ours is a sanity bound).
 MAX_STRING = 1024
+#: Most fields in one message: the engine refuses more than 252 properties (error 302),
+#: and every message also carries `sid` and `_kind`.
+MAX_FIELDS = 200
 #: Longest tuple a fact may carry; tuples reach the engine only as a derived `<name>_count`.
 MAX_ITEMS = 1000
 
@@ -84,6 +87,8 @@ class FactSchema:
             if spec.kind == "items":  # lists are never sent: the rules see their count
                 count = f"{f.name}_count"
                 self.fields[count] = FieldSpec(count, "int", spec.optional)
+        if len(self.fields) > MAX_FIELDS:
+            raise TypeError(f"{self.name} has more than {MAX_FIELDS} fields for the engine")
         self._check = check
 
     @property
