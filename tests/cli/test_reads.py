@@ -246,13 +246,21 @@ def test_seed_refuses_a_database_with_data(cosell: Runner) -> None:
 
 
 def test_seed_force_starts_over(cosell: Runner) -> None:
+    def names() -> set[str]:
+        return {
+            item["name"]
+            for tab in ("inbound", "outbound", "closed")
+            for item in cosell("deal", "list", "--tab", tab, "--limit", "1000", "--json").json()[
+                "items"
+            ]
+        }
+
+    before = names()
     result = cosell("seed", "--deals", "10", "--seed", "3", "--force")
     assert result.code == 0, result.err
-    total = sum(
-        cosell("deal", "list", "--tab", tab, "--json").json()["totalCount"]
-        for tab in ("inbound", "outbound", "closed")
-    )
-    assert 0 < total <= 10
+    assert result.out.startswith("Seeded ")
+    after = names()
+    assert after and after != before  # erased, then seeded afresh with another seed
 
 
 def test_bad_clock_is_refused(cosell: Runner, db: str, capsys) -> None:
