@@ -114,10 +114,30 @@ def _conjuncts(condition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [condition] if condition else []
 
 
-def _free(handles: list[int]) -> None:
-    with ENGINE_LOCK:
-        while handles:
-            _c.delete_ruleset(handles.pop())
+#: C rulesets whose owner is gone, freed by the next holder of the lock.
+_orphans: list[int] = []
+
+
+def _release(handles: list[int]) -> None:
+    """Free C rulesets now if the lock is free, else soon after.
+
+    This is also a finalizer, and garbage collection may run it in a thread that already holds
+    the (non-reentrant) lock in the middle of an evaluation: waiting would deadlock, and
+    freeing then would break that call sequence, so it never waits.
+    """
+    _orphans.extend(handles)
+    handles.clear()
+    if ENGINE_LOCK.acquire(blocking=False):
+        try:
+            _free_orphans()
+        finally:
+            ENGINE_LOCK.release()
+
+
+def _free_orphans() -> None:
+    """Caller holds the lock."""
+    while _orphans:
+        _c.delete_ruleset(_orphans.pop())
 
 
 class _Chunk:
@@ -140,14 +160,19 @@ class EngineRuleset:
         self._chunks: list[_Chunk] = []
         self._broken = False
         self._reset = json.dumps({"sid": SID, "_kind": kind})
-        self._finalizer = weakref.finalize(self, _free, self._handles)
+        self._finalizer = weakref.finalize(self, _release, self._handles)
         self._finalizer.atexit = False
+        chunks = _chunks(rules)
         with ENGINE_LOCK:
-            for chunk in _chunks(rules):
+            _free_orphans()
+            for chunk in chunks:
                 name = f"cosell_{kind}_{next(_names)}"
                 try:
                     handle = _c.create_ruleset(name, _definition(kind, chunk))
                 except Exception as error:  # the C extension raises a bare `error`
+                    _orphans.extend(self._handles)
+                    self._handles.clear()
+                    _free_orphans()
                     raise ValueError(f"the engine rejected ruleset {kind!r}: {error}") from error
                 self._handles.append(handle)
                 self._chunks.append(_Chunk(handle, frozenset(r.name for r in chunk)))
@@ -161,6 +186,8 @@ class EngineRuleset:
         message = json.dumps({**fields, "sid": SID, "_kind": self.kind})
         fired: set[str] = set()
         with ENGINE_LOCK:
+            if _orphans:
+                _free_orphans()
             if self._broken or not self._handles:
                 raise EngineError(f"rule set {self.kind!r} is closed or unusable")
             for chunk in self._chunks:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import threading
 import time
 from pathlib import Path
@@ -60,6 +61,23 @@ def test_many_rule_books_can_be_built_and_freed() -> None:
     with pytest.raises(EngineError, match="closed"):
         book.deal_type(deal_facts())
     book.close()  # idempotent
+
+
+def test_a_forgotten_rule_book_is_freed() -> None:
+    """Finalizers never wait for the engine lock (GC may run while this thread holds it)."""
+    from cosell_tui.rules import engine
+
+    book = RuleBook.load(cache_size=0)
+    compiled = book._deal_type.engine
+    with engine.ENGINE_LOCK:  # as if GC ran in the middle of an evaluation
+        compiled._finalizer()
+        assert compiled.closed and engine._orphans
+    with RuleBook.load(cache_size=0) as other:
+        other.deal_type(deal_facts())
+    assert engine._orphans == []
+    del book
+    gc.collect()
+    assert engine._orphans == []
 
 
 def test_more_matching_rules_than_the_engine_allows_per_ruleset() -> None:
