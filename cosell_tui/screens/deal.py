@@ -72,6 +72,9 @@ class DealScreen(Screen[None]):
     DealScreen #sections {
         height: 1fr;
     }
+    DealScreen #section-eligibility, DealScreen #section-registration {
+        display: none;
+    }
     DealScreen #sections-grid {
         grid-size: 1;
         grid-rows: auto;
@@ -160,6 +163,13 @@ class DealScreen(Screen[None]):
         yield Static("Loading…", id="deal-header")
         yield StageBar(id="stagebar")
         with VerticalScroll(id="sections", can_focus=True), Grid(id="sections-grid"):
+            # Eligibility sits under the progress (domain.md §4.2), shown once it applies.
+            with Vertical(classes="section", id="section-eligibility") as box:
+                box.border_title = "Registration eligibility"
+                yield EligibilityChecklist(id="checklist")
+            with Vertical(classes="section", id="section-registration") as box:
+                box.border_title = "Registration"
+                yield Static("", id="body-registration", markup=False)
             for key, title in (
                 ("details", "Details"),
                 ("customer", "Customer and contacts"),
@@ -171,12 +181,6 @@ class DealScreen(Screen[None]):
                 with Vertical(classes="section", id=f"section-{key}") as box:
                     box.border_title = title
                     yield Static("", id=f"body-{key}", markup=False)
-            with Vertical(classes="section", id="section-eligibility") as box:
-                box.border_title = "Registration eligibility"
-                yield EligibilityChecklist(id="checklist")
-            with Vertical(classes="section", id="section-registration") as box:
-                box.border_title = "Registration"
-                yield Static("", id="body-registration", markup=False)
             with Vertical(classes="section -span", id="section-history") as box:
                 box.border_title = "History (newest first)"
                 yield Static("", id="body-history", markup=False)
@@ -233,6 +237,9 @@ class DealScreen(Screen[None]):
         for key, text in bodies.items():
             self.query_one(f"#body-{key}", Static).update(text)
         self.query_one(EligibilityChecklist).show(detail.checklist)
+        applies = detail.checklist is not None or detail.registration is not None
+        self.query_one("#section-eligibility").display = detail.checklist is not None
+        self.query_one("#section-registration").display = applies
         self.sub_title = row.name
         self.refresh_bindings()
 

@@ -50,13 +50,12 @@ FormDialog > #dialog, ConfirmDialog > #dialog {
     padding: 0 1;
     background: $primary 20%;
 }
-#dialog > .dialog-subtitle {
+#dialog .dialog-subtitle {
     color: $text-muted;
-    padding: 0 1;
 }
 #dialog > #fields {
     height: auto;
-    max-height: 1fr;
+    max-height: 70vh;  /* the title, messages and buttons stay in view at 80×24 */
 }
 #dialog .row {
     height: auto;
@@ -66,7 +65,6 @@ FormDialog > #dialog, ConfirmDialog > #dialog {
 }
 #dialog > #general-error {
     color: $text-error;
-    padding: 0 1;
     display: none;
 }
 #dialog > #general-error.-shown {
@@ -74,10 +72,6 @@ FormDialog > #dialog, ConfirmDialog > #dialog {
 }
 #dialog .warning {
     color: $text-warning;
-    padding: 0 1;
-}
-#dialog .body {
-    padding: 0 1;
 }
 #dialog > .buttons {
     height: auto;

@@ -51,11 +51,14 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
     DEFAULT_CSS = (
         FormDialog.DEFAULT_CSS
         + """
-    SolutionsDialog #results { height: 6; border: none; }
+    SolutionsDialog #results { height: auto; max-height: 6; border: none; }
+    SolutionsDialog #lines { height: auto; }
     SolutionsDialog .line { height: auto; }
-    SolutionsDialog .line > .line-name { width: 1fr; padding: 1 1 0 1; }
+    SolutionsDialog .line > .line-name { width: 1fr; padding: 0 1 0 0; }
     SolutionsDialog .line > FormField { width: 14; }
-    SolutionsDialog .line > Button { margin: 1 0 0 1; }
+    SolutionsDialog .line.-priced > .line-name, SolutionsDialog .line.-priced > Button {
+        margin: 1 0 0 0;
+    }
     """
     )
 
@@ -231,7 +234,8 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
                     text_field("Currency", f"sol_{index}_currency", line.currency, max_length=3),
                 ]
             parts.append(Button("✕", id=f"remove-{index}", compact=True))
-            rows.append(Horizontal(*parts, classes="line", id=f"line-{index}"))
+            classes = "line -priced" if line.solution.priced else "line"
+            rows.append(Horizontal(*parts, classes=classes, id=f"line-{index}"))
         await box.mount_all(rows)
         self._errors = None
         count = len(self.lines)

@@ -27,25 +27,31 @@ class FormField(Vertical):
     DEFAULT_CSS = """
     FormField {
         height: auto;
-        margin: 0 0 0 0;
+        padding: 0 1 0 0;
     }
     FormField > .form-label {
         color: $text-muted;
-        padding: 0 1;
     }
     FormField.-required > .form-label {
         color: $text;
     }
+    FormField > Input.-textual-compact, FormField > Select.-textual-compact > SelectCurrent {
+        background: $boost;
+    }
+    FormField > Input.-textual-compact:focus,
+    FormField > Select.-textual-compact:focus > SelectCurrent {
+        background: $primary 30%;
+    }
     FormField > .form-error {
         color: $text-error;
-        padding: 0 1;
         display: none;
     }
     FormField.-invalid > .form-error {
         display: block;
     }
-    FormField.-invalid > Input, FormField.-invalid > Select > SelectCurrent {
-        border: tall $error;
+    FormField.-invalid > Input.-textual-compact,
+    FormField.-invalid > Select.-textual-compact > SelectCurrent {
+        background: $error 20%;
     }
     """
 
