@@ -31,7 +31,7 @@ def _prefix_clause(cleaned: str, size: int) -> ColumnElement[bool]:
     tests: list[ColumnElement[bool]] = []
     for word in dict.fromkeys(cleaned.split()):
         prefix = word[:size]
-        if len(prefix) < min(size, 2):
+        if not prefix:
             continue
         tests.append(Account.search_name.startswith(prefix, autoescape=True))
         tests.append(Account.search_name.contains(" " + prefix, autoescape=True))
@@ -55,12 +55,14 @@ class Catalog(ServiceBase):
         weaker matches ("Search more")."""
         result: dict[AccountKind, tuple[AccountView, ...]] = {k: () for k in SEARCH_KINDS}
         cleaned = search_name(name or "") if (name or "").strip() else ""
-        if len(cleaned.replace(" ", "")) < 2:
+        if not cleaned:
             return result
+        # One or two letters cannot be matched fuzzily: list the names with a word starting so.
+        short = len(cleaned) < 3
         conditions = [
             Account.kind.in_(SEARCH_KINDS),
             or_(Account.federal.is_(False), Account.kind == AccountKind.OTHER),
-            _prefix_clause(cleaned, 2 if wider else 3),
+            _prefix_clause(cleaned, len(cleaned) if short else 2 if wider else 3),
         ]
         if country and not wider:
             conditions.append(Account.country == country.strip().upper())
@@ -73,7 +75,7 @@ class Catalog(ServiceBase):
                 ((score(cleaned, a.search_name), a) for a in candidates),
                 key=lambda pair: (-pair[0], pair[1].name, pair[1].id),
             )
-            hits = [a for s, a in scored if s >= threshold]
+            hits = [a for s, a in scored if short or s >= threshold]
             groups = {a.group_key for a in hits if a.kind is AccountKind.MANAGED and a.group_key}
             sizes: dict[str, int] = {}
             if groups:
