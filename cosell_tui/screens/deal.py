@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.events import Key, Resize
 from textual.message import Message
@@ -51,6 +53,45 @@ Neighbours = Callable[[int, int], int | None]
 
 #: Width from which sections sit in two columns.
 WIDE = 120
+
+
+class DealActions(Provider):
+    """The command palette's view of the deal screen: the actions that apply now, by name."""
+
+    def _entries(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) for each live binding of the deal screen."""
+        screen = self.screen
+        if not isinstance(screen, DealScreen):
+            return []
+        entries: dict[str, tuple[str, str, str]] = {}
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if active.node is not screen or not active.enabled:
+                continue
+            if binding.action.startswith("scroll") or binding.action in entries:
+                continue
+            action = _deal_action(binding.action)
+            title = f"Deal: {action.label if action else binding.description}"
+            entries[binding.action] = (title, f"key {key}", binding.action)
+        return list(entries.values())
+
+    async def discover(self) -> Hits:
+        screen = self.screen
+        for title, help_text, action in self._entries():
+            yield DiscoveryHit(title, partial(screen.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        screen = self.screen
+        for title, help_text, action in self._entries():
+            if (score := matcher.match(title)) > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(screen.run_action, action),
+                    text=title,
+                    help=help_text,
+                )
 
 
 def _deal_binding(keys: str, action: Action, description: str, key_id: str) -> Binding:
@@ -103,6 +144,7 @@ class DealScreen(Screen[None]):
     }
     """
 
+    COMMANDS = Screen.COMMANDS | {DealActions}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="deal.back"),
         Binding("r", "reload", "Reload", id="deal.reload"),

@@ -467,3 +467,24 @@ def test_refusals_default_to_a_sentence() -> None:
     assert decision.why_not(Action.INVITE) == (
         "Invite a partner or Microsoft is not possible for this deal now."
     )
+
+
+async def test_the_command_palette_offers_the_allowed_actions_only() -> None:
+    app, service = host(active_cosell())
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = app.screen
+        from cosell_tui.screens.deal import DealActions
+
+        provider = DealActions(screen)
+        titles = [title for title, _help, _action in provider._entries()]
+        assert "Deal: Mark won" in titles and "Deal: Mark sales stage" in titles
+        assert "Deal: Accept" not in titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"mark won")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WonDialog)
+        assert service.called("won_warnings") == [(11,)]

@@ -240,3 +240,25 @@ async def test_share_opens_the_upgrade_dialog_and_the_deal_becomes_partner_led(
         assert isinstance(app.screen, DealScreen)
         assert "Partner-led" in str(app.screen.query_one("#deal-header", Static).content)
     assert service.deal(detail.row.id).row.deal_type is DealType.PARTNER_LED
+
+
+async def test_from_the_grid_prev_next_and_back_in_the_real_app(make_app: Any) -> None:
+    app = make_app(user="ava", size=(120, 40))
+    async with app.run_test(size=app.test_size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DealScreen)
+        first = screen.deal_id
+        await pilot.press("]")
+        await settle(pilot)
+        second = screen.deal_id
+        assert second != first
+        assert screen.detail is not None and screen.detail.row.id == second
+        await pilot.press("[")
+        await settle(pilot)
+        assert screen.deal_id == first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, DealScreen)
