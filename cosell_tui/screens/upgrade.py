@@ -92,6 +92,9 @@ class ShareDialog(_Runs, ConfirmDialog):
         else:
             self.dismiss(None)  # type: ignore[arg-type]
 
+    def action_cancel(self) -> None:
+        self.dismiss(None)  # type: ignore[arg-type]
+
     def refused(self, fields: dict[str, str], message: str) -> None:
         general = self.query_one("#general-error", Static)
         general.update("\n".join([message, *fields.values()]))

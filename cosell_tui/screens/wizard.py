@@ -163,7 +163,7 @@ class NewDealScreen(Screen[Outcome | None]):
     NewDealScreen ContentSwitcher { height: 1fr; }
     NewDealScreen #deal-type { padding: 0 1; background: $boost; height: auto; max-height: 3; }
     NewDealScreen #wizard-buttons { height: auto; align-horizontal: right; }
-    NewDealScreen #wizard-buttons Button { margin: 0 0 0 1; }
+    NewDealScreen #wizard-buttons Button { margin: 0 0 0 1; width: 17; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -367,7 +367,10 @@ class NewDealScreen(Screen[Outcome | None]):
     def _previewed(self, event: Previewed) -> None:
         self.decision = event.decision
         text = deal_type_text(event.decision)
-        if self._before_selling(self.step.key):
+        order = [step.key for step in self.STEPS]
+        if event.decision.deal_type is None and self.index < order.index("solutions"):
+            text = "Deal type: decided by the solutions (step 5) and the selling type (step 6)."
+        elif self._before_selling(self.step.key):
             text = text.replace("Deal type:", "Deal type so far:", 1)
         self.query_one("#deal-type", Static).update(text)
         if self.step.key == "review":

@@ -102,7 +102,11 @@ class CustomerStep(WizardStep):
         self.account = account
         self.manual = False
         self.remove_class("-manual")
-        where = ", ".join(p for p in (account.address, account.country) if p)
+        where = (
+            account.address
+            if account.address.endswith(account.country)
+            else (", ".join(p for p in (account.address, account.country) if p))
+        )
         self.query_one("#chosen-account", Static).update(
             f"Customer: {account.name} — {where} ({account.kind.label})"
         )
@@ -193,10 +197,7 @@ class CustomerStep(WizardStep):
             )
             customer = f"{name} — {rest} (entered manually)"
         elif self.account is not None:
-            customer = (
-                f"{self.account.name} — {self.account.address}, {self.account.country} "
-                f"({self.account.kind.label})"
-            )
+            customer = f"{self.account.name} — {self.account.address} ({self.account.kind.label})"
         else:
             customer = "none chosen"
         contact = self._contact()

@@ -71,10 +71,8 @@ class InvitationForm(Vertical):
         yield Static("Choose a partner (Enter) to fill in the invitation.", id="invite-chosen")
         with Vertical(id="invite-terms"):
             with Horizontal(classes="pair"):
-                yield text_field(
-                    "Their estimated close date", "inv_close_date", kind="date", required=True
-                )
-                yield text_field("Their estimated value", "inv_value", kind="number", required=True)
+                yield text_field("Their close date", "inv_close_date", kind="date", required=True)
+                yield text_field("Their value", "inv_value", kind="number", required=True)
                 yield text_field("Currency", "inv_currency", "USD", max_length=3, required=True)
             yield choice_field(
                 "Help you need from them",

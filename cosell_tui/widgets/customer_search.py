@@ -46,7 +46,9 @@ TAB_IDS: dict[AccountKind, str] = {
 
 def account_line(account: AccountView, *, linked: bool = False, expanded: bool = False) -> str:
     """One result row: name, where it is, its ids, and the linked-accounts marker."""
-    place = ", ".join(part for part in (account.address, account.country) if part)
+    address = account.address.strip()
+    has_country = address.endswith(account.country)
+    place = address if has_country else ", ".join(p for p in (address, account.country) if p)
     ids = []
     if account.microsoft_account_id:
         ids.append(f"MS {account.microsoft_account_id}")

@@ -86,7 +86,7 @@ async def test_share_cancelled_changes_nothing(open_demo: Callable) -> None:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-    assert app.result in (None, False)
+    assert app.result is None
     assert service.deal(detail.row.id).row.deal_type is DealType.PRIVATE
 
 
