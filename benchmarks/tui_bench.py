@@ -66,14 +66,14 @@ async def _until(pilot, condition, timeout: float = 30.0) -> None:
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("the screen did not get there in time")
-        await pilot.pause(0.001)
+        await asyncio.sleep(0.005)
 
 
 async def measure(db: Path) -> dict[str, float]:
     """One run of every measurement on `db`; times in milliseconds."""
     from cosell_tui.app import CosellApp
     from cosell_tui.config import Config
-    from cosell_tui.domain import Substatus
+    from cosell_tui.domain import Action, Substatus
     from cosell_tui.screens.dialogs import AcceptDialog
     from cosell_tui.service import open_service
 
@@ -114,11 +114,13 @@ async def measure(db: Path) -> dict[str, float]:
         results["cursor_key_frame_ms"] = statistics.median(samples)
         results["cursor_frame_bytes"] = statistics.median(sizes)
 
+        # The first loaded row the rules let ava accept now (the seed has refused ones too).
         pending = next(
             (
                 i
-                for i in range(grid.cursor, grid.total)
-                if grid.row_at(i) and grid.row_at(i).substatus is Substatus.PENDING
+                for i, candidate in enumerate(grid.loaded_rows())
+                if candidate.substatus is Substatus.PENDING
+                and Action.ACCEPT in service.deal(candidate.id).decision.allowed
             ),
             None,
         )
@@ -128,14 +130,22 @@ async def measure(db: Path) -> dict[str, float]:
             await pilot.press("a")
             await _until(pilot, lambda: isinstance(app.screen, AcceptDialog))
             await pilot.pause()
+            generation = grid._window.generation
             before = time.perf_counter()
             await pilot.press("ctrl+y")
 
             def updated() -> bool:
-                shown = [r for r in grid.loaded_rows() if r.id == row.id]
-                return bool(shown) and shown[0].substatus is Substatus.ACCEPTED
+                # The grid reloaded after the commit and no longer shows the old row there.
+                if grid._window.shown <= generation:
+                    return False
+                now_there = grid.row_at(pending)
+                return now_there is None or now_there.id != row.id or now_there != row
 
-            await _until(pilot, updated)
+            try:
+                await _until(pilot, updated)
+            except TimeoutError:
+                notes = [n.message for n in app._notifications]
+                raise TimeoutError(f"accept did not land: {app.screen!r} {notes}") from None
             results["accept_key_committed_ms"] = (time.perf_counter() - before) * 1000
             assert service.row(row.id).substatus is Substatus.ACCEPTED
 

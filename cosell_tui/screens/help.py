@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-
 def binding_rows(screen: Screen) -> list[tuple[str, str, bool]]:
     """(keys, description, enabled) for each action bound on `screen`, keys merged per action."""
     app = screen.app

@@ -172,7 +172,8 @@ class _Window:
     """What the grid shows: one query, its total, and the pages fetched so far."""
 
     query: GridQuery
-    generation: int = 0
+    generation: int = 0  # bumped by every reload; stale worker results are dropped
+    shown: int = 0  # the generation whose rows are on screen
     total: int = 0
     loaded: bool = False
     pages: OrderedDict[int, tuple[DealRow, ...]] = field(default_factory=OrderedDict)
@@ -409,6 +410,7 @@ class DealGrid(ScrollView, can_focus=True):
             return
         window = self._window
         window.query, window.total, window.loaded = query, total, True
+        window.shown = generation
         window.pages = OrderedDict((i, p.rows) for i, p in sorted(pages.items()))
         self._requested = frozenset()
         self.virtual_size = Size(self._content_width(), total + 1)
@@ -462,9 +464,7 @@ class DealGrid(ScrollView, can_focus=True):
     def _evict(self) -> None:
         """Drop the least recently fetched pages, never one that is on screen."""
         window = self._window
-        keep = set(
-            self._pages_for(int(self.scroll_offset.y), self._visible_height(), window.total)
-        )
+        keep = set(self._pages_for(int(self.scroll_offset.y), self._visible_height(), window.total))
         for index in list(window.pages):
             if len(window.pages) <= CACHED_PAGES:
                 break
@@ -556,7 +556,7 @@ class DealGrid(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("grid--cursor")
             return Strip([Segment(text, style)])
         if row.id in self.marked:
-            style += self.get_component_rich_style("grid--marked")
+            style += self.get_component_rich_style("grid--marked", partial=True)
         if is_cursor:
             style += self.get_component_rich_style("grid--cursor")
         now = self.service.clock.now()
@@ -568,9 +568,9 @@ class DealGrid(ScrollView, can_focus=True):
             cell = fit(text, width, column.right)
             cell_style = style
             if column.id == "expires" and is_urgent(row, now):
-                cell_style = style + self.get_component_rich_style("grid--urgent")
+                cell_style = style + self.get_component_rich_style("grid--urgent", partial=True)
             elif column.id == "fav" and row.favorite:
-                cell_style = style + self.get_component_rich_style("grid--fav")
+                cell_style = style + self.get_component_rich_style("grid--fav", partial=True)
             if position:
                 segments.append(Segment(" ", style))
             segments.append(Segment(cell, cell_style))
