@@ -8,7 +8,6 @@ the service like the TUI does.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -189,6 +188,14 @@ def builtin_rule_files() -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml"), *folder.glob("*.json")])
 
 
+def _relative(path: Path) -> str:
+    """A path as short as possible: relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def cmd_rules_check(ctx: Context) -> int:
     from cosell_tui.rules import check_rule_files
 
@@ -204,7 +211,7 @@ def cmd_rules_check(ctx: Context) -> int:
     if problems:
         return EXIT_REFUSED
     for path in paths:
-        ctx.print(f"ok  {path}")
+        ctx.print(f"ok  {_relative(path)}")
     return EXIT_OK
 
 
@@ -395,9 +402,19 @@ def list_users(ctx: Context) -> list[dict[str, Any]]:
     return listed
 
 
+def _current_username(ctx: Context) -> str | None:
+    """Who commands run as now (--user, COSELL_USER, config, else the service's default)."""
+    from cosell_tui.service.errors import CosellError
+
+    try:
+        return ctx.service().user.username
+    except CosellError:  # an unknown --user: list everyone, mark no one
+        return None
+
+
 def cmd_users(ctx: Context) -> int:
     users = list_users(ctx)
-    current = ctx.args.user or os.environ.get("COSELL_USER")
+    current = _current_username(ctx) if users else None
     for user in users:
         user["current"] = user["username"] == current
     if ctx.json:
@@ -408,12 +425,13 @@ def cmd_users(ctx: Context) -> int:
     if not users:
         ctx.print("No users yet: `cosell seed` creates demo users.")
         return EXIT_OK
+    marked = any(u["current"] for u in users)
     ctx.print(
         fmt.table(
-            ["", "User", "Name", "Role", "Organisation", "Scope"],
+            ["", "User", "Name", "Role", "Organisation", "Scope"][0 if marked else 1 :],
             [
                 [
-                    "*" if u["current"] else "",
+                    *(["*" if u["current"] else ""] if marked else []),
                     u["username"],
                     u["displayName"],
                     u["roleLabel"],

@@ -81,9 +81,10 @@ def _print_outcome(ctx: Context, outcome: Outcome) -> int:
 
 
 def _stage(row: DealRow) -> str:
-    from cosell_tui.domain import DealType, stage_name
+    """The stage's name; a referral not yet answered has no stage ("—")."""
+    from cosell_tui.jsonio import stage_label
 
-    return stage_name(row.stage_pct, row.deal_type is DealType.SOLUTION_ASSESSMENT, row.direction)
+    return stage_label(row) or "—"
 
 
 def _type_label(row: DealRow) -> str:
@@ -346,7 +347,8 @@ def _person(p: Any) -> str:
 def _people(title: str, people: tuple[Any, ...]) -> list[str]:
     if not people:
         return []
-    return ["", title, "-" * len(title), *(_person(p) for p in people)]
+    rows = [[p.full_name, p.email or "", p.phone or ""] for p in people]
+    return ["", title, "-" * len(title), fmt.table(["Name", "Email", "Phone"], rows)]
 
 
 def _actions_line(d: DealDetail) -> str:

@@ -18,10 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from cosell_tui.domain import (
-    ASSESSMENT_STAGES,
-    NORMAL_STAGES,
     DealType,
     HelpType,
+    Status,
     stage_name,
 )
 from cosell_tui.rules.facts import Checklist, TransitionDecision
@@ -238,7 +237,10 @@ def referral_type(deal_type: DealType, p2p: bool) -> str:
     return "Independent" if deal_type is DealType.PRIVATE and not p2p else "Shared"
 
 
-def _stage_label(row: DealRow) -> str:
+def stage_label(row: DealRow) -> str | None:
+    """The stage's UI name; None while an inbound referral is unanswered (it has no stage)."""
+    if row.status is Status.NEW:
+        return None
     return stage_name(row.stage_pct, row.deal_type is DealType.SOLUTION_ASSESSMENT, row.direction)
 
 
@@ -272,7 +274,7 @@ def row_to_json(row: DealRow) -> JSON:
             "dealType": row.deal_type.value,
             "p2p": row.p2p,
             "stagePct": row.stage_pct,
-            "stageName": _stage_label(row),
+            "stageName": stage_label(row),
             "microsoftStatus": row.microsoft_status.value,
         },
     }
@@ -348,10 +350,6 @@ def referral_to_json(deal: DealDetail | DealRow) -> JSON:
     if isinstance(deal, DealDetail):
         return detail_to_json(deal)
     return row_to_json(deal)
-
-
-def stage_names(assessment: bool) -> tuple[tuple[int, str], ...]:
-    return ASSESSMENT_STAGES if assessment else NORMAL_STAGES
 
 
 # --- input ------------------------------------------------------------------------------------
