@@ -246,3 +246,38 @@ def test_a_user_outside_the_scope_cannot_see_or_change(cosell: Runner) -> None:
     assert hidden
     result = cosell("deal", "show", hidden[0], user=scoped[0]["username"])
     assert result.code == 4
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("deal", "accept", "{inbound}", "--value", "abc"), "--value: 'abc' is not an amount"),
+        (("deal", "accept", "{inbound}", "--currency", "XXQ"), "currency"),
+        (("deal", "invite", "{outbound}", "--partner", "microsoft", "--value", "1",
+          "--currency", "USD", "--close-date", "2027-13-01", "--solutions", "SOL-41001-LKH",
+          "--help-type", "GeneralOrOther"), "--close-date: '2027-13-01' is not a date"),
+        (("deal", "register", "{outbound}", "--file", "{bad_json}"), "is not valid JSON"),
+        (("deal", "register", "{outbound}", "--file", "{bad_form}"), "unknown field colour"),
+        (("deal", "list", "--limit", "0"), "--limit must be at least 1"),
+        (("catalog", "solutions", "--limit", "0"), "--limit must be at least 1"),
+        (("seed", "--deals", "-1"), "--deals must be 0 or more"),
+        (("deal", "stage", "{outbound}", "ninety"), "is not a stage of this deal"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_exit_1_without_a_traceback(
+    cosell: Runner, tmp_path, argv: tuple[str, ...], message: str
+) -> None:
+    (tmp_path / "bad.json").write_text('{"contract": ', encoding="utf-8")
+    (tmp_path / "form.json").write_text('{"colour": "blue"}', encoding="utf-8")
+    values = {
+        "inbound": str(pick(cosell, "inbound", "accept")["x-cosell"]["number"]),
+        "outbound": str(pick(cosell, "outbound", "invite")["x-cosell"]["number"]),
+        "bad_json": str(tmp_path / "bad.json"),
+        "bad_form": str(tmp_path / "form.json"),
+    }
+    resolved = [a.format(**values) if a.startswith("{") else a for a in argv]
+    result = cosell(*resolved)
+    assert result.code == 1, result.err
+    assert result.err.startswith("cosell: ")
+    assert message in result.err
+    no_traceback(result)
