@@ -438,6 +438,15 @@ def report_error(exc: BaseException, err: TextIO) -> int:
     raise exc
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush cannot fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -455,6 +464,9 @@ def main(
     except KeyboardInterrupt:
         print("cosell: interrupted", file=err)
         return 130
+    except BrokenPipeError:  # `cosell deal list | head`: the reader left; not an error of ours
+        _silence_stdout()
+        return 141
     except Exception as exc:
         try:
             return report_error(exc, err)

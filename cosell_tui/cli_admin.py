@@ -94,14 +94,19 @@ def _is_empty(engine: Engine) -> bool:
 
 
 def _erase(engine: Engine) -> None:
-    """Drop every table (ours and Alembic's) so the seed starts from an empty schema."""
-    from sqlalchemy import text
+    """Empty the database the way it was built: every migration's downgrade, down to nothing.
 
-    from cosell_tui.store.models import Base
+    Going through the migrations (rather than dropping the models' tables) also removes what
+    only they know about: the full-text search tables, triggers and functions.
+    """
+    from alembic import command
 
-    Base.metadata.drop_all(engine)
+    from cosell_tui.store.migrate import alembic_config
+
+    config = alembic_config()
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
 
 
 def shown_url(url: str) -> str:
