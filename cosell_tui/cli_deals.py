@@ -173,7 +173,16 @@ def cmd_list(ctx: Context) -> int:
         "Ctry",
         last_header,
     ]
-    ctx.print(fmt.table(headers, table_rows, right=(0, 6)))
+    ctx.print(
+        fmt.fit_table(
+            headers,
+            table_rows,
+            right=(0, 6),
+            width=fmt.terminal_width(ctx.out),
+            drop=(8, 5, 2, 7),  # country, stage, customer, close date go first
+            shrink=1,
+        )
+    )
     first = args.offset + 1
     ctx.print(f"\n{first}–{args.offset + len(rows)} of {total:,} in {args.tab}  (* = favorite)")
     return EXIT_OK

@@ -89,6 +89,60 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable
     return "\n".join(out)
 
 
+def terminal_width(out: object) -> int | None:
+    """The terminal's width when writing to one; None for pipes and files (print everything)."""
+    import shutil
+
+    isatty = getattr(out, "isatty", None)
+    if not callable(isatty) or not isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def fit_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: Iterable[int],
+    width: int | None,
+    drop: Sequence[int] = (),
+    shrink: int | None = None,
+) -> str:
+    """`table`, narrowed to `width`: drop the `drop` columns in order, then clip `shrink`.
+
+    So `cosell deal list` stays one line per deal on an 80-column SSH terminal; a pipe or
+    file (width None) always gets every column in full.
+    """
+    keep = list(range(len(headers)))
+    right_set = set(right)
+
+    def render(columns: list[int], clip_to: int | None = None) -> str:
+        def cell(row: Sequence[str], i: int) -> str:
+            text = row[i]
+            if clip_to is not None and i == shrink:
+                text = clip(text, clip_to)
+            return text
+
+        return table(
+            [headers[i] for i in columns],
+            [[cell(row, i) for i in columns] for row in rows],
+            right=[n for n, i in enumerate(columns) if i in right_set],
+        )
+
+    text = render(keep)
+    if width is None:
+        return text
+    for column in drop:
+        if max(len(line) for line in text.splitlines()) <= width:
+            return text
+        keep.remove(column)
+        text = render(keep)
+    widest = max(len(line) for line in text.splitlines())
+    if widest > width and shrink is not None:
+        current = max(len(row[shrink]) for row in rows) if rows else 0
+        text = render(keep, max(8, current - (widest - width)))
+    return text
+
+
 def fields(pairs: Iterable[tuple[str, str]]) -> str:
     """A two-column `label: value` block, labels aligned; empty values are left out."""
     items = [(label, value) for label, value in pairs if value not in ("", None)]

@@ -129,3 +129,17 @@ def test_duration(seconds: float, text: str) -> None:
 def test_malformed_documents_name_the_problem(text: str, message: str) -> None:
     with pytest.raises(DocumentError, match=message):
         parse_document(text, "deal.json")
+
+
+def test_fit_table_drops_then_clips_for_narrow_terminals() -> None:
+    from cosell_tui.cli_format import fit_table
+
+    headers = ["#", "Deal", "Customer", "Value", "Ctry"]
+    rows = [["7", "Northwind – data platform modernisation", "Northwind Traders", "1.00 USD", "IE"]]
+    full = fit_table(headers, rows, right=(0, 3), width=None, drop=(4, 2), shrink=1)
+    assert "Customer" in full and "Ctry" in full
+    narrow = fit_table(headers, rows, right=(0, 3), width=40, drop=(4, 2), shrink=1)
+    lines = narrow.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    assert "Customer" not in lines[0] and "Ctry" not in lines[0]
+    assert lines[2].split("  ")[1].endswith("…")
