@@ -3,7 +3,8 @@
 Keys (each binding has an id, so a config keymap can remap it):
   a accept · d decline · m mark stage · w won · l lost · e close as error · c edit details ·
   t edit team · o edit solutions · s share with Microsoft sellers · h ask Microsoft for help ·
-  i invite · R register · f favourite · y copy referral ID · r reload ·
+  i invite · v edit invitation terms (invitee) · R register · f favourite · y copy referral ID ·
+  r reload ·
   [ / ctrl+left previous deal · ] / ctrl+right next deal (in the grid's order) · Esc / q back.
 The footer lists only the actions in `decision.allowed` (via `check_action`); a key of a refused
 action answers with the rule's reason (`decision.why_not`) as a toast.
@@ -39,7 +40,12 @@ from cosell_tui.screens.dialogs import (
     LostDialog,
     WonDialog,
 )
-from cosell_tui.screens.dialogs_edit import DetailsDialog, StageDialog, TeamDialog
+from cosell_tui.screens.dialogs_edit import (
+    DetailsDialog,
+    InvitationTermsDialog,
+    StageDialog,
+    TeamDialog,
+)
 from cosell_tui.screens.dialogs_solutions import SolutionsDialog
 from cosell_tui.screens.registration import RegistrationDialog
 from cosell_tui.service import Service
@@ -163,6 +169,7 @@ class DealScreen(Screen[None]):
         _deal_binding("h", Action.REQUEST_HELP, "Help", "help"),
         _deal_binding("i", Action.INVITE, "Invite", "invite"),
         _deal_binding("R", Action.REGISTER, "Register", "register"),
+        _deal_binding("v", Action.EDIT_INVITATION_TERMS, "Terms", "edit_terms"),
         Binding("f", "favourite", "♥", id="deal.favourite"),
         Binding("y", "copy_id", "Copy ID", show=False, id="deal.copy_id"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="deal.down"),
@@ -229,6 +236,7 @@ class DealScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_interval(30, self._tick)
         self.set_class(self.app.size.width >= WIDE, "-wide")
         self.query_one("#sections").focus()
         self.load()
@@ -284,6 +292,14 @@ class DealScreen(Screen[None]):
         self.query_one("#section-registration").display = applies
         self.sub_title = row.name
         self.refresh_bindings()
+
+    def _tick(self) -> None:
+        """Keep the expiry and Microsoft countdowns current while the screen is open."""
+        if self.detail is not None:
+            now = self.service.clock.now()
+            self.query_one("#deal-header", Static).update(sections.header(self.detail, now))
+            body = self.query_one("#body-microsoft", Static)
+            body.update(sections.microsoft(self.detail, now))
 
     @on(LoadFailed)
     def _load_failed(self, event: LoadFailed) -> None:
@@ -507,6 +523,22 @@ class DealScreen(Screen[None]):
                 )
 
         self.app.push_screen(dialog, chosen)
+
+    def _do_edit_invitation_terms(self, detail: DealDetail, **reopen: Any) -> None:
+        row = detail.row
+
+        def chosen(terms: Any) -> None:
+            if terms is not None:
+                self.write(
+                    lambda: self.service.edit_invitation_terms(
+                        row.id, row.version, terms.value, terms.currency, terms.close_date
+                    ),
+                    retry=lambda exc: self._do_edit_invitation_terms(
+                        detail, terms=terms, errors=exc.fields, message=exc.message
+                    ),
+                )
+
+        self.app.push_screen(InvitationTermsDialog(detail, **reopen), chosen)
 
     def _do_register(self, detail: DealDetail, **reopen: Any) -> None:
         def chosen(form: Any) -> None:

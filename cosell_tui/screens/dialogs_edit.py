@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -312,4 +313,70 @@ class TeamDialog(FormDialog[tuple[PersonInput, ...]]):
         super().show_errors(mapped, message)
 
 
-__all__ = ["DetailsDialog", "StageDialog", "TeamDialog"]
+# --- invitation terms ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationTerms:
+    """What an invitee may change after accepting (D14): value, currency and close date."""
+
+    value: str
+    currency: str
+    close_date: str
+
+
+class InvitationTermsDialog(FormDialog[InvitationTerms]):
+    """Edit the close date and value of a deal received through a P2P invitation (D14)."""
+
+    SUBMIT_LABEL = "Save"
+
+    def __init__(
+        self,
+        detail: DealDetail,
+        *,
+        terms: InvitationTerms | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+    ) -> None:
+        row = detail.row
+        values: dict[str, object] = (
+            {"value": terms.value, "currency": terms.currency, "close_date": terms.close_date}
+            if terms is not None
+            else {
+                "value": f"{row.value:.2f}",
+                "currency": row.currency,
+                "close_date": row.close_date.isoformat(),
+            }
+        )
+        super().__init__(values=values, errors=errors, message=message)
+        self.detail = detail
+
+    def dialog_title(self) -> str:
+        return "Edit invitation close date and value"
+
+    def dialog_subtitle(self) -> str:
+        inviter = self.detail.invited_by or "the inviting partner"
+        return f"The terms {inviter} proposed; only you, the invitee, can change them."
+
+    def compose_fields(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            for label, name, kind in (
+                ("Estimated value", "value", "number"),
+                ("Currency", "currency", "text"),
+                ("Close date", "close_date", "date"),
+            ):
+                yield text_field(label, name, str(self.initial(name, "")), required=True, kind=kind)
+
+    def build(self) -> InvitationTerms:
+        return InvitationTerms(
+            self.text("value"), self.text("currency").upper(), self.text("close_date")
+        )
+
+
+__all__ = [
+    "DetailsDialog",
+    "InvitationTerms",
+    "InvitationTermsDialog",
+    "StageDialog",
+    "TeamDialog",
+]

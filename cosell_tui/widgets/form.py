@@ -149,8 +149,11 @@ def choice_field(
     prompt: str = "Choose…",
 ) -> FormField:
     """A labelled picklist (reasons, enums); blank until chosen unless `value` is given."""
+    choices = list(options)
+    if value is not Select.NULL and value not in [v for _label, v in choices]:
+        value = Select.NULL  # e.g. a solution no longer on the deal: ask again, never crash
     control: Select[object] = Select(
-        list(options),
+        choices,
         value=value,
         prompt=prompt,
         allow_blank=True,

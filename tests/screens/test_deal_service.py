@@ -35,8 +35,8 @@ from tests.screens.test_deal_support import ScreenHost
 
 
 def find(service: Service, wanted: Callable[[DealDetail], bool]) -> DealDetail:
-    """The first visible deal (by id) that matches."""
-    for deal_id in range(1, DEALS + 1):
+    """The first visible deal (by id) that matches; NotFound ids are out of scope."""
+    for deal_id in range(1, 2 * DEALS + 1):  # invitations add their own referrals
         try:
             detail = service.deal(deal_id)
         except NotFoundError:
@@ -262,3 +262,22 @@ async def test_from_the_grid_prev_next_and_back_in_the_real_app(make_app: Any) -
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, DealScreen)
+
+
+async def test_invitee_edits_the_invitation_terms(open_demo: Any) -> None:
+    service = open_demo("ava")
+    detail = find(service, lambda d: Action.EDIT_INVITATION_TERMS in d.decision.allowed)
+    app = ScreenHost(DealScreen(service, detail.row.id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        dialog = app.screen
+        dialog.query_one("#input-value", Input).value = "abc"
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert "number" in str(dialog.query_one("#error-value", Static).content)
+        dialog.query_one("#input-value", Input).value = "61000"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+    assert service.deal(detail.row.id).row.value == 61000

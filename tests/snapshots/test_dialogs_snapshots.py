@@ -21,7 +21,12 @@ from cosell_tui.screens.dialogs import (
     LostDialog,
     WonDialog,
 )
-from cosell_tui.screens.dialogs_edit import DetailsDialog, StageDialog, TeamDialog
+from cosell_tui.screens.dialogs_edit import (
+    DetailsDialog,
+    InvitationTermsDialog,
+    StageDialog,
+    TeamDialog,
+)
 from cosell_tui.screens.dialogs_solutions import SolutionsDialog
 from cosell_tui.screens.registration import RegistrationDialog
 from cosell_tui.service.views import DealDetail
@@ -100,6 +105,12 @@ CASES: dict[str, Case] = {
         active_cosell,
         lambda d, s: TeamDialog(d),
         {"input-team_2_first_name": "Dan"},
+        ("ctrl+y",),
+    ),
+    "invitation_terms_errors": Case(
+        active_cosell,
+        lambda d, s: InvitationTermsDialog(d),
+        {"input-close_date": "soon"},
         ("ctrl+y",),
     ),
     "solutions": Case(active_cosell, lambda d, s: SolutionsDialog(s, d)),  # type: ignore[arg-type]
