@@ -26,6 +26,7 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     and_,
+    exists,
     false,
     func,
     literal_column,
@@ -36,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from cosell_tui.domain import Role
+from cosell_tui.domain import Direction, Role, Status
 from cosell_tui.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
 from cosell_tui.service.views import DealRow, SortKey, Tab
 from cosell_tui.store import search
@@ -137,10 +138,22 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
     return and_(*conds)
 
 
-def tab_condition(scope: Scope, tab: Tab) -> ColumnElement[bool]:
+def tab_condition(scope: Scope, tab: Tab, for_count: bool = False) -> ColumnElement[bool]:
+    """The tab as one range of grid_tab (ordered pages) or, for counting, by status and
+    direction: the same rows, but answerable from ix_referral_filter alone."""
     if tab is Tab.FAVORITES:
         return R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))
-    return R.grid_tab == _TAB_CODE[tab]
+    if not for_count:
+        return R.grid_tab == _TAB_CODE[tab]
+    if tab is Tab.CLOSED:
+        return R.status == Status.CLOSED
+    direction = Direction.INCOMING if tab is Tab.INBOUND else Direction.OUTGOING
+    return and_(R.status.in_((Status.NEW, Status.ACTIVE)), R.direction == direction)
+
+
+def _starred(scope: Scope) -> ColumnElement[bool]:
+    """Starred by this user: a primary-key probe per row (not a scan of all favourites)."""
+    return exists().where(F.user_id == scope.user_id, F.referral_id == R.id)
 
 
 def _to_minute(now: datetime) -> datetime:
@@ -198,8 +211,7 @@ def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bo
     if name == "ms":
         return R.microsoft_status.in_(values)
     if name == "fav":
-        starred = R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))
-        return starred if values[0] else not_(starred)
+        return _starred(scope) if values[0] else not_(_starred(scope))
     raise AssertionError(name)
 
 
@@ -222,10 +234,10 @@ def _text_condition(dialect: str, phrases: Sequence[str]) -> ColumnElement[bool]
 
 
 def where_clause(
-    dialect: str, scope: Scope, tab: Tab, query: Query, now: datetime
+    dialect: str, scope: Scope, tab: Tab, query: Query, now: datetime, for_count: bool = False
 ) -> ColumnElement[bool]:
     """Everything that decides membership of the result (not its order)."""
-    conds = [scope_condition(scope), tab_condition(scope, tab)]
+    conds = [scope_condition(scope), tab_condition(scope, tab, for_count)]
     positive = query.text_terms(negated=False)
     if positive:
         cond = _text_condition(dialect, positive)
@@ -354,7 +366,7 @@ class Grid:
         version = self._version(conn)
         entry = self._entry(self._key(scope, tab, query, now), version)
         if entry.count is None:
-            where = where_clause(self.dialect, scope, tab, query, now)
+            where = where_clause(self.dialect, scope, tab, query, now, for_count=True)
             entry.count = int(conn.execute(select(func.count()).where(where)).scalar_one())
         return entry.count
 
@@ -408,8 +420,9 @@ class Grid:
     def _rows(self, conn: Connection, scope: Scope, ids: list[int]) -> list[DealRow]:
         if not ids:
             return []
-        starred = R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))
-        stmt = select(*_ROW_COLUMNS, R.version, starred.label("favorite")).where(R.id.in_(ids))
+        stmt = select(*_ROW_COLUMNS, R.version, _starred(scope).label("favorite")).where(
+            R.id.in_(ids)
+        )
         by_id = {}
         for r in conn.execute(stmt):
             by_id[r.id] = DealRow(

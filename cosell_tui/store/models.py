@@ -270,6 +270,25 @@ class Referral(Base):
         Index("ix_referral_tab_value", "org_id", "grid_tab", "value", "id"),
         Index("ix_referral_tab_close_date", "org_id", "grid_tab", "close_date", "id"),
         Index("ix_referral_tab_location", "org_id", "grid_tab", "location_id", "id"),
+        # Counts under any filter term scan only this index (SQLite cannot cover a query from
+        # an index on the generated grid_tab, so counts name the tab by status/direction).
+        Index(
+            "ix_referral_filter",
+            "org_id",
+            "status",
+            "direction",
+            "substatus",
+            "deal_type",
+            "p2p",
+            "country",
+            "microsoft_status",
+            "stage_pct",
+            "registration_eligible",
+            "registration_status",
+            "location_id",
+            "value",
+            "expires_at",
+        ),
     )
 
     customer: Mapped[Account] = relationship(foreign_keys=[customer_account_id])
