@@ -13,8 +13,10 @@ from cosell_tui.domain import (
     Action,
     CloseReason,
     ContractTerm,
+    Direction,
     ErrorReason,
     PricingModel,
+    Substatus,
     TenantType,
 )
 from cosell_tui.rules.facts import TransitionDecision
@@ -30,9 +32,10 @@ from cosell_tui.screens.dialogs import (
 from cosell_tui.screens.dialogs_edit import DetailsDialog, StageDialog, TeamDialog
 from cosell_tui.screens.dialogs_solutions import SolutionsDialog
 from cosell_tui.screens.registration import RegistrationDialog
-from cosell_tui.service.errors import ConflictError, ValidationError
+from cosell_tui.service.errors import ConflictError, NotFoundError, ValidationError
 from cosell_tui.service.forms import DetailsEdit, PersonInput, SolutionInput
-from cosell_tui.widgets.stagebar import StageBar
+from cosell_tui.widgets.checklist import checklist_content
+from cosell_tui.widgets.stagebar import StageBar, stage_cells
 from tests.screens.test_deal_support import (
     RecordingService,
     ScreenHost,
@@ -40,6 +43,7 @@ from tests.screens.test_deal_support import (
     assessment_deal,
     make_detail,
     won_eligible,
+    won_not_eligible,
 )
 
 
@@ -488,3 +492,45 @@ async def test_the_command_palette_offers_the_allowed_actions_only() -> None:
         await settle(pilot)
         assert isinstance(app.screen, WonDialog)
         assert service.called("won_warnings") == [(11,)]
+
+
+def test_stage_cells_for_closed_and_received_deals() -> None:
+    declined = stage_cells(
+        direction=Direction.INCOMING,
+        substatus=Substatus.DECLINED,
+        stage_pct=10,
+        assessment=False,
+    )
+    assert (declined[0].title, declined[0].state) == ("Received", "done")
+    assert (declined[-1].title, declined[-1].state) == ("Declined", "closed")
+    assert all(c.state == "todo" for c in declined[1:-1])
+    received = stage_cells(
+        direction=Direction.INCOMING, substatus=Substatus.PENDING, stage_pct=0, assessment=False
+    )
+    assert received[0].state == "current" and received[1].title == "Accepted"
+    created = stage_cells(
+        direction=Direction.OUTGOING,
+        substatus=Substatus.ACCEPTED,
+        stage_pct=10,
+        assessment=True,
+        markable=(20,),
+    )
+    assert [(c.pct, c.state) for c in created][:3] == [(10, "current"), (20, "next"), (40, "todo")]
+
+
+def test_checklist_says_why_each_criterion_fails() -> None:
+    text = checklist_content(won_not_eligible().checklist).plain
+    assert text.splitlines()[0] == "Not eligible for Azure IP co-sell registration"
+    assert "✗ Value at least USD 25,000  USD 12,000 is below USD 25,000" in text
+    assert "✓ Deal is won" in text
+    assert "does not apply" in checklist_content(None).plain
+
+
+async def test_a_deal_that_cannot_be_read_says_why() -> None:
+    app, service = host(make_detail())
+    service.fail["deal"] = NotFoundError("Deal 7 does not exist or is not visible to you.")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        header = str(app.screen.query_one("#deal-header", Static).content)
+        assert header == "Deal 7 does not exist or is not visible to you."
+        assert not any(a.startswith("deal(") for a in footer_actions(app))
