@@ -186,7 +186,7 @@ def _add_write(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; handlers are imported from small modules when they run."""
-    from cosell_tui import cli_admin, cli_deals  # stdlib-only at import time
+    from cosell_tui import cli_admin  # light at import time: handlers import what they use
 
     parser = argparse.ArgumentParser(
         prog="cosell",
@@ -253,11 +253,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = b.add(sub, "locate", cli_admin.cmd_locate, "print where the config or the database is")
     p.add_argument("what", choices=["config", "db"])
 
-    _deal_parsers(b, sub, cli_deals)
+    _deal_parsers(b, sub)
     return parser
 
 
-def _deal_parsers(b: _Builder, sub: argparse._SubParsersAction, cli_deals) -> None:  # type: ignore[type-arg]
+def _deal_parsers(b: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`cosell deal ACTION`: one subparser per use case."""
+    from cosell_tui import cli_deals
     from cosell_tui.cli_deals import SORT_KEYS, TABS
 
     deal = b.add(sub, "deal", None, "list, show, create and change deals")
