@@ -380,7 +380,12 @@ class Grid:
             return list(ordered.ids[offset : offset + limit])
         where = where_clause(self.dialect, scope, tab, query, now)
         segments = _segments(sort, descending)
-        walkable = sort in INDEXED_SORTS and not query.text_terms(negated=False)
+        # Favourites and free-text hits are a set of ids, not an index range: order them once.
+        walkable = (
+            sort in INDEXED_SORTS
+            and tab is not Tab.FAVORITES
+            and not query.text_terms(negated=False)
+        )
         if walkable and offset + limit <= DIRECT_WINDOW:
             return self._head(conn, where, segments, offset, limit)
         total = self._count(conn, scope, tab, query, now)
