@@ -50,6 +50,7 @@ from cosell_tui.store.models import (
     Account,
     ExchangeRate,
     Favorite,
+    Invitation,
     Organization,
     Referral,
     ReferralSolution,
@@ -245,6 +246,31 @@ class ServiceBase:
             matched_to_managed=account.matched_managed_account_id is not None,
         )
         return self.rules.eligibility(facts)
+
+    def _sender_referral(self, session: Session, ref: Referral) -> Referral | None:
+        """The referral of whoever sent `ref` to its organisation: the invitation's source, or
+        (for data loaded without invitation rows) the inviting organisation's referral in the
+        same engagement."""
+        source = session.scalar(
+            select(Invitation.from_referral_id)
+            .where(Invitation.to_referral_id == ref.id)
+            .order_by(Invitation.id)
+            .limit(1)
+        )
+        if source is not None:
+            return session.get(Referral, source)
+        if ref.invited_by_org_id is None:
+            return None
+        return session.scalar(
+            select(Referral)
+            .where(
+                Referral.engagement_id == ref.engagement_id,
+                Referral.org_id == ref.invited_by_org_id,
+                Referral.id != ref.id,
+            )
+            .order_by(Referral.id)
+            .limit(1)
+        )
 
     def _is_invitee(self, session: Session, ref: Referral) -> bool:
         """A P2P invitee's referral: sent to us by another partner (not by Microsoft)."""

@@ -28,7 +28,7 @@ from cosell_tui.service.parse import Problems
 from cosell_tui.service.scope import visible_clause
 from cosell_tui.service.views import Outcome
 from cosell_tui.service.writes import Writes
-from cosell_tui.store.models import Invitation, Referral, User
+from cosell_tui.store.models import Referral, User
 
 SWEEP_BATCH = 500
 
@@ -52,10 +52,14 @@ class Microsoft(Writes):
         partner = session.get(Referral, pk)
         request = None
         if partner is not None:
+            # Microsoft's newest referral in the engagement that the partner's org asked for.
             request = session.scalar(
                 select(Referral)
-                .join(Invitation, Invitation.to_referral_id == Referral.id)
-                .where(Invitation.from_referral_id == partner.id, Referral.org_id == ms_org)
+                .where(
+                    Referral.engagement_id == partner.engagement_id,
+                    Referral.org_id == ms_org,
+                    Referral.invited_by_org_id == partner.org_id,
+                )
                 .order_by(Referral.id.desc())
                 .limit(1)
             )
@@ -74,8 +78,7 @@ class Microsoft(Writes):
                 raise RuleRefusal(
                     f"Microsoft already answered this request ({request.substatus.label})."
                 )
-            link = session.scalar(select(Invitation).where(Invitation.to_referral_id == request.id))
-            requester = session.get(Referral, link.from_referral_id) if link else None
+            requester = self._sender_referral(session, request)
             if requester is not None and requester.substatus in TERMINAL_SUBSTATUSES:
                 raise RuleRefusal(
                     f"The partner's deal is closed ({requester.substatus.label}); it cannot change."
@@ -232,8 +235,7 @@ class Microsoft(Writes):
             request.closed_at = request.expires_at
             request.updated_at = now
             record(session, request.id, now, None, "expired", "Lapsed: not answered in 14 days.")
-            link = session.scalar(select(Invitation).where(Invitation.to_referral_id == request.id))
-            requester = session.get(Referral, link.from_referral_id) if link else None
+            requester = self._sender_referral(session, request)
             if requester is None:
                 return request.id
             if (

@@ -144,12 +144,7 @@ class Writes(Creation):
     ) -> None:
         """History on the sender's referral and an email to the sender (D11): the user who sent
         it, else the admins of the sender's location."""
-        link = session.scalar(
-            select(Invitation).where(Invitation.to_referral_id == ref.id).limit(1)
-        )
-        if link is None:
-            return
-        sender_ref = session.get(Referral, link.from_referral_id)
+        sender_ref = self._sender_referral(session, ref)
         if sender_ref is None:
             return
         now = self._now()
