@@ -227,6 +227,10 @@ class NewDealScreen(Screen[Outcome | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.app.animation_level == "none":
+            # No animation means no blinking cursor either (reduced motion, SSH, snapshots).
+            for field in self.query(Input):
+                field.cursor_blink = False
         self._show_step()
         self.query_one("#customer-name").focus()
 
