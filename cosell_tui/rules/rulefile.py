@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from cosell_tui.rules.engine import EngineRule
 from cosell_tui.rules.errors import RuleFileError
-from cosell_tui.rules.schema import FactSchema, display_values
+from cosell_tui.rules.schema import FactSchema, Shown
 from cosell_tui.rules.vocabulary import (
     RULE_ID,
     Condition,
@@ -115,7 +115,7 @@ class RuleFile(ABC):
 
     def shown(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The values texts are rendered from: the deal's facts and the file's constants."""
-        return {**display_values(values), **self.constants}
+        return Shown(values, self.constants)
 
     # --- per rule set -------------------------------------------------------------------------
 

@@ -118,6 +118,8 @@ def _normalise(owner: str, spec: FieldSpec, value: Any) -> Any:
         if spec.optional:
             return None
         raise FactError(f"{where} is required (expected {spec.describe()}), got None")
+    if type(value) is spec.enum:  # the common case, first
+        return value
     if spec.kind == "enum":
         assert spec.enum is not None
         if isinstance(value, spec.enum):
@@ -172,7 +174,7 @@ def to_message(values: Mapping[str, Any], sent: frozenset[str]) -> dict[str, Any
         value = values[name]
         if value is None:
             continue
-        message[name] = value.value if isinstance(value, Enum) else value
+        message[name] = value._value_ if isinstance(value, Enum) else value
     return message
 
 
@@ -189,21 +191,35 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
+def display_value(value: Any) -> Any:
+    """A value as the explanation texts show it: enum label, yes/no, numbers as numbers."""
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return getattr(value, "label", str(value._value_))
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
 def display_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Values as the explanation texts show them: enum labels, yes/no, numbers as numbers."""
-    shown: dict[str, Any] = {}
-    for name, value in values.items():
-        if value is None:
-            shown[name] = UNKNOWN
-        elif isinstance(value, bool):
-            shown[name] = "yes" if value else "no"
-        elif isinstance(value, Enum):
-            shown[name] = getattr(value, "label", str(value.value))
-        elif isinstance(value, tuple):
-            shown[name] = ", ".join(str(item) for item in value)
-        else:
-            shown[name] = value
-    return shown
+    """Every value as the explanation texts show them."""
+    return {name: display_value(value) for name, value in values.items()}
+
+
+class Shown(dict[str, Any]):
+    """Display values computed on first use: most decisions render only a few texts."""
+
+    def __init__(self, values: Mapping[str, Any], constants: Mapping[str, Any]) -> None:
+        super().__init__(constants)
+        self._values = values
+
+    def __missing__(self, name: str) -> Any:
+        shown = display_value(self._values[name])
+        self[name] = shown
+        return shown
 
 
 def sample_values(schema: FactSchema) -> dict[str, Any]:
@@ -222,6 +238,7 @@ __all__ = [
     "UNKNOWN",
     "FactSchema",
     "FieldSpec",
+    "Shown",
     "display_values",
     "sample_values",
     "to_message",

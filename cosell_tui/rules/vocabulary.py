@@ -139,7 +139,7 @@ def read_constants(raw: Any, schema: FactSchema, fail: Fail) -> dict[str, int | 
 class Text:
     """An explanation with ``{field}`` placeholders, rendered from the deal's values."""
 
-    __slots__ = ("names", "text")
+    __slots__ = ("_plain", "names", "text")
 
     def __init__(self, text: Any, schema: FactSchema, constants: Mapping[str, Any], fail: Fail):
         if not isinstance(text, str) or not text.strip():
@@ -160,6 +160,7 @@ class Text:
             names.add(name)
         self.text = text
         self.names = frozenset(names)
+        self._plain = "" if names else text.format()  # no placeholders: render once
         sample = {**display_values(sample_values(schema)), **constants}
         try:
             self.text.format(**sample)
@@ -167,7 +168,7 @@ class Text:
             raise fail(f"text {text!r} cannot be rendered: {error}") from error
 
     def render(self, shown: Mapping[str, Any]) -> str:
-        return self.text.format_map(shown)
+        return self.text.format_map(shown) if self.names else self._plain
 
 
 # --- conditions ---------------------------------------------------------------------------------
