@@ -323,6 +323,7 @@ class DealScreen(Screen[None]):
         """A key of a refused action reaches here unhandled: say why the rules refuse it."""
         if self.detail is None:
             return
+        # The chain with the user's keymap applied (Textual keeps it private; no public twin).
         for namespace, bindings in self._binding_chain:
             if namespace is not self:
                 continue
