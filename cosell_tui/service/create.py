@@ -27,6 +27,7 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
+from cosell_tui.rules.facts import DealTypeDecision
 from cosell_tui.service.base import ServiceBase
 from cosell_tui.service.drafts import (
     InvitationPick,
@@ -573,7 +574,7 @@ class Creation(ServiceBase):
             raise RuleRefusal("You have no location in your scope to send a referral from.")
         return location
 
-    def preview_deal_type(self, draft: DealDraft):  # type: ignore[no-untyped-def]
+    def preview_deal_type(self, draft: DealDraft) -> DealTypeDecision:
         """The wizard's live 'deal type' line from the answers so far (never raises)."""
         with self._read() as session:
             parsed, _problems = check_draft(session, self.user, self.rules, draft)

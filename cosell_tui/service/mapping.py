@@ -6,7 +6,6 @@ from cosell_tui.domain import SolutionCategory, SolutionKind
 from cosell_tui.service.views import (
     AccountView,
     DealRow,
-    HistoryView,
     PersonView,
     RegistrationView,
     SolutionView,
@@ -113,10 +112,6 @@ def person_view(person: TeamMember | CustomerContact) -> PersonView:
 def user_person(user: User) -> PersonView:
     first, _, last = user.display_name.partition(" ")
     return PersonView(first, last, user.phone, user.email)
-
-
-def history_view(at, who: str, action: str, summary: str) -> HistoryView:  # type: ignore[no-untyped-def]
-    return HistoryView(at=at, who=who, action=action, summary=summary)
 
 
 def registration_view(reg: Registration) -> RegistrationView:

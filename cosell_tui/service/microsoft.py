@@ -25,7 +25,6 @@ from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.forms import SweepReport
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import Problems
-from cosell_tui.service.scope import visible_clause
 from cosell_tui.service.views import Outcome
 from cosell_tui.service.writes import Writes
 from cosell_tui.store.models import Referral, User
@@ -286,6 +285,3 @@ class Microsoft(Writes):
             )
             record(session, ref.id, now, None, "reminded", "Expiry reminder sent to the admins.")
             return True
-
-    def _visible_ids(self, session: Session) -> object:
-        return select(Referral.id).where(visible_clause(self.user))
