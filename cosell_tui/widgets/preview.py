@@ -45,7 +45,7 @@ def preview_text(detail: DealDetail, now: datetime) -> Content:
     text.append(" · ".join(badges) + "\n", style=DIM)
 
     def fact(label: str, value: str, style: str = "") -> None:
-        text.append(f"{label:<13}", style=DIM)
+        text.append(f"{label:<12}", style=DIM)
         text.append(value + "\n", style=style)
 
     fact("Status", row.substatus.label)
