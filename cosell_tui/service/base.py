@@ -10,6 +10,7 @@ concurrent update fail with `ConflictError` and change nothing.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -173,7 +174,13 @@ class ServiceBase:
     def _visible_query(self, deal: int | str) -> Any:
         query = select(Referral).where(visible_clause(self.user))
         if isinstance(deal, str) and not deal.strip().isdigit():
-            return query.where(Referral.referral_id == deal.strip().lower())
+            # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and
+            # must not reach the database, which may refuse such text with a driver error.
+            try:
+                guid = str(uuid.UUID(deal.strip()))
+            except ValueError:
+                raise NotFoundError(f"Deal {deal!r} not found.") from None
+            return query.where(Referral.referral_id == guid)
         try:
             pk = int(deal)
         except (TypeError, ValueError):

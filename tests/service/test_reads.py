@@ -55,6 +55,17 @@ def test_deal_by_referral_guid(svc: Service) -> None:
     assert svc.row(str(deal.id)).id == deal.id
 
 
+@pytest.mark.parametrize(
+    "ref", ["\x00", "not-a-guid", "x" * 10_000, "12345678-1234-1234-1234-12345678901\x00"]
+)
+def test_a_reference_that_is_no_guid_is_not_found_on_every_backend(svc: Service, ref: str) -> None:
+    """Found by hypothesis on PostgreSQL: a NUL in an ID reached the driver as a DataError."""
+    with pytest.raises(NotFoundError):
+        svc.deal(ref)
+    with pytest.raises(NotFoundError):
+        svc.decline(ref, 1, None)  # type: ignore[arg-type]
+
+
 def test_microsoft_card_shows_seller_only_once_accepted(svc: Service) -> None:
     deal = svc.create_deal(f.co_sell_draft()).deal
     card = svc.deal(deal.id).microsoft
