@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import Enum
 
 
-class Label(str, Enum):
+class Label(str, Enum):  # noqa: UP042 - own __new__ carries a label; StrEnum adds nothing
     """A string enum with a human label (the UI's wording) next to the API value."""
 
     label: str
@@ -177,7 +177,7 @@ class CloseReason(Label):
 
 
 class ErrorReason(Label):
-    """"Close as error" reasons; the value is the CSV code (domain.md §1.5.6, D4)."""
+    """ "Close as error" reasons; the value is the CSV code (domain.md §1.5.6, D4)."""
 
     DUPLICATE_BULK = "1", "Duplicate – created through bulk upload"
     DUPLICATE_PARTNER_CENTER = "2", "Duplicate – created in Partner Center"
