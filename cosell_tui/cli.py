@@ -62,14 +62,14 @@ class Context:
 
     def db_url(self) -> str:
         """--db, else COSELL_DB, else the config file's `db`, else the default SQLite file."""
-        from cosell_tui.store.db import resolve_url
+        from cosell_tui.service.admin import resolve_db_url
 
         explicit = self.args.db or os.environ.get("COSELL_DB")
         if not explicit:
             from cosell_tui.config import load_config
 
             explicit = load_config().db
-        return resolve_url(explicit)
+        return resolve_db_url(explicit)
 
     def mouse(self) -> bool:
         """--no-mouse wins; else the config's `mouse` setting."""

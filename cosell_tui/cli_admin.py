@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 from cosell_tui import cli_format as fmt
 from cosell_tui.cli import EXIT_OK, EXIT_REFUSED, CliError, Context
 from cosell_tui.cli_parse import parse_label
+from cosell_tui.service import admin
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from cosell_tui.service import Service
     from cosell_tui.service.views import AccountView
 
@@ -48,11 +47,7 @@ def cmd_demo(ctx: Context) -> int:
     _check_counts(ctx.args.deals)
     with tempfile.TemporaryDirectory(prefix="cosell-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
-        engine = _migrated_engine(url)
-        try:
-            _seed(engine, ctx.args.deals, ctx.args.seed, Clock.from_env(ctx.args.now))
-        finally:
-            engine.dispose()
+        admin.seed_database(url, ctx.args.deals, ctx.args.seed, Clock.from_env(ctx.args.now).now())
         service = open_service(db=url, user=DEMO_USER, now=ctx.args.now)
         try:
             _open_tui(service, mouse=ctx.mouse())
@@ -64,68 +59,15 @@ def cmd_demo(ctx: Context) -> int:
 # --- database set-up --------------------------------------------------------------------------
 
 
-def _migrated_engine(url: str | None) -> Engine:
-    from cosell_tui.store.db import make_engine
-    from cosell_tui.store.migrate import upgrade
-
-    engine = make_engine(url)
-    upgrade(engine)
-    return engine
-
-
 def _check_counts(deals: int) -> None:
     if deals < 0:
         raise CliError("--deals must be 0 or more")
 
 
-def _seed(engine: Engine, deals: int, seed: int, clock: Any) -> Any:
-    from cosell_tui.store.seed import seed as run_seed
-
-    return run_seed(engine, deals, seed, now=clock.now())
-
-
-def _is_empty(engine: Engine) -> bool:
-    from sqlalchemy import func, select
-
-    from cosell_tui.store.models import Organization
-
-    with engine.connect() as conn:
-        return not conn.execute(select(func.count()).select_from(Organization)).scalar_one()
-
-
-def _erase(engine: Engine) -> None:
-    """Empty the database the way it was built: every migration's downgrade, down to nothing.
-
-    Going through the migrations (rather than dropping the models' tables) also removes what
-    only they know about: the full-text search tables, triggers and functions.
-    """
-    from alembic import command
-
-    from cosell_tui.store.migrate import alembic_config
-
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "base")
-
-
-def shown_url(url: str) -> str:
-    """The database for messages: the file for SQLite, the URL without a password otherwise."""
-    if url.startswith("sqlite:///"):
-        return url.removeprefix("sqlite:///")
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
 def cmd_init(ctx: Context) -> int:
     url = ctx.db_url()
-    engine = _migrated_engine(url)
-    try:
-        empty = _is_empty(engine)
-    finally:
-        engine.dispose()
-    ctx.print(f"Database ready: {shown_url(url)}")
+    empty = admin.init_database(url)
+    ctx.print(f"Database ready: {admin.shown_url(url)}")
     if empty:
         ctx.print("It holds no data yet: `cosell seed` fills it with demo data.")
     return EXIT_OK
@@ -137,23 +79,11 @@ def cmd_seed(ctx: Context) -> int:
     args = ctx.args
     _check_counts(args.deals)
     url = ctx.db_url()
-    engine = _migrated_engine(url)
-    try:
-        if not _is_empty(engine):
-            if not args.force:
-                raise CliError(
-                    f"{shown_url(url)} already holds data; `cosell seed --force` erases it "
-                    "and seeds again"
-                )
-            _erase(engine)
-            from cosell_tui.store.migrate import upgrade
-
-            upgrade(engine)
-        result = _seed(engine, args.deals, args.seed, Clock.from_env(args.now))
-    finally:
-        engine.dispose()
+    result = admin.seed_database(
+        url, args.deals, args.seed, Clock.from_env(args.now).now(), force=args.force
+    )
     ctx.print(
-        f"Seeded {shown_url(url)} (seed {args.seed}): {result.referrals:,} referrals in "
+        f"Seeded {admin.shown_url(url)} (seed {args.seed}): {result.referrals:,} referrals in "
         f"{result.engagements:,} engagements, {result.partner_deals:,} of them Fabrikam "
         f"Consulting's; {result.accounts:,} accounts, {result.solutions} solutions, "
         f"{result.users} users, {result.registrations:,} registrations."
@@ -369,42 +299,20 @@ def cmd_catalog_partners(ctx: Context) -> int:
 
 
 def list_users(ctx: Context) -> list[dict[str, Any]]:
-    """Every user of the database, for choosing `--user`.
-
-    The service contract has no user listing (and opening a service needs a valid user, which
-    is what this command helps to find), so this read goes to the store directly. It reads
-    names and roles only, never deals.
-    """
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session, selectinload
-
-    from cosell_tui.store.db import make_engine
-    from cosell_tui.store.models import User
-
-    engine = make_engine(ctx.db_url())
-    try:
-        with Session(engine) as session:
-            users = session.scalars(
-                select(User)
-                .options(selectinload(User.organization), selectinload(User.locations))
-                .order_by(User.org_id, User.username)
-            ).all()
-            listed = [
-                {
-                    "username": u.username,
-                    "displayName": u.display_name,
-                    "email": u.email,
-                    "role": u.role.value,
-                    "roleLabel": u.role.label,
-                    "organizationName": u.organization.name,
-                    "entireCompany": u.entire_company,
-                    "locations": sorted(loc.partner_id for loc in u.locations),
-                }
-                for u in users
-            ]
-    finally:
-        engine.dispose()
-    return listed
+    """Every user of the database, for choosing `--user` (names and roles, never deals)."""
+    return [
+        {
+            "username": u.username,
+            "displayName": u.display_name,
+            "email": u.email,
+            "role": u.role,
+            "roleLabel": u.role_label,
+            "organizationName": u.organization_name,
+            "entireCompany": u.entire_company,
+            "locations": list(u.locations),
+        }
+        for u in admin.list_users(ctx.db_url())
+    ]
 
 
 def _current_username(ctx: Context) -> str | None:
@@ -457,5 +365,5 @@ def cmd_locate(ctx: Context) -> int:
 
         ctx.print(str(config_path()))
         return EXIT_OK
-    ctx.print(shown_url(ctx.db_url()))
+    ctx.print(admin.shown_url(ctx.db_url()))
     return EXIT_OK

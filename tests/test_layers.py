@@ -46,6 +46,19 @@ def test_ui_never_touches_storage_or_engine(path: Path) -> None:
     assert not bad, f"{path.name} imports {sorted(bad)}: go through cosell_tui.service"
 
 
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.glob("cli*.py")) + [PACKAGE / "jsonio.py"], ids=lambda p: p.name
+)
+def test_cli_goes_through_the_service(path: Path) -> None:
+    """The CLI calls the same service as the TUI (database set-up included: service/admin.py)."""
+    bad = {
+        name
+        for name in imported_modules(path)
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_UI)
+    }
+    assert not bad, f"{path.name} imports {sorted(bad)}: go through cosell_tui.service"
+
+
 def test_only_the_rules_package_imports_durable() -> None:
     offenders = [
         str(path.relative_to(PACKAGE))
