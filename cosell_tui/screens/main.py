@@ -504,32 +504,17 @@ class MainScreen(Screen[None]):
     def _ask_decline(
         self, detail: DealDetail, values: Any = None, errors: Any = None, message: str = ""
     ) -> None:
-        from cosell_tui.screens.dialogs import ConfirmDialog, DeclineDialog
+        from cosell_tui.screens.dialogs import DeclineDialog
 
-        def submitted(result: tuple[Any, str] | None) -> None:
-            if result is None:
-                return
-            reason, notes = result
-            row = detail.row
-
-            def confirmed(yes: bool | None) -> None:
-                if not yes:
-                    return
-                self._run(
-                    row.name,
-                    lambda: self.service.decline(row.id, row.version, reason, notes),
-                    self._outcome,
-                    lambda exc: self._ask_decline(
-                        detail, {"reason": reason, "notes": notes}, exc.fields, exc.message
-                    ),
-                )
-
-            # Terminal transitions are confirmed once more (as on the deal screen).
-            body = f"Decline “{row.name}”: {reason.label}.\nThis is final."
-            self.app.push_screen(ConfirmDialog("Decline?", body), confirmed)
-
-        self.app.push_screen(
-            DeclineDialog(1, values=values, errors=errors, message=message), submitted
+        self._ask_final_close(
+            detail,
+            DeclineDialog,
+            "Decline",
+            self.service.decline,
+            self._ask_decline,
+            values,
+            errors,
+            message,
         )
 
     def action_close_error(self) -> None:
@@ -540,33 +525,60 @@ class MainScreen(Screen[None]):
     def _ask_error(
         self, detail: DealDetail, values: Any = None, errors: Any = None, message: str = ""
     ) -> None:
-        from cosell_tui.screens.dialogs import ConfirmDialog, ErrorDialog
+        from cosell_tui.screens.dialogs import ErrorDialog
+
+        self._ask_final_close(
+            detail,
+            ErrorDialog,
+            "Close as error",
+            self.service.close_as_error,
+            self._ask_error,
+            values,
+            errors,
+            message,
+        )
+
+    def _ask_final_close(
+        self,
+        detail: DealDetail,
+        dialog: Callable[..., Any],
+        verb: str,
+        use_case: Callable[[int, int, Any, str], Outcome],
+        again: Callable[..., None],
+        values: Any,
+        errors: Any,
+        message: str,
+    ) -> None:
+        """Ask a reason and notes, confirm once more (the change is final), then run the use case.
+
+        A refusal reopens the dialog (`again`) with what was typed and the field messages.
+        """
+        from cosell_tui.screens.dialogs import ConfirmDialog
+
+        row = detail.row
 
         def submitted(result: tuple[Any, str] | None) -> None:
             if result is None:
                 return
             reason, notes = result
-            row = detail.row
 
             def confirmed(yes: bool | None) -> None:
                 if not yes:
                     return
                 self._run(
                     row.name,
-                    lambda: self.service.close_as_error(row.id, row.version, reason, notes),
+                    lambda: use_case(row.id, row.version, reason, notes),
                     self._outcome,
-                    lambda exc: self._ask_error(
+                    lambda exc: again(
                         detail, {"reason": reason, "notes": notes}, exc.fields, exc.message
                     ),
                 )
 
             # Terminal transitions are confirmed once more (as on the deal screen).
-            body = f"Close as error “{row.name}”: {reason.label}.\nThis is final."
-            self.app.push_screen(ConfirmDialog("Close as error?", body), confirmed)
+            body = f"{verb} “{row.name}”: {reason.label}.\nThis is final."
+            self.app.push_screen(ConfirmDialog(f"{verb}?", body), confirmed)
 
-        self.app.push_screen(
-            ErrorDialog(1, values=values, errors=errors, message=message), submitted
-        )
+        self.app.push_screen(dialog(1, values=values, errors=errors, message=message), submitted)
 
     def action_favorite(self) -> None:
         row = self._selected_or_none()
