@@ -91,6 +91,7 @@ class MainScreen(Screen[None]):
         self._stale: set[Tab] = set()
         self._preview_for: int | None = None
         self._applies: tuple[bool, ...] = ()
+        self._counts_after_first_rows = False
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -122,7 +123,9 @@ class MainScreen(Screen[None]):
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
         self.grid.reload(keep_cursor=False)
-        self._load_counts()
+        # The tab counts (about 1 s at a million deals) start once the first rows are painted,
+        # so they never compete with the first page for the two cores.
+        self._counts_after_first_rows = True
 
     # ---- accessors ---------------------------------------------------------------------------
 
@@ -205,6 +208,9 @@ class MainScreen(Screen[None]):
 
     @on(DealGrid.Loaded)
     def _grid_loaded(self, event: DealGrid.Loaded) -> None:
+        if self._counts_after_first_rows:
+            self._counts_after_first_rows = False
+            self._load_counts()
         rows_shown = getattr(self.app, "rows_shown", None)
         if rows_shown is not None and event.total:
             rows_shown()
