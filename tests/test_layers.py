@@ -47,7 +47,7 @@ def test_ui_never_touches_storage_or_engine(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(PACKAGE.glob("cli*.py")) + [PACKAGE / "jsonio.py"], ids=lambda p: p.name
+    "path", [*sorted(PACKAGE.glob("cli*.py")), PACKAGE / "jsonio.py"], ids=lambda p: p.name
 )
 def test_cli_goes_through_the_service(path: Path) -> None:
     """The CLI calls the same service as the TUI (database set-up included: service/admin.py)."""
