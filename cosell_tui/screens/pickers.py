@@ -21,6 +21,10 @@ from cosell_tui.config import REQUIRED_COLUMNS
 from cosell_tui.service.views import SortKey
 from cosell_tui.widgets.grid import COLUMNS
 
+#: Partner Center's column chooser shows up to nine columns (domain.md §1.8); the ♥ marker
+#: is a one-cell flag, not a column, so it does not count.
+MAX_COLUMNS = 9
+
 PICKER_CSS = """
 %s {
     align: center middle;
@@ -64,7 +68,7 @@ class ColumnChooser(ModalScreen[tuple[str, ...] | None]):
             yield SelectionList[str](*self._selections(self.current), id="column-list")
             yield Static(
                 "space ticks · enter saves · R resets · esc/q cancels\n"
-                "Deal name, Customer and Status are always shown.",
+                f"Deal name, Customer and Status are always shown; up to {MAX_COLUMNS} columns.",
                 classes="picker-help",
             )
 
@@ -85,6 +89,14 @@ class ColumnChooser(ModalScreen[tuple[str, ...] | None]):
 
     def action_save(self) -> None:
         chosen = set(self.query_one(SelectionList).selected) | set(REQUIRED_COLUMNS)
+        over = len(chosen - {"fav"}) - MAX_COLUMNS
+        if over > 0:
+            self.notify(
+                f"Up to {MAX_COLUMNS} columns fit the grid: untick {over} more.",
+                title="Too many columns",
+                severity="warning",
+            )
+            return
         self.dismiss(tuple(c for c in COLUMNS if c in chosen))
 
     def action_cancel(self) -> None:

@@ -372,6 +372,25 @@ async def test_column_chooser_persists_in_config(make_app, config_file: Path) ->
         assert main.grid.columns == saved
 
 
+async def test_column_chooser_refuses_more_than_nine_columns(make_app) -> None:
+    from textual.widgets import SelectionList
+
+    from cosell_tui.screens.pickers import ColumnChooser
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        before = main.grid.columns
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one(SelectionList).select_all()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ColumnChooser), "saved more than nine columns"
+        assert any("Up to 9 columns" in n.message for n in app._notifications)
+        assert main.grid.columns == before
+
+
 async def test_preview_follows_the_cursor(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
