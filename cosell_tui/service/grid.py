@@ -8,6 +8,7 @@ only ever lists deals in the user's scope (D10), and turns a bad filter into a c
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cosell_tui import query
@@ -26,7 +27,7 @@ MAX_PAGE = 5000
 
 
 class Grid(ServiceBase):
-    """tab_counts, count, page, check_filter."""
+    """tab_counts, count, page, ids, check_filter."""
 
     def _store_grid(self) -> StoreGrid:
         """One store Grid (with its id cache) per database, shared by `as_user` copies."""
@@ -82,3 +83,20 @@ class Grid(ServiceBase):
             limit=limit,
         )
         return Page(rows=tuple(rows), offset=offset)
+
+    def ids(self, q: GridQuery, start: int = 0, stop: int | None = None) -> Sequence[int]:
+        """Ids of rows [start, stop) in the grid's order, every matching row by default: what
+        `*` (mark all) and `v` (mark a range) mark. One query (none when the ordered ids are
+        cached), 8 bytes per id."""
+        if start < 0 or (stop is not None and stop < start):
+            raise ValidationError("A range of rows starts at 0.", {"start": "out of range"})
+        return self._store_grid().ids(
+            self._scope(),
+            q.tab,
+            self._parse(q.text),
+            self.clock.now(),
+            sort=q.sort,
+            descending=q.descending,
+            start=start,
+            stop=stop,
+        )

@@ -1,11 +1,17 @@
 """The deal grids: count, page and tab counts for a user's scope, a tab, a filter and a sort.
 
 Built for a million deals. Every tab is one range of a per-sort index (org_id, grid_tab, key,
-id). Pages near either end of the result are read straight from the index (the end by walking
-it backwards); a page deep in the middle uses the result's ordered ids, read once with an index
-walk and cached until `grid_version` (bumped by triggers on any referral, team or favourite
-write, from any process) changes. So a page costs the same at offset 0, 500,000 or the end.
-Free words go through full-text search (search.py), never a scan of the table.
+id), or, for the short-valued columns (type, status, country, Microsoft status, partner role,
+partner program), of the covering ix_referral_filter with a top-N sort. Pages near either end
+of the result are read straight from the index (the end by walking it backwards); a page deep
+in the middle uses the result's ordered ids, read once with an index walk and cached until
+`grid_version` (bumped by triggers on any referral, team or favourite write, from any process)
+changes. So a page costs the same at offset 0, 500,000 or the end. Free words go through
+full-text search (search.py), never a scan of the table.
+
+Unfiltered tab counts of an admin's scope are read from `grid_count` (kept by triggers, see
+counts.py), so they cost a few rows at any deal count and survive writes; filtered counts and
+Role.USER scopes are counted with SQL (cached until the next write).
 
 Order: the chosen column, then id, both in the chosen direction; rows whose column is empty
 (NULL) come last in both directions, ordered by id in the same direction.
@@ -73,7 +79,6 @@ SORT_COLUMNS: dict[SortKey, Any] = {
 }
 
 #: Sorts with a tab index (models.py): their first and last pages are short index walks.
-#: Other sorts (and free-text results) are ordered once and served from the cached ids.
 INDEXED_SORTS = frozenset(
     {
         SortKey.NAME,
@@ -83,6 +88,21 @@ INDEXED_SORTS = frozenset(
         SortKey.CREATED,
         SortKey.EXPIRES,
         SortKey.CLOSED,
+        SortKey.REFERRAL_ID,
+        SortKey.CRM_ID,
+    }
+)
+#: Sorts on short values held in ix_referral_filter: their first and last pages scan the tab's
+#: range of that index (no table reads) and keep the top rows. Both sets together are every
+#: sort; only favourites and free-text results are ordered once and served from cached ids.
+COVERED_SORTS = frozenset(
+    {
+        SortKey.TYPE,
+        SortKey.STATUS,
+        SortKey.COUNTRY,
+        SortKey.MICROSOFT_STATUS,
+        SortKey.PARTNER_ROLE,
+        SortKey.PARTNER_PROGRAM,
     }
 )
 
@@ -302,6 +322,27 @@ class Grid:
         with self.engine.connect() as conn:
             return self._count(conn, scope, tab, query, now)
 
+    def ids(
+        self,
+        scope: Scope,
+        tab: Tab,
+        query: Query,
+        now: datetime,
+        sort: SortKey | None = None,
+        descending: bool = False,
+        start: int = 0,
+        stop: int | None = None,
+    ) -> array[int]:
+        """Ids of rows [start, stop) of the ordered result (all of them by default), in one
+        query (or none, when the ordered ids are cached): what `*` and `v` mark."""
+        if sort is None:
+            sort, descending = default_sort(tab)
+        with self.engine.connect() as conn:
+            ordered = self._ordered_ids(conn, scope, tab, query, now, sort, descending)
+        if start == 0 and stop is None:
+            return ordered
+        return ordered[start:stop]
+
     def tab_counts(self, scope: Scope, now: datetime, query: Query | None = None) -> dict[Tab, int]:
         """Rows per tab for the tab labels (optionally under a filter)."""
         q = query or Query()
@@ -362,7 +403,27 @@ class Grid:
                 self._cache.popitem(last=False)
             return entry
 
+    def _kept_count(self, conn: Connection, scope: Scope, tab: Tab) -> int | None:
+        """The unfiltered count from grid_count, or None when this scope is not kept there."""
+        if scope.role is Role.USER:
+            return None
+        if not scope.entire_company and not scope.location_ids:
+            return 0
+        code, user = ("F", scope.user_id) if tab is Tab.FAVORITES else (_TAB_CODE[tab], 0)
+        sql = "SELECT coalesce(sum(n), 0) FROM grid_count WHERE org_id = :o AND tab = :t"
+        sql += " AND user_id = :u"
+        params: dict[str, Any] = {"o": scope.org_id, "t": code, "u": user}
+        if not scope.entire_company:
+            names = [f"l{i}" for i in range(len(scope.location_ids))]
+            sql += f" AND location_id IN ({', '.join(':' + n for n in names)})"
+            params.update(zip(names, scope.location_ids, strict=True))
+        return int(conn.execute(text(sql), params).scalar_one())
+
     def _count(self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime) -> int:
+        if query.empty:
+            kept = self._kept_count(conn, scope, tab)
+            if kept is not None:
+                return kept
         version = self._version(conn)
         entry = self._entry(self._key(scope, tab, query, now), version)
         if entry.count is None:
@@ -378,34 +439,47 @@ class Grid:
         ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
         if ordered.ids is not None:
             return list(ordered.ids[offset : offset + limit])
-        where = where_clause(self.dialect, scope, tab, query, now)
-        segments = _segments(sort, descending)
         # Favourites and free-text hits are a set of ids, not an index range: order them once.
-        walkable = (
-            sort in INDEXED_SORTS
-            and tab is not Tab.FAVORITES
-            and not query.text_terms(negated=False)
-        )
-        if walkable and offset + limit <= DIRECT_WINDOW:
-            return self._head(conn, where, segments, offset, limit)
-        total = self._count(conn, scope, tab, query, now)
-        if offset >= total:
-            return []
-        end = min(offset + limit, total)
-        if walkable and total - offset <= DIRECT_WINDOW:
-            # walk the index backwards from the end: cost ~ distance from the end
-            backwards = list(reversed(_segments(sort, not descending)))
-            tail = self._head(conn, where, backwards, total - end, end - offset)
-            return tail[::-1]
+        walkable = tab is not Tab.FAVORITES and not query.text_terms(negated=False)
+        if walkable:
+            where = where_clause(
+                self.dialect, scope, tab, query, now, for_count=sort in COVERED_SORTS
+            )
+            segments = _segments(sort, descending)
+            if offset + limit <= DIRECT_WINDOW:
+                return self._head(conn, where, segments, offset, limit)
+            total = self._count(conn, scope, tab, query, now)
+            if offset >= total:
+                return []
+            end = min(offset + limit, total)
+            if total - offset <= DIRECT_WINDOW:
+                # walk the index backwards from the end: cost ~ distance from the end
+                backwards = list(reversed(_segments(sort, not descending)))
+                tail = self._head(conn, where, backwards, total - end, end - offset)
+                return tail[::-1]
+        # No count first: the ordered ids are the count.
+        ids = self._ordered_ids(conn, scope, tab, query, now, sort, descending)
+        return list(ids[offset : offset + limit])
+
+    def _ordered_ids(
+        self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime,
+        sort: SortKey, descending: bool,
+    ) -> array[int]:  # fmt: skip
+        """Every id of the result in order, read once and cached until the next write."""
+        version = self._version(conn)
+        ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
+        if ordered.ids is not None:
+            return ordered.ids
+        where = where_clause(self.dialect, scope, tab, query, now)
         ids = array("q")
-        for extra, order in segments:
+        for extra, order in _segments(sort, descending):
             cond = where if extra is None else and_(where, extra)
             ids.extend(r[0] for r in conn.execute(select(R.id).where(cond).order_by(*order)))
         with self._lock:
             if ordered.version == version:
                 ordered.ids = ids
                 ordered.count = len(ids)
-        return list(ids[offset : offset + limit])
+        return ids
 
     def _head(
         self, conn: Connection, where: ColumnElement[bool],

@@ -270,8 +270,12 @@ class Referral(Base):
         Index("ix_referral_tab_value", "org_id", "grid_tab", "value", "id"),
         Index("ix_referral_tab_close_date", "org_id", "grid_tab", "close_date", "id"),
         Index("ix_referral_tab_location", "org_id", "grid_tab", "location_id", "id"),
+        Index("ix_referral_tab_referral_id", "org_id", "grid_tab", "referral_id", "id"),
+        Index("ix_referral_tab_crm_id", "org_id", "grid_tab", "crm_id", "id"),
         # Counts under any filter term scan only this index (SQLite cannot cover a query from
         # an index on the generated grid_tab, so counts name the tab by status/direction).
+        # The first page sorted by a short-valued column (type, status, country, Microsoft
+        # status, partner role, partner program) is a scan of it too, with a top-N sort.
         Index(
             "ix_referral_filter",
             "org_id",
@@ -288,6 +292,9 @@ class Referral(Base):
             "location_id",
             "value",
             "expires_at",
+            "partner_role",
+            "partner_program",
+            "id",
         ),
     )
 
@@ -442,6 +449,23 @@ class GridVersion(Base):
     __tablename__ = "grid_version"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class GridCount(Base):
+    """Deals per (organisation, location, tab), and favourites per user: the tab labels.
+
+    Kept by database triggers (store/counts.py) in the writing transaction, so a tab count
+    is a sum over a few rows at any deal count. `tab` is the referral's grid_tab ('I', 'O',
+    'C') with user_id 0, or 'F' with the user whose favourites these are.
+    """
+
+    __tablename__ = "grid_count"
+
+    org_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tab: Mapped[str] = mapped_column(String(1), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 

@@ -6,7 +6,8 @@ SQLite uses an FTS5 table over `referral` (external content, kept by triggers); 
 uses a GIN index on a `simple` tsvector expression. Neither scans the referral table.
 
 The same module installs the triggers that bump `grid_version`, the grid cache's change
-counter, so bulk loaders can drop and restore everything in one place.
+counter, and (through counts.py) drops and restores the triggers that keep the tab counts, so
+bulk loaders can drop and restore everything in one place.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import re
 from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
+
+from cosell_tui.store import counts
 
 #: The searchable text of a referral on PostgreSQL; the GIN index is built on exactly this.
 PG_DOCUMENT = (
@@ -101,6 +104,7 @@ def install(conn: Connection) -> None:
 
 def suspend(conn: Connection) -> None:
     """Drop the per-row triggers (and the PostgreSQL search index) before a bulk load."""
+    counts.drop(conn)
     if conn.dialect.name == "sqlite":
         for name in ("referral_fts_ai", "referral_fts_ad", "referral_fts_au"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
@@ -114,10 +118,13 @@ def suspend(conn: Connection) -> None:
 
 
 def resume(conn: Connection) -> None:
-    """After a bulk load: rebuild the search index from the table, restore triggers, bump."""
+    """After a bulk load: rebuild the search index and the tab counts from the tables, restore
+    triggers, bump."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')")
     install(conn)
+    counts.rebuild(conn)
+    counts.install(conn)
     conn.exec_driver_sql(_BUMP)
 
 

@@ -242,3 +242,44 @@ def test_a_write_refreshes_cached_pages(engine: Engine, grid: Grid) -> None:
     assert [r.id for r in _all(grid, AVA, Tab.CLOSED, "zebracorn", sort=SortKey.NAME)] == [
         target.id
     ]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    sorted(grid_mod.COVERED_SORTS | {SortKey.REFERRAL_ID, SortKey.CRM_ID}, key=str),
+    ids=lambda s: s.value,
+)
+def test_new_sorts_order_every_scope_and_filter(grid: Grid, sort: SortKey) -> None:
+    """The sorts read from ix_referral_filter or the newer tab indexes: any scope, a filter,
+    both ways, empty values last, ties by id (module docstring of store/grid.py)."""
+    key = _sort_key(sort)
+    cases = (
+        (BEN, Tab.CLOSED, ""),
+        (CARA, Tab.OUTBOUND, ""),
+        (AVA, Tab.CLOSED, "!status:won"),
+        (AVA, Tab.OUTBOUND, "value:>=10k"),
+    )
+    for scope, tab, q in cases:
+        plain = {r.id for r in _all(grid, scope, tab, q)}
+        for descending in (False, True):
+            rows = _all(grid, scope, tab, q, sort=sort, descending=descending)
+            assert {r.id for r in rows} == plain
+            present = [r for r in rows if key(r) is not None]
+            empty = [r for r in rows if key(r) is None]
+            assert rows == present + empty
+            assert present == sorted(present, key=lambda r: (key(r), r.id), reverse=descending)
+            assert [r.id for r in empty] == sorted((r.id for r in empty), reverse=descending)
+
+
+@pytest.mark.parametrize("q", ["", "status:won", "!type:private", "e", "fav:yes", "value:>=25k"])
+def test_ids_are_exactly_the_filtered_rows_in_order(grid: Grid, q: str) -> None:
+    for scope in (AVA, BEN, CARA):
+        for tab in Tab:
+            rows = [r.id for r in _all(grid, scope, tab, q)]
+            grid.invalidate()
+            assert list(grid.ids(scope, tab, parse(q), NOW)) == rows, (scope.user_id, tab)
+            assert list(grid.ids(scope, tab, parse(q), NOW, start=3, stop=9)) == rows[3:9]
+            sort = {"sort": SortKey.COUNTRY, "descending": True}
+            assert list(grid.ids(scope, tab, parse(q), NOW, **sort)) == [
+                r.id for r in _all(grid, scope, tab, q, **sort)
+            ]
