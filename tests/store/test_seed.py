@@ -22,6 +22,7 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
+from cosell_tui.store import seed as seed_module
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import upgrade
 from cosell_tui.store.models import Base
@@ -48,20 +49,70 @@ def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+#: How many deals each way of seeding writes: row by row with indexes (the demo), and the
+#: bulk path that drops indexes and, on SQLite, takes half the deals from a helper process
+#: (its thresholds lowered here so a small seed goes the way a million-deal one does).
+SIZES = {"demo": 500, "bulk": 2600}
+
+
+@pytest.fixture(params=list(SIZES))
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    if request.param == "bulk":
+        monkeypatch.setattr(seed_module, "PARALLEL_THRESHOLD", 2500)
+    return SIZES[request.param]
+
+
 @pytest.fixture
-def seeded(db_url: str) -> Iterator[Engine]:
+def seeded(db_url: str, way: int) -> Iterator[Engine]:
     engine = _fresh(db_url)
-    seed(engine, 500, 7, now=NOW)
+    seed(engine, way, 7, now=NOW)
     yield engine
     engine.dispose()
 
 
-def test_same_arguments_give_the_same_rows_on_every_backend(seeded: Engine, tmp_path) -> None:
+def test_same_arguments_give_the_same_rows_on_every_backend(
+    seeded: Engine, way: int, tmp_path
+) -> None:
     other = _fresh(f"sqlite:///{tmp_path / 'again.db'}")
-    summary = seed(other, 500, 7, now=NOW)
-    assert summary.referrals == 500
+    summary = seed(other, way, 7, now=NOW)
+    assert summary.referrals == way
     assert _dump(seeded) == _dump(other)
     other.dispose()
+
+
+def test_every_reference_resolves_and_ids_are_dense(seeded: Engine, way: int) -> None:
+    """The helper's half is moved past the main rows: no gaps, no collisions, no orphans."""
+    with seeded.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM referral")).scalar() == way
+        for table in ("referral", "history", "team_member", "customer_contact", "invitation"):
+            n, top = conn.execute(text(f"SELECT count(*), max(id) FROM {table}")).one()
+            assert n == top, table
+        orphans = {
+            (child, col): conn.execute(
+                text(f"SELECT count(*) FROM {child} c WHERE c.{col} IS NOT NULL"
+                     f" AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.id = c.{col})")
+            ).scalar()
+            for child, col in (
+                ("history", "referral_id"), ("team_member", "referral_id"),
+                ("customer_contact", "referral_id"), ("referral_solution", "referral_id"),
+                ("invitation", "from_referral_id"), ("invitation", "to_referral_id"),
+                ("favorite", "referral_id"), ("registration", "referral_id"),
+            )
+        }  # fmt: skip
+        assert set(orphans.values()) == {0}, orphans
+        lonely = conn.execute(text(
+            "SELECT count(*) FROM referral r WHERE NOT EXISTS"
+            " (SELECT 1 FROM engagement e WHERE e.id = r.engagement_id)"
+        )).scalar()  # fmt: skip
+        assert lonely == 0
+        # every invitation links two referrals of its own engagement
+        crossed = conn.execute(text(
+            "SELECT count(*) FROM invitation i JOIN referral f ON f.id = i.from_referral_id"
+            " WHERE f.engagement_id <> i.engagement_id"
+        )).scalar()  # fmt: skip
+        assert crossed == 0
+        if seeded.dialect.name == "sqlite":  # the search index covers both halves
+            assert conn.execute(text("SELECT count(*) FROM referral_fts")).scalar() == way
 
 
 def test_another_seed_gives_other_rows(tmp_path) -> None:
