@@ -229,6 +229,8 @@ class MainScreen(Screen[None]):
         grid = self.grid
         q = grid.query
         parts = [f"{min(grid.cursor + 1, grid.total):,} of {grid.total:,}" if grid.loaded else "…"]
+        if grid.counting:
+            parts[0] += "+ (counting…)"
         if grid.marked:
             parts.append(f"{len(grid.marked):,} marked (A accept · D decline · F ♥ · u clear)")
         order = q.sort.label if q.sort else default_order(q.tab)
@@ -629,8 +631,9 @@ class MainScreen(Screen[None]):
 
     # ---- bulk triage on the marked deals -----------------------------------------------------
 
-    def _marked_or_none(self) -> tuple[int, ...] | None:
-        marked = tuple(sorted(self.grid.marked))
+    def _marked_or_none(self) -> frozenset[int] | None:
+        """A snapshot of the marks; sorted in the worker, so a million marks confirm at once."""
+        marked = frozenset(self.grid.marked)
         if not marked:
             self.notify(
                 "Mark deals first: space marks one, v a range, * all matching.", severity="warning"
@@ -655,7 +658,9 @@ class MainScreen(Screen[None]):
             f"Accept {len(ids):,} deals",
             body,
             lambda: self._run(
-                "marked deals", lambda: self.service.bulk_accept(ids), self._bulk_done("Accepted")
+                "marked deals",
+                lambda: self.service.bulk_accept(sorted(ids)),
+                self._bulk_done("Accepted"),
             ),
         )
 
@@ -671,7 +676,7 @@ class MainScreen(Screen[None]):
                 reason, notes = result
                 self._run(
                     "marked deals",
-                    lambda: self.service.bulk_decline(ids, reason, notes),
+                    lambda: self.service.bulk_decline(sorted(ids), reason, notes),
                     self._bulk_done("Declined"),
                 )
 
@@ -687,7 +692,7 @@ class MainScreen(Screen[None]):
             f"Add {len(ids):,} marked deal(s) to your favourites?",
             lambda: self._run(
                 "marked deals",
-                lambda: self.service.bulk_favorite(ids, True),
+                lambda: self.service.bulk_favorite(sorted(ids), True),
                 self._bulk_done("Added to ♥"),
             ),
         )

@@ -322,6 +322,17 @@ class Grid:
         with self.engine.connect() as conn:
             return self._count(conn, scope, tab, query, now)
 
+    def quick_count(self, scope: Scope, tab: Tab, query: Query, now: datetime) -> int | None:
+        """The count if it costs a few rows (kept by the database, or cached since the last
+        write), else None: the caller then shows rows first and counts after."""
+        with self.engine.connect() as conn:
+            if query.empty:
+                kept = self._kept_count(conn, scope, tab)
+                if kept is not None:
+                    return kept
+            entry = self._entry(self._key(scope, tab, query, now), self._version(conn))
+            return entry.count
+
     def ids(
         self,
         scope: Scope,
@@ -479,6 +490,8 @@ class Grid:
             if ordered.version == version:
                 ordered.ids = ids
                 ordered.count = len(ids)
+        # The count of the same result (any order) is now known too.
+        self._entry(self._key(scope, tab, query, now), version).count = len(ids)
         return ids
 
     def _head(

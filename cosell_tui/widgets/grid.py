@@ -176,6 +176,7 @@ class _Window:
     shown: int = 0  # the generation whose rows are on screen
     total: int = 0
     loaded: bool = False
+    counting: bool = False  # rows are shown, the total is still being counted (a lower bound)
     pages: OrderedDict[int, tuple[DealRow, ...]] = field(default_factory=OrderedDict)
 
 
@@ -303,6 +304,11 @@ class DealGrid(ScrollView, can_focus=True):
         return self._window.total
 
     @property
+    def counting(self) -> bool:
+        """True while `total` is only the rows fetched so far and the count is on its way."""
+        return self._window.counting
+
+    @property
     def loaded(self) -> bool:
         """True once the first count for the current query has arrived."""
         return self._window.loaded
@@ -388,9 +394,18 @@ class DealGrid(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="grid-window")
     def _load_window(self, query: GridQuery, generation: int, cursor: int, height: int) -> None:
-        """Count and fetch the pages around the cursor in one go, so the first frame has rows."""
+        """Count and fetch the pages around the cursor in one go, so the first frame has rows.
+
+        When the count is not a cheap read (a filter, a team-only user) and the view starts at
+        the top, the rows come first and the count after, so typing never waits for a count.
+        """
         try:
-            total = self.service.count(query)
+            total = self.service.quick_count(query)
+            if total is None and cursor == 0:
+                self._rows_then_count(query, generation, height)
+                return
+            if total is None:
+                total = self.service.count(query)
             cursor = min(cursor, max(total - 1, 0))
             top = max(cursor - height // 2, 0)
             pages: dict[int, Page] = {}
@@ -403,13 +418,53 @@ class DealGrid(ScrollView, can_focus=True):
             return
         self.app.call_from_thread(self._apply_window, query, generation, total, cursor, pages)
 
+    def _rows_then_count(self, query: GridQuery, generation: int, height: int) -> None:
+        """The first pages, shown at once; then the count (in this same worker)."""
+        pages: dict[int, Page] = {}
+        total = None
+        for index in self._pages_for(0, height, height + PAGE_SIZE):
+            if get_current_worker().is_cancelled:
+                return
+            page = self.service.page(query, index * PAGE_SIZE, PAGE_SIZE)
+            pages[index] = page
+            if len(page.rows) < PAGE_SIZE:
+                total = index * PAGE_SIZE + len(page.rows)
+                break
+        if total is not None:  # a short page: the count is known
+            self.app.call_from_thread(self._apply_window, query, generation, total, 0, pages)
+            return
+        shown = sum(len(p.rows) for p in pages.values())
+        self.app.call_from_thread(
+            self._apply_window, query, generation, shown, 0, pages, counting=True
+        )
+        if get_current_worker().is_cancelled:
+            return
+        total = self.service.count(query)
+        self.app.call_from_thread(self._apply_total, generation, total)
+
+    def _apply_total(self, generation: int, total: int) -> None:
+        window = self._window
+        if generation != window.generation:
+            return
+        window.total, window.counting = total, False
+        self.virtual_size = Size(self._content_width(), total + 1)
+        self.refresh()
+        self.post_message(self.Loaded(self, total))
+
     def _apply_window(
-        self, query: GridQuery, generation: int, total: int, cursor: int, pages: dict[int, Page]
+        self,
+        query: GridQuery,
+        generation: int,
+        total: int,
+        cursor: int,
+        pages: dict[int, Page],
+        counting: bool = False,
     ) -> None:
         if generation != self._window.generation:
             return
         window = self._window
         window.query, window.total, window.loaded = query, total, True
+        window.counting = counting
         window.shown = generation
         window.pages = OrderedDict((i, p.rows) for i, p in sorted(pages.items()))
         self._requested = frozenset()
@@ -472,27 +527,20 @@ class DealGrid(ScrollView, can_focus=True):
                 del window.pages[index]
 
     @work(thread=True, exclusive=True, group="grid-marks")
-    def _resolve_ids(self, query: GridQuery, start: int, stop: int) -> None:
-        """Ids of rows start..stop of the query, paged from SQL (for `v` and `*`)."""
-        ids: list[int] = []
-        chunk = 1000
-        offset = start
+    def _resolve_ids(self, query: GridQuery, start: int, stop: int | None) -> None:
+        """Ids of rows start..stop of the query (all of them for `*`), in one service call; the
+        set is built here, off the event loop, so marking a million rows stays responsive."""
         try:
-            while offset < stop:
-                if get_current_worker().is_cancelled:
-                    return
-                page = self.service.page(query, offset, min(chunk, stop - offset))
-                if not page.rows:
-                    break
-                ids.extend(row.id for row in page.rows)
-                offset += len(page.rows)
+            ids = set(self.service.ids(query, start, stop))
         except Exception as exc:
             self.post_message(self.LoadFailed(self, exc))
             return
+        if get_current_worker().is_cancelled:
+            return
         self.app.call_from_thread(self._add_marks, ids)
 
-    def _add_marks(self, ids: Iterable[int]) -> None:
-        self.marked.update(ids)
+    def _add_marks(self, ids: set[int]) -> None:
+        self.marked |= ids
         self.refresh()
         self.post_message(self.MarksChanged(self, len(self.marked)))
 
@@ -650,8 +698,8 @@ class DealGrid(ScrollView, can_focus=True):
         self._resolve_ids(self.query, start, stop + 1)
 
     def action_mark_all(self) -> None:
-        """Mark every row matching the filter (ids resolved page by page in a thread)."""
-        self._resolve_ids(self.query, 0, self._window.total)
+        """Mark every row matching the filter (ids read in one query, in a thread)."""
+        self._resolve_ids(self.query, 0, None)
 
     def action_clear_marks(self) -> None:
         self.marked.clear()

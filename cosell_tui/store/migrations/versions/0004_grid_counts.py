@@ -45,6 +45,12 @@ def upgrade() -> None:
     conn = op.get_bind()
     counts.install(conn)
     counts.rebuild(conn)
+    if conn.dialect.name == "sqlite":
+        # Planner statistics for the new indexes, sampled like the seeder's ANALYZE: without
+        # them SQLite guesses and may walk a whole organisation (the Favorites tab did, 3 s).
+        conn.exec_driver_sql("PRAGMA analysis_limit=2000")
+        for name in ("ix_referral_filter", "ix_referral_tab_referral_id", "ix_referral_tab_crm_id"):
+            conn.exec_driver_sql(f"ANALYZE {name}")
 
 
 def downgrade() -> None:
