@@ -215,3 +215,13 @@ def test_validate_draft_per_step(svc: Service) -> None:
     assert set(svc.validate_draft(bad, "solutions")) == {"solutions"}
     assert set(svc.validate_draft(bad, "customer")) == {"customer"}
     assert "step" in svc.validate_draft(bad, "nonsense")
+
+
+def test_recent_team_members_come_from_the_newest_deals_of_every_tab(svc: Service) -> None:
+    """The newest deal wins whichever tab it sits in (each tab is read from its own index)."""
+    newer = PersonInput("Yan", "Newest", "+12065550198", "yan@fabrikam.example")
+    svc.create_deal(f.draft(team=(f.AVA_PERSON, newer)))
+    people = svc.recent_team_members(limit=3)
+    assert people[0].first_name == "Ava"
+    assert people[1].email == "yan@fabrikam.example"
+    assert svc.as_user("cara").recent_team_members()[0].first_name == "Cara"
