@@ -55,6 +55,9 @@ T = TeamMember.__table__.c
 
 #: Pages whose window lies within this many rows of either end are read from the index.
 DIRECT_WINDOW = 2000
+#: A free word with at least this many hits is probed per row during an index walk instead of
+#: having all its hits collected and ordered (search.SHORT_PREFIX words only).
+FREQUENT = 20_000
 #: How many ordered-id lists to keep (each is 8 bytes per row).
 CACHE_ENTRIES = 12
 
@@ -235,12 +238,27 @@ def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bo
     raise AssertionError(name)
 
 
-def _text_condition(dialect: str, phrases: Sequence[str]) -> ColumnElement[bool] | None:
-    """Rows whose searchable text holds every phrase (word-prefix match), via the index."""
+def _text_condition(
+    dialect: str, phrases: Sequence[str], probe: bool = False
+) -> ColumnElement[bool] | None:
+    """Rows whose searchable text holds every phrase (word-prefix match), via the index.
+
+    `probe` (SQLite): ask the index about each row as a sort index is walked, instead of
+    collecting every hit first; for frequent short words whose hits fill pages at once.
+    """
     if dialect == "sqlite":
         match = search.sqlite_match(phrases)
         if match is None:
             return None
+        if probe:
+            return exists(
+                select(literal_column("1"))
+                .select_from(text("referral_fts"))
+                .where(
+                    text("referral_fts MATCH :fts").bindparams(fts=match),
+                    literal_column("referral_fts.rowid") == R.id,
+                )
+            )
         return R.id.in_(
             select(literal_column("rowid"))
             .select_from(text("referral_fts"))
@@ -254,13 +272,19 @@ def _text_condition(dialect: str, phrases: Sequence[str]) -> ColumnElement[bool]
 
 
 def where_clause(
-    dialect: str, scope: Scope, tab: Tab, query: Query, now: datetime, for_count: bool = False
+    dialect: str,
+    scope: Scope,
+    tab: Tab,
+    query: Query,
+    now: datetime,
+    for_count: bool = False,
+    probe: bool = False,
 ) -> ColumnElement[bool]:
     """Everything that decides membership of the result (not its order)."""
     conds = [scope_condition(scope), tab_condition(scope, tab, for_count)]
     positive = query.text_terms(negated=False)
     if positive:
-        cond = _text_condition(dialect, positive)
+        cond = _text_condition(dialect, positive, probe)
         if cond is not None:
             conds.append(cond)
     for phrase in query.text_terms(negated=True):
@@ -450,15 +474,23 @@ class Grid:
         ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
         if ordered.ids is not None:
             return list(ordered.ids[offset : offset + limit])
-        # Favourites and free-text hits are a set of ids, not an index range: order them once.
-        walkable = tab is not Tab.FAVORITES and not query.text_terms(negated=False)
+        # Favourites and free-text hits are a set of ids, not an index range: order them once;
+        # unless the words are so frequent that walking the sort index finds a page at once.
+        probe = self._frequent_words(conn, query)
+        walkable = tab is not Tab.FAVORITES and (probe or not query.text_terms(negated=False))
         if walkable:
             where = where_clause(
-                self.dialect, scope, tab, query, now, for_count=sort in COVERED_SORTS
+                self.dialect, scope, tab, query, now, for_count=sort in COVERED_SORTS, probe=probe
             )
             segments = _segments(sort, descending)
             if offset + limit <= DIRECT_WINDOW:
                 return self._head(conn, where, segments, offset, limit)
+            if probe:  # deep pages of a huge text result: order it once, like any text result
+                return list(
+                    self._ordered_ids(conn, scope, tab, query, now, sort, descending)[
+                        offset : offset + limit
+                    ]
+                )
             total = self._count(conn, scope, tab, query, now)
             if offset >= total:
                 return []
@@ -471,6 +503,22 @@ class Grid:
         # No count first: the ordered ids are the count.
         ids = self._ordered_ids(conn, scope, tab, query, now, sort, descending)
         return list(ids[offset : offset + limit])
+
+    def _frequent_words(self, conn: Connection, query: Query) -> bool:
+        """SQLite, and every free word is short and hits at least FREQUENT rows (counted no
+        further): then a walk of the sort index meets a match every few rows."""
+        phrases = query.text_terms(negated=False)
+        if self.dialect != "sqlite" or not search.short_prefixes(phrases):
+            return False
+        match = search.sqlite_match(phrases)
+        hits = conn.execute(
+            text(
+                "SELECT count(*) FROM (SELECT 1 FROM referral_fts"
+                " WHERE referral_fts MATCH :fts LIMIT :cap)"
+            ),
+            {"fts": match, "cap": FREQUENT},
+        ).scalar_one()
+        return int(hits) >= FREQUENT
 
     def _ordered_ids(
         self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime,

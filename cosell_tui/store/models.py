@@ -256,9 +256,6 @@ class Referral(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        Index("ix_referral_grid_expiry", "org_id", "direction", "status", "expires_at", "id"),
-        Index("ix_referral_grid_created", "org_id", "direction", "status", "created_at", "id"),
-        Index("ix_referral_grid_closed", "org_id", "status", "closed_at", "id"),
         Index("ix_referral_location", "location_id"),
         Index("ix_referral_expiry_sweep", "status", "expires_at"),
         # One range per (org, tab) in each grid sort order, so a page is an index walk.

@@ -28,10 +28,14 @@ PG_DOCUMENT = (
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
+#: Words of up to this many letters have their own prefix index in FTS5, so "e" or "en" (the
+#: first keys of any filter) is one doclist, not a merge of every word that starts so.
+SHORT_PREFIX = 2
 _SQLITE_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS referral_fts USING fts5("
     "name, customer_name, referral_id, crm_id, notes, "
-    "content='referral', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    "content='referral', content_rowid='id', tokenize='unicode61 remove_diacritics 2', "
+    f"prefix='{' '.join(str(n) for n in range(1, SHORT_PREFIX + 1))}')"
 )
 _FTS_COLS = "name, customer_name, referral_id, crm_id, notes"
 _SQLITE_FTS_TRIGGERS = (
@@ -141,6 +145,24 @@ def sqlite_match(phrases: Sequence[str]) -> str | None:
         if ws:
             parts.append('"' + " ".join(ws) + '" *' if len(ws) > 1 else f'"{ws[0]}" *')
     return " AND ".join(parts) if parts else None
+
+
+def short_prefixes(phrases: Sequence[str]) -> bool:
+    """Every phrase is one word short enough for the FTS5 prefix index (cheap to probe)."""
+    return bool(phrases) and all(
+        len(ws := words(p)) == 1 and len(ws[0]) <= SHORT_PREFIX for p in phrases
+    )
+
+
+def rebuild_sqlite_fts(conn: Connection) -> None:
+    """Drop and re-create the FTS5 table and its triggers (its options changed), then fill it."""
+    for name in ("referral_fts_ai", "referral_fts_ad", "referral_fts_au"):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS referral_fts")
+    conn.exec_driver_sql(_SQLITE_FTS)
+    for ddl in _SQLITE_FTS_TRIGGERS:
+        conn.exec_driver_sql(ddl)
+    conn.exec_driver_sql("INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')")
 
 
 def pg_tsquery(phrases: Sequence[str]) -> str | None:

@@ -283,3 +283,33 @@ def test_ids_are_exactly_the_filtered_rows_in_order(grid: Grid, q: str) -> None:
             assert list(grid.ids(scope, tab, parse(q), NOW, **sort)) == [
                 r.id for r in _all(grid, scope, tab, q, **sort)
             ]
+
+
+@pytest.mark.parametrize("q", ["e", "co", "a status:won", "e !type:private", "e contoso"])
+@pytest.mark.parametrize(
+    "sort", [None, SortKey.NAME, SortKey.CREATED, SortKey.TYPE, SortKey.CLOSED], ids=str
+)
+def test_frequent_short_words_probed_during_the_walk_give_the_same_pages(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, q: str, sort: SortKey | None
+) -> None:
+    """A word with FREQUENT hits is asked per row of the index walk (SQLite): same rows, same
+    order, on every path (head, deep, tail) as collecting and ordering all hits."""
+    monkeypatch.setattr(grid_mod, "DIRECT_WINDOW", 25)
+    monkeypatch.setattr(grid_mod, "FREQUENT", 10**9)
+    collected = {
+        (scope.user_id, tab): _all(Grid(engine), scope, tab, q, sort=sort)
+        for scope in (AVA, BEN, CARA)
+        for tab in Tab
+    }
+    monkeypatch.setattr(grid_mod, "FREQUENT", 1)
+    probing = Grid(engine)
+    probed = {
+        (scope.user_id, tab): _all(probing, scope, tab, q, sort=sort)
+        for scope in (AVA, BEN, CARA)
+        for tab in Tab
+    }
+    assert probed == collected
+    assert any(collected.values())
+    if engine.dialect.name == "sqlite" and q in ("e", "co"):
+        with engine.connect() as conn:
+            assert probing._frequent_words(conn, parse(q))  # the probing path was taken
