@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -10,6 +12,7 @@ from cosell_tui.store import search
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import current_revision, head_revision, include_object, upgrade
 from cosell_tui.store.models import Base
+from cosell_tui.store.seed import seed
 
 
 def _diff(engine) -> list:
@@ -47,9 +50,14 @@ def test_search_artifacts_exist(db_url: str) -> None:
         if conn.dialect.name == "sqlite":
             names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
             assert {"referral_fts", "referral_fts_ai", "grid_version_referral_update"} <= names
+            fts = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'referral_fts'"))
+            assert "prefix='1 2'" in fts.scalar_one()  # revision 0005: short words probe cheaply
         else:
             idx = conn.execute(
-                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_referral_search'")
+                text(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_referral_search'"
+                    " AND schemaname = current_schema()"  # other tests' schemas come and go
+                )
             ).scalar()
             assert idx is not None and "gin" in idx
     engine.dispose()
@@ -58,3 +66,23 @@ def test_search_artifacts_exist(db_url: str) -> None:
 def test_pg_document_matches_migration() -> None:
     """The grid's search expression must be the indexed one, or PostgreSQL scans."""
     assert "to_tsvector('simple'::regconfig" in search.PG_DOCUMENT
+
+
+def test_a_seeded_database_upgrades_and_still_finds_its_words(tmp_path) -> None:
+    """0005 rebuilds the FTS5 table of a filled database (SQLite) and drops old indexes."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0004")
+    seed(engine, 300, 7, now=datetime(2026, 11, 23, 12, tzinfo=UTC))
+    query = "SELECT count(*) FROM referral_fts WHERE referral_fts MATCH :m"
+    with engine.connect() as conn:
+        before = {m: conn.execute(text(query), {"m": m}).scalar() for m in ('"e" *', '"co" *')}
+    upgrade(engine)
+    with engine.connect() as conn:
+        after = {m: conn.execute(text(query), {"m": m}).scalar() for m in ('"e" *', '"co" *')}
+        indexes = {i["name"] for i in inspect(conn).get_indexes("referral")}
+        conn.execute(text("UPDATE referral SET name = 'Zyxwv renewal' WHERE id = 1"))
+        found = conn.execute(text(query), {"m": '"zyxwv" *'}).scalar()
+    assert after == before and all(after.values())
+    assert found == 1  # the triggers came back with the table
+    assert not indexes & {"ix_referral_grid_expiry", "ix_referral_grid_created"}
+    engine.dispose()
