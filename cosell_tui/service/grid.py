@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cosell_tui import query
@@ -63,15 +64,17 @@ class Grid(ServiceBase):
         """Deals per tab, for the tab labels."""
         return self._store_grid().tab_counts(self._scope(), self.clock.now())
 
+    def _result(self, q: GridQuery) -> tuple[Scope, Tab, query.Query, datetime]:
+        """What decides the rows of `q` for this user now: scope, tab, parsed filter, clock."""
+        return self._scope(), q.tab, self._parse(q.text), self.clock.now()
+
     def count(self, q: GridQuery) -> int:
-        return self._store_grid().count(self._scope(), q.tab, self._parse(q.text), self.clock.now())
+        return self._store_grid().count(*self._result(q))
 
     def quick_count(self, q: GridQuery) -> int | None:
         """`count` when it is a read of a few rows (an admin's unfiltered tab, or a count cached
         since the last write); None when it would take SQL work that grows with the deals."""
-        return self._store_grid().quick_count(
-            self._scope(), q.tab, self._parse(q.text), self.clock.now()
-        )
+        return self._store_grid().quick_count(*self._result(q))
 
     def page(self, q: GridQuery, offset: int, limit: int) -> Page:
         """Rows [offset, offset + limit) in the grid's order (ties broken by id)."""
@@ -80,14 +83,7 @@ class Grid(ServiceBase):
                 f"Pages start at 0 and hold at most {MAX_PAGE} rows.", {"offset": "out of range"}
             )
         rows = self._store_grid().page(
-            self._scope(),
-            q.tab,
-            self._parse(q.text),
-            self.clock.now(),
-            sort=q.sort,
-            descending=q.descending,
-            offset=offset,
-            limit=limit,
+            *self._result(q), sort=q.sort, descending=q.descending, offset=offset, limit=limit
         )
         return Page(rows=tuple(rows), offset=offset)
 
@@ -98,12 +94,5 @@ class Grid(ServiceBase):
         if start < 0 or (stop is not None and stop < start):
             raise ValidationError("A range of rows starts at 0.", {"start": "out of range"})
         return self._store_grid().ids(
-            self._scope(),
-            q.tab,
-            self._parse(q.text),
-            self.clock.now(),
-            sort=q.sort,
-            descending=q.descending,
-            start=start,
-            stop=stop,
+            *self._result(q), sort=q.sort, descending=q.descending, start=start, stop=stop
         )
