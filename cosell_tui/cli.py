@@ -89,7 +89,9 @@ class Context:
                 from cosell_tui.config import load_config
 
                 user = load_config().user
-            self._service = open_service(db=self.db_url(), user=user, now=self.args.now)
+            self._service = open_service(
+                db=self.db_url(), user=user, now=self.args.now, on_upgrade=_say_on_stderr
+            )
         return self._service
 
     def close(self) -> None:
@@ -102,6 +104,11 @@ Handler = Callable[[Context], int]
 
 
 # --- the parser -------------------------------------------------------------------------------
+
+
+def _say_on_stderr(message: str) -> None:
+    """Progress that must not mix with a command's output (which may be --json)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:

@@ -8,6 +8,7 @@ Service is safe to share between the TUI's worker threads.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -22,7 +23,7 @@ from cosell_tui.service.grid import Grid
 from cosell_tui.service.reads import Reads
 from cosell_tui.service.registration import Registrations
 from cosell_tui.store.db import make_engine
-from cosell_tui.store.migrate import upgrade
+from cosell_tui.store.migrate import current_revision, head_revision, upgrade
 from cosell_tui.store.models import Organization, User
 
 
@@ -74,14 +75,26 @@ def open_service(
     user: str | None = None,
     now: str | None = None,
     rules: RuleBook | None = None,
+    on_upgrade: Callable[[str], None] | None = None,
 ) -> Service:
     """Open the database (`--db`/COSELL_DB, migrated to the newest schema), load the rules,
     fix the clock (`--now`/COSELL_NOW) and resolve the user (`--user`/COSELL_USER, else the
-    first entire-company admin of the first partner organisation)."""
+    first entire-company admin of the first partner organisation).
+
+    `on_upgrade(message)` hears, before it starts, that an existing database is being moved to
+    a newer schema: on a large database that can take a minute, which should not look like a
+    hang. A new (empty) database is set up silently.
+    """
     clock = Clock.from_env(now)
     book = rules or default_rulebook()
     engine = make_engine(db)
     try:
+        at, head = current_revision(engine), head_revision()
+        if on_upgrade is not None and at is not None and at != head:
+            on_upgrade(
+                f"Upgrading the database from schema {at} to {head}; on a large database "
+                "this can take a minute…"
+            )
         upgrade(engine)
         shared = Shared(engine, book, clock)
         name = user or os.environ.get("COSELL_USER")
