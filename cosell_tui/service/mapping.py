@@ -47,6 +47,7 @@ def deal_row(ref: Referral, favorite: bool) -> DealRow:
         registration_status=ref.registration_status,
         favorite=favorite,
         version=ref.version,
+        value_usd=ref.value_usd,
     )
 
 

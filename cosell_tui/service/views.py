@@ -94,6 +94,8 @@ class DealRow:
     registration_status: RegistrationStatus | None
     favorite: bool
     version: int
+    #: `value` in USD at the creation month's rate (what "Value" sorts by); None = no rate.
+    value_usd: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,7 +68,7 @@ SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.CUSTOMER: R.customer_name,
     SortKey.TYPE: R.deal_type,
     SortKey.STATUS: R.substatus,
-    SortKey.VALUE: R.value,
+    SortKey.VALUE: R.value_usd,  # across currencies (store/valuation.py); no rate = last
     SortKey.CLOSE_DATE: R.close_date,
     SortKey.COUNTRY: R.country,
     SortKey.CREATED: R.created_at,
@@ -113,7 +113,7 @@ _ROW_COLUMNS = (
     R.id, R.referral_id, R.name, R.customer_name, R.deal_type, R.p2p, R.direction, R.status,
     R.substatus, R.value, R.currency, R.close_date, R.country, R.created_at, R.expires_at,
     R.closed_at, R.microsoft_status, R.partner_role, R.partner_program, R.crm_id, R.stage_pct,
-    R.registration_status,
+    R.registration_status, R.value_usd,
 )  # fmt: skip
 
 
@@ -574,7 +574,7 @@ class Grid:
                 microsoft_status=r.microsoft_status, partner_role=r.partner_role,
                 partner_program=r.partner_program, crm_id=r.crm_id, stage_pct=r.stage_pct,
                 registration_status=r.registration_status, favorite=bool(r.favorite),
-                version=r.version,
+                version=r.version, value_usd=r.value_usd,
             )  # fmt: skip
         return [by_id[i] for i in ids if i in by_id]
 

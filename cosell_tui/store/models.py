@@ -195,6 +195,9 @@ class Referral(Base):
     name: Mapped[str] = mapped_column(String(200))
     value: Mapped[Decimal] = mapped_column(Cents())
     currency: Mapped[str] = mapped_column(String(3))
+    #: `value` in USD at the rate of the creation month (store/valuation.py keeps it); None
+    #: when that month has no rate for the currency. The grid sorts "Value" by it.
+    value_usd: Mapped[Decimal | None] = mapped_column(Cents())
     close_date: Mapped[date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
     crm_id: Mapped[str | None] = mapped_column(String(100))
@@ -264,7 +267,7 @@ class Referral(Base):
         Index("ix_referral_tab_closed", "org_id", "grid_tab", "closed_at", "id"),
         Index("ix_referral_tab_name", "org_id", "grid_tab", "name", "id"),
         Index("ix_referral_tab_customer", "org_id", "grid_tab", "customer_name", "id"),
-        Index("ix_referral_tab_value", "org_id", "grid_tab", "value", "id"),
+        Index("ix_referral_tab_value", "org_id", "grid_tab", "value_usd", "id"),
         Index("ix_referral_tab_close_date", "org_id", "grid_tab", "close_date", "id"),
         Index("ix_referral_tab_location", "org_id", "grid_tab", "location_id", "id"),
         Index("ix_referral_tab_referral_id", "org_id", "grid_tab", "referral_id", "id"),
@@ -498,3 +501,8 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# The USD value is kept by mapper events; importing them with the models means every session
+# that can write a referral has them.
+from cosell_tui.store import valuation  # noqa: E402, F401

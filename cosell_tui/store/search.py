@@ -31,11 +31,13 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: Words of up to this many letters have their own prefix index in FTS5, so "e" or "en" (the
 #: first keys of any filter) is one doclist, not a merge of every word that starts so.
 SHORT_PREFIX = 2
-_SQLITE_FTS = (
+_SQLITE_FTS_NO_PREFIX = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS referral_fts USING fts5("
     "name, customer_name, referral_id, crm_id, notes, "
-    "content='referral', content_rowid='id', tokenize='unicode61 remove_diacritics 2', "
-    f"prefix='{' '.join(str(n) for n in range(1, SHORT_PREFIX + 1))}')"
+    "content='referral', content_rowid='id', tokenize='unicode61 remove_diacritics 2'"
+)
+_SQLITE_FTS = (
+    f"{_SQLITE_FTS_NO_PREFIX}, prefix='{' '.join(str(n) for n in range(1, SHORT_PREFIX + 1))}')"
 )
 _FTS_COLS = "name, customer_name, referral_id, crm_id, notes"
 _SQLITE_FTS_TRIGGERS = (
@@ -154,12 +156,14 @@ def short_prefixes(phrases: Sequence[str]) -> bool:
     )
 
 
-def rebuild_sqlite_fts(conn: Connection) -> None:
-    """Drop and re-create the FTS5 table and its triggers (its options changed), then fill it."""
+def rebuild_sqlite_fts(conn: Connection, prefixes: bool = True) -> None:
+    """Drop and re-create the FTS5 table and its triggers (its options changed), then fill it.
+
+    `prefixes=False` builds the table as revisions 0002–0004 had it (0005's downgrade)."""
     for name in ("referral_fts_ai", "referral_fts_ad", "referral_fts_au"):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     conn.exec_driver_sql("DROP TABLE IF EXISTS referral_fts")
-    conn.exec_driver_sql(_SQLITE_FTS)
+    conn.exec_driver_sql(_SQLITE_FTS if prefixes else _SQLITE_FTS_NO_PREFIX + ")")
     for ddl in _SQLITE_FTS_TRIGGERS:
         conn.exec_driver_sql(ddl)
     conn.exec_driver_sql("INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')")

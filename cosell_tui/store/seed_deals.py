@@ -58,6 +58,7 @@ from cosell_tui.store.seed_reference import (
     SeedSolution,
     month_start,
 )
+from cosell_tui.store.valuation import in_usd
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -66,8 +67,9 @@ WINDOW = timedelta(days=14)
 REFERRAL_COLUMNS = (
     "id", "referral_id", "engagement_id", "org_id", "location_id", "direction", "status",
     "substatus", "deal_type", "p2p", "help_type", "visible_to_microsoft", "marketplace_intent",
-    "name", "value", "currency", "close_date", "notes", "crm_id", "campaign_id", "stage_pct",
-    "partner_role", "partner_program", "customer_account_id", "customer_name", "country",
+    "name", "value", "value_usd", "currency", "close_date", "notes", "crm_id", "campaign_id",
+    "stage_pct", "partner_role", "partner_program", "customer_account_id", "customer_name",
+    "country",
     "consent_share_contact", "consent_to_contact", "invited_by_org_id", "invited_by_user_id",
     "invite_notes", "microsoft_status", "microsoft_requested_at", "microsoft_seller_id",
     "microsoft_msx_id", "microsoft_decline_reason", "status_reason_code", "status_reason_notes",
@@ -540,6 +542,15 @@ class DealGenerator:
         row["referral_id"] = self._uuid()
         if row["updated_at"] is None:
             row["updated_at"] = row["created_at"]
+        # As store/valuation.py keeps it: the creation month's rate, in cents.
+        currency = row["currency"]
+        rate = (
+            Decimal(1)
+            if currency == "USD"
+            else self.rates.get((month_start(row["created_at"]), currency))  # type: ignore[arg-type]
+        )
+        usd = None if rate is None else in_usd(Decimal(row["value"]) / 100, rate)  # type: ignore[arg-type]
+        row["value_usd"] = None if usd is None else int(usd * 100)
         self.emit("referral", _REF_ROW(row))
         return ref_id
 

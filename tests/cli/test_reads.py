@@ -60,12 +60,15 @@ def test_list_table_for_people(cosell: Runner) -> None:
 
 
 def test_sort_and_limit(cosell: Runner) -> None:
-    values = [
-        i["details"]["dealValue"] for i in items(cosell, "outbound", "--sort", "value", "--desc")
+    """Value sorts by the USD equivalent (store/valuation.py): USD deals keep their order."""
+    rows = [
+        (i["details"]["dealValue"], i["details"]["currency"], i["id"])
+        for i in items(cosell, "outbound", "--sort", "value", "--desc")
     ]
-    assert values == sorted(values, reverse=True)
+    usd = [value for value, currency, _ in rows if currency == "USD"]
+    assert len(usd) > 5 and usd == sorted(usd, reverse=True)
     first_two = items(cosell, "outbound", "--sort", "value", "--desc", "--limit", "2")
-    assert [i["details"]["dealValue"] for i in first_two] == values[:2]
+    assert [i["id"] for i in first_two] == [ident for _, _, ident in rows[:2]]
 
 
 def test_offset_pages_on(cosell: Runner) -> None:

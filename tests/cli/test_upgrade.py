@@ -10,7 +10,7 @@ import pytest
 from cosell_tui.cli import main
 from cosell_tui.clock import parse_instant
 from cosell_tui.store.db import make_engine
-from cosell_tui.store.migrate import current_revision, head_revision, upgrade
+from cosell_tui.store.migrate import current_revision, downgrade, head_revision, upgrade
 from cosell_tui.store.seed import seed
 from tests.cli.conftest import NOW
 
@@ -20,8 +20,9 @@ def test_an_older_database_is_upgraded_with_a_note_on_stderr(
 ) -> None:
     path = tmp_path / "old.db"
     engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine, "0004")  # the oldest schema today's seeder can fill
+    upgrade(engine)
     seed(engine, 60, 7, now=parse_instant(NOW))
+    downgrade(engine, "0004")  # as cosell left it two releases ago
     engine.dispose()
 
     code = main(["--db", str(path), "--now", NOW, "deal", "list", "--json"])

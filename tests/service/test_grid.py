@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from cosell_tui.domain import CloseReason
 from cosell_tui.service import Service
 from cosell_tui.service.errors import ValidationError
+from cosell_tui.service.forms import DetailsEdit
 from cosell_tui.service.views import GridQuery, SortKey, Tab
 from tests import factories as f
 
@@ -74,3 +77,28 @@ def test_pages_are_ordered_and_stable(svc: Service) -> None:
     assert [r.id for r in first.rows + second.rows] == made
     with pytest.raises(ValidationError):
         svc.page(q, -1, 4)
+
+
+def test_value_sorts_by_the_usd_equivalent_and_follows_edits(svc: Service) -> None:
+    """₹ 5,000,000 is about $60,000 (factories' rate 0.012): between $50k and $100k, not above
+    them; an edit of the amount or currency moves the deal; no rate for a currency → last."""
+    small = svc.create_deal(f.draft(name="USD fifty", value="50000")).deal
+    big = svc.create_deal(f.draft(name="USD hundred", value="100000")).deal
+    rupees = svc.create_deal(f.draft(name="INR five million", value="5000000", currency="INR"))
+    unrated = svc.create_deal(f.draft(name="JPY no rate", value="90000000", currency="JPY"))
+    by_value = GridQuery(Tab.OUTBOUND, sort=SortKey.VALUE, descending=True)
+
+    def order() -> list[int]:
+        return [r.id for r in svc.page(by_value, 0, 100).rows]
+
+    assert order() == [big.id, rupees.deal.id, small.id, unrated.deal.id]
+    assert svc.row(rupees.deal.id).value_usd == Decimal("60000.00")
+    assert svc.row(unrated.deal.id).value_usd is None
+
+    current = svc.row(rupees.deal.id)
+    svc.edit_details(current.id, current.version, DetailsEdit(value="10000000"))  # ≈ $120k
+    assert order() == [rupees.deal.id, big.id, small.id, unrated.deal.id]
+    current = svc.row(rupees.deal.id)
+    svc.edit_details(current.id, current.version, DetailsEdit(currency="EUR", value="10"))
+    assert svc.row(rupees.deal.id).value_usd == Decimal("11.00")
+    assert order() == [big.id, small.id, rupees.deal.id, unrated.deal.id]

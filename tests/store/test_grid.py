@@ -184,7 +184,7 @@ def test_free_text_finds_referral_ids_crm_ids_and_phrases(engine: Engine, grid: 
 def _sort_key(sort: SortKey) -> Callable[[DealRow], Any]:
     attr = {
         SortKey.NAME: "name", SortKey.CUSTOMER: "customer_name", SortKey.TYPE: "deal_type",
-        SortKey.STATUS: "substatus", SortKey.VALUE: "value", SortKey.CLOSE_DATE: "close_date",
+        SortKey.STATUS: "substatus", SortKey.VALUE: "value_usd", SortKey.CLOSE_DATE: "close_date",
         SortKey.COUNTRY: "country", SortKey.CREATED: "created_at", SortKey.EXPIRES: "expires_at",
         SortKey.MICROSOFT_STATUS: "microsoft_status", SortKey.PARTNER_ROLE: "partner_role",
         SortKey.PARTNER_PROGRAM: "partner_program", SortKey.REFERRAL_ID: "referral_id",

@@ -10,7 +10,13 @@ from sqlalchemy import inspect, text
 
 from cosell_tui.store import search
 from cosell_tui.store.db import make_engine
-from cosell_tui.store.migrate import current_revision, head_revision, include_object, upgrade
+from cosell_tui.store.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    include_object,
+    upgrade,
+)
 from cosell_tui.store.models import Base
 from cosell_tui.store.seed import seed
 
@@ -71,10 +77,13 @@ def test_pg_document_matches_migration() -> None:
 def test_a_seeded_database_upgrades_and_still_finds_its_words(tmp_path) -> None:
     """0005 rebuilds the FTS5 table of a filled database (SQLite) and drops old indexes."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0004")
+    upgrade(engine)
     seed(engine, 300, 7, now=datetime(2026, 11, 23, 12, tzinfo=UTC))
+    downgrade(engine, "0004")  # a filled database as cosell 0004 left it
     query = "SELECT count(*) FROM referral_fts WHERE referral_fts MATCH :m"
     with engine.connect() as conn:
+        fts = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'referral_fts'"))
+        assert "prefix" not in fts.scalar_one()
         before = {m: conn.execute(text(query), {"m": m}).scalar() for m in ('"e" *', '"co" *')}
     upgrade(engine)
     with engine.connect() as conn:

@@ -25,9 +25,10 @@ from cosell_tui.domain import (
 from cosell_tui.store import seed as seed_module
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import upgrade
-from cosell_tui.store.models import Base
+from cosell_tui.store.models import Base, ExchangeRate, Referral
 from cosell_tui.store.seed import seed
 from cosell_tui.store.seed_reference import FABRIKAM, MICROSOFT
+from cosell_tui.store.valuation import in_usd, rate_month
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -274,3 +275,23 @@ def test_people_have_valid_phones_and_emails_and_cara_is_on_teams(seeded: Engine
         assert validate_email(email, check_deliverability=False).normalized == email
     assert cara and cara > 0
     assert favs and favs > 0
+
+
+def test_usd_values_are_what_the_store_would_keep(seeded: Engine) -> None:
+    """The seeder writes value_usd itself; it must match store/valuation.py's rule exactly."""
+    with seeded.connect() as conn:
+        rates = {
+            (m, c): r
+            for m, c, r in conn.execute(
+                select(ExchangeRate.month, ExchangeRate.currency, ExchangeRate.usd_per_unit)
+            )
+        }
+        rows = conn.execute(
+            select(Referral.value, Referral.currency, Referral.created_at, Referral.value_usd)
+        ).all()
+    missing = 0
+    for value, currency, created, usd in rows:
+        rate = "1" if currency == "USD" else rates.get((rate_month(created), currency))
+        missing += rate is None
+        assert usd == in_usd(value, rate), (value, currency, created)
+    assert 0 < missing < len(rows)  # the unrated currency sorts last; most deals have a rate

@@ -39,3 +39,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, columns in OLD_GRID_INDEXES.items():
         op.create_index(name, "referral", columns, unique=False)
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":
+        search.rebuild_sqlite_fts(conn, prefixes=False)
