@@ -50,11 +50,20 @@ async def test_a_slow_count_shows_rows_first_then_the_exact_total(
         await pilot.press("slash")
         main.query_one(FilterLine).input.value = "value:>=0"
         grid = main.grid
-        assert await until(lambda: grid.counting), "the rows should show while the count is held"
-        assert grid.query.text == "value:>=0"
-        assert grid.row_at(0) is not None
-        shown = grid.total  # a lower bound: the rows fetched so far
-        assert f"1 of {shown}+ (counting…)" in str(main.query_one("#status-line").content)
+        seen: list[tuple[int, bool, str]] = []
+
+        def counting_shown() -> bool:
+            # One synchronous look (no await in between), so a later reload cannot interleave.
+            status = str(main.query_one("#status-line").content)
+            if grid.counting and "counting" in status and grid.row_at(0) is not None:
+                seen.append((grid.total, grid.query.text == "value:>=0", status))
+                return True
+            return False
+
+        assert await until(counting_shown), "the rows should show while the count is held"
+        shown, filtered, status = seen[0]
+        assert filtered
+        assert f"1 of {shown}+ (counting…)" in status  # a lower bound: the rows fetched so far
 
         release.set()
         assert await until(lambda: not grid.counting)
