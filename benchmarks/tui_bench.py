@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 NOW = "2026-11-23T09:00:00Z"
@@ -67,6 +69,28 @@ async def _until(pilot, condition, timeout: float = 30.0) -> None:
         if time.perf_counter() > deadline:
             raise TimeoutError("the screen did not get there in time")
         await asyncio.sleep(0.005)
+
+
+@contextmanager
+def _rows_arrival(grid, arrived: Callable[[], bool]) -> Iterator[list[float]]:
+    """Stamp (into the yielded list) the moment rows reach `grid` and `arrived()` holds.
+
+    `pilot.press` returns only once the app is idle (toasts, and the count that follows the
+    rows, included), which is not the latency a user sees."""
+    stamps: list[float] = []
+    apply_window = grid._apply_window
+
+    def stamped(*args, **kwargs):
+        result = apply_window(*args, **kwargs)
+        if arrived() and not stamps:
+            stamps.append(time.perf_counter())
+        return result
+
+    grid._apply_window = stamped
+    try:
+        yield stamps
+    finally:
+        grid._apply_window = apply_window
 
 
 async def measure(db: Path) -> dict[str, float]:
@@ -131,50 +155,29 @@ async def measure(db: Path) -> dict[str, float]:
             await _until(pilot, lambda: isinstance(app.screen, AcceptDialog))
             await pilot.pause()
             generation = grid._window.generation
-            applied: list[float] = []
-            apply_window = grid._apply_window
-
-            def timed_apply(*args, **kwargs):
-                # Stamp the moment the reloaded rows reach the grid: `pilot.press` itself
-                # returns only once the app is idle (toasts included), which is not latency.
-                result = apply_window(*args, **kwargs)
-                if grid._window.shown > generation and not applied:
-                    applied.append(time.perf_counter())
-                return result
-
-            grid._apply_window = timed_apply
-            before = time.perf_counter()
-            await pilot.press("ctrl+y")
-
-            try:
-                await _until(pilot, lambda: bool(applied))
-            except TimeoutError:
-                notes = [n.message for n in app._notifications]
-                raise TimeoutError(f"accept did not land: {app.screen!r} {notes}") from None
-            grid._apply_window = apply_window
+            with _rows_arrival(grid, lambda: grid._window.shown > generation) as applied:
+                before = time.perf_counter()
+                await pilot.press("ctrl+y")
+                try:
+                    await _until(pilot, lambda: bool(applied))
+                except TimeoutError:
+                    notes = [n.message for n in app._notifications]
+                    raise TimeoutError(f"accept did not land: {app.screen!r} {notes}") from None
             results["accept_key_committed_ms"] = (applied[0] - before) * 1000
             assert service.row(row.id).substatus is Substatus.ACCEPTED
 
         await pilot.press("slash")
         generation = grid._window.generation
-        painted: list[float] = []
-        apply_window = grid._apply_window
 
-        def stamped_apply(query, *args, **kwargs):
-            # As for accept: stamp the moment the filtered rows reach the grid (`pilot.press`
-            # returns only when the app is idle, i.e. after the count that follows the rows).
-            result = apply_window(query, *args, **kwargs)
-            if grid._window.query.text == "e" and grid._window.loaded and not painted:
-                painted.append(time.perf_counter())
-            return result
+        def filtered() -> bool:
+            return grid._window.query.text == "e" and grid._window.loaded
 
-        grid._apply_window = stamped_apply
-        before = time.perf_counter()
-        await pilot.press("e")
-        await _until(pilot, lambda: bool(painted))
+        with _rows_arrival(grid, filtered) as painted:
+            before = time.perf_counter()
+            await pilot.press("e")
+            await _until(pilot, lambda: bool(painted))
         await _until(pilot, lambda: grid._window.generation > generation and grid.query.text == "e")
         assert grid.loaded and (grid.total == 0 or grid.row_at(0))
-        grid._apply_window = apply_window
         elapsed = (painted[0] - before) * 1000
         results["filter_key_rows_ms"] = elapsed
         results["filter_minus_debounce_ms"] = elapsed - 150

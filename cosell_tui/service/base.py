@@ -49,7 +49,6 @@ from cosell_tui.service.scope import is_on_team, visible_clause
 from cosell_tui.service.views import DealRow, UserView
 from cosell_tui.store.models import (
     Account,
-    ExchangeRate,
     Favorite,
     Invitation,
     Organization,
@@ -59,6 +58,7 @@ from cosell_tui.store.models import (
     TeamMember,
     User,
 )
+from cosell_tui.store.valuation import usd_rate
 
 if TYPE_CHECKING:
     from cosell_tui.rules import RuleBook
@@ -219,14 +219,9 @@ class ServiceBase:
     # --- the questions to the rules -------------------------------------------------------------
 
     def _usd(self, session: Session, amount: Decimal, currency: str, day: date) -> Decimal | None:
-        """The amount in USD at the month's rate (D8); None when the month has no rate."""
-        if currency == "USD":
-            return amount
-        rate = session.scalar(
-            select(ExchangeRate.usd_per_unit).where(
-                ExchangeRate.month == day.replace(day=1), ExchangeRate.currency == currency
-            )
-        )
+        """The amount in USD at the month's rate (D8); None when the month has no rate.
+        Unrounded: a threshold must not pass by a rounding of the last cent."""
+        rate = usd_rate(session.connection(), currency, day)
         return None if rate is None else amount * Decimal(rate)
 
     def _checklist(self, session: Session, ref: Referral, as_won: bool = False) -> Checklist:

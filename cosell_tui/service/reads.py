@@ -42,6 +42,7 @@ from cosell_tui.service.views import (
 )
 from cosell_tui.store import search
 from cosell_tui.store.models import (
+    GRID_TABS,
     Account,
     Favorite,
     HistoryEntry,
@@ -282,7 +283,7 @@ class Reads(ServiceBase):
             # The newest 50 of each tab, each a short walk of its (org, tab, created) index
             # (one ORDER BY over the whole organisation would sort every deal it has).
             newest: list[tuple[datetime, int]] = []
-            for tab in ("I", "O", "C"):
+            for tab in GRID_TABS:
                 newest.extend(
                     (at, pk)
                     for at, pk in session.execute(

@@ -47,7 +47,7 @@ from cosell_tui.domain import Direction, Role, Status
 from cosell_tui.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
 from cosell_tui.service.views import DealRow, SortKey, Tab
 from cosell_tui.store import search
-from cosell_tui.store.models import Favorite, Referral, TeamMember
+from cosell_tui.store.models import GRID_TABS, Favorite, Referral, TeamMember
 
 R = Referral.__table__.c
 F = Favorite.__table__.c
@@ -61,7 +61,7 @@ FREQUENT = 20_000
 #: How many ordered-id lists to keep (each is 8 bytes per row).
 CACHE_ENTRIES = 12
 
-_TAB_CODE = {Tab.INBOUND: "I", Tab.OUTBOUND: "O", Tab.CLOSED: "C"}
+_TAB_CODE = dict(zip((Tab.INBOUND, Tab.OUTBOUND, Tab.CLOSED), GRID_TABS, strict=True))
 
 SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.NAME: R.name,
@@ -81,23 +81,10 @@ SORT_COLUMNS: dict[SortKey, Any] = {
     SortKey.CLOSED: R.closed_at,
 }
 
-#: Sorts with a tab index (models.py): their first and last pages are short index walks.
-INDEXED_SORTS = frozenset(
-    {
-        SortKey.NAME,
-        SortKey.CUSTOMER,
-        SortKey.VALUE,
-        SortKey.CLOSE_DATE,
-        SortKey.CREATED,
-        SortKey.EXPIRES,
-        SortKey.CLOSED,
-        SortKey.REFERRAL_ID,
-        SortKey.CRM_ID,
-    }
-)
 #: Sorts on short values held in ix_referral_filter: their first and last pages scan the tab's
-#: range of that index (no table reads) and keep the top rows. Both sets together are every
-#: sort; only favourites and free-text results are ordered once and served from cached ids.
+#: range of that index (no table reads) and keep the top rows. Every other sort has a tab index
+#: (org_id, grid_tab, key, id) in models.py whose first and last pages are short walks; only
+#: favourites and free-text results are ordered once and served from cached ids.
 COVERED_SORTS = frozenset(
     {
         SortKey.TYPE,
@@ -326,6 +313,7 @@ class _Entry:
     version: int
     count: int | None = None
     ids: array[int] | None = None
+    frequent: bool | None = None  # the free words hit FREQUENT rows (see _frequent_words)
 
 
 class Grid:
@@ -476,7 +464,7 @@ class Grid:
             return list(ordered.ids[offset : offset + limit])
         # Favourites and free-text hits are a set of ids, not an index range: order them once;
         # unless the words are so frequent that walking the sort index finds a page at once.
-        probe = self._frequent_words(conn, query)
+        probe = self._frequent_words(conn, query, ordered)
         walkable = tab is not Tab.FAVORITES and (probe or not query.text_terms(negated=False))
         if walkable:
             where = where_clause(
@@ -486,11 +474,8 @@ class Grid:
             if offset + limit <= DIRECT_WINDOW:
                 return self._head(conn, where, segments, offset, limit)
             if probe:  # deep pages of a huge text result: order it once, like any text result
-                return list(
-                    self._ordered_ids(conn, scope, tab, query, now, sort, descending)[
-                        offset : offset + limit
-                    ]
-                )
+                ids = self._ordered_ids(conn, scope, tab, query, now, sort, descending, version)
+                return list(ids[offset : offset + limit])
             total = self._count(conn, scope, tab, query, now)
             if offset >= total:
                 return []
@@ -501,31 +486,35 @@ class Grid:
                 tail = self._head(conn, where, backwards, total - end, end - offset)
                 return tail[::-1]
         # No count first: the ordered ids are the count.
-        ids = self._ordered_ids(conn, scope, tab, query, now, sort, descending)
+        ids = self._ordered_ids(conn, scope, tab, query, now, sort, descending, version)
         return list(ids[offset : offset + limit])
 
-    def _frequent_words(self, conn: Connection, query: Query) -> bool:
+    def _frequent_words(self, conn: Connection, query: Query, entry: _Entry) -> bool:
         """SQLite, and every free word is short and hits at least FREQUENT rows (counted no
-        further): then a walk of the sort index meets a match every few rows."""
-        phrases = query.text_terms(negated=False)
-        if self.dialect != "sqlite" or not search.short_prefixes(phrases):
-            return False
-        match = search.sqlite_match(phrases)
-        hits = conn.execute(
-            text(
-                "SELECT count(*) FROM (SELECT 1 FROM referral_fts"
-                " WHERE referral_fts MATCH :fts LIMIT :cap)"
-            ),
-            {"fts": match, "cap": FREQUENT},
-        ).scalar_one()
-        return int(hits) >= FREQUENT
+        further): then a walk of the sort index meets a match every few rows. Asked once per
+        result and change (kept in `entry`), not on every page."""
+        if entry.frequent is None:
+            phrases = query.text_terms(negated=False)
+            entry.frequent = False
+            if self.dialect == "sqlite" and search.short_prefixes(phrases):
+                hits = conn.execute(
+                    text(
+                        "SELECT count(*) FROM (SELECT 1 FROM referral_fts"
+                        " WHERE referral_fts MATCH :fts LIMIT :cap)"
+                    ),
+                    {"fts": search.sqlite_match(phrases), "cap": FREQUENT},
+                ).scalar_one()
+                entry.frequent = int(hits) >= FREQUENT
+        return entry.frequent
 
     def _ordered_ids(
         self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime,
-        sort: SortKey, descending: bool,
+        sort: SortKey, descending: bool, version: int | None = None,
     ) -> array[int]:  # fmt: skip
-        """Every id of the result in order, read once and cached until the next write."""
-        version = self._version(conn)
+        """Every id of the result in order, read once and cached until the next write
+        (`version`: the change counter, when the caller has just read it)."""
+        if version is None:
+            version = self._version(conn)
         ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
         if ordered.ids is not None:
             return ordered.ids

@@ -170,6 +170,10 @@ class Engagement(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+#: The values of Referral.grid_tab: inbound open, outbound open, closed.
+GRID_TABS = ("I", "O", "C")
+
+
 class Referral(Base):
     """One organisation's deal in an engagement: what the grids list and the service changes."""
 
@@ -246,7 +250,7 @@ class Referral(Base):
     #: filter reads it so the grid never evaluates rules per row.
     registration_eligible: Mapped[bool | None] = mapped_column(Boolean)
     #: Which grid tab the row belongs to (D1), computed by the database so no writer can forget
-    #: it and every tab is one index range: 'I' inbound, 'O' outbound, 'C' closed.
+    #: it and every tab is one index range: 'I' inbound, 'O' outbound, 'C' closed (GRID_TABS).
     grid_tab: Mapped[str] = mapped_column(
         String(1),
         Computed(

@@ -31,15 +31,17 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: Words of up to this many letters have their own prefix index in FTS5, so "e" or "en" (the
 #: first keys of any filter) is one doclist, not a merge of every word that starts so.
 SHORT_PREFIX = 2
-_SQLITE_FTS_NO_PREFIX = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS referral_fts USING fts5("
-    "name, customer_name, referral_id, crm_id, notes, "
-    "content='referral', content_rowid='id', tokenize='unicode61 remove_diacritics 2'"
-)
-_SQLITE_FTS = (
-    f"{_SQLITE_FTS_NO_PREFIX}, prefix='{' '.join(str(n) for n in range(1, SHORT_PREFIX + 1))}')"
-)
 _FTS_COLS = "name, customer_name, referral_id, crm_id, notes"
+
+
+def _sqlite_fts(prefixes: bool = True) -> str:
+    """The FTS5 table; without `prefixes` as revisions 0002–0004 had it (0005's downgrade)."""
+    options = "content='referral', content_rowid='id', tokenize='unicode61 remove_diacritics 2'"
+    if prefixes:
+        options += f", prefix='{' '.join(str(n) for n in range(1, SHORT_PREFIX + 1))}'"
+    return f"CREATE VIRTUAL TABLE IF NOT EXISTS referral_fts USING fts5({_FTS_COLS}, {options})"
+
+
 _SQLITE_FTS_TRIGGERS = (
     f"""CREATE TRIGGER IF NOT EXISTS referral_fts_ai AFTER INSERT ON referral BEGIN
       INSERT INTO referral_fts(rowid, {_FTS_COLS})
@@ -59,6 +61,8 @@ _SQLITE_FTS_TRIGGERS = (
       VALUES (new.id, new.name, new.customer_name, new.referral_id, new.crm_id, new.notes);
     END""",
 )
+_SQLITE_FTS_TRIGGER_NAMES = ("referral_fts_ai", "referral_fts_ad", "referral_fts_au")
+_SQLITE_FTS_FILL = "INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')"
 #: (table, event) pairs whose writes can change what a grid shows.
 _WATCHED: tuple[tuple[str, str], ...] = (
     ("referral", "INSERT"),
@@ -80,9 +84,7 @@ def _version_trigger_name(table: str, event: str) -> str:
 def install(conn: Connection) -> None:
     """Create the search structures and change-counter triggers (idempotent)."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_SQLITE_FTS)
-        for ddl in _SQLITE_FTS_TRIGGERS:
-            conn.exec_driver_sql(ddl)
+        _create_sqlite_fts(conn, prefixes=True)
         for table, event in _WATCHED:
             conn.exec_driver_sql(
                 f"CREATE TRIGGER IF NOT EXISTS {_version_trigger_name(table, event)} "
@@ -112,7 +114,7 @@ def suspend(conn: Connection) -> None:
     """Drop the per-row triggers (and the PostgreSQL search index) before a bulk load."""
     counts.drop(conn)
     if conn.dialect.name == "sqlite":
-        for name in ("referral_fts_ai", "referral_fts_ad", "referral_fts_au"):
+        for name in _SQLITE_FTS_TRIGGER_NAMES:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         for table, event in _WATCHED:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_version_trigger_name(table, event)}")
@@ -127,7 +129,7 @@ def resume(conn: Connection) -> None:
     """After a bulk load: rebuild the search index and the tab counts from the tables, restore
     triggers, bump."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')")
+        conn.exec_driver_sql(_SQLITE_FTS_FILL)
     install(conn)
     counts.rebuild(conn)
     counts.install(conn)
@@ -160,13 +162,18 @@ def rebuild_sqlite_fts(conn: Connection, prefixes: bool = True) -> None:
     """Drop and re-create the FTS5 table and its triggers (its options changed), then fill it.
 
     `prefixes=False` builds the table as revisions 0002–0004 had it (0005's downgrade)."""
-    for name in ("referral_fts_ai", "referral_fts_ad", "referral_fts_au"):
+    for name in _SQLITE_FTS_TRIGGER_NAMES:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     conn.exec_driver_sql("DROP TABLE IF EXISTS referral_fts")
-    conn.exec_driver_sql(_SQLITE_FTS if prefixes else _SQLITE_FTS_NO_PREFIX + ")")
+    _create_sqlite_fts(conn, prefixes)
+    conn.exec_driver_sql(_SQLITE_FTS_FILL)
+
+
+def _create_sqlite_fts(conn: Connection, prefixes: bool) -> None:
+    """The FTS5 table and the triggers that keep it (idempotent; fills nothing)."""
+    conn.exec_driver_sql(_sqlite_fts(prefixes))
     for ddl in _SQLITE_FTS_TRIGGERS:
         conn.exec_driver_sql(ddl)
-    conn.exec_driver_sql("INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')")
 
 
 def pg_tsquery(phrases: Sequence[str]) -> str | None:

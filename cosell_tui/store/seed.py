@@ -177,10 +177,10 @@ def seed(
     clock.lap("reference pools")
 
     with _helper(parallel) as (pool, tmp):
-        helper: Future[seed_parallel.PartResult] | None = None
+        helper: Future[dict[str, int]] | None = None
         second = deals // 2 if halves else 0
+        part_file = str(Path(tmp) / "part1.db") if pool is not None else ""
         if pool is not None:
-            part_file = str(Path(tmp) / "part1.db")
             helper = pool.submit(
                 seed_parallel.generate_part,
                 part_file, seed, 1, n_accounts, now, second, deal_columns,
@@ -202,11 +202,11 @@ def seed(
             counts = dict(loader.counts)
             clock.lap("generate and insert")
             if helper is not None:
-                part = helper.result()
+                written = helper.result()
                 clock.lap("wait for the helper process")
                 conn.commit()
                 seed_parallel.merge_part(conn.connection.driver_connection, part_file, deal_columns)  # type: ignore[arg-type]
-                for table, n in part.counts.items():
+                for table, n in written.items():
                     counts[table] += n
                 clock.lap("merge the helper's half")
             bulk.create_indexes(conn, indexes, commit_each=large)

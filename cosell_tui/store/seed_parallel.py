@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -33,15 +32,6 @@ from cosell_tui.store.seed_reference import exchange_rates
 DEAL_TABLES = tuple(t for t in bulk.LOAD_ORDER if t == "engagement" or t in bulk.BIG_TABLES)
 
 
-@dataclass(frozen=True, slots=True)
-class PartResult:
-    """What a helper wrote: rows per table, referrals and engagements."""
-
-    counts: dict[str, int]
-    referrals: int
-    engagements: int
-
-
 def start(seed: int, n_accounts: int, now: datetime) -> tuple[FastRandom, Pools, dict]:
     """The random stream, reference pools and exchange rates every part starts from."""
     rng = FastRandom(seed)
@@ -54,16 +44,13 @@ def rate_map(rates: Sequence[tuple[date, str, Decimal]]) -> dict[tuple[date, str
     return {(m, c): r for m, c, r in rates}
 
 
-def fill(generator: DealGenerator, referrals: int, target: int) -> tuple[int, int]:
-    """Random engagements until exactly `target` referrals; returns (referrals, engagements)."""
-    engagements = 0
+def fill(generator: DealGenerator, referrals: int, target: int) -> None:
+    """Random engagements until exactly `target` referrals (`referrals` are already written)."""
     while referrals < target:
         spec = (
             generator.random_spec() if target - referrals >= 3 else Spec("out", PRIVATE, "active")
         )
         referrals += generator.engagement(spec)
-        engagements += 1
-    return referrals, engagements
 
 
 def part_generator(
@@ -91,8 +78,9 @@ def generate_part(
     now: datetime,
     target: int,
     columns: Mapping[str, Sequence[str]],
-) -> PartResult:
-    """Helper-process entry point: write `target` referrals' rows into a new file at `path`."""
+) -> dict[str, int]:
+    """Helper-process entry point: write `target` referrals' rows into a new file at `path`;
+    returns the rows written per table."""
     engine = create_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as conn:
@@ -103,12 +91,12 @@ def generate_part(
             conn.commit()
             loader = bulk.BulkLoader(conn, dict(columns), commit_each=True)
             generator = part_generator(seed, part, n_accounts, now, loader.add)
-            referrals, engagements = fill(generator, 0, target)
+            fill(generator, 0, target)
             loader.close()
             conn.commit()
     finally:
         engine.dispose()
-    return PartResult(loader.counts, referrals, engagements)
+    return loader.counts
 
 
 def merge_part(raw: sqlite3.Connection, path: str, columns: Mapping[str, Sequence[str]]) -> None:

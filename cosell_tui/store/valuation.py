@@ -32,7 +32,8 @@ def rate_month(when: date | datetime) -> date:
     return date(when.year, when.month, 1)
 
 
-def _rate(conn: Connection, currency: str, when: datetime) -> str | None:
+def usd_rate(conn: Connection, currency: str, when: date | datetime) -> str | None:
+    """USD per unit of `currency` in the month of `when` (D8's monthly rates; USD is 1)."""
     if currency == "USD":
         return "1"
     return conn.execute(
@@ -49,10 +50,10 @@ def _changed(target: Referral, *names: str) -> bool:
 
 @event.listens_for(Referral, "before_insert")
 def _on_insert(_mapper: Any, conn: Connection, target: Referral) -> None:
-    target.value_usd = in_usd(target.value, _rate(conn, target.currency, target.created_at))
+    target.value_usd = in_usd(target.value, usd_rate(conn, target.currency, target.created_at))
 
 
 @event.listens_for(Referral, "before_update")
 def _on_update(_mapper: Any, conn: Connection, target: Referral) -> None:
     if _changed(target, "value", "currency", "created_at"):
-        target.value_usd = in_usd(target.value, _rate(conn, target.currency, target.created_at))
+        target.value_usd = in_usd(target.value, usd_rate(conn, target.currency, target.created_at))

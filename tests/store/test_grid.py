@@ -312,4 +312,4 @@ def test_frequent_short_words_probed_during_the_walk_give_the_same_pages(
     assert any(collected.values())
     if engine.dialect.name == "sqlite" and q in ("e", "co"):
         with engine.connect() as conn:
-            assert probing._frequent_words(conn, parse(q))  # the probing path was taken
+            assert probing._frequent_words(conn, parse(q), grid_mod._Entry(0))  # probing path
