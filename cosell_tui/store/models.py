@@ -1,4 +1,4 @@
-"""SQLAlchemy 2.0 typed models: the whole co-sell schema (domain.md §1, decisions.md).
+"""SQLAlchemy 2.0 typed models: the whole co-sell schema (domain.md §1 and its decisions).
 
 One referral per organisation per engagement, as the Partner Center API models it (D12):
 Microsoft and other partners are organisations in the same database, so every flow runs

@@ -1,5 +1,5 @@
 """A deal's value in USD, stored beside the amount so the grid can sort by value across
-currencies from an index (domain.md §1: Partner Center's downloads carry "Estimated Deal value
+currencies from an index (domain.md §1.6: Partner Center's downloads carry "Estimated Deal value
 (USD)" too).
 
 The rate is the month's rate of the deal's creation (the monthly rates table of D8); a

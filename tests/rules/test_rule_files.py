@@ -13,7 +13,7 @@ from cosell_tui.rules.rulebook import DEFAULT_DIRECTORY, RULE_SETS
 from tests.rules.factories import deal_facts
 
 CO_SELL_RULE = """  - id: co-sell
-    source: domain.md §4.1 step 2; decisions.md D13
+    source: domain.md §4.1 step 2; D13
     when: {help_type: {not: None}}"""
 
 
@@ -81,7 +81,7 @@ BROKEN = [
     ("deal_type", "id: private", "id: Private Deal", None, "id must be lower-case"),
     (
         "deal_type",
-        "    source: domain.md §4.1 step 4; decisions.md D13\n",
+        "    source: domain.md §4.1 step 4; D13\n",
         "",
         "private",
         "source:",
