@@ -1,6 +1,6 @@
 """The Textual app: theme, global keys, the user's keymap, the command palette and the first screen.
 
-Kept small on purpose (style.md "Shape"): screens own their keys and their work; this module
+Kept small on purpose: screens own their keys and their work; this module
 only wires them. `run()` is what `cosell` and `cosell demo` call.
 """
 

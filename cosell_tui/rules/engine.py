@@ -1,7 +1,7 @@
 """The one wrapper around durable-rules: the only module that touches its C extension.
 
 durable-rules 2.0.28 crashes or hangs when used the way its own Python layer invites
-(docs: shared/docs/rules-engine.md). This module keeps every invariant listed there:
+(docs/rules.md, "How the engine is used safely"). This module keeps these invariants:
 
 1. one fixed sid, one fact per evaluation, the session state deleted in ``finally``;
 2. a catch-all rule in every C ruleset with the lowest priority, so an action always runs

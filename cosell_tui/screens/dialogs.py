@@ -6,8 +6,8 @@ caller reopens the dialog with what the user typed and `errors` (ValidationError
 the messages land next to their fields and nothing is saved until the whole form is valid.
 
 Keys: Enter in a field or ctrl+y anywhere submits (ctrl+s belongs to terminals), Esc cancels,
-and `q` cancels too whenever the focus is not in a text field (style.md: Esc is never the only
-way out); the buttons do the same.
+and `q` cancels too whenever the focus is not in a text field (Esc is never the only way
+out: tmux adds its own escape delay); the buttons do the same.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The service layer: the one way in for every read and change (architecture.md).
+"""The service layer: the one way in for every read and change (README, "How it is built").
 
 `open_service()` gives a `Service`; input forms are in `forms`, read models in `views`,
 refusals in `errors`.

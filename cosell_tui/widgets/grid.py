@@ -1,4 +1,4 @@
-"""The deal grid: a window over SQL that draws only the rows on screen (style.md "Big lists").
+"""The deal grid: a window over SQL that draws only the rows on screen (docs/tui.md).
 
 Why not DataTable: it holds every row as widgets' data and freezes for seconds past a few
 thousand. This is toolong's LogLines pattern: a Line-API `ScrollView` whose virtual height is

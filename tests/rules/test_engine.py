@@ -1,4 +1,4 @@
-"""The engine wrapper keeps durable-rules' crash invariants (shared/docs/rules-engine.md)."""
+"""The engine wrapper keeps durable-rules' crash invariants (docs/rules.md)."""
 
 from __future__ import annotations
 
