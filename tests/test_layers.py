@@ -1,4 +1,5 @@
-"""The layering rules of the README ("How it is built"), checked on the source so a shortcut cannot creep in."""
+"""The layering rules of the README ("How it is built"), checked on the source so a shortcut
+cannot creep in."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Driving the New Deal wizard in tests: a host app and one helper per step.
 
-The helpers type through `input.value` and pick rows with Enter, not a key per character, so pilot and
-snapshot tests reach any step in the state a user would leave it. They live here so the pilot
-tests (tests/screens) and the snapshots (tests/snapshots) drive the wizard the same way.
+The helpers type through `input.value` (not a key per character) and pick rows with Enter, so
+pilot and snapshot tests reach any step in the state a user would leave it. They live here so
+the pilot tests (tests/screens) and the snapshots (tests/snapshots) drive the wizard the same
+way.
 """
 
 from __future__ import annotations
