@@ -26,8 +26,8 @@ from sqlalchemy import Engine, func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cosell_tui.domain import Role
-from cosell_tui.query import parse
-from cosell_tui.service.views import SortKey, Tab
+from cosell_tui.domain.query import parse
+from cosell_tui.domain.views import SortKey, Tab
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.grid import Grid, R, Scope, _segments, where_clause
 from cosell_tui.store.migrate import upgrade

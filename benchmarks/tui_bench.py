@@ -46,7 +46,7 @@ def seeded(data: Path, deals: int) -> Path:
     data.mkdir(parents=True, exist_ok=True)
     code = (
         "import sys\n"
-        "from cosell_tui.clock import parse_instant\n"
+        "from cosell_tui.domain.clock import parse_instant\n"
         "from cosell_tui.store.db import make_engine\n"
         "from cosell_tui.store.migrate import upgrade\n"
         "from cosell_tui.store.seed import seed\n"

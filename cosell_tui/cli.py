@@ -398,7 +398,7 @@ def _add_contact(parser: argparse.ArgumentParser) -> None:
 
 def _check_clock(args: argparse.Namespace) -> None:
     """Validate --now / COSELL_NOW up front, so a typo is exit 1, not a crash later."""
-    from cosell_tui.clock import parse_instant
+    from cosell_tui.domain.clock import parse_instant
 
     for source, text in (("--now", args.now), ("COSELL_NOW", os.environ.get("COSELL_NOW"))):
         if text:

@@ -12,14 +12,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cosell_tui import cli_format as fmt
 from cosell_tui.cli import EXIT_OK, EXIT_REFUSED, CliError, Context
 from cosell_tui.cli_parse import parse_label
+from cosell_tui.domain import format as fmt
 from cosell_tui.service import admin
 
 if TYPE_CHECKING:
+    from cosell_tui.domain.views import AccountView
     from cosell_tui.service import Service
-    from cosell_tui.service.views import AccountView
 
 DEMO_USER = "ava"
 
@@ -41,7 +41,7 @@ def cmd_tui(ctx: Context) -> int:
 
 def cmd_demo(ctx: Context) -> int:
     """A fresh temporary SQLite database, seeded, opened as ava; deleted on exit."""
-    from cosell_tui.clock import Clock
+    from cosell_tui.domain.clock import Clock
     from cosell_tui.service import open_service
 
     _check_counts(ctx.args.deals)
@@ -74,7 +74,7 @@ def cmd_init(ctx: Context) -> int:
 
 
 def cmd_seed(ctx: Context) -> int:
-    from cosell_tui.clock import Clock
+    from cosell_tui.domain.clock import Clock
 
     args = ctx.args
     _check_counts(args.deals)

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cosell_tui import cli_format as fmt
 from cosell_tui.cli import EXIT_OK, EXIT_REFUSED, CliError, Context
 from cosell_tui.cli_parse import (
     parse_amount,
@@ -21,10 +20,11 @@ from cosell_tui.cli_parse import (
     parse_label,
     split_list,
 )
+from cosell_tui.domain import format as fmt
 
 if TYPE_CHECKING:
+    from cosell_tui.domain.views import DealDetail, DealRow, Outcome
     from cosell_tui.service import Service
-    from cosell_tui.service.views import DealDetail, DealRow, Outcome
 
 #: Tab and sort-key names for argparse (kept literal: importing views would load the service).
 TABS = ["inbound", "outbound", "favorites", "closed"]
@@ -107,8 +107,8 @@ def read_document(path: str, stdin: Any = None) -> tuple[str, str]:
 
 
 def cmd_list(ctx: Context) -> int:
+    from cosell_tui.domain.views import GridQuery, SortKey, Tab
     from cosell_tui.jsonio import dumps, row_to_json
-    from cosell_tui.service.views import GridQuery, SortKey, Tab
 
     args = ctx.args
     if args.limit < 1 or args.offset < 0:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from cosell_tui.domain import Action, DealType, HelpType, SolutionCategory
+from cosell_tui.domain.facts import Outcome
+from cosell_tui.domain.views import DealDetail
 from cosell_tui.jsonio import checklist_to_json, decision_to_json
-from cosell_tui.rules.facts import Outcome
-from cosell_tui.service.views import DealDetail
 
 MARKS = {Outcome.MET: "[x]", Outcome.FAILED: "[ ]", Outcome.UNDECIDABLE: "[?]"}
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
+    from cosell_tui.domain.views import DealRow
     from cosell_tui.screens.main import MainScreen
-    from cosell_tui.service.views import DealRow
 
 #: (action on the main screen, palette title, help) for the selected deal.
 DEAL_ACTIONS = (

@@ -23,8 +23,8 @@ from cosell_tui.domain import (
     Status,
     stage_name,
 )
-from cosell_tui.rules.facts import Checklist, TransitionDecision
-from cosell_tui.service.views import (
+from cosell_tui.domain.facts import Checklist, TransitionDecision
+from cosell_tui.domain.views import (
     AccountView,
     DealDetail,
     DealRow,

@@ -7,8 +7,7 @@ use :class:`RuleBook` with the facts and decisions of ``facts.py``.
 
 from __future__ import annotations
 
-from cosell_tui.rules.errors import EngineError, FactError, RuleFileError
-from cosell_tui.rules.facts import (
+from cosell_tui.domain.facts import (
     Checklist,
     Criterion,
     DealTypeDecision,
@@ -18,6 +17,7 @@ from cosell_tui.rules.facts import (
     TransitionDecision,
     TransitionFacts,
 )
+from cosell_tui.rules.errors import EngineError, FactError, RuleFileError
 from cosell_tui.rules.rulebook import RuleBook, check_rule_files, default_rulebook
 
 __all__ = [

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cosell_tui.domain import DealType
+from cosell_tui.domain.facts import DealTypeDecision, DealTypeFacts
 from cosell_tui.rules.errors import RuleFileError
-from cosell_tui.rules.facts import DealTypeDecision, DealTypeFacts
 from cosell_tui.rules.rulefile import RuleFile, one_of
 from cosell_tui.rules.schema import FactSchema
 from cosell_tui.rules.vocabulary import Text

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cosell_tui.domain.facts import Checklist, Criterion, EligibilityFacts, Outcome
 from cosell_tui.rules.errors import RuleFileError
-from cosell_tui.rules.facts import Checklist, Criterion, EligibilityFacts, Outcome
 from cosell_tui.rules.rulefile import RuleFile
 from cosell_tui.rules.schema import FactSchema
 from cosell_tui.rules.vocabulary import Text

@@ -13,11 +13,7 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from cosell_tui.rules.deal_type import DealTypeRules
-from cosell_tui.rules.eligibility import EligibilityRules
-from cosell_tui.rules.engine import EngineRuleset
-from cosell_tui.rules.errors import RuleFileError
-from cosell_tui.rules.facts import (
+from cosell_tui.domain.facts import (
     Checklist,
     DealTypeDecision,
     DealTypeFacts,
@@ -25,6 +21,10 @@ from cosell_tui.rules.facts import (
     TransitionDecision,
     TransitionFacts,
 )
+from cosell_tui.rules.deal_type import DealTypeRules
+from cosell_tui.rules.eligibility import EligibilityRules
+from cosell_tui.rules.engine import EngineRuleset
+from cosell_tui.rules.errors import RuleFileError
 from cosell_tui.rules.rulefile import RuleFile
 from cosell_tui.rules.schema import sample_values, to_message
 from cosell_tui.rules.transitions import TransitionRules

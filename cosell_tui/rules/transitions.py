@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Any
 
 from cosell_tui.domain import ASSESSMENT_STAGES, NORMAL_STAGES, VALID_STATUS_PAIRS, Action
+from cosell_tui.domain.facts import TransitionDecision, TransitionFacts
 from cosell_tui.rules.errors import RuleFileError
-from cosell_tui.rules.facts import TransitionDecision, TransitionFacts
 from cosell_tui.rules.rulefile import RuleFile, one_of
 from cosell_tui.rules.schema import FactSchema
 from cosell_tui.rules.vocabulary import Text

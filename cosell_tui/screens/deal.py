@@ -31,6 +31,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cosell_tui.domain import Action, DealType
+from cosell_tui.domain.views import DealDetail, DealRow, Outcome
 from cosell_tui.screens import deal_sections as sections
 from cosell_tui.screens.dialogs import (
     AcceptDialog,
@@ -50,7 +51,6 @@ from cosell_tui.screens.dialogs_solutions import SolutionsDialog
 from cosell_tui.screens.registration import RegistrationDialog
 from cosell_tui.service import Service
 from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
-from cosell_tui.service.views import DealDetail, DealRow, Outcome
 from cosell_tui.widgets.checklist import EligibilityChecklist
 from cosell_tui.widgets.stagebar import StageBar, stage_cells
 

@@ -10,14 +10,14 @@ from datetime import datetime
 
 from textual.content import Content
 
-from cosell_tui.cli_format import clip, day, duration, fields, instant, money, yes_no
 from cosell_tui.domain import (
     Direction,
     MicrosoftStatus,
     Status,
     Substatus,
 )
-from cosell_tui.service.views import DealDetail, PersonView, RegistrationView
+from cosell_tui.domain.format import clip, day, duration, fields, instant, money, yes_no
+from cosell_tui.domain.views import DealDetail, PersonView, RegistrationView
 
 
 def header(detail: DealDetail, now: datetime) -> Content:

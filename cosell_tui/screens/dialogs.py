@@ -22,8 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from cosell_tui.domain import MAX_NAME_LEN, MAX_NOTES_LEN, CloseReason, ErrorReason
+from cosell_tui.domain.views import DealDetail
 from cosell_tui.service.forms import AcceptForm, PersonInput
-from cosell_tui.service.views import DealDetail
 from cosell_tui.widgets.form import FormErrors, FormField, choice_field, text_field
 
 ResultT = TypeVar("ResultT")

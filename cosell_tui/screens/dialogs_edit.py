@@ -28,9 +28,9 @@ from cosell_tui.domain import (
     MarketplaceIntent,
     PartnerRole,
 )
+from cosell_tui.domain.views import DealDetail
 from cosell_tui.screens.dialogs import DIALOG_CSS, FormDialog
 from cosell_tui.service.forms import DetailsEdit, PersonInput
-from cosell_tui.service.views import DealDetail
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 
 # --- stage --------------------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cosell_tui.domain import MAX_SOLUTIONS
+from cosell_tui.domain.views import DealDetail, SolutionView
 from cosell_tui.screens.dialogs import FormDialog
 from cosell_tui.service import Service
 from cosell_tui.service.errors import CosellError
 from cosell_tui.service.forms import SolutionInput
-from cosell_tui.service.views import DealDetail, SolutionView
 from cosell_tui.widgets.form import FormField, text_field
 
 _LINE_KEY = re.compile(r"^(?:solutions|lines)\[(\d+)\]\.(\w+)$")

@@ -20,8 +20,7 @@ from textual.widgets import Tab as TabWidget
 
 from cosell_tui.config import Config, TabPrefs, save_config
 from cosell_tui.domain import Action
-from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
-from cosell_tui.service.views import (
+from cosell_tui.domain.views import (
     BulkResult,
     DealDetail,
     DealRow,
@@ -30,6 +29,7 @@ from cosell_tui.service.views import (
     SortKey,
     Tab,
 )
+from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DEFAULT_COLUMNS, DealGrid
 from cosell_tui.widgets.preview import DealPreview

@@ -16,9 +16,9 @@ from textual.containers import Horizontal
 from textual.widgets import Select
 
 from cosell_tui.domain import ContractTerm, PricingModel, TenantType
+from cosell_tui.domain.views import DealDetail, RegistrationView
 from cosell_tui.screens.dialogs import FormDialog
 from cosell_tui.service.forms import RegistrationForm
-from cosell_tui.service.views import DealDetail, RegistrationView
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 
 YES_NO: list[tuple[str, object]] = [("Yes", True), ("No", False)]

@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from cosell_tui.domain import MAX_NOTES_LEN, HelpType
+from cosell_tui.domain.views import DealDetail, Outcome
 from cosell_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, FormDialog
 from cosell_tui.screens.wizard_base import split_key
 from cosell_tui.screens.wizard_customer import CONSENT_REMINDER
@@ -34,7 +35,6 @@ from cosell_tui.screens.wizard_partners import InvitationForm
 from cosell_tui.service import Service
 from cosell_tui.service.errors import CosellError, ValidationError
 from cosell_tui.service.forms import PersonInput
-from cosell_tui.service.views import DealDetail, Outcome
 from cosell_tui.widgets.form import choice_field, text_field
 
 ONE_WAY = "This cannot be undone: a deal never goes back to private or partner-led."

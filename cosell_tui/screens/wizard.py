@@ -38,7 +38,8 @@ from textual.widgets import (
 )
 
 from cosell_tui.domain import RESPONSE_WINDOW, DealType
-from cosell_tui.rules.facts import DealTypeDecision
+from cosell_tui.domain.facts import DealTypeDecision
+from cosell_tui.domain.views import Outcome
 from cosell_tui.screens.dialogs import ConfirmDialog
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.screens.wizard_customer import CustomerStep
@@ -50,7 +51,6 @@ from cosell_tui.screens.wizard_team import TeamStep
 from cosell_tui.service import Service
 from cosell_tui.service.errors import CosellError, ValidationError
 from cosell_tui.service.forms import DealDraft
-from cosell_tui.service.views import Outcome
 
 #: Which step holds each DealDraft field (to name it in messages and to jump to it).
 FIELD_STEP: Mapping[str, str] = {

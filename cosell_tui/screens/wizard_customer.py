@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
+from cosell_tui.domain.views import AccountView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import AccountInput, PersonInput
-from cosell_tui.service.views import AccountView
 from cosell_tui.widgets.customer_search import CustomerSearch
 from cosell_tui.widgets.form import FormField, check_field, text_field
 

@@ -21,9 +21,9 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from cosell_tui.domain import MAX_SOLUTIONS, SolutionCategory
+from cosell_tui.domain.views import SolutionView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import SolutionInput
-from cosell_tui.service.views import SolutionView
 from cosell_tui.widgets.form import FormField, choice_field
 
 

@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cosell_tui.domain.views import PersonView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import PersonInput
-from cosell_tui.service.views import PersonView
 from cosell_tui.widgets.form import FormField, text_field
 
 PERSON_FIELDS: tuple[tuple[str, str], ...] = (

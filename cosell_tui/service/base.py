@@ -22,7 +22,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from cosell_tui.clock import Clock
 from cosell_tui.domain import (
     TERMINAL_SUBSTATUSES,
     Action,
@@ -34,19 +33,20 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
-from cosell_tui.rules.facts import (
+from cosell_tui.domain.clock import Clock
+from cosell_tui.domain.facts import (
     Checklist,
     EligibilityFacts,
     TransitionDecision,
     TransitionFacts,
 )
-from cosell_tui.rules.facts import (
+from cosell_tui.domain.facts import (
     Outcome as CriterionOutcome,
 )
+from cosell_tui.domain.views import DealRow, UserView
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.mapping import deal_row
 from cosell_tui.service.scope import is_on_team, visible_clause
-from cosell_tui.service.views import DealRow, UserView
 from cosell_tui.store.models import (
     Account,
     Favorite,

@@ -12,10 +12,10 @@ from rapidfuzz import fuzz
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from cosell_tui.domain import AccountKind, SolutionCategory, SolutionKind
+from cosell_tui.domain.names import company_key
+from cosell_tui.domain.views import AccountView, SolutionView
 from cosell_tui.service.base import ServiceBase
 from cosell_tui.service.mapping import account_view, solution_view
-from cosell_tui.service.names import company_key as search_name
-from cosell_tui.service.views import AccountView, SolutionView
 from cosell_tui.store.models import Account, Solution
 
 #: Scores (0..100) a candidate needs; `wider=True` uses the lower one.
@@ -54,7 +54,7 @@ class Catalog(ServiceBase):
         wizard must pick them from the DUNS list. `wider` ignores the country and accepts
         weaker matches ("Search more")."""
         result: dict[AccountKind, tuple[AccountView, ...]] = {k: () for k in SEARCH_KINDS}
-        cleaned = search_name(name or "") if (name or "").strip() else ""
+        cleaned = company_key(name or "") if (name or "").strip() else ""
         if not cleaned:
             return result
         # One or two letters cannot be matched fuzzily: list the names with a word starting so.

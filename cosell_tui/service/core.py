@@ -13,8 +13,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from cosell_tui.clock import Clock
 from cosell_tui.domain import OrgKind, Role
+from cosell_tui.domain.clock import Clock
 from cosell_tui.rules import RuleBook, default_rulebook
 from cosell_tui.service.base import Shared, user_view
 from cosell_tui.service.catalog import Catalog

@@ -27,7 +27,9 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
-from cosell_tui.rules.facts import DealTypeDecision
+from cosell_tui.domain.facts import DealTypeDecision
+from cosell_tui.domain.names import company_key
+from cosell_tui.domain.views import Outcome
 from cosell_tui.service.base import ServiceBase
 from cosell_tui.service.drafts import (
     InvitationPick,
@@ -40,10 +42,8 @@ from cosell_tui.service.drafts import (
 )
 from cosell_tui.service.errors import RuleRefusal
 from cosell_tui.service.forms import AccountInput, DealDraft, ReferralDraft
-from cosell_tui.service.names import company_key as search_name
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import Person, Problems
-from cosell_tui.service.views import Outcome
 from cosell_tui.store.models import (
     Account,
     CustomerContact,
@@ -103,7 +103,7 @@ def manual_account(manual: AccountInput, country: str) -> Account:
     """A customer entered by hand: kind Manual, cleaned name for later searches."""
     return Account(
         name=manual.name.strip(),
-        search_name=search_name(manual.name),
+        search_name=company_key(manual.name),
         kind=AccountKind.MANUAL,
         duns=(manual.duns or "").strip() or None,
         federal=False,

@@ -27,7 +27,8 @@ from cosell_tui.domain import (
     PartnerRole,
     SolutionKind,
 )
-from cosell_tui.rules.facts import DealTypeDecision, DealTypeFacts
+from cosell_tui.domain.facts import DealTypeDecision, DealTypeFacts
+from cosell_tui.domain.views import UserView
 from cosell_tui.service.forms import (
     MICROSOFT,
     AccountInput,
@@ -37,7 +38,6 @@ from cosell_tui.service.forms import (
 )
 from cosell_tui.service.parse import MAX_ID_LEN, Person, Problems
 from cosell_tui.service.scope import location_in_scope
-from cosell_tui.service.views import UserView
 from cosell_tui.store.models import Account, Location, Organization, Solution
 
 STEPS = ("customer", "details", "intent", "team", "solutions", "selling", "partners")

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from cosell_tui import query
+from cosell_tui.domain import query
+from cosell_tui.domain.views import GridQuery, Page, Tab
 from cosell_tui.service.base import ServiceBase
 from cosell_tui.service.errors import ValidationError
-from cosell_tui.service.views import GridQuery, Page, Tab
 
 if TYPE_CHECKING:
     from cosell_tui.store.grid import Grid as StoreGrid

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cosell_tui.domain import SolutionCategory, SolutionKind
-from cosell_tui.service.views import (
+from cosell_tui.domain.views import (
     AccountView,
     DealRow,
     PersonView,

@@ -20,12 +20,12 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
+from cosell_tui.domain.views import Outcome
 from cosell_tui.service.create import msx_id, user_as_member
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.forms import SweepReport
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import Problems
-from cosell_tui.service.views import Outcome
 from cosell_tui.service.writes import Writes
 from cosell_tui.store.models import Referral, User
 

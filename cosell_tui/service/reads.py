@@ -21,6 +21,15 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
+from cosell_tui.domain.views import (
+    DealDetail,
+    DealRow,
+    HistoryView,
+    InvitationView,
+    MicrosoftCard,
+    PersonView,
+    SolutionLine,
+)
 from cosell_tui.service.base import ServiceBase
 from cosell_tui.service.mapping import (
     account_view,
@@ -31,15 +40,6 @@ from cosell_tui.service.mapping import (
     user_person,
 )
 from cosell_tui.service.scope import visible_clause
-from cosell_tui.service.views import (
-    DealDetail,
-    DealRow,
-    HistoryView,
-    InvitationView,
-    MicrosoftCard,
-    PersonView,
-    SolutionLine,
-)
 from cosell_tui.store import search
 from cosell_tui.store.models import (
     GRID_TABS,

@@ -21,12 +21,12 @@ from cosell_tui.domain import (
     Role,
     TenantType,
 )
+from cosell_tui.domain.views import Outcome
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import RegistrationForm
 from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.outbox import notify, record, team_recipients
 from cosell_tui.service.parse import Problems
-from cosell_tui.service.views import Outcome
 from cosell_tui.store.models import Referral, Registration
 
 #: domain.md §4.4 and §2.5 (D8): ACV must be above this; above the review line goes to review.

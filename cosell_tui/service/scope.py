@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, select
 
 from cosell_tui.domain import Role
-from cosell_tui.service.views import UserView
+from cosell_tui.domain.views import UserView
 from cosell_tui.store.models import Referral, TeamMember
 
 

@@ -31,7 +31,8 @@ from cosell_tui.domain import (
     Substatus,
     stage_name,
 )
-from cosell_tui.rules.facts import DealTypeFacts
+from cosell_tui.domain.facts import DealTypeFacts
+from cosell_tui.domain.views import BulkResult, DealRow, Outcome
 from cosell_tui.service.create import Creation, contact_rows, solution_rows, team_rows
 from cosell_tui.service.drafts import parse_invitation, parse_solutions, parse_team
 from cosell_tui.service.errors import CosellError, RuleRefusal, ValidationError
@@ -44,7 +45,6 @@ from cosell_tui.service.forms import (
 )
 from cosell_tui.service.outbox import Change, location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import MAX_ID_LEN, Person, Problems
-from cosell_tui.service.views import BulkResult, DealRow, Outcome
 from cosell_tui.store.models import Favorite, Invitation, Organization, Referral, User
 
 #: One-way upgrades (D13): a deal type never moves to a lower rank.

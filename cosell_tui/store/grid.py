@@ -44,8 +44,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from cosell_tui.domain import Direction, Role, Status
-from cosell_tui.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
-from cosell_tui.service.views import DealRow, SortKey, Tab
+from cosell_tui.domain.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
+from cosell_tui.domain.views import DealRow, SortKey, Tab
 from cosell_tui.store import search
 from cosell_tui.store.models import GRID_TABS, Favorite, Referral, TeamMember
 

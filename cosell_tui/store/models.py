@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -22,7 +23,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from cosell_tui.domain import (
@@ -44,6 +48,7 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.store.types import Cents, StrEnum, UTCDateTime
+from cosell_tui.store.valuation import in_usd, usd_rate
 
 
 class Base(DeclarativeBase):
@@ -507,6 +512,23 @@ class Notification(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-# The USD value is kept by mapper events; importing them with the models means every session
-# that can write a referral has them.
-from cosell_tui.store import valuation  # noqa: E402, F401
+# The USD value (valuation.py) is kept by mapper events, registered here with the model so
+# every session that can write a referral has them.
+
+
+def _value_changed(target: Referral) -> bool:
+    state = inspect(target)
+    return any(
+        state.attrs[name].history.has_changes() for name in ("value", "currency", "created_at")
+    )
+
+
+@event.listens_for(Referral, "before_insert")
+def _value_usd_on_insert(_mapper: Any, conn: Connection, target: Referral) -> None:
+    target.value_usd = in_usd(target.value, usd_rate(conn, target.currency, target.created_at))
+
+
+@event.listens_for(Referral, "before_update")
+def _value_usd_on_update(_mapper: Any, conn: Connection, target: Referral) -> None:
+    if _value_changed(target):
+        target.value_usd = in_usd(target.value, usd_rate(conn, target.currency, target.created_at))

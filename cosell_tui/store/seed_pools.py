@@ -16,6 +16,7 @@ import phonenumbers
 from faker import Faker
 
 from cosell_tui.domain import AccountKind
+from cosell_tui.domain.names import company_key
 from cosell_tui.store.seed_reference import (
     DUBLIN,
     FABRIKAM,
@@ -23,7 +24,6 @@ from cosell_tui.store.seed_reference import (
     ORG_DOMAIN,
     SEATTLE,
     USERS,
-    search_name,
 )
 
 #: Customer countries and the Faker locale used for their addresses.
@@ -254,7 +254,7 @@ class Pools:
             row = (
                 next_id,
                 name,
-                search_name(name),
+                company_key(name),
                 kind.value,
                 ms_id,
                 group,

@@ -8,12 +8,9 @@ scopes below. Everything here is a constant or derived from the seeded random so
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-
-from cleanco import basename
 
 from cosell_tui.domain import OrgKind, Role, SolutionKind
 
@@ -232,15 +229,3 @@ def exchange_rates(rng: random.Random, now: datetime) -> list[tuple[date, str, D
                 rate = (base * (1 + drift)).quantize(Decimal("0.000001"))
             rows.append((month, currency, rate))
     return rows
-
-
-# --- names --------------------------------------------------------------------------------------
-
-_PUNCT = re.compile(r"[^\w]+|_", re.UNICODE)
-
-
-def search_name(name: str) -> str:
-    """The account name as customer search compares it: no legal suffix, lower case, no
-    punctuation ("Contoso Pvt. Ltd." and "CONTOSO Private Limited" both become "contoso")."""
-    cleaned = basename(name) or name
-    return " ".join(_PUNCT.sub(" ", cleaned).lower().split())

@@ -4,21 +4,26 @@ currencies from an index (domain.md §1.6: Partner Center's downloads carry "Est
 
 The rate is the month's rate of the deal's creation (the monthly rates table of D8); a
 currency with no rate for that month leaves the USD value empty, and such deals sort last.
-Kept by a mapper event on every ORM write of value, currency or creation time, and written
-directly by the bulk seeder, so no service path can forget it.
+Kept by mapper events on every ORM write of value, currency or creation time (registered in
+models.py, beside the Referral class, so every session that can write a referral has them) and
+written directly by the bulk seeder, so no service path can forget it. This module reads the
+rates table through SQLAlchemy Core, so it needs no model class.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Date, String, column, select, table
 from sqlalchemy.engine import Connection
 
-from cosell_tui.store.models import ExchangeRate, Referral
 from cosell_tui.store.types import CENT
+
+#: The monthly rates table (models.ExchangeRate), as Core sees it.
+_RATES = table(
+    "exchange_rate", column("month", Date), column("currency", String), column("usd_per_unit")
+)
 
 
 def in_usd(amount: Decimal, rate: Decimal | str | None) -> Decimal | None:
@@ -37,23 +42,7 @@ def usd_rate(conn: Connection, currency: str, when: date | datetime) -> str | No
     if currency == "USD":
         return "1"
     return conn.execute(
-        select(ExchangeRate.usd_per_unit).where(
-            ExchangeRate.month == rate_month(when), ExchangeRate.currency == currency
+        select(_RATES.c.usd_per_unit).where(
+            _RATES.c.month == rate_month(when), _RATES.c.currency == currency
         )
     ).scalar()
-
-
-def _changed(target: Referral, *names: str) -> bool:
-    state = inspect(target)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
-@event.listens_for(Referral, "before_insert")
-def _on_insert(_mapper: Any, conn: Connection, target: Referral) -> None:
-    target.value_usd = in_usd(target.value, usd_rate(conn, target.currency, target.created_at))
-
-
-@event.listens_for(Referral, "before_update")
-def _on_update(_mapper: Any, conn: Connection, target: Referral) -> None:
-    if _changed(target, "value", "currency", "created_at"):
-        target.value_usd = in_usd(target.value, usd_rate(conn, target.currency, target.created_at))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from cosell_tui.rules.facts import Checklist, Outcome
+from cosell_tui.domain.facts import Checklist, Outcome
 
 _MARK = {
     Outcome.MET: ("✓", "$text-success"),

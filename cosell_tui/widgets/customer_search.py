@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from cosell_tui.domain import AccountKind
+from cosell_tui.domain.views import AccountView
 from cosell_tui.service.errors import CosellError
-from cosell_tui.service.views import AccountView
 
 #: Shown when a search finds nothing anywhere (what Partner Center's own search advises).
 NO_RESULT_TIPS = (

@@ -32,7 +32,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from cosell_tui.domain import Direction
-from cosell_tui.service.views import DealRow, GridQuery, Page, SortKey, Tab
+from cosell_tui.domain.views import DealRow, GridQuery, Page, SortKey, Tab
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service

@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from cosell_tui.domain import TERMINAL_SUBSTATUSES, Direction
-from cosell_tui.rules.facts import Outcome
-from cosell_tui.service.views import DealDetail
+from cosell_tui.domain.facts import Outcome
+from cosell_tui.domain.views import DealDetail
 from cosell_tui.widgets.grid import countdown, is_urgent, money
 
 MARKS = {

@@ -10,8 +10,8 @@ import pytest
 
 from cosell_tui.cli_deals import render_detail
 from cosell_tui.cli_explain import derived_type_reason, explain_json, render_explain
-from cosell_tui.cli_format import duration, money, table
 from cosell_tui.domain import DealType, HelpType
+from cosell_tui.domain.format import duration, money, table
 from cosell_tui.jsonio import DocumentError, amount, parse_document, referral_to_json
 
 from .views_factory import detail, row
@@ -132,7 +132,7 @@ def test_malformed_documents_name_the_problem(text: str, message: str) -> None:
 
 
 def test_fit_table_drops_then_clips_for_narrow_terminals() -> None:
-    from cosell_tui.cli_format import fit_table
+    from cosell_tui.domain.format import fit_table
 
     headers = ["#", "Deal", "Customer", "Value", "Ctry"]
     rows = [["7", "Northwind – data platform modernisation", "Northwind Traders", "1.00 USD", "IE"]]

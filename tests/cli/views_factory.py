@@ -18,8 +18,8 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
-from cosell_tui.rules.facts import Checklist, Criterion, Outcome, TransitionDecision
-from cosell_tui.service.views import (
+from cosell_tui.domain.facts import Checklist, Criterion, Outcome, TransitionDecision
+from cosell_tui.domain.views import (
     AccountView,
     DealDetail,
     DealRow,

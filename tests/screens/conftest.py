@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cosell_tui.clock import parse_instant
+from cosell_tui.domain.clock import parse_instant
 
 NOW = "2026-11-23T09:00:00Z"
 DEALS = 120

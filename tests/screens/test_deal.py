@@ -19,7 +19,7 @@ from cosell_tui.domain import (
     Substatus,
     TenantType,
 )
-from cosell_tui.rules.facts import TransitionDecision
+from cosell_tui.domain.facts import TransitionDecision
 from cosell_tui.screens.deal import DealScreen
 from cosell_tui.screens.dialogs import (
     AcceptDialog,

@@ -23,12 +23,12 @@ from cosell_tui.domain import (
     Substatus,
     TenantType,
 )
+from cosell_tui.domain.views import DealDetail
 from cosell_tui.screens.deal import DealScreen
 from cosell_tui.screens.dialogs import AcceptDialog, ConfirmDialog, WonDialog
 from cosell_tui.screens.registration import RegistrationDialog
 from cosell_tui.service import Service, open_service
 from cosell_tui.service.errors import NotFoundError
-from cosell_tui.service.views import DealDetail
 from tests.screens.conftest import DEALS, NOW
 from tests.screens.conftest import settle as settle_once
 from tests.screens.test_deal_support import ScreenHost

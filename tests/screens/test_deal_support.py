@@ -17,7 +17,6 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cosell_tui.clock import Clock
 from cosell_tui.domain import (
     AccountKind,
     Action,
@@ -32,9 +31,9 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
-from cosell_tui.rules.facts import Checklist, Criterion, Outcome, TransitionDecision
-from cosell_tui.service.errors import ConflictError, CosellError
-from cosell_tui.service.views import (
+from cosell_tui.domain.clock import Clock
+from cosell_tui.domain.facts import Checklist, Criterion, Outcome, TransitionDecision
+from cosell_tui.domain.views import (
     AccountView,
     DealDetail,
     DealRow,
@@ -46,7 +45,8 @@ from cosell_tui.service.views import (
     SolutionLine,
     SolutionView,
 )
-from cosell_tui.service.views import Outcome as Done
+from cosell_tui.domain.views import Outcome as Done
+from cosell_tui.service.errors import ConflictError, CosellError
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

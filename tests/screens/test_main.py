@@ -14,8 +14,8 @@ from textual.widgets import Select, Tabs
 
 from cosell_tui.config import load_config
 from cosell_tui.domain import CloseReason, Direction, Substatus
+from cosell_tui.domain.views import GridQuery, SortKey, Tab
 from cosell_tui.screens.main import MainScreen
-from cosell_tui.service.views import GridQuery, SortKey, Tab
 from cosell_tui.widgets import grid as grid_module
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.preview import DealPreview

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from cosell_tui.service.views import GridQuery, Tab
+from cosell_tui.domain.views import GridQuery, Tab
 from cosell_tui.widgets import grid as grid_module
 from cosell_tui.widgets.filterline import FilterLine
 from tests.screens.conftest import settle

@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select, SelectionList
 
 from cosell_tui.domain import DealType, HelpType
+from cosell_tui.domain.views import DealDetail, Outcome
 from cosell_tui.screens.upgrade import HelpDialog, InviteDialog, ShareDialog
 from cosell_tui.service import Service
 from cosell_tui.service.forms import DealDraft, PersonInput, SolutionInput
-from cosell_tui.service.views import DealDetail, Outcome
 from tests.screens.conftest import settle
 from tests.screens.test_wizard_support import LAKEHOUSE, SEATTLE
 

@@ -16,12 +16,12 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from cosell_tui.domain import AccountKind, DealType, HelpType, MarketplaceIntent, SolutionKind
+from cosell_tui.domain.views import Outcome
 from cosell_tui.screens.wizard import NewDealScreen
 from cosell_tui.screens.wizard_customer import CustomerStep
 from cosell_tui.screens.wizard_solutions import SolutionsStep
 from cosell_tui.screens.wizard_team import TeamStep
 from cosell_tui.service.forms import DealDraft
-from cosell_tui.service.views import Outcome
 from cosell_tui.store.models import Notification, Solution
 from cosell_tui.widgets.customer_search import CustomerSearch
 from tests.screens.conftest import settle

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, text
 
-from cosell_tui.clock import parse_instant
+from cosell_tui.domain.clock import parse_instant
 from cosell_tui.rules import default_rulebook
 from cosell_tui.service import Service, open_service
 from cosell_tui.store.db import make_engine

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from cosell_tui.domain import CloseReason
+from cosell_tui.domain.views import GridQuery, SortKey, Tab
 from cosell_tui.service import Service
 from cosell_tui.service.errors import ValidationError
 from cosell_tui.service.forms import DetailsEdit
-from cosell_tui.service.views import GridQuery, SortKey, Tab
 from tests import factories as f
 
 

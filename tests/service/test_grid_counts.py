@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from cosell_tui.domain import CloseReason, ErrorReason
+from cosell_tui.domain.views import GridQuery, Tab
 from cosell_tui.service import Service
-from cosell_tui.service.views import GridQuery, Tab
 from cosell_tui.store import search
 from tests import factories as f
 from tests.service.conftest import advance, engine_of, rows, scalar

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from cosell_tui.domain import CloseReason, DealType, Direction, MicrosoftStatus, Status, Substatus
+from cosell_tui.domain.views import DealRow
 from cosell_tui.service import Service
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import AccountInput, PersonInput
-from cosell_tui.service.views import DealRow
 from tests import factories as f
 from tests.service.conftest import advance, dump, rows, scalar
 

@@ -16,10 +16,10 @@ from cosell_tui.domain import (
     MicrosoftStatus,
     Substatus,
 )
+from cosell_tui.domain.views import DealRow
 from cosell_tui.service import Service
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import DetailsEdit, PersonInput, SolutionInput
-from cosell_tui.service.views import DealRow
 from tests import factories as f
 from tests.service.conftest import advance, dump, rows
 

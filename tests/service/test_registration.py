@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from cosell_tui.domain import RegistrationStatus
+from cosell_tui.domain.views import DealRow
 from cosell_tui.service import Service
 from cosell_tui.service.errors import RuleRefusal, ValidationError
 from cosell_tui.service.forms import SolutionInput
-from cosell_tui.service.views import DealRow
 from tests import factories as f
 from tests.service.conftest import advance, dump, rows
 

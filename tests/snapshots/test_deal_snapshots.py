@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from cosell_tui.domain.views import DealDetail
 from cosell_tui.screens.deal import DealScreen
-from cosell_tui.service.views import DealDetail
 from tests.screens.conftest import settle
 from tests.screens.test_deal_support import (
     RecordingService,

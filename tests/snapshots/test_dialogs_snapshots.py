@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from cosell_tui.domain import ErrorReason
+from cosell_tui.domain.views import DealDetail
 from cosell_tui.screens.deal import DealScreen
 from cosell_tui.screens.dialogs import (
     AcceptDialog,
@@ -29,7 +30,6 @@ from cosell_tui.screens.dialogs_edit import (
 )
 from cosell_tui.screens.dialogs_solutions import SolutionsDialog
 from cosell_tui.screens.registration import RegistrationDialog
-from cosell_tui.service.views import DealDetail
 from tests.screens.conftest import settle
 from tests.screens.test_deal_support import (
     RecordingService,

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from cosell_tui.domain import DealType, MicrosoftStatus, Role, Status, Substatus
-from cosell_tui.query import parse
-from cosell_tui.service.views import DealRow, SortKey, Tab
+from cosell_tui.domain.query import parse
+from cosell_tui.domain.views import DealRow, SortKey, Tab
 from cosell_tui.store import grid as grid_mod
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.grid import Grid, Scope

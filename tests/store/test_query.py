@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cosell_tui.domain import DealType, MicrosoftStatus, RegistrationStatus, Substatus
-from cosell_tui.query import (
+from cosell_tui.domain.query import (
     ELIGIBLE,
     P2P,
     REGISTERED,

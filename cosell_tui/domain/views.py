@@ -21,7 +21,7 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
-from cosell_tui.rules.facts import Checklist, TransitionDecision
+from cosell_tui.domain.facts import Checklist, TransitionDecision
 
 
 class Tab(Label):
