@@ -144,7 +144,7 @@ async def measure(db: Path) -> dict[str, float]:
                 i
                 for i, candidate in enumerate(grid.loaded_rows())
                 if candidate.substatus is Substatus.PENDING
-                and Action.ACCEPT in service.deal(candidate.id).decision.allowed
+                and Action.ACCEPT in service.listing.deal(candidate.id).decision.allowed
             ),
             None,
         )
@@ -164,7 +164,7 @@ async def measure(db: Path) -> dict[str, float]:
                     notes = [n.message for n in app._notifications]
                     raise TimeoutError(f"accept did not land: {app.screen!r} {notes}") from None
             results["accept_key_committed_ms"] = (applied[0] - before) * 1000
-            assert service.row(row.id).substatus is Substatus.ACCEPTED
+            assert service.listing.row(row.id).substatus is Substatus.ACCEPTED
 
         await pilot.press("slash")
         generation = grid._window.generation

@@ -181,7 +181,7 @@ def _location_id(
     service: Service, mpn_id: str | None, location_id: Any, path: str
 ) -> int | str | None:
     """The scope location from `mpnId` (the API's PartnerID) or `x-cosell.locationId`."""
-    locations = service.scope_locations()
+    locations = service.catalog.scope_locations()
     if location_id is not None:
         return _int_or_str(location_id, f"x-cosell.{path}") or ""
     if mpn_id is not None:
@@ -201,7 +201,7 @@ def _assessment_location(service: Service, value: Any) -> int | str | None:
         return None
     ident = _int_or_str(value, "x-cosell.assessmentLocation")
     if isinstance(ident, str):
-        for loc_id, _name, partner_id in service.scope_locations():
+        for loc_id, _name, partner_id in service.catalog.scope_locations():
             if partner_id == ident.strip():
                 return loc_id
     return ident

@@ -52,7 +52,7 @@ SORT_KEYS = [
 
 def _row(ctx: Context) -> tuple[Service, DealRow]:
     service = ctx.service()
-    return service, service.row(parse_deal_id(ctx.args.deal))
+    return service, service.listing.row(parse_deal_id(ctx.args.deal))
 
 
 def _version(ctx: Context, row: DealRow) -> int:
@@ -115,7 +115,7 @@ def cmd_list(ctx: Context) -> int:
         raise CliError("--limit must be at least 1 and --offset at least 0")
     service = ctx.service()
     if args.filter:
-        problem = service.check_filter(args.filter)
+        problem = service.listing.check_filter(args.filter)
         if problem:
             raise CliError(f"--filter: {problem}")
     query = GridQuery(
@@ -124,8 +124,8 @@ def cmd_list(ctx: Context) -> int:
         sort=SortKey(args.sort) if args.sort else None,
         descending=args.desc,
     )
-    total = service.count(query)
-    rows = service.page(query, args.offset, args.limit).rows
+    total = service.listing.count(query)
+    rows = service.listing.page(query, args.offset, args.limit).rows
     if ctx.json:
         ctx.print(
             dumps(
@@ -206,7 +206,7 @@ def cmd_show(ctx: Context) -> int:
     from cosell_tui.jsonio import detail_to_json, dumps
 
     service = ctx.service()
-    detail = service.deal(parse_deal_id(ctx.args.deal))
+    detail = service.listing.deal(parse_deal_id(ctx.args.deal))
     if ctx.json:
         ctx.print(dumps(detail_to_json(detail)))
         return EXIT_OK
@@ -373,7 +373,7 @@ def cmd_explain(ctx: Context) -> int:
     from cosell_tui.cli_explain import explain_json, render_explain
 
     service = ctx.service()
-    detail = service.deal(parse_deal_id(ctx.args.deal))
+    detail = service.listing.deal(parse_deal_id(ctx.args.deal))
     reason = deal_type_reason(service, detail)
     if ctx.json:
         from cosell_tui.jsonio import dumps
@@ -421,7 +421,7 @@ def deal_type_reason(service: Service, detail: DealDetail) -> str:
         ),
     )  # fmt: skip
     try:
-        decision = service.preview_deal_type(draft)
+        decision = service.creation.preview_deal_type(draft)
     except Exception:  # an explanation must never fail the command
         decision = None
     if decision is not None and decision.deal_type is row.deal_type and decision.reason:
@@ -444,7 +444,7 @@ def cmd_create(ctx: Context) -> int:
     service = ctx.service()
     draft = draft_from_json(document, service)
     try:
-        outcome = service.create_deal(draft)
+        outcome = service.creation.create_deal(draft)
     except ValidationError as exc:  # name the document's fields, not the service's
         fields = {document_path(name): message for name, message in exc.fields.items()}
         message = exc.message
@@ -462,7 +462,7 @@ def cmd_accept(ctx: Context) -> int:
 
     args = ctx.args
     service = ctx.service()
-    detail = service.deal(parse_deal_id(args.deal))
+    detail = service.listing.deal(parse_deal_id(args.deal))
     row = detail.row
     if args.value is not None:
         parse_amount(args.value, "--value")
@@ -477,7 +477,7 @@ def cmd_accept(ctx: Context) -> int:
         crm_id=args.crm_id if args.crm_id is not None else row.crm_id,
         campaign_id=args.campaign_id if args.campaign_id is not None else detail.campaign_id,
     )
-    return _print_outcome(ctx, service.accept(row.id, _version(ctx, row), form))
+    return _print_outcome(ctx, service.lifecycle.accept(row.id, _version(ctx, row), form))
 
 
 def cmd_decline(ctx: Context) -> int:
@@ -485,7 +485,9 @@ def cmd_decline(ctx: Context) -> int:
 
     reason = parse_label(CloseReason, ctx.args.reason, "--reason")
     service, row = _row(ctx)
-    return _print_outcome(ctx, service.decline(row.id, _version(ctx, row), reason, ctx.args.notes))
+    return _print_outcome(
+        ctx, service.lifecycle.decline(row.id, _version(ctx, row), reason, ctx.args.notes)
+    )
 
 
 def cmd_lost(ctx: Context) -> int:
@@ -493,7 +495,9 @@ def cmd_lost(ctx: Context) -> int:
 
     reason = parse_label(CloseReason, ctx.args.reason, "--reason")
     service, row = _row(ctx)
-    return _print_outcome(ctx, service.lost(row.id, _version(ctx, row), reason, ctx.args.notes))
+    return _print_outcome(
+        ctx, service.lifecycle.lost(row.id, _version(ctx, row), reason, ctx.args.notes)
+    )
 
 
 def cmd_error(ctx: Context) -> int:
@@ -502,7 +506,7 @@ def cmd_error(ctx: Context) -> int:
     reason = parse_label(ErrorReason, ctx.args.reason, "--reason")
     service, row = _row(ctx)
     return _print_outcome(
-        ctx, service.close_as_error(row.id, _version(ctx, row), reason, ctx.args.notes)
+        ctx, service.lifecycle.close_as_error(row.id, _version(ctx, row), reason, ctx.args.notes)
     )
 
 
@@ -531,19 +535,19 @@ def stage_pct(text: str, row: DealRow) -> int:
 def cmd_stage(ctx: Context) -> int:
     service, row = _row(ctx)
     pct = stage_pct(ctx.args.stage, row)
-    return _print_outcome(ctx, service.mark_stage(row.id, _version(ctx, row), pct))
+    return _print_outcome(ctx, service.lifecycle.mark_stage(row.id, _version(ctx, row), pct))
 
 
 def cmd_won(ctx: Context) -> int:
     service, row = _row(ctx)
     version = _version(ctx, row)
-    warnings = service.won_warnings(row.id)
+    warnings = service.lifecycle.won_warnings(row.id)
     for warning in warnings:
         ctx.warn(f"warning: {warning}")
     if warnings and not ctx.args.yes and not _confirm("Mark this deal won anyway?"):
         ctx.warn("not marked won; re-run with --yes to confirm")
         return EXIT_REFUSED
-    outcome = service.won(row.id, version)
+    outcome = service.lifecycle.won(row.id, version)
     if warnings:  # already said once; do not repeat the same advisory
         from dataclasses import replace
 
@@ -564,7 +568,7 @@ def _confirm(question: str) -> bool:
 
 def cmd_share(ctx: Context) -> int:
     service, row = _row(ctx)
-    return _print_outcome(ctx, service.share_with_microsoft(row.id, _version(ctx, row)))
+    return _print_outcome(ctx, service.sharing.share_with_microsoft(row.id, _version(ctx, row)))
 
 
 def contact_from_args(args: Any) -> Any:
@@ -595,7 +599,9 @@ def cmd_help(ctx: Context) -> int:
     service, row = _row(ctx)
     return _print_outcome(
         ctx,
-        service.request_help(row.id, _version(ctx, row), help_type, ctx.args.notes, contact),
+        service.sharing.request_help(
+            row.id, _version(ctx, row), help_type, ctx.args.notes, contact
+        ),
     )
 
 
@@ -603,7 +609,7 @@ def resolve_partner(service: Service, text: str) -> int | str:
     """`microsoft`, a partner's exact name, or a unique part of one -> the invitation target."""
     if text.strip().lower() == "microsoft":
         return "microsoft"
-    matches = service.search_partners(text.strip())
+    matches = service.catalog.search_partners(text.strip())
     exact = [org_id for org_id, name in matches if name.lower() == text.strip().lower()]
     if len(exact) == 1:
         return exact[0]
@@ -626,7 +632,7 @@ def cmd_invite(ctx: Context) -> int:
     parse_amount(args.value, "--value")
     parse_date(args.close_date, "--close-date")
     service = ctx.service()
-    detail = service.deal(parse_deal_id(args.deal))
+    detail = service.listing.deal(parse_deal_id(args.deal))
     row = detail.row
     target = resolve_partner(service, args.partner)
     team = tuple(
@@ -642,12 +648,12 @@ def cmd_invite(ctx: Context) -> int:
         solution_ids=split_list(args.solutions),
         team=team,
     )
-    return _print_outcome(ctx, service.invite(row.id, _version(ctx, row), draft))
+    return _print_outcome(ctx, service.sharing.invite(row.id, _version(ctx, row), draft))
 
 
 def cmd_favorite(ctx: Context) -> int:
     service, row = _row(ctx)
-    on = service.set_favorite(row.id, not ctx.args.off)
+    on = service.listing.set_favorite(row.id, not ctx.args.off)
     if ctx.json:
         from cosell_tui.jsonio import dumps
 
@@ -668,4 +674,4 @@ def cmd_register(ctx: Context) -> int:
     else:
         form = registration_from_args(args)
     service, row = _row(ctx)
-    return _print_outcome(ctx, service.register(row.id, _version(ctx, row), form))
+    return _print_outcome(ctx, service.registration.register(row.id, _version(ctx, row), form))

@@ -96,7 +96,7 @@ class DealCommands(Provider):
             return
         try:
             deals: tuple[DealRow, ...] = await asyncio.to_thread(
-                main.service.find_deals, query.strip(), 10
+                main.service.listing.find_deals, query.strip(), 10
             )
         except Exception:  # a failed lookup just finds nothing; the palette stays usable
             return

@@ -250,7 +250,7 @@ class DealScreen(Screen[None]):
     def load(self) -> None:
         """Read the deal (rules' decision included) off the event loop."""
         try:
-            detail = self.service.deal(self.deal_id)
+            detail = self.service.listing.deal(self.deal_id)
         except CosellError as exc:
             self.post_message(self.LoadFailed(exc.message))
             return
@@ -394,7 +394,7 @@ class DealScreen(Screen[None]):
         def chosen(form: Any) -> None:
             if form is not None:
                 self.write(
-                    lambda: self.service.accept(detail.row.id, detail.row.version, form),
+                    lambda: self.service.lifecycle.accept(detail.row.id, detail.row.version, form),
                     retry=lambda exc: self._do_accept(
                         detail, form=form, errors=exc.fields, message=exc.message
                     ),
@@ -433,7 +433,9 @@ class DealScreen(Screen[None]):
         self._reason_then_confirm(
             DeclineDialog(),
             "Decline",
-            lambda reason, notes: self.service.decline(row.id, row.version, reason, notes),
+            lambda reason, notes: self.service.lifecycle.decline(
+                row.id, row.version, reason, notes
+            ),
         )
 
     def _do_lost(self, detail: DealDetail) -> None:
@@ -441,7 +443,7 @@ class DealScreen(Screen[None]):
         self._reason_then_confirm(
             LostDialog(),
             "Mark lost",
-            lambda reason, notes: self.service.lost(row.id, row.version, reason, notes),
+            lambda reason, notes: self.service.lifecycle.lost(row.id, row.version, reason, notes),
         )
 
     def _do_close_as_error(self, detail: DealDetail) -> None:
@@ -449,7 +451,9 @@ class DealScreen(Screen[None]):
         self._reason_then_confirm(
             ErrorDialog(),
             "Close as error",
-            lambda reason, notes: self.service.close_as_error(row.id, row.version, reason, notes),
+            lambda reason, notes: self.service.lifecycle.close_as_error(
+                row.id, row.version, reason, notes
+            ),
         )
 
     def _do_mark_stage(self, detail: DealDetail) -> None:
@@ -457,7 +461,7 @@ class DealScreen(Screen[None]):
 
         def chosen(pct: int | None) -> None:
             if pct is not None:
-                self.write(lambda: self.service.mark_stage(row.id, row.version, pct))
+                self.write(lambda: self.service.lifecycle.mark_stage(row.id, row.version, pct))
 
         self.app.push_screen(StageDialog(detail), chosen)
 
@@ -468,7 +472,7 @@ class DealScreen(Screen[None]):
     def _won_warnings(self, detail: DealDetail) -> None:
         """Ask the service for the D7 advisory before showing the confirmation."""
         try:
-            warnings = self.service.won_warnings(detail.row.id)
+            warnings = self.service.lifecycle.won_warnings(detail.row.id)
         except CosellError as exc:
             self.app.call_from_thread(self._refused, exc)
             return
@@ -479,7 +483,7 @@ class DealScreen(Screen[None]):
 
         def go(yes: bool | None) -> None:
             if yes:
-                self.write(lambda: self.service.won(row.id, row.version))
+                self.write(lambda: self.service.lifecycle.won(row.id, row.version))
 
         self.app.push_screen(WonDialog(detail, warnings), go)
 
@@ -487,7 +491,9 @@ class DealScreen(Screen[None]):
         def chosen(edit: Any) -> None:
             if edit is not None:
                 self.write(
-                    lambda: self.service.edit_details(detail.row.id, detail.row.version, edit),
+                    lambda: self.service.lifecycle.edit_details(
+                        detail.row.id, detail.row.version, edit
+                    ),
                     retry=lambda exc: self._do_edit_details(
                         detail, edit=edit, errors=exc.fields, message=exc.message
                     ),
@@ -499,7 +505,9 @@ class DealScreen(Screen[None]):
         def chosen(team: Any) -> None:
             if team is not None:
                 self.write(
-                    lambda: self.service.set_team(detail.row.id, detail.row.version, team),
+                    lambda: self.service.lifecycle.set_team(
+                        detail.row.id, detail.row.version, team
+                    ),
                     retry=lambda exc: self._do_edit_team(
                         detail, team=team, errors=exc.fields, message=exc.message
                     ),
@@ -513,7 +521,9 @@ class DealScreen(Screen[None]):
         def chosen(lines: Any) -> None:
             if lines is not None:
                 self.write(
-                    lambda: self.service.set_solutions(detail.row.id, detail.row.version, lines),
+                    lambda: self.service.lifecycle.set_solutions(
+                        detail.row.id, detail.row.version, lines
+                    ),
                     retry=lambda exc: self._do_edit_solutions(
                         detail,
                         lines=lines,
@@ -531,7 +541,7 @@ class DealScreen(Screen[None]):
         def chosen(terms: Any) -> None:
             if terms is not None:
                 self.write(
-                    lambda: self.service.edit_invitation_terms(
+                    lambda: self.service.lifecycle.edit_invitation_terms(
                         row.id, row.version, terms.value, terms.currency, terms.close_date
                     ),
                     retry=lambda exc: self._do_edit_invitation_terms(
@@ -545,7 +555,9 @@ class DealScreen(Screen[None]):
         def chosen(form: Any) -> None:
             if form is not None:
                 self.write(
-                    lambda: self.service.register(detail.row.id, detail.row.version, form),
+                    lambda: self.service.registration.register(
+                        detail.row.id, detail.row.version, form
+                    ),
                     retry=lambda exc: self._do_register(
                         detail, form=form, errors=exc.fields, message=exc.message
                     ),
@@ -581,7 +593,7 @@ class DealScreen(Screen[None]):
     @work(thread=True, group="deal-write")
     def _favourite(self, deal_id: int) -> None:
         try:
-            on = self.service.toggle_favorite(deal_id)
+            on = self.service.listing.toggle_favorite(deal_id)
         except CosellError as exc:
             self.app.call_from_thread(self._refused, exc)
             return
@@ -614,7 +626,7 @@ class DealScreen(Screen[None]):
 
     def _reload_after_write(self) -> None:
         try:
-            detail = self.service.deal(self.deal_id)
+            detail = self.service.listing.deal(self.deal_id)
         except CosellError as exc:
             self.post_message(self.LoadFailed(exc.message))
             return

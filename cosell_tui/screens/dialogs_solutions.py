@@ -2,7 +2,7 @@
 
 Searching the catalog is a service read, so it runs in a thread worker as the user types; the
 chosen lines (with price, quantity and currency for priced catalog entries) come back as
-`SolutionInput`s for `service.set_solutions`.
+`SolutionInput`s for `service.lifecycle.set_solutions`.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
     @work(thread=True, exclusive=True, group="solution-search")
     def search(self, text: str) -> None:
         try:
-            hits = self.service.search_solutions(text, limit=20)
+            hits = self.service.catalog.search_solutions(text, limit=20)
         except CosellError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return

@@ -179,7 +179,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="tab-counts")
     def _load_counts(self) -> None:
         try:
-            counts = self.service.tab_counts()
+            counts = self.service.listing.tab_counts()
         except Exception as exc:
             self.app.call_from_thread(self._failed, exc)
             return
@@ -379,7 +379,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="preview")
     def _load_preview(self, deal_id: int) -> None:
         try:
-            detail = self.service.deal(deal_id)
+            detail = self.service.listing.deal(deal_id)
         except Exception as exc:
             self.app.call_from_thread(self.preview.show_message, message_of(exc))
             return
@@ -458,7 +458,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         """Load the deal, check the rules allow `action`, then continue on the event loop."""
         try:
-            detail = self.service.deal(deal_id)
+            detail = self.service.listing.deal(deal_id)
         except CosellError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
@@ -495,7 +495,7 @@ class MainScreen(Screen[None]):
             row = detail.row
             self._run(
                 row.name,
-                lambda: self.service.accept(row.id, row.version, result),
+                lambda: self.service.lifecycle.accept(row.id, row.version, result),
                 self._outcome,
                 lambda exc: self._ask_accept(detail, result, exc.fields, exc.message),
             )
@@ -518,7 +518,7 @@ class MainScreen(Screen[None]):
             detail,
             DeclineDialog,
             "Decline",
-            self.service.decline,
+            self.service.lifecycle.decline,
             self._ask_decline,
             values,
             errors,
@@ -539,7 +539,7 @@ class MainScreen(Screen[None]):
             detail,
             ErrorDialog,
             "Close as error",
-            self.service.close_as_error,
+            self.service.lifecycle.close_as_error,
             self._ask_error,
             values,
             errors,
@@ -598,7 +598,7 @@ class MainScreen(Screen[None]):
             self.notify(verb.format(row.name) + " favourites.")
             self._changed()
 
-        self._run(row.name, lambda: self.service.toggle_favorite(row.id), done)
+        self._run(row.name, lambda: self.service.listing.toggle_favorite(row.id), done)
 
     def action_open(self) -> None:
         row = self._selected_or_none()
@@ -659,7 +659,7 @@ class MainScreen(Screen[None]):
             body,
             lambda: self._run(
                 "marked deals",
-                lambda: self.service.bulk_accept(sorted(ids)),
+                lambda: self.service.lifecycle.bulk_accept(sorted(ids)),
                 self._bulk_done("Accepted"),
             ),
         )
@@ -676,7 +676,7 @@ class MainScreen(Screen[None]):
                 reason, notes = result
                 self._run(
                     "marked deals",
-                    lambda: self.service.bulk_decline(sorted(ids), reason, notes),
+                    lambda: self.service.lifecycle.bulk_decline(sorted(ids), reason, notes),
                     self._bulk_done("Declined"),
                 )
 
@@ -692,7 +692,7 @@ class MainScreen(Screen[None]):
             f"Add {len(ids):,} marked deal(s) to your favourites?",
             lambda: self._run(
                 "marked deals",
-                lambda: self.service.bulk_favorite(sorted(ids), True),
+                lambda: self.service.listing.bulk_favorite(sorted(ids), True),
                 self._bulk_done("Added to ♥"),
             ),
         )

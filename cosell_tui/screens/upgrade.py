@@ -82,7 +82,7 @@ class ShareDialog(_Runs, ConfirmDialog):
 
     def action_confirm(self) -> None:
         row = self.detail.row
-        self.run_use_case(lambda: self.service.share_with_microsoft(row.id, row.version))
+        self.run_use_case(lambda: self.service.sharing.share_with_microsoft(row.id, row.version))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -163,7 +163,9 @@ class HelpDialog(_Runs, FormDialog[Outcome]):
             )
         row, notes = self.detail.row, self.text("notes")
         self.run_use_case(
-            lambda: self.service.request_help(row.id, row.version, help_type, notes, contact)
+            lambda: self.service.sharing.request_help(
+                row.id, row.version, help_type, notes, contact
+            )
         )
 
     def refused(self, fields: dict[str, str], message: str) -> None:
@@ -252,7 +254,7 @@ class InviteDialog(_Runs, ModalScreen[Outcome | None]):
             self.refused({}, "Choose a partner (or Microsoft) to invite first.")
             return
         row = self.detail.row
-        self.run_use_case(lambda: self.service.invite(row.id, row.version, draft))
+        self.run_use_case(lambda: self.service.sharing.invite(row.id, row.version, draft))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -359,13 +359,13 @@ class NewDealScreen(Screen[Outcome | None]):
         draft = self._as_far_as(draft, step)
         errors: dict[str, str] = {}
         for part in ALSO_CHECK.get(step, (step,)) if step else (None,):
-            for key, message in self.service.validate_draft(draft, part).items():
+            for key, message in self.service.creation.validate_draft(draft, part).items():
                 errors.setdefault(key, message)
         self.post_message(self.Validated(step or "", errors, then))
 
     @work(thread=True, exclusive=True, group="wizard-preview")
     def _preview(self, draft: DealDraft) -> None:
-        self.post_message(self.Previewed(self.service.preview_deal_type(draft)))
+        self.post_message(self.Previewed(self.service.creation.preview_deal_type(draft)))
 
     @on(Previewed)
     def _previewed(self, event: Previewed) -> None:
@@ -511,7 +511,7 @@ class NewDealScreen(Screen[Outcome | None]):
     @work(thread=True, exclusive=True, group="wizard-create")
     def _create(self, draft: DealDraft) -> None:
         try:
-            outcome = self.service.create_deal(draft)
+            outcome = self.service.creation.create_deal(draft)
         except ValidationError as error:
             self.post_message(self.CreateFailed(error.message, dict(error.fields)))
             return

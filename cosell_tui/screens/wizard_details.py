@@ -66,7 +66,7 @@ class DetailsStep(WizardStep):
 
     @work(thread=True, exclusive=True, group="wizard-locations")
     def _load_locations(self) -> None:
-        self.post_message(self.LocationsLoaded(self.service.scope_locations()))
+        self.post_message(self.LocationsLoaded(self.service.catalog.scope_locations()))
 
     @on(LocationsLoaded)
     def _locations_loaded(self, event: LocationsLoaded) -> None:

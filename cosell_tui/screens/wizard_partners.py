@@ -102,7 +102,7 @@ class InvitationForm(Vertical):
 
     @work(thread=True, exclusive=True, group="wizard-partners")
     def _run_search(self, text: str) -> None:
-        partners = self.service.search_partners(text)
+        partners = self.service.catalog.search_partners(text)
         if not get_current_worker().is_cancelled:
             self.post_message(self.PartnersLoaded(partners))
 

@@ -111,13 +111,13 @@ class SolutionsStep(WizardStep):
 
     @work(thread=True, exclusive=True, group="wizard-solutions")
     def _run_search(self, text: str, category: SolutionCategory | None) -> None:
-        results = self.service.search_solutions(text, category)
+        results = self.service.catalog.search_solutions(text, category)
         if not get_current_worker().is_cancelled:
             self.post_message(self.ResultsLoaded(results))
 
     @work(thread=True, exclusive=True, group="wizard-sa-locations")
     def _load_locations(self) -> None:
-        self.post_message(self.LocationsLoaded(self.service.scope_locations()))
+        self.post_message(self.LocationsLoaded(self.service.catalog.scope_locations()))
 
     @on(Input.Changed, "#solution-text")
     @on(Select.Changed, "#solution-category")

@@ -87,7 +87,7 @@ class TeamStep(WizardStep):
 
     @work(thread=True, exclusive=True, group="wizard-recent")
     def _load_recent(self) -> None:
-        self.post_message(self.RecentLoaded(self.service.recent_team_members()))
+        self.post_message(self.RecentLoaded(self.service.catalog.recent_team_members()))
 
     @on(RecentLoaded)
     def _recent_loaded(self, event: RecentLoaded) -> None:

@@ -35,6 +35,11 @@ class Service(Registrations, Reads, Catalog, Grid):
         with Session(self._shared.engine) as session:
             return Service(self._shared, user_view(session, find_user(session, username)))
 
+    # Transitional: the use cases grouped by subject (being split out of the mixin chain).
+    lifecycle = sharing = microsoft = registration = creation = catalog = listing = property(
+        lambda self: self
+    )
+
     def close(self) -> None:
         """Release the database connections (the rule book is process-wide and stays)."""
         self._shared.engine.dispose()

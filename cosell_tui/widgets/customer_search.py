@@ -161,7 +161,7 @@ class CustomerSearch(Vertical):
     @work(thread=True, exclusive=True, group="customer-search")
     def _run_search(self, name: str, country: str | None, wider: bool) -> None:
         try:
-            results = self.service.search_accounts(name, country, wider=wider)
+            results = self.service.catalog.search_accounts(name, country, wider=wider)
         except CosellError as error:
             self.post_message(self.SearchFailed(error.message))
             return
@@ -171,7 +171,7 @@ class CustomerSearch(Vertical):
     @work(thread=True, exclusive=True, group="customer-linked")
     def _load_linked(self, group_key: str) -> None:
         try:
-            accounts = self.service.linked_accounts(group_key)
+            accounts = self.service.catalog.linked_accounts(group_key)
         except CosellError as error:
             self.post_message(self.SearchFailed(error.message))
             return

@@ -103,7 +103,7 @@ class FilterLine(Vertical):
         if get_current_worker().is_cancelled:
             return
         try:
-            error = self.service.check_filter(text.strip()) if text.strip() else None
+            error = self.service.listing.check_filter(text.strip()) if text.strip() else None
         except Exception as exc:  # a failing check is shown like an invalid query
             error = str(exc)
         if not get_current_worker().is_cancelled:

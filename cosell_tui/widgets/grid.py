@@ -3,7 +3,7 @@
 Why not DataTable: it holds every row as widgets' data and freezes for seconds past a few
 thousand. This is toolong's LogLines pattern: a Line-API `ScrollView` whose virtual height is
 the `count(*)` of the query; `render_line` paints one row from a small LRU of pages fetched by
-a thread worker (`service.page`), and draws a placeholder until its page arrives. Moving the
+a thread worker (`service.listing.page`), and draws a placeholder until its page arrives. Moving the
 cursor repaints two lines, so it costs the same with 100 or 1,000,000 deals.
 """
 
@@ -354,7 +354,7 @@ class DealGrid(ScrollView, can_focus=True):
             return None
         row = self.row_at(target)
         if row is None:
-            rows = self.service.page(window.query, target, 1).rows
+            rows = self.service.listing.page(window.query, target, 1).rows
             if not rows:
                 return None
             row = rows[0]
@@ -400,19 +400,19 @@ class DealGrid(ScrollView, can_focus=True):
         the top, the rows come first and the count after, so typing never waits for a count.
         """
         try:
-            total = self.service.quick_count(query)
+            total = self.service.listing.quick_count(query)
             if total is None and cursor == 0:
                 self._rows_then_count(query, generation, height)
                 return
             if total is None:
-                total = self.service.count(query)
+                total = self.service.listing.count(query)
             cursor = min(cursor, max(total - 1, 0))
             top = max(cursor - height // 2, 0)
             pages: dict[int, Page] = {}
             for index in self._pages_for(top, height, total):
                 if get_current_worker().is_cancelled:
                     return
-                pages[index] = self.service.page(query, index * PAGE_SIZE, PAGE_SIZE)
+                pages[index] = self.service.listing.page(query, index * PAGE_SIZE, PAGE_SIZE)
         except Exception as exc:  # shown to the user by the screen, never a crash
             self.post_message(self.LoadFailed(self, exc))
             return
@@ -425,7 +425,7 @@ class DealGrid(ScrollView, can_focus=True):
         for index in self._pages_for(0, height, height + PAGE_SIZE):
             if get_current_worker().is_cancelled:
                 return
-            page = self.service.page(query, index * PAGE_SIZE, PAGE_SIZE)
+            page = self.service.listing.page(query, index * PAGE_SIZE, PAGE_SIZE)
             pages[index] = page
             if len(page.rows) < PAGE_SIZE:
                 total = index * PAGE_SIZE + len(page.rows)
@@ -439,7 +439,7 @@ class DealGrid(ScrollView, can_focus=True):
         )
         if get_current_worker().is_cancelled:
             return
-        total = self.service.count(query)
+        total = self.service.listing.count(query)
         self.app.call_from_thread(self._apply_total, generation, total)
 
     def _apply_total(self, generation: int, total: int) -> None:
@@ -497,7 +497,7 @@ class DealGrid(ScrollView, can_focus=True):
             if get_current_worker().is_cancelled:
                 return
             try:
-                page = self.service.page(query, index * PAGE_SIZE, PAGE_SIZE)
+                page = self.service.listing.page(query, index * PAGE_SIZE, PAGE_SIZE)
             except Exception as exc:
                 self.post_message(self.LoadFailed(self, exc))
                 return
@@ -531,7 +531,7 @@ class DealGrid(ScrollView, can_focus=True):
         """Ids of rows start..stop of the query (all of them for `*`), in one service call; the
         set is built here, off the event loop, so marking a million rows stays responsive."""
         try:
-            ids = set(self.service.ids(query, start, stop))
+            ids = set(self.service.listing.ids(query, start, stop))
         except Exception as exc:
             self.post_message(self.LoadFailed(self, exc))
             return

@@ -22,7 +22,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
             {
                 "user": service.user.username,
                 "mouse": mouse,
-                "counts": {tab.value: n for tab, n in service.tab_counts().items()},
+                "counts": {tab.value: n for tab, n in service.listing.tab_counts().items()},
                 "now": service.clock.now(),
             }
         )

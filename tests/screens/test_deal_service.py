@@ -38,7 +38,7 @@ def find(service: Service, wanted: Callable[[DealDetail], bool]) -> DealDetail:
     """The first visible deal (by id) that matches; NotFound ids are out of scope."""
     for deal_id in range(1, 2 * DEALS + 1):  # invitations add their own referrals
         try:
-            detail = service.deal(deal_id)
+            detail = service.listing.deal(deal_id)
         except NotFoundError:
             continue
         if wanted(detail):
@@ -79,7 +79,7 @@ async def test_accept_through_the_dialog_lands_in_the_store(open_demo: Any) -> N
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
         assert "Accepted" in str(app.screen.query_one("#deal-header", Static).content)
-    after = service.deal(detail.row.id)
+    after = service.listing.deal(detail.row.id)
     assert after.row.substatus is Substatus.ACCEPTED
     assert after.row.version > detail.row.version
 
@@ -98,7 +98,7 @@ async def test_decline_through_reason_and_confirmation(open_demo: Any) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert not any(a.startswith("deal(") for a in _footer(app))
-    assert service.deal(detail.row.id).row.substatus is Substatus.DECLINED
+    assert service.listing.deal(detail.row.id).row.substatus is Substatus.DECLINED
 
 
 async def test_stage_skips_forward_on_a_normal_deal(open_demo: Any) -> None:
@@ -113,7 +113,7 @@ async def test_stage_skips_forward_on_a_normal_deal(open_demo: Any) -> None:
         options.highlighted = next(i for i, o in enumerate(options.options) if o.id == str(target))
         await pilot.press("enter")
         await settle(pilot)
-    assert service.deal(detail.row.id).row.stage_pct == target
+    assert service.listing.deal(detail.row.id).row.stage_pct == target
 
 
 async def test_assessment_won_is_refused_with_the_rules_reason(open_demo: Any) -> None:
@@ -133,7 +133,7 @@ async def test_assessment_won_is_refused_with_the_rules_reason(open_demo: Any) -
         assert [o.id for o in options.options if not o.disabled] == [str(detail.decision.stages[0])]
         await pilot.press("enter")
         await settle(pilot)
-    assert service.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
+    assert service.listing.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
 
 
 async def test_won_within_72_hours_warns_first(demo_db: Any, config_file: Any) -> None:
@@ -158,7 +158,7 @@ async def test_won_within_72_hours_warns_first(demo_db: Any, config_file: Any) -
             assert "72 hours" in shown
             await pilot.press("y")
             await settle(pilot)
-        assert service.deal(detail.row.id).row.substatus is Substatus.WON
+        assert service.listing.deal(detail.row.id).row.substatus is Substatus.WON
     finally:
         service.close()
 
@@ -199,7 +199,7 @@ async def test_register_refusal_inline_then_success(open_demo: Any) -> None:
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
-    registration = service.deal(detail.row.id).registration
+    registration = service.listing.deal(detail.row.id).registration
     assert registration is not None and registration.contract_value == 300000
 
 
@@ -210,11 +210,11 @@ async def test_a_change_by_someone_else_is_a_conflict_with_reload(open_demo: Any
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         other = open_demo("ava")
-        other.mark_stage(detail.row.id, detail.row.version, detail.decision.stages[0])
+        other.lifecycle.mark_stage(detail.row.id, detail.row.version, detail.decision.stages[0])
         await pilot.press("m", "enter")
         await settle(pilot)
         assert any("Press r to reload" in t for t in toasts(app))
-        assert service.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
+        assert service.listing.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
         await pilot.press("r")
         await settle(pilot)
         shown = app.screen.detail  # type: ignore[attr-defined]
@@ -239,7 +239,7 @@ async def test_share_opens_the_upgrade_dialog_and_the_deal_becomes_partner_led(
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
         assert "Partner-led" in str(app.screen.query_one("#deal-header", Static).content)
-    assert service.deal(detail.row.id).row.deal_type is DealType.PARTNER_LED
+    assert service.listing.deal(detail.row.id).row.deal_type is DealType.PARTNER_LED
 
 
 async def test_from_the_grid_prev_next_and_back_in_the_real_app(make_app: Any) -> None:
@@ -280,4 +280,4 @@ async def test_invitee_edits_the_invitation_terms(open_demo: Any) -> None:
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
-    assert service.deal(detail.row.id).row.value == 61000
+    assert service.listing.deal(detail.row.id).row.value == 61000

@@ -405,7 +405,9 @@ class RecordingService:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.fail: dict[str, CosellError] = {}
         self.warnings: tuple[str, ...] = ()
-        self.catalog = (AZURE_SOLUTION, PRICED_SOLUTION)
+        self.solutions = (AZURE_SOLUTION, PRICED_SOLUTION)
+        # The real Service groups its use cases by subject; this fake answers for all of them.
+        self.listing = self.lifecycle = self.registration = self.catalog = self
 
     def _maybe_fail(self, name: str) -> None:
         if name in self.fail:
@@ -473,7 +475,7 @@ class RecordingService:
         return self._write("register", deal, version, form)
 
     def search_solutions(self, text: str = "", category: Any = None, limit: int = 50) -> Any:
-        return tuple(s for s in self.catalog if text.lower() in s.name.lower())[:limit]
+        return tuple(s for s in self.solutions if text.lower() in s.name.lower())[:limit]
 
     def toggle_favorite(self, deal: int) -> bool:
         self.calls.append(("toggle_favorite", (deal,)))

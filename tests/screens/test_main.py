@@ -57,7 +57,7 @@ async def test_tabs_show_counts_and_switch_by_number_and_brackets(make_app) -> N
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
-        counts = app.service.tab_counts()
+        counts = app.service.listing.tab_counts()
         tabs = main.query_one(Tabs)
         for tab in Tab:
             label = tabs.query_one(f"#tab-{tab.value}").label.plain
@@ -98,7 +98,7 @@ async def test_cursor_pages_through_sql_in_small_pages(make_app, monkeypatch) ->
         grid = main.grid
         total = grid.total
         assert total > 20
-        expected = app.service.page(grid.query, 0, total).rows
+        expected = app.service.listing.page(grid.query, 0, total).rows
 
         await pilot.press("j", "j", "down")
         assert grid.cursor == 3
@@ -138,19 +138,21 @@ async def test_sort_cycles_columns_and_reverses(make_app, config_file: Path) -> 
         await pilot.press("2")
         await settle(pilot)
         assert main.grid.query.sort is None  # Outbound: newest first by default
-        default = app.service.page(GridQuery(Tab.OUTBOUND), 0, 5).rows
+        default = app.service.listing.page(GridQuery(Tab.OUTBOUND), 0, 5).rows
         assert [r.id for r in main.grid.loaded_rows()[:5]] == [r.id for r in default]
 
         await pilot.press("s")
         await settle(pilot)
         assert main.grid.query.sort is SortKey.NAME and not main.grid.query.descending
         names = [r.name for r in main.grid.loaded_rows()]
-        assert names == [r.name for r in app.service.page(main.grid.query, 0, len(names)).rows]
+        assert names == [
+            r.name for r in app.service.listing.page(main.grid.query, 0, len(names)).rows
+        ]
         await pilot.press("S")
         await settle(pilot)
         assert main.grid.query.descending
         reversed_first = main.grid.row_at(0)
-        assert reversed_first == app.service.page(main.grid.query, 0, 1).rows[0]
+        assert reversed_first == app.service.listing.page(main.grid.query, 0, 1).rows[0]
 
         saved = tomllib.loads(config_file.read_text())["tabs"]["outbound"]
         assert saved == {"sort": "name", "descending": True}
@@ -172,13 +174,13 @@ async def test_filter_applies_as_typed_and_invalid_query_shows_inline(
         grid = main.grid
         assert grid.query.text == f"country:{country}"
         assert 0 < grid.total <= before
-        assert grid.total == app.service.count(GridQuery(Tab.INBOUND, f"country:{country}"))
+        assert grid.total == app.service.listing.count(GridQuery(Tab.INBOUND, f"country:{country}"))
         assert all(r.country == country for r in grid.loaded_rows())
         assert line.error is None
 
         line.input.value = "bogusfield:1"
         await settle(pilot)
-        expected = app.service.check_filter("bogusfield:1")
+        expected = app.service.listing.check_filter("bogusfield:1")
         assert expected  # the service refuses it ...
         assert line.error == expected  # ... and the line says why, inline
         assert line.has_class("-invalid")
@@ -199,15 +201,15 @@ async def test_favourite_toggle_updates_row_and_favorites_count(make_app) -> Non
         main = await start(pilot)
         index = first_row(main, lambda r: not r.favorite)
         row = main.grid.row_at(index)
-        before = app.service.tab_counts()[Tab.FAVORITES]
+        before = app.service.listing.tab_counts()[Tab.FAVORITES]
         await pilot.press("f")
         await settle(pilot)
-        assert app.service.row(row.id).favorite
+        assert app.service.listing.row(row.id).favorite
         assert main.counts[Tab.FAVORITES] == before + 1
         assert main.grid.row_at(index).favorite
         await pilot.press("f")
         await settle(pilot)
-        assert not app.service.row(row.id).favorite
+        assert not app.service.listing.row(row.id).favorite
 
 
 async def test_accept_through_the_dialog(make_app) -> None:
@@ -225,7 +227,7 @@ async def test_accept_through_the_dialog(make_app) -> None:
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.screen is main
-        assert app.service.row(row.id).substatus is Substatus.ACCEPTED
+        assert app.service.listing.row(row.id).substatus is Substatus.ACCEPTED
         assert any("ccept" in n for n in notices(app))
 
 
@@ -249,7 +251,7 @@ async def test_decline_with_reason(make_app) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert app.screen is main
-        assert app.service.row(row.id).substatus is Substatus.DECLINED
+        assert app.service.listing.row(row.id).substatus is Substatus.DECLINED
         assert main.grid.total == inbound - 1
         assert main.counts[Tab.INBOUND] == inbound - 1
         assert row.id not in {r.id for r in main.grid.loaded_rows()}
@@ -264,7 +266,7 @@ async def test_refused_action_says_why(make_app) -> None:
         await pilot.press("a")
         await settle(pilot)
         assert app.screen is main  # no dialog for an action the rules refuse
-        detail = app.service.deal(main.grid.selected.id)
+        detail = app.service.listing.deal(main.grid.selected.id)
         from cosell_tui.domain import Action
 
         assert Action.ACCEPT not in detail.decision.allowed
@@ -281,12 +283,12 @@ async def test_conflict_is_reported_with_reload_hint(make_app, open_demo) -> Non
         await settle(pilot)
         # Someone else changes the deal while the dialog is open.
         other = open_demo("ava")
-        current = other.row(row.id)
-        other.decline(row.id, current.version, CloseReason.OTHERS, "taken by a colleague")
+        current = other.listing.row(row.id)
+        other.lifecycle.decline(row.id, current.version, CloseReason.OTHERS, "taken by a colleague")
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert any("changed by someone else" in n and "press r" in n for n in notices(app))
-        assert app.service.row(row.id).substatus is Substatus.DECLINED  # theirs stands
+        assert app.service.listing.row(row.id).substatus is Substatus.DECLINED  # theirs stands
 
 
 # --- marks and bulk -------------------------------------------------------------------------------
@@ -311,7 +313,7 @@ async def test_bulk_accept_reports_refusals_per_deal(make_app) -> None:
         assert "2" in app.screen.title_text
         await pilot.press("y")
         await settle(pilot)
-        assert app.service.row(pending.id).substatus is Substatus.ACCEPTED
+        assert app.service.listing.row(pending.id).substatus is Substatus.ACCEPTED
         summary = notices(app)[-1]
         assert summary.startswith("Accepted 1 of 2.")
         assert f"✘ {accepted.name}:" in summary
@@ -342,7 +344,7 @@ async def test_bulk_favourite_after_confirmation(make_app) -> None:
         await pilot.press("y")
         await settle(pilot)
         ids = [main.grid.row_at(i).id for i in range(2)]
-        assert all(app.service.row(i).favorite for i in ids)
+        assert all(app.service.listing.row(i).favorite for i in ids)
         assert notices(app)[-1].startswith("Added to ♥ 2 of 2.")
 
 
@@ -433,10 +435,10 @@ async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) 
         row = main.grid.row_at(index)
         await pilot.press("f")  # the default key no longer does it ...
         await settle(pilot)
-        assert not app.service.row(row.id).favorite
+        assert not app.service.listing.row(row.id).favorite
         await pilot.press("x")  # ... the remapped one does
         await settle(pilot)
-        assert app.service.row(row.id).favorite
+        assert app.service.listing.row(row.id).favorite
 
 
 # --- other screens and the palette ----------------------------------------------------------------
@@ -480,7 +482,7 @@ async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
-        assert app.service.row(row.id).substatus is Substatus.ERROR
+        assert app.service.listing.row(row.id).substatus is Substatus.ERROR
         assert row.id not in {r.id for r in main.grid.loaded_rows()}
 
 

@@ -33,7 +33,7 @@ async def test_a_slow_count_shows_rows_first_then_the_exact_total(
     monkeypatch.setattr(grid_module, "PAGE_SIZE", 5)
     app = make_app(size=SIZE)
     held, release = threading.Event(), threading.Event()
-    real_count = app.service.count
+    real_count = app.service.listing.count
 
     def held_count(q: GridQuery) -> int:
         if held.is_set():

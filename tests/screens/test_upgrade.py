@@ -40,7 +40,7 @@ class DialogHost(App[None]):
 
 def private_deal(service: Service, account_id: int) -> DealDetail:
     """A private deal of ava's, created through the service (no customer contact)."""
-    outcome = service.create_deal(
+    outcome = service.creation.create_deal(
         DealDraft(
             name="Upgrade me",
             location_id=SEATTLE,
@@ -56,11 +56,11 @@ def private_deal(service: Service, account_id: int) -> DealDetail:
             visible_to_microsoft=False,
         )
     )
-    return service.deal(outcome.deal.id)
+    return service.listing.deal(outcome.deal.id)
 
 
 def contoso(service: Service) -> int:
-    found = service.search_accounts("Contoso Private Limited")
+    found = service.catalog.search_accounts("Contoso Private Limited")
     return next(a.id for accounts in found.values() for a in accounts)
 
 
@@ -75,7 +75,7 @@ async def test_share_makes_a_private_deal_partner_led(open_demo: Callable) -> No
         await pilot.press("y")
         await settle(pilot)
     assert isinstance(app.result, Outcome)
-    assert service.deal(detail.row.id).row.deal_type is DealType.PARTNER_LED
+    assert service.listing.deal(detail.row.id).row.deal_type is DealType.PARTNER_LED
 
 
 async def test_share_cancelled_changes_nothing(open_demo: Callable) -> None:
@@ -87,7 +87,7 @@ async def test_share_cancelled_changes_nothing(open_demo: Callable) -> None:
         await pilot.press("n")
         await settle(pilot)
     assert app.result is None
-    assert service.deal(detail.row.id).row.deal_type is DealType.PRIVATE
+    assert service.listing.deal(detail.row.id).row.deal_type is DealType.PRIVATE
 
 
 async def test_help_asks_for_the_missing_contact_then_makes_co_sell(open_demo: Callable) -> None:
@@ -118,7 +118,7 @@ async def test_help_asks_for_the_missing_contact_then_makes_co_sell(open_demo: C
         await pilot.press("ctrl+y")
         await settle(pilot)
     assert isinstance(app.result, Outcome)
-    after = service.deal(detail.row.id)
+    after = service.listing.deal(detail.row.id)
     assert after.row.deal_type is DealType.CO_SELL
     assert after.help_type is HelpType.QUOTES_LICENSING
     assert [c.email for c in after.contacts] == ["asha.rao@contoso.example"]
@@ -146,6 +146,6 @@ async def test_invite_adds_a_partner_to_an_open_deal(open_demo: Callable) -> Non
         await pilot.press("ctrl+y")
         await settle(pilot)
     assert isinstance(app.result, Outcome)
-    after = service.deal(detail.row.id)
+    after = service.listing.deal(detail.row.id)
     assert after.row.p2p
     assert [i.to_org_name for i in after.invitations] == ["Litware Security"]

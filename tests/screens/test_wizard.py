@@ -89,7 +89,7 @@ async def test_private_deal_is_created_and_recorded(open_demo: Callable, demo_db
         await to_review_private(pilot)
         assert "Private" in str(app.wizard.query_one("#deal-type").content)
         outcome = await create(pilot)
-    detail = service.deal(outcome.deal.id)
+    detail = service.listing.deal(outcome.deal.id)
     assert detail.row.deal_type is DealType.PRIVATE
     assert not detail.visible_to_microsoft
     assert detail.row.name == "Contoso data"
@@ -116,7 +116,7 @@ async def test_partner_led_deal(open_demo: Callable) -> None:
         await next_step(pilot)
         await next_step(pilot)
         outcome = await create(pilot)
-    detail = service.deal(outcome.deal.id)
+    detail = service.listing.deal(outcome.deal.id)
     assert detail.row.deal_type is DealType.PARTNER_LED
     assert detail.visible_to_microsoft
 
@@ -142,7 +142,7 @@ async def test_co_sell_deal_notifies_microsoft(open_demo: Callable, demo_db: Pat
         review = str(app.wizard.query_one("#review-next").content)
         assert "14 days" in review
         outcome = await create(pilot)
-    detail = service.deal(outcome.deal.id)
+    detail = service.listing.deal(outcome.deal.id)
     assert detail.row.deal_type is DealType.CO_SELL
     assert detail.help_type is HelpType.TECHNICAL_ARCHITECTURE
     assert [c.email for c in detail.contacts] == ["asha.rao@contoso.example"]
@@ -167,7 +167,7 @@ async def test_p2p_deal_invites_a_partner(open_demo: Callable, demo_db: Path) ->
         assert "partner-to-partner" in str(app.wizard.query_one("#deal-type").content)
         await next_step(pilot)
         outcome = await create(pilot)
-    detail = service.deal(outcome.deal.id)
+    detail = service.listing.deal(outcome.deal.id)
     assert detail.row.p2p
     assert [i.to_org_name for i in detail.invitations] == ["Adatum Analytics"]
     assert any(n.recipient_email.endswith("@adatum.example") for n in notifications(demo_db))
@@ -192,7 +192,7 @@ async def test_solution_assessment_skips_the_selling_type(open_demo: Callable) -
         assert "Solution assessment" in str(app.wizard.query_one("#deal-type").content)
         await next_step(pilot)
         outcome = await create(pilot)
-    detail = service.deal(outcome.deal.id)
+    detail = service.listing.deal(outcome.deal.id)
     assert detail.row.deal_type is DealType.SOLUTION_ASSESSMENT
     assert [s.solution.id for s in detail.solutions] == [AZURE_FOUNDATIONS]
 
@@ -231,7 +231,7 @@ async def test_51_solutions_are_refused(open_demo: Callable) -> None:
         await _to_solutions(pilot)
         step = app.wizard.step
         assert isinstance(step, SolutionsStep)
-        catalog = service.search_solutions("", None, limit=500)
+        catalog = service.catalog.search_solutions("", None, limit=500)
         sellable = [s for s in catalog if s.category.value != "Assessment"]
         assert len(sellable) >= 51, "the test database carries extra catalog entries"
         for solution in sellable[:51]:
@@ -309,7 +309,7 @@ async def test_only_the_users_locations_are_offered(open_demo: Callable) -> None
             select_ = app.wizard.query_one("#input-location_id")
             offered = [value for _label, value in select_._options]  # type: ignore[attr-defined]
             assert own in offered and other not in offered
-        refused = service.validate_draft(DealDraft(location_id=other), "details")
+        refused = service.creation.validate_draft(DealDraft(location_id=other), "details")
         assert "location_id" in refused
 
 
@@ -324,7 +324,9 @@ async def test_location_outside_scope_is_shown_at_the_details_step(open_demo: Ca
         wizard = app.wizard
         # What the service says when a draft names a location outside ben's scope lands on the
         # location field of this step (the picker itself never offers one).
-        errors = service.validate_draft(replace(wizard.draft(), location_id=SEATTLE), "details")
+        errors = service.creation.validate_draft(
+            replace(wizard.draft(), location_id=SEATTLE), "details"
+        )
         wizard.step.show_errors(errors, {})
         await settle(pilot)
         assert error_of(wizard, "location_id")

@@ -15,23 +15,23 @@ from tests.service.conftest import rows
 
 
 def test_two_sessions_one_success_one_conflict(svc: Service, db_url: str) -> None:
-    row = svc.create_deal(f.draft()).deal
+    row = svc.creation.create_deal(f.draft()).deal
     other = open_service(db_url, user="ava", now=f.NOW, rules=default_rulebook())
     try:
-        seen_by_a = svc.row(row.id)
-        seen_by_b = other.row(row.id)
-        svc.edit_details(row.id, seen_by_a.version, DetailsEdit(notes="A's notes"))
+        seen_by_a = svc.listing.row(row.id)
+        seen_by_b = other.listing.row(row.id)
+        svc.lifecycle.edit_details(row.id, seen_by_a.version, DetailsEdit(notes="A's notes"))
         with pytest.raises(ConflictError, match="someone else"):
-            other.edit_details(row.id, seen_by_b.version, DetailsEdit(notes="B's notes"))
+            other.lifecycle.edit_details(row.id, seen_by_b.version, DetailsEdit(notes="B's notes"))
     finally:
         other.close()
-    assert svc.deal(row.id).notes == "A's notes"
+    assert svc.listing.deal(row.id).notes == "A's notes"
     assert rows(svc, "SELECT count(*) FROM history WHERE action = 'details_edited'") == [(1,)]
 
 
 def test_racing_threads_never_lose_an_update(svc: Service, db_url: str) -> None:
     """Both read the same version and write at once: exactly one commits."""
-    row = svc.create_deal(f.draft()).deal
+    row = svc.creation.create_deal(f.draft()).deal
     services = [
         open_service(db_url, user="ava", now=f.NOW, rules=default_rulebook()) for _ in range(4)
     ]
@@ -42,7 +42,9 @@ def test_racing_threads_never_lose_an_update(svc: Service, db_url: str) -> None:
     def work(index: int, service: Service) -> None:
         barrier.wait()
         try:
-            service.edit_details(row.id, row.version, DetailsEdit(notes=f"writer {index}"))
+            service.lifecycle.edit_details(
+                row.id, row.version, DetailsEdit(notes=f"writer {index}")
+            )
             outcome = f"ok {index}"
         except ConflictError:
             outcome = "conflict"
@@ -58,20 +60,20 @@ def test_racing_threads_never_lose_an_update(svc: Service, db_url: str) -> None:
         s.close()
     winners = [r for r in results if r.startswith("ok")]
     assert len(winners) == 1 and results.count("conflict") == len(services) - 1
-    final = svc.deal(row.id)
+    final = svc.listing.deal(row.id)
     assert final.notes == f"writer {winners[0].split()[1]}"
     assert final.row.version == row.version + 1
 
 
 def test_one_service_shared_by_threads(svc: Service) -> None:
     """The TUI's workers share one Service: each call has its own Session."""
-    deals = [svc.create_deal(f.draft(name=f"Deal {i}")).deal for i in range(6)]
+    deals = [svc.creation.create_deal(f.draft(name=f"Deal {i}")).deal for i in range(6)]
     errors: list[BaseException] = []
 
     def work(deal_id: int, version: int) -> None:
         try:
-            svc.mark_stage(deal_id, version, 20)
-            svc.deal(deal_id)
+            svc.lifecycle.mark_stage(deal_id, version, 20)
+            svc.listing.deal(deal_id)
         except BaseException as exc:
             errors.append(exc)
 
@@ -81,4 +83,4 @@ def test_one_service_shared_by_threads(svc: Service) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert {svc.row(d.id).stage_pct for d in deals} == {20}
+    assert {svc.listing.row(d.id).stage_pct for d in deals} == {20}

@@ -43,18 +43,18 @@ def check(svc: Service) -> None:
 
 
 def _inbound(svc: Service, sender: str = "jordan", **overrides: object) -> tuple[int, int]:
-    svc.as_user(sender).send_referral(f.referral(**overrides))
+    svc.as_user(sender).creation.send_referral(f.referral(**overrides))
     pk = scalar(
         svc,
         "SELECT max(id) FROM referral WHERE org_id = :o AND direction = 'Incoming'",
         o=f.FABRIKAM,
     )
-    row = svc.row(int(pk))  # type: ignore[arg-type]
+    row = svc.listing.row(int(pk))  # type: ignore[arg-type]
     return row.id, row.version
 
 
 def _outbound(svc: Service, **overrides: object) -> tuple[int, int]:
-    deal = svc.create_deal(f.draft(**overrides)).deal
+    deal = svc.creation.create_deal(f.draft(**overrides)).deal
     return deal.id, deal.version
 
 
@@ -67,58 +67,58 @@ def w_receive(svc: Service) -> None:
 
 
 def w_accept(svc: Service) -> None:
-    svc.accept(*_inbound(svc), f.accept_form())
+    svc.lifecycle.accept(*_inbound(svc), f.accept_form())
 
 
 def w_decline(svc: Service) -> None:
-    svc.decline(*_inbound(svc, "dan"), CloseReason.BUDGET)
+    svc.lifecycle.decline(*_inbound(svc, "dan"), CloseReason.BUDGET)
 
 
 def w_sweep(svc: Service) -> None:
     _inbound(svc, "dan")
     advance(svc, days=15)
-    assert svc.sweep().expired
+    assert svc.microsoft.sweep().expired
 
 
 def w_favourite(svc: Service) -> None:
     deal, _ = _outbound(svc, location_id=f.LONDON)
-    svc.set_favorite(deal, True)
-    svc.as_user("ben").set_favorite(deal, True)
+    svc.listing.set_favorite(deal, True)
+    svc.as_user("ben").listing.set_favorite(deal, True)
     other, _ = _outbound(svc)
-    svc.toggle_favorite(other)
-    svc.toggle_favorite(other)
-    svc.bulk_favorite([deal, other])
+    svc.listing.toggle_favorite(other)
+    svc.listing.toggle_favorite(other)
+    svc.listing.bulk_favorite([deal, other])
 
 
 def w_team(svc: Service) -> None:
     deal, version = _outbound(svc)
-    version = svc.set_team(deal, version, [f.AVA_PERSON, f.CARA_PERSON]).deal.version
-    svc.set_team(deal, version, [f.AVA_PERSON])
+    version = svc.lifecycle.set_team(deal, version, [f.AVA_PERSON, f.CARA_PERSON]).deal.version
+    svc.lifecycle.set_team(deal, version, [f.AVA_PERSON])
 
 
 def w_stage(svc: Service) -> None:
-    svc.mark_stage(*_outbound(svc), 60)
+    svc.lifecycle.mark_stage(*_outbound(svc), 60)
 
 
 def w_won(svc: Service) -> None:
     deal, _ = _outbound(svc)
-    svc.set_favorite(deal, True)
-    svc.won(deal, svc.row(deal).version)
+    svc.listing.set_favorite(deal, True)
+    svc.lifecycle.won(deal, svc.listing.row(deal).version)
 
 
 def w_lost(svc: Service) -> None:
-    svc.lost(*_outbound(svc), CloseReason.BUDGET)
+    svc.lifecycle.lost(*_outbound(svc), CloseReason.BUDGET)
 
 
 def w_error(svc: Service) -> None:
-    svc.close_as_error(*_outbound(svc), ErrorReason.DUPLICATE_BULK, "twice")
+    svc.lifecycle.close_as_error(*_outbound(svc), ErrorReason.DUPLICATE_BULK, "twice")
 
 
 def w_move_and_delete(svc: Service) -> None:
     """Writes the app does not make today (a deal moved to another location, a deleted deal)
     are counted right too: the triggers see every row change."""
     deal, _ = _outbound(svc)
-    svc.set_favorite(deal, True)
+    svc.listing.set_favorite(deal, True)
     gone, _ = _outbound(svc, name="Gone")
     with engine_of(svc).begin() as conn:
         conn.execute(text("UPDATE referral SET location_id = :l WHERE id = :i"),

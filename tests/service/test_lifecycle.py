@@ -25,12 +25,14 @@ from tests.service.conftest import advance, dump, rows
 
 
 def fresh(svc: Service, row: DealRow) -> DealRow:
-    return svc.row(row.id)
+    return svc.listing.row(row.id)
 
 
 def test_t6_edit_details_records_changed_fields(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
-    out = svc.edit_details(row.id, row.version, DetailsEdit(name="Renamed", value="60,000.50"))
+    row = svc.creation.create_deal(f.draft()).deal
+    out = svc.lifecycle.edit_details(
+        row.id, row.version, DetailsEdit(name="Renamed", value="60,000.50")
+    )
     assert out.deal.name == "Renamed" and out.deal.value == f.Decimal("60000.50")
     assert out.deal.version == row.version + 1
     detail = rows(
@@ -43,41 +45,43 @@ def test_t6_edit_details_records_changed_fields(svc: Service) -> None:
 
 
 def test_edit_with_no_change_writes_nothing(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
+    row = svc.creation.create_deal(f.draft()).deal
     before = dump(svc)
-    out = svc.edit_details(row.id, row.version, DetailsEdit(name=row.name))
+    out = svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(name=row.name))
     assert out.message == "Nothing changed." and dump(svc) == before
 
 
 def test_marketplace_intent_changes_only_from_have_not_decided(svc: Service) -> None:
-    row = svc.create_deal(f.draft(marketplace_intent=MarketplaceIntent.UNDECIDED)).deal
-    row = svc.edit_details(row.id, row.version, DetailsEdit(marketplace_intent="Yes")).deal
+    row = svc.creation.create_deal(f.draft(marketplace_intent=MarketplaceIntent.UNDECIDED)).deal
+    row = svc.lifecycle.edit_details(
+        row.id, row.version, DetailsEdit(marketplace_intent="Yes")
+    ).deal
     with pytest.raises(ValidationError) as err:
-        svc.edit_details(row.id, row.version, DetailsEdit(marketplace_intent="No"))
+        svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(marketplace_intent="No"))
     assert "marketplace_intent" in err.value.fields
 
 
 def test_set_team_replaces_the_team(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
-    out = svc.set_team(row.id, row.version, [f.AVA_PERSON, f.CARA_PERSON])
-    assert [p.first_name for p in svc.deal(row.id).team] == ["Ava", "Cara"]
-    assert svc.as_user("cara").row(row.id).id == row.id  # now on the team (D10)
+    row = svc.creation.create_deal(f.draft()).deal
+    out = svc.lifecycle.set_team(row.id, row.version, [f.AVA_PERSON, f.CARA_PERSON])
+    assert [p.first_name for p in svc.listing.deal(row.id).team] == ["Ava", "Cara"]
+    assert svc.as_user("cara").listing.row(row.id).id == row.id  # now on the team (D10)
     with pytest.raises(ValidationError):
-        svc.set_team(row.id, out.deal.version, [])
+        svc.lifecycle.set_team(row.id, out.deal.version, [])
 
 
 def test_set_solutions(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
-    out = svc.set_solutions(
+    row = svc.creation.create_deal(f.draft()).deal
+    out = svc.lifecycle.set_solutions(
         row.id, row.version, [SolutionInput(f.PLAIN), SolutionInput(f.AZURE_IP)]
     )
-    assert [s.solution.id for s in svc.deal(row.id).solutions] == [f.PLAIN, f.AZURE_IP]
+    assert [s.solution.id for s in svc.listing.deal(row.id).solutions] == [f.PLAIN, f.AZURE_IP]
     with pytest.raises(ValidationError):
-        svc.set_solutions(row.id, out.deal.version, [SolutionInput(f.ASSESSMENT)])
+        svc.lifecycle.set_solutions(row.id, out.deal.version, [SolutionInput(f.ASSESSMENT)])
 
 
 def sa_deal(svc: Service) -> DealRow:
-    return svc.create_deal(
+    return svc.creation.create_deal(
         f.draft(solutions=(SolutionInput(f.ASSESSMENT),), assessment_location_id=f.SEATTLE)
     ).deal
 
@@ -85,63 +89,63 @@ def sa_deal(svc: Service) -> DealRow:
 def test_solution_assessment_solutions_never_change(svc: Service) -> None:
     row = sa_deal(svc)
     with pytest.raises(RuleRefusal):
-        svc.set_solutions(row.id, row.version, [SolutionInput(f.ASSESSMENT_2)])
+        svc.lifecycle.set_solutions(row.id, row.version, [SolutionInput(f.ASSESSMENT_2)])
 
 
 def test_d6_normal_stages_skip_forward_never_back(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
-    row = svc.mark_stage(row.id, row.version, 60).deal
+    row = svc.creation.create_deal(f.draft()).deal
+    row = svc.lifecycle.mark_stage(row.id, row.version, 60).deal
     assert row.stage_pct == 60
     with pytest.raises(RuleRefusal):
-        svc.mark_stage(row.id, row.version, 40)
+        svc.lifecycle.mark_stage(row.id, row.version, 40)
     with pytest.raises(RuleRefusal):
-        svc.mark_stage(row.id, row.version, 55)
+        svc.lifecycle.mark_stage(row.id, row.version, 55)
 
 
 def test_d6_assessment_stages_in_order_before_won(svc: Service) -> None:
     row = sa_deal(svc)
     with pytest.raises(RuleRefusal):
-        svc.mark_stage(row.id, row.version, 40)
+        svc.lifecycle.mark_stage(row.id, row.version, 40)
     with pytest.raises(RuleRefusal):
-        svc.won(row.id, row.version)
+        svc.lifecycle.won(row.id, row.version)
     for pct in (20, 40, 60, 80):
-        row = svc.mark_stage(row.id, row.version, pct).deal
-    out = svc.won(row.id, row.version)
+        row = svc.lifecycle.mark_stage(row.id, row.version, pct).deal
+    out = svc.lifecycle.won(row.id, row.version)
     assert out.deal.substatus is Substatus.WON and out.deal.stage_pct == 100
-    assert svc.deal(row.id).checklist is None  # SA deals are never registrable
+    assert svc.listing.deal(row.id).checklist is None  # SA deals are never registrable
 
 
 def test_d5_stage_names_in_history(svc: Service) -> None:
     row = sa_deal(svc)
-    svc.mark_stage(row.id, row.version, 20)
-    assert svc.deal(row.id).history[0].summary.startswith("Marked 'Secure customer LOE'")
+    svc.lifecycle.mark_stage(row.id, row.version, 20)
+    assert svc.listing.deal(row.id).history[0].summary.startswith("Marked 'Secure customer LOE'")
 
 
 def test_d7_won_within_72_hours_warns_but_succeeds(svc: Service) -> None:
-    row = svc.create_deal(f.draft(visible_to_microsoft=True)).deal
-    warnings = svc.won_warnings(row.id)
+    row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
+    warnings = svc.lifecycle.won_warnings(row.id)
     assert any("72 hours" in w for w in warnings)
-    out = svc.won(row.id, row.version)
+    out = svc.lifecycle.won(row.id, row.version)
     assert out.deal.substatus is Substatus.WON
     assert any("72 hours" in w for w in out.warnings)
 
 
 def test_d7_no_warning_after_72_hours(svc: Service) -> None:
-    row = svc.create_deal(f.draft(visible_to_microsoft=True)).deal
+    row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
     advance(svc, hours=73)
-    assert not any("72 hours" in w for w in svc.won_warnings(row.id))
+    assert not any("72 hours" in w for w in svc.lifecycle.won_warnings(row.id))
 
 
 def test_won_with_biz_apps_solution_mentions_isv_connect(svc: Service) -> None:
-    row = svc.create_deal(f.draft(solutions=(SolutionInput(f.BIZ_APPS),))).deal
-    assert any("ISV Connect" in w for w in svc.won(row.id, row.version).warnings)
+    row = svc.creation.create_deal(f.draft(solutions=(SolutionInput(f.BIZ_APPS),))).deal
+    assert any("ISV Connect" in w for w in svc.lifecycle.won(row.id, row.version).warnings)
 
 
 def test_won_sets_registration_eligible(svc: Service) -> None:
-    eligible = svc.create_deal(f.draft(visible_to_microsoft=True)).deal
-    private = svc.create_deal(f.draft()).deal
-    svc.won(eligible.id, eligible.version)
-    svc.won(private.id, private.version)
+    eligible = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
+    private = svc.creation.create_deal(f.draft()).deal
+    svc.lifecycle.won(eligible.id, eligible.version)
+    svc.lifecycle.won(private.id, private.version)
     got = dict(
         rows(
             svc,
@@ -151,14 +155,14 @@ def test_won_sets_registration_eligible(svc: Service) -> None:
         )
     )
     assert bool(got[eligible.id]) is True and bool(got[private.id]) is False
-    checklist = svc.deal(private.id).checklist
+    checklist = svc.listing.deal(private.id).checklist
     assert checklist is not None and not checklist.eligible
 
 
 def test_undecidable_eligibility_without_a_rate(svc: Service) -> None:
-    row = svc.create_deal(f.draft(visible_to_microsoft=True, currency="BRL")).deal
-    svc.won(row.id, row.version)
-    checklist = svc.deal(row.id).checklist
+    row = svc.creation.create_deal(f.draft(visible_to_microsoft=True, currency="BRL")).deal
+    svc.lifecycle.won(row.id, row.version)
+    checklist = svc.listing.deal(row.id).checklist
     assert checklist is not None and checklist.undecidable
     assert rows(svc, "SELECT registration_eligible FROM referral WHERE id = :r", r=row.id) == [
         (None,)
@@ -166,59 +170,67 @@ def test_undecidable_eligibility_without_a_rate(svc: Service) -> None:
 
 
 def test_t9_lost_needs_a_reason(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
+    row = svc.creation.create_deal(f.draft()).deal
     with pytest.raises(ValidationError):
-        svc.lost(row.id, row.version, "")  # type: ignore[arg-type]
-    out = svc.lost(row.id, row.version, CloseReason.BUDGET, "No budget")
+        svc.lifecycle.lost(row.id, row.version, "")  # type: ignore[arg-type]
+    out = svc.lifecycle.lost(row.id, row.version, CloseReason.BUDGET, "No budget")
     assert out.deal.substatus is Substatus.LOST
-    assert svc.deal(row.id).status_reason == "Project budget isn't adequate: No budget"
+    assert svc.listing.deal(row.id).status_reason == "Project budget isn't adequate: No budget"
 
 
 def test_d4_close_as_error_from_any_open_state(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
+    row = svc.creation.create_deal(f.draft()).deal
     with pytest.raises(ValidationError) as err:
-        svc.close_as_error(row.id, row.version, ErrorReason.OTHERS)
+        svc.lifecycle.close_as_error(row.id, row.version, ErrorReason.OTHERS)
     assert "notes" in err.value.fields
-    out = svc.close_as_error(row.id, row.version, ErrorReason.TEST_REFERRAL)
+    out = svc.lifecycle.close_as_error(row.id, row.version, ErrorReason.TEST_REFERRAL)
     assert out.deal.substatus is Substatus.ERROR
-    received = svc.as_user("jordan").send_referral(f.referral())
+    received = svc.as_user("jordan").creation.send_referral(f.referral())
     assert received.deal.id
-    pending = svc.find_deals("Northwind")[0]
+    pending = svc.listing.find_deals("Northwind")[0]
     assert (
-        svc.close_as_error(pending.id, pending.version, ErrorReason.DATA_ERROR).deal.substatus
+        svc.lifecycle.close_as_error(
+            pending.id, pending.version, ErrorReason.DATA_ERROR
+        ).deal.substatus
         is Substatus.ERROR
     )
 
 
 def close_won(svc: Service, row: DealRow) -> DealRow:
-    return svc.won(row.id, row.version).deal
+    return svc.lifecycle.won(row.id, row.version).deal
 
 
 def close_lost(svc: Service, row: DealRow) -> DealRow:
-    return svc.lost(row.id, row.version, CloseReason.BUDGET).deal
+    return svc.lifecycle.lost(row.id, row.version, CloseReason.BUDGET).deal
 
 
 def close_error(svc: Service, row: DealRow) -> DealRow:
-    return svc.close_as_error(row.id, row.version, ErrorReason.TEST_REFERRAL).deal
+    return svc.lifecycle.close_as_error(row.id, row.version, ErrorReason.TEST_REFERRAL).deal
 
 
 WRITES: dict[str, Callable[[Service, DealRow], object]] = {
-    "edit_details": lambda s, r: s.edit_details(r.id, r.version, DetailsEdit(name="X")),
-    "set_team": lambda s, r: s.set_team(r.id, r.version, [f.CARA_PERSON]),
-    "set_solutions": lambda s, r: s.set_solutions(r.id, r.version, [SolutionInput(f.PLAIN)]),
-    "mark_stage": lambda s, r: s.mark_stage(r.id, r.version, 80),
-    "won": lambda s, r: s.won(r.id, r.version),
-    "won_warnings": lambda s, r: s.won_warnings(r.id),
-    "lost": lambda s, r: s.lost(r.id, r.version, CloseReason.BUDGET),
-    "close_as_error": lambda s, r: s.close_as_error(r.id, r.version, ErrorReason.DATA_ERROR),
-    "share": lambda s, r: s.share_with_microsoft(r.id, r.version),
-    "request_help": lambda s, r: s.request_help(
+    "edit_details": lambda s, r: s.lifecycle.edit_details(r.id, r.version, DetailsEdit(name="X")),
+    "set_team": lambda s, r: s.lifecycle.set_team(r.id, r.version, [f.CARA_PERSON]),
+    "set_solutions": lambda s, r: s.lifecycle.set_solutions(
+        r.id, r.version, [SolutionInput(f.PLAIN)]
+    ),
+    "mark_stage": lambda s, r: s.lifecycle.mark_stage(r.id, r.version, 80),
+    "won": lambda s, r: s.lifecycle.won(r.id, r.version),
+    "won_warnings": lambda s, r: s.lifecycle.won_warnings(r.id),
+    "lost": lambda s, r: s.lifecycle.lost(r.id, r.version, CloseReason.BUDGET),
+    "close_as_error": lambda s, r: s.lifecycle.close_as_error(
+        r.id, r.version, ErrorReason.DATA_ERROR
+    ),
+    "share": lambda s, r: s.sharing.share_with_microsoft(r.id, r.version),
+    "request_help": lambda s, r: s.sharing.request_help(
         r.id, r.version, HelpType.GENERAL, "help", f.CONTACT
     ),
-    "invite": lambda s, r: s.invite(r.id, r.version, f.invitation()),
-    "edit_terms": lambda s, r: s.edit_invitation_terms(r.id, r.version, "1", "USD", "2027-01-01"),
-    "accept": lambda s, r: s.accept(r.id, r.version, f.accept_form()),
-    "decline": lambda s, r: s.decline(r.id, r.version, CloseReason.BUDGET),
+    "invite": lambda s, r: s.sharing.invite(r.id, r.version, f.invitation()),
+    "edit_terms": lambda s, r: s.lifecycle.edit_invitation_terms(
+        r.id, r.version, "1", "USD", "2027-01-01"
+    ),
+    "accept": lambda s, r: s.lifecycle.accept(r.id, r.version, f.accept_form()),
+    "decline": lambda s, r: s.lifecycle.decline(r.id, r.version, CloseReason.BUDGET),
 }
 
 
@@ -226,7 +238,7 @@ WRITES: dict[str, Callable[[Service, DealRow], object]] = {
 def test_t15_terminal_deals_refuse_every_write(
     svc: Service, close: Callable[[Service, DealRow], DealRow]
 ) -> None:
-    row = close(svc, svc.create_deal(f.draft()).deal)
+    row = close(svc, svc.creation.create_deal(f.draft()).deal)
     before = dump(svc)
     for name, write in WRITES.items():
         with pytest.raises(RuleRefusal):
@@ -235,105 +247,107 @@ def test_t15_terminal_deals_refuse_every_write(
 
 
 def test_d13_share_is_one_way(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
-    out = svc.share_with_microsoft(row.id, row.version)
+    row = svc.creation.create_deal(f.draft()).deal
+    out = svc.sharing.share_with_microsoft(row.id, row.version)
     assert out.deal.deal_type is DealType.PARTNER_LED
     with pytest.raises(RuleRefusal):
-        svc.share_with_microsoft(out.deal.id, out.deal.version)
+        svc.sharing.share_with_microsoft(out.deal.id, out.deal.version)
 
 
 def test_d13_request_help_upgrades_to_co_sell_and_needs_a_contact(svc: Service) -> None:
-    row = svc.create_deal(f.draft(visible_to_microsoft=True)).deal
+    row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
     with pytest.raises(ValidationError) as err:
-        svc.request_help(row.id, row.version, HelpType.GENERAL, "help please")
+        svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, "help please")
     assert "contact" in err.value.fields
-    out = svc.request_help(row.id, row.version, HelpType.GENERAL, "help please", f.CONTACT)
+    out = svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, "help please", f.CONTACT)
     assert out.deal.deal_type is DealType.CO_SELL
     assert out.deal.microsoft_status is MicrosoftStatus.PENDING
     with pytest.raises(RuleRefusal):
-        svc.request_help(out.deal.id, out.deal.version, HelpType.GENERAL, "again")
+        svc.sharing.request_help(out.deal.id, out.deal.version, HelpType.GENERAL, "again")
     with pytest.raises(RuleRefusal):
-        svc.share_with_microsoft(out.deal.id, out.deal.version)
+        svc.sharing.share_with_microsoft(out.deal.id, out.deal.version)
 
 
 def test_t13_invite_a_partner_later(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
-    out = svc.invite(row.id, row.version, f.invitation())
+    row = svc.creation.create_deal(f.draft()).deal
+    out = svc.sharing.invite(row.id, row.version, f.invitation())
     assert out.deal.p2p
     with pytest.raises(RuleRefusal):
-        svc.invite(out.deal.id, out.deal.version, f.invitation())  # already invited
+        svc.sharing.invite(out.deal.id, out.deal.version, f.invitation())  # already invited
 
 
 def test_t13_invite_microsoft_later_is_a_help_request(svc: Service) -> None:
-    row = svc.create_deal(f.draft(contact=f.CONTACT, consent=True)).deal
+    row = svc.creation.create_deal(f.draft(contact=f.CONTACT, consent=True)).deal
     inv = f.invitation(org_id="microsoft", help_type=HelpType.QUOTES_LICENSING, solution_ids=())
-    out = svc.invite(row.id, row.version, inv)
+    out = svc.sharing.invite(row.id, row.version, inv)
     assert out.deal.deal_type is DealType.CO_SELL
     assert out.deal.microsoft_status is MicrosoftStatus.PENDING
 
 
 def p2p_pair(svc: Service) -> tuple[DealRow, DealRow]:
     """(inviter's deal, invitee's accepted referral)."""
-    inviter = svc.create_deal(f.draft(invitations=(f.invitation(),))).deal
+    inviter = svc.creation.create_deal(f.draft(invitations=(f.invitation(),))).deal
     dan = svc.as_user("dan")
-    invitee = dan.find_deals("Lakehouse")[0]
-    invitee = dan.accept(
+    invitee = dan.listing.find_deals("Lakehouse")[0]
+    invitee = dan.lifecycle.accept(
         invitee.id,
         invitee.version,
         f.accept_form(name=invitee.name, value="10000", close_date="2027-02-28"),
     ).deal
-    return svc.row(inviter.id), invitee
+    return svc.listing.row(inviter.id), invitee
 
 
 def test_d14_inviter_cannot_change_the_invitees_terms(svc: Service) -> None:
     inviter, _ = p2p_pair(svc)
     with pytest.raises(RuleRefusal):
-        svc.edit_invitation_terms(inviter.id, inviter.version, "99", "USD", "2027-05-01")
-    terms = svc.deal(inviter.id).invitations[0]
+        svc.lifecycle.edit_invitation_terms(inviter.id, inviter.version, "99", "USD", "2027-05-01")
+    terms = svc.listing.deal(inviter.id).invitations[0]
     assert terms.value == f.Decimal("10000.00")
 
 
 def test_d14_invitee_changes_its_terms_after_accepting(svc: Service) -> None:
     inviter, invitee = p2p_pair(svc)
     dan = svc.as_user("dan")
-    out = dan.edit_invitation_terms(invitee.id, invitee.version, "12500", "EUR", "2027-06-30")
+    out = dan.lifecycle.edit_invitation_terms(
+        invitee.id, invitee.version, "12500", "EUR", "2027-06-30"
+    )
     assert (out.deal.value, out.deal.currency) == (f.Decimal("12500.00"), "EUR")
-    assert svc.deal(inviter.id).invitations[0].value == f.Decimal("10000.00")  # frozen
-    assert svc.deal(inviter.id).invitations[0].invitee_status is Substatus.ACCEPTED
+    assert svc.listing.deal(inviter.id).invitations[0].value == f.Decimal("10000.00")  # frozen
+    assert svc.listing.deal(inviter.id).invitations[0].invitee_status is Substatus.ACCEPTED
 
 
 def test_d14_invitee_cannot_edit_before_accepting(svc: Service) -> None:
-    svc.create_deal(f.draft(invitations=(f.invitation(),)))
+    svc.creation.create_deal(f.draft(invitations=(f.invitation(),)))
     dan = svc.as_user("dan")
-    pending = dan.find_deals("Lakehouse")[0]
+    pending = dan.listing.find_deals("Lakehouse")[0]
     with pytest.raises(RuleRefusal):
-        dan.edit_invitation_terms(pending.id, pending.version, "1", "USD", "2027-01-01")
+        dan.lifecycle.edit_invitation_terms(pending.id, pending.version, "1", "USD", "2027-01-01")
 
 
 def test_d10_user_not_on_team_cannot_write(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
+    row = svc.creation.create_deal(f.draft()).deal
     cara = svc.as_user("cara")
     with pytest.raises(NotFoundError):
-        cara.edit_details(row.id, row.version, DetailsEdit(name="Mine now"))
+        cara.lifecycle.edit_details(row.id, row.version, DetailsEdit(name="Mine now"))
     ben = svc.as_user("ben")
     with pytest.raises(NotFoundError):
-        ben.won(row.id, row.version)
+        ben.lifecycle.won(row.id, row.version)
 
 
 def test_stale_version_is_a_conflict(svc: Service) -> None:
-    row = svc.create_deal(f.draft()).deal
-    svc.edit_details(row.id, row.version, DetailsEdit(name="First"))
+    row = svc.creation.create_deal(f.draft()).deal
+    svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(name="First"))
     before = dump(svc)
     with pytest.raises(ConflictError):
-        svc.edit_details(row.id, row.version, DetailsEdit(name="Second"))
-    assert dump(svc) == before and svc.row(row.id).name == "First"
+        svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(name="Second"))
+    assert dump(svc) == before and svc.listing.row(row.id).name == "First"
 
 
 def test_user_removing_themselves_from_the_team_is_warned(svc: Service) -> None:
     cara = svc.as_user("cara")
-    row = cara.create_deal(f.draft(team=(f.CARA_PERSON,))).deal
+    row = cara.creation.create_deal(f.draft(team=(f.CARA_PERSON,))).deal
     other = PersonInput("Ava", "Lindqvist", "+12065550101", "ava@fabrikam.example")
-    out = cara.set_team(row.id, row.version, [other])
+    out = cara.lifecycle.set_team(row.id, row.version, [other])
     assert out.warnings
     with pytest.raises(NotFoundError):
-        cara.row(row.id)
+        cara.listing.row(row.id)

@@ -57,8 +57,8 @@ def refused_or_done(svc: Service, call: Callable[[], object]) -> None:
 
 @pytest.fixture
 def inbound_id(svc: Service) -> int:
-    svc.as_user("jordan").send_referral(f.referral())
-    return svc.find_deals("Northwind")[0].id
+    svc.as_user("jordan").creation.send_referral(f.referral())
+    return svc.listing.find_deals("Northwind")[0].id
 
 
 @SETTINGS
@@ -97,8 +97,8 @@ def test_create_deal_with_malformed_input(
         help_type=help_type,
         visible_to_microsoft=visible,
     )
-    refused_or_done(svc, lambda: svc.create_deal(draft))
-    refused_or_done(svc, lambda: svc.validate_draft(draft))
+    refused_or_done(svc, lambda: svc.creation.create_deal(draft))
+    refused_or_done(svc, lambda: svc.creation.validate_draft(draft))
 
 
 @SETTINGS
@@ -110,24 +110,24 @@ def test_accept_with_malformed_input(
     svc: Service, inbound_id: int, name, value, currency, close, notes, crm, contacts, version
 ) -> None:
     form = AcceptForm(name, value, currency, close, notes, crm, None, tuple(contacts))
-    refused_or_done(svc, lambda: svc.accept(inbound_id, version, form))
+    refused_or_done(svc, lambda: svc.lifecycle.accept(inbound_id, version, form))
 
 
 @SETTINGS
 @given(reason=st.one_of(texts, st.sampled_from(list(CloseReason))), notes=texts, deal=ids)
 def test_decline_with_malformed_input(svc: Service, inbound_id: int, reason, notes, deal) -> None:
-    version = svc.row(inbound_id).version
-    refused_or_done(svc, lambda: svc.decline(deal, version, reason, notes))
-    refused_or_done(svc, lambda: svc.decline(inbound_id, version, reason, notes))
+    version = svc.listing.row(inbound_id).version
+    refused_or_done(svc, lambda: svc.lifecycle.decline(deal, version, reason, notes))
+    refused_or_done(svc, lambda: svc.lifecycle.decline(inbound_id, version, reason, notes))
 
 
 @pytest.fixture
 def won_id(svc: Service) -> int:
-    row = svc.create_deal(f.co_sell_draft()).deal
-    svc.as_user("jordan").microsoft_answer(row.id, True)
-    row = svc.row(row.id)
+    row = svc.creation.create_deal(f.co_sell_draft()).deal
+    svc.as_user("jordan").microsoft.microsoft_answer(row.id, True)
+    row = svc.listing.row(row.id)
     svc.clock.set(svc.clock.now().replace(day=24))
-    svc.won(row.id, row.version)
+    svc.lifecycle.won(row.id, row.version)
     svc.clock.set(svc.clock.now().replace(day=30))
     return row.id
 
@@ -150,13 +150,13 @@ def test_register_with_malformed_input(
         solution_currency=sol_cur, sign_date=sign, start_date=start, end_date=end,
         tenant_type=tenant, pricing_model=pricing,
     )  # fmt: skip
-    version = svc.row(won_id).version
-    refused_or_done(svc, lambda: svc.register(won_id, version, form))
+    version = svc.listing.row(won_id).version
+    refused_or_done(svc, lambda: svc.registration.register(won_id, version, form))
 
 
 def test_a_valid_registration_still_succeeds_after_refusals(svc: Service, won_id: int) -> None:
     """The property tests' fixture deal is registrable: refusals there are real refusals."""
-    row = svc.row(won_id)
-    out = svc.register(row.id, row.version, f.registration_form())
+    row = svc.listing.row(won_id)
+    out = svc.registration.register(row.id, row.version, f.registration_form())
     assert out.deal.registration_status is not None
     assert Decimal(out.deal.value) == Decimal("50000.00")

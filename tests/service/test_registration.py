@@ -15,20 +15,20 @@ from tests.service.conftest import advance, dump, rows
 
 def won_registrable(svc: Service, **overrides: object) -> DealRow:
     """A co-sell deal Microsoft accepted, won after 4 days; the clock then stands at day 10."""
-    row = svc.create_deal(f.co_sell_draft(**overrides)).deal
-    svc.as_user("jordan").microsoft_answer(row.id, True)
+    row = svc.creation.create_deal(f.co_sell_draft(**overrides)).deal
+    svc.as_user("jordan").microsoft.microsoft_answer(row.id, True)
     advance(svc, days=4)
-    row = svc.row(row.id)
-    out = svc.won(row.id, row.version)
+    row = svc.listing.row(row.id)
+    out = svc.lifecycle.won(row.id, row.version)
     advance(svc, days=6)
     return out.deal
 
 
 def test_auto_approved(svc: Service) -> None:
     row = won_registrable(svc)
-    out = svc.register(row.id, row.version, f.registration_form())
+    out = svc.registration.register(row.id, row.version, f.registration_form())
     assert out.deal.registration_status is RegistrationStatus.APPROVED
-    reg = svc.deal(row.id).registration
+    reg = svc.listing.deal(row.id).registration
     assert reg is not None and reg.contract_value == f.Decimal("300000.00")
     assert ("ava@fabrikam.example", "registration") in rows(
         svc, "SELECT recipient_email, kind FROM notification"
@@ -50,13 +50,13 @@ def test_auto_approval_exclusions(
     svc: Service, overrides: dict[str, object], status: RegistrationStatus
 ) -> None:
     row = won_registrable(svc)
-    out = svc.register(row.id, row.version, f.registration_form(**overrides))
+    out = svc.registration.register(row.id, row.version, f.registration_form(**overrides))
     assert out.deal.registration_status is status
 
 
 def test_p2p_registration_goes_to_review(svc: Service) -> None:
     row = won_registrable(svc, invitations=(f.invitation(),))
-    out = svc.register(row.id, row.version, f.registration_form())
+    out = svc.registration.register(row.id, row.version, f.registration_form())
     assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
 
 
@@ -83,7 +83,7 @@ def test_form_validation(svc: Service, overrides: dict[str, object], field: str)
     row = won_registrable(svc)
     before = dump(svc)
     with pytest.raises(ValidationError) as err:
-        svc.register(row.id, row.version, f.registration_form(**overrides))
+        svc.registration.register(row.id, row.version, f.registration_form(**overrides))
     assert field in err.value.fields
     assert dump(svc) == before
 
@@ -92,7 +92,7 @@ def test_sign_date_at_most_60_days_ago(svc: Service) -> None:
     row = won_registrable(svc)
     advance(svc, days=60)
     with pytest.raises(ValidationError) as err:
-        svc.register(row.id, row.version, f.registration_form())
+        svc.registration.register(row.id, row.version, f.registration_form())
     assert "sign_date" in err.value.fields
 
 
@@ -101,7 +101,7 @@ def test_perpetual_spreads_over_six_years(svc: Service) -> None:
     form = f.registration_form(
         term="Perpetual", end_date=None, contract_value="150006", solution_value="100000"
     )
-    assert svc.register(row.id, row.version, form).deal.registration_status is (
+    assert svc.registration.register(row.id, row.version, form).deal.registration_status is (
         RegistrationStatus.APPROVED
     )
 
@@ -112,7 +112,7 @@ def test_d8_other_currencies_use_the_months_rate(svc: Service) -> None:
     form = f.registration_form(
         contract_value="70000", contract_currency="eur", solution_value="1", solution_currency="EUR"
     )
-    assert svc.register(row.id, row.version, form).deal.registration_status is (
+    assert svc.registration.register(row.id, row.version, form).deal.registration_status is (
         RegistrationStatus.APPROVED
     )
 
@@ -121,73 +121,83 @@ def test_d8_missing_rate_is_a_clear_refusal(svc: Service) -> None:
     row = won_registrable(svc)
     before = dump(svc)
     with pytest.raises(RuleRefusal, match="No exchange rate for BRL"):
-        svc.register(row.id, row.version, f.registration_form(contract_currency="BRL"))
+        svc.registration.register(row.id, row.version, f.registration_form(contract_currency="BRL"))
     assert dump(svc) == before
 
 
 def test_register_only_eligible_won_deals(svc: Service) -> None:
-    private = svc.create_deal(f.draft()).deal
-    private = svc.won(private.id, private.version).deal
+    private = svc.creation.create_deal(f.draft()).deal
+    private = svc.lifecycle.won(private.id, private.version).deal
     with pytest.raises(RuleRefusal):
-        svc.register(private.id, private.version, f.registration_form())
-    open_deal = svc.create_deal(f.co_sell_draft()).deal
+        svc.registration.register(private.id, private.version, f.registration_form())
+    open_deal = svc.creation.create_deal(f.co_sell_draft()).deal
     with pytest.raises(RuleRefusal):
-        svc.register(open_deal.id, open_deal.version, f.registration_form())
+        svc.registration.register(open_deal.id, open_deal.version, f.registration_form())
 
 
 def test_eligibility_needs_microsoft_acceptance_for_co_sell(svc: Service) -> None:
-    row = svc.create_deal(f.co_sell_draft()).deal
-    row = svc.won(row.id, row.version).deal
-    checklist = svc.deal(row.id).checklist
+    row = svc.creation.create_deal(f.co_sell_draft()).deal
+    row = svc.lifecycle.won(row.id, row.version).deal
+    checklist = svc.listing.deal(row.id).checklist
     assert checklist is not None and not checklist.eligible
 
 
 def test_eligibility_value_and_solution_criteria(svc: Service) -> None:
-    small = svc.create_deal(f.draft(visible_to_microsoft=True, value="24999.99")).deal
-    no_ip = svc.create_deal(
+    small = svc.creation.create_deal(f.draft(visible_to_microsoft=True, value="24999.99")).deal
+    no_ip = svc.creation.create_deal(
         f.draft(visible_to_microsoft=True, solutions=(SolutionInput(f.PLAIN),))
     ).deal
-    unmanaged = svc.create_deal(f.draft(visible_to_microsoft=True, account_id=f.NORTHWIND)).deal
+    unmanaged = svc.creation.create_deal(
+        f.draft(visible_to_microsoft=True, account_id=f.NORTHWIND)
+    ).deal
     for row in (small, no_ip, unmanaged):
-        svc.won(row.id, row.version)
-        checklist = svc.deal(row.id).checklist
+        svc.lifecycle.won(row.id, row.version)
+        checklist = svc.listing.deal(row.id).checklist
         assert checklist is not None and not checklist.eligible and not checklist.undecidable
-    big = svc.create_deal(f.draft(visible_to_microsoft=True, value="25000")).deal
-    svc.won(big.id, big.version)
-    assert svc.deal(big.id).checklist.eligible  # type: ignore[union-attr]
+    big = svc.creation.create_deal(f.draft(visible_to_microsoft=True, value="25000")).deal
+    svc.lifecycle.won(big.id, big.version)
+    assert svc.listing.deal(big.id).checklist.eligible  # type: ignore[union-attr]
 
 
 def test_register_once(svc: Service) -> None:
     row = won_registrable(svc)
-    row = svc.register(row.id, row.version, f.registration_form()).deal
+    row = svc.registration.register(row.id, row.version, f.registration_form()).deal
     with pytest.raises(RuleRefusal):
-        svc.register(row.id, row.version, f.registration_form())
+        svc.registration.register(row.id, row.version, f.registration_form())
 
 
 def test_d3_user_on_the_team_may_register(svc: Service) -> None:
     row = won_registrable(svc, team=(f.AVA_PERSON, f.CARA_PERSON))
-    out = svc.as_user("cara").register(row.id, row.version, f.registration_form())
+    out = svc.as_user("cara").registration.register(row.id, row.version, f.registration_form())
     assert out.deal.registration_status is RegistrationStatus.APPROVED
 
 
 def test_review_sub_lifecycle(svc: Service) -> None:
     row = won_registrable(svc)
-    svc.register(row.id, row.version, f.registration_form(pricing_model="PayAsYouGo"))
+    svc.registration.register(row.id, row.version, f.registration_form(pricing_model="PayAsYouGo"))
     jordan = svc.as_user("jordan")
     with pytest.raises(RuleRefusal):
-        svc.review_registration(row.id, RegistrationStatus.PASSED)  # partners do not review
+        svc.registration.review_registration(
+            row.id, RegistrationStatus.PASSED
+        )  # partners do not review
     with pytest.raises(RuleRefusal):
-        jordan.review_registration(row.id, RegistrationStatus.CLOSED)  # not from review
+        jordan.registration.review_registration(
+            row.id, RegistrationStatus.CLOSED
+        )  # not from review
     with pytest.raises(ValidationError):
-        jordan.review_registration(row.id, RegistrationStatus.ACTION_REQUIRED)  # needs reason
-    jordan.review_registration(row.id, RegistrationStatus.ACTION_REQUIRED, "Send the POE")
-    resubmit = svc.row(row.id)
-    out = svc.register(
+        jordan.registration.review_registration(
+            row.id, RegistrationStatus.ACTION_REQUIRED
+        )  # needs reason
+    jordan.registration.review_registration(
+        row.id, RegistrationStatus.ACTION_REQUIRED, "Send the POE"
+    )
+    resubmit = svc.listing.row(row.id)
+    out = svc.registration.register(
         resubmit.id, resubmit.version, f.registration_form(pricing_model="PayAsYouGo")
     )
     assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
-    jordan.review_registration(row.id, RegistrationStatus.FAILED, "Duplicate")
-    out = jordan.review_registration(row.id, RegistrationStatus.CLOSED)
+    jordan.registration.review_registration(row.id, RegistrationStatus.FAILED, "Duplicate")
+    out = jordan.registration.review_registration(row.id, RegistrationStatus.CLOSED)
     assert out.deal.registration_status is RegistrationStatus.CLOSED
     stamps = rows(
         svc,
@@ -196,4 +206,4 @@ def test_review_sub_lifecycle(svc: Service) -> None:
     assert all(stamps)
     kinds = rows(svc, "SELECT count(*) FROM notification WHERE kind = 'registration'")
     assert kinds == [(5,)]  # filed, action required, filed again, failed, closed
-    assert svc.deal(row.id).registration.status_reason is None  # type: ignore[union-attr]
+    assert svc.listing.deal(row.id).registration.status_reason is None  # type: ignore[union-attr]
