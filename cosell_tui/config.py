@@ -18,12 +18,18 @@ Layout::
     filter = "country:GB"
     sort = "expires"
     descending = false
+
+Precedence, highest first: command-line flag (applied by cli.py, which asks the config only when
+no flag is given), environment (`COSELL_USER`, `COSELL_DB`, `COSELL_MOUSE`), file, default.
+
+Reading validates with a pydantic-settings model (config_model.py), imported only when a file
+is read: importing this module stays as cheap as the standard library, for `cosell --help` and
+`cosell locate config`.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +38,8 @@ from platformdirs import user_config_dir
 
 APP_NAME = "cosell"
 CONFIG_ENV = "COSELL_CONFIG_FILE"
+#: The environment variables that override the file's scalar settings (config_model.py reads them).
+SETTING_ENVS = ("COSELL_USER", "COSELL_DB", "COSELL_MOUSE")
 TAB_NAMES = ("inbound", "outbound", "favorites", "closed")
 
 #: Every grid column id, in display order; the ids are also the sort keys (service SortKey values).
@@ -96,6 +104,18 @@ class Config:
         return replace(self, tabs={**self.tabs, name: prefs})
 
 
+def normalise_columns(columns: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The required columns always show, first, whatever the file says."""
+    if columns is None:
+        return None
+    return tuple(dict.fromkeys([*REQUIRED_COLUMNS, *columns]))
+
+
+def normalise_keys(keys: str) -> str:
+    """`"a, y"` and `"a,y"` are the same keys."""
+    return keys.replace(" ", "")
+
+
 def config_path() -> Path:
     """`COSELL_CONFIG_FILE`, else `config.toml` in the platform's user config directory."""
     explicit = os.environ.get(CONFIG_ENV)
@@ -104,83 +124,60 @@ def config_path() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
-def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{where}: expected {names}, got {value!r}")
-    return value
+# --- reading ------------------------------------------------------------------------------------
 
 
-def _tab_prefs(raw: Any, where: str) -> TabPrefs:
-    raw = _expect(raw, dict, where)
-    unknown = set(raw) - {"columns", "filter", "sort", "descending"}
-    if unknown:
-        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
-    columns: tuple[str, ...] | None = None
-    if "columns" in raw:
-        items = _expect(raw["columns"], list, f"{where}.columns")
-        bad = [c for c in items if c not in COLUMN_IDS]
-        if bad:
-            raise ConfigError(
-                f"{where}.columns: unknown column(s) {', '.join(map(str, bad))}; "
-                f"known: {', '.join(COLUMN_IDS)}"
-            )
-        # The required columns always show, whatever the file says.
-        columns = tuple(dict.fromkeys([*REQUIRED_COLUMNS, *items]))
-    sort = raw.get("sort")
-    if sort is not None and sort not in COLUMN_IDS:
-        raise ConfigError(f"{where}.sort: unknown column {sort!r}")
-    return TabPrefs(
-        columns=columns,
-        filter=_expect(raw.get("filter", ""), str, f"{where}.filter"),
-        sort=sort,
-        descending=_expect(raw.get("descending", False), bool, f"{where}.descending"),
-    )
+def parse_config(data: dict[str, Any], path: Path | None = None, text: str | None = None) -> Config:
+    """Validate a parsed TOML document (with the environment applied); a wrong value is a
+    ConfigError naming the file, the line (when `text` is given) and the setting."""
+    if not data and not any(os.environ.get(name) for name in SETTING_ENVS):
+        return Config(path=path)  # nothing to validate: skip importing pydantic (~100 ms)
+    from cosell_tui.config_model import validate
 
-
-def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
-    """Validate a parsed TOML document; a wrong value is a ConfigError naming the setting."""
-    where = str(path) if path else "config"
-    unknown = set(data) - {"user", "db", "mouse", "keymap", "tabs"}
-    if unknown:
-        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
-    keymap_raw = _expect(data.get("keymap", {}), dict, f"{where}: keymap")
-    keymap = {
-        str(k): _expect(v, str, f"{where}: keymap.{k}").replace(" ", "")
-        for k, v in keymap_raw.items()
-    }
-    tabs_raw = _expect(data.get("tabs", {}), dict, f"{where}: tabs")
-    tabs: dict[str, TabPrefs] = {}
-    for name, raw in tabs_raw.items():
-        if name not in TAB_NAMES:
-            raise ConfigError(f"{where}: unknown tab {name!r}; tabs are {', '.join(TAB_NAMES)}")
-        tabs[name] = _tab_prefs(raw, f"{where}: tabs.{name}")
-    user = data.get("user")
-    db = data.get("db")
-    return Config(
-        user=_expect(user, str, f"{where}: user") if user is not None else None,
-        db=_expect(db, str, f"{where}: db") if db is not None else None,
-        mouse=_expect(data.get("mouse", True), bool, f"{where}: mouse"),
-        keymap=keymap,
-        tabs=tabs,
-        path=path,
-    )
+    return validate(data, path, text)
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Read the config; a missing file is the defaults, a broken one a ConfigError."""
+    """Read the config; a missing file is the defaults, a broken one a ConfigError.
+
+    The error is one sentence (the CLI prints it as `cosell: ...` and exits 1): a broken config
+    stops `cosell` before it opens anything, as it always has, rather than quietly running on
+    the wrong database or as the wrong user.
+    """
+    import tomllib
+
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
     except FileNotFoundError:
-        return Config(path=path)
+        text = ""
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    return parse_config(data, path)
+        raise ConfigError(_syntax_error(path, str(exc))) from None
+    return parse_config(data, path, text)
+
+
+def _syntax_error(path: Path, message: str) -> str:
+    """tomllib's "Invalid value (at line 1, column 8)" as `<path>, line 1: not valid TOML (...)`."""
+    import re
+
+    match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message)
+    if match is None:
+        return f"{path}: not valid TOML ({message})"
+    what, line, column = match.groups()
+    return f"{path}, line {line}: not valid TOML ({what[:1].lower()}{what[1:]} at column {column})"
+
+
+def _read(path: Path) -> str:
+    """The file's text exactly (newlines untranslated, so a rewrite keeps CRLF files CRLF)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as file:
+            return file.read()
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML (not UTF-8 text)") from None
 
 
 # --- writing: the few shapes we store need no TOML library -------------------------------------

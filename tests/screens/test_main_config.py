@@ -48,12 +48,12 @@ def test_required_columns_are_always_kept(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("mouse = 1\n", "mouse: expected bool"),
-        ("colour = true\n", "unknown setting(s) colour"),
-        ("[tabs.inbox]\n", "unknown tab 'inbox'"),
-        ('[tabs.inbound]\ncolumns = ["name", "price"]\n', "unknown column(s) price"),
-        ('[tabs.inbound]\nsort = "price"\n', "unknown column 'price'"),
-        ("user = \n", "not valid TOML"),
+        ("mouse = 1\n", "line 1: mouse must be true or false, not 1"),
+        ("colour = true\n", "line 1: colour is not a setting"),
+        ("[tabs.inbox]\n", "line 1: tabs.inbox is not a tab"),
+        ('[tabs.inbound]\ncolumns = ["name", "price"]\n', 'tabs.inbound.columns: "price" is not'),
+        ('[tabs.inbound]\nsort = "price"\n', 'line 2: tabs.inbound.sort: "price" is not a column'),
+        ("user = \n", "line 1: not valid TOML"),
     ],
 )
 def test_bad_config_says_which_setting(tmp_path: Path, text: str, message: str) -> None:
