@@ -73,4 +73,34 @@ def test_env_override_and_default_location(monkeypatch: pytest.MonkeyPatch, tmp_
 
 
 def test_defaults_write_an_empty_document() -> None:
-    assert dump_config(Config()) == "\n"
+    assert dump_config(Config()) == ""
+
+
+async def test_sorting_saves_into_the_users_commented_file(make_app, config_file: Path) -> None:
+    from tests.screens.conftest import settle
+
+    text = '# my settings\nmouse = true  # keep it\n\n[tabs.closed]  # later\nsort = "closed"\n'
+    config_file.write_text(text, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # sort by the next column: the tab's view is saved
+        await settle(pilot)
+        sort = app.screen.grid.query.sort
+    assert sort is not None
+    saved = config_file.read_text(encoding="utf-8")
+    assert saved.startswith(text) and f'[tabs.inbound]\nsort = "{sort.value}"' in saved
+
+
+async def test_a_config_broken_meanwhile_is_not_overwritten(make_app, config_file: Path) -> None:
+    from tests.screens.conftest import settle
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        config_file.write_text("user = \n", encoding="utf-8")  # edited by hand, half done
+        await pilot.press("s")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+    assert any("Could not save the config" in n and "not valid TOML" in n for n in notes)
+    assert config_file.read_text(encoding="utf-8") == "user = \n"
