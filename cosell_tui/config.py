@@ -153,11 +153,16 @@ def config_path() -> Path:
 def parse_config(data: dict[str, Any], path: Path | None = None, text: str | None = None) -> Config:
     """Validate a parsed TOML document (with the environment applied); a wrong value is a
     ConfigError naming the file, the line (when `text` is given) and the setting."""
-    if not data and not any(os.environ.get(name) for name in SETTING_ENVS):
+    if not data and not _setting_in_environment():
         return Config(path=path)  # nothing to validate: skip importing pydantic (~100 ms)
     from cosell_tui.config_model import validate
 
     return validate(data, path, text)
+
+
+def _setting_in_environment() -> bool:
+    """Whether a COSELL_USER/DB/MOUSE is set, matched as pydantic-settings matches (any case)."""
+    return any(value and name.upper() in SETTING_ENVS for name, value in os.environ.items())
 
 
 def load_config(path: Path | None = None) -> Config:
