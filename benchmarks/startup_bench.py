@@ -17,11 +17,12 @@ just before we write to the FIFO, that is before the command is exec'd. A contro
 (`tmux -C`) is told of every byte the program writes (`%output`); after each one it asks for the
 screen (`capture-pane -p`, through the same client: no tmux process per poll, and no polling of
 a screen that has not changed). A mark is timed at the newest `%output` that preceded the
-capture showing it. Then `q` is sent and the server killed.
+capture showing it. Then `q` is sent (*quit*: until the program has left; not checked) and the
+server killed.
 
-- `cosell` (`cosell --db DB --no-mouse`): *frame* = the tabs (`Inbound`, `Outbound`) and the
-  grid header (`Deal name`, `Customer`) are on screen; *rows* = a row with an amount
-  (`3,700 GBP`) is painted below the header.
+- `cosell` (`cosell --db DB --no-mouse`): *paint* = anything is on screen (not checked);
+  *frame* = the tabs (`Inbound`, `Outbound`) and the grid header (`Deal name`, `Customer`) are
+  on screen; *rows* = a row with an amount (`3,700 GBP`) is painted below the header.
 - references (`benchmarks/bare_app.py`): a bare Textual app (Header + Static), and the same app
   doing `import sqlalchemy.orm` before its first frame; *frame* = its Static is on screen.
 
@@ -267,8 +268,8 @@ def _watch(client: subprocess.Popen[bytes], fifo: Path, marks: Marks) -> dict[st
                     send("capture", "capture-pane -p -t b")
             elif line.startswith(b"%exit"):
                 if quit_sent:
-                    found["quit"] = time.perf_counter() - quit_sent
-                    return found
+                    quit_s = time.perf_counter() - quit_sent
+                    return {**{name: found[name] for name in marks}, "quit": quit_s}
                 raise ScreenTimeout("the program left before every mark was seen", screen)
     except TimeoutError:
         what = "did not quit" if quit_sent else f"saw only {sorted(found)} of {sorted(marks)}"
@@ -294,7 +295,11 @@ def _rows(screen: list[str]) -> bool:
     return header is not None and any(MONEY.search(s) for s in screen[header + 1 :])
 
 
-COSELL_MARKS: Marks = {"frame": _tabs_and_header, "rows": _rows}
+def _painted(screen: list[str]) -> bool:
+    return any(s.strip() for s in screen)
+
+
+COSELL_MARKS: Marks = {"paint": _painted, "frame": _tabs_and_header, "rows": _rows}
 BARE_MARKS: Marks = {"frame": lambda screen: any(FIRST_FRAME in s for s in screen)}
 
 
