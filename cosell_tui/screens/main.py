@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static, Tabs
 from textual.widgets import Tab as TabWidget
 
-from cosell_tui.config import Config, TabPrefs, save_config
+from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action
 from cosell_tui.domain.views import (
     BulkResult,
@@ -353,7 +353,7 @@ class MainScreen(Screen[None]):
         self.config = self.config.with_tab(name, TabPrefs(**values))
         try:
             save_config(self.config)
-        except OSError as exc:
+        except (OSError, ConfigError) as exc:  # unwritable, or the file is no longer TOML
             self.notify(f"Could not save the config: {exc}", severity="warning")
 
     # ---- preview -----------------------------------------------------------------------------

@@ -38,7 +38,8 @@ Runner = Callable[..., Result]
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No real config file, no inherited user, database or clock."""
-    for name in ("COSELL_DB", "COSELL_USER", "COSELL_NOW", "COSELL_DEBUG", "COSELL_LOCALE"):
+    for name in ("COSELL_DB", "COSELL_USER", "COSELL_MOUSE", "COSELL_NOW", "COSELL_DEBUG",
+                 "COSELL_LOCALE"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COSELL_CONFIG_FILE", str(tmp_path / "config.toml"))
 
