@@ -288,11 +288,11 @@ def check_budget(rules: Sequence[EngineRule]) -> None:
 
 __all__ = [
     "CATCH_ALL",
-    "SID",
-    "check_budget",
     "ENGINE_LOCK",
     "MAX_RULES_PER_CHUNK",
+    "SID",
     "EngineRule",
     "EngineRuleset",
+    "check_budget",
     "count_tests",
 ]
