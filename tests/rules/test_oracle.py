@@ -115,6 +115,8 @@ def read_fields_grid(stride: int = 1) -> Iterator[Any]:
     )  # fmt: skip
     base = example()
     for index, (direction, pair, kind, ms, invitee, role, team, reg, eligible) in enumerate(combos):
+        if index % stride:
+            continue
         stage, since, expiry = numbers[(index * 7919) % len(numbers)]
         yield dataclasses.replace(
             base,
