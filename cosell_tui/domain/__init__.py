@@ -25,7 +25,7 @@ class Label(str, Enum):  # noqa: UP042 - own __new__ carries a label; StrEnum ad
         return obj
 
     def __str__(self) -> str:
-        return self.value
+        return str.__str__(self)
 
 
 class Direction(Label):

@@ -9,15 +9,55 @@ rendered from the deal's values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, model_validator
 
 from cosell_tui.domain.facts import Checklist, Criterion, EligibilityFacts, Outcome
-from cosell_tui.rules.errors import RuleFileError
-from cosell_tui.rules.rulefile import RuleFile
+from cosell_tui.rules.models import Header, Rule, Strict, When, Words
+from cosell_tui.rules.rulefile import Fail, RuleFile
 from cosell_tui.rules.schema import FactSchema
 from cosell_tui.rules.vocabulary import Text
+
+
+class Case(Strict):
+    """One text of ``met:`` or ``explain:``: shown when its condition holds (the last: always)."""
+
+    when: When | None = None
+    text: Words
+
+
+def _one_text(value: Any) -> Any:
+    return [{"text": value}] if isinstance(value, str) else value
+
+
+#: A text, or a list of cases ending with a plain ``text:``.
+Cases = Annotated[list[Case], BeforeValidator(_one_text), Field(min_length=1)]
+
+
+class CriterionRule(Rule):
+    title: Words
+    met: Cases
+    explain: Cases
+    unknown: Words | None = None
+
+    @model_validator(mode="after")
+    def _last_case_plain(self) -> CriterionRule:
+        for key, cases in (("met", self.met), ("explain", self.explain)):
+            for index, case in enumerate(cases):
+                last = index == len(cases) - 1
+                if last == (case.when is not None):
+                    raise ValueError(
+                        f"{key} → item {index + 1}: every case but the last has when:; "
+                        "the last has none"
+                    )
+        return self
+
+
+class EligibilityFile(Header):
+    rules: list[CriterionRule] = Field(min_length=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,56 +80,42 @@ class EligibilityRules(RuleFile):
     name = "eligibility"
     policy = "criteria"
     schema = FactSchema(EligibilityFacts)
-    rule_keys = frozenset({"title", "met", "explain", "unknown"})
+    model = EligibilityFile
 
-    def begin(self) -> None:
-        self.criteria: list[_Criterion] = []
-
-    def _cases(
-        self, rule_id: str, key: str, raw: Any, fail: Callable[[str], RuleFileError]
-    ) -> tuple[_Case, ...]:
-        if isinstance(raw, str):
-            return (_Case(None, self.text(raw, fail)),)
-        if not isinstance(raw, list) or not raw:
-            raise fail(f"{key}: a text, or a list of cases (when: and text:) ending with text:")
-        cases: list[_Case] = []
-        for index, case in enumerate(raw):
-            if not isinstance(case, dict) or "text" not in case or set(case) - {"when", "text"}:
-                raise fail(f"{key}[{index}]: a case has text: and, except the last, when:")
-            last = index == len(raw) - 1
-            if last == ("when" in case):
-                raise fail(f"{key}[{index}]: every case but the last has when:; the last has none")
-            name = None if last else f"{rule_id}.{key}.{index}"
+    def _cases(self, rule_id: str, key: str, cases: list[Case], fail: Fail) -> tuple[_Case, ...]:
+        out: list[_Case] = []
+        for index, case in enumerate(cases):
+            name = None if case.when is None else f"{rule_id}.{key}.{index}"
             if name is not None:
-                self.condition(name, case["when"], fail)
-            cases.append(_Case(name, self.text(case["text"], fail)))
-        return tuple(cases)
+                self.condition(name, case.when, fail, f"{key} → item {index + 1} → when")
+            out.append(_Case(name, self.text(case.text, fail)))
+        return tuple(out)
 
-    def read_rule(
-        self, rule_id: str, raw: Mapping[str, Any], fail: Callable[[str], RuleFileError]
-    ) -> None:
-        for key in ("title", "met", "explain"):
-            if key not in raw:
-                raise fail(f"{key}: a criterion needs a title, a met text and an explain text")
-        condition = self.condition(rule_id, raw.get("when"), fail)
-        optional = [f for f in condition.fields if self.schema.fields[f].optional]
-        if optional and "unknown" not in raw:
-            raise fail(
-                f"unknown: {', '.join(sorted(optional))} may be missing; say in words what "
-                "that means for this criterion"
+    def read(self, parsed: Header) -> None:
+        assert isinstance(parsed, EligibilityFile)
+        self.check_count(len(parsed.rules), "rules")
+        self.criteria: list[_Criterion] = []
+        for index, rule in enumerate(parsed.rules):
+            fail = self.new_id(rule.id, f"rules → item {index + 1}")
+            condition = self.condition(rule.id, rule.when, fail)
+            optional = [f for f in condition.fields if self.schema.fields[f].optional]
+            if optional and rule.unknown is None:
+                raise fail(
+                    f"unknown: {', '.join(sorted(optional))} may be missing; say in words what "
+                    "that means for this criterion"
+                )
+            if not optional and rule.unknown is not None:
+                raise fail("unknown: this criterion reads no fact that can be missing")
+            self.criteria.append(
+                _Criterion(
+                    id=rule.id,
+                    title=self.text(rule.title, fail),
+                    fields=tuple(f for f in self.schema.fields if f in condition.fields),
+                    met=self._cases(rule.id, "met", rule.met, fail),
+                    explain=self._cases(rule.id, "explain", rule.explain, fail),
+                    unknown=self.text(rule.unknown, fail) if rule.unknown is not None else None,
+                )
             )
-        if not optional and "unknown" in raw:
-            raise fail("unknown: this criterion reads no fact that can be missing")
-        self.criteria.append(
-            _Criterion(
-                id=rule_id,
-                title=self.text(raw["title"], fail),
-                fields=tuple(f for f in self.schema.fields if f in condition.fields),
-                met=self._cases(rule_id, "met", raw["met"], fail),
-                explain=self._cases(rule_id, "explain", raw["explain"], fail),
-                unknown=self.text(raw["unknown"], fail) if "unknown" in raw else None,
-            )
-        )
 
     def decide(self, values: Mapping[str, Any], fired: frozenset[str]) -> Checklist:
         shown = self.shown(values)

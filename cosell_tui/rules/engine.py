@@ -16,6 +16,9 @@ durable-rules 2.0.28 crashes or hangs when used the way its own Python layer inv
 7. one process-wide lock around every engine call sequence; no ``engine.Host`` and no timer
    threads: the C extension is driven directly;
 8. each :class:`EngineRuleset` owns its C rulesets and frees them on :meth:`close`.
+
+The C extension is imported on the first :class:`EngineRuleset`, not with this module, so
+importing ``cosell_tui.rules`` never loads durable-rules (see ``RuleBook``: compiled on first use).
 """
 
 from __future__ import annotations
@@ -26,9 +29,7 @@ import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import durable_rules_engine as _c
+from typing import Any, Protocol, cast
 
 from cosell_tui.rules.errors import EngineError
 
@@ -114,6 +115,31 @@ def _conjuncts(condition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [condition] if condition else []
 
 
+class _CEngine(Protocol):
+    """The calls of durable-rules' C extension (``durable_rules_engine``) this module makes."""
+
+    def create_ruleset(self, name: str, definition: str, /) -> int: ...
+    def delete_ruleset(self, handle: int, /) -> None: ...
+    def assert_fact(self, handle: int, message: str, /) -> tuple[int, int]: ...
+    def start_action_for_state(self, handle: int, state: int, /) -> tuple[Any, str] | None: ...
+    def complete_and_start_action(self, handle: int, state: int, /) -> str | None: ...
+    def delete_state(self, handle: int, sid: str, /) -> None: ...
+
+
+_engine: _CEngine | None = None
+
+
+def _c() -> _CEngine:
+    """The C extension, imported on first use (importing it is a cost every CLI call would pay)."""
+    global _engine
+    if _engine is None:
+        # The extension ships neither stubs nor py.typed; _CEngine types the calls we make.
+        import durable_rules_engine  # type: ignore[import-not-found]
+
+        _engine = cast(_CEngine, durable_rules_engine)
+    return _engine
+
+
 #: C rulesets whose owner is gone, freed by the next holder of the lock.
 _orphans: list[int] = []
 
@@ -137,7 +163,7 @@ def _release(handles: list[int]) -> None:
 def _free_orphans() -> None:
     """Caller holds the lock."""
     while _orphans:
-        _c.delete_ruleset(_orphans.pop())
+        _c().delete_ruleset(_orphans.pop())
 
 
 class _Chunk:
@@ -160,15 +186,19 @@ class EngineRuleset:
         self._chunks: list[_Chunk] = []
         self._broken = False
         self._reset = json.dumps({"sid": SID, "_kind": kind})
+        #: durable's JSON of each C ruleset, exactly as handed to the engine (tests evaluate it).
+        self.definitions: tuple[str, ...] = ()
         self._finalizer = weakref.finalize(self, _release, self._handles)
         self._finalizer.atexit = False
         chunks = _chunks(rules)
+        self.definitions = tuple(_definition(kind, chunk) for chunk in chunks)
+        engine = _c()
         with ENGINE_LOCK:
             _free_orphans()
-            for chunk in chunks:
+            for chunk, definition in zip(chunks, self.definitions, strict=True):
                 name = f"cosell_{kind}_{next(_names)}"
                 try:
-                    handle = _c.create_ruleset(name, _definition(kind, chunk))
+                    handle = engine.create_ruleset(name, definition)
                 except Exception as error:  # the C extension raises a bare `error`
                     _orphans.extend(self._handles)
                     self._handles.clear()
@@ -183,7 +213,7 @@ class EngineRuleset:
 
     def evaluate(self, fields: Mapping[str, Any]) -> frozenset[str]:
         """Names of the rules the fact matches. ``fields`` must be validated JSON scalars."""
-        message = json.dumps({**fields, "sid": SID, "_kind": self.kind})
+        message = self.message(fields)
         fired: set[str] = set()
         with ENGINE_LOCK:
             if _orphans:
@@ -194,10 +224,15 @@ class EngineRuleset:
                 fired.update(self._run(chunk, message))
         return frozenset(fired)
 
+    def message(self, fields: Mapping[str, Any]) -> str:
+        """The JSON fact asserted for ``fields``: the fields, the session id and the anchor."""
+        return json.dumps({**fields, "sid": SID, "_kind": self.kind})
+
     def _run(self, chunk: _Chunk, message: str) -> list[str]:
         """Assert one fact, drain every action, delete the state. Caller holds the lock."""
+        c = _c()
         try:
-            code, state = _c.assert_fact(chunk.handle, message)
+            code, state = c.assert_fact(chunk.handle, message)
         except Exception as error:
             self._recover(chunk)
             raise EngineError(f"the engine refused a fact of {self.kind!r}: {error}") from error
@@ -206,30 +241,31 @@ class EngineRuleset:
             raise EngineError(f"the engine did not handle a fact of {self.kind!r} (code {code})")
         fired: list[str] = []
         try:
-            started = _c.start_action_for_state(chunk.handle, state)
-            action = started[1] if started else None
+            started = c.start_action_for_state(chunk.handle, state)
+            action: str | None = started[1] if started else None
             while action:
                 # An action is '{"<rule name>":{"m":{...}}}'; names are plain identifiers.
                 fired.append(action[2 : action.index('"', 2)])
-                action = _c.complete_and_start_action(chunk.handle, state)
+                action = c.complete_and_start_action(chunk.handle, state)
         finally:
             # Safe: the catch-all matched this fact, so an action ran in this session.
-            _c.delete_state(chunk.handle, SID)
+            c.delete_state(chunk.handle, SID)
         if not fired or fired[-1] != CATCH_ALL:
             raise EngineError(f"evaluation of {self.kind!r} did not complete: fired {fired}")
         return fired[:-1]
 
     def _recover(self, chunk: _Chunk) -> None:
         """After a refused assert, run the catch-all once so the session can be deleted safely."""
+        c = _c()
         try:
-            code, state = _c.assert_fact(chunk.handle, self._reset)
-            started = _c.start_action_for_state(chunk.handle, state) if code == 0 else None
+            code, state = c.assert_fact(chunk.handle, self._reset)
+            started = c.start_action_for_state(chunk.handle, state) if code == 0 else None
             if not started:
                 raise EngineError("the catch-all did not run")
-            action = started[1]
+            action: str | None = started[1]
             while action:
-                action = _c.complete_and_start_action(chunk.handle, state)
-            _c.delete_state(chunk.handle, SID)
+                action = c.complete_and_start_action(chunk.handle, state)
+            c.delete_state(chunk.handle, SID)
         except Exception:
             # Never touch this ruleset again: a further call could crash the process.
             self._broken = True
@@ -245,11 +281,18 @@ class EngineRuleset:
         self.close()
 
 
+def check_budget(rules: Sequence[EngineRule]) -> None:
+    """ValueError if a rule is too big for one C ruleset; pure Python, no engine needed."""
+    _chunks(rules)
+
+
 __all__ = [
     "CATCH_ALL",
     "ENGINE_LOCK",
     "MAX_RULES_PER_CHUNK",
+    "SID",
     "EngineRule",
     "EngineRuleset",
+    "check_budget",
     "count_tests",
 ]

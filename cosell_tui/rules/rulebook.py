@@ -1,8 +1,10 @@
 """The rule book: the three rule sets, loaded and validated once, asked for decisions.
 
 Callers hand in frozen facts and get plain decisions back; they never see durable-rules.
-Each answer is cached by its facts (they are frozen, hence hashable), so a screen that asks
-again about an unchanged deal costs a dictionary lookup.
+Loading reads and validates the files (a broken file fails there, at start-up); each rule set
+is compiled into the engine the first time it is asked, so importing the package or building
+a book costs no engine work. Each answer is cached by its facts (they are frozen, hence
+hashable), so a screen that asks again about an unchanged deal costs a dictionary lookup.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from cosell_tui.domain import Action, CloseReason, DealType, ErrorReason
 from cosell_tui.domain.facts import (
     Checklist,
     DealTypeDecision,
@@ -24,7 +27,7 @@ from cosell_tui.domain.facts import (
 from cosell_tui.rules.deal_type import DealTypeRules
 from cosell_tui.rules.eligibility import EligibilityRules
 from cosell_tui.rules.engine import EngineRuleset
-from cosell_tui.rules.errors import RuleFileError
+from cosell_tui.rules.errors import EngineError, RuleFileError
 from cosell_tui.rules.rulefile import RuleFile
 from cosell_tui.rules.schema import sample_values, to_message
 from cosell_tui.rules.transitions import TransitionRules
@@ -69,15 +72,38 @@ class _Lru:
 
 
 class _Compiled(Generic[D]):
-    """One rule set with its engine rulesets and its cache."""
+    """One rule set with its cache, and its engine rulesets once first asked."""
 
     def __init__(self, rules: RuleFile, cache_size: int) -> None:
         self.rules = rules
-        try:
-            self.engine = EngineRuleset(rules.name, rules.engine_rules)
-        except ValueError as error:
-            raise RuleFileError(rules.path, None, str(error)) from error
+        self._engine: EngineRuleset | None = None
+        self._closed = False
+        self._lock = threading.Lock()
         self.cache = _Lru(cache_size) if cache_size > 0 else None
+
+    @property
+    def engine(self) -> EngineRuleset:
+        """The rule set in the engine, compiled on first use."""
+        engine = self._engine
+        if engine is None:
+            with self._lock:
+                if self._closed:
+                    raise EngineError(f"rule set {self.rules.name!r} is closed or unusable")
+                if self._engine is None:
+                    try:
+                        self._engine = EngineRuleset(self.rules.name, self.rules.engine_rules)
+                    except ValueError as error:
+                        raise RuleFileError(self.rules.path, None, str(error)) from error
+                engine = self._engine
+        return engine
+
+    @property
+    def compiled(self) -> bool:
+        return self._engine is not None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed or (self._engine is not None and self._engine.closed)
 
     def decide(self, facts: Hashable) -> D:
         # Validate before the cache: `True == 1`, so a malformed fact could hit a good entry.
@@ -93,7 +119,10 @@ class _Compiled(Generic[D]):
         return decision
 
     def close(self) -> None:
-        self.engine.close()
+        with self._lock:
+            self._closed = True
+            if self._engine is not None:
+                self._engine.close()
         if self.cache is not None:
             self.cache.clear()
 
@@ -108,19 +137,16 @@ class RuleBook:
         eligibility: EligibilityRules,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
-        built: list[_Compiled[Any]] = []
-        try:
-            self._deal_type: _Compiled[DealTypeDecision] = _Compiled(deal_type, cache_size)
-            built.append(self._deal_type)
-            self._transitions: _Compiled[TransitionDecision] = _Compiled(transitions, cache_size)
-            built.append(self._transitions)
-            self._eligibility: _Compiled[Checklist] = _Compiled(eligibility, cache_size)
-            built.append(self._eligibility)
-        except BaseException:
-            for compiled in built:
-                compiled.close()
-            raise
-        self._all = tuple(built)
+        self._deal_type: _Compiled[DealTypeDecision] = _Compiled(deal_type, cache_size)
+        self._transitions: _Compiled[TransitionDecision] = _Compiled(transitions, cache_size)
+        self._eligibility: _Compiled[Checklist] = _Compiled(eligibility, cache_size)
+        self._all: tuple[_Compiled[Any], ...] = (
+            self._deal_type,
+            self._transitions,
+            self._eligibility,
+        )
+        self._deal_type_rules = deal_type
+        self._transition_rules = transitions
 
     @classmethod
     def load(
@@ -134,12 +160,15 @@ class RuleBook:
             if not path.is_file():
                 raise RuleFileError(path, None, f"missing: the {name} rule set is required")
             loaded[name] = rule_set.load(path)
-        return cls(
-            loaded["deal_type"],  # type: ignore[arg-type]
-            loaded["transitions"],  # type: ignore[arg-type]
-            loaded["eligibility"],  # type: ignore[arg-type]
-            cache_size=cache_size,
+        deal_type, transitions, eligibility = (
+            loaded["deal_type"],
+            loaded["transitions"],
+            loaded["eligibility"],
         )
+        assert isinstance(deal_type, DealTypeRules)
+        assert isinstance(transitions, TransitionRules)
+        assert isinstance(eligibility, EligibilityRules)
+        return cls(deal_type, transitions, eligibility, cache_size=cache_size)
 
     def deal_type(self, facts: DealTypeFacts) -> DealTypeDecision:
         """The deal type the wizard's answers make, with the reason and any problems."""
@@ -153,6 +182,20 @@ class RuleBook:
         """The Azure IP co-sell registration checklist: each criterion met, failed or unknown."""
         return self._eligibility.decide(facts)
 
+    # --- answers that need no engine: what the rule files state as plain lists ---------------
+
+    def upgraded_type(self, current: DealType, decided: DealType) -> DealType:
+        """The deal type after a change: ``decided``, unless that moves the deal back down the
+        one-way upgrades of deal_type.yaml (D13: private → partner-led → co-sell, never back);
+        then ``current`` stays."""
+        return self._deal_type_rules.upgraded(current, decided)
+
+    def needs_notes(self, action: Action, reason: CloseReason | ErrorReason | None) -> bool:
+        """Whether closing a deal by ``action`` (decline, lost, close_as_error) with ``reason``
+        must be explained in the notes (transitions.yaml: ``notes needed for reasons``).
+        TypeError when the reason is of the wrong kind for the action."""
+        return self._transition_rules.needs_notes(action, reason)
+
     def close(self) -> None:
         """Free the engine's rulesets (idempotent); the book cannot answer afterwards."""
         for compiled in self._all:
@@ -160,7 +203,7 @@ class RuleBook:
 
     @property
     def closed(self) -> bool:
-        return all(compiled.engine.closed for compiled in self._all)
+        return all(compiled.closed for compiled in self._all)
 
     def __enter__(self) -> RuleBook:
         return self
@@ -195,7 +238,8 @@ def check_rule_files(paths: list[Path] | None = None) -> list[str]:
     for path in map(Path, paths):
         try:
             data = read_yaml(path)
-            rule_set = RULE_SETS.get(data.get("ruleset"))  # type: ignore[arg-type]
+            named = data.get("ruleset")
+            rule_set = RULE_SETS.get(named) if isinstance(named, str) else None
             if rule_set is None:
                 raise RuleFileError(
                     path,

@@ -1,9 +1,15 @@
-"""What every rule file has in common: its header, its constants, its list of rules.
+"""What every rule file has in common: its header, its constants, its rules' ids and conditions.
 
 A rule file declares which rule set it holds (``ruleset:``) and its hit policy (``policy:``),
 so ``cosell rules check FILE`` can validate any one file on its own. Each rule has an ``id``
-(kept in decisions, so a refusal can be traced to its line) and a ``source`` (the domain.md
-section or decision it comes from), a ``when:`` condition and the effect of its policy.
+(kept in decisions and errors, so a refusal can be traced to its line) and a ``source`` (the
+domain.md section or decision it comes from), and a ``when:`` condition.
+
+Reading a file has two passes. The pydantic models of each rule set (``models.py``) check its
+shape: keys, types, unknown keys. Then :meth:`RuleFile.read` checks what it means (declared
+facts only, known values, operators that fit the fact's type, the engine's caps) and compiles
+every condition to durable's JSON. Both passes report a :class:`RuleFileError` in words.
+Nothing here touches the engine: a rule set is compiled into it on first use (``rulebook.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from cosell_tui.rules.engine import EngineRule
+from pydantic import ValidationError
+
+from cosell_tui.rules.engine import EngineRule, check_budget
 from cosell_tui.rules.errors import RuleFileError
+from cosell_tui.rules.models import Header, structure_error
 from cosell_tui.rules.schema import FactSchema, Shown
 from cosell_tui.rules.vocabulary import (
     RULE_ID,
@@ -28,8 +37,8 @@ from cosell_tui.rules.vocabulary import (
 #: Most rules in one file: far below the engine's 4,096 per ruleset and 256 per first test
 #: (the engine wrapper also splits files into chunks of at most 48 rules).
 MAX_RULES = 120
-HEADER_KEYS = frozenset({"ruleset", "policy", "facts", "description", "constants", "rules"})
-COMMON_RULE_KEYS = frozenset({"id", "source", "when"})
+
+Fail = Callable[[str], RuleFileError]
 
 
 class RuleFile(ABC):
@@ -39,55 +48,32 @@ class RuleFile(ABC):
     name: ClassVar[str]
     policy: ClassVar[str]
     schema: ClassVar[FactSchema]
-    #: Keys a rule of this set may have besides id, source and when.
-    rule_keys: ClassVar[frozenset[str]]
-    #: Top-level keys besides the common header.
-    extra_keys: ClassVar[frozenset[str]] = frozenset()
+    #: The pydantic model of the whole file.
+    model: ClassVar[type[Header]]
 
     def __init__(self, path: Path, data: Mapping[str, Any]) -> None:
         self.path = path
         fail = self.failer(None)
-        unknown = sorted(str(k) for k in data if k not in HEADER_KEYS | self.extra_keys)
-        if unknown:
-            known = ", ".join(sorted(HEADER_KEYS | self.extra_keys))
-            raise fail(f"unknown top-level key {unknown[0]!r} (known: {known})")
+        # Said first: a file of another rule set would otherwise fail on its shape.
         if data.get("ruleset") != self.name:
             raise fail(f"ruleset: must be {self.name!r}, got {data.get('ruleset')!r}")
         if data.get("policy") != self.policy:
             raise fail(f"policy: the {self.name} rule set uses {self.policy!r}")
         if "facts" in data and data["facts"] != self.schema.name:
             raise fail(f"facts: the {self.name} rule set reads {self.schema.name}")
-        self.constants: dict[str, int | str] = read_constants(
-            data.get("constants"), self.schema, fail
-        )
-        raw_rules = data.get("rules")
-        if not isinstance(raw_rules, list) or not raw_rules:
-            raise fail("rules: must be a non-empty list")
-        if len(raw_rules) > MAX_RULES:
-            raise fail(f"rules: {len(raw_rules)} rules, at most {MAX_RULES} per file")
+        try:
+            parsed = self.model.model_validate(data)
+        except ValidationError as error:
+            raise structure_error(path, data, error) from None
+        self.constants: dict[str, int | str] = read_constants(parsed.constants, self.schema, fail)
         self.engine_rules: list[EngineRule] = []
         self._fields: dict[str, frozenset[str]] = {}
-        self.begin()
-        seen: set[str] = set()
-        for index, raw in enumerate(raw_rules):
-            rule_id = raw.get("id") if isinstance(raw, dict) else None
-            if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-                raise fail(
-                    f"rule #{index + 1}: id must be lower-case words joined by '-', got {rule_id!r}"
-                )
-            fail_rule = self.failer(rule_id)
-            if rule_id in seen:
-                raise fail_rule("the same id is used twice")
-            seen.add(rule_id)
-            unknown = sorted(str(k) for k in raw if k not in COMMON_RULE_KEYS | self.rule_keys)
-            if unknown:
-                known = ", ".join(sorted(COMMON_RULE_KEYS | self.rule_keys))
-                raise fail_rule(f"unknown key {unknown[0]!r} (known: {known})")
-            source = raw.get("source")
-            if not isinstance(source, str) or not source.strip():
-                raise fail_rule("source: say where the rule comes from (domain.md §, D#)")
-            self.read_rule(rule_id, raw, fail_rule)
-        self.finish(data, fail)
+        self._ids: set[str] = set()
+        self.read(parsed)
+        try:
+            check_budget(self.engine_rules)
+        except ValueError as error:
+            raise fail(str(error)) from error
         #: The facts the engine needs: only fields some rule tests are ever sent.
         self.sent = frozenset(
             field for rule in self.engine_rules for field in self._fields.get(rule.name, ())
@@ -95,7 +81,7 @@ class RuleFile(ABC):
 
     # --- helpers for subclasses ---------------------------------------------------------------
 
-    def failer(self, rule_id: str | None) -> Callable[[str], RuleFileError]:
+    def failer(self, rule_id: str | None) -> Fail:
         path = self.path
 
         def fail(problem: str) -> RuleFileError:
@@ -103,14 +89,29 @@ class RuleFile(ABC):
 
         return fail
 
-    def condition(self, name: str, raw: Any, fail: Callable[[str], RuleFileError]) -> Condition:
+    def new_id(self, rule_id: str, where: str) -> Fail:
+        """Check a rule's id (valid, not used before) and return the failer that names it."""
+        if not RULE_ID.match(rule_id):
+            raise self.failer(None)(
+                f"{where}: id must be lower-case words joined by '-', got {rule_id!r}"
+            )
+        if rule_id in self._ids:
+            raise self.failer(rule_id)("the same id is used twice")
+        self._ids.add(rule_id)
+        return self.failer(rule_id)
+
+    def check_count(self, count: int, where: str) -> None:
+        if count > MAX_RULES:
+            raise self.failer(None)(f"{where}: {count} rules, at most {MAX_RULES} per file")
+
+    def condition(self, name: str, raw: Any, fail: Fail, where: str = "when") -> Condition:
         """Compile a condition and register it as an engine rule called ``name``."""
-        condition = compile_when(raw, self.schema, self.constants, fail)
+        condition = compile_when(raw, self.schema, self.constants, fail, where)
         self.engine_rules.append(EngineRule(name, condition.pattern))
         self._fields[name] = condition.fields
         return condition
 
-    def text(self, raw: Any, fail: Callable[[str], RuleFileError]) -> Text:
+    def text(self, raw: Any, fail: Fail) -> Text:
         return Text(raw, self.schema, self.constants, fail)
 
     def shown(self, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,19 +120,9 @@ class RuleFile(ABC):
 
     # --- per rule set -------------------------------------------------------------------------
 
-    def begin(self) -> None:  # noqa: B027 - optional hook
-        """Set up before the first rule is read."""
-
     @abstractmethod
-    def read_rule(
-        self, rule_id: str, raw: Mapping[str, Any], fail: Callable[[str], RuleFileError]
-    ) -> None:
-        """Validate one rule's policy-specific keys and compile its conditions."""
-
-    def finish(  # noqa: B027 - optional hook
-        self, data: Mapping[str, Any], fail: Callable[[str], RuleFileError]
-    ) -> None:
-        """Checks over the whole file, after every rule was read."""
+    def read(self, parsed: Header) -> None:
+        """Check what the parsed file (an instance of ``model``) means; compile its conditions."""
 
     @abstractmethod
     def decide(self, values: Mapping[str, Any], fired: frozenset[str]) -> Any:
@@ -142,14 +133,4 @@ class RuleFile(ABC):
         return cls(path, read_yaml(path))
 
 
-def one_of(
-    raw: Mapping[str, Any], keys: tuple[str, ...], fail: Callable[[str], RuleFileError]
-) -> str:
-    """The one effect key a rule has (a rule does exactly one thing)."""
-    present = [k for k in keys if k in raw]
-    if len(present) != 1:
-        raise fail(f"a rule needs exactly one of {', '.join(keys)}; found {present or 'none'}")
-    return present[0]
-
-
-__all__ = ["MAX_RULES", "RuleFile", "one_of"]
+__all__ = ["MAX_RULES", "Fail", "RuleFile"]

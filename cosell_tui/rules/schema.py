@@ -129,7 +129,7 @@ def _normalise(owner: str, spec: FieldSpec, value: Any) -> Any:
                 return spec.enum(value)
             except ValueError:
                 pass
-        allowed = ", ".join(str(m.value) for m in spec.enum)  # type: ignore[attr-defined]
+        allowed = ", ".join(str(m.value) for m in spec.enum)
         raise FactError(f"{where} must be a {spec.enum.__name__} ({allowed}), got {value!r}")
     if spec.kind == "bool":
         if isinstance(value, bool):

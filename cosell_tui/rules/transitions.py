@@ -1,26 +1,52 @@
 """The transitions rule set (policy *collect*): which actions a deal allows now, and why not.
 
-Every matching rule adds its effect: ``allow`` (with ``stages`` for marking sales stages),
-``refuse`` (with a reason; a refusal beats any allow, and the first matching refusal's
-reason is the one shown) or ``warn`` (allowed, but say this first). ``otherwise:`` gives
-the reason for every action no rule allows or refuses, so each refusal is in words.
+The file reads one block per action. Each action is decided on its own:
+
+1. ``gates:`` (at the top, for every action), in order: the first gate that holds refuses the
+   action with its words, unless the gate lists the action under ``except:``;
+2. the action's ``unless:`` refusals, in order: the first that holds gives the reason;
+3. otherwise the action is allowed when any of its ``allowed when:`` condition sets holds
+   (``mark_stage``: when any of its ``stages:`` is offered, and those stages are the ones
+   that may be marked);
+4. else it is refused with its ``otherwise say:`` words.
+
+An allowed action carries the words of its first ``warn:`` that holds. Every condition is one
+engine rule; the engine reports which ones hold (a *collect* of all matches) and
+:meth:`TransitionRules.decide` applies the order above.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 
-from cosell_tui.domain import ASSESSMENT_STAGES, NORMAL_STAGES, VALID_STATUS_PAIRS, Action
+from pydantic import Field, StrictInt, StrictStr
+
+from cosell_tui.domain import (
+    ASSESSMENT_STAGES,
+    NORMAL_STAGES,
+    VALID_STATUS_PAIRS,
+    Action,
+    CloseReason,
+    ErrorReason,
+)
 from cosell_tui.domain.facts import TransitionDecision, TransitionFacts
-from cosell_tui.rules.errors import RuleFileError
-from cosell_tui.rules.rulefile import RuleFile, one_of
+from cosell_tui.rules.models import Alternatives, Header, Rule, Strict, Words
+from cosell_tui.rules.rulefile import MAX_RULES, Fail, RuleFile
 from cosell_tui.rules.schema import FactSchema
 from cosell_tui.rules.vocabulary import Text
 
 STAGE_PCTS = frozenset(pct for pct, _ in (*NORMAL_STAGES, *ASSESSMENT_STAGES))
+#: The actions that take a coded reason, and the codes they take (domain.md §1.5.6).
+REASONS: dict[Action, type[CloseReason] | type[ErrorReason]] = {
+    Action.DECLINE: CloseReason,
+    Action.LOST: CloseReason,
+    Action.CLOSE_AS_ERROR: ErrorReason,
+}
+ACTIONS = ", ".join(a.value for a in Action)
 
 
 def _valid_state(values: Mapping[str, Any]) -> str | None:
@@ -30,122 +56,220 @@ def _valid_state(values: Mapping[str, Any]) -> str | None:
     return None
 
 
+# --- the file's shape ---------------------------------------------------------------------------
+
+
+class Refusal(Rule):
+    """A refusal (``unless:``) or a warning (``warn:``): when it holds, ``say`` these words."""
+
+    say: Words
+
+
+class Gate(Refusal):
+    """A refusal of every action (but those under ``except:``), checked before any action's."""
+
+    exempt: list[Any] = Field(default_factory=list, alias="except")
+
+
+class StageOffer(Strict):
+    stage: StrictInt
+    offered_when: Alternatives = Field(alias="offered when")
+
+
+class ActionBlock(Strict):
+    source: Annotated[StrictStr, Field(pattern=r"\S")]
+    allowed_when: Alternatives | None = Field(default=None, alias="allowed when")
+    stages: Annotated[list[StageOffer], Field(min_length=1)] | None = None
+    unless: list[Refusal] = Field(default_factory=list)
+    warn: list[Refusal] = Field(default_factory=list)
+    notes_needed: Annotated[list[Any], Field(min_length=1)] | None = Field(
+        default=None, alias="notes needed for reasons"
+    )
+    otherwise_say: Words = Field(alias="otherwise say")
+
+
+class TransitionsFile(Header):
+    gates: list[Gate]
+    actions: dict[Any, ActionBlock]
+
+
+# --- compiled -----------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
-class _Rule:
+class _Said:
+    """A refusal or warning: the engine rule that must hold, and its words."""
+
     id: str
-    effect: str  # "allow" | "refuse" | "warn"
-    actions: frozenset[Action]
-    stages: frozenset[int]
-    text: Text | None
+    text: Text
+    exempt: frozenset[Action] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    action: Action
+    allowed: tuple[str, ...]  # engine rules, any of which allows the action
+    stages: tuple[tuple[int, tuple[str, ...]], ...]  # mark_stage: each stage, its engine rules
+    unless: tuple[_Said, ...]
+    warn: tuple[_Said, ...]
+    otherwise: Text
 
 
 class TransitionRules(RuleFile):
     name = "transitions"
     policy = "collect"
     schema = FactSchema(TransitionFacts, check=_valid_state)
-    rule_keys = frozenset({"allow", "stages", "refuse", "except", "reason", "warn", "warning"})
-    extra_keys = frozenset({"otherwise"})
+    model = TransitionsFile
 
-    def _actions(self, raw: Any, key: str, fail: Callable[[str], RuleFileError]) -> set[Action]:
-        known = [a.value for a in Action]
-        if raw == "all" and key == "refuse":
-            return set(Action)
-        if not isinstance(raw, list) or not raw:
-            raise fail(f"{key}: must be a list of actions ({', '.join(known)})")
-        actions: set[Action] = set()
-        for item in raw:
-            if item not in known:
-                raise fail(f"{key}: {item!r} is not an action ({', '.join(known)})")
-            actions.add(Action(item))
-        return actions
-
-    def begin(self) -> None:
-        self.rules: list[_Rule] = []
-
-    def read_rule(
-        self, rule_id: str, raw: Mapping[str, Any], fail: Callable[[str], RuleFileError]
-    ) -> None:
-        effect = one_of(raw, ("allow", "refuse", "warn"), fail)
-        self.condition(rule_id, raw.get("when"), fail)
-        actions = self._actions(raw[effect], effect, fail)
-        stages: set[int] = set()
-        text: Text | None = None
-        if effect == "allow":
-            extra = sorted(k for k in ("except", "reason", "warning") if k in raw)
-            if extra:
-                raise fail(f"{extra[0]}: does not go with allow:")
-            if (Action.MARK_STAGE in actions) != ("stages" in raw):
-                raise fail("stages: a rule allowing mark_stage lists its stages, and only it")
-            if "stages" in raw:
-                if not isinstance(raw["stages"], list) or not raw["stages"]:
-                    raise fail("stages: must be a list of stage percentages")
-                for pct in raw["stages"]:
-                    if isinstance(pct, bool) or pct not in STAGE_PCTS:
-                        raise fail(f"stages: {pct!r} is not a stage ({sorted(STAGE_PCTS)})")
-                stages = set(raw["stages"])
-        elif effect == "refuse":
-            if "stages" in raw or "warning" in raw:
-                raise fail("a refusal has a reason: only")
-            if "except" in raw:
-                if raw["refuse"] != "all":
-                    raise fail("except: goes only with refuse: all")
-                actions -= self._actions(raw["except"], "except", fail)
-            if "reason" not in raw:
-                raise fail("reason: say in words why the action is refused")
-            text = self.text(raw["reason"], fail)
-        else:
-            if any(k in raw for k in ("stages", "except", "reason")):
-                raise fail("a warning has a warning: text only")
-            if "warning" not in raw:
-                raise fail("warning: say in words what the user should know first")
-            text = self.text(raw["warning"], fail)
-        self.rules.append(_Rule(rule_id, effect, frozenset(actions), frozenset(stages), text))
-
-    def finish(self, data: Mapping[str, Any], fail: Callable[[str], RuleFileError]) -> None:
-        raw = data.get("otherwise")
-        if not isinstance(raw, dict):
-            raise fail("otherwise: must map every action to the reason it is not possible")
-        known = {a.value for a in Action}
-        unknown = sorted(str(k) for k in raw if k not in known)
+    def read(self, parsed: Header) -> None:
+        assert isinstance(parsed, TransitionsFile)
+        self._shared: dict[str, tuple[Refusal, _Said]] = {}  # id -> (as written, compiled)
+        self.gates = tuple(
+            self._gate(gate, f"gates → item {i + 1}") for i, gate in enumerate(parsed.gates)
+        )
+        unknown = [name for name in parsed.actions if name not in {a.value for a in Action}]
         if unknown:
-            raise fail(f"otherwise: {unknown[0]!r} is not an action")
-        missing = [a.value for a in Action if a.value not in raw]
+            raise self.failer(None)(f"actions: {unknown[0]!r} is not an action ({ACTIONS})")
+        missing = [a.value for a in Action if a.value not in parsed.actions]
         if missing:
-            raise fail(f"otherwise: no reason for {', '.join(missing)}")
-        self.otherwise = {Action(k): self.text(v, fail) for k, v in raw.items()}
+            raise self.failer(None)(
+                f"actions: no block for {', '.join(missing)}; every action says when it is "
+                "allowed or, at least, why not (otherwise say:)"
+            )
+        self.notes_needed: dict[Action, frozenset[str]] = {}
+        self.blocks = tuple(self._block(a, parsed.actions[a.value]) for a in Action)
+        if len(self.engine_rules) > MAX_RULES:
+            raise self.failer(None)(
+                f"{len(self.engine_rules)} conditions, at most {MAX_RULES} per file"
+            )
+
+    def _gate(self, gate: Gate, where: str) -> _Said:
+        fail = self.new_id(gate.id, where)
+        self.condition(gate.id, gate.when, fail)
+        exempt = frozenset(self._action(item, "except", fail) for item in gate.exempt)
+        return _Said(gate.id, self.text(gate.say, fail), exempt)
+
+    def _action(self, raw: Any, key: str, fail: Fail) -> Action:
+        if not isinstance(raw, str) or raw not in {a.value for a in Action}:
+            raise fail(f"{key}: {raw!r} is not an action ({ACTIONS})")
+        return Action(raw)
+
+    def _said(self, item: Refusal, where: str) -> _Said:
+        """A refusal or warning; one that two actions share is written the same way twice."""
+        if item.id in self._shared:
+            known, said = self._shared[item.id]
+            if (known.when, known.say) != (item.when, item.say):
+                raise self.failer(item.id)(
+                    "the same id is used twice (a refusal two actions share has the same when: "
+                    "and say: in both)"
+                )
+            return said
+        fail = self.new_id(item.id, where)
+        self.condition(item.id, item.when, fail)
+        said = _Said(item.id, self.text(item.say, fail))
+        self._shared[item.id] = (item, said)
+        return said
+
+    def _block(self, action: Action, block: ActionBlock) -> _Block:
+        fail = self.failer(action.value)
+        allowed: list[str] = []
+        stages: list[tuple[int, tuple[str, ...]]] = []
+        if action is Action.MARK_STAGE:
+            if block.stages is None or block.allowed_when is not None:
+                raise fail("stages: mark_stage lists its stages (and no allowed when:)")
+            for index, offer in enumerate(block.stages):
+                where = f"stages → item {index + 1}"
+                if offer.stage not in STAGE_PCTS or offer.stage in dict(stages):
+                    raise fail(
+                        f"{where} → stage: {offer.stage!r} is not a stage, or is listed twice "
+                        f"({', '.join(map(str, sorted(STAGE_PCTS)))})"
+                    )
+                names = []
+                for n, when in enumerate(offer.offered_when, start=1):
+                    names.append(f"{action.value}.{offer.stage}.{n}")
+                    self.condition(names[-1], when, fail, f"{where} → offered when → item {n}")
+                stages.append((offer.stage, tuple(names)))
+        else:
+            if block.stages is not None:
+                raise fail("stages: only mark_stage lists stages")
+            for n, when in enumerate(block.allowed_when or (), start=1):
+                allowed.append(f"{action.value}.allowed.{n}")
+                self.condition(allowed[-1], when, fail, f"allowed when → item {n}")
+        if block.notes_needed is not None:
+            self.notes_needed[action] = self._reasons(action, block.notes_needed, fail)
+        return _Block(
+            action,
+            tuple(allowed),
+            tuple(stages),
+            tuple(self._said(r, f"unless → item {i + 1}") for i, r in enumerate(block.unless)),
+            tuple(self._said(w, f"warn → item {i + 1}") for i, w in enumerate(block.warn)),
+            self.text(block.otherwise_say, fail),
+        )
+
+    def _reasons(self, action: Action, raw: list[Any], fail: Fail) -> frozenset[str]:
+        where = "notes needed for reasons"
+        codes = REASONS.get(action)
+        if codes is None:
+            takes = ", ".join(a.value for a in REASONS)
+            raise fail(f"{where}: {action.value} takes no reason (only {takes} do)")
+        known = ", ".join(f"{r.value} {r.label}" for r in codes)
+        chosen: set[str] = set()
+        for item in raw:
+            code = str(item) if isinstance(item, int) and not isinstance(item, bool) else item
+            if not isinstance(code, str) or code not in {r.value for r in codes}:
+                raise fail(f"{where}: {item!r} is not one of the {codes.__name__} codes ({known})")
+            chosen.add(code)
+        return frozenset(chosen)
+
+    # --- questions that need no engine ------------------------------------------------------------
+
+    def needs_notes(self, action: Action, reason: Enum | None) -> bool:
+        """Whether closing with ``reason`` by ``action`` must be explained in the notes."""
+        codes = REASONS.get(action)
+        if reason is None or codes is None:
+            return False
+        if not isinstance(reason, codes):
+            raise TypeError(f"{action.value} takes a {codes.__name__}, got {reason!r}")
+        return reason.value in self.notes_needed.get(action, frozenset())
+
+    # --- decisions --------------------------------------------------------------------------------
 
     def decide(self, values: Mapping[str, Any], fired: frozenset[str]) -> TransitionDecision:
         shown = self.shown(values)
+        gates = [gate for gate in self.gates if gate.id in fired]
         allowed: set[Action] = set()
-        stages: set[int] = set()
+        stages: tuple[int, ...] = ()
         refusals: dict[Action, str] = {}
         warnings: dict[Action, str] = {}
-        for rule in self.rules:
-            if rule.id not in fired:
+        for block in self.blocks:
+            action = block.action
+            refusal = next((g for g in gates if action not in g.exempt), None) or next(
+                (r for r in block.unless if r.id in fired), None
+            )
+            if refusal is not None:
+                refusals[action] = refusal.text.render(shown)
                 continue
-            if rule.effect == "allow":
-                allowed |= rule.actions
-                stages |= rule.stages
+            if block.stages:
+                offered = tuple(
+                    sorted(pct for pct, names in block.stages if not fired.isdisjoint(names))
+                )
+                ok = bool(offered)
+                stages = offered
+            else:
+                ok = not fired.isdisjoint(block.allowed)
+            if not ok:
+                refusals[action] = block.otherwise.render(shown)
                 continue
-            assert rule.text is not None
-            target = refusals if rule.effect == "refuse" else warnings
-            text = rule.text.render(shown)
-            for action in rule.actions:
-                target.setdefault(action, text)
-        allowed -= refusals.keys()
-        if not stages:
-            allowed.discard(Action.MARK_STAGE)
-        ordered_refusals = {
-            action: refusals.get(action) or self.otherwise[action].render(shown)
-            for action in Action
-            if action not in allowed
-        }
+            allowed.add(action)
+            warning = next((w for w in block.warn if w.id in fired), None)
+            if warning is not None:
+                warnings[action] = warning.text.render(shown)
         return TransitionDecision(
             allowed=frozenset(allowed),
-            stages=tuple(sorted(stages)) if Action.MARK_STAGE in allowed else (),
-            refusals=MappingProxyType(ordered_refusals),
-            warnings=MappingProxyType({a: w for a, w in warnings.items() if a in allowed}),
+            stages=stages,
+            refusals=MappingProxyType(refusals),
+            warnings=MappingProxyType(warnings),
         )
 
 
-__all__ = ["TransitionRules"]
+__all__ = ["REASONS", "TransitionRules"]

@@ -107,10 +107,10 @@ def _no_nulls(path: Path, node: Any, where: str) -> None:
         )
     if isinstance(node, dict):
         for key, value in node.items():
-            _no_nulls(path, value, f"{where}.{key}" if where else str(key))
+            _no_nulls(path, value, f"{where} → {key}" if where else str(key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            _no_nulls(path, value, f"{where}[{index}]")
+            _no_nulls(path, value, f"{where} → item {index + 1}")
 
 
 # --- constants and texts ------------------------------------------------------------------------
@@ -175,15 +175,16 @@ class Text:
 
 
 def compile_when(
-    raw: Any, schema: FactSchema, constants: Mapping[str, Any], fail: Fail
+    raw: Any, schema: FactSchema, constants: Mapping[str, Any], fail: Fail, where: str = "when"
 ) -> Condition:
-    """Validate a ``when:`` mapping and compile it to durable's pattern."""
+    """Validate a condition (``when:``, found at ``where`` in words) and compile it to durable's
+    pattern."""
     if not isinstance(raw, dict) or not raw:
-        raise fail("when: must be a non-empty mapping of tests")
+        raise fail(f"{where}: must be a non-empty mapping of tests")
     compiler = _Compiler(schema, constants, fail)
-    tests = compiler.group(raw, "when", 0)
+    tests = compiler.group(raw, where, 0)
     if compiler.tests > MAX_TESTS_PER_RULE:
-        raise fail(f"when: has {compiler.tests} tests, at most {MAX_TESTS_PER_RULE}")
+        raise fail(f"{where}: has {compiler.tests} tests, at most {MAX_TESTS_PER_RULE}")
     return Condition({"$and": tests}, frozenset(compiler.fields), compiler.tests)
 
 
@@ -205,13 +206,14 @@ class _Compiler:
         positive = False
         for key, spec in raw.items():
             if key == "any_of":
-                branches = self._groups(spec, f"{where}.any_of", depth)
-                out.append(
-                    {"$or": [_and(b) for b in branches]} if len(branches) > 1 else branches[0]
-                )
+                branches = self._groups(spec, f"{where} → any_of", depth)
+                if len(branches) > 1:
+                    out.append({"$or": [_and(b) for b in branches]})
+                else:  # one group: its tests join this one (appending the list nested it)
+                    out.extend(branches[0])
                 positive = True  # every branch has its own value test
             elif key == "all_of":
-                for branch in self._groups(spec, f"{where}.all_of", depth):
+                for branch in self._groups(spec, f"{where} → all_of", depth):
                     out.extend(branch)
                 positive = True
             else:
@@ -227,7 +229,9 @@ class _Compiler:
     def _groups(self, raw: Any, where: str, depth: int) -> list[list[dict[str, Any]]]:
         if not isinstance(raw, list) or not raw:
             raise self.fail(f"{where}: must be a list of groups of tests")
-        return [self.group(item, f"{where}[{i}]", depth + 1) for i, item in enumerate(raw)]
+        return [
+            self.group(item, f"{where} → item {i + 1}", depth + 1) for i, item in enumerate(raw)
+        ]
 
     def field(self, name: Any, raw: Any, where: str) -> tuple[list[dict[str, Any]], bool]:
         spec = self.schema.fields.get(name) if isinstance(name, str) else None
@@ -243,11 +247,11 @@ class _Compiler:
             self.tests += 1
             return [{name: self.value(spec, raw, where)}], True
         if not raw:
-            raise self.fail(f"{where}.{name}: empty test")
+            raise self.fail(f"{where} → {name}: empty test")
         unknown = [op for op in raw if op not in OPERATORS]
         if unknown:
             raise self.fail(
-                f"{where}.{name}: unknown operator {unknown[0]!r} (known: {', '.join(OPERATORS)})"
+                f"{where} → {name}: unknown operator {unknown[0]!r} (known: {', '.join(OPERATORS)})"
             )
         tests: list[dict[str, Any]] = []
         value_test = False
@@ -255,12 +259,12 @@ class _Compiler:
             self.tests += 1
             if op in ("present", "missing"):
                 if arg is not True:
-                    raise self.fail(f"{where}.{name}: write {{{op}: true}}")
+                    raise self.fail(f"{where} → {name}: write {{{op}: true}}")
                 if len(raw) > 1:
-                    raise self.fail(f"{where}.{name}: {op} cannot be combined with other tests")
+                    raise self.fail(f"{where} → {name}: {op} cannot be combined with other tests")
                 if not spec.optional:
                     always = "never missing" if op == "missing" else "always present"
-                    raise self.fail(f"{where}.{name}: {name} is {always}; this test is useless")
+                    raise self.fail(f"{where} → {name}: {name} is {always}; this test is useless")
                 tests.append({"$ex" if op == "present" else "$nex": {name: 1}})
                 continue
             value_test = True
@@ -269,30 +273,32 @@ class _Compiler:
             elif op == "in":
                 if not isinstance(arg, list) or not arg or len(arg) > MAX_IN_VALUES:
                     raise self.fail(
-                        f"{where}.{name}: in: needs a list of 1 to {MAX_IN_VALUES} values"
+                        f"{where} → {name}: in: needs a list of 1 to {MAX_IN_VALUES} values"
                     )
                 values = [self.value(spec, item, where) for item in arg]
                 if len(set(values)) != len(values):
-                    raise self.fail(f"{where}.{name}: in: lists a value twice")
+                    raise self.fail(f"{where} → {name}: in: lists a value twice")
                 self.tests += len(values) - 1
                 eqs = [{name: v} for v in values]
                 tests.append({"$or": eqs} if len(eqs) > 1 else eqs[0])
             else:
                 if spec.kind != "int":
-                    raise self.fail(f"{where}.{name}: {op} needs a number fact; {name} is not one")
+                    raise self.fail(
+                        f"{where} → {name}: {op} needs a number fact; {name} is not one"
+                    )
                 tests.append({COMPARISONS[op]: {name: self.value(spec, arg, where)}})
         return tests, value_test
 
     def value(self, spec: FieldSpec, raw: Any, where: str) -> Any:
         """A literal for the engine, checked against the fact's declared type."""
-        at = f"{where}.{spec.name}"
+        at = f"{where} → {spec.name}"
         if isinstance(raw, str) and raw.startswith("$"):
             if raw[1:] not in self.constants:
                 raise self.fail(f"{at}: unknown constant {raw!r}")
             raw = self.constants[raw[1:]]
         if spec.kind == "enum":
             assert spec.enum is not None
-            allowed = [str(m.value) for m in spec.enum]  # type: ignore[attr-defined]
+            allowed = [str(m.value) for m in spec.enum]
             if isinstance(raw, bool):
                 raise self.fail(f"{at}: {raw!r} is read as true/false; quote it ('Yes')")
             if not isinstance(raw, str) or raw not in allowed:

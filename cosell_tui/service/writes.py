@@ -47,11 +47,6 @@ from cosell_tui.service.outbox import Change, location_admins, notify, record, u
 from cosell_tui.service.parse import MAX_ID_LEN, Person, Problems
 from cosell_tui.store.models import Favorite, Invitation, Organization, Referral, User
 
-#: One-way upgrades (D13): a deal type never moves to a lower rank.
-TYPE_RANK = {DealType.PRIVATE: 0, DealType.PARTNER_LED: 1, DealType.CO_SELL: 2}
-#: Error reasons whose label says "explain in notes".
-EXPLAIN_IN_NOTES = {ErrorReason.SOLUTION_ISSUES, ErrorReason.OTHERS}
-
 
 def _reason(problems: Problems, value: object, enum: type) -> object:
     return problems.choice("reason", value, enum)
@@ -331,8 +326,6 @@ class Writes(Creation):
         with self._write() as session:
             ref = self._load(session, deal, version)
             self._require(session, ref, Action.EDIT_SOLUTIONS)
-            if ref.deal_type is DealType.SOLUTION_ASSESSMENT:
-                raise RuleRefusal("The solution of a solution assessment cannot be changed.")
             problems = Problems()
             picks = parse_solutions(session, problems, "solutions", list(lines or ()))
             if any(p.solution.kind is SolutionKind.ASSESSMENT for p in picks):
@@ -462,7 +455,7 @@ class Writes(Creation):
             self._require(session, ref, action)
             problems = Problems()
             code = problems.choice("reason", reason, enum)
-            text = problems.notes("notes", notes, required=code in EXPLAIN_IN_NOTES)
+            text = problems.notes("notes", notes, required=self.rules.needs_notes(action, code))
             problems.raise_if_any("The reason")
             assert code is not None
             self._close(session, ref, substatus, code.value, text, action.value)
@@ -524,10 +517,7 @@ class Writes(Creation):
         )
         if decision.deal_type is None:
             raise RuleRefusal("; ".join(decision.problems) or decision.reason)
-        new = decision.deal_type
-        if TYPE_RANK.get(new, 0) < TYPE_RANK.get(ref.deal_type, 0):
-            return ref.deal_type
-        return new
+        return self.rules.upgraded_type(ref.deal_type, decision.deal_type)
 
     def share_with_microsoft(self, deal: int, version: int) -> Outcome:
         """T11: private -> partner-led; irreversible (D13)."""

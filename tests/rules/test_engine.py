@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import gc
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -218,3 +220,47 @@ def test_default_rulebook_is_one_per_process() -> None:
         thread.join()
     assert len({id(b) for b in books}) == 1
     assert books[0].transitions(transition_facts(status=Status.ACTIVE)).allowed
+
+
+# --- compiled on first use -------------------------------------------------------------------
+
+LOADED = "sorted(m for m in sys.modules if m.split('.')[0] in ('durable', 'durable_rules_engine'))"
+
+
+def _run(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys\n{code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    )
+    return done.stdout
+
+
+def test_importing_the_rules_loads_no_engine() -> None:
+    assert _run(f"import cosell_tui.rules\nprint({LOADED})").strip() == "[]"
+
+
+def test_loading_a_book_compiles_nothing_until_asked() -> None:
+    out = _run(
+        "from cosell_tui.rules import RuleBook\n"
+        "from tests.rules.factories import deal_facts\n"
+        "book = RuleBook.load()\n"
+        f"print({LOADED}, [c.compiled for c in book._all])\n"
+        "book.deal_type(deal_facts())\n"
+        f"print({LOADED}, [c.compiled for c in book._all])\n"
+    )
+    assert out.splitlines() == [
+        "[] [False, False, False]",
+        "['durable_rules_engine'] [True, False, False]",
+    ]
+
+
+def test_a_book_closed_before_use_never_compiles() -> None:
+    book = RuleBook.load(cache_size=0)
+    book.close()
+    assert book.closed
+    with pytest.raises(EngineError, match="closed"):
+        book.transitions(transition_facts())
+    assert not any(compiled.compiled for compiled in book._all)

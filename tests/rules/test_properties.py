@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from cosell_tui.domain import (
-    VALID_STATUS_PAIRS,
     AccountKind,
     Action,
     DealType,
     Direction,
     HelpType,
     MicrosoftStatus,
-    RegistrationStatus,
     Role,
     Status,
     Substatus,
@@ -25,57 +22,10 @@ from cosell_tui.rules import (
     RuleBook,
     TransitionFacts,
 )
+from tests.rules.strategies import deal_type_facts, eligibility_facts, transition_facts
 
 SETTINGS = settings(
     max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-
-deal_type_facts = st.builds(
-    DealTypeFacts,
-    solution_count=st.integers(0, 60),
-    assessment_count=st.integers(0, 3),
-    help_type=st.sampled_from(HelpType),
-    visible_to_microsoft=st.none() | st.booleans(),
-    invited_partner_count=st.integers(0, 4),
-    has_customer_contact=st.booleans(),
-    org_assessment_vetted=st.booleans(),
-)
-
-
-@st.composite
-def transition_facts(draw: st.DrawFn) -> TransitionFacts:
-    status, substatus = draw(st.sampled_from(sorted(VALID_STATUS_PAIRS)))
-    return TransitionFacts(
-        direction=draw(st.sampled_from(Direction)),
-        status=status,
-        substatus=substatus,
-        deal_type=draw(st.sampled_from(DealType)),
-        stage_pct=draw(st.sampled_from([10, 20, 40, 60, 80, 100])),
-        help_type=draw(st.sampled_from(HelpType)),
-        visible_to_microsoft=draw(st.booleans()),
-        microsoft_status=draw(st.sampled_from(MicrosoftStatus)),
-        has_customer_contact=draw(st.booleans()),
-        is_invitee=draw(st.booleans()),
-        role=draw(st.sampled_from(Role)),
-        on_team=draw(st.booleans()),
-        hours_since_created=draw(st.integers(0, 10_000)),
-        hours_to_expiry=draw(st.none() | st.integers(-400, 400)),
-        registration_status=draw(st.none() | st.sampled_from(RegistrationStatus)),
-        registration_eligible=draw(st.booleans()),
-    )
-
-
-eligibility_facts = st.builds(
-    EligibilityFacts,
-    substatus=st.sampled_from(Substatus),
-    deal_type=st.sampled_from(DealType),
-    microsoft_status=st.sampled_from(MicrosoftStatus),
-    azure_ip_solution_count=st.integers(0, 5),
-    value=st.just("1.00"),
-    currency=st.sampled_from(["USD", "EUR", "JPY"]),
-    value_usd=st.none() | st.integers(0, 10**7),
-    account_kind=st.sampled_from(AccountKind),
-    matched_to_managed=st.booleans(),
 )
 
 

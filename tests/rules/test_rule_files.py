@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cosell_tui.domain import HelpType
 from cosell_tui.rules import RuleBook, RuleFileError, check_rule_files
@@ -141,28 +146,71 @@ BROKEN = [
         "partner-led",
         "not true or false",
     ),
+    # transitions.yaml is one block per action: a problem inside a block names the action
     (
         "transitions",
-        "  register: This deal cannot be registered now.\n",
+        "    otherwise say: This deal cannot be registered now.\n",
         "",
-        None,
-        "no reason for register",
+        "register",
+        "otherwise say: missing",
     ),
     (
         "transitions",
-        "allow: [accept]",
-        "allow: [acept]",
-        "accept-within-window",
+        "  accept:\n    source:",
+        "  acept:\n    source:",
+        None,
         "'acept' is not an action",
     ),
-    ("transitions", "stages: [20]", "stages: [30]", "stage-qualified", "30 is not a stage"),
-    ("transitions", "    stages: [20]\n", "", "stage-qualified", "stages:"),
+    (
+        "transitions",
+        "  invite:\n    source: domain.md §2.2 T13\n",
+        "  invite:\n    source: domain.md §2.2 T13\n    allowed if: {status: Active}\n",
+        "invite",
+        "unknown key 'allowed if' (known: allowed when,",
+    ),
+    ("transitions", "- stage: 20", "- stage: 30", "mark_stage", "30 is not a stage"),
+    ("transitions", "- stage: 20  ", "- stagee: 20", "mark_stage", "unknown key 'stagee'"),
     (
         "transitions",
         "    except: [register]\n",
         "    except: [registr]\n",
         "closed-deals-are-frozen",
         "not an action",
+    ),
+    (
+        "transitions",
+        "say: A solution-assessment deal cannot be shared with or upgraded for Microsoft.",
+        "say: Solution-assessment deals cannot be shared.",
+        "no-upgrade-for-assessments",
+        "the same id is used twice",
+    ),
+    (
+        "transitions",
+        'notes needed for reasons: ["6", "9"]',
+        'notes needed for reasons: ["6", "10"]',
+        "close_as_error",
+        "'10' is not one of the ErrorReason codes",
+    ),
+    (
+        "transitions",
+        "    otherwise say: Only an active deal can be marked lost.",
+        "    otherwise say: [Only, active]",
+        "lost",
+        "otherwise say: must be text, got a list",
+    ),
+    (
+        "transitions",
+        "when: {role: MicrosoftSeller}",
+        "when: {role: MicrosoftSeller}\n    reason: a typo for say",
+        "microsoft-sellers-cannot-change",
+        "unknown key 'reason' (known: except, id, say, source, when)",
+    ),
+    (
+        "transitions",
+        "allowed when: {status: Active, is_invitee: true}",
+        "allowed when: {status: Active, is_invitee: yes please}",
+        "edit_invitation_terms",
+        "allowed when → item 1 → is_invitee: 'yes please' is not true or false",
     ),
     ("transitions", "won_gap_hours: 72", "won_gap_hours: true", None, "constants: won_gap_hours"),
     ("eligibility", "    unknown: >-", "    unknow: >-", "deal-value", "unknown key 'unknow'"),
@@ -262,3 +310,51 @@ def test_a_rule_can_be_added_in_the_file_alone(tmp_path: Path) -> None:
         decision = book.deal_type(deal_facts(help_type=HelpType.QUOTES_LICENSING))
         assert decision.rule == "no-quotes-help"
         assert decision.deal_type is None
+
+
+# --- any broken shape is said in our words, never in pydantic's ------------------------------
+
+PYDANTIC_WORDS = ("Input should", "type=", "pydantic", "loc=", "validation error", "[key]")
+JUNK = st.one_of(
+    st.integers(-5, 5),
+    st.booleans(),
+    st.text(alphabet="abc {}$_-", max_size=6),
+    st.lists(st.integers(0, 3) | st.text(max_size=3), max_size=2),
+    st.dictionaries(
+        st.text(alphabet="ab_", max_size=3) | st.integers(0, 2), st.integers(0, 2), max_size=2
+    ),
+)
+
+
+def _places(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every value in a parsed YAML document."""
+    yield at
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _places(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _places(value, (*at, index))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_any_broken_shape_is_said_in_words(tmp_path_factory: Any, data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(sorted(RULE_SETS)), label="file")
+    doc = yaml.safe_load((DEFAULT_DIRECTORY / f"{name}.yaml").read_text(encoding="utf-8"))
+    place = data.draw(st.sampled_from([p for p in _places(doc) if p]), label="place")
+    parent = doc
+    for step in place[:-1]:
+        parent = parent[step]
+    how = data.draw(st.sampled_from(["replace", "drop", "add a key"]), label="how")
+    if how == "drop" and isinstance(parent, dict):
+        del parent[place[-1]]
+    elif how == "add a key" and isinstance(parent[place[-1]], dict):
+        parent[place[-1]][data.draw(st.sampled_from(["colour", "whenn", "id"]))] = 1
+    else:
+        parent[place[-1]] = data.draw(JUNK, label="junk")
+    path = tmp_path_factory.mktemp("broken") / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    for problem in check_rule_files([path]):  # anything but a RuleFileError fails the test
+        assert problem.startswith(str(path))
+        assert not any(words in problem for words in PYDANTIC_WORDS), problem
