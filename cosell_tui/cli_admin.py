@@ -96,7 +96,7 @@ def cmd_seed(ctx: Context) -> int:
 
 
 def cmd_sweep(ctx: Context) -> int:
-    report = ctx.service().sweep()
+    report = ctx.service().microsoft.sweep()
     parts = {
         "expired": tuple(report.expired),
         "reminded": tuple(report.reminded),
@@ -177,7 +177,7 @@ def cmd_catalog_accounts(ctx: Context) -> int:
     country = args.country.strip().upper() if args.country else None
     if country is not None and (len(country) != 2 or not country.isalpha()):
         raise CliError(f"--country: {args.country!r} is not an ISO 3166 two-letter code")
-    groups = ctx.service().search_accounts(args.search, country, wider=args.wider)
+    groups = ctx.service().catalog.search_accounts(args.search, country, wider=args.wider)
     if ctx.json:
         from cosell_tui.jsonio import dumps
 
@@ -226,7 +226,7 @@ def cmd_catalog_solutions(ctx: Context) -> int:
     category = parse_label(SolutionCategory, args.category, "--category") if args.category else None
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
-    found = ctx.service().search_solutions(args.search, category, args.limit)
+    found = ctx.service().catalog.search_solutions(args.search, category, args.limit)
     if ctx.json:
         from cosell_tui.jsonio import dumps
 
@@ -285,7 +285,7 @@ def _solution_tags(s: Any) -> str:
 
 
 def cmd_catalog_partners(ctx: Context) -> int:
-    found = ctx.service().search_partners(ctx.args.search)
+    found = ctx.service().catalog.search_partners(ctx.args.search)
     if ctx.json:
         from cosell_tui.jsonio import dumps
 

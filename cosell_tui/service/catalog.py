@@ -8,15 +8,41 @@ account without scanning the table in Python.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rapidfuzz import fuzz
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from cosell_tui.domain import AccountKind, SolutionCategory, SolutionKind
+from cosell_tui.domain import (
+    AccountKind,
+    OrgKind,
+    SolutionCategory,
+    SolutionKind,
+)
 from cosell_tui.domain.names import company_key
-from cosell_tui.domain.views import AccountView, SolutionView
-from cosell_tui.service.base import ServiceBase
-from cosell_tui.service.mapping import account_view, solution_view
-from cosell_tui.store.models import Account, Solution
+from cosell_tui.domain.views import (
+    AccountView,
+    PersonView,
+    SolutionView,
+)
+from cosell_tui.service.context import Context
+from cosell_tui.service.mapping import (
+    account_view,
+    person_view,
+    solution_view,
+    user_person,
+)
+from cosell_tui.service.scope import visible_clause
+from cosell_tui.store.models import (
+    GRID_TABS,
+    Account,
+    Location,
+    Organization,
+    Referral,
+    Solution,
+    TeamMember,
+    User,
+)
 
 #: Scores (0..100) a candidate needs; `wider=True` uses the lower one.
 THRESHOLD = 82
@@ -43,8 +69,12 @@ def score(query: str, candidate: str) -> float:
     return max(fuzz.WRatio(query, candidate), fuzz.token_set_ratio(query, candidate))
 
 
-class Catalog(ServiceBase):
-    """search_accounts, linked_accounts, search_solutions."""
+class Catalog:
+    """What the wizard and the dialogs pick from: customers, solutions, partners, locations
+    and recent team members."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
 
     def search_accounts(
         self, name: str, country: str | None = None, wider: bool = False
@@ -67,8 +97,8 @@ class Catalog(ServiceBase):
         if country and not wider:
             conditions.append(Account.country == country.strip().upper())
         threshold = WIDER_THRESHOLD if wider else THRESHOLD
-        with self._read() as session:
-            candidates = session.scalars(
+        with self._ctx.read() as uow:
+            candidates = uow.session.scalars(
                 select(Account).where(and_(*conditions)).limit(MAX_CANDIDATES)
             ).all()
             scored = sorted(
@@ -80,7 +110,7 @@ class Catalog(ServiceBase):
             sizes: dict[str, int] = {}
             if groups:
                 sizes = dict(
-                    session.execute(
+                    uow.session.execute(
                         select(Account.group_key, func.count())
                         .where(Account.kind == AccountKind.MANAGED, Account.group_key.in_(groups))
                         .group_by(Account.group_key)
@@ -103,8 +133,8 @@ class Catalog(ServiceBase):
 
     def linked_accounts(self, group_key: str) -> tuple[AccountView, ...]:
         """Every managed entry of one customer ("Show linked accounts")."""
-        with self._read() as session:
-            accounts = session.scalars(
+        with self._ctx.read() as uow:
+            accounts = uow.session.scalars(
                 select(Account)
                 .where(Account.kind == AccountKind.MANAGED, Account.group_key == group_key)
                 .order_by(Account.name, Account.id)
@@ -116,7 +146,7 @@ class Catalog(ServiceBase):
     ) -> tuple[SolutionView, ...]:
         """Catalog entries by name or ID, in the wizard's categories relative to the user's
         company (its own solutions are "Mine", other partners' are "third-party")."""
-        org_id = self.user.org_id
+        org_id = self._ctx.user.org_id
         query = select(Solution)
         wanted = text.strip()
         if wanted:
@@ -141,6 +171,70 @@ class Catalog(ServiceBase):
                 or_(Solution.publisher_org_id.is_(None), Solution.publisher_org_id != org_id),
             )
         limit = max(1, min(limit, 500))
-        with self._read() as session:
-            rows = session.scalars(query.order_by(Solution.name, Solution.id).limit(limit)).all()
+        with self._ctx.read() as uow:
+            rows = uow.session.scalars(
+                query.order_by(Solution.name, Solution.id).limit(limit)
+            ).all()
             return tuple(solution_view(s, org_id) for s in rows)
+
+    def search_partners(self, text_: str = "") -> tuple[tuple[int, str], ...]:
+        """Co-sell ecosystem partners that can be invited (never the user's own company)."""
+        with self._ctx.read() as uow:
+            query = select(Organization.id, Organization.name).where(
+                Organization.kind == OrgKind.PARTNER,
+                Organization.co_sell_ecosystem.is_(True),
+                Organization.id != self._ctx.user.org_id,
+            )
+            if text_.strip():
+                query = query.where(
+                    func.lower(Organization.name).contains(text_.strip().lower(), autoescape=True)
+                )
+            rows = uow.session.execute(query.order_by(Organization.name).limit(200)).all()
+            return tuple((row.id, row.name) for row in rows)
+
+    def scope_locations(self) -> tuple[tuple[int, str, str], ...]:
+        """(id, name, PartnerID) of the locations this user may create deals for (D2)."""
+        with self._ctx.read() as uow:
+            query = select(Location).where(Location.org_id == self._ctx.user.org_id)
+            if not self._ctx.user.entire_company:
+                query = query.where(Location.id.in_(self._ctx.user.location_ids or (-1,)))
+            return tuple(
+                (loc.id, loc.name, loc.partner_id)
+                for loc in uow.session.scalars(query.order_by(Location.id))
+            )
+
+    def recent_team_members(self, limit: int = 10) -> tuple[PersonView, ...]:
+        """The user first, then colleagues from the most recent visible deals (wizard's team)."""
+        with self._ctx.read() as uow:
+            me = uow.session.get(User, self._ctx.user.id)
+            people: list[PersonView] = []
+            seen: set[str] = set()
+            if me is not None:
+                people.append(user_person(me))
+                seen.add(me.email.lower())
+            # The newest 50 of each tab, each a short walk of its (org, tab, created) index
+            # (one ORDER BY over the whole organisation would sort every deal it has).
+            newest: list[tuple[datetime, int]] = []
+            for tab in GRID_TABS:
+                newest.extend(
+                    (at, pk)
+                    for at, pk in uow.session.execute(
+                        select(Referral.created_at, Referral.id)
+                        .where(visible_clause(self._ctx.user), Referral.grid_tab == tab)
+                        .order_by(Referral.created_at.desc(), Referral.id.desc())
+                        .limit(50)
+                    )
+                )
+            recent = [pk for _, pk in sorted(newest, reverse=True)[:50]]
+            members = uow.session.scalars(
+                select(TeamMember)
+                .where(TeamMember.referral_id.in_(recent))
+                .order_by(TeamMember.referral_id.desc(), TeamMember.id)
+            )
+            for member in members:
+                if len(people) >= limit:
+                    break
+                if member.email.lower() not in seen:
+                    seen.add(member.email.lower())
+                    people.append(person_view(member))
+            return tuple(people[:limit])

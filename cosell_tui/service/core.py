@@ -1,8 +1,9 @@
-"""The `Service` facade: one object the CLI, the TUI and the wizard call for every read and change.
+"""The `Service`: one object the CLI, the TUI and the wizard hold, composed of the use cases
+grouped by subject (creation, lifecycle, sharing, microsoft, registration, catalog, listing).
 
-The use cases live in small modules (reads, catalog, create, writes, microsoft, registration);
-this module assembles them and opens the service. Each method opens its own Session, so one
-Service is safe to share between the TUI's worker threads.
+Each subject is a small object over the same `Context` (database, rules, clock, acting user);
+each of its use cases runs in its own unit of work, so one Service is safe to share between
+the TUI's worker threads.
 """
 
 from __future__ import annotations
@@ -15,34 +16,71 @@ from sqlalchemy.orm import Session, selectinload
 
 from cosell_tui.domain import OrgKind, Role
 from cosell_tui.domain.clock import Clock
+from cosell_tui.domain.views import UserView
 from cosell_tui.rules import RuleBook, default_rulebook
-from cosell_tui.service.base import Shared, user_view
 from cosell_tui.service.catalog import Catalog
+from cosell_tui.service.context import Context, Shared
+from cosell_tui.service.creation import Creation
 from cosell_tui.service.errors import NotFoundError
-from cosell_tui.service.grid import Grid
-from cosell_tui.service.reads import Reads
-from cosell_tui.service.registration import Registrations
+from cosell_tui.service.lifecycle import Lifecycle
+from cosell_tui.service.listing import Listing
+from cosell_tui.service.microsoft import Microsoft
+from cosell_tui.service.registration import Registration
+from cosell_tui.service.sharing import Sharing
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import current_revision, head_revision, upgrade
 from cosell_tui.store.models import Organization, User
 
 
-class Service(Registrations, Reads, Catalog, Grid):
-    """Every use case of cosell; see docs/service.md."""
+class Service:
+    """Every use case of cosell, by subject; see docs/service.md."""
+
+    def __init__(self, shared: Shared, user: UserView) -> None:
+        ctx = Context(shared, user)
+        self._ctx = ctx
+        self.listing = Listing(ctx)
+        self.catalog = Catalog(ctx)
+        self.creation = Creation(ctx)
+        self.lifecycle = Lifecycle(ctx, self.listing)
+        self.sharing = Sharing(ctx)
+        self.microsoft = Microsoft(ctx)
+        self.registration = Registration(ctx)
+
+    @property
+    def user(self) -> UserView:
+        return self._ctx.user
+
+    @property
+    def clock(self) -> Clock:
+        return self._ctx.clock
+
+    @property
+    def rules(self) -> RuleBook:
+        return self._ctx.rules
 
     def as_user(self, username: str) -> Service:
         """The same database, rules and clock, acting as another user (tests, demos)."""
-        with Session(self._shared.engine) as session:
-            return Service(self._shared, user_view(session, find_user(session, username)))
-
-    # Transitional: the use cases grouped by subject (being split out of the mixin chain).
-    lifecycle = sharing = microsoft = registration = creation = catalog = listing = property(
-        lambda self: self
-    )
+        with Session(self._ctx.shared.engine) as session:
+            return Service(self._ctx.shared, user_view(session, find_user(session, username)))
 
     def close(self) -> None:
         """Release the database connections (the rule book is process-wide and stays)."""
-        self._shared.engine.dispose()
+        self._ctx.shared.engine.dispose()
+
+
+def user_view(session: Session, user: User) -> UserView:
+    org = session.get(Organization, user.org_id)
+    return UserView(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        email=user.email,
+        role=user.role,
+        org_id=user.org_id,
+        org_name=org.name if org else "",
+        entire_company=user.entire_company,
+        location_ids=tuple(sorted(loc.id for loc in user.locations)),
+    )
 
 
 def find_user(session: Session, username: str) -> User:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from cosell_tui.domain import (
     EXPIRY_REMINDER_BEFORE,
@@ -21,63 +21,41 @@ from cosell_tui.domain import (
     Substatus,
 )
 from cosell_tui.domain.views import Outcome
-from cosell_tui.service.create import msx_id, user_as_member
+from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.creation import msx_id, user_as_member
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.forms import SweepReport
-from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
+from cosell_tui.service.outbox import (
+    location_admins,
+    notify,
+    record,
+    tell_sender,
+    users_as_recipients,
+)
 from cosell_tui.service.parse import Problems
-from cosell_tui.service.writes import Writes
 from cosell_tui.store.models import Referral, User
 
 SWEEP_BATCH = 500
 
 
-class Microsoft(Writes):
+class Microsoft:
     """microsoft_answer and sweep."""
 
-    def _microsoft_request(self, session: Session, deal: int | str) -> Referral:
-        """Microsoft's pending referral for `deal` (Microsoft's own, or the requesting partner's
-        deal id); only Microsoft sellers get here."""
-        ms_org = self._shared.microsoft_org_id(session)
-        own = session.scalars(
-            self._visible_query(deal).options(selectinload(Referral.team))
-        ).first()
-        if own is not None and own.org_id == ms_org:
-            return own
-        try:
-            pk = int(deal)
-        except (TypeError, ValueError):
-            raise NotFoundError(f"Deal {deal} not found.") from None
-        partner = session.get(Referral, pk)
-        request = None
-        if partner is not None:
-            # Microsoft's newest referral in the engagement that the partner's org asked for.
-            request = session.scalar(
-                select(Referral)
-                .where(
-                    Referral.engagement_id == partner.engagement_id,
-                    Referral.org_id == ms_org,
-                    Referral.invited_by_org_id == partner.org_id,
-                )
-                .order_by(Referral.id.desc())
-                .limit(1)
-            )
-        if request is None:
-            raise NotFoundError(f"No co-sell request to Microsoft for deal {deal}.")
-        return request
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
 
     def microsoft_answer(self, deal: int, accept: bool, reason: str = "") -> Outcome:
         """A Microsoft seller accepts (becomes the seller on the partner's card, MSX id set) or
         declines (reason required) a co-sell request; the requester is told (D11)."""
-        if self.user.role is not Role.MICROSOFT_SELLER:
+        if self._ctx.user.role is not Role.MICROSOFT_SELLER:
             raise RuleRefusal("Only a Microsoft seller answers a co-sell request.")
-        with self._write() as session:
-            request = self._microsoft_request(session, deal)
+        with self._ctx.write() as uow:
+            request = _microsoft_request(uow, deal)
             if request.status is not Status.NEW:
                 raise RuleRefusal(
                     f"Microsoft already answered this request ({request.substatus.label})."
                 )
-            requester = self._sender_referral(session, request)
+            requester = uow.sender_referral(request)
             if requester is not None and requester.substatus in TERMINAL_SUBSTATUSES:
                 raise RuleRefusal(
                     f"The partner's deal is closed ({requester.substatus.label}); it cannot change."
@@ -85,8 +63,8 @@ class Microsoft(Writes):
             problems = Problems()
             text = problems.text("reason", reason, required=not accept, max_len=200, label="Reason")
             problems.raise_if_any("The answer")
-            now = self._now()
-            me = session.get(User, self.user.id)
+            now = uow.now()
+            me = uow.session.get(User, self._ctx.user.id)
             assert me is not None
             if accept:
                 request.status, request.substatus = Status.ACTIVE, Substatus.ACCEPTED
@@ -102,7 +80,7 @@ class Microsoft(Writes):
                 verb, status = "declined", MicrosoftStatus.DECLINED
             request.microsoft_status = status
             request.updated_at = now
-            record(session, request.id, now, me.id, f"microsoft_{verb}", f"Microsoft {verb}.")
+            record(uow.session, request.id, now, me.id, f"microsoft_{verb}", f"Microsoft {verb}.")
             if requester is not None:
                 requester.microsoft_status = status
                 requester.updated_at = now
@@ -113,7 +91,7 @@ class Microsoft(Writes):
                 else:
                     requester.microsoft_decline_reason = text
                 record(
-                    session,
+                    uow.session,
                     requester.id,
                     now,
                     me.id,
@@ -121,33 +99,10 @@ class Microsoft(Writes):
                     f"Microsoft {verb} the co-sell request"
                     + (f" ({me.display_name})." if accept else f": {text}."),
                 )
-                self._notify_requester(session, request, requester, verb, text or "")
-            session.flush()
-            row = self._row(session, request)
+                _notify_requester(uow, request, requester, verb, text or "")
+            uow.session.flush()
+            row = uow.row(request)
         return Outcome(row, f"Microsoft {verb} the co-sell request on deal {row.id}.")
-
-    def _notify_requester(
-        self, session: Session, request: Referral, requester: Referral, verb: str, extra: str
-    ) -> None:
-        sender = (
-            session.get(User, request.invited_by_user_id) if request.invited_by_user_id else None
-        )
-        recipients = (
-            [(sender.id, sender.email)]
-            if sender is not None
-            else users_as_recipients(
-                location_admins(session, requester.org_id, requester.location_id)
-            )
-        )
-        notify(
-            session,
-            self._now(),
-            f"microsoft_{verb}",
-            requester.id,
-            recipients,
-            f"Microsoft {verb} your co-sell request: {requester.name}",
-            f"Microsoft {verb} the co-sell request on '{requester.name}'. {extra}".strip(),
-        )
 
     # --- the sweep ------------------------------------------------------------------------------
 
@@ -156,18 +111,18 @@ class Microsoft(Writes):
         lapse (D9: only Microsoft's side), and send each 48-hour reminder once. Idempotent;
         every referral is handled in its own transaction, so one conflict skips only that one
         (the next sweep picks it up)."""
-        now = self._now()
+        now = self._ctx.clock.now()
         expired: list[int] = []
         lapsed: list[int] = []
         reminded: list[int] = []
-        with self._read() as session:
-            ms_org = self._shared.microsoft_org_id(session)
-            due = session.execute(
+        with self._ctx.read() as uow:
+            ms_org = uow.microsoft_org_id()
+            due = uow.session.execute(
                 select(Referral.id, Referral.org_id)
                 .where(Referral.status == Status.NEW, Referral.expires_at <= now)
                 .order_by(Referral.expires_at, Referral.id)
             ).all()
-            soon = session.scalars(
+            soon = uow.session.scalars(
                 select(Referral.id)
                 .where(
                     Referral.status == Status.NEW,
@@ -180,108 +135,166 @@ class Microsoft(Writes):
         for pk, org_id in due:
             try:
                 if org_id == ms_org:
-                    requester = self._lapse(pk, now)
+                    requester = _lapse(self._ctx, pk, now)
                     if requester is not None:
                         lapsed.append(requester)
-                elif self._expire(pk, now):
+                elif _expire(self._ctx, pk, now):
                     expired.append(pk)
             except ConflictError:
                 continue
         for pk in soon:
             try:
-                if self._remind(pk, now):
+                if _remind(self._ctx, pk, now):
                     reminded.append(pk)
             except ConflictError:
                 continue
         return SweepReport(tuple(expired), tuple(reminded), tuple(lapsed))
 
-    def _due(self, session: Session, pk: int, now: datetime) -> Referral | None:
-        ref = session.get(Referral, pk)
-        if ref is None or ref.status is not Status.NEW or ref.expires_at is None:
-            return None
-        return ref if ref.expires_at <= now else None
 
-    def _expire(self, pk: int, now: datetime) -> bool:
-        """T5: Closed/Expired; the sender is told (D11)."""
-        with self._write() as session:
-            ref = self._due(session, pk, now)
-            if ref is None:
-                return False
-            ref.status, ref.substatus = Status.CLOSED, Substatus.EXPIRED
-            ref.closed_at = ref.expires_at
-            ref.updated_at = now
+def _microsoft_request(uow: UnitOfWork, deal: int | str) -> Referral:
+    """Microsoft's pending referral for `deal` (Microsoft's own, or the requesting partner's
+    deal id); only Microsoft sellers get here."""
+    ms_org = uow.microsoft_org_id()
+    own = uow.session.scalars(uow.visible_query(deal).options(selectinload(Referral.team))).first()
+    if own is not None and own.org_id == ms_org:
+        return own
+    try:
+        pk = int(deal)
+    except (TypeError, ValueError):
+        raise NotFoundError(f"Deal {deal} not found.") from None
+    partner = uow.session.get(Referral, pk)
+    request = None
+    if partner is not None:
+        # Microsoft's newest referral in the engagement that the partner's org asked for.
+        request = uow.session.scalar(
+            select(Referral)
+            .where(
+                Referral.engagement_id == partner.engagement_id,
+                Referral.org_id == ms_org,
+                Referral.invited_by_org_id == partner.org_id,
+            )
+            .order_by(Referral.id.desc())
+            .limit(1)
+        )
+    if request is None:
+        raise NotFoundError(f"No co-sell request to Microsoft for deal {deal}.")
+    return request
+
+
+def _notify_requester(
+    uow: UnitOfWork, request: Referral, requester: Referral, verb: str, extra: str
+) -> None:
+    sender = (
+        uow.session.get(User, request.invited_by_user_id) if request.invited_by_user_id else None
+    )
+    recipients = (
+        [(sender.id, sender.email)]
+        if sender is not None
+        else users_as_recipients(
+            location_admins(uow.session, requester.org_id, requester.location_id)
+        )
+    )
+    notify(
+        uow.session,
+        uow.now(),
+        f"microsoft_{verb}",
+        requester.id,
+        recipients,
+        f"Microsoft {verb} your co-sell request: {requester.name}",
+        f"Microsoft {verb} the co-sell request on '{requester.name}'. {extra}".strip(),
+    )
+
+
+def _due(uow: UnitOfWork, pk: int, now: datetime) -> Referral | None:
+    ref = uow.session.get(Referral, pk)
+    if ref is None or ref.status is not Status.NEW or ref.expires_at is None:
+        return None
+    return ref if ref.expires_at <= now else None
+
+
+def _expire(ctx: Context, pk: int, now: datetime) -> bool:
+    """T5: Closed/Expired; the sender is told (D11)."""
+    with ctx.write() as uow:
+        ref = _due(uow, pk, now)
+        if ref is None:
+            return False
+        ref.status, ref.substatus = Status.CLOSED, Substatus.EXPIRED
+        ref.closed_at = ref.expires_at
+        ref.updated_at = now
+        record(
+            uow.session,
+            ref.id,
+            now,
+            None,
+            "expired",
+            "Expired: not answered within 14 days.",
+            {"substatus": (Substatus.PENDING, Substatus.EXPIRED)},
+        )
+        tell_sender(uow, ref, "expired", "let expire", "", system=True)
+        return True
+
+
+def _lapse(ctx: Context, pk: int, now: datetime) -> int | None:
+    """D9: Microsoft did not answer in 14 days: only Microsoft's side expires; the partner's
+    deal stays open and can ask again. Returns the requesting deal's id."""
+    with ctx.write() as uow:
+        request = _due(uow, pk, now)
+        if request is None:
+            return None
+        request.status, request.substatus = Status.CLOSED, Substatus.EXPIRED
+        request.microsoft_status = MicrosoftStatus.EXPIRED
+        request.closed_at = request.expires_at
+        request.updated_at = now
+        record(uow.session, request.id, now, None, "expired", "Lapsed: not answered in 14 days.")
+        requester = uow.sender_referral(request)
+        if requester is None:
+            return request.id
+        if (
+            requester.substatus not in TERMINAL_SUBSTATUSES
+            and requester.microsoft_status is MicrosoftStatus.PENDING
+        ):
+            requester.microsoft_status = MicrosoftStatus.EXPIRED
+            requester.updated_at = now
             record(
-                session,
-                ref.id,
+                uow.session,
+                requester.id,
                 now,
                 None,
-                "expired",
-                "Expired: not answered within 14 days.",
-                {"substatus": (Substatus.PENDING, Substatus.EXPIRED)},
+                "microsoft_expired",
+                "Microsoft did not answer within 14 days; you can ask again.",
+                {"microsoft_status": (MicrosoftStatus.PENDING, MicrosoftStatus.EXPIRED)},
             )
-            self._tell_sender(session, ref, "expired", "let expire", "", system=True)
-            return True
+            _notify_requester(uow, request, requester, "let expire", "")
+        return requester.id
 
-    def _lapse(self, pk: int, now: datetime) -> int | None:
-        """D9: Microsoft did not answer in 14 days: only Microsoft's side expires; the partner's
-        deal stays open and can ask again. Returns the requesting deal's id."""
-        with self._write() as session:
-            request = self._due(session, pk, now)
-            if request is None:
-                return None
-            request.status, request.substatus = Status.CLOSED, Substatus.EXPIRED
-            request.microsoft_status = MicrosoftStatus.EXPIRED
-            request.closed_at = request.expires_at
-            request.updated_at = now
-            record(session, request.id, now, None, "expired", "Lapsed: not answered in 14 days.")
-            requester = self._sender_referral(session, request)
-            if requester is None:
-                return request.id
-            if (
-                requester.substatus not in TERMINAL_SUBSTATUSES
-                and requester.microsoft_status is MicrosoftStatus.PENDING
-            ):
-                requester.microsoft_status = MicrosoftStatus.EXPIRED
-                requester.updated_at = now
-                record(
-                    session,
-                    requester.id,
-                    now,
-                    None,
-                    "microsoft_expired",
-                    "Microsoft did not answer within 14 days; you can ask again.",
-                    {"microsoft_status": (MicrosoftStatus.PENDING, MicrosoftStatus.EXPIRED)},
-                )
-                self._notify_requester(session, request, requester, "let expire", "")
-            return requester.id
 
-    def _remind(self, pk: int, now: datetime) -> bool:
-        """The 48-hour reminder to the receiving location's admins, once per referral. A plain
-        guarded UPDATE: bookkeeping, so it does not bump the deal's version under a user."""
-        with self._write() as session:
-            done = session.execute(
-                update(Referral)
-                .where(
-                    Referral.id == pk,
-                    Referral.status == Status.NEW,
-                    Referral.reminder_sent_at.is_(None),
-                )
-                .values(reminder_sent_at=now)
-                .execution_options(synchronize_session=False)
+def _remind(ctx: Context, pk: int, now: datetime) -> bool:
+    """The 48-hour reminder to the receiving location's admins, once per referral. A plain
+    guarded UPDATE: bookkeeping, so it does not bump the deal's version under a user."""
+    with ctx.write() as uow:
+        done = uow.session.execute(
+            update(Referral)
+            .where(
+                Referral.id == pk,
+                Referral.status == Status.NEW,
+                Referral.reminder_sent_at.is_(None),
             )
-            if done.rowcount != 1:
-                return False
-            ref = session.get(Referral, pk)
-            assert ref is not None and ref.expires_at is not None
-            notify(
-                session,
-                now,
-                "reminder",
-                ref.id,
-                users_as_recipients(location_admins(session, ref.org_id, ref.location_id)),
-                f"Referral expiring soon: {ref.name}",
-                f"'{ref.name}' for {ref.customer_name} expires on "
-                f"{ref.expires_at:%Y-%m-%d %H:%M} UTC unless you accept or decline it.",
-            )
-            record(session, ref.id, now, None, "reminded", "Expiry reminder sent to the admins.")
-            return True
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:
+            return False
+        ref = uow.session.get(Referral, pk)
+        assert ref is not None and ref.expires_at is not None
+        notify(
+            uow.session,
+            now,
+            "reminder",
+            ref.id,
+            users_as_recipients(location_admins(uow.session, ref.org_id, ref.location_id)),
+            f"Referral expiring soon: {ref.name}",
+            f"'{ref.name}' for {ref.customer_name} expires on "
+            f"{ref.expires_at:%Y-%m-%d %H:%M} UTC unless you accept or decline it.",
+        )
+        record(uow.session, ref.id, now, None, "reminded", "Expiry reminder sent to the admins.")
+        return True

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -19,11 +20,15 @@ from cosell_tui.domain import Role
 from cosell_tui.store.models import (
     HistoryEntry,
     Notification,
+    Organization,
     Referral,
     TeamMember,
     User,
     UserLocation,
 )
+
+if TYPE_CHECKING:
+    from cosell_tui.service.context import UnitOfWork
 
 Change = tuple[object, object]
 
@@ -132,3 +137,46 @@ def notify(
 
 def users_as_recipients(users: Iterable[User]) -> list[tuple[int | None, str]]:
     return [(u.id, u.email) for u in users]
+
+
+def tell_sender(
+    uow: UnitOfWork,
+    ref: Referral,
+    kind: str,
+    verb: str,
+    extra: str,
+    system: bool = False,
+) -> None:
+    """History on the sender's referral and an email to the sender (D11): the user who sent
+    it, else the admins of the sender's location."""
+    sender_ref = uow.sender_referral(ref)
+    if sender_ref is None:
+        return
+    now = uow.now()
+    org = uow.session.get(Organization, ref.org_id)
+    who = org.name if org else "The receiver"
+    record(
+        uow.session,
+        sender_ref.id,
+        now,
+        None if system else uow.user.id,
+        f"invitee_{verb}",
+        f"{who} {verb} the referral '{ref.name}'. {extra}".strip(),
+    )
+    sender_user = uow.session.get(User, ref.invited_by_user_id) if ref.invited_by_user_id else None
+    recipients = (
+        [(sender_user.id, sender_user.email)]
+        if sender_user is not None
+        else users_as_recipients(
+            location_admins(uow.session, sender_ref.org_id, sender_ref.location_id)
+        )
+    )
+    notify(
+        uow.session,
+        now,
+        kind,
+        sender_ref.id,
+        recipients,
+        f"{who} {verb} your referral: {ref.name}",
+        f"{who} {verb} '{ref.name}' for {ref.customer_name}. {extra}".strip(),
+    )

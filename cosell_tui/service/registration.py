@@ -11,7 +11,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cosell_tui.domain import (
     Action,
@@ -22,12 +21,13 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.domain.views import Outcome
+from cosell_tui.service.context import Context, UnitOfWork
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import RegistrationForm
-from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.outbox import notify, record, team_recipients
 from cosell_tui.service.parse import Problems
-from cosell_tui.store.models import Referral, Registration
+from cosell_tui.store.models import Referral
+from cosell_tui.store.models import Registration as RegistrationRecord
 
 #: domain.md §4.4 and §2.5 (D8): ACV must be above this; above the review line goes to review.
 MIN_ACV_USD = Decimal(25_000)
@@ -65,8 +65,11 @@ STAMP = {
 }
 
 
-class Registrations(Microsoft):
+class Registration:
     """register and review_registration."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
 
     def register(self, deal: int, version: int, form: RegistrationForm) -> Outcome:
         """T14: validate the §4.4 form and file the registration: auto-approved unless ACV is
@@ -74,28 +77,28 @@ class Registrations(Microsoft):
         marketplace validation. After 'Action required' the partner files it again."""
         if not isinstance(form, RegistrationForm):
             raise ValidationError("A registration form is expected.", {"form": "Missing."})
-        with self._write() as session:
-            ref = self._load(session, deal, version)
-            existing = session.scalar(
-                select(Registration).where(Registration.referral_id == ref.id)
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            existing = uow.session.scalar(
+                select(RegistrationRecord).where(RegistrationRecord.referral_id == ref.id)
             )
             if existing is not None and existing.status is not S.ACTION_REQUIRED:
                 raise RuleRefusal(f"This deal is already registered ({existing.status.label}).")
             if existing is None:
-                self._require(session, ref, Action.REGISTER)
+                uow.require(ref, Action.REGISTER)
             else:
                 # Sent back with comments (§2.5): the team files it again. Visibility already
                 # limits users to deals on whose team they are (D3, D10).
-                self._require_partner_user("Filing a registration")
-            values, acv = self._check_form(session, ref, form)
-            now = self._now()
+                uow.require_partner_user("Filing a registration")
+            values, acv = _check_form(uow, ref, form)
+            now = uow.now()
             if values["is_marketplace"]:
                 status = S.MARKETPLACE_PENDING
             elif acv > REVIEW_ACV_USD or ref.p2p or values["pricing_model"] is PricingModel.PAYG:
                 status = S.REVIEW_PENDING
             else:
                 status = S.APPROVED
-            reg = existing or Registration(referral_id=ref.id, registered_at=now)
+            reg = existing or RegistrationRecord(referral_id=ref.id, registered_at=now)
             for attr, value in values.items():
                 setattr(reg, attr, value)
             reg.status = status
@@ -104,144 +107,36 @@ class Registrations(Microsoft):
             if stamp:
                 setattr(reg, stamp, now)
             if existing is None:
-                session.add(reg)
+                uow.session.add(reg)
             old = ref.registration_status
             ref.registration_status = status
             ref.updated_at = now
             record(
-                session,
+                uow.session,
                 ref.id,
                 now,
-                self.user.id,
+                self._ctx.user.id,
                 "registered",
                 f"Registered for Azure IP co-sell: {status.label} (ACV USD {acv:,.0f}).",
                 {"registration_status": (old, status)},
             )
-            self._tell_team(session, ref, status, None)
-            session.flush()
-            row = self._row(session, ref)
+            _tell_team(uow, ref, status, None)
+            uow.session.flush()
+            row = uow.row(ref)
         return Outcome(row, f"Registration filed for deal {row.id}: {status.label}.")
-
-    def _check_form(
-        self, session: Session, ref: Referral, form: RegistrationForm
-    ) -> tuple[dict[str, object], Decimal]:
-        """Field checks of §4.4; returns the parsed values and the ACV in USD."""
-        problems = Problems()
-        today = self._now().date()
-        marketplace = problems.yes_no("is_marketplace", form.is_marketplace)
-        market_date = problems.day(
-            "marketplace_date", form.marketplace_date, required=bool(marketplace)
-        )
-        deployed = problems.yes_no("deployed_on_azure", form.deployed_on_azure)
-        if deployed is False:
-            problems.add(
-                "deployed_on_azure",
-                "Only solutions deployed on Azure can be registered; close without registration.",
-            )
-        term = problems.choice("term", form.term, ContractTerm)
-        tcv = problems.amount("contract_value", form.contract_value, positive=True)
-        tcv_currency = problems.currency("contract_currency", form.contract_currency)
-        solution_id = problems.text("solution_id", form.solution_id, max_len=40, label="Solution")
-        line = next((s for s in ref.solutions if s.solution_id == solution_id), None)
-        if solution_id is not None and (line is None or not line.solution.azure_ip_co_sell):
-            problems.add("solution_id", "Pick an Azure IP co-sell solution of this deal.")
-        sol_value = problems.amount("solution_value", form.solution_value, positive=True)
-        sol_currency = problems.currency("solution_currency", form.solution_currency)
-        sign = problems.day("sign_date", form.sign_date)
-        start = problems.day("start_date", form.start_date)
-        end = problems.day("end_date", form.end_date, required=term is ContractTerm.FINITE)
-        tenant = problems.choice("tenant_type", form.tenant_type, TenantType)
-        pricing = problems.choice("pricing_model", form.pricing_model, PricingModel)
-        if sign is not None:
-            earliest = ref.created_at.date()
-            if ref.microsoft_requested_at is not None:
-                earliest = max(earliest, ref.microsoft_requested_at.date())
-            if sign > today:
-                problems.add("sign_date", "The contract sign date cannot be in the future.")
-            elif sign < today - SIGN_WINDOW:
-                problems.add("sign_date", "Register within 60 days of the contract signature.")
-            elif sign < earliest:
-                problems.add(
-                    "sign_date",
-                    f"The sign date cannot be before {earliest.isoformat()} (the deal's creation "
-                    "or Microsoft invitation).",
-                )
-        if start is not None and start < today - START_WINDOW:
-            problems.add("start_date", "The contract start date is more than 90 days ago.")
-        if term is ContractTerm.FINITE and start is not None and end is not None and end < start:
-            problems.add("end_date", "The end date is before the start date.")
-        problems.raise_if_any("The registration form")
-        assert tcv is not None and tcv_currency is not None and sol_value is not None
-        assert sol_currency is not None and start is not None and term is not None
-        won_day = (ref.closed_at or self._now()).date()
-        tcv_usd = self._usd(session, tcv, tcv_currency, won_day)
-        sol_usd = self._usd(session, sol_value, sol_currency, won_day)
-        for code, usd in ((tcv_currency, tcv_usd), (sol_currency, sol_usd)):
-            if usd is None:
-                raise RuleRefusal(
-                    f"No exchange rate for {code} in {won_day:%Y-%m}: the USD thresholds cannot "
-                    "be checked. Add the month's rate, then register."
-                )
-        assert tcv_usd is not None and sol_usd is not None
-        if term is ContractTerm.PERPETUAL:
-            years = PERPETUAL_YEARS
-        else:
-            assert end is not None
-            years = max(Decimal(1), Decimal((end - start).days) / Decimal("365"))
-        acv = tcv_usd / years
-        if acv <= MIN_ACV_USD:
-            spread = " (a perpetual contract is spread over 6 years)" if years == 6 else ""
-            problems.add(
-                "contract_value",
-                f"The annual contract value is USD {acv:,.2f}{spread}; it must be above "
-                f"USD {MIN_ACV_USD:,.0f}.",
-            )
-        if sol_usd > tcv_usd:
-            problems.add("solution_value", "The solution value cannot exceed the contract value.")
-        problems.raise_if_any("The registration form")
-        values: dict[str, object] = {
-            "is_marketplace": bool(marketplace),
-            "marketplace_date": market_date if marketplace else None,
-            "deployed_on_azure": True,
-            "term": term,
-            "contract_value": tcv,
-            "contract_currency": tcv_currency,
-            "solution_id": solution_id,
-            "solution_value": sol_value,
-            "solution_currency": sol_currency,
-            "sign_date": sign,
-            "start_date": start,
-            "end_date": end if term is ContractTerm.FINITE else None,
-            "tenant_type": tenant,
-            "pricing_model": pricing,
-        }
-        return values, acv
-
-    def _tell_team(
-        self, session: Session, ref: Referral, status: RegistrationStatus, reason: str | None
-    ) -> None:
-        """D11: registration state changes go to the deal team."""
-        notify(
-            session,
-            self._now(),
-            "registration",
-            ref.id,
-            team_recipients(session, ref),
-            f"Registration {status.label}: {ref.name}",
-            f"The Azure IP co-sell registration of '{ref.name}' is now {status.label}."
-            + (f" Reason: {reason}" if reason else ""),
-        )
 
     def review_registration(
         self, deal: int, status: RegistrationStatus, reason: str = ""
     ) -> Outcome:
         """A Microsoft reviewer moves a registration along §2.5 (failed and action-required
         need a reason); each state is time-stamped and the team is told."""
-        if self.user.role is not Role.MICROSOFT_SELLER:
+        if self._ctx.user.role is not Role.MICROSOFT_SELLER:
             raise RuleRefusal("Registrations are reviewed by Microsoft.")
-        with self._write() as session:
-            reg = session.scalar(select(Registration).where(Registration.referral_id == deal))
-            ref = session.get(Referral, deal) if reg is not None else None
+        with self._ctx.write() as uow:
+            reg = uow.session.scalar(
+                select(RegistrationRecord).where(RegistrationRecord.referral_id == deal)
+            )
+            ref = uow.session.get(Referral, deal) if reg is not None else None
             if reg is None or ref is None:
                 raise NotFoundError(f"Deal {deal} has no registration.")
             problems = Problems()
@@ -257,7 +152,7 @@ class Registrations(Microsoft):
                     f"A registration in '{reg.status.label}' cannot move to '{target.label}' "
                     f"(possible: {allowed})."
                 )
-            now = self._now()
+            now = uow.now()
             old = reg.status
             reg.status = target
             reg.status_reason = text
@@ -267,15 +162,127 @@ class Registrations(Microsoft):
             ref.registration_status = target
             ref.updated_at = now
             record(
-                session,
+                uow.session,
                 ref.id,
                 now,
-                self.user.id,
+                self._ctx.user.id,
                 "registration_review",
                 f"Registration {target.label}." + (f" {text}" if text else ""),
                 {"registration_status": (old, target)},
             )
-            self._tell_team(session, ref, target, text)
-            session.flush()
-            row = self._row(session, ref)
+            _tell_team(uow, ref, target, text)
+            uow.session.flush()
+            row = uow.row(ref)
         return Outcome(row, f"Registration of deal {row.id} is now {target.label}.")
+
+
+def _check_form(
+    uow: UnitOfWork, ref: Referral, form: RegistrationForm
+) -> tuple[dict[str, object], Decimal]:
+    """Field checks of §4.4; returns the parsed values and the ACV in USD."""
+    problems = Problems()
+    today = uow.now().date()
+    marketplace = problems.yes_no("is_marketplace", form.is_marketplace)
+    market_date = problems.day(
+        "marketplace_date", form.marketplace_date, required=bool(marketplace)
+    )
+    deployed = problems.yes_no("deployed_on_azure", form.deployed_on_azure)
+    if deployed is False:
+        problems.add(
+            "deployed_on_azure",
+            "Only solutions deployed on Azure can be registered; close without registration.",
+        )
+    term = problems.choice("term", form.term, ContractTerm)
+    tcv = problems.amount("contract_value", form.contract_value, positive=True)
+    tcv_currency = problems.currency("contract_currency", form.contract_currency)
+    solution_id = problems.text("solution_id", form.solution_id, max_len=40, label="Solution")
+    line = next((s for s in ref.solutions if s.solution_id == solution_id), None)
+    if solution_id is not None and (line is None or not line.solution.azure_ip_co_sell):
+        problems.add("solution_id", "Pick an Azure IP co-sell solution of this deal.")
+    sol_value = problems.amount("solution_value", form.solution_value, positive=True)
+    sol_currency = problems.currency("solution_currency", form.solution_currency)
+    sign = problems.day("sign_date", form.sign_date)
+    start = problems.day("start_date", form.start_date)
+    end = problems.day("end_date", form.end_date, required=term is ContractTerm.FINITE)
+    tenant = problems.choice("tenant_type", form.tenant_type, TenantType)
+    pricing = problems.choice("pricing_model", form.pricing_model, PricingModel)
+    if sign is not None:
+        earliest = ref.created_at.date()
+        if ref.microsoft_requested_at is not None:
+            earliest = max(earliest, ref.microsoft_requested_at.date())
+        if sign > today:
+            problems.add("sign_date", "The contract sign date cannot be in the future.")
+        elif sign < today - SIGN_WINDOW:
+            problems.add("sign_date", "Register within 60 days of the contract signature.")
+        elif sign < earliest:
+            problems.add(
+                "sign_date",
+                f"The sign date cannot be before {earliest.isoformat()} (the deal's creation "
+                "or Microsoft invitation).",
+            )
+    if start is not None and start < today - START_WINDOW:
+        problems.add("start_date", "The contract start date is more than 90 days ago.")
+    if term is ContractTerm.FINITE and start is not None and end is not None and end < start:
+        problems.add("end_date", "The end date is before the start date.")
+    problems.raise_if_any("The registration form")
+    assert tcv is not None and tcv_currency is not None and sol_value is not None
+    assert sol_currency is not None and start is not None and term is not None
+    won_day = (ref.closed_at or uow.now()).date()
+    tcv_usd = uow.usd(tcv, tcv_currency, won_day)
+    sol_usd = uow.usd(sol_value, sol_currency, won_day)
+    for code, usd in ((tcv_currency, tcv_usd), (sol_currency, sol_usd)):
+        if usd is None:
+            raise RuleRefusal(
+                f"No exchange rate for {code} in {won_day:%Y-%m}: the USD thresholds cannot "
+                "be checked. Add the month's rate, then register."
+            )
+    assert tcv_usd is not None and sol_usd is not None
+    if term is ContractTerm.PERPETUAL:
+        years = PERPETUAL_YEARS
+    else:
+        assert end is not None
+        years = max(Decimal(1), Decimal((end - start).days) / Decimal("365"))
+    acv = tcv_usd / years
+    if acv <= MIN_ACV_USD:
+        spread = " (a perpetual contract is spread over 6 years)" if years == 6 else ""
+        problems.add(
+            "contract_value",
+            f"The annual contract value is USD {acv:,.2f}{spread}; it must be above "
+            f"USD {MIN_ACV_USD:,.0f}.",
+        )
+    if sol_usd > tcv_usd:
+        problems.add("solution_value", "The solution value cannot exceed the contract value.")
+    problems.raise_if_any("The registration form")
+    values: dict[str, object] = {
+        "is_marketplace": bool(marketplace),
+        "marketplace_date": market_date if marketplace else None,
+        "deployed_on_azure": True,
+        "term": term,
+        "contract_value": tcv,
+        "contract_currency": tcv_currency,
+        "solution_id": solution_id,
+        "solution_value": sol_value,
+        "solution_currency": sol_currency,
+        "sign_date": sign,
+        "start_date": start,
+        "end_date": end if term is ContractTerm.FINITE else None,
+        "tenant_type": tenant,
+        "pricing_model": pricing,
+    }
+    return values, acv
+
+
+def _tell_team(
+    uow: UnitOfWork, ref: Referral, status: RegistrationStatus, reason: str | None
+) -> None:
+    """D11: registration state changes go to the deal team."""
+    notify(
+        uow.session,
+        uow.now(),
+        "registration",
+        ref.id,
+        team_recipients(uow.session, ref),
+        f"Registration {status.label}: {ref.name}",
+        f"The Azure IP co-sell registration of '{ref.name}' is now {status.label}."
+        + (f" Reason: {reason}" if reason else ""),
+    )

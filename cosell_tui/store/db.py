@@ -59,3 +59,30 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+#: Execution option that marks a connection as a writer (see `writer_engine`).
+WRITE_OPTION = "cosell_write"
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The engine for write transactions.
+
+    On SQLite, SQLAlchemy then emits BEGIN itself, IMMEDIATE for writer connections, so a write
+    transaction holds SQLite's write lock from its first read: two writers queue on the busy
+    timeout instead of one failing half-way with an upgrade deadlock. Readers stay deferred.
+    PostgreSQL needs nothing: the version column catches concurrent updates.
+    """
+    if engine.dialect.name == "sqlite":
+        engine.dispose()  # connections made before the hooks keep pysqlite's own BEGIN
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            writer = conn.get_execution_options().get(WRITE_OPTION, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+    return engine.execution_options(**{WRITE_OPTION: True})

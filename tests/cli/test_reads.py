@@ -277,12 +277,12 @@ def test_bad_clock_is_refused(cosell: Runner, db: str, capsys) -> None:
 def test_unexpected_errors_print_one_line_and_exit_70(
     cosell: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cosell_tui.service import Service
+    from cosell_tui.service.listing import Listing
 
     def boom(self, *args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(Service, "count", boom)
+    monkeypatch.setattr(Listing, "count", boom)
     result = cosell("deal", "list")
     assert result.code == 70
     assert result.err.splitlines() == [

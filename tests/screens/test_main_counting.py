@@ -40,7 +40,7 @@ async def test_a_slow_count_shows_rows_first_then_the_exact_total(
             assert release.wait(10), "the test never released the count"
         return real_count(q)
 
-    monkeypatch.setattr(app.service, "count", held_count)
+    monkeypatch.setattr(app.service.listing, "count", held_count)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         main = main_of(app)

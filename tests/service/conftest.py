@@ -57,7 +57,7 @@ def reset_clock(svc: Service) -> None:
 
 
 def engine_of(svc: Service) -> Engine:
-    return svc._shared.engine
+    return svc._ctx.shared.engine
 
 
 def dump(svc: Service) -> dict[str, list[tuple[object, ...]]]:

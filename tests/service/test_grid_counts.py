@@ -37,9 +37,9 @@ def check(svc: Service) -> None:
     assert rows(svc, KEPT) == rows(svc, FRESH)
     for user in USERS:
         as_user = svc.as_user(user)
-        counts = as_user.tab_counts()
+        counts = as_user.listing.tab_counts()
         for tab in Tab:
-            assert counts[tab] == len(as_user.ids(GridQuery(tab))), (user, tab)
+            assert counts[tab] == len(as_user.listing.ids(GridQuery(tab))), (user, tab)
 
 
 def _inbound(svc: Service, sender: str = "jordan", **overrides: object) -> tuple[int, int]:

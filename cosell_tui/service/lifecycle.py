@@ -1,0 +1,476 @@
+"""The life of a deal after it exists: answer an inbound referral (T3, T4), edit it (T6, D14),
+move its stage (T7) and close it as won, lost or error (T8-T10); and the bulk triage of the grid.
+
+Each use case: load the visible deal with its version (ConflictError on a mismatch), ask the
+transitions rule set (RuleRefusal with the rule's reason), validate input (ValidationError per
+field), change the row, append history and queue notifications, all in one unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from cosell_tui.domain import (
+    CREATED_PCT,
+    WON_PCT,
+    Action,
+    CloseReason,
+    DealType,
+    ErrorReason,
+    MarketplaceIntent,
+    PartnerRole,
+    SolutionKind,
+    Status,
+    Substatus,
+    stage_name,
+)
+from cosell_tui.domain.views import BulkResult, DealRow, Outcome
+from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.creation import contact_rows, solution_rows, team_rows
+from cosell_tui.service.drafts import parse_solutions, parse_team
+from cosell_tui.service.errors import RuleRefusal, ValidationError
+from cosell_tui.service.forms import (
+    AcceptForm,
+    DetailsEdit,
+    PersonInput,
+    SolutionInput,
+)
+from cosell_tui.service.listing import Listing, bulk
+from cosell_tui.service.outbox import Change, record, tell_sender
+from cosell_tui.service.parse import MAX_ID_LEN, Problems
+from cosell_tui.store.models import Referral
+
+
+def _reason(problems: Problems, value: object, enum: type) -> object:
+    return problems.choice("reason", value, enum)
+
+
+class Lifecycle:
+    """accept, decline, the edits, stages, won, lost, close as error, and bulk triage."""
+
+    def __init__(self, ctx: Context, listing: Listing) -> None:
+        self._ctx = ctx
+        self._listing = listing
+
+    def accept(self, deal: int, version: int, form: AcceptForm) -> Outcome:
+        """T3: name, value, close date and notes confirmed; the sender is told (D11)."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.ACCEPT)
+            problems = Problems()
+            if not isinstance(form, AcceptForm):
+                raise ValidationError("An accept form is expected.", {"form": "Missing."})
+            name = problems.text("name", form.name, label="Deal name")
+            value = problems.amount("value", form.value)
+            currency = problems.currency("currency", form.currency)
+            close_date = problems.day("close_date", form.close_date)
+            notes = problems.notes("notes", form.notes)
+            crm_id = problems.text("crm_id", form.crm_id, required=False, max_len=MAX_ID_LEN)
+            campaign = problems.text(
+                "campaign_id", form.campaign_id, required=False, max_len=MAX_ID_LEN
+            )
+            contacts = []
+            for index, person in enumerate(form.contacts or ()):
+                parsed = problems.person(
+                    f"contacts[{index}]",
+                    person,
+                    ref.country,
+                    phone_required=False,
+                    email_required=True,
+                )
+                if parsed is not None:
+                    contacts.append(parsed)
+            problems.raise_if_any("The acceptance")
+            now = uow.now()
+            changes = assign(
+                ref,
+                name=name,
+                value=value,
+                currency=currency,
+                close_date=close_date,
+                notes=notes,
+                crm_id=crm_id,
+                campaign_id=campaign,
+            )
+            ref.status, ref.substatus = Status.ACTIVE, Substatus.ACCEPTED
+            ref.accepted_at = now
+            ref.expires_at = None
+            ref.stage_pct = CREATED_PCT
+            ref.updated_at = now
+            if contacts:
+                ref.contacts.extend(contact_rows(contacts))
+            record(uow.session, ref.id, now, self._ctx.user.id, "accepted", "Accepted.", changes)
+            tell_sender(uow, ref, "accepted", "accepted", "")
+            uow.session.flush()
+            row = uow.row(ref)
+        return Outcome(row, f"Accepted deal {row.id} '{row.name}'.")
+
+    def decline(self, deal: int, version: int, reason: CloseReason, notes: str = "") -> Outcome:
+        """T4: a coded reason (and notes) is required; the sender is told (D11)."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.DECLINE)
+            problems = Problems()
+            code = problems.choice("reason", reason, CloseReason)
+            text = problems.notes("notes", notes, required=False)
+            problems.raise_if_any("The decline")
+            assert isinstance(code, CloseReason)
+            _close(uow, ref, Substatus.DECLINED, code.value, text, "declined")
+            tell_sender(uow, ref, "declined", "declined", f"Reason: {code.label}. {text or ''}")
+            uow.session.flush()
+            row = uow.row(ref)
+        return Outcome(row, f"Declined deal {row.id} ({code.label}).")
+
+    def edit_details(self, deal: int, version: int, edit: DetailsEdit) -> Outcome:
+        """T6: name, value, close date, notes, CRM/campaign ids, partner role/programme; the
+        marketplace intent only while 'Have not decided'. None leaves a field as it is."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.EDIT_DETAILS)
+            problems = Problems()
+            if not isinstance(edit, DetailsEdit):
+                raise ValidationError("A details edit is expected.", {"edit": "Missing."})
+            values: dict[str, object] = {}
+            if edit.name is not None:
+                values["name"] = problems.text("name", edit.name, label="Deal name")
+            terms = (edit.value, edit.currency, edit.close_date)
+            if any(t is not None for t in terms) and uow.is_invitee(ref):
+                # D14: an invitee's value and close date follow the invitation-terms rule.
+                uow.require(ref, Action.EDIT_INVITATION_TERMS)
+            if edit.value is not None:
+                values["value"] = problems.amount("value", edit.value)
+            if edit.currency is not None:
+                values["currency"] = problems.currency("currency", edit.currency)
+            if edit.close_date is not None:
+                values["close_date"] = problems.day("close_date", edit.close_date)
+            if edit.notes is not None:
+                values["notes"] = problems.notes("notes", edit.notes)
+            if edit.crm_id is not None:
+                values["crm_id"] = problems.text("crm_id", edit.crm_id, max_len=MAX_ID_LEN)
+            if edit.campaign_id is not None:
+                values["campaign_id"] = problems.text(
+                    "campaign_id", edit.campaign_id, max_len=MAX_ID_LEN
+                )
+            if edit.partner_role is not None:
+                values["partner_role"] = problems.choice(
+                    "partner_role", edit.partner_role, PartnerRole
+                )
+            if edit.partner_program is not None:
+                values["partner_program"] = problems.text(
+                    "partner_program", edit.partner_program, max_len=100
+                )
+            if edit.marketplace_intent is not None:
+                intent = problems.choice(
+                    "marketplace_intent", edit.marketplace_intent, MarketplaceIntent
+                )
+                if intent is not None and intent is not ref.marketplace_intent:
+                    if ref.marketplace_intent is not MarketplaceIntent.UNDECIDED:
+                        problems.add(
+                            "marketplace_intent",
+                            "The marketplace intent can only be changed while 'Have not decided'.",
+                        )
+                    elif intent is MarketplaceIntent.YES and not any(
+                        line.solution.marketplace_incentivized for line in ref.solutions
+                    ):
+                        problems.add(
+                            "marketplace_intent",
+                            "Intent 'Yes' needs a marketplace-incentivised solution on the deal.",
+                        )
+                values["marketplace_intent"] = intent
+            problems.raise_if_any("The edit")
+            changes = assign(ref, **values)
+            return finish_edit(uow, ref, changes, "details_edited", "Edited details")
+
+    def edit_invitation_terms(
+        self,
+        deal: int,
+        version: int,
+        value: str | Decimal,
+        currency: str,
+        close_date: str | date,
+    ) -> Outcome:
+        """D14: an invitee changes the value and close date of its part after accepting; the
+        inviter cannot (the invitation row keeps the terms it sent)."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.EDIT_INVITATION_TERMS)
+            problems = Problems()
+            values = {
+                "value": problems.amount("value", value),
+                "currency": problems.currency("currency", currency),
+                "close_date": problems.day("close_date", close_date),
+            }
+            problems.raise_if_any("The terms")
+            changes = assign(ref, **values)
+            return finish_edit(
+                uow,
+                ref,
+                changes,
+                "terms_edited",
+                "Edited the invitation's value and close date",
+            )
+
+    def set_team(self, deal: int, version: int, team: Sequence[PersonInput]) -> Outcome:
+        """T6: the whole team at once (1..50 members, each with name, phone and email)."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.EDIT_TEAM)
+            problems = Problems()
+            people = parse_team(problems, "team", list(team or ()), ref.country)
+            problems.raise_if_any("The team")
+            before = sorted(m.email for m in ref.team)
+            after = sorted(p.email or "" for p in people)
+            warnings: tuple[str, ...] = ()
+            if (
+                self._ctx.user.email.lower() not in after
+                and self._ctx.user.role.value == "ReferralsUser"
+            ):
+                warnings = ("You are no longer on the team, so you will not see this deal.",)
+            if before == after and [
+                (m.first_name, m.last_name, m.phone)
+                for m in sorted(ref.team, key=lambda m: m.email)
+            ] == [
+                (p.first_name, p.last_name, p.phone or "")
+                for p in sorted(people, key=lambda p: p.email or "")
+            ]:
+                return Outcome(uow.row(ref), "Nothing changed.")
+            ref.team.clear()
+            uow.session.flush()
+            ref.team.extend(team_rows(people))
+            outcome = finish_edit(
+                uow,
+                ref,
+                {"team": (", ".join(before), ", ".join(after))},
+                "team_edited",
+                "Edited team",
+            )
+            return Outcome(outcome.deal, outcome.message, warnings)
+
+    def set_solutions(self, deal: int, version: int, lines: Sequence[SolutionInput]) -> Outcome:
+        """T6: 1..50 solutions; never on a solution assessment, never adding an assessment."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.EDIT_SOLUTIONS)
+            problems = Problems()
+            picks = parse_solutions(uow.session, problems, "solutions", list(lines or ()))
+            if any(p.solution.kind is SolutionKind.ASSESSMENT for p in picks):
+                problems.add("solutions", "A solution assessment cannot be added to this deal.")
+            if (
+                ref.marketplace_intent is MarketplaceIntent.YES
+                and picks
+                and not any(p.solution.marketplace_incentivized for p in picks)
+            ):
+                problems.add(
+                    "solutions", "Marketplace intent is 'Yes': keep a marketplace-incentivised one."
+                )
+            problems.raise_if_any("The solutions")
+            before = [(s.solution_id, s.price, s.quantity, s.currency) for s in ref.solutions]
+            after = [(p.solution.id, p.price, p.quantity, p.currency) for p in picks]
+            if before == after:
+                return Outcome(uow.row(ref), "Nothing changed.")
+            ref.solutions.clear()
+            uow.session.flush()
+            ref.solutions.extend(solution_rows(picks))
+            change = (",".join(b[0] for b in before), ",".join(a[0] for a in after))
+            return finish_edit(
+                uow, ref, {"solutions": change}, "solutions_edited", "Edited solutions"
+            )
+
+    def mark_stage(self, deal: int, version: int, pct: int) -> Outcome:
+        """T7: only the stages the transitions rule set offers now (D5, D6)."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            decision = uow.require(ref, Action.MARK_STAGE)
+            problems = Problems()
+            value = problems.integer("pct", pct, minimum=0)
+            problems.raise_if_any("The stage")
+            if value not in decision.stages:
+                offered = ", ".join(f"{p} %" for p in decision.stages) or "none"
+                raise RuleRefusal(
+                    f"Stage {value} % cannot be marked now (stages that can: {offered}); stages "
+                    "never go backward"
+                    + (
+                        " and solution assessments mark them in order."
+                        if ref.deal_type is DealType.SOLUTION_ASSESSMENT
+                        else "."
+                    )
+                )
+            assert value is not None
+            sa = ref.deal_type is DealType.SOLUTION_ASSESSMENT
+            changes = assign(ref, stage_pct=value)
+            return finish_edit(
+                uow,
+                ref,
+                changes,
+                "stage",
+                f"Marked '{stage_name(value, sa, ref.direction)}'",
+            )
+
+    def won_warnings(self, deal: int) -> tuple[str, ...]:
+        """What the user should read before confirming Won: the rules' advisories (the 72-hour
+        gap of D7 for a registrable deal) and the ISV Connect note."""
+        with self._ctx.read() as uow:
+            ref = uow.load(deal)
+            decision = uow.require(ref, Action.WON)
+            return _won_notes(uow, ref, decision.warnings.get(Action.WON))
+
+    def won(self, deal: int, version: int) -> Outcome:
+        """T8: closes the deal as Won (D7: the 72-hour advisory is a warning, not a block) and
+        records whether it can be registered (the eligibility checklist, D8)."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            decision = uow.require(ref, Action.WON)
+            warnings = _won_notes(uow, ref, decision.warnings.get(Action.WON))
+            _close(uow, ref, Substatus.WON, None, None, "won")
+            ref.stage_pct = WON_PCT
+            message = f"Deal {ref.id} is won."
+            if ref.deal_type is not DealType.SOLUTION_ASSESSMENT:
+                uow.session.flush()
+                checklist = uow.checklist(ref)
+                ref.registration_eligible = (
+                    True if checklist.eligible else None if checklist.undecidable else False
+                )
+                if checklist.eligible:
+                    message += " It is eligible for Azure IP co-sell registration: register it now."
+            else:
+                ref.registration_eligible = False
+            uow.session.flush()
+            row = uow.row(ref)
+        return Outcome(row, message, warnings)
+
+    def lost(self, deal: int, version: int, reason: CloseReason, notes: str = "") -> Outcome:
+        """T9: a coded reason is required."""
+        return self._close_with(
+            deal, version, Action.LOST, Substatus.LOST, reason, notes, CloseReason
+        )
+
+    def close_as_error(
+        self, deal: int, version: int, reason: ErrorReason, notes: str = ""
+    ) -> Outcome:
+        """T10/D4: one of the nine error reasons, from any open state; 'explain in notes'
+        reasons need notes."""
+        return self._close_with(
+            deal, version, Action.CLOSE_AS_ERROR, Substatus.ERROR, reason, notes, ErrorReason
+        )
+
+    def _close_with(
+        self,
+        deal: int,
+        version: int,
+        action: Action,
+        substatus: Substatus,
+        reason: object,
+        notes: str,
+        enum: type,
+    ) -> Outcome:
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, action)
+            problems = Problems()
+            code = problems.choice("reason", reason, enum)
+            text = problems.notes("notes", notes, required=uow.rules.needs_notes(action, code))
+            problems.raise_if_any("The reason")
+            assert code is not None
+            _close(uow, ref, substatus, code.value, text, action.value)
+            uow.session.flush()
+            row = uow.row(ref)
+        return Outcome(row, f"Deal {row.id} closed as {substatus.label} ({code.label}).")
+
+    def bulk_accept(self, deals: Sequence[int]) -> BulkResult:
+        """Accept each referral with its own values (notes: the referral's, else the sender's)."""
+
+        def one(deal: int) -> DealRow:
+            row = self._listing.row(deal)
+            detail = self._listing.deal(deal)
+            form = AcceptForm(
+                name=row.name,
+                value=row.value,
+                currency=row.currency,
+                close_date=row.close_date,
+                notes=detail.notes or detail.invite_notes or "",
+                crm_id=row.crm_id,
+                campaign_id=detail.campaign_id,
+            )
+            return self.accept(row.id, row.version, form).deal
+
+        return bulk(self._listing, deals, one)
+
+    def bulk_decline(
+        self, deals: Sequence[int], reason: CloseReason, notes: str = ""
+    ) -> BulkResult:
+        def one(deal: int) -> DealRow:
+            row = self._listing.row(deal)
+            return self.decline(row.id, row.version, reason, notes).deal
+
+        return bulk(self._listing, deals, one)
+
+
+def assign(ref: Referral, **values: object) -> dict[str, Change]:
+    """Set the given non-None values; return what changed as {field: (old, new)}."""
+    changes: dict[str, Change] = {}
+    for attr, new in values.items():
+        if new is None:
+            continue
+        old = getattr(ref, attr)
+        if old != new:
+            changes[attr] = (old, new)
+            setattr(ref, attr, new)
+    return changes
+
+
+def finish_edit(
+    uow: UnitOfWork, ref: Referral, changes: dict[str, Change], action: str, what: str
+) -> Outcome:
+    if not changes:
+        return Outcome(uow.row(ref), "Nothing changed.")
+    now = uow.now()
+    ref.updated_at = now
+    record(uow.session, ref.id, now, uow.user.id, action, f"{what}: {', '.join(changes)}.", changes)
+    uow.session.flush()
+    return Outcome(uow.row(ref), f"{what} of deal {ref.id}.")
+
+
+def _won_notes(uow: UnitOfWork, ref: Referral, advisory: str | None) -> tuple[str, ...]:
+    notes = [advisory] if advisory else []
+    biz_apps = any(
+        line.solution.biz_apps_premium or line.solution.biz_apps_standard for line in ref.solutions
+    )
+    if biz_apps:
+        usd = uow.usd(ref.value, ref.currency, uow.now().date())
+        if usd is None or usd > 5000:
+            notes.append(
+                "Registration for Business Applications ISV Connect is required on this sale."
+            )
+    return tuple(notes)
+
+
+def _close(
+    uow: UnitOfWork,
+    ref: Referral,
+    substatus: Substatus,
+    code: str | None,
+    notes: str | None,
+    action: str,
+) -> None:
+    now = uow.now()
+    old = ref.substatus
+    ref.status, ref.substatus = Status.CLOSED, substatus
+    ref.closed_at = now
+    ref.updated_at = now
+    ref.status_reason_code = code
+    ref.status_reason_notes = notes
+    why = ""
+    if code is not None:
+        enum = ErrorReason if substatus is Substatus.ERROR else CloseReason
+        why = f" Reason: {enum(code).label}." + (f" {notes}" if notes else "")
+    record(
+        uow.session,
+        ref.id,
+        now,
+        uow.user.id,
+        action,
+        f"{substatus.label}.{why}",
+        {"substatus": (old, substatus)},
+    )
