@@ -9,6 +9,7 @@ inviter's terms frozen (D14).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import case, select
@@ -22,7 +23,6 @@ from cosell_tui.domain import (
     Direction,
     HelpType,
     MicrosoftStatus,
-    OrgKind,
     Role,
     Status,
     Substatus,
@@ -32,18 +32,16 @@ from cosell_tui.domain.names import company_key
 from cosell_tui.domain.views import Outcome
 from cosell_tui.service.context import Context, UnitOfWork
 from cosell_tui.service.drafts import (
-    InvitationPick,
     ParsedDraft,
-    SolutionPick,
     check_draft,
-    parse_country,
-    parse_solutions,
+    customer_country,
+    names_customer,
     preview,
 )
 from cosell_tui.service.errors import RuleRefusal
-from cosell_tui.service.forms import AccountInput, DealDraft, ReferralDraft
+from cosell_tui.service.forms import DealDraft, ReferralDraft
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
-from cosell_tui.service.parse import Person, Problems
+from cosell_tui.service.parse import check, inputs, refuse
 from cosell_tui.store.models import (
     Account,
     CustomerContact,
@@ -62,19 +60,19 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-def team_rows(people: list[Person]) -> list[TeamMember]:
+def team_rows(people: Sequence[inputs.Contact]) -> list[TeamMember]:
     return [
         TeamMember(
             first_name=p.first_name,
             last_name=p.last_name,
             phone=p.phone or "",
-            email=(p.email or "").lower(),
+            email=p.email.lower(),
         )
         for p in people
     ]
 
 
-def contact_rows(people: list[Person]) -> list[CustomerContact]:
+def contact_rows(people: Sequence[inputs.Contact]) -> list[CustomerContact]:
     return [
         CustomerContact(
             first_name=p.first_name, last_name=p.last_name, phone=p.phone, email=p.email
@@ -83,7 +81,7 @@ def contact_rows(people: list[Person]) -> list[CustomerContact]:
     ]
 
 
-def solution_rows(picks: list[SolutionPick]) -> list[ReferralSolution]:
+def solution_rows(picks: Sequence[inputs.Line]) -> list[ReferralSolution]:
     return [
         ReferralSolution(
             solution_id=p.solution.id, price=p.price, quantity=p.quantity, currency=p.currency
@@ -99,20 +97,10 @@ def user_as_member(user: User) -> TeamMember:
     )
 
 
-def manual_account(manual: AccountInput, country: str) -> Account:
+def manual_account(manual: inputs.ManualAccount) -> Account:
     """A customer entered by hand: kind Manual, cleaned name for later searches."""
-    return Account(
-        name=manual.name.strip(),
-        search_name=company_key(manual.name),
-        kind=AccountKind.MANUAL,
-        duns=(manual.duns or "").strip() or None,
-        federal=False,
-        address_line1=(manual.address_line1 or "").strip() or None,
-        city=(manual.city or "").strip() or None,
-        state=(manual.state or "").strip() or None,
-        postal_code=(manual.postal_code or "").strip() or None,
-        country=country,
-    )
+    cleaned = company_key(manual.name)
+    return Account(**dict(manual), search_name=cleaned, kind=AccountKind.MANUAL, federal=False)
 
 
 def route_location(session: Session, org_id: int, country: str | None) -> Location | None:
@@ -136,7 +124,7 @@ class Creation:
         with self._ctx.write() as uow:
             uow.require_partner_user("Creating a deal")
             parsed, problems = check_draft(uow.session, self._ctx.user, self._ctx.rules, draft)
-            problems.raise_if_any("The new deal")
+            refuse("The new deal", problems)
             decision = parsed.decision
             assert decision is not None
             if decision.deal_type is None or decision.problems:
@@ -150,9 +138,9 @@ class Creation:
                     help_type = ms.help_type
                 notes = parsed.help_notes or (ms.notes if ms else "") or ref.notes
                 ask_microsoft(uow, ref, help_type, notes)
-            for pick in parsed.invitations:
-                if not pick.microsoft:
-                    invite_partner(uow, ref, pick)
+            for invitation in parsed.invitations:
+                if not invitation.microsoft:
+                    invite_partner(uow, ref, invitation, invitation.team or parsed.team)
             uow.session.flush()
             row = uow.row(ref)
         label = decision.deal_type.label + (" P2P" if decision.p2p else "")
@@ -166,64 +154,28 @@ class Creation:
         """The sender's Outgoing referral and the target's Incoming one (New/Pending, 14 days),
         routed to a location of the target; the target location's admins are emailed."""
         with self._ctx.write() as uow:
-            problems = Problems()
-            target = None
-            to_org = problems.integer("to_org_id", draft.to_org_id, minimum=1)
-            if to_org is not None:
-                target = uow.session.get(Organization, to_org)
-                if target is None or target.kind is not OrgKind.PARTNER:
-                    problems.add("to_org_id", "Not a partner company.")
-                    target = None
-                elif target.id == self._ctx.user.org_id:
-                    problems.add("to_org_id", "You cannot send a referral to your own company.")
-                    target = None
-            location = None
-            if draft.to_location_id not in (None, ""):
-                loc_id = problems.integer("to_location_id", draft.to_location_id, minimum=1)
-                location = uow.session.get(Location, loc_id) if loc_id is not None else None
-                if loc_id is not None and (
-                    location is None or target is None or location.org_id != target.id
-                ):
-                    problems.add("to_location_id", "Not a location of the receiving company.")
-            account: Account | None = None
-            country: str | None = None
-            if draft.account_id not in (None, ""):
-                acc_id = problems.integer("account_id", draft.account_id, minimum=1)
-                account = uow.session.get(Account, acc_id) if acc_id is not None else None
-                if acc_id is not None and account is None:
-                    problems.add("account_id", "No such customer account.")
-                country = account.country if account else None
-            elif isinstance(draft.account, AccountInput):
-                problems.text("account.name", draft.account.name, label="Customer name")
-                country = parse_country(problems, "account.country", draft.account.country)
-            else:
-                problems.add("customer", "Name the customer (an account id or a manual entry).")
-            name = problems.text("name", draft.name, label="Deal name")
-            value = problems.amount("value", draft.value)
-            currency = problems.currency("currency", draft.currency)
-            close_date = problems.day("close_date", draft.close_date)
-            notes = problems.notes("notes", draft.notes)
-            help_type = problems.choice("help_type", draft.help_type, HelpType)
-            contact = None
-            if draft.contact is not None:
-                contact = problems.person(
-                    "contact", draft.contact, country, phone_required=False, email_required=True
-                )
-            picks = (
-                parse_solutions(uow.session, problems, "solutions", draft.solutions)
-                if draft.solutions
-                else []
+            account_id, manual = getattr(draft, "account_id", None), getattr(draft, "account", None)
+            answers, problems = check(
+                inputs.ReferralAnswers,
+                draft,
+                session=uow.session,
+                user=self._ctx.user,
+                region=customer_country(uow.session, account_id, manual),
             )
-            problems.raise_if_any("The referral")
-            assert target is not None and value is not None and currency is not None
-            assert close_date is not None and help_type is not None and name is not None
+            if not names_customer(account_id, manual):
+                problems["customer"] = "Name the customer (an account id or a manual entry)."
+            refuse("The referral", problems)
+            assert answers is not None
+            target, picks = answers.target, answers.solutions
+            help_type, notes, contact = answers.help_type, answers.notes, answers.contact
+            account = answers.account
             if account is None:
-                assert isinstance(draft.account, AccountInput) and country is not None
-                account = manual_account(draft.account, country)
+                assert answers.manual is not None
+                account = manual_account(answers.manual)
                 uow.session.add(account)
                 uow.session.flush()
             sender_location = _home_location(uow)
-            location = location or route_location(uow.session, target.id, account.country)
+            location = answers.location or route_location(uow.session, target.id, account.country)
             if location is None:
                 raise RuleRefusal(f"{target.name} has no location that could receive a referral.")
             now = uow.now()
@@ -244,11 +196,11 @@ class Creation:
                 p2p=not from_microsoft,
                 help_type=help_type if from_microsoft else HelpType.NONE,
                 visible_to_microsoft=from_microsoft,
-                name=name,
-                value=value,
-                currency=currency,
-                close_date=close_date,
-                notes=notes or "",
+                name=answers.name,
+                value=answers.value,
+                currency=answers.currency,
+                close_date=answers.close_date,
+                notes=notes,
                 stage_pct=CREATED_PCT,
                 customer_account_id=account.id,
                 customer_name=account.name,
@@ -285,10 +237,10 @@ class Creation:
                     from_referral_id=sender.id,
                     to_org_id=target.id,
                     to_referral_id=receiver.id,
-                    value=value,
-                    currency=currency,
-                    close_date=close_date,
-                    notes=notes or "",
+                    value=answers.value,
+                    currency=answers.currency,
+                    close_date=answers.close_date,
+                    notes=notes,
                     help_type=help_type,
                     solution_ids=",".join(p.solution.id for p in picks),
                     created_at=now,
@@ -300,7 +252,7 @@ class Creation:
                 now,
                 me.id,
                 "sent",
-                f"Sent '{name}' to {target.name} ({location.name}).",
+                f"Sent '{answers.name}' to {target.name} ({location.name}).",
             )
             _announce(uow, receiver, "new_inbound", self._ctx.user.org_name)
             uow.session.flush()
@@ -321,7 +273,7 @@ class Creation:
             _parsed, problems = check_draft(
                 uow.session, self._ctx.user, self._ctx.rules, draft, step
             )
-            return dict(problems.fields)
+            return problems
 
 
 def msx_id() -> str:
@@ -331,21 +283,21 @@ def msx_id() -> str:
 
 def _insert_deal(uow: UnitOfWork, parsed: ParsedDraft, deal_type: DealType, p2p: bool) -> Referral:
     now = uow.now()
-    account = parsed.account
+    customer, details = parsed.customer, parsed.details
+    assert customer is not None and details is not None
+    account = customer.account
     if account is None:
-        assert parsed.manual is not None and parsed.country is not None
-        account = manual_account(parsed.manual, parsed.country)
+        assert customer.manual is not None
+        account = manual_account(customer.manual)
         uow.session.add(account)
         uow.session.flush()
     engagement = Engagement(id=new_guid(), created_at=now)
     uow.session.add(engagement)
-    assert parsed.location is not None and parsed.value is not None
-    assert parsed.currency is not None and parsed.close_date is not None
     ref = Referral(
         referral_id=new_guid(),
         engagement_id=engagement.id,
         org_id=uow.user.org_id,
-        location_id=parsed.location.id,
+        location_id=details.location.id,
         direction=Direction.OUTGOING,
         status=Status.ACTIVE,
         substatus=Substatus.ACCEPTED,
@@ -354,28 +306,28 @@ def _insert_deal(uow: UnitOfWork, parsed: ParsedDraft, deal_type: DealType, p2p:
         help_type=parsed.help_type,
         visible_to_microsoft=deal_type in (DealType.PARTNER_LED, DealType.CO_SELL),
         marketplace_intent=parsed.marketplace_intent,
-        name=parsed.name,
-        value=parsed.value,
-        currency=parsed.currency,
-        close_date=parsed.close_date,
-        notes=parsed.notes or "",
-        crm_id=parsed.crm_id,
-        campaign_id=parsed.campaign_id,
+        name=details.name,
+        value=details.value,
+        currency=details.currency,
+        close_date=details.close_date,
+        notes=details.notes,
+        crm_id=details.crm_id,
+        campaign_id=details.campaign_id,
         stage_pct=CREATED_PCT,
-        partner_role=parsed.partner_role,
-        partner_program=parsed.partner_program,
+        partner_role=details.partner_role,
+        partner_program=details.partner_program,
         customer_account_id=account.id,
         customer_name=account.name,
         country=account.country,
-        consent_share_contact=parsed.consent,
-        consent_to_contact=parsed.consent,
+        consent_share_contact=customer.consent,
+        consent_to_contact=customer.consent,
         microsoft_status=MicrosoftStatus.NONE,
         created_at=now,
         updated_at=now,
         accepted_at=now,
     )
     ref.team = team_rows(parsed.team)
-    ref.contacts = contact_rows([parsed.contact] if parsed.contact else [])
+    ref.contacts = contact_rows([customer.contact] if customer.contact else [])
     ref.solutions = solution_rows(parsed.solutions)
     uow.session.add(ref)
     uow.session.flush()
@@ -522,7 +474,12 @@ def ask_microsoft(uow: UnitOfWork, ref: Referral, help_type: HelpType, notes: st
     )
 
 
-def invite_partner(uow: UnitOfWork, ref: Referral, pick: InvitationPick) -> Referral:
+def invite_partner(
+    uow: UnitOfWork,
+    ref: Referral,
+    pick: inputs.InvitationAnswers,
+    team: Sequence[inputs.Contact] | Sequence[TeamMember],
+) -> Referral:
     """T13: the invitee's New/Pending referral with the invitation's terms and solutions."""
     now = uow.now()
     open_invite = uow.session.scalar(
@@ -554,8 +511,8 @@ def invite_partner(uow: UnitOfWork, ref: Referral, pick: InvitationPick) -> Refe
         value=pick.value,
         currency=pick.currency,
         close_date=pick.close_date,
-        notes=pick.notes,
-        invite_notes=pick.notes or None,
+        notes=pick.notes or "",
+        invite_notes=pick.notes,
     )
     invitee.solutions = [ReferralSolution(solution_id=s.id) for s in pick.solutions]
     uow.session.add(invitee)
@@ -569,7 +526,7 @@ def invite_partner(uow: UnitOfWork, ref: Referral, pick: InvitationPick) -> Refe
             value=pick.value,
             currency=pick.currency,
             close_date=pick.close_date,
-            notes=pick.notes,
+            notes=pick.notes or "",
             help_type=pick.help_type,
             solution_ids=",".join(s.id for s in pick.solutions),
             created_at=now,
@@ -585,7 +542,7 @@ def invite_partner(uow: UnitOfWork, ref: Referral, pick: InvitationPick) -> Refe
         "invited",
         f"Invited {pick.org.name} ({pick.value:,.2f} {pick.currency}, close "
         f"{pick.close_date.isoformat()}; help wanted: {pick.help_type.label}).",
-        team=", ".join(f"{p.first_name} {p.last_name} <{p.email}>" for p in pick.team),
+        team=", ".join(f"{p.first_name} {p.last_name} <{p.email}>" for p in team),
     )
     return invitee
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from cosell_tui.domain import (
     CREATED_PCT,
@@ -20,7 +21,6 @@ from cosell_tui.domain import (
     DealType,
     ErrorReason,
     MarketplaceIntent,
-    PartnerRole,
     SolutionKind,
     Status,
     Substatus,
@@ -29,8 +29,7 @@ from cosell_tui.domain import (
 from cosell_tui.domain.views import BulkResult, DealRow, Outcome
 from cosell_tui.service.context import Context, UnitOfWork
 from cosell_tui.service.creation import contact_rows, solution_rows, team_rows
-from cosell_tui.service.drafts import parse_solutions, parse_team
-from cosell_tui.service.errors import RuleRefusal, ValidationError
+from cosell_tui.service.errors import RuleRefusal
 from cosell_tui.service.forms import (
     AcceptForm,
     DetailsEdit,
@@ -39,12 +38,8 @@ from cosell_tui.service.forms import (
 )
 from cosell_tui.service.listing import Listing, bulk
 from cosell_tui.service.outbox import Change, record, tell_sender
-from cosell_tui.service.parse import MAX_ID_LEN, Problems
+from cosell_tui.service.parse import inputs, parse, refuse
 from cosell_tui.store.models import Referral
-
-
-def _reason(problems: Problems, value: object, enum: type) -> object:
-    return problems.choice("reason", value, enum)
 
 
 class Lifecycle:
@@ -59,48 +54,16 @@ class Lifecycle:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.ACCEPT)
-            problems = Problems()
-            if not isinstance(form, AcceptForm):
-                raise ValidationError("An accept form is expected.", {"form": "Missing."})
-            name = problems.text("name", form.name, label="Deal name")
-            value = problems.amount("value", form.value)
-            currency = problems.currency("currency", form.currency)
-            close_date = problems.day("close_date", form.close_date)
-            notes = problems.notes("notes", form.notes)
-            crm_id = problems.text("crm_id", form.crm_id, required=False, max_len=MAX_ID_LEN)
-            campaign = problems.text(
-                "campaign_id", form.campaign_id, required=False, max_len=MAX_ID_LEN
-            )
-            contacts = []
-            for index, person in enumerate(form.contacts or ()):
-                parsed = problems.person(
-                    f"contacts[{index}]",
-                    person,
-                    ref.country,
-                    phone_required=False,
-                    email_required=True,
-                )
-                if parsed is not None:
-                    contacts.append(parsed)
-            problems.raise_if_any("The acceptance")
+            answer = parse(inputs.Acceptance, form, "The acceptance", region=ref.country)
             now = uow.now()
-            changes = assign(
-                ref,
-                name=name,
-                value=value,
-                currency=currency,
-                close_date=close_date,
-                notes=notes,
-                crm_id=crm_id,
-                campaign_id=campaign,
-            )
+            changes = assign(ref, **answer.model_dump(exclude={"contacts"}))
             ref.status, ref.substatus = Status.ACTIVE, Substatus.ACCEPTED
             ref.accepted_at = now
             ref.expires_at = None
             ref.stage_pct = CREATED_PCT
             ref.updated_at = now
-            if contacts:
-                ref.contacts.extend(contact_rows(contacts))
+            if answer.contacts:
+                ref.contacts.extend(contact_rows(answer.contacts))
             record(uow.session, ref.id, now, self._ctx.user.id, "accepted", "Accepted.", changes)
             tell_sender(uow, ref, "accepted", "accepted", "")
             uow.session.flush()
@@ -112,11 +75,8 @@ class Lifecycle:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.DECLINE)
-            problems = Problems()
-            code = problems.choice("reason", reason, CloseReason)
-            text = problems.notes("notes", notes, required=False)
-            problems.raise_if_any("The decline")
-            assert isinstance(code, CloseReason)
+            answer = parse(inputs.Decline, {"reason": reason, "notes": notes}, "The decline")
+            code, text = answer.reason, answer.notes
             _close(uow, ref, Substatus.DECLINED, code.value, text, "declined")
             tell_sender(uow, ref, "declined", "declined", f"Reason: {code.label}. {text or ''}")
             uow.session.flush()
@@ -129,58 +89,18 @@ class Lifecycle:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.EDIT_DETAILS)
-            problems = Problems()
-            if not isinstance(edit, DetailsEdit):
-                raise ValidationError("A details edit is expected.", {"edit": "Missing."})
-            values: dict[str, object] = {}
-            if edit.name is not None:
-                values["name"] = problems.text("name", edit.name, label="Deal name")
-            terms = (edit.value, edit.currency, edit.close_date)
+            terms = (getattr(edit, name, None) for name in ("value", "currency", "close_date"))
             if any(t is not None for t in terms) and uow.is_invitee(ref):
                 # D14: an invitee's value and close date follow the invitation-terms rule.
                 uow.require(ref, Action.EDIT_INVITATION_TERMS)
-            if edit.value is not None:
-                values["value"] = problems.amount("value", edit.value)
-            if edit.currency is not None:
-                values["currency"] = problems.currency("currency", edit.currency)
-            if edit.close_date is not None:
-                values["close_date"] = problems.day("close_date", edit.close_date)
-            if edit.notes is not None:
-                values["notes"] = problems.notes("notes", edit.notes)
-            if edit.crm_id is not None:
-                values["crm_id"] = problems.text("crm_id", edit.crm_id, max_len=MAX_ID_LEN)
-            if edit.campaign_id is not None:
-                values["campaign_id"] = problems.text(
-                    "campaign_id", edit.campaign_id, max_len=MAX_ID_LEN
-                )
-            if edit.partner_role is not None:
-                values["partner_role"] = problems.choice(
-                    "partner_role", edit.partner_role, PartnerRole
-                )
-            if edit.partner_program is not None:
-                values["partner_program"] = problems.text(
-                    "partner_program", edit.partner_program, max_len=100
-                )
-            if edit.marketplace_intent is not None:
-                intent = problems.choice(
-                    "marketplace_intent", edit.marketplace_intent, MarketplaceIntent
-                )
-                if intent is not None and intent is not ref.marketplace_intent:
-                    if ref.marketplace_intent is not MarketplaceIntent.UNDECIDED:
-                        problems.add(
-                            "marketplace_intent",
-                            "The marketplace intent can only be changed while 'Have not decided'.",
-                        )
-                    elif intent is MarketplaceIntent.YES and not any(
-                        line.solution.marketplace_incentivized for line in ref.solutions
-                    ):
-                        problems.add(
-                            "marketplace_intent",
-                            "Intent 'Yes' needs a marketplace-incentivised solution on the deal.",
-                        )
-                values["marketplace_intent"] = intent
-            problems.raise_if_any("The edit")
-            changes = assign(ref, **values)
+            change = parse(
+                inputs.DetailsChange,
+                edit,
+                "The edit",
+                intent=ref.marketplace_intent,
+                incentivised=any(line.solution.marketplace_incentivized for line in ref.solutions),
+            )
+            changes = assign(ref, **change.model_dump())
             return finish_edit(uow, ref, changes, "details_edited", "Edited details")
 
     def edit_invitation_terms(
@@ -196,14 +116,8 @@ class Lifecycle:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.EDIT_INVITATION_TERMS)
-            problems = Problems()
-            values = {
-                "value": problems.amount("value", value),
-                "currency": problems.currency("currency", currency),
-                "close_date": problems.day("close_date", close_date),
-            }
-            problems.raise_if_any("The terms")
-            changes = assign(ref, **values)
+            terms = {"value": value, "currency": currency, "close_date": close_date}
+            changes = assign(ref, **parse(inputs.Terms, terms, "The terms").model_dump())
             return finish_edit(
                 uow,
                 ref,
@@ -217,11 +131,9 @@ class Lifecycle:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.EDIT_TEAM)
-            problems = Problems()
-            people = parse_team(problems, "team", list(team or ()), ref.country)
-            problems.raise_if_any("The team")
+            people = parse(inputs.TeamIn, {"team": team}, "The team", team_region=ref.country).team
             before = sorted(m.email for m in ref.team)
-            after = sorted(p.email or "" for p in people)
+            after = sorted(p.email for p in people)
             warnings: tuple[str, ...] = ()
             if (
                 self._ctx.user.email.lower() not in after
@@ -233,7 +145,7 @@ class Lifecycle:
                 for m in sorted(ref.team, key=lambda m: m.email)
             ] == [
                 (p.first_name, p.last_name, p.phone or "")
-                for p in sorted(people, key=lambda p: p.email or "")
+                for p in sorted(people, key=lambda p: p.email)
             ]:
                 return Outcome(uow.row(ref), "Nothing changed.")
             ref.team.clear()
@@ -253,19 +165,21 @@ class Lifecycle:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.EDIT_SOLUTIONS)
-            problems = Problems()
-            picks = parse_solutions(uow.session, problems, "solutions", list(lines or ()))
+            picks = parse(
+                inputs.LinesIn, {"solutions": lines}, "The solutions", session=uow.session
+            ).solutions
+            problems: dict[str, str] = {}
             if any(p.solution.kind is SolutionKind.ASSESSMENT for p in picks):
-                problems.add("solutions", "A solution assessment cannot be added to this deal.")
-            if (
+                problems["solutions"] = "A solution assessment cannot be added to this deal."
+            elif (
                 ref.marketplace_intent is MarketplaceIntent.YES
                 and picks
                 and not any(p.solution.marketplace_incentivized for p in picks)
             ):
-                problems.add(
-                    "solutions", "Marketplace intent is 'Yes': keep a marketplace-incentivised one."
+                problems["solutions"] = (
+                    "Marketplace intent is 'Yes': keep a marketplace-incentivised one."
                 )
-            problems.raise_if_any("The solutions")
+            refuse("The solutions", problems)
             before = [(s.solution_id, s.price, s.quantity, s.currency) for s in ref.solutions]
             after = [(p.solution.id, p.price, p.quantity, p.currency) for p in picks]
             if before == after:
@@ -283,9 +197,7 @@ class Lifecycle:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             decision = uow.require(ref, Action.MARK_STAGE)
-            problems = Problems()
-            value = problems.integer("pct", pct, minimum=0)
-            problems.raise_if_any("The stage")
+            value = parse(inputs.Stage, {"pct": pct}, "The stage").pct
             if value not in decision.stages:
                 offered = ", ".join(f"{p} %" for p in decision.stages) or "none"
                 raise RuleRefusal(
@@ -297,7 +209,6 @@ class Lifecycle:
                         else "."
                     )
                 )
-            assert value is not None
             sa = ref.deal_type is DealType.SOLUTION_ASSESSMENT
             changes = assign(ref, stage_pct=value)
             return finish_edit(
@@ -343,7 +254,7 @@ class Lifecycle:
     def lost(self, deal: int, version: int, reason: CloseReason, notes: str = "") -> Outcome:
         """T9: a coded reason is required."""
         return self._close_with(
-            deal, version, Action.LOST, Substatus.LOST, reason, notes, CloseReason
+            deal, version, Action.LOST, Substatus.LOST, inputs.Lost, reason, notes
         )
 
     def close_as_error(
@@ -352,7 +263,7 @@ class Lifecycle:
         """T10/D4: one of the nine error reasons, from any open state; 'explain in notes'
         reasons need notes."""
         return self._close_with(
-            deal, version, Action.CLOSE_AS_ERROR, Substatus.ERROR, reason, notes, ErrorReason
+            deal, version, Action.CLOSE_AS_ERROR, Substatus.ERROR, inputs.Mistake, reason, notes
         )
 
     def _close_with(
@@ -361,18 +272,18 @@ class Lifecycle:
         version: int,
         action: Action,
         substatus: Substatus,
+        model: type[inputs.Lost | inputs.Mistake],
         reason: object,
         notes: str,
-        enum: type,
     ) -> Outcome:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, action)
-            problems = Problems()
-            code = problems.choice("reason", reason, enum)
-            text = problems.notes("notes", notes, required=uow.rules.needs_notes(action, code))
-            problems.raise_if_any("The reason")
-            assert code is not None
+            needs_notes = partial(uow.rules.needs_notes, action)
+            answer = parse(
+                model, {"reason": reason, "notes": notes}, "The reason", needs_notes=needs_notes
+            )
+            code, text = answer.reason, answer.notes
             _close(uow, ref, substatus, code.value, text, action.value)
             uow.session.flush()
             row = uow.row(ref)

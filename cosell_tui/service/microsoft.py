@@ -32,7 +32,7 @@ from cosell_tui.service.outbox import (
     tell_sender,
     users_as_recipients,
 )
-from cosell_tui.service.parse import Problems
+from cosell_tui.service.parse import inputs, parse
 from cosell_tui.store.models import Referral, User
 
 SWEEP_BATCH = 500
@@ -60,9 +60,7 @@ class Microsoft:
                 raise RuleRefusal(
                     f"The partner's deal is closed ({requester.substatus.label}); it cannot change."
                 )
-            problems = Problems()
-            text = problems.text("reason", reason, required=not accept, max_len=200, label="Reason")
-            problems.raise_if_any("The answer")
+            text = parse(inputs.Answer, {"reason": reason}, "The answer", accept=accept).reason
             now = uow.now()
             me = uow.session.get(User, self._ctx.user.id)
             assert me is not None

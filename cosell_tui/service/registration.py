@@ -7,25 +7,17 @@ A missing exchange rate is a clear refusal, never a silent pass (D8).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from cosell_tui.domain import (
-    Action,
-    ContractTerm,
-    PricingModel,
-    RegistrationStatus,
-    Role,
-    TenantType,
-)
+from cosell_tui.domain import Action, ContractTerm, PricingModel, RegistrationStatus, Role
 from cosell_tui.domain.views import Outcome
 from cosell_tui.service.context import Context, UnitOfWork
-from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
+from cosell_tui.service.errors import NotFoundError, RuleRefusal
 from cosell_tui.service.forms import RegistrationForm
 from cosell_tui.service.outbox import notify, record, team_recipients
-from cosell_tui.service.parse import Problems
+from cosell_tui.service.parse import inputs, parse, refuse
 from cosell_tui.store.models import Referral
 from cosell_tui.store.models import Registration as RegistrationRecord
 
@@ -33,8 +25,6 @@ from cosell_tui.store.models import Registration as RegistrationRecord
 MIN_ACV_USD = Decimal(25_000)
 REVIEW_ACV_USD = Decimal(1_000_000)
 PERPETUAL_YEARS = Decimal(6)
-SIGN_WINDOW = timedelta(days=60)
-START_WINDOW = timedelta(days=90)
 
 S = RegistrationStatus
 #: The review sub-lifecycle (§2.5): from -> states a Microsoft reviewer may move it to.
@@ -51,7 +41,6 @@ REVIEW_MOVES: dict[RegistrationStatus, frozenset[RegistrationStatus]] = {
     S.MARKETPLACE_FAILED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
 }
-NEEDS_REASON = frozenset({S.FAILED, S.ACTION_REQUIRED, S.MARKETPLACE_FAILED})
 #: Which timestamp of the registration row each state stamps (its status history).
 STAMP = {
     S.REVIEW_PENDING: "review_pending_at",
@@ -75,8 +64,6 @@ class Registration:
         """T14: validate the §4.4 form and file the registration: auto-approved unless ACV is
         above USD 1M, the deal is P2P or pay-as-you-go (-> review); marketplace deals go to
         marketplace validation. After 'Action required' the partner files it again."""
-        if not isinstance(form, RegistrationForm):
-            raise ValidationError("A registration form is expected.", {"form": "Missing."})
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             existing = uow.session.scalar(
@@ -139,13 +126,8 @@ class Registration:
             ref = uow.session.get(Referral, deal) if reg is not None else None
             if reg is None or ref is None:
                 raise NotFoundError(f"Deal {deal} has no registration.")
-            problems = Problems()
-            target = problems.choice("status", status, RegistrationStatus)
-            text = problems.text(
-                "reason", reason, required=target in NEEDS_REASON, max_len=5000, label="Reason"
-            )
-            problems.raise_if_any("The review")
-            assert target is not None
+            review = parse(inputs.Review, {"status": status, "reason": reason}, "The review")
+            target, text = review.status, review.reason
             if target not in REVIEW_MOVES[reg.status]:
                 allowed = ", ".join(s.label for s in REVIEW_MOVES[reg.status]) or "none"
                 raise RuleRefusal(
@@ -179,96 +161,51 @@ class Registration:
 def _check_form(
     uow: UnitOfWork, ref: Referral, form: RegistrationForm
 ) -> tuple[dict[str, object], Decimal]:
-    """Field checks of §4.4; returns the parsed values and the ACV in USD."""
-    problems = Problems()
-    today = uow.now().date()
-    marketplace = problems.yes_no("is_marketplace", form.is_marketplace)
-    market_date = problems.day(
-        "marketplace_date", form.marketplace_date, required=bool(marketplace)
+    """The §4.4 form parsed (dates against the Clock and the deal), then its money in USD at
+    the won month's rate; returns the registration's values and the ACV in USD."""
+    earliest = ref.created_at.date()
+    if ref.microsoft_requested_at is not None:
+        earliest = max(earliest, ref.microsoft_requested_at.date())
+    azure_ip = {line.solution_id for line in ref.solutions if line.solution.azure_ip_co_sell}
+    answers = parse(
+        inputs.Registration,
+        form,
+        "The registration form",
+        today=uow.now().date(),
+        earliest=earliest,
+        azure_ip=azure_ip,
     )
-    deployed = problems.yes_no("deployed_on_azure", form.deployed_on_azure)
-    if deployed is False:
-        problems.add(
-            "deployed_on_azure",
-            "Only solutions deployed on Azure can be registered; close without registration.",
-        )
-    term = problems.choice("term", form.term, ContractTerm)
-    tcv = problems.amount("contract_value", form.contract_value, positive=True)
-    tcv_currency = problems.currency("contract_currency", form.contract_currency)
-    solution_id = problems.text("solution_id", form.solution_id, max_len=40, label="Solution")
-    line = next((s for s in ref.solutions if s.solution_id == solution_id), None)
-    if solution_id is not None and (line is None or not line.solution.azure_ip_co_sell):
-        problems.add("solution_id", "Pick an Azure IP co-sell solution of this deal.")
-    sol_value = problems.amount("solution_value", form.solution_value, positive=True)
-    sol_currency = problems.currency("solution_currency", form.solution_currency)
-    sign = problems.day("sign_date", form.sign_date)
-    start = problems.day("start_date", form.start_date)
-    end = problems.day("end_date", form.end_date, required=term is ContractTerm.FINITE)
-    tenant = problems.choice("tenant_type", form.tenant_type, TenantType)
-    pricing = problems.choice("pricing_model", form.pricing_model, PricingModel)
-    if sign is not None:
-        earliest = ref.created_at.date()
-        if ref.microsoft_requested_at is not None:
-            earliest = max(earliest, ref.microsoft_requested_at.date())
-        if sign > today:
-            problems.add("sign_date", "The contract sign date cannot be in the future.")
-        elif sign < today - SIGN_WINDOW:
-            problems.add("sign_date", "Register within 60 days of the contract signature.")
-        elif sign < earliest:
-            problems.add(
-                "sign_date",
-                f"The sign date cannot be before {earliest.isoformat()} (the deal's creation "
-                "or Microsoft invitation).",
-            )
-    if start is not None and start < today - START_WINDOW:
-        problems.add("start_date", "The contract start date is more than 90 days ago.")
-    if term is ContractTerm.FINITE and start is not None and end is not None and end < start:
-        problems.add("end_date", "The end date is before the start date.")
-    problems.raise_if_any("The registration form")
-    assert tcv is not None and tcv_currency is not None and sol_value is not None
-    assert sol_currency is not None and start is not None and term is not None
     won_day = (ref.closed_at or uow.now()).date()
-    tcv_usd = uow.usd(tcv, tcv_currency, won_day)
-    sol_usd = uow.usd(sol_value, sol_currency, won_day)
-    for code, usd in ((tcv_currency, tcv_usd), (sol_currency, sol_usd)):
+    tcv_usd = uow.usd(answers.contract_value, answers.contract_currency, won_day)
+    sol_usd = uow.usd(answers.solution_value, answers.solution_currency, won_day)
+    for code, usd in ((answers.contract_currency, tcv_usd), (answers.solution_currency, sol_usd)):
         if usd is None:
             raise RuleRefusal(
                 f"No exchange rate for {code} in {won_day:%Y-%m}: the USD thresholds cannot "
                 "be checked. Add the month's rate, then register."
             )
     assert tcv_usd is not None and sol_usd is not None
-    if term is ContractTerm.PERPETUAL:
-        years = PERPETUAL_YEARS
+    finite = answers.term is ContractTerm.FINITE
+    if finite:
+        assert answers.end_date is not None
+        days = Decimal((answers.end_date - answers.start_date).days)
+        years = max(Decimal(1), days / Decimal("365"))
     else:
-        assert end is not None
-        years = max(Decimal(1), Decimal((end - start).days) / Decimal("365"))
+        years = PERPETUAL_YEARS
     acv = tcv_usd / years
+    problems: dict[str, str] = {}
     if acv <= MIN_ACV_USD:
         spread = " (a perpetual contract is spread over 6 years)" if years == 6 else ""
-        problems.add(
-            "contract_value",
+        problems["contract_value"] = (
             f"The annual contract value is USD {acv:,.2f}{spread}; it must be above "
-            f"USD {MIN_ACV_USD:,.0f}.",
+            f"USD {MIN_ACV_USD:,.0f}."
         )
     if sol_usd > tcv_usd:
-        problems.add("solution_value", "The solution value cannot exceed the contract value.")
-    problems.raise_if_any("The registration form")
-    values: dict[str, object] = {
-        "is_marketplace": bool(marketplace),
-        "marketplace_date": market_date if marketplace else None,
-        "deployed_on_azure": True,
-        "term": term,
-        "contract_value": tcv,
-        "contract_currency": tcv_currency,
-        "solution_id": solution_id,
-        "solution_value": sol_value,
-        "solution_currency": sol_currency,
-        "sign_date": sign,
-        "start_date": start,
-        "end_date": end if term is ContractTerm.FINITE else None,
-        "tenant_type": tenant,
-        "pricing_model": pricing,
-    }
+        problems["solution_value"] = "The solution value cannot exceed the contract value."
+    refuse("The registration form", problems)
+    values = answers.model_dump()
+    values["marketplace_date"] = answers.marketplace_date if answers.is_marketplace else None
+    values["end_date"] = answers.end_date if finite else None
     return values, acv
 
 

@@ -17,14 +17,13 @@ from cosell_tui.domain.facts import DealTypeFacts
 from cosell_tui.domain.views import Outcome
 from cosell_tui.service.context import Context, UnitOfWork
 from cosell_tui.service.creation import ask_microsoft, contact_rows, invite_partner
-from cosell_tui.service.drafts import parse_invitation
 from cosell_tui.service.errors import RuleRefusal
 from cosell_tui.service.forms import (
     InvitationDraft,
     PersonInput,
 )
 from cosell_tui.service.lifecycle import assign, finish_edit
-from cosell_tui.service.parse import Person, Problems
+from cosell_tui.service.parse import check, inputs, parse, refuse
 from cosell_tui.store.models import Invitation, Organization, Referral
 
 
@@ -57,21 +56,14 @@ class Sharing:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.REQUEST_HELP)
-            problems = Problems()
-            kind = problems.choice("help_type", help_type, HelpType)
-            if kind is HelpType.NONE:
-                problems.add("help_type", "Say what help you need from Microsoft.")
-            text = problems.notes("notes", notes)
-            person = None
-            if contact is not None:
-                person = problems.person(
-                    "contact", contact, ref.country, phone_required=False, email_required=True
-                )
-            elif not ref.contacts:
-                problems.add("contact", "A customer contact is required to ask Microsoft for help.")
-            problems.raise_if_any("The request")
-            assert isinstance(kind, HelpType) and text is not None
-            return _co_sell(uow, ref, kind, text, person)
+            request = parse(
+                inputs.HelpRequest,
+                {"help_type": help_type, "notes": notes, "contact": contact},
+                "The request",
+                region=ref.country,
+                has_contact=bool(ref.contacts),
+            )
+            return _co_sell(uow, ref, request.help_type, request.notes, request.contact)
 
     def invite(self, deal: int, version: int, invitation: InvitationDraft) -> Outcome:
         """T13: invite a partner (its admins get an inbound referral) or Microsoft (the same as
@@ -79,12 +71,15 @@ class Sharing:
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.INVITE)
-            team = [Person(m.first_name, m.last_name, m.phone or None, m.email) for m in ref.team]
-            problems = Problems()
-            pick = parse_invitation(
-                uow.session, problems, "invitation", invitation, self._ctx.user, team, ref.country
+            pick, problems = check(
+                inputs.InvitationAnswers,
+                invitation,
+                "invitation",
+                session=uow.session,
+                user=self._ctx.user,
+                team_region=ref.country,
             )
-            problems.raise_if_any("The invitation")
+            refuse("The invitation", problems)
             assert pick is not None
             if pick.microsoft:
                 if ref.microsoft_status.value in ("Pending", "Accepted", "Won"):
@@ -92,7 +87,7 @@ class Sharing:
                 if not ref.contacts:
                     raise RuleRefusal("A customer contact is required to invite Microsoft.")
                 return _co_sell(uow, ref, pick.help_type, pick.notes or ref.notes, None)
-            invite_partner(uow, ref, pick)
+            invite_partner(uow, ref, pick, pick.team or ref.team)
             ref.deal_type = _upgrade_type(uow, ref)
             ref.updated_at = uow.now()
             uow.session.flush()
@@ -125,10 +120,12 @@ def _upgrade_type(uow: UnitOfWork, ref: Referral) -> DealType:
     return uow.rules.upgraded_type(ref.deal_type, decision.deal_type)
 
 
-def _co_sell(uow: UnitOfWork, ref: Referral, kind: HelpType, text: str, person: object) -> Outcome:
+def _co_sell(
+    uow: UnitOfWork, ref: Referral, kind: HelpType, text: str, person: inputs.Contact | None
+) -> Outcome:
     old_type = ref.deal_type
     if person is not None:
-        ref.contacts.extend(contact_rows([person]))  # type: ignore[list-item]
+        ref.contacts.extend(contact_rows([person]))
         ref.consent_share_contact = ref.consent_to_contact = True
     ref.help_type = kind
     ref.visible_to_microsoft = True

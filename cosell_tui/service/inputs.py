@@ -1,0 +1,576 @@
+"""The use cases' inputs, parsed: one model per form of `forms.py`, with the value kinds of
+`parse.py`. A model checks each value, the rules between the answers of its form, and what the
+use case puts in the validation context: `session` and `user` for look-ups, `region` and
+`team_region` for national phone numbers, facts of the deal (`today`, its solutions...). A
+look-up field is named for what it finds and aliased as the form names it (`location`, read
+from `location_id`), so problems keep the form's keys. See docs/service.md, "Input".
+
+Building some 30 models costs tens of milliseconds, so the use cases import this module when
+they are first called, not when the service is imported.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import ValidationError as PydanticError
+from pydantic_core import InitErrorDetails
+from sqlalchemy import select
+
+from cosell_tui.domain import (
+    MAX_SOLUTIONS,
+    MAX_TEAM_MEMBERS,
+    AccountKind,
+    CloseReason,
+    ContractTerm,
+    ErrorReason,
+    HelpType,
+    MarketplaceIntent,
+    OrgKind,
+    PartnerRole,
+    PricingModel,
+    RegistrationStatus,
+    TenantType,
+)
+from cosell_tui.service import forms
+from cosell_tui.service.parse import (
+    MAX_ID_LEN,
+    MAX_PERSON_NAME,
+    Amount,
+    Choice,
+    Country,
+    Currency,
+    Day,
+    Email,
+    Input,
+    Integer,
+    Notes,
+    Phone,
+    Text,
+    YesNo,
+    as_id,
+    kind,
+    problem,
+    trimmed,
+)
+from cosell_tui.service.scope import location_in_scope
+from cosell_tui.store.models import Account, Location, Organization, Solution
+
+#: §4.4 windows of a registration; the review states that need a reason (§2.5).
+SIGN_WINDOW, START_WINDOW = timedelta(days=60), timedelta(days=90)
+_S = RegistrationStatus
+NEEDS_REASON = frozenset({_S.FAILED, _S.ACTION_REQUIRED, _S.MARKETPLACE_FAILED})
+
+DealName = Annotated[str, Text("Deal name")]
+Value = Annotated[Decimal, Amount("Value")]
+CurrencyCode = Annotated[str, Currency("Currency")]
+CloseDate = Annotated[date, Day("Close date")]
+DealNotes = Annotated[str, Notes()]
+MoreNotes = Annotated[str | None, Notes(required=False)]
+CrmId = Annotated[str | None, Text("CRM ID", False, max_len=MAX_ID_LEN)]
+CampaignId = Annotated[str | None, Text("Campaign ID", False, max_len=MAX_ID_LEN)]
+Help = Annotated[HelpType, Choice("Help type", enum=HelpType)]
+
+
+def _problems(*found: tuple[tuple[int | str, ...], str]) -> PydanticError:
+    """Problems on items of a list, raised by the list's own check: ((index, field), message)."""
+    details = [InitErrorDetails(type=problem(said), loc=loc, input=None) for loc, said in found]
+    return PydanticError.from_exception_data("list", details)
+
+
+def _listed(empty: str | None, most: int, noun: str) -> BeforeValidator:
+    """At most `most` items; `empty` says none is not enough (None: none is fine)."""
+
+    def size(items: Any) -> Any:
+        if not items and empty is not None:
+            raise problem(empty)
+        if isinstance(items, tuple | list) and len(items) > most:
+            raise problem(f"At most {most} {noun}.")
+        return items or ()
+
+    return BeforeValidator(size)
+
+
+# --- look-ups: the context's `session` and `user` -----------------------------------------------
+
+
+def _get(context: Any, entity: type[Any], value: object, label: str) -> Any:
+    if (number := as_id(value)) is None:
+        raise problem(f"{label} '{value}' is not a valid id.")
+    return context["session"].get(entity, number)
+
+
+@kind()
+def AccountRef(value: object, label: str, context: Any, from_duns: bool = False) -> Any:
+    """A customer account; federal customers only from the Other (DUNS) list (`from_duns`)."""
+    if (found := _get(context, Account, value, label)) is None:
+        raise problem("No such customer account.")
+    if from_duns and found.federal and found.kind is not AccountKind.OTHER:
+        raise problem("Federal customers are picked from the Other (DUNS) list.")
+    return found
+
+
+@kind()
+def LocationRef(value: object, label: str, context: Any, company: bool = False) -> Any:
+    """A location in the user's scope (D2); with `company`, any of the user's company."""
+    found, user = _get(context, Location, value, label), context["user"]
+    if company and (found is None or found.org_id != user.org_id):
+        raise problem("Pick a location of your company.")
+    if not company and (found is None or not location_in_scope(user, found.id, found.org_id)):
+        raise problem("Pick one of the locations in your scope.")
+    return found
+
+
+@kind()
+def PartnerRef(value: object, label: str, context: Any, invited: bool = False) -> Any:
+    """Another partner company; `invited`: one in the co-sell ecosystem, or "microsoft"."""
+    if invited and isinstance(value, str) and value.strip().lower() == forms.MICROSOFT:
+        query = select(Organization).where(Organization.kind == OrgKind.MICROSOFT).limit(1)
+        if (microsoft := context["session"].scalar(query)) is None:
+            raise problem("Microsoft is not set up in this database.")
+        return microsoft
+    org = _get(context, Organization, value, label)
+    if org is None or org.kind is not OrgKind.PARTNER or (invited and not org.co_sell_ecosystem):
+        raise problem("The company is not a partner in the co-sell ecosystem." if invited else
+                      "The receiving company is not a partner.")  # fmt: skip
+    if org.id == context["user"].org_id:
+        raise problem("You cannot invite your own company." if invited else
+                      "You cannot send a referral to your own company.")  # fmt: skip
+    return org
+
+
+@kind()
+def SolutionRef(value: object, label: str, context: Any) -> Any:
+    if (found := context["session"].get(Solution, sid := trimmed(value, label, 40))) is None:
+        raise problem(f"No solution '{sid}' in the catalog.")
+    return found
+
+
+# --- people and solutions -----------------------------------------------------------------------
+
+
+class Contact(Input):
+    """A customer contact: names, an email, a phone if known (read in `region`)."""
+
+    form = (forms.PersonInput, "A person (first name, last name, phone, email) is expected.")
+    first_name: Annotated[str, Text("First name", max_len=MAX_PERSON_NAME)]
+    last_name: Annotated[str, Text("Last name", max_len=MAX_PERSON_NAME)]
+    phone: Annotated[str | None, Phone("Phone", False)]
+    email: Annotated[str, Email("Email")]
+
+
+class Member(Contact):
+    """A team member, one of our employees: a phone is required, read in `team_region`."""
+
+    phone: Annotated[str, Phone("Phone", team=True)]
+
+
+def _distinct_people(members: tuple[Member, ...]) -> tuple[Member, ...]:
+    emails = [member.email for member in members]
+    if again := [i for i, address in enumerate(emails) if address in emails[:i]]:
+        raise _problems(*(((i, "email"), "This person is already on the team.") for i in again))
+    return members
+
+
+_ONE_MEMBER = "Add at least one team member (name, phone and email)."
+#: 1..50 members, each once (domain.md §1.3); an invitation's may be none (the deal's, then).
+Team = Annotated[
+    tuple[Member, ...], _listed(_ONE_MEMBER, MAX_TEAM_MEMBERS, "team members"),
+    AfterValidator(_distinct_people),
+]  # fmt: skip
+InviteeTeam = Annotated[
+    tuple[Member, ...], _listed(None, MAX_TEAM_MEMBERS, "team members"),
+    AfterValidator(_distinct_people),
+]  # fmt: skip
+
+
+class Line(Input):
+    form = (forms.SolutionInput, "A solution line is expected.")
+    solution: Annotated[Solution, SolutionRef("Solution")] = Field(alias="solution_id")
+    price: Annotated[Decimal | None, Amount("Price", False)]
+    quantity: Annotated[int | None, Integer("Quantity", False, minimum=1)]
+    currency: Annotated[str | None, Currency("Currency", False)]
+
+
+def _catalog_lines(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """Each solution once; price and quantity only on a priced one, a price with its currency."""
+    found: list[tuple[tuple[int | str, ...], str]] = []
+    for i, line in enumerate(lines):
+        name = line.solution.name
+        if any(earlier.solution.id == line.solution.id for earlier in lines[:i]):
+            found.append(((i, "solution_id"), f"'{name}' is listed twice."))
+        elif (line.price is not None or line.quantity is not None) and not line.solution.priced:
+            found.append(((i, "price"), f"'{name}' has no price or quantity to set."))
+        elif line.price is not None and line.currency is None:
+            found.append(((i, "currency"), "A priced line needs its currency."))
+    if found:
+        raise _problems(*found)
+    return lines
+
+
+#: 1..50 solution lines (a referral's may be none).
+Lines = Annotated[
+    tuple[Line, ...], _listed("Add at least one solution.", MAX_SOLUTIONS, "solutions"),
+    AfterValidator(_catalog_lines),
+]  # fmt: skip
+SomeLines = Annotated[
+    tuple[Line, ...], _listed(None, MAX_SOLUTIONS, "solutions"), AfterValidator(_catalog_lines)
+]
+
+
+class TeamIn(Input):
+    team: Team
+
+
+class LinesIn(Input):
+    solutions: Lines
+
+
+# --- answering and editing a deal ---------------------------------------------------------------
+
+
+class Acceptance(Input):
+    """What the receiver confirms to accept a referral (T3); contacts read in `region`."""
+
+    form = (forms.AcceptForm, "An accept form is expected.")
+    name: DealName
+    value: Value
+    currency: CurrencyCode
+    close_date: CloseDate
+    notes: DealNotes
+    crm_id: CrmId
+    campaign_id: CampaignId
+    contacts: Annotated[tuple[Contact, ...], BeforeValidator(lambda people: people or ())]
+
+
+class DetailsChange(Input):
+    """A details edit (T6): only what is given (not None). The marketplace intent changes only
+    while the deal's (`intent`) is undecided, to 'Yes' with an `incentivised` solution."""
+
+    form = (forms.DetailsEdit, "A details edit is expected.")
+    name: DealName | None = None
+    value: Value | None = None
+    currency: CurrencyCode | None = None
+    close_date: CloseDate | None = None
+    notes: DealNotes | None = None
+    crm_id: Annotated[str | None, Text("CRM ID", max_len=MAX_ID_LEN)] = None
+    campaign_id: Annotated[str | None, Text("Campaign ID", max_len=MAX_ID_LEN)] = None
+    partner_role: Annotated[PartnerRole | None, Choice("Partner role", enum=PartnerRole)] = None
+    partner_program: Annotated[str | None, Text("Partner programme", max_len=100)] = None
+    marketplace_intent: Annotated[
+        MarketplaceIntent | None, Choice("Marketplace intent", enum=MarketplaceIntent)
+    ] = None
+
+    @classmethod
+    def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
+        return {name: value for name, value in values.items() if value is not None}
+
+    @field_validator("marketplace_intent")
+    def _while_undecided(cls, intent: MarketplaceIntent, info: ValidationInfo) -> Any:
+        deal = info.context or {}
+        if intent is deal["intent"]:
+            return intent
+        if deal["intent"] is not MarketplaceIntent.UNDECIDED:
+            raise problem("The marketplace intent can only be changed while 'Have not decided'.")
+        if intent is MarketplaceIntent.YES and not deal["incentivised"]:
+            raise problem("Intent 'Yes' needs a marketplace-incentivised solution on the deal.")
+        return intent
+
+
+class Terms(Input):
+    value: Value
+    currency: CurrencyCode
+    close_date: CloseDate
+
+
+class Stage(Input):
+    pct: Annotated[int, Integer("Stage")]
+
+
+class Decline(Input):
+    reason: Annotated[CloseReason, Choice("Reason", enum=CloseReason)]
+    notes: MoreNotes
+
+
+def _explained(notes: str | None, info: ValidationInfo) -> str | None:
+    """Notes are required for the reasons the transitions rules name (context `needs_notes`)."""
+    if notes is None and (info.context or {})["needs_notes"](info.data.get("reason")):
+        raise problem("Notes are required for this reason: say what happened.")
+    return notes
+
+
+class Lost(Decline):
+    _explained = field_validator("notes")(_explained)
+
+
+class Mistake(Input):
+    reason: Annotated[ErrorReason, Choice("Reason", enum=ErrorReason)]
+    notes: MoreNotes
+    _explained = field_validator("notes")(_explained)
+
+
+# --- Microsoft and the registration -------------------------------------------------------------
+
+
+class HelpRequest(Input):
+    """Asking Microsoft for help (T12): a customer contact unless the deal `has_contact`."""
+
+    help_type: Help
+    notes: DealNotes
+    contact: Contact | None
+
+    @field_validator("help_type")
+    def _some_help(cls, help_type: HelpType) -> HelpType:
+        if help_type is HelpType.NONE:
+            raise problem("Say what help you need from Microsoft.")
+        return help_type
+
+    @field_validator("contact")
+    def _someone(cls, contact: Contact | None, info: ValidationInfo) -> Contact | None:
+        if contact is None and not (info.context or {})["has_contact"]:
+            raise problem("A customer contact is required to ask Microsoft for help.")
+        return contact
+
+
+class Answer(Input):
+    """A Microsoft seller's answer to a co-sell request: a reason unless they `accept`."""
+
+    reason: Annotated[str | None, Text("Reason", False, max_len=200)]
+
+    @field_validator("reason")
+    def _why_not(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        if reason is None and not (info.context or {})["accept"]:
+            raise problem("Reason is required to decline.")
+        return reason
+
+
+class Review(Input):
+    status: Annotated[RegistrationStatus, Choice("Status", enum=RegistrationStatus)]
+    reason: Annotated[str | None, Text("Reason", False, max_len=5000)]
+
+    @field_validator("reason")
+    def _why(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        if reason is None and (status := info.data.get("status")) in NEEDS_REASON:
+            raise problem(f"Reason is required for '{status.label}'.")
+        return reason
+
+
+class Registration(Input):
+    """The Azure IP co-sell registration form (§4.4), against the context's `today`, the deal's
+    `earliest` sign date (its creation or Microsoft invitation) and its `azure_ip` solutions."""
+
+    form = (forms.RegistrationForm, "A registration form is expected.")
+    is_marketplace: Annotated[bool, YesNo("Marketplace transaction")]
+    marketplace_date: Annotated[date | None, Day("Marketplace date", False)]
+    deployed_on_azure: Annotated[bool, YesNo("Deployed on Azure")]
+    term: Annotated[ContractTerm, Choice("Term", enum=ContractTerm)]
+    contract_value: Annotated[Decimal, Amount("Contract value", positive=True)]
+    contract_currency: Annotated[str, Currency("Contract currency")]
+    solution_id: Annotated[str, Text("Solution", max_len=40)]
+    solution_value: Annotated[Decimal, Amount("Solution value", positive=True)]
+    solution_currency: Annotated[str, Currency("Solution currency")]
+    sign_date: Annotated[date, Day("Sign date")]
+    start_date: Annotated[date, Day("Start date")]
+    end_date: Annotated[date | None, Day("End date", False)]
+    tenant_type: Annotated[TenantType, Choice("Tenant type", enum=TenantType)]
+    pricing_model: Annotated[PricingModel, Choice("Pricing model", enum=PricingModel)]
+
+    @field_validator("marketplace_date")
+    def _dated(cls, day: date | None, info: ValidationInfo) -> date | None:
+        if day is None and info.data.get("is_marketplace"):
+            raise problem("Marketplace date is required for a marketplace transaction.")
+        return day
+
+    @field_validator("deployed_on_azure")
+    def _on_azure(cls, deployed: bool) -> bool:
+        if not deployed:
+            raise problem("Only solutions deployed on Azure can be registered; "
+                          "close without registration.")  # fmt: skip
+        return deployed
+
+    @field_validator("solution_id")
+    def _azure_ip(cls, solution_id: str, info: ValidationInfo) -> str:
+        if solution_id not in (info.context or {})["azure_ip"]:
+            raise problem("Pick an Azure IP co-sell solution of this deal.")
+        return solution_id
+
+    @field_validator("sign_date")
+    def _signed(cls, sign: date, info: ValidationInfo) -> date:
+        today, earliest = (info.context or {})["today"], (info.context or {})["earliest"]
+        if sign > today:
+            raise problem("The contract sign date cannot be in the future.")
+        if sign < today - SIGN_WINDOW:
+            raise problem("Register within 60 days of the contract signature.")
+        if sign < earliest:
+            raise problem(f"The sign date cannot be before {earliest.isoformat()} "
+                          "(the deal's creation or Microsoft invitation).")  # fmt: skip
+        return sign
+
+    @field_validator("start_date")
+    def _started(cls, start: date, info: ValidationInfo) -> date:
+        if start < (info.context or {})["today"] - START_WINDOW:
+            raise problem("The contract start date is more than 90 days ago.")
+        return start
+
+    @field_validator("end_date")
+    def _ends(cls, end: date | None, info: ValidationInfo) -> date | None:
+        if info.data.get("term") is ContractTerm.FINITE:
+            if end is None:
+                raise problem("End date is required for a finite term (YYYY-MM-DD).")
+            if end < info.data.get("start_date", end):
+                raise problem("The end date is before the start date.")
+        return end
+
+
+# --- new deals, referrals and invitations -------------------------------------------------------
+
+
+class ManualAccount(Input):
+    form = (forms.AccountInput, "A customer (name and country) is expected.")
+    name: Annotated[str, Text("Customer name")]
+    country: Annotated[str, Country("Country")]
+    address_line1: Annotated[str | None, Text("Address", False, max_len=200)]
+    city: Annotated[str | None, Text("City", False, max_len=100)]
+    state: Annotated[str | None, Text("State", False, max_len=100)]
+    postal_code: Annotated[str | None, Text("Postal code", False, max_len=20)]
+    duns: Annotated[str | None, Text("DUNS number", False, max_len=9)]
+
+    @field_validator("duns")
+    def _nine_digits(cls, duns: str | None) -> str | None:
+        if duns is not None and not (duns.isdigit() and len(duns) == 9):
+            raise problem("A DUNS number has 9 digits.")
+        return duns
+
+
+def _one_customer(values: dict[str, Any]) -> dict[str, Any]:
+    """A customer is an account id or, without one, a manual entry."""
+    if values.get("account_id") not in (None, ""):
+        values["account"] = None
+    return values
+
+
+class CustomerAnswers(Input):
+    """Wizard step 1: an account of the search (`account_id`) or one entered by hand
+    (`account`), and a contact read in `region` (one with every field blank is none)."""
+
+    account: Annotated[Account | None, AccountRef("Customer", False, from_duns=True)] = Field(
+        alias="account_id"
+    )
+    manual: ManualAccount | None = Field(alias="account")
+    contact: Contact | None
+    consent: Annotated[bool, BeforeValidator(bool)]
+
+    @classmethod
+    def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
+        values["contact"] = values.get("contact") if named(values.get("contact")) else None
+        return _one_customer(values)
+
+
+def named(contact: object) -> bool:
+    """Whether a contact is given: anything but None, or a person with every field blank."""
+    if isinstance(contact, forms.PersonInput):
+        return any((contact.first_name, contact.last_name, contact.phone, contact.email))
+    return contact is not None
+
+
+class DetailsAnswers(Input):
+    """Wizard step 2: name, location (in the user's scope), value, close date, notes, ids."""
+
+    name: DealName
+    location: Annotated[Location, LocationRef("Location")] = Field(alias="location_id")
+    value: Value
+    currency: CurrencyCode
+    close_date: CloseDate
+    notes: DealNotes
+    crm_id: CrmId
+    campaign_id: CampaignId
+    partner_role: Annotated[PartnerRole | None, Choice("Partner role", False, enum=PartnerRole)]
+    partner_program: Annotated[str | None, Text("Partner programme", False, max_len=100)]
+
+
+class IntentAnswer(Input):
+    marketplace_intent: Annotated[
+        MarketplaceIntent, Choice("Marketplace intent", enum=MarketplaceIntent)
+    ]
+
+
+class AssessmentAnswer(Input):
+    location: Annotated[Location, LocationRef("Assessment location", company=True)] = Field(
+        alias="assessment_location_id"
+    )
+
+
+class SellingAnswers(Input):
+    help_type: Help
+    help_notes: MoreNotes
+
+
+class InvitationAnswers(Input):
+    """A P2P invitation or Microsoft's (T13): the invitee's terms, the help wanted, the
+    solutions a partner brings, its team (none: the deal's) read in `team_region`."""
+
+    form = (forms.InvitationDraft, "An invitation is expected.")
+    org: Annotated[Organization, PartnerRef("Partner", invited=True)] = Field(alias="org_id")
+    value: Value
+    currency: CurrencyCode
+    close_date: CloseDate
+    notes: MoreNotes
+    help_type: Help
+    solutions: tuple[Solution, ...] = Field(alias="solution_ids")
+    team: InviteeTeam
+
+    @property
+    def microsoft(self) -> bool:
+        return self.org.kind is OrgKind.MICROSOFT
+
+    @field_validator("help_type")
+    def _help_from_microsoft(cls, help_type: HelpType, info: ValidationInfo) -> HelpType:
+        org = info.data.get("org")
+        if org is not None and org.kind is OrgKind.MICROSOFT and help_type is HelpType.NONE:
+            raise problem("Say what help you need from Microsoft.")
+        return help_type
+
+    @field_validator("solutions", mode="plain")
+    def _brought(cls, ids: Any, info: ValidationInfo) -> tuple[Solution, ...]:
+        org, session = info.data.get("org"), (info.context or {})["session"]
+        if org is not None and org.kind is OrgKind.MICROSOFT:
+            return ()
+        if not ids:
+            raise problem("Name at least one solution the partner brings.")
+        found = [session.get(Solution, sid) if isinstance(sid, str) else None for sid in ids]
+        if None in found:
+            raise problem(f"No solution '{ids[found.index(None)]}' in the catalog.")
+        return tuple(dict.fromkeys(one for one in found if one is not None))
+
+
+class ReferralAnswers(Input):
+    """A referral to another partner (T2), to one of its locations if named; the customer's
+    contact is read in `region`."""
+
+    form = (forms.ReferralDraft, "A referral is expected.")
+    target: Annotated[Organization, PartnerRef("Receiving partner")] = Field(alias="to_org_id")
+    location: Location | None = Field(alias="to_location_id")
+    account: Annotated[Account | None, AccountRef("Customer", False)] = Field(alias="account_id")
+    manual: ManualAccount | None = Field(alias="account")
+    name: DealName
+    value: Value
+    currency: CurrencyCode
+    close_date: CloseDate
+    notes: DealNotes
+    help_type: Help
+    contact: Contact | None
+    solutions: SomeLines
+
+    @classmethod
+    def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
+        return _one_customer(values)
+
+    @field_validator("location", mode="plain")
+    def _theirs(cls, value: Any, info: ValidationInfo) -> Location | None:
+        if value in (None, ""):
+            return None
+        found = _get(info.context, Location, value, "Receiving location")
+        if found is None or found.org_id != getattr(info.data.get("target"), "id", None):
+            raise problem("The location is not one of the receiving company's.")
+        return found  # type: ignore[no-any-return]
