@@ -156,7 +156,7 @@ def check_draft(
     # The deal type decides last, from everything above (SA constraints, co-sell contact).
     decision = preview(session, user, rules, draft, parsed)
     parsed.decision = decision
-    if decision.problems and asked & {"solutions", "selling"}:
+    if decision.problems and lines is not None and asked & {"solutions", "selling"}:
         on_solutions = parsed.assessment or step == "solutions" or not parsed.solutions
         key = "solutions" if on_solutions else "help_type"
         problems.setdefault(key, "; ".join(decision.problems))
