@@ -60,25 +60,12 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-def team_rows(people: Sequence[inputs.Contact]) -> list[TeamMember]:
-    return [
-        TeamMember(
-            first_name=p.first_name,
-            last_name=p.last_name,
-            phone=p.phone or "",
-            email=p.email.lower(),
-        )
-        for p in people
-    ]
+def team_rows(people: Sequence[inputs.Member]) -> list[TeamMember]:
+    return [TeamMember(**person.model_dump()) for person in people]
 
 
 def contact_rows(people: Sequence[inputs.Contact]) -> list[CustomerContact]:
-    return [
-        CustomerContact(
-            first_name=p.first_name, last_name=p.last_name, phone=p.phone, email=p.email
-        )
-        for p in people
-    ]
+    return [CustomerContact(**person.model_dump()) for person in people]
 
 
 def solution_rows(picks: Sequence[inputs.Line]) -> list[ReferralSolution]:

@@ -378,9 +378,10 @@ class Registration(Input):
 
     @field_validator("marketplace_date")
     def _dated(cls, day: date | None, info: ValidationInfo) -> date | None:
+        """Required for a marketplace transaction, dropped for any other."""
         if day is None and info.data.get("is_marketplace"):
             raise problem("Marketplace date is required for a marketplace transaction.")
-        return day
+        return day if info.data.get("is_marketplace") else None
 
     @field_validator("deployed_on_azure")
     def _on_azure(cls, deployed: bool) -> bool:
@@ -415,11 +416,13 @@ class Registration(Input):
 
     @field_validator("end_date")
     def _ends(cls, end: date | None, info: ValidationInfo) -> date | None:
-        if info.data.get("term") is ContractTerm.FINITE:
-            if end is None:
-                raise problem("End date is required for a finite term (YYYY-MM-DD).")
-            if end < info.data.get("start_date", end):
-                raise problem("The end date is before the start date.")
+        """Required for a finite term, after the start; dropped for a perpetual one."""
+        if info.data.get("term") is not ContractTerm.FINITE:
+            return None
+        if end is None:
+            raise problem("End date is required for a finite term (YYYY-MM-DD).")
+        if end < info.data.get("start_date", end):
+            raise problem("The end date is before the start date.")
         return end
 
 
@@ -428,7 +431,7 @@ class Registration(Input):
 
 class ManualAccount(Input):
     form = (forms.AccountInput, "A customer (name and country) is expected.")
-    name: Annotated[str, Text("Customer name")]
+    name: Annotated[str, Text("Company name")]
     country: Annotated[str, Country("Country")]
     address_line1: Annotated[str | None, Text("Address", False, max_len=200)]
     city: Annotated[str | None, Text("City", False, max_len=100)]

@@ -166,7 +166,7 @@ class Lifecycle:
             ref = uow.load(deal, version)
             uow.require(ref, Action.EDIT_SOLUTIONS)
             picks = parse(
-                inputs.LinesIn, {"solutions": lines}, "The solutions", session=uow.session
+                inputs.LinesIn, {"solutions": lines}, "The solution list", session=uow.session
             ).solutions
             problems: dict[str, str] = {}
             if any(p.solution.kind is SolutionKind.ASSESSMENT for p in picks):
@@ -179,7 +179,7 @@ class Lifecycle:
                 problems["solutions"] = (
                     "Marketplace intent is 'Yes': keep a marketplace-incentivised one."
                 )
-            refuse("The solutions", problems)
+            refuse("The solution list", problems)
             before = [(s.solution_id, s.price, s.quantity, s.currency) for s in ref.solutions]
             after = [(p.solution.id, p.price, p.quantity, p.currency) for p in picks]
             if before == after:

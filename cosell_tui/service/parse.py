@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from babel import Locale
@@ -129,8 +129,8 @@ def Text(value: object, label: str, context: object, max_len: int = MAX_NAME_LEN
     return trimmed(value, label, max_len)
 
 
-def Notes(required: bool = True) -> PlainValidator:
-    return Text("Notes", required, max_len=MAX_NOTES_LEN, missing="Notes are required.")
+#: Free text of up to 5,000 characters: `Notes()`, or `Notes(required=False)`.
+Notes = partial(Text, "Notes", max_len=MAX_NOTES_LEN, missing="Notes are required.")
 
 
 @kind()

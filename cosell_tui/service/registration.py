@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from cosell_tui.domain import Action, ContractTerm, PricingModel, RegistrationStatus, Role
+from cosell_tui.domain import Action, PricingModel, RegistrationStatus, Role
 from cosell_tui.domain.views import Outcome
 from cosell_tui.service.context import Context, UnitOfWork
 from cosell_tui.service.errors import NotFoundError, RuleRefusal
@@ -185,13 +185,9 @@ def _check_form(
                 "be checked. Add the month's rate, then register."
             )
     assert tcv_usd is not None and sol_usd is not None
-    finite = answers.term is ContractTerm.FINITE
-    if finite:
-        assert answers.end_date is not None
-        days = Decimal((answers.end_date - answers.start_date).days)
-        years = max(Decimal(1), days / Decimal("365"))
-    else:
-        years = PERPETUAL_YEARS
+    years = PERPETUAL_YEARS  # a finite contract's end date is known: its term, at least a year
+    if answers.end_date is not None:
+        years = max(Decimal(1), Decimal((answers.end_date - answers.start_date).days) / 365)
     acv = tcv_usd / years
     problems: dict[str, str] = {}
     if acv <= MIN_ACV_USD:
@@ -203,10 +199,7 @@ def _check_form(
     if sol_usd > tcv_usd:
         problems["solution_value"] = "The solution value cannot exceed the contract value."
     refuse("The registration form", problems)
-    values = answers.model_dump()
-    values["marketplace_date"] = answers.marketplace_date if answers.is_marketplace else None
-    values["end_date"] = answers.end_date if finite else None
-    return values, acv
+    return answers.model_dump(), acv
 
 
 def _tell_team(
