@@ -14,11 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
-from babel.numbers import format_currency
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -32,6 +29,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from cosell_tui.domain import Direction
+from cosell_tui.domain import format as fmt
 from cosell_tui.domain.views import DealRow, GridQuery, Page, SortKey, Tab
 
 if TYPE_CHECKING:
@@ -40,27 +38,9 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 CACHED_PAGES = 24  # 2,400 rows: a few screens either side of the cursor
 URGENT_HOURS = 48  # the reminder window (D11): an inbound deal this close to expiry shows red
-LOCALE = "en_US"  # fixed, so screens and snapshots do not depend on the host
 
 
 # --- columns ------------------------------------------------------------------------------------
-
-
-def countdown(expires_at: datetime | None, now: datetime) -> str:
-    """'2d 4h', '5h 12m', '12m' or 'expired': the time left to answer a referral."""
-    if expires_at is None:
-        return ""
-    seconds = int((expires_at - now).total_seconds())
-    if seconds <= 0:
-        return "expired"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{max(minutes, 1)}m"
 
 
 def is_urgent(row: DealRow, now: datetime) -> bool:
@@ -72,14 +52,8 @@ def is_urgent(row: DealRow, now: datetime) -> bool:
 
 
 def money(row: DealRow) -> str:
-    """Babel-formatted amount with the ISO code, whole units: '48,000 EUR'."""
-    return _money(row.value, row.currency)
-
-
-@lru_cache(maxsize=4096)
-def _money(value: Decimal, currency: str) -> str:
-    # Babel takes ~50 µs a call; a screen repeats few distinct amounts, so cache them.
-    return format_currency(value, currency, format="#,##0 ¤¤", locale=LOCALE, currency_digits=False)
+    """The amount in whole units with the ISO code: '48,000 EUR'."""
+    return fmt.money(row.value, row.currency, whole=True)
 
 
 def _type_label(row: DealRow) -> str:
@@ -109,7 +83,7 @@ COLUMNS: dict[str, Column] = {
         Column("close", "Close date", 10, lambda r, _: r.close_date.isoformat()),
         Column("country", "Country", 7, lambda r, _: r.country),
         Column("created", "Created", 10, lambda r, _: r.created_at.date().isoformat()),
-        Column("expires", "Expires in", 10, lambda r, now: countdown(r.expires_at, now)),
+        Column("expires", "Expires in", 10, lambda r, now: fmt.countdown(r.expires_at, now)),
         Column(
             "closed",
             "Closed on",
