@@ -21,6 +21,7 @@ from textual.widgets import Tab as TabWidget
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action
 from cosell_tui.domain.views import (
+    DEFAULT_COLUMNS,
     BulkResult,
     DealDetail,
     DealRow,
@@ -31,13 +32,13 @@ from cosell_tui.domain.views import (
 )
 from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
 from cosell_tui.widgets.filterline import FilterLine
-from cosell_tui.widgets.grid import COLUMN_SORT, DEFAULT_COLUMNS, DealGrid
+from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.preview import DealPreview
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
 
-TABS: tuple[Tab, ...] = (Tab.INBOUND, Tab.OUTBOUND, Tab.FAVORITES, Tab.CLOSED)
+TABS: tuple[Tab, ...] = tuple(Tab)
 DEFAULT_ORDER = {Tab.INBOUND: "soonest expiry"}
 CONFLICT = "“{name}” was changed by someone else — press r to reload"
 

@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from cosell_tui.domain import Direction
 from cosell_tui.domain import format as fmt
-from cosell_tui.domain.views import DealRow, GridQuery, Page, SortKey, Tab
+from cosell_tui.domain.views import DEFAULT_COLUMNS, DealRow, GridQuery, Page, SortKey
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -99,14 +99,6 @@ COLUMNS: dict[str, Column] = {
         Column("crm", "CRM ID", 12, lambda r, _: r.crm_id or ""),
         Column("fav", "♥", 1, lambda r, _: "♥" if r.favorite else ""),
     )
-}
-
-#: What each tab shows until the user chooses (fits 80 columns with a readable name).
-DEFAULT_COLUMNS: dict[Tab, tuple[str, ...]] = {
-    Tab.INBOUND: ("name", "customer", "status", "value", "expires", "country", "fav"),
-    Tab.OUTBOUND: ("name", "customer", "type", "status", "value", "close", "fav"),
-    Tab.FAVORITES: ("name", "customer", "type", "status", "value", "close", "fav"),
-    Tab.CLOSED: ("name", "customer", "type", "status", "value", "closed", "fav"),
 }
 
 #: The sort key of each column (the fav column has none).

@@ -8,7 +8,8 @@ from decimal import Decimal
 from rich.cells import cell_len
 
 from cosell_tui.domain.format import countdown, money
-from cosell_tui.widgets.grid import COLUMNS, DEFAULT_COLUMNS, fit, layout
+from cosell_tui.domain.views import DEFAULT_COLUMNS
+from cosell_tui.widgets.grid import COLUMNS, fit, layout
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
