@@ -18,6 +18,7 @@ from cosell_tui.domain import OrgKind, Role
 from cosell_tui.domain.clock import Clock
 from cosell_tui.domain.views import UserView
 from cosell_tui.rules import RuleBook, default_rulebook
+from cosell_tui.service.admin import open_engine
 from cosell_tui.service.catalog import Catalog
 from cosell_tui.service.context import Context, Shared
 from cosell_tui.service.creation import Creation
@@ -27,7 +28,6 @@ from cosell_tui.service.listing import Listing
 from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
-from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import current_revision, head_revision, upgrade
 from cosell_tui.store.models import Organization, User
 
@@ -130,7 +130,7 @@ def open_service(
     """
     clock = Clock.from_env(now)
     book = rules or default_rulebook()
-    engine = make_engine(db)
+    engine = open_engine(db)
     try:
         at, head = current_revision(engine), head_revision()
         if on_upgrade is not None and at is not None and at != head:

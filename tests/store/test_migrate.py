@@ -18,7 +18,7 @@ from cosell_tui.store.migrate import (
     upgrade,
 )
 from cosell_tui.store.models import Base
-from cosell_tui.store.seed import seed
+from cosell_tui.demo.seed import seed
 
 
 def _diff(engine) -> list:
