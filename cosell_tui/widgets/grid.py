@@ -240,7 +240,7 @@ class DealGrid(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        service: Service,
+        service: Service | None,
         query: GridQuery,
         columns: Iterable[str] | None = None,
         *,
@@ -249,7 +249,7 @@ class DealGrid(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.service = service
+        self._service = service
         self._window = _Window(query)
         self._generation_lock = threading.Lock()
         self.columns: tuple[str, ...] = tuple(columns or DEFAULT_COLUMNS[query.tab])
@@ -258,6 +258,24 @@ class DealGrid(ScrollView, can_focus=True):
         self._requested: frozenset[int] = frozenset()
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = 0
+
+    @property
+    def service(self) -> Service:
+        """The service; until the app has opened it, only the frame is drawn and no action runs
+        (`has_service` tells which)."""
+        if self._service is None:
+            raise RuntimeError("the service is not open yet")
+        return self._service
+
+    @service.setter
+    def service(self, service: Service) -> None:
+        self._service = service
+        if self.is_mounted:
+            self._follow_clock()
+
+    @property
+    def has_service(self) -> bool:
+        return self._service is not None
 
     # ---- public API --------------------------------------------------------------------------
 
@@ -340,7 +358,10 @@ class DealGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def reload(self, *, keep_cursor: bool = True) -> None:
-        """Count again and refetch the visible pages (after a change, or `r`)."""
+        """Count again and refetch the visible pages (after a change, or `r`). Until the app has
+        opened its service (just after the first frame) the grid draws its header only."""
+        if not self.has_service:
+            return
         with self._generation_lock:
             self._window.generation += 1
             generation = self._window.generation
@@ -523,6 +544,10 @@ class DealGrid(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self._relayout()
+        if self.has_service:
+            self._follow_clock()
+
+    def _follow_clock(self) -> None:
         if not self.service.clock.fixed:
             # A real clock makes the countdowns move; a fixed one (tests, demos) keeps frames still.
             self.set_interval(60, self.refresh)

@@ -26,9 +26,9 @@ USERS = ("ava", "ben", "cara")
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeded template file (read-only by convention: tests use `demo_db`)."""
+    from cosell_tui.demo.seed import seed
     from cosell_tui.store.db import make_engine
     from cosell_tui.store.migrate import upgrade
-    from cosell_tui.demo.seed import seed
 
     path = tmp_path_factory.mktemp("demo") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
