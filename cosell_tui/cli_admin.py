@@ -9,6 +9,7 @@ the service like the TUI does.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,16 +28,15 @@ DEMO_USER = "ava"
 # --- the TUI ----------------------------------------------------------------------------------
 
 
-def _open_tui(service: Service, mouse: bool) -> None:
+def _open_tui(opener: Callable[[], Service], mouse: bool) -> int:
     from cosell_tui.app import run  # Textual loads only here
 
-    run(service, mouse=mouse)
+    return run(opener, mouse=mouse)
 
 
 def cmd_tui(ctx: Context) -> int:
-    """No subcommand: the TUI on the user's database."""
-    _open_tui(ctx.service(), mouse=ctx.mouse())
-    return EXIT_OK
+    """No subcommand: the TUI on the user's database (opened after its first frame)."""
+    return _open_tui(ctx.service, mouse=ctx.mouse())
 
 
 def cmd_demo(ctx: Context) -> int:
@@ -48,12 +48,17 @@ def cmd_demo(ctx: Context) -> int:
     with tempfile.TemporaryDirectory(prefix="cosell-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         admin.seed_database(url, ctx.args.deals, ctx.args.seed, Clock.from_env(ctx.args.now).now())
-        service = open_service(db=url, user=DEMO_USER, now=ctx.args.now)
+        opened: list[Service] = []
+
+        def opener() -> Service:
+            opened.append(open_service(db=url, user=DEMO_USER, now=ctx.args.now))
+            return opened[-1]
+
         try:
-            _open_tui(service, mouse=ctx.mouse())
+            return _open_tui(opener, mouse=ctx.mouse())
         finally:
-            service.close()
-    return EXIT_OK
+            for service in opened:
+                service.close()
 
 
 # --- database set-up --------------------------------------------------------------------------

@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_config_dir
 
+from cosell_tui.domain.views import REQUIRED_COLUMNS, TAB_NAMES
+
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
     from tomlkit.container import Container
@@ -49,29 +51,6 @@ APP_NAME = "cosell"
 CONFIG_ENV = "COSELL_CONFIG_FILE"
 #: The environment variables that override the file's scalar settings (config_model.py reads them).
 SETTING_ENVS = ("COSELL_USER", "COSELL_DB", "COSELL_MOUSE")
-TAB_NAMES = ("inbound", "outbound", "favorites", "closed")
-
-#: Every grid column id, in display order; the ids are also the sort keys (service SortKey values).
-COLUMN_IDS = (
-    "name",
-    "customer",
-    "type",
-    "status",
-    "value",
-    "close",
-    "country",
-    "created",
-    "expires",
-    "closed",
-    "msstatus",
-    "role",
-    "program",
-    "id",
-    "crm",
-    "fav",
-)
-#: Columns the chooser cannot hide (domain.md §5).
-REQUIRED_COLUMNS = ("name", "customer", "status")
 
 
 class ConfigError(ValueError):
