@@ -1,24 +1,48 @@
-"""The use cases' inputs, parsed: one model per form of `forms.py`, with the value kinds of
-`parse.py`. A model checks each value, the rules between the answers of its form, and what the
-use case puts in the validation context: `session` and `user` for look-ups, `region` and
-`team_region` for national phone numbers, facts of the deal (`today`, its solutions...). A
-look-up field is named for what it finds and aliased as the form names it (`location`, read
-from `location_id`), so problems keep the form's keys. See docs/service.md, "Input".
+"""The use cases' inputs, parsed: pydantic models of the forms of `forms.py`, and the value kinds
+their fields are made of. A use case reads its form as one of these (`parse.parse`); the
+model checks each value, the rules between the answers of the form, and what the use case puts
+in the validation context: `session` and `user` for look-ups, `region` and `team_region` for
+national phone numbers, facts of the deal (`today`, its solutions...). See docs/service.md.
 
-Building some 30 models costs tens of milliseconds, so the use cases import this module when
-they are first called, not when the service is imported.
+A kind is pydantic metadata, `Annotated[Decimal, Amount("Contract value")]`, that owns the check
+of one value and says what is wrong in a sentence naming the field by its label. Blank text is
+"not given". Phone numbers, emails and currencies are checked with phonenumbers, email-validator
+and babel, never with hand-written patterns. A look-up field is named for what it finds and
+aliased as the form names it (`location`, read from `location_id`), so problems keep the keys.
+
+Importing this module (pydantic, those libraries, some 30 models) costs tens of milliseconds:
+the use cases import it on first use (`parse.inputs`), not when the service is imported.
 """
 
+import dataclasses
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from decimal import Decimal
-from typing import Annotated, Any
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from functools import lru_cache, partial
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator
+import phonenumbers
+from babel.numbers import list_currencies
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticError
-from pydantic_core import InitErrorDetails
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlalchemy import select
 
 from cosell_tui.domain import (
+    MAX_NAME_LEN,
+    MAX_NOTES_LEN,
     MAX_SOLUTIONS,
     MAX_TEAM_MEMBERS,
     AccountKind,
@@ -34,62 +58,204 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.service import forms
-from cosell_tui.service.parse import (
-    MAX_ID_LEN,
-    MAX_PERSON_NAME,
-    Amount,
-    Choice,
-    Country,
-    Currency,
-    Day,
-    Email,
-    Input,
-    Integer,
-    Notes,
-    Phone,
-    Text,
-    YesNo,
-    as_id,
-    kind,
-    problem,
-    trimmed,
-)
+from cosell_tui.service.parse import OURS, as_id, territories
 from cosell_tui.service.scope import location_in_scope
 from cosell_tui.store.models import Account, Location, Organization, Solution
 
-#: §4.4 windows of a registration; the review states that need a reason (§2.5).
-SIGN_WINDOW, START_WINDOW = timedelta(days=60), timedelta(days=90)
-_S = RegistrationStatus
-NEEDS_REASON = frozenset({_S.FAILED, _S.ACTION_REQUIRED, _S.MARKETPLACE_FAILED})
+# --- value kinds --------------------------------------------------------------------------------
 
-DealName = Annotated[str, Text("Deal name")]
-Value = Annotated[Decimal, Amount("Value")]
-CurrencyCode = Annotated[str, Currency("Currency")]
-CloseDate = Annotated[date, Day("Close date")]
-DealNotes = Annotated[str, Notes()]
-MoreNotes = Annotated[str | None, Notes(required=False)]
-CrmId = Annotated[str | None, Text("CRM ID", False, max_len=MAX_ID_LEN)]
-CampaignId = Annotated[str | None, Text("Campaign ID", False, max_len=MAX_ID_LEN)]
-Help = Annotated[HelpType, Choice("Help type", enum=HelpType)]
+#: Largest amount we accept: far above any deal, far below the 64-bit cents column.
+MAX_AMOUNT = Decimal("1000000000000")
+CENT = Decimal("0.01")
+MAX_ID_LEN = 100
+MAX_PERSON_NAME = 100
+_YES = {"y", "yes", "true", "1", "on"}
+_NO = {"n", "no", "false", "0", "off"}
 
 
-def _problems(*found: tuple[tuple[int | str, ...], str]) -> PydanticError:
-    """Problems on items of a list, raised by the list's own check: ((index, field), message)."""
-    details = [InitErrorDetails(type=problem(said), loc=loc, input=None) for loc, said in found]
-    return PydanticError.from_exception_data("list", details)
+@lru_cache(maxsize=1)
+def currencies() -> frozenset[str]:
+    """Every ISO 4217 code babel knows (active and historic ones it still lists)."""
+    return frozenset(list_currencies())
 
 
-def _listed(empty: str | None, most: int, noun: str) -> BeforeValidator:
-    """At most `most` items; `empty` says none is not enough (None: none is fine)."""
+def problem(message: str) -> PydanticCustomError:
+    """A finished sentence as a pydantic error (no placeholders: user text stays as typed)."""
+    return PydanticCustomError(OURS, message)
 
-    def size(items: Any) -> Any:
-        if not items and empty is not None:
-            raise problem(empty)
-        if isinstance(items, tuple | list) and len(items) > most:
-            raise problem(f"At most {most} {noun}.")
-        return items or ()
 
-    return BeforeValidator(size)
+def kind(
+    missing: str = "{} is required.",
+) -> Callable[[Callable[..., Any]], Callable[..., PlainValidator]]:
+    """Make `parse(value, label, context, **options)` a kind, `Name(label, required=True,
+    **options)` (named like the type it reads as). Blank (None, or only spaces) is not given:
+    the `missing` sentence, naming the label, when required; else None."""
+
+    def declare(parse: Callable[..., Any]) -> Callable[..., PlainValidator]:
+        def metadata(label: str, required: bool = True, **options: Any) -> PlainValidator:
+            needed = options.pop("missing", missing).format(label)
+
+            def validate(value: Any, info: ValidationInfo) -> Any:
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    if required:
+                        raise problem(needed)
+                    return None
+                return parse(value, label, info.context or {}, **options)
+
+            return PlainValidator(validate)
+
+        return metadata
+
+    return declare
+
+
+def trimmed(value: object, label: str, max_len: int = MAX_NAME_LEN) -> str:
+    """Text, trimmed; at most `max_len` characters, never a NUL."""
+    if not isinstance(value, str):
+        raise problem(f"{label} must be text.")
+    if "\x00" in value:
+        raise problem(f"{label} must not contain a NUL character.")
+    if len(value.strip()) > max_len:
+        raise problem(f"{label} must be at most {max_len} characters.")
+    return value.strip()
+
+
+@kind()
+def Text(value: object, label: str, context: object, max_len: int = MAX_NAME_LEN) -> str:
+    return trimmed(value, label, max_len)
+
+
+#: Free text of up to 5,000 characters: `Notes()`, or `Notes(required=False)`.
+Notes = partial(Text, "Notes", max_len=MAX_NOTES_LEN, missing="Notes are required.")
+
+
+@kind()
+def Amount(value: object, label: str, context: object, positive: bool = False) -> Decimal:
+    """Money as typed ('25,000.50', '1e6') or given (25000, Decimal): at least zero (above with
+    `positive`), at most MAX_AMOUNT, at most two decimals. '55k' is not an amount."""
+    try:
+        if isinstance(value, str):
+            number = Decimal(value.strip().replace(",", "").replace("_", "").replace(" ", ""))
+        elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(str(value))
+        else:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise problem(f"{label} '{value}' is not an amount (e.g. 25000.00).") from None
+    if not number.is_finite():
+        raise problem(f"{label} is not an amount.")
+    if number < 0:
+        raise problem(f"{label} cannot be negative.")
+    if positive and number == 0:
+        raise problem(f"{label} must be more than zero.")
+    if number > MAX_AMOUNT:
+        raise problem(f"{label} is above {MAX_AMOUNT:,}.")
+    if number != number.quantize(CENT):
+        raise problem(f"{label} has more than two decimals.")
+    return number.quantize(CENT)
+
+
+@kind()
+def Currency(value: object, label: str, context: object) -> str:
+    """An ISO 4217 code, any case ('usd' -> 'USD')."""
+    code = trimmed(value, label, 3).upper()
+    if code not in currencies():
+        raise problem(f"{label} '{code}' is not an ISO 4217 currency code.")
+    return code
+
+
+@kind()
+def Country(value: object, label: str, context: object) -> str:
+    """An ISO 3166 alpha-2 code, any case ('gb' -> 'GB')."""
+    code = trimmed(value, label, 2)
+    if code.upper() not in territories():
+        raise problem(f"{label} '{code}' is not an ISO country code (e.g. US, DE, IN).")
+    return code.upper()
+
+
+@kind("{} is required (YYYY-MM-DD).")
+def Day(value: object, label: str, context: object) -> date:
+    """An ISO date (2026-11-30); a datetime is taken as its date."""
+    if isinstance(value, date):
+        parsed = value if type(value) is date else date(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise problem(f"{label} '{value}' is not a date (YYYY-MM-DD).") from None
+    else:
+        raise problem(f"{label} is not a date.")
+    if not 1900 <= parsed.year <= 2200:
+        raise problem(f"{label} is out of range (years 1900 to 2200).")
+    return parsed
+
+
+@kind()
+def Choice(value: object, label: str, context: object, enum: type[Enum] = Enum) -> Enum:
+    """A member of `enum` by value, name or label, any case."""
+    if isinstance(value, enum):
+        return value
+    wanted = value.strip().casefold() if isinstance(value, str) else None
+    for member in enum:
+        names = (str(member.value), member.name, str(getattr(member, "label", member.name)))
+        if wanted in {name.casefold() for name in names}:
+            return member
+    allowed = ", ".join(str(m.value) for m in enum)
+    raise problem(f"{label} '{value}' is not one of: {allowed}.")
+
+
+@kind("{}: answer yes or no.")
+def YesNo(value: object, label: str, context: object) -> bool:
+    """yes/no, y/n, true/false, 1/0, on/off, or a bool."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().casefold() in _YES | _NO:
+        return value.strip().casefold() in _YES
+    raise problem(f"{label}: '{value}' is not yes or no.")
+
+
+@kind()
+def Integer(value: object, label: str, context: object, minimum: int = 0) -> int:
+    """A whole number as typed ('3') or given (3), at least `minimum`."""
+    try:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        number = int(value.strip()) if isinstance(value, str) else int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        raise problem(f"{label} '{value}' is not a whole number.") from None
+    if number < minimum:
+        raise problem(f"{label} must be at least {minimum}.")
+    if abs(number) > 2**31:
+        raise problem(f"{label} is out of range.")
+    return number
+
+
+@kind()
+def Phone(value: object, label: str, context: Mapping[str, Any], team: bool = False) -> str:
+    """A phone number in E.164. A national number is read in the context's `region` (the
+    customer's country) for a contact, `team_region` (the deal location's) for a team member;
+    in the United States when that is not known."""
+    typed = trimmed(value, label, 40)
+    region = str(context.get("team_region" if team else "region") or "US").upper()
+    try:
+        number = phonenumbers.parse(typed, region)
+    except phonenumbers.NumberParseException:
+        raise problem(f"{label} '{typed}' is not a phone number.") from None
+    if not phonenumbers.is_valid_number(number):
+        raise problem(f"{label} '{typed}' is not a valid phone number.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@kind()
+def Email(value: object, label: str, context: object) -> str:
+    """An email address, syntax only (no DNS look-ups), normalised to lower case."""
+    try:
+        found = validate_email(trimmed(value, label, 254), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise problem(str(exc)) from None
+    return found.normalized.lower()
 
 
 # --- look-ups: the context's `session` and `user` -----------------------------------------------
@@ -145,6 +311,69 @@ def SolutionRef(value: object, label: str, context: Any) -> Any:
     if (found := context["session"].get(Solution, sid := trimmed(value, label, 40))) is None:
         raise problem(f"No solution '{sid}' in the catalog.")
     return found
+
+
+# --- models -------------------------------------------------------------------------------------
+
+
+class Input(BaseModel):
+    """A use case's input, parsed from a form (a dataclass of what the user typed, `forms.py`:
+    only `form`'s class, when set, else any) or a mapping of values."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True, arbitrary_types_allowed=True)
+
+    #: The form's class, and what to say when something else is given.
+    form: ClassVar[tuple[type, str] | None] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_form(cls, data: Any) -> Any:
+        names = [field.alias or name for name, field in cls.model_fields.items()]
+        if cls.form is None and isinstance(data, Mapping):
+            return cls.answers(dict(data))
+        if dataclasses.is_dataclass(data) and isinstance(data, cls.form[0] if cls.form else object):
+            return cls.answers({n: getattr(data, n) for n in names if hasattr(data, n)})
+        raise problem(cls.form[1] if cls.form else "A form is expected.")
+
+    @classmethod
+    def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """The values as this input reads them (a hook for rules such as "blank means none")."""
+        return values
+
+
+#: §4.4 windows of a registration; the review states that need a reason (§2.5).
+SIGN_WINDOW, START_WINDOW = timedelta(days=60), timedelta(days=90)
+_S = RegistrationStatus
+NEEDS_REASON = frozenset({_S.FAILED, _S.ACTION_REQUIRED, _S.MARKETPLACE_FAILED})
+
+DealName = Annotated[str, Text("Deal name")]
+Value = Annotated[Decimal, Amount("Value")]
+CurrencyCode = Annotated[str, Currency("Currency")]
+CloseDate = Annotated[date, Day("Close date")]
+DealNotes = Annotated[str, Notes()]
+MoreNotes = Annotated[str | None, Notes(required=False)]
+CrmId = Annotated[str | None, Text("CRM ID", False, max_len=MAX_ID_LEN)]
+CampaignId = Annotated[str | None, Text("Campaign ID", False, max_len=MAX_ID_LEN)]
+Help = Annotated[HelpType, Choice("Help type", enum=HelpType)]
+
+
+def _problems(*found: tuple[tuple[int | str, ...], str]) -> PydanticError:
+    """Problems on items of a list, raised by the list's own check: ((index, field), message)."""
+    details = [InitErrorDetails(type=problem(said), loc=loc, input=None) for loc, said in found]
+    return PydanticError.from_exception_data("list", details)
+
+
+def _listed(empty: str | None, most: int, noun: str) -> BeforeValidator:
+    """At most `most` items; `empty` says none is not enough (None: none is fine)."""
+
+    def size(items: Any) -> Any:
+        if not items and empty is not None:
+            raise problem(empty)
+        if isinstance(items, tuple | list) and len(items) > most:
+            raise problem(f"At most {most} {noun}.")
+        return items or ()
+
+    return BeforeValidator(size)
 
 
 # --- people and solutions -----------------------------------------------------------------------
