@@ -15,8 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static, Tabs
-from textual.widgets import Tab as TabWidget
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action
@@ -34,6 +33,7 @@ from cosell_tui.service.errors import ConflictError, CosellError, ValidationErro
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.preview import DealPreview
+from cosell_tui.widgets.tabbar import TabBar
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -114,7 +114,7 @@ class MainScreen(Screen[None]):
     # ---- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Tabs(*(TabWidget(t.label, id=f"tab-{t.value}") for t in TABS), id="tabs")
+        yield TabBar(id="tabs")
         yield FilterLine(self._service, id="filter")
         with Horizontal(id="body"):
             with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
@@ -135,8 +135,6 @@ class MainScreen(Screen[None]):
         return GridQuery(tab, prefs.filter, sort, prefs.descending if sort else False)
 
     def on_mount(self) -> None:
-        tabs = self.query_one(Tabs)
-        tabs.can_focus = False
         self.query_one("#preview", DealPreview).display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
@@ -190,7 +188,7 @@ class MainScreen(Screen[None]):
         if tab is self.tab:
             return
         self.tab = tab
-        self.query_one(Tabs).active = f"tab-{tab.value}"
+        self.query_one(TabBar).active = tab
         self.query_one(ContentSwitcher).current = f"grid-{tab.value}"
         grid = self.grid
         self.filter_line.show_text(grid.query.text)
@@ -201,11 +199,10 @@ class MainScreen(Screen[None]):
         self._update_status()
         self._follow_cursor(grid.selected)
 
-    @on(Tabs.TabActivated)
-    def _tab_clicked(self, event: Tabs.TabActivated) -> None:
+    @on(TabBar.Chosen)
+    def _tab_clicked(self, event: TabBar.Chosen) -> None:
         event.stop()
-        if event.tab.id:
-            self.switch_tab(Tab(event.tab.id.removeprefix("tab-")))
+        self.switch_tab(event.tab)
 
     @work(thread=True, exclusive=True, group="tab-counts")
     def _load_counts(self) -> None:
@@ -218,9 +215,7 @@ class MainScreen(Screen[None]):
 
     def _show_counts(self, counts: dict[Tab, int]) -> None:
         self.counts = counts
-        tabs = self.query_one(Tabs)
-        for tab in TABS:
-            tabs.query_one(f"#tab-{tab.value}", TabWidget).label = f"{tab.label} {counts[tab]:,}"
+        self.query_one(TabBar).counts = counts
 
     def _changed(self, *, all_tabs: bool = True) -> None:
         """After a write: reload this grid (cursor kept) and the counts; others on next view."""

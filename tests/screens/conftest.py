@@ -97,6 +97,29 @@ async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
             raise AssertionError(f"the app did not settle within {timeout:.0f} s")
 
 
+async def burst(pilot, *keys: str, timeout: float = 30.0) -> None:
+    """Send `keys` in one burst, as a fast typist or an SSH link that batches keystrokes does:
+    all queued before the app handles the first (Pilot's `press` waits for idle after each key,
+    which no person does), then wait until the app has settled; a livelock fails the test."""
+    import asyncio
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _get_unicode_name_from_key
+
+    app = pilot.app
+    driver = app._driver  # Pilot's own route for keys (App._press_keys), minus the waits
+    for key in keys:
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(key))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+    await asyncio.wait_for(settle(pilot, timeout=timeout), timeout)
+
+
 @pytest.fixture
 def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
     """`make_app(user="ava", size=(160, 48))` → a CosellApp on the demo database, animations off.

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select, Tabs
+from textual.widgets import Select
 
 from cosell_tui.config import load_config
 from cosell_tui.domain import CloseReason, Direction, Substatus
@@ -19,7 +19,8 @@ from cosell_tui.screens.main import MainScreen
 from cosell_tui.widgets import grid as grid_module
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.preview import DealPreview
-from tests.screens.conftest import settle
+from cosell_tui.widgets.tabbar import TabBar, tab_label
+from tests.screens.conftest import burst, settle
 
 SIZE = (160, 48)
 
@@ -58,15 +59,16 @@ async def test_tabs_show_counts_and_switch_by_number_and_brackets(make_app) -> N
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         counts = app.service.listing.tab_counts()
-        tabs = main.query_one(Tabs)
+        tabs = main.query_one(TabBar)
         for tab in Tab:
-            label = tabs.query_one(f"#tab-{tab.value}").label.plain
-            assert label == f"{tab.label} {counts[tab]:,}"
+            assert tab_label(tab, tabs.counts) == f"{tab.label} {counts[tab]:,}"
+        labels = tabs.render_line(0).text
+        assert all(f"{tab.label} {counts[tab]:,}" in labels for tab in Tab)
         assert main.grid.total == counts[Tab.INBOUND] > 0
 
         await pilot.press("2")
         await settle(pilot)
-        assert main.tab is Tab.OUTBOUND and tabs.active == "tab-outbound"
+        assert main.tab is Tab.OUTBOUND and tabs.active is Tab.OUTBOUND
         assert main.grid.total == counts[Tab.OUTBOUND]
         assert all(r.direction is Direction.OUTGOING for r in main.grid.loaded_rows())
 
@@ -505,3 +507,20 @@ async def test_palette_finds_a_deal_by_name_and_opens_it(make_app) -> None:
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
         assert app.screen.deal_id == target.id
+
+
+async def test_tab_keys_in_one_burst_settle_on_the_last_one(make_app) -> None:
+    """Two or more tab keys in one read used to bounce between the tab bar and the screen
+    forever (a livelock at ~60 % of a core): any burst now ends on the tab of its last key."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await burst(pilot, "right_square_bracket", "right_square_bracket")
+        assert main.tab is Tab.FAVORITES and main.query_one(TabBar).active is Tab.FAVORITES
+        await burst(pilot, "1", "2", "3", "4", "2", "left_square_bracket", "3")
+        assert main.tab is Tab.FAVORITES
+        assert main.grid.query.tab is Tab.FAVORITES and main.grid.loaded
+        await burst(pilot, *["right_square_bracket"] * 9)  # favorites + 9, round the four
+        assert main.tab is Tab.CLOSED
+        await pilot.press("j")  # still answers a key at once
+        assert main.grid.cursor == 1
