@@ -176,7 +176,9 @@ async def measure(db: Path) -> dict[str, float]:
             before = time.perf_counter()
             await pilot.press("e")
             await _until(pilot, lambda: bool(painted))
-        await _until(pilot, lambda: grid._window.generation > generation and grid.query.text == "e")
+        await _until(
+            pilot, lambda: grid._window.generation > generation and grid.grid_query.text == "e"
+        )
         assert grid.loaded and (grid.total == 0 or grid.row_at(0))
         elapsed = (painted[0] - before) * 1000
         results["filter_key_rows_ms"] = elapsed

@@ -163,7 +163,7 @@ class MainScreen(Screen[None]):
         self.query_one(Tabs).active = f"tab-{tab.value}"
         self.query_one(ContentSwitcher).current = f"grid-{tab.value}"
         grid = self.grid
-        self.filter_line.show_text(grid.query.text)
+        self.filter_line.show_text(grid.grid_query.text)
         if not grid.loaded or tab in self._stale:
             self._stale.discard(tab)
             grid.reload(keep_cursor=grid.loaded)
@@ -228,7 +228,7 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         grid = self.grid
-        q = grid.query
+        q = grid.grid_query
         parts = [f"{min(grid.cursor + 1, grid.total):,} of {grid.total:,}" if grid.loaded else "…"]
         if grid.counting:
             parts[0] += "+ (counting…)"
@@ -272,7 +272,7 @@ class MainScreen(Screen[None]):
     @on(FilterLine.Applied)
     def _filter_applied(self, event: FilterLine.Applied) -> None:
         grid = self.grid
-        query = grid.query
+        query = grid.grid_query
         if event.text != query.text:
             grid.set_query(GridQuery(query.tab, event.text, query.sort, query.descending))
             self._save_prefs(filter=event.text)
@@ -286,7 +286,7 @@ class MainScreen(Screen[None]):
 
     def _set_sort(self, sort: SortKey | None, descending: bool) -> None:
         grid = self.grid
-        q = grid.query
+        q = grid.grid_query
         grid.set_query(GridQuery(q.tab, q.text, sort, descending if sort else False))
         self._save_prefs(
             sort=sort.value if sort else None, descending=descending if sort else False
@@ -296,14 +296,14 @@ class MainScreen(Screen[None]):
     def action_sort_next(self) -> None:
         """Cycle the sort through the shown columns, then back to the tab's default order."""
         keys = [COLUMN_SORT[c] for c in self.grid.columns if c in COLUMN_SORT]
-        current = self.grid.query.sort
+        current = self.grid.grid_query.sort
         cycle: list[SortKey | None] = [None, *keys]
         position = cycle.index(current) if current in cycle else 0
         following = cycle[(position + 1) % len(cycle)]
-        self._set_sort(following, self.grid.query.descending)
+        self._set_sort(following, self.grid.grid_query.descending)
 
     def action_sort_reverse(self) -> None:
-        q = self.grid.query
+        q = self.grid.grid_query
         if q.sort is None:
             # The default orders have a direction (soonest expiry, newest first): flip it.
             natural_descending = q.tab is not Tab.INBOUND
@@ -315,7 +315,7 @@ class MainScreen(Screen[None]):
     def action_sort_pick(self) -> None:
         from cosell_tui.screens.pickers import SortPicker
 
-        q = self.grid.query
+        q = self.grid.grid_query
 
         def picked(choice: tuple[SortKey | None, bool] | None) -> None:
             if choice is not None:
@@ -334,11 +334,13 @@ class MainScreen(Screen[None]):
             if columns is None:
                 return
             grid.set_columns(columns)
-            default = columns == DEFAULT_COLUMNS[grid.query.tab]
+            default = columns == DEFAULT_COLUMNS[grid.grid_query.tab]
             self._save_prefs(columns=None if default else columns)
-            self.notify(f"Columns saved for {grid.query.tab.label}.")
+            self.notify(f"Columns saved for {grid.grid_query.tab.label}.")
 
-        self.app.push_screen(ColumnChooser(grid.columns, DEFAULT_COLUMNS[grid.query.tab]), chosen)
+        self.app.push_screen(
+            ColumnChooser(grid.columns, DEFAULT_COLUMNS[grid.grid_query.tab]), chosen
+        )
 
     def _save_prefs(self, **changes: Any) -> None:
         """Remember this tab's view in the config file (a tiny write, not database work)."""

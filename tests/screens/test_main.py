@@ -98,7 +98,7 @@ async def test_cursor_pages_through_sql_in_small_pages(make_app, monkeypatch) ->
         grid = main.grid
         total = grid.total
         assert total > 20
-        expected = app.service.listing.page(grid.query, 0, total).rows
+        expected = app.service.listing.page(grid.grid_query, 0, total).rows
 
         await pilot.press("j", "j", "down")
         assert grid.cursor == 3
@@ -128,6 +128,18 @@ async def test_cursor_pages_through_sql_in_small_pages(make_app, monkeypatch) ->
         assert grid.selected == expected[-1]
 
 
+async def test_double_click_moves_the_cursor_without_crashing(make_app) -> None:
+    # Regression: a `query` property on the grid shadowed Textual's DOMNode.query(), so the
+    # double-click's select-all raised "'GridQuery' object is not callable" and closed the app.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.click(main.grid, offset=(5, 3), times=2)
+        await settle(pilot)
+        assert app.is_running
+        assert main.grid.cursor == 2  # the header is line 0
+
+
 # --- sort and filter ------------------------------------------------------------------------------
 
 
@@ -137,22 +149,22 @@ async def test_sort_cycles_columns_and_reverses(make_app, config_file: Path) -> 
         main = await start(pilot)
         await pilot.press("2")
         await settle(pilot)
-        assert main.grid.query.sort is None  # Outbound: newest first by default
+        assert main.grid.grid_query.sort is None  # Outbound: newest first by default
         default = app.service.listing.page(GridQuery(Tab.OUTBOUND), 0, 5).rows
         assert [r.id for r in main.grid.loaded_rows()[:5]] == [r.id for r in default]
 
         await pilot.press("s")
         await settle(pilot)
-        assert main.grid.query.sort is SortKey.NAME and not main.grid.query.descending
+        assert main.grid.grid_query.sort is SortKey.NAME and not main.grid.grid_query.descending
         names = [r.name for r in main.grid.loaded_rows()]
         assert names == [
-            r.name for r in app.service.listing.page(main.grid.query, 0, len(names)).rows
+            r.name for r in app.service.listing.page(main.grid.grid_query, 0, len(names)).rows
         ]
         await pilot.press("S")
         await settle(pilot)
-        assert main.grid.query.descending
+        assert main.grid.grid_query.descending
         reversed_first = main.grid.row_at(0)
-        assert reversed_first == app.service.listing.page(main.grid.query, 0, 1).rows[0]
+        assert reversed_first == app.service.listing.page(main.grid.grid_query, 0, 1).rows[0]
 
         saved = tomllib.loads(config_file.read_text())["tabs"]["outbound"]
         assert saved == {"sort": "name", "descending": True}
@@ -172,7 +184,7 @@ async def test_filter_applies_as_typed_and_invalid_query_shows_inline(
         line.input.value = f"country:{country}"
         await settle(pilot)
         grid = main.grid
-        assert grid.query.text == f"country:{country}"
+        assert grid.grid_query.text == f"country:{country}"
         assert 0 < grid.total <= before
         assert grid.total == app.service.listing.count(GridQuery(Tab.INBOUND, f"country:{country}"))
         assert all(r.country == country for r in grid.loaded_rows())
@@ -184,7 +196,7 @@ async def test_filter_applies_as_typed_and_invalid_query_shows_inline(
         assert expected  # the service refuses it ...
         assert line.error == expected  # ... and the line says why, inline
         assert line.has_class("-invalid")
-        assert grid.query.text == f"country:{country}"  # the list keeps the last valid filter
+        assert grid.grid_query.text == f"country:{country}"  # the list keeps the last valid filter
 
         await pilot.press("escape")
         assert grid.has_focus

@@ -56,7 +56,7 @@ async def test_a_slow_count_shows_rows_first_then_the_exact_total(
             # One synchronous look (no await in between), so a later reload cannot interleave.
             status = str(main.query_one("#status-line").content)
             if grid.counting and "counting" in status and grid.row_at(0) is not None:
-                seen.append((grid.total, grid.query.text == "value:>=0", status))
+                seen.append((grid.total, grid.grid_query.text == "value:>=0", status))
                 return True
             return False
 
