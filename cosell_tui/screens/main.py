@@ -644,10 +644,14 @@ class MainScreen(Screen[None]):
             return None
         return marked
 
-    def _confirm(self, title: str, body: str, then: Callable[[], None]) -> None:
+    def _confirm(self, title: str, body: str, then: Callable[[], object]) -> None:
         from cosell_tui.screens.dialogs import ConfirmDialog
 
-        self.app.push_screen(ConfirmDialog(title, body), lambda yes: then() if yes else None)
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(title, body), confirmed)
 
     def action_bulk_accept(self) -> None:
         ids = self._marked_or_none()
