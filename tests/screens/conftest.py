@@ -12,10 +12,14 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from cosell_tui.domain.clock import parse_instant
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 NOW = "2026-11-23T09:00:00Z"
 DEALS = 120
@@ -26,9 +30,9 @@ USERS = ("ava", "ben", "cara")
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeded template file (read-only by convention: tests use `demo_db`)."""
+    from cosell_tui.demo.seed import seed
     from cosell_tui.store.db import make_engine
     from cosell_tui.store.migrate import upgrade
-    from cosell_tui.demo.seed import seed
 
     path = tmp_path_factory.mktemp("demo") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
@@ -59,13 +63,13 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., object]]:
+def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., Service]]:
     """`open_demo(user="ava")` → a Service on this test's database; all closed at teardown."""
     from cosell_tui.service import open_service
 
-    opened = []
+    opened: list[Service] = []
 
-    def _open(user: str = "ava"):
+    def _open(user: str = "ava") -> Service:
         service = open_service(db=str(demo_db), user=user, now=NOW)
         opened.append(service)
         return service
@@ -98,7 +102,7 @@ async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
 
 
 @pytest.fixture
-def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
+def make_app(open_demo: Callable[..., Service]) -> Callable[..., object]:
     """`make_app(user="ava", size=(160, 48))` → a CosellApp on the demo database, animations off.
 
     Pass the app to `app.run_test(size=app.test_size)` or to `snap_compare`; `app.service` is its
@@ -113,7 +117,7 @@ def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
             config if config is not None else load_config(),
             animations=False,
         )
-        app.test_size = size
+        app.test_size = size  # type: ignore[attr-defined]  # the size to run it at, on the app
         return app
 
     return _make

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Select, Tabs
+from textual.widgets import Tab as TabWidget
 
 from cosell_tui.config import load_config
 from cosell_tui.domain import CloseReason, Direction, Substatus
-from cosell_tui.domain.views import GridQuery, SortKey, Tab
+from cosell_tui.domain.views import DealRow, GridQuery, SortKey, Tab
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.widgets import grid as grid_module
 from cosell_tui.widgets.filterline import FilterLine
@@ -39,6 +40,17 @@ async def start(pilot) -> MainScreen:
     return main_of(pilot.app)
 
 
+def row_at(main: MainScreen, index: int) -> DealRow:
+    """The grid's row at `index`, which the test needs loaded."""
+    row = main.grid.row_at(index)
+    assert row is not None, f"row {index} is not loaded"
+    return row
+
+
+def selected(main: MainScreen) -> DealRow:
+    return row_at(main, main.grid.cursor)
+
+
 def first_row(main: MainScreen, predicate) -> int:
     """Move the cursor to the first loaded row matching `predicate`; return its index."""
     grid = main.grid
@@ -60,7 +72,7 @@ async def test_tabs_show_counts_and_switch_by_number_and_brackets(make_app) -> N
         counts = app.service.listing.tab_counts()
         tabs = main.query_one(Tabs)
         for tab in Tab:
-            label = tabs.query_one(f"#tab-{tab.value}").label.plain
+            label = tabs.query_one(f"#tab-{tab.value}", TabWidget).label.plain
             assert label == f"{tab.label} {counts[tab]:,}"
         assert main.grid.total == counts[Tab.INBOUND] > 0
 
@@ -163,7 +175,7 @@ async def test_sort_cycles_columns_and_reverses(make_app, config_file: Path) -> 
         await pilot.press("S")
         await settle(pilot)
         assert main.grid.grid_query.descending
-        reversed_first = main.grid.row_at(0)
+        reversed_first = row_at(main, 0)
         assert reversed_first == app.service.listing.page(main.grid.grid_query, 0, 1).rows[0]
 
         saved = tomllib.loads(config_file.read_text())["tabs"]["outbound"]
@@ -177,7 +189,7 @@ async def test_filter_applies_as_typed_and_invalid_query_shows_inline(
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         before = main.grid.total
-        country = main.grid.row_at(0).country
+        country = row_at(main, 0).country
         await pilot.press("slash")
         line = main.query_one(FilterLine)
         assert line.input.has_focus
@@ -212,13 +224,13 @@ async def test_favourite_toggle_updates_row_and_favorites_count(make_app) -> Non
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: not r.favorite)
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         before = app.service.listing.tab_counts()[Tab.FAVORITES]
         await pilot.press("f")
         await settle(pilot)
         assert app.service.listing.row(row.id).favorite
         assert main.counts[Tab.FAVORITES] == before + 1
-        assert main.grid.row_at(index).favorite
+        assert row_at(main, index).favorite
         await pilot.press("f")
         await settle(pilot)
         assert not app.service.listing.row(row.id).favorite
@@ -231,7 +243,7 @@ async def test_accept_through_the_dialog(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AcceptDialog)
@@ -251,7 +263,7 @@ async def test_decline_with_reason(make_app) -> None:
         main = await start(pilot)
         inbound = main.grid.total
         index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("d")
         await settle(pilot)
         dialog = app.screen
@@ -278,7 +290,7 @@ async def test_refused_action_says_why(make_app) -> None:
         await pilot.press("a")
         await settle(pilot)
         assert app.screen is main  # no dialog for an action the rules refuse
-        detail = app.service.listing.deal(main.grid.selected.id)
+        detail = app.service.listing.deal(selected(main).id)
         from cosell_tui.domain import Action
 
         assert Action.ACCEPT not in detail.decision.allowed
@@ -290,7 +302,7 @@ async def test_conflict_is_reported_with_reload_hint(make_app, open_demo) -> Non
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("a")
         await settle(pilot)
         # Someone else changes the deal while the dialog is open.
@@ -313,10 +325,10 @@ async def test_bulk_accept_reports_refusals_per_deal(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        pending = main.grid.selected
+        pending = selected(main)
         await pilot.press("space")
         first_row(main, lambda r: r.substatus is Substatus.ACCEPTED)
-        accepted = main.grid.selected
+        accepted = selected(main)
         await pilot.press("space")
         assert main.grid.marked == {pending.id, accepted.id}
         await pilot.press("A")
@@ -339,7 +351,7 @@ async def test_marks_range_all_and_clear(make_app) -> None:
         grid = main.grid
         await pilot.press("space", "j", "j", "v")
         await settle(pilot)
-        assert grid.marked == {grid.row_at(i).id for i in range(4)}
+        assert grid.marked == {row_at(main, i).id for i in range(4)}
         await pilot.press("u")
         assert grid.marked == set()
         await pilot.press("asterisk")
@@ -355,7 +367,7 @@ async def test_bulk_favourite_after_confirmation(make_app) -> None:
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        ids = [main.grid.row_at(i).id for i in range(2)]
+        ids = [row_at(main, i).id for i in range(2)]
         assert all(app.service.listing.row(i).favorite for i in ids)
         assert notices(app)[-1].startswith("Added to ♥ 2 of 2.")
 
@@ -415,11 +427,11 @@ async def test_preview_follows_the_cursor(make_app) -> None:
         await settle(pilot)
         assert preview.display
         body = str(preview.query_one("#preview-body").render())
-        assert main.grid.selected.name in body
+        assert selected(main).name in body
         await pilot.press("j")
         await settle(pilot)
         body = str(preview.query_one("#preview-body").render())
-        assert main.grid.selected.name in body
+        assert selected(main).name in body
         assert "Registration" in body
 
 
@@ -444,7 +456,7 @@ async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) 
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: not r.favorite)
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("f")  # the default key no longer does it ...
         await settle(pilot)
         assert not app.service.listing.row(row.id).favorite
@@ -466,7 +478,7 @@ async def test_enter_opens_the_deal_and_n_the_wizard(make_app) -> None:
         await pilot.press("j", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
-        assert app.screen.deal_id == main.grid.row_at(1).id
+        assert app.screen.deal_id == row_at(main, 1).id
         app.screen.dismiss(None)
         await settle(pilot)
         assert app.screen is main
@@ -484,7 +496,7 @@ async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
         main = await start(pilot)
         await pilot.press("2")
         await settle(pilot)
-        row = main.grid.selected
+        row = selected(main)
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, ErrorDialog)
@@ -499,18 +511,18 @@ async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
 
 
 async def test_palette_finds_a_deal_by_name_and_opens_it(make_app) -> None:
-    from textual.command import CommandPalette
+    from textual.command import CommandInput, CommandPalette
 
     from cosell_tui.screens.deal import DealScreen
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
-        target = main.grid.row_at(3)
+        target = row_at(main, 3)
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
-        app.screen.query_one("CommandInput").value = target.referral_id
+        app.screen.query_one(CommandInput).value = target.referral_id
         for _ in range(20):
             await pilot.pause(0.05)
         await pilot.press("down", "enter")
