@@ -50,7 +50,7 @@ from tests.screens.test_deal_support import (
 
 def host(*details: Any, neighbours: Any = None) -> tuple[ScreenHost, RecordingService]:
     service = RecordingService(*details)
-    screen = DealScreen(service, details[0].row.id, neighbours)  # type: ignore[arg-type]  # a fake
+    screen = DealScreen(service, details[0].row.id, neighbours)  # type: ignore[arg-type]  # fake Service
     return ScreenHost(screen), service
 
 
