@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from cosell_tui.demo.seed import seed
 from cosell_tui.store import search
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import (
@@ -18,7 +19,6 @@ from cosell_tui.store.migrate import (
     upgrade,
 )
 from cosell_tui.store.models import Base
-from cosell_tui.demo.seed import seed
 
 
 def _diff(engine) -> list:
