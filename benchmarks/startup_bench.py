@@ -417,7 +417,8 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def evaluate(check: Check, cases: dict[str, Case]) -> dict[str, object]:
     mine = cases[check.case].samples[check.mark]
-    result: dict[str, object] = {"what": check.what, "case": check.case, **summary(mine)}
+    stats = summary(mine)
+    result: dict[str, object] = {"what": check.what, "case": check.case, **stats}
     theirs = cases[check.reference].samples[check.reference_mark]
     ratio = statistics.median(mine) / statistics.median(theirs)
     paired = [a / b for a, b in zip(mine, theirs, strict=True)]  # the same round's pair
@@ -432,7 +433,7 @@ def evaluate(check: Check, cases: dict[str, Case]) -> dict[str, object]:
         round_ratio_max=max(paired),
     )
     if check.absolute:
-        result.update(goal=f"<= {check.goal} s", passed=result["median"] <= check.goal)
+        result.update(goal=f"<= {check.goal} s", passed=stats["median"] <= check.goal)
     else:
         result.update(goal=f"<= {check.goal}x", passed=ratio <= check.goal)
     return result

@@ -360,7 +360,7 @@ def _table(
             table = tomlkit.table(is_super_table=keys[:1] == ("tabs",) and depth == 0)
         _insert(container, key, table)
         container = container[key]
-    return container  # type: ignore[no-any-return]
+    return container
 
 
 def _insert(container: Any, key: str, value: Any) -> None:

@@ -191,7 +191,7 @@ class MainScreen(Screen[None]):
         self.query_one(TabBar).active = tab
         self.query_one(ContentSwitcher).current = f"grid-{tab.value}"
         grid = self.grid
-        self.filter_line.show_text(grid.query.text)
+        self.filter_line.show_text(grid.grid_query.text)
         if not grid.loaded or tab in self._stale:
             self._stale.discard(tab)
             grid.reload(keep_cursor=grid.loaded)
@@ -253,7 +253,7 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         grid = self.grid
-        q = grid.query
+        q = grid.grid_query
         parts = [f"{min(grid.cursor + 1, grid.total):,} of {grid.total:,}" if grid.loaded else "…"]
         if grid.counting:
             parts[0] += "+ (counting…)"
@@ -300,7 +300,7 @@ class MainScreen(Screen[None]):
     @on(FilterLine.Applied)
     def _filter_applied(self, event: FilterLine.Applied) -> None:
         grid = self.grid
-        query = grid.query
+        query = grid.grid_query
         if event.text != query.text:
             grid.set_query(GridQuery(query.tab, event.text, query.sort, query.descending))
             self._save_prefs(filter=event.text)
@@ -314,7 +314,7 @@ class MainScreen(Screen[None]):
 
     def _set_sort(self, sort: SortKey | None, descending: bool) -> None:
         grid = self.grid
-        q = grid.query
+        q = grid.grid_query
         grid.set_query(GridQuery(q.tab, q.text, sort, descending if sort else False))
         self._save_prefs(
             sort=sort.value if sort else None, descending=descending if sort else False
@@ -324,14 +324,14 @@ class MainScreen(Screen[None]):
     def action_sort_next(self) -> None:
         """Cycle the sort through the shown columns, then back to the tab's default order."""
         keys = [COLUMN_SORT[c] for c in self.grid.columns if c in COLUMN_SORT]
-        current = self.grid.query.sort
+        current = self.grid.grid_query.sort
         cycle: list[SortKey | None] = [None, *keys]
         position = cycle.index(current) if current in cycle else 0
         following = cycle[(position + 1) % len(cycle)]
-        self._set_sort(following, self.grid.query.descending)
+        self._set_sort(following, self.grid.grid_query.descending)
 
     def action_sort_reverse(self) -> None:
-        q = self.grid.query
+        q = self.grid.grid_query
         if q.sort is None:
             # The default orders have a direction (soonest expiry, newest first): flip it.
             natural_descending = q.tab is not Tab.INBOUND
@@ -343,7 +343,7 @@ class MainScreen(Screen[None]):
     def action_sort_pick(self) -> None:
         from cosell_tui.screens.pickers import SortPicker
 
-        q = self.grid.query
+        q = self.grid.grid_query
 
         def picked(choice: tuple[SortKey | None, bool] | None) -> None:
             if choice is not None:
@@ -362,11 +362,13 @@ class MainScreen(Screen[None]):
             if columns is None:
                 return
             grid.set_columns(columns)
-            default = columns == DEFAULT_COLUMNS[grid.query.tab]
+            default = columns == DEFAULT_COLUMNS[grid.grid_query.tab]
             self._save_prefs(columns=None if default else columns)
-            self.notify(f"Columns saved for {grid.query.tab.label}.")
+            self.notify(f"Columns saved for {grid.grid_query.tab.label}.")
 
-        self.app.push_screen(ColumnChooser(grid.columns, DEFAULT_COLUMNS[grid.query.tab]), chosen)
+        self.app.push_screen(
+            ColumnChooser(grid.columns, DEFAULT_COLUMNS[grid.grid_query.tab]), chosen
+        )
 
     def _save_prefs(self, **changes: Any) -> None:
         """Remember this tab's view in the config file (a tiny write, not database work)."""
@@ -670,10 +672,14 @@ class MainScreen(Screen[None]):
             return None
         return marked
 
-    def _confirm(self, title: str, body: str, then: Callable[[], None]) -> None:
+    def _confirm(self, title: str, body: str, then: Callable[[], object]) -> None:
         from cosell_tui.screens.dialogs import ConfirmDialog
 
-        self.app.push_screen(ConfirmDialog(title, body), lambda yes: then() if yes else None)
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(title, body), confirmed)
 
     def action_bulk_accept(self) -> None:
         ids = self._marked_or_none()

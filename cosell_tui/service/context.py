@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import Engine, Select, exists, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -163,7 +163,7 @@ class UnitOfWork:
 
     # --- loading --------------------------------------------------------------------------------
 
-    def visible_query(self, deal: int | str) -> Any:
+    def visible_query(self, deal: int | str) -> Select[Referral]:
         query = select(Referral).where(visible_clause(self.user))
         if isinstance(deal, str) and not deal.strip().isdigit():
             # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and

@@ -62,7 +62,7 @@ class Sharing:
             if kind is HelpType.NONE:
                 problems.add("help_type", "Say what help you need from Microsoft.")
             text = problems.notes("notes", notes)
-            person = None
+            person: Person | None = None
             if contact is not None:
                 person = problems.person(
                     "contact", contact, ref.country, phone_required=False, email_required=True
@@ -125,10 +125,12 @@ def _upgrade_type(uow: UnitOfWork, ref: Referral) -> DealType:
     return uow.rules.upgraded_type(ref.deal_type, decision.deal_type)
 
 
-def _co_sell(uow: UnitOfWork, ref: Referral, kind: HelpType, text: str, person: object) -> Outcome:
+def _co_sell(
+    uow: UnitOfWork, ref: Referral, kind: HelpType, text: str, person: Person | None
+) -> Outcome:
     old_type = ref.deal_type
     if person is not None:
-        ref.contacts.extend(contact_rows([person]))  # type: ignore[list-item]
+        ref.contacts.extend(contact_rows([person]))
         ref.consent_share_contact = ref.consent_to_contact = True
     ref.help_type = kind
     ref.visible_to_microsoft = True

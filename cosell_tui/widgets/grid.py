@@ -280,7 +280,8 @@ class DealGrid(ScrollView, can_focus=True):
     # ---- public API --------------------------------------------------------------------------
 
     @property
-    def query(self) -> GridQuery:
+    def grid_query(self) -> GridQuery:
+        """The tab, filter and sort shown (not `query`: that is Textual's DOM query method)."""
         return self._window.query
 
     @property
@@ -573,12 +574,12 @@ class DealGrid(ScrollView, can_focus=True):
 
     def _header_strip(self, base: Style) -> Strip:
         style = base + self.get_component_rich_style("grid--header")
-        sort = self.query.sort
+        sort = self.grid_query.sort
         parts: list[str] = []
         for column, width in self._layout:
             label = column.header
             if sort is not None and COLUMN_SORT.get(column.id) is sort:
-                label += " ▼" if self.query.descending else " ▲"
+                label += " ▼" if self.grid_query.descending else " ▲"
             parts.append(fit(label, width, column.right))
         return Strip([Segment(" ".join(parts), style)])
 
@@ -686,11 +687,11 @@ class DealGrid(ScrollView, can_focus=True):
         anchor = self._anchor if self._anchor is not None else self.cursor
         start, stop = sorted((anchor, self.cursor))
         self._anchor = self.cursor
-        self._resolve_ids(self.query, start, stop + 1)
+        self._resolve_ids(self.grid_query, start, stop + 1)
 
     def action_mark_all(self) -> None:
         """Mark every row matching the filter (ids read in one query, in a thread)."""
-        self._resolve_ids(self.query, 0, None)
+        self._resolve_ids(self.grid_query, 0, None)
 
     def action_clear_marks(self) -> None:
         self.marked.clear()

@@ -12,10 +12,14 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from cosell_tui.domain.clock import parse_instant
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 NOW = "2026-11-23T09:00:00Z"
 DEALS = 120
@@ -59,13 +63,13 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., object]]:
+def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., Service]]:
     """`open_demo(user="ava")` → a Service on this test's database; all closed at teardown."""
     from cosell_tui.service import open_service
 
-    opened = []
+    opened: list[Service] = []
 
-    def _open(user: str = "ava"):
+    def _open(user: str = "ava") -> Service:
         service = open_service(db=str(demo_db), user=user, now=NOW)
         opened.append(service)
         return service
@@ -121,7 +125,7 @@ async def burst(pilot, *keys: str, timeout: float = 30.0) -> None:
 
 
 @pytest.fixture
-def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
+def make_app(open_demo: Callable[..., Service]) -> Callable[..., object]:
     """`make_app(user="ava", size=(160, 48))` → a CosellApp on the demo database, animations off.
 
     Pass the app to `app.run_test(size=app.test_size)` or to `snap_compare`; `app.service` is its
@@ -136,7 +140,7 @@ def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
             config if config is not None else load_config(),
             animations=False,
         )
-        app.test_size = size
+        app.test_size = size  # type: ignore[attr-defined]  # the size to run it at, on the app
         return app
 
     return _make
