@@ -98,8 +98,8 @@ def database_problem(
     names = _class_names(exc)
     if names & {"sqlalchemy.exc.NoSuchModuleError", "sqlalchemy.exc.ArgumentError"}:
         return (
-            f"--db: {database} is not a database cosell can open; give a SQLite file path "
-            "or a postgresql:// URL",
+            f"{database} is not a database cosell can open; give a SQLite file path or a "
+            "postgresql:// URL (--db, COSELL_DB or the config's db)",
             EXIT_REFUSED,
         )
     if "alembic.util.exc.CommandError" in names:

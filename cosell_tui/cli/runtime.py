@@ -66,12 +66,13 @@ class Runtime:
         return resolve_db_url(explicit)
 
     def database(self) -> tuple[str, str | None]:
-        """The database for messages (a path, or a URL without its password) and its SQLite
-        file when it is one; the raw --db when even that cannot be worked out."""
+        """The database for messages (a path, or the URL as given, without its password) and
+        its SQLite file when it is one."""
         explicit = self.db or os.environ.get("COSELL_DB")
         try:
             url = self.db_url()
-        except Exception:
+            explicit = explicit or self.config().db
+        except Exception:  # a broken config: say what we know
             return (explicit or "in use", None)
         if url.startswith("sqlite:///"):
             path = url.removeprefix("sqlite:///")
@@ -79,9 +80,9 @@ class Runtime:
         try:
             from cosell_tui.service.admin import shown_url
 
-            return (shown_url(url), None)
-        except Exception:
-            return (explicit or "in use", None)
+            return (shown_url(explicit or url), None)
+        except Exception:  # not even a URL: the message says so, without repeating it
+            return ("given", None)
 
     def mouse(self) -> bool:
         """--no-mouse wins; else the config's `mouse` setting (itself COSELL_MOUSE first)."""
