@@ -22,6 +22,13 @@ GLOBAL_PANEL = "Global options"
 #: `-h` as well as `--help`, everywhere (subcommands inherit it from the root's context).
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
+
+def _panels(commands: bool) -> list[Any]:
+    """The help's sections, in this order: commands, arguments, options, global options."""
+    options = [rich_click.RichOptionPanel(name) for name in ("Arguments", "Options", GLOBAL_PANEL)]
+    return [rich_click.RichCommandPanel("Commands"), *options] if commands else options
+
+
 #: The runtime, for a command's callback: `@pass_runtime def run(rt: Runtime, ...)`.
 pass_runtime = click.make_pass_decorator(Runtime)
 
@@ -106,7 +113,8 @@ def command(name: str, help: str, **attrs: Any) -> Callable[[Callable[..., Any]]
     """A leaf command with the global options."""
 
     def decorator(f: Callable[..., Any]) -> Command:
-        return rich_click.command(name, cls=Command, help=help, **attrs)(global_options(f))
+        make = rich_click.command(name, cls=Command, help=help, panels=_panels(False), **attrs)
+        return make(global_options(f))
 
     return decorator
 
@@ -121,7 +129,9 @@ def group(
     """A group with the global options; `lazy` lists subcommands that live in other modules."""
 
     def decorator(f: Callable[..., Any]) -> Group:
-        make = rich_click.group(name, cls=cls or Group, help=help, lazy=lazy, **attrs)
+        make = rich_click.group(
+            name, cls=cls or Group, help=help, lazy=lazy, panels=_panels(True), **attrs
+        )
         return make(global_options(f))
 
     return decorator
