@@ -215,7 +215,7 @@ def report(
         for line in exc.more:
             output.warn(f"  {line}")
         return EXIT_REFUSED
-    if _is(exc, _loaded("cosell_tui.config", "ConfigError")):
+    if _is(exc, _loaded("cosell_tui.config_values", "ConfigError")):
         output.warn(str(getattr(exc, "message", exc)))
         return int(getattr(exc, "exit_code", EXIT_REFUSED))
     if _is(exc, _loaded("cosell_tui.rules.errors", "RuleFileError")):
