@@ -49,7 +49,7 @@ def seeded(data: Path, deals: int) -> Path:
         "from cosell_tui.domain.clock import parse_instant\n"
         "from cosell_tui.store.db import make_engine\n"
         "from cosell_tui.store.migrate import upgrade\n"
-        "from cosell_tui.store.seed import seed\n"
+        "from cosell_tui.demo.seed import seed\n"
         "engine = make_engine(sys.argv[1])\n"
         "upgrade(engine)\n"
         "seed(engine, deals=int(sys.argv[2]), seed=7, now=parse_instant(sys.argv[3]))\n"

@@ -10,6 +10,7 @@ import os
 import time
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -19,6 +20,8 @@ from cosell_tui.screens.help import HelpScreen, binding_rows
 from cosell_tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cosell_tui.service import Service
 
 #: When this module was first imported: start-up is measured from here (logged on first rows).
@@ -26,7 +29,14 @@ STARTED = time.perf_counter()
 
 
 class CosellApp(App[None]):
-    """The cosell TUI on one service (one user, one database, one clock)."""
+    """The cosell TUI on one service (one user, one database, one clock).
+
+    Given an `opener` instead of a service, the app paints its first frame (the tabs and the
+    grid's header) before it opens the database: the service, SQLAlchemy and the store are
+    imported and the schema checked in a thread started after that frame, and the rows follow.
+    A refusal while opening (no such user, a database that cannot be opened) ends the app with
+    that sentence and the command's exit code.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "cosell"
@@ -38,14 +48,26 @@ class CosellApp(App[None]):
     ]
 
     def __init__(
-        self, service: Service, config: Config | None = None, *, animations: bool = True
+        self,
+        service: Service | None,
+        config: Config | None = None,
+        *,
+        opener: Callable[[], Service] | None = None,
+        animations: bool = True,
     ) -> None:
         super().__init__()
-        self.service = service
+        if service is None and opener is None:
+            raise ValueError("CosellApp needs a service or an opener")
+        self.service: Service | None = service
+        self._opener = opener
         self.config = config if config is not None else load_config()
         self.first_rows_seconds: float | None = None
         if not animations:
             self.animation_level = "none"
+        if service is not None:
+            self._show_user(service)
+
+    def _show_user(self, service: Service) -> None:
         user = service.user
         self.sub_title = f"{user.display_name} · {user.org_name}"
 
@@ -53,6 +75,33 @@ class CosellApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.push_screen(MainScreen(self.service, self.config))
+        if self.service is None:
+            self.call_after_refresh(self._open_service)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_service(self) -> None:
+        assert self._opener is not None
+        try:
+            service = self._opener()
+        except Exception as exc:
+            self.call_from_thread(self._not_opened, exc)
+            return
+        self.call_from_thread(self._opened, service)
+
+    def _opened(self, service: Service) -> None:
+        self.service = service
+        self._show_user(service)
+        main = self.main_screen
+        if main is not None:
+            main.service_ready(service)
+
+    def _not_opened(self, exc: Exception) -> None:
+        from cosell_tui.service.errors import CosellError
+
+        if isinstance(exc, CosellError):
+            self.exit(return_code=exc.exit_code, message=f"cosell: {exc.message}")
+        else:
+            raise exc
 
     def rows_shown(self) -> None:
         """Called by the main screen when the first rows are on screen: log time-to-first-frame."""
@@ -74,11 +123,14 @@ class CosellApp(App[None]):
         return None
 
 
-def run(service: Service, *, mouse: bool = True) -> None:
-    """Open the TUI; `mouse=False` (or `mouse = false` in the config) for SSH sessions.
+def run(opener: Callable[[], Service], *, mouse: bool = True) -> int:
+    """Open the TUI, which opens the service with `opener` once its first frame is painted;
+    `mouse=False` (or `mouse = false` in the config) for SSH sessions. Returns the exit code.
 
     Colours follow the terminal: Textual honours NO_COLOR and TEXTUAL_COLOR_SYSTEM itself.
     """
     config = load_config()
     animations = os.environ.get("TEXTUAL_ANIMATIONS", "full") != "none"
-    CosellApp(service, config, animations=animations).run(mouse=mouse and config.mouse)
+    app = CosellApp(None, config, opener=opener, animations=animations)
+    app.run(mouse=mouse and config.mouse)
+    return app.return_code or 0

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from cosell_tui.domain.views import Tab
+
 if TYPE_CHECKING:
     from cosell_tui.domain.views import DealRow
     from cosell_tui.screens.main import MainScreen
@@ -37,12 +39,6 @@ SCREEN_ACTIONS = (
     ("bulk_favorite", "Favourite marked deals", "after one confirmation"),
     ("reload", "Reload", "counts and rows from the database"),
 )
-TABS = (
-    ("inbound", "Inbound"),
-    ("outbound", "Outbound"),
-    ("favorites", "Favorites"),
-    ("closed", "Closed"),
-)
 
 
 class DealCommands(Provider):
@@ -66,8 +62,8 @@ class DealCommands(Provider):
             )
             found.append((action, label, help_text))
         found += [
-            (f"show_tab('{name}')", f"Show {label} tab", f"key {n}")
-            for n, (name, label) in enumerate(TABS, 1)
+            (f"show_tab('{tab.value}')", f"Show {tab.label} tab", f"key {n}")
+            for n, tab in enumerate(Tab, 1)
         ]
         return found
 

@@ -42,15 +42,13 @@ from platformdirs import user_config_dir
 
 # The settings' shape lives in config_values, which config_model (pydantic) builds too; it is
 # re-exported here, where callers look for it.
-from cosell_tui.config_values import COLUMN_IDS as COLUMN_IDS
-from cosell_tui.config_values import REQUIRED_COLUMNS as REQUIRED_COLUMNS
-from cosell_tui.config_values import TAB_NAMES as TAB_NAMES
 from cosell_tui.config_values import Config as Config
 from cosell_tui.config_values import ConfigError as ConfigError
 from cosell_tui.config_values import DiskState as DiskState
 from cosell_tui.config_values import TabPrefs as TabPrefs
 from cosell_tui.config_values import normalise_columns as normalise_columns
 from cosell_tui.config_values import normalise_keys as normalise_keys
+from cosell_tui.domain.views import TAB_NAMES
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument

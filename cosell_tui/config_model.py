@@ -32,14 +32,13 @@ from pydantic_settings import (
 )
 
 from cosell_tui.config_values import (
-    COLUMN_IDS,
-    TAB_NAMES,
     Config,
     ConfigError,
     TabPrefs,
     normalise_columns,
     normalise_keys,
 )
+from cosell_tui.domain.views import COLUMN_IDS, TAB_NAMES
 
 ENV_PREFIX = "COSELL_"
 #: The settings the environment may set; keys and tabs live in the file only.

@@ -1,8 +1,9 @@
-"""What the config file holds: the settings' dataclasses, their error, and the tab and column
-names they use; `config` reads and writes them, `config_model` validates them (pydantic).
+"""What the config file holds: the settings' dataclasses and their error; `config` reads and
+writes them, `config_model` validates them (pydantic). Tab and column names: domain/views.py.
 
 Kept apart so that config_model does not import config (which imports config_model to validate
-what it reads): the two form no import cycle. Importing it costs only the standard library.
+what it reads): the two form no import cycle. Importing it costs only the standard library
+and the domain's read models.
 """
 
 from __future__ import annotations
@@ -10,29 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-TAB_NAMES = ("inbound", "outbound", "favorites", "closed")
-
-#: Every grid column id, in display order; the ids are also the sort keys (service SortKey values).
-COLUMN_IDS = (
-    "name",
-    "customer",
-    "type",
-    "status",
-    "value",
-    "close",
-    "country",
-    "created",
-    "expires",
-    "closed",
-    "msstatus",
-    "role",
-    "program",
-    "id",
-    "crm",
-    "fav",
-)
-#: Columns the chooser cannot hide (domain.md §5).
-REQUIRED_COLUMNS = ("name", "customer", "status")
+from cosell_tui.domain.views import REQUIRED_COLUMNS
 
 
 class ConfigError(ValueError):

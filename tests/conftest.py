@@ -24,6 +24,12 @@ def _pg_driver_url(url: str) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _host_independent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Money is written in `COSELL_LOCALE`; tests and snapshots must not follow the host's."""
+    monkeypatch.delenv("COSELL_LOCALE", raising=False)
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """A URL to an empty database; parametrised over every available backend."""

@@ -18,8 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cosell_tui.config import (
-    COLUMN_IDS,
-    TAB_NAMES,
     Config,
     ConfigError,
     TabPrefs,
@@ -28,6 +26,7 @@ from cosell_tui.config import (
     normalise_columns,
     save_config,
 )
+from cosell_tui.domain.views import COLUMN_IDS, TAB_NAMES
 
 ENVS = ("COSELL_USER", "COSELL_DB", "COSELL_MOUSE")
 

@@ -239,6 +239,23 @@ def report(
     raise exc
 
 
+def environment_refusal(
+    exc: BaseException, database: Callable[[], tuple[str, str | None]]
+) -> Exception | None:
+    """A database that cannot be used, as the service's refusal (SetupError, or ConflictError
+    for a lock) carrying our sentence: for callers that report refusals themselves (the TUI).
+    None when `exc` is something else."""
+    if not _from_a_database(exc):
+        return None
+    problem = database_problem(exc, *database())
+    if problem is None:
+        return None
+    from cosell_tui.service.errors import ConflictError, SetupError
+
+    sentence, code = problem
+    return ConflictError(sentence) if code == EXIT_CONFLICT else SetupError(sentence)
+
+
 def report_internal(exc: BaseException, output: Output) -> int:
     """A bug: one line (set COSELL_DEBUG=1 for the traceback) and exit 70."""
     output.warn(f"internal error: {type(exc).__name__}: {exc}".rstrip(": "))

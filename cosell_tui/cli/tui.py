@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cosell_tui.cli.errors import EXIT_OK
+from cosell_tui.cli.errors import environment_refusal
 from cosell_tui.cli.options import command, option, pass_runtime
 from cosell_tui.cli.runtime import Runtime
 
@@ -17,16 +18,32 @@ if TYPE_CHECKING:
 DEMO_USER = "ava"
 
 
-def open_tui(service: Service, mouse: bool) -> None:
-    from cosell_tui.app import run
+def open_tui(opener: Callable[[], Service], mouse: bool) -> int:
+    """The TUI, which calls `opener` for its service once its first frame is painted."""
+    from cosell_tui.app import run  # Textual loads only here
 
-    run(service, mouse=mouse)
+    return run(opener, mouse=mouse)
+
+
+def service_opener(rt: Runtime) -> Callable[[], Service]:
+    """`rt.service`, with a database that cannot be used told as a refusal (a sentence and the
+    exit code the TUI ends with) rather than a traceback from inside the app."""
+
+    def open_service() -> Service:
+        try:
+            return rt.service()
+        except Exception as exc:
+            refusal = environment_refusal(exc, rt.database)
+            if refusal is None:
+                raise
+            raise refusal from exc
+
+    return open_service
 
 
 def run_tui(rt: Runtime) -> int:
-    """No subcommand: the TUI on the user's database."""
-    open_tui(rt.service(), mouse=rt.mouse())
-    return EXIT_OK
+    """No subcommand: the TUI on the user's database (opened after its first frame)."""
+    return open_tui(service_opener(rt), mouse=rt.mouse())
 
 
 @command("demo", help="Open the TUI on a fresh seeded database as ava.")
@@ -43,9 +60,14 @@ def demo(rt: Runtime, deals: int, seed: int) -> int:
     with tempfile.TemporaryDirectory(prefix="cosell-demo-") as folder:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         admin.seed_database(url, deals, seed, Clock.from_env(rt.now).now())
-        service = open_service(db=url, user=DEMO_USER, now=rt.now)
+        opened: list[Service] = []
+
+        def opener() -> Service:
+            opened.append(open_service(db=url, user=DEMO_USER, now=rt.now))
+            return opened[-1]
+
         try:
-            open_tui(service, mouse=rt.mouse())
+            return open_tui(opener, mouse=rt.mouse())
         finally:
-            service.close()
-    return EXIT_OK
+            for service in opened:
+                service.close()

@@ -1,8 +1,9 @@
-"""Human output of money, dates and durations, for the `cosell` command and the TUI alike.
+"""How cosell writes values for people, in the TUI and the `cosell` command alike.
 
-Kept apart from the argument handling so every command prints the same way: money through
-babel (the currency's own number of decimals, ISO code after the amount so mixed currencies
-never look alike) and dates as ISO-8601, which sort and paste well in scripts.
+One module, so a deal reads the same on every screen and in every command: money through babel
+(ISO code after the amount, so mixed currencies never look alike; the locale is `COSELL_LOCALE`,
+default en_US), dates as ISO-8601 (they sort and paste well), the time left to answer a
+referral as `2d 4h` / `5h 12m` / `12m` / `expired`, and text clipped with an ellipsis.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 #: The locale money is written in; `COSELL_LOCALE` lets a team pick theirs (e.g. de_DE).
 DEFAULT_LOCALE = "en_US"
@@ -20,18 +22,28 @@ def locale() -> str:
     return os.environ.get("COSELL_LOCALE") or DEFAULT_LOCALE
 
 
-def money(amount: Decimal | None, currency: str | None) -> str:
-    """`48,000.00 EUR`; the ISO code rather than a symbol, since `$` is several currencies."""
+def money(amount: Decimal | None, currency: str | None, *, whole: bool = False) -> str:
+    """`48,000.00 EUR` (the currency's own decimals), or `48,000 EUR` with `whole` (the grid);
+    the ISO code rather than a symbol, since `$` is several currencies."""
     if amount is None:
         return ""
     if not currency:
-        return f"{amount:,.2f}"
+        return f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    return _money(amount, currency, whole, locale())
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, whole: bool, in_locale: str) -> str:
+    # Babel takes ~50 µs a call; a screen repeats few distinct amounts, so cache them.
     from babel.numbers import format_currency  # lazily: `cosell --help` stays quick
 
+    pattern = "#,##0 ¤¤" if whole else "#,##0.00 ¤¤"
     try:
-        return format_currency(amount, currency, format="#,##0.00 ¤¤", locale=locale())
+        return format_currency(
+            amount, currency, format=pattern, locale=in_locale, currency_digits=not whole
+        )
     except (ValueError, LookupError):
-        return f"{amount:,.2f} {currency}"
+        return f"{amount:,.0f} {currency}" if whole else f"{amount:,.2f} {currency}"
 
 
 def day(value: date | datetime | None) -> str:
@@ -51,15 +63,25 @@ def instant(value: datetime | None) -> str:
 
 
 def duration(seconds: float) -> str:
-    """`2d 1h`, `5h 10m`, or `expired`: the grid's expiry countdown in words a script can read."""
+    """`2d 1h`, `5h 10m`, `12m` or `expired`: the time left, in words a script can read too.
+    A part of a minute counts as a minute, so only a window that has ended reads `expired`."""
     if seconds <= 0:
         return "expired"
-    minutes = int(seconds // 60)
+    minutes = max(int(seconds // 60), 1)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
         return f"{days}d {hours}h"
-    return f"{hours}h {mins}m"
+    if hours:
+        return f"{hours}h {mins}m"
+    return f"{mins}m"
+
+
+def countdown(expires_at: datetime | None, now: datetime) -> str:
+    """The time left to answer a referral (empty when it has no response window)."""
+    if expires_at is None:
+        return ""
+    return duration((expires_at - now).total_seconds())
 
 
 def yes_no(value: bool | None) -> str:

@@ -34,7 +34,8 @@ class Tab(Label):
 
 
 class SortKey(Label):
-    """Sortable grid columns (every column sorts)."""
+    """The grid's columns, in display order; each id is also the column's sort key (every
+    column sorts but the favourite mark, FAVORITE_COLUMN)."""
 
     NAME = "name", "Deal name"
     CUSTOMER = "customer", "Customer"
@@ -45,12 +46,33 @@ class SortKey(Label):
     COUNTRY = "country", "Country"
     CREATED = "created", "Created"
     EXPIRES = "expires", "Expires in"
+    CLOSED = "closed", "Closed on"
     MICROSOFT_STATUS = "msstatus", "Microsoft status"
     PARTNER_ROLE = "role", "Partner role"
     PARTNER_PROGRAM = "program", "Partner program"
     REFERRAL_ID = "id", "Referral ID"
     CRM_ID = "crm", "CRM ID"
-    CLOSED = "closed", "Closed on"
+
+
+#: The grid column that marks favourites; it has no sort.
+FAVORITE_COLUMN = "fav"
+#: Every grid column id, in display order (what the config and the column chooser accept).
+COLUMN_IDS: tuple[str, ...] = (*(key.value for key in SortKey), FAVORITE_COLUMN)
+#: Columns the chooser cannot hide (domain.md §5).
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    SortKey.NAME.value,
+    SortKey.CUSTOMER.value,
+    SortKey.STATUS.value,
+)
+#: What each tab shows until the user chooses (fits 80 columns with a readable name).
+DEFAULT_COLUMNS: dict[Tab, tuple[str, ...]] = {
+    Tab.INBOUND: ("name", "customer", "status", "value", "expires", "country", FAVORITE_COLUMN),
+    Tab.OUTBOUND: ("name", "customer", "type", "status", "value", "close", FAVORITE_COLUMN),
+    Tab.FAVORITES: ("name", "customer", "type", "status", "value", "close", FAVORITE_COLUMN),
+    Tab.CLOSED: ("name", "customer", "type", "status", "value", "closed", FAVORITE_COLUMN),
+}
+#: The tab names as the config and the command line write them.
+TAB_NAMES: tuple[str, ...] = tuple(tab.value for tab in Tab)
 
 
 @dataclass(frozen=True, slots=True)

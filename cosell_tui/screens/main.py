@@ -21,6 +21,7 @@ from textual.widgets import Tab as TabWidget
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action
 from cosell_tui.domain.views import (
+    DEFAULT_COLUMNS,
     BulkResult,
     DealDetail,
     DealRow,
@@ -31,13 +32,13 @@ from cosell_tui.domain.views import (
 )
 from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
 from cosell_tui.widgets.filterline import FilterLine
-from cosell_tui.widgets.grid import COLUMN_SORT, DEFAULT_COLUMNS, DealGrid
+from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.preview import DealPreview
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
 
-TABS: tuple[Tab, ...] = (Tab.INBOUND, Tab.OUTBOUND, Tab.FAVORITES, Tab.CLOSED)
+TABS: tuple[Tab, ...] = tuple(Tab)
 DEFAULT_ORDER = {Tab.INBOUND: "soonest expiry"}
 CONFLICT = "“{name}” was changed by someone else — press r to reload"
 
@@ -82,9 +83,10 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_id", "Copy referral ID", show=False, id="main.copy_id"),
     ]
 
-    def __init__(self, service: Service, config: Config) -> None:
+    def __init__(self, service: Service | None, config: Config) -> None:
+        """`service` None: the app is still opening it (see CosellApp); `service_ready` follows."""
         super().__init__()
-        self.service = service
+        self._service = service
         self.config = config
         self.tab: Tab = Tab.INBOUND
         self.counts: dict[Tab, int] = {}
@@ -93,17 +95,33 @@ class MainScreen(Screen[None]):
         self._applies: tuple[bool, ...] = ()
         self._counts_after_first_rows = False
 
+    @property
+    def service(self) -> Service:
+        """The service; until the app has opened it, only the frame is drawn and no action runs
+        (`has_service` tells which)."""
+        if self._service is None:
+            raise RuntimeError("the service is not open yet")
+        return self._service
+
+    @service.setter
+    def service(self, service: Service) -> None:
+        self._service = service
+
+    @property
+    def has_service(self) -> bool:
+        return self._service is not None
+
     # ---- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(TabWidget(t.label, id=f"tab-{t.value}") for t in TABS), id="tabs")
-        yield FilterLine(self.service, id="filter")
+        yield FilterLine(self._service, id="filter")
         with Horizontal(id="body"):
             with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
                 for tab in TABS:
                     prefs = self.config.tab(tab.value)
                     yield DealGrid(
-                        self.service,
+                        self._service,
                         self._query_for(tab, prefs),
                         prefs.columns or DEFAULT_COLUMNS[tab],
                         id=f"grid-{tab.value}",
@@ -122,6 +140,19 @@ class MainScreen(Screen[None]):
         self.query_one("#preview", DealPreview).display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
+        if self.has_service:
+            self._first_load()
+
+    def service_ready(self, service: Service) -> None:
+        """The app opened the database after the first frame: now the rows can come."""
+        self.service = service
+        self.filter_line.service = service
+        for tab in TABS:
+            self.grid_for(tab).service = service
+        self._first_load()
+        self.refresh_bindings()
+
+    def _first_load(self) -> None:
         self.grid.reload(keep_cursor=False)
         # The tab counts (about 1 s at a million deals) start once the first rows are painted,
         # so they never compete with the first page for the two cores.
@@ -253,7 +284,10 @@ class MainScreen(Screen[None]):
         return (has_row, has_row and self.tab is Tab.INBOUND, bool(self.grid.marked))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out in the footer what cannot apply now (no row, not an inbound deal, no marks)."""
+        """Grey out in the footer what cannot apply now (no row, not an inbound deal, no marks;
+        nothing but the tabs while the database is still being opened)."""
+        if not self.has_service and action not in {"show_tab", "next_tab", "prev_tab"}:
+            return None
         has_row, inbound, marks = self._applies or (False, False, False)
         if action in {"accept", "decline"}:
             return True if inbound else None

@@ -17,8 +17,7 @@ from textual.widgets import Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from cosell_tui.config import REQUIRED_COLUMNS
-from cosell_tui.domain.views import SortKey
+from cosell_tui.domain.views import REQUIRED_COLUMNS, SortKey
 from cosell_tui.widgets.grid import COLUMNS
 
 #: Partner Center's column chooser shows up to nine columns (domain.md §1.8); the ♥ marker

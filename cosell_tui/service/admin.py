@@ -15,15 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload
 
-from cosell_tui.service.errors import RuleRefusal
-from cosell_tui.store.db import make_engine, resolve_url
+from cosell_tui.service.errors import RuleRefusal, require_module
+from cosell_tui.store.db import is_postgresql, make_engine, resolve_url
 from cosell_tui.store.migrate import alembic_config, upgrade
 from cosell_tui.store.models import Organization, User
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from cosell_tui.store.seed import SeedSummary
+    from cosell_tui.demo.seed import SeedSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,15 @@ class UserSummary:
     locations: tuple[str, ...]  # partner IDs of the user's scope
 
 
+def open_engine(url: str | None) -> Engine:
+    """The engine for `url` (see store.db.make_engine); SetupError when the PostgreSQL driver,
+    an extra, is not installed."""
+    resolved = resolve_url(url)
+    if is_postgresql(resolved):
+        require_module("psycopg", "A PostgreSQL database", "postgres")
+    return make_engine(resolved)
+
+
 def resolve_db_url(explicit: str | None) -> str:
     """`--db`/`COSELL_DB`/config value → a SQLAlchemy URL (default: the user's SQLite file)."""
     return resolve_url(explicit)
@@ -53,7 +62,7 @@ def shown_url(url: str) -> str:
 
 
 def _migrated(url: str) -> Engine:
-    engine = make_engine(url)
+    engine = open_engine(url)
     upgrade(engine)
     return engine
 
@@ -90,7 +99,8 @@ def seed_database(
     url: str, deals: int, seed: int, now: datetime, *, force: bool = False
 ) -> SeedSummary:
     """Fill the database with deterministic demo data; a database with data needs `force`."""
-    from cosell_tui.store.seed import seed as run_seed
+    require_module("faker", "Demo data", "demo")
+    from cosell_tui.demo.seed import seed as run_seed
 
     engine = _migrated(url)
     try:
@@ -109,7 +119,7 @@ def seed_database(
 
 def list_users(url: str) -> tuple[UserSummary, ...]:
     """Every user of the database, by organisation then name."""
-    engine = make_engine(url)
+    engine = open_engine(url)
     try:
         with Session(engine) as session:
             users = session.scalars(

@@ -60,17 +60,29 @@ BUSY = "The database is busy with another change; try again."
 
 
 class Shared:
-    """What a Service and its `as_user` copies share: engine, rules, clock and caches."""
+    """What a Service and its `as_user` copies share: engine, rules, clock and caches.
 
-    def __init__(self, engine: Engine, rules: RuleBook, clock: Clock) -> None:
+    The rule book is read on first use: a grid or a `cosell deal list` never asks the rules,
+    so they never pay for reading and validating the rule files.
+    """
+
+    def __init__(self, engine: Engine, rules: RuleBook | None, clock: Clock) -> None:
         self.engine = engine
-        self.rules = rules
+        self._rules = rules
         self.clock = clock
         self.write_engine = writer_engine(engine)
         self._microsoft_org_id: int | None = None
         self._lock = threading.Lock()
         #: The store's grid reader (and its cache of ordered ids), made on first use.
         self.grid: Any = None
+
+    @property
+    def rules(self) -> RuleBook:
+        if self._rules is None:
+            from cosell_tui.rules import default_rulebook  # process-wide, loaded once
+
+            self._rules = default_rulebook()
+        return self._rules
 
     def microsoft_org_id(self, session: Session) -> int | None:
         if self._microsoft_org_id is None:
@@ -134,7 +146,10 @@ class UnitOfWork:
         self.ctx = ctx
         self.session = session
         self.user = ctx.user
-        self.rules = ctx.rules
+
+    @property
+    def rules(self) -> RuleBook:
+        return self.ctx.rules
 
     def now(self) -> datetime:
         return self.ctx.clock.now()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -17,7 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 from cosell_tui.domain import OrgKind, Role
 from cosell_tui.domain.clock import Clock
 from cosell_tui.domain.views import UserView
-from cosell_tui.rules import RuleBook, default_rulebook
+
+if TYPE_CHECKING:
+    from cosell_tui.rules import RuleBook
+from cosell_tui.service.admin import open_engine
 from cosell_tui.service.catalog import Catalog
 from cosell_tui.service.context import Context, Shared
 from cosell_tui.service.creation import Creation
@@ -27,7 +31,6 @@ from cosell_tui.service.listing import Listing
 from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
-from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import current_revision, head_revision, upgrade
 from cosell_tui.store.models import Organization, User
 
@@ -129,8 +132,7 @@ def open_service(
     hang. A new (empty) database is set up silently.
     """
     clock = Clock.from_env(now)
-    book = rules or default_rulebook()
-    engine = make_engine(db)
+    engine = open_engine(db)
     try:
         at, head = current_revision(engine), head_revision()
         if on_upgrade is not None and at is not None and at != head:
@@ -139,7 +141,7 @@ def open_service(
                 "this can take a minute…"
             )
         upgrade(engine)
-        shared = Shared(engine, book, clock)
+        shared = Shared(engine, rules, clock)
         name = user or os.environ.get("COSELL_USER")
         with Session(engine) as session:
             found = find_user(session, name) if name else default_user(session)

@@ -41,3 +41,19 @@ class NotFoundError(CosellError):
     """The deal (or account, user...) does not exist or is not visible to this user."""
 
     exit_code = 4
+
+
+class SetupError(CosellError):
+    """This installation or environment cannot do it (a missing extra, a database that cannot
+    be opened); the message says how to fix it."""
+
+
+def require_module(module: str, what: str, extra: str) -> None:
+    """SetupError unless `module` is installed: `what` needs the `extra` extra."""
+    from importlib.util import find_spec
+
+    if find_spec(module) is None:
+        raise SetupError(
+            f"{what} needs {module}, which comes with the {extra} extra: "
+            f"pip install 'cosell-tui[{extra}]'."
+        )

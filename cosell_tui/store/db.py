@@ -44,6 +44,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def is_postgresql(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres:"))
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """Create the engine for a URL (see `resolve_url`)."""
     resolved = resolve_url(url)

@@ -51,10 +51,26 @@ class FilterLine(Vertical):
     class Left(Message):
         """The user is done typing (Esc, Enter, down): focus goes back to the grid."""
 
-    def __init__(self, service: Service, *, id: str | None = None) -> None:
+    def __init__(self, service: Service | None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.service = service
+        self._service = service
         self.error: str | None = None
+
+    @property
+    def service(self) -> Service:
+        """The service; until the app has opened it, only the frame is drawn and no action runs
+        (`has_service` tells which)."""
+        if self._service is None:
+            raise RuntimeError("the service is not open yet")
+        return self._service
+
+    @service.setter
+    def service(self, service: Service) -> None:
+        self._service = service
+
+    @property
+    def has_service(self) -> bool:
+        return self._service is not None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -103,7 +119,8 @@ class FilterLine(Vertical):
         if get_current_worker().is_cancelled:
             return
         try:
-            error = self.service.listing.check_filter(text.strip()) if text.strip() else None
+            service = self.service
+            error = service.listing.check_filter(text.strip()) if text.strip() and service else None
         except Exception as exc:  # a failing check is shown like an invalid query
             error = str(exc)
         if not get_current_worker().is_cancelled:

@@ -14,11 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
-from babel.numbers import format_currency
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -32,7 +29,8 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from cosell_tui.domain import Direction
-from cosell_tui.domain.views import DealRow, GridQuery, Page, SortKey, Tab
+from cosell_tui.domain import format as fmt
+from cosell_tui.domain.views import DEFAULT_COLUMNS, DealRow, GridQuery, Page, SortKey
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -40,27 +38,9 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 CACHED_PAGES = 24  # 2,400 rows: a few screens either side of the cursor
 URGENT_HOURS = 48  # the reminder window (D11): an inbound deal this close to expiry shows red
-LOCALE = "en_US"  # fixed, so screens and snapshots do not depend on the host
 
 
 # --- columns ------------------------------------------------------------------------------------
-
-
-def countdown(expires_at: datetime | None, now: datetime) -> str:
-    """'2d 4h', '5h 12m', '12m' or 'expired': the time left to answer a referral."""
-    if expires_at is None:
-        return ""
-    seconds = int((expires_at - now).total_seconds())
-    if seconds <= 0:
-        return "expired"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{max(minutes, 1)}m"
 
 
 def is_urgent(row: DealRow, now: datetime) -> bool:
@@ -72,14 +52,8 @@ def is_urgent(row: DealRow, now: datetime) -> bool:
 
 
 def money(row: DealRow) -> str:
-    """Babel-formatted amount with the ISO code, whole units: '48,000 EUR'."""
-    return _money(row.value, row.currency)
-
-
-@lru_cache(maxsize=4096)
-def _money(value: Decimal, currency: str) -> str:
-    # Babel takes ~50 µs a call; a screen repeats few distinct amounts, so cache them.
-    return format_currency(value, currency, format="#,##0 ¤¤", locale=LOCALE, currency_digits=False)
+    """The amount in whole units with the ISO code: '48,000 EUR'."""
+    return fmt.money(row.value, row.currency, whole=True)
 
 
 def _type_label(row: DealRow) -> str:
@@ -109,7 +83,7 @@ COLUMNS: dict[str, Column] = {
         Column("close", "Close date", 10, lambda r, _: r.close_date.isoformat()),
         Column("country", "Country", 7, lambda r, _: r.country),
         Column("created", "Created", 10, lambda r, _: r.created_at.date().isoformat()),
-        Column("expires", "Expires in", 10, lambda r, now: countdown(r.expires_at, now)),
+        Column("expires", "Expires in", 10, lambda r, now: fmt.countdown(r.expires_at, now)),
         Column(
             "closed",
             "Closed on",
@@ -125,14 +99,6 @@ COLUMNS: dict[str, Column] = {
         Column("crm", "CRM ID", 12, lambda r, _: r.crm_id or ""),
         Column("fav", "♥", 1, lambda r, _: "♥" if r.favorite else ""),
     )
-}
-
-#: What each tab shows until the user chooses (fits 80 columns with a readable name).
-DEFAULT_COLUMNS: dict[Tab, tuple[str, ...]] = {
-    Tab.INBOUND: ("name", "customer", "status", "value", "expires", "country", "fav"),
-    Tab.OUTBOUND: ("name", "customer", "type", "status", "value", "close", "fav"),
-    Tab.FAVORITES: ("name", "customer", "type", "status", "value", "close", "fav"),
-    Tab.CLOSED: ("name", "customer", "type", "status", "value", "closed", "fav"),
 }
 
 #: The sort key of each column (the fav column has none).
@@ -274,7 +240,7 @@ class DealGrid(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        service: Service,
+        service: Service | None,
         query: GridQuery,
         columns: Iterable[str] | None = None,
         *,
@@ -283,7 +249,7 @@ class DealGrid(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.service = service
+        self._service = service
         self._window = _Window(query)
         self._generation_lock = threading.Lock()
         self.columns: tuple[str, ...] = tuple(columns or DEFAULT_COLUMNS[query.tab])
@@ -292,6 +258,24 @@ class DealGrid(ScrollView, can_focus=True):
         self._requested: frozenset[int] = frozenset()
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = 0
+
+    @property
+    def service(self) -> Service:
+        """The service; until the app has opened it, only the frame is drawn and no action runs
+        (`has_service` tells which)."""
+        if self._service is None:
+            raise RuntimeError("the service is not open yet")
+        return self._service
+
+    @service.setter
+    def service(self, service: Service) -> None:
+        self._service = service
+        if self.is_mounted:
+            self._follow_clock()
+
+    @property
+    def has_service(self) -> bool:
+        return self._service is not None
 
     # ---- public API --------------------------------------------------------------------------
 
@@ -374,7 +358,10 @@ class DealGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def reload(self, *, keep_cursor: bool = True) -> None:
-        """Count again and refetch the visible pages (after a change, or `r`)."""
+        """Count again and refetch the visible pages (after a change, or `r`). Until the app has
+        opened its service (just after the first frame) the grid draws its header only."""
+        if not self.has_service:
+            return
         with self._generation_lock:
             self._window.generation += 1
             generation = self._window.generation
@@ -557,6 +544,10 @@ class DealGrid(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self._relayout()
+        if self.has_service:
+            self._follow_clock()
+
+    def _follow_clock(self) -> None:
         if not self.service.clock.fixed:
             # A real clock makes the countdowns move; a fixed one (tests, demos) keeps frames still.
             self.set_interval(60, self.refresh)

@@ -16,8 +16,9 @@ from textual.widgets import Static
 
 from cosell_tui.domain import TERMINAL_SUBSTATUSES, Direction
 from cosell_tui.domain.facts import Outcome
+from cosell_tui.domain.format import countdown
 from cosell_tui.domain.views import DealDetail
-from cosell_tui.widgets.grid import countdown, is_urgent, money
+from cosell_tui.widgets.grid import is_urgent, money
 
 MARKS = {
     Outcome.MET: ("✔", "$text-success"),

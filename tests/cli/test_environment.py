@@ -145,3 +145,29 @@ def test_driver_errors_become_sentences(error: Exception, code: int, words: str)
 )
 def test_bugs_stay_bugs(error: Exception) -> None:
     assert database_problem(error, "deals.db", "deals.db") is None
+
+
+def test_the_tui_ends_with_the_same_sentence(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The TUI opens the database after its first frame; a refusal then ends it with its
+    sentence and exit code (app.py), so the opener hands it ours, not the driver's error."""
+    from cosell_tui.cli import main, tui
+    from cosell_tui.service.errors import CosellError
+
+    told: list[tuple[int, str]] = []
+
+    def fake_open(opener, mouse: bool) -> int:
+        try:
+            opener()
+        except CosellError as exc:
+            told.append((exc.exit_code, exc.message))
+            return exc.exit_code
+        return 0
+
+    monkeypatch.setattr(tui, "open_tui", fake_open)
+    path = tmp_path / "missing" / "x.db"
+    assert main(["--db", str(path), "--now", NOW]) == 1
+    assert told == [
+        (1, f"cannot open the database {path}: its folder {path.parent} does not exist")
+    ]

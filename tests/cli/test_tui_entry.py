@@ -1,5 +1,5 @@
-"""`cosell` and `cosell demo` hand a ready service to the TUI (the TUI itself is stubbed here:
-its own tests drive it)."""
+"""`cosell` and `cosell demo` hand the TUI a way to open the service (the TUI itself is stubbed
+here: its own tests drive it, and open the service after their first frame)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from .conftest import NOW
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
-    def fake_open(service, mouse: bool) -> None:
+    def fake_open(opener, mouse: bool) -> int:
+        service = opener()
         calls.append(
             {
                 "user": service.user.username,
@@ -25,6 +26,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
                 "now": service.clock.now(),
             }
         )
+        return 0
 
     monkeypatch.setattr(tui, "open_tui", fake_open)
     return calls

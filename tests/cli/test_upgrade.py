@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from cosell_tui.cli import main
+from cosell_tui.demo.seed import seed
 from cosell_tui.domain.clock import parse_instant
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import current_revision, downgrade, head_revision, upgrade
-from cosell_tui.store.seed import seed
 from tests.cli.conftest import NOW
 
 

@@ -9,6 +9,7 @@ freely and still start from the same state. Screens get a `Service` opened as a 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,9 +26,9 @@ USERS = ("ava", "ben", "cara")
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeded template file (read-only by convention: tests use `demo_db`)."""
+    from cosell_tui.demo.seed import seed
     from cosell_tui.store.db import make_engine
     from cosell_tui.store.migrate import upgrade
-    from cosell_tui.store.seed import seed
 
     path = tmp_path_factory.mktemp("demo") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
@@ -74,12 +75,26 @@ def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., object
         service.close()
 
 
-async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results reach the screen (threads post back via the loop)."""
-    for _ in range(rounds):
+async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
+    """Wait until the app is quiet: no worker running and `rounds` rounds in a row in which none
+    started and every message was handled.
+
+    A fixed number of pauses is not enough on a loaded machine: a worker's result arrives as a
+    message, which may start another worker (rows, then counts, then the tab labels' new
+    widths), and each link can lag. Counting quiet rounds waits for the whole chain, however
+    slow, and fails loudly instead of snapshotting a half-drawn screen.
+    """
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < rounds:
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(not worker.is_finished for worker in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app did not settle within {timeout:.0f} s")
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from cosell_tui.service.errors import ConflictError, NotFoundError, ValidationEr
 from cosell_tui.service.forms import DetailsEdit, PersonInput, SolutionInput
 from cosell_tui.widgets.checklist import checklist_content
 from cosell_tui.widgets.stagebar import StageBar, stage_cells
+from tests.screens.conftest import settle as settle_quiet
 from tests.screens.test_deal_support import (
     RecordingService,
     ScreenHost,
@@ -55,9 +56,7 @@ def host(*details: Any, neighbours: Any = None) -> tuple[ScreenHost, RecordingSe
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages land."""
-    for _ in range(5):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle_quiet(pilot, rounds=3)
 
 
 def footer_actions(app: ScreenHost) -> set[str]:

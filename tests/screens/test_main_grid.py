@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from rich.cells import cell_len
 
-from cosell_tui.widgets.grid import COLUMNS, DEFAULT_COLUMNS, _money, countdown, fit, layout
+from cosell_tui.domain.format import countdown, money
+from cosell_tui.domain.views import DEFAULT_COLUMNS
+from cosell_tui.widgets.grid import COLUMNS, fit, layout
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
@@ -24,9 +26,15 @@ def test_countdown_reads_like_a_person_would_say_it() -> None:
 
 
 def test_money_is_grouped_with_the_iso_code() -> None:
-    assert _money(Decimal("48000"), "EUR") == "48,000 EUR"
-    assert _money(Decimal("1234567.89"), "USD") == "1,234,568 USD"
-    assert _money(Decimal("0"), "JPY") == "0 JPY"
+    assert money(Decimal("48000"), "EUR", whole=True) == "48,000 EUR"
+    assert money(Decimal("1234567.89"), "USD", whole=True) == "1,234,568 USD"
+    assert money(Decimal("0"), "JPY", whole=True) == "0 JPY"
+
+
+def test_money_follows_cosell_locale_on_every_screen(monkeypatch) -> None:
+    monkeypatch.setenv("COSELL_LOCALE", "de_DE")
+    assert money(Decimal("48000"), "EUR", whole=True) == "48.000 EUR"
+    assert money(Decimal("48000"), "EUR") == "48.000,00 EUR"
 
 
 def test_fit_pads_aligns_and_marks_a_cut() -> None:

@@ -19,7 +19,7 @@ from cosell_tui.screens.wizard import LIVE_DELAY, NewDealScreen
 from cosell_tui.service import Service
 from tests.screens.conftest import settle
 
-#: Seeded reference ids (cosell_tui/store/seed_reference.py, a contract for tests).
+#: Seeded reference ids (cosell_tui/demo/reference.py, a contract for tests).
 SEATTLE, LONDON = 1, 2
 ADATUM = 3
 LAKEHOUSE = "SOL-41001-LKH"  # Fabrikam's, IP co-sell and marketplace incentivised

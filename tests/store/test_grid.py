@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, text
 
+from cosell_tui.demo.reference import FABRIKAM, LONDON, SEATTLE
+from cosell_tui.demo.seed import seed
 from cosell_tui.domain import DealType, MicrosoftStatus, Role, Status, Substatus
 from cosell_tui.domain.query import parse
 from cosell_tui.domain.views import DealRow, SortKey, Tab
@@ -19,8 +21,6 @@ from cosell_tui.store.db import make_engine
 from cosell_tui.store.grid import Grid, Scope
 from cosell_tui.store.migrate import upgrade
 from cosell_tui.store.models import Base
-from cosell_tui.store.seed import seed
-from cosell_tui.store.seed_reference import FABRIKAM, LONDON, SEATTLE
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 AVA = Scope(FABRIKAM, 1, "ava.lindqvist@fabrikam.example", Role.ADMIN, True)

@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from cosell_tui.demo.seed import seed
 from cosell_tui.store import search
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import (
@@ -15,10 +16,10 @@ from cosell_tui.store.migrate import (
     downgrade,
     head_revision,
     include_object,
+    scripts_head,
     upgrade,
 )
 from cosell_tui.store.models import Base
-from cosell_tui.store.seed import seed
 
 
 def _diff(engine) -> list:
@@ -35,6 +36,30 @@ def test_migrations_match_models(db_url: str) -> None:
     upgrade(engine)
     assert _diff(engine) == []
     engine.dispose()
+
+
+def test_the_head_constant_is_alembics_head() -> None:
+    """Opening a current database reads HEAD instead of Alembic's script directory."""
+    assert head_revision() == scripts_head()
+
+
+def test_a_current_database_is_opened_without_alembic(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    probe = (
+        "import sys\n"
+        "from cosell_tui.store.db import make_engine\n"
+        "from cosell_tui.store.migrate import upgrade\n"
+        f"upgrade(make_engine({url!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_upgrade_is_idempotent(db_url: str) -> None:

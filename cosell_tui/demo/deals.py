@@ -19,24 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from cosell_tui.domain import (
-    CloseReason,
-    ContractTerm,
-    DealType,
-    Direction,
-    ErrorReason,
-    HelpType,
-    MarketplaceIntent,
-    MicrosoftStatus,
-    PartnerRole,
-    PricingModel,
-    RegistrationStatus,
-    Status,
-    Substatus,
-    TenantType,
-)
-from cosell_tui.store.seed_pools import NOTES, PROGRAMS, PROJECTS, AccountSeed, Person, Pools
-from cosell_tui.store.seed_reference import (
+from cosell_tui.demo.pools import NOTES, PROGRAMS, PROJECTS, AccountSeed, Person, Pools
+from cosell_tui.demo.reference import (
     ASSESSMENTS,
     AVA,
     BEN,
@@ -57,6 +41,22 @@ from cosell_tui.store.seed_reference import (
     USERS,
     SeedSolution,
     month_start,
+)
+from cosell_tui.domain import (
+    CloseReason,
+    ContractTerm,
+    DealType,
+    Direction,
+    ErrorReason,
+    HelpType,
+    MarketplaceIntent,
+    MicrosoftStatus,
+    PartnerRole,
+    PricingModel,
+    RegistrationStatus,
+    Status,
+    Substatus,
+    TenantType,
 )
 from cosell_tui.store.valuation import in_usd
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 import phonenumbers
 from faker import Faker
 
-from cosell_tui.domain import AccountKind
-from cosell_tui.domain.names import company_key
-from cosell_tui.store.seed_reference import (
+from cosell_tui.demo.reference import (
     DUBLIN,
     FABRIKAM,
     LONDON,
@@ -25,6 +23,8 @@ from cosell_tui.store.seed_reference import (
     SEATTLE,
     USERS,
 )
+from cosell_tui.domain import AccountKind
+from cosell_tui.domain.names import company_key
 
 #: Customer countries and the Faker locale used for their addresses.
 COUNTRY_LOCALES: dict[str, str] = {

@@ -22,11 +22,11 @@ from decimal import Decimal
 from sqlalchemy import Integer, create_engine
 from sqlalchemy.schema import CreateTable
 
+from cosell_tui.demo.deals import PRIVATE, DealGenerator, Spec
+from cosell_tui.demo.pools import FastRandom, Pools
+from cosell_tui.demo.reference import exchange_rates
 from cosell_tui.store import bulk
 from cosell_tui.store.models import Base
-from cosell_tui.store.seed_deals import PRIVATE, DealGenerator, Spec
-from cosell_tui.store.seed_pools import FastRandom, Pools
-from cosell_tui.store.seed_reference import exchange_rates
 
 #: The tables the deal generator writes, parents first.
 DEAL_TABLES = tuple(t for t in bulk.LOAD_ORDER if t == "engagement" or t in bulk.BIG_TABLES)

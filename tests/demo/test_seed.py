@@ -12,6 +12,9 @@ import pytest
 from email_validator import validate_email
 from sqlalchemy import Engine, select, text
 
+from cosell_tui.demo import seed as seed_module
+from cosell_tui.demo.reference import FABRIKAM, MICROSOFT
+from cosell_tui.demo.seed import seed
 from cosell_tui.domain import (
     VALID_STATUS_PAIRS,
     AccountKind,
@@ -22,12 +25,9 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
-from cosell_tui.store import seed as seed_module
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import upgrade
 from cosell_tui.store.models import Base, ExchangeRate, Referral
-from cosell_tui.store.seed import seed
-from cosell_tui.store.seed_reference import FABRIKAM, MICROSOFT
 from cosell_tui.store.valuation import in_usd, rate_month
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
