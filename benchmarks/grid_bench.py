@@ -25,13 +25,13 @@ from sqlalchemy import Engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from cosell_tui.demo.seed import seed
 from cosell_tui.domain import Role
 from cosell_tui.domain.query import parse
 from cosell_tui.domain.views import SortKey, Tab
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.grid import Grid, R, Scope, _segments, where_clause
 from cosell_tui.store.migrate import upgrade
-from cosell_tui.demo.seed import seed
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 AVA = Scope(1, 1, "ava.lindqvist@fabrikam.example", Role.ADMIN, True)
