@@ -139,6 +139,7 @@ _YES_NO = click.Choice(["yes", "no"])
 @pass_runtime
 def register(
     rt: Runtime,
+    /,
     deal: str,
     expect_version: int | None,
     as_json: bool,

@@ -31,14 +31,10 @@ def type_label(row: DealRow) -> str:
     return row.deal_type.label + (" +P2P" if row.p2p else "")
 
 
-def _expires_in(row: DealRow, now: datetime) -> str:
-    return fmt.duration((row.expires_at - now).total_seconds()) if row.expires_at else ""
-
-
 def last_column(tab: Tab) -> tuple[str, LastColumn]:
     """Inbound shows the expiry countdown, Closed the closing date, the others creation."""
     if tab is Tab.INBOUND:
-        return "Expires in", _expires_in
+        return "Expires in", lambda r, now: fmt.countdown(r.expires_at, now)
     if tab is Tab.CLOSED:
         return "Closed", lambda r, now: fmt.day(r.closed_at)
     return "Created", lambda r, now: fmt.day(r.created_at)
@@ -74,7 +70,7 @@ def render_detail(d: DealDetail, now: datetime) -> str:
     out = [f"#{r.id}  {r.name}", "=" * min(80, len(r.name) + len(str(r.id)) + 3)]
     expires = ""
     if r.expires_at and r.status is not Status.CLOSED:
-        expires = f"{fmt.instant(r.expires_at)} (in {_expires_in(r, now)})"
+        expires = f"{fmt.instant(r.expires_at)} (in {fmt.countdown(r.expires_at, now)})"
     out.append(
         fmt.fields(
             [
