@@ -75,7 +75,7 @@ ROUNDS = 7
 HERE = Path(__file__).resolve().parent
 BARE = HERE / "bare_app.py"
 PYTHON = sys.executable
-# The command groups of cosell_tui/cli.py (commands that have subcommands).
+# The command groups of cosell_tui/cli/root.py (commands that have subcommands).
 GROUPS = ("deal", "catalog", "rules")
 HELP_LIMIT_S = 0.25
 FRAME_GOAL = 1.2  # cosell's first frame / the bare app's
