@@ -24,13 +24,6 @@ BEING_REWRITTEN = frozenset(
         "cosell_tui/service/parse.py",
         "cosell_tui/service/forms.py",
         "cosell_tui/service/drafts.py",
-        "cosell_tui/cli.py",
-        "cosell_tui/cli_admin.py",
-        "cosell_tui/cli_create.py",
-        "cosell_tui/cli_deals.py",
-        "cosell_tui/cli_explain.py",
-        "cosell_tui/cli_parse.py",
-        "cosell_tui/jsonio.py",
     }
 )
 

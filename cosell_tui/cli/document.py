@@ -310,7 +310,7 @@ class Requirements(_ApiObject):
     def marketplace_intent(self) -> str | None:
         for attribute in (self.additional.attributes or ()) if self.additional else ():
             if attribute.type == "CustomerMarketplaceIntent":
-                return attribute.id  # type: ignore[no-any-return]  # a str, checked above
+                return attribute.id
         return None
 
 

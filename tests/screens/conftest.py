@@ -114,6 +114,7 @@ async def burst(pilot, *keys: str, timeout: float = 30.0) -> None:
     app = pilot.app
     driver = app._driver  # Pilot's own route for keys (App._press_keys), minus the waits
     for key in keys:
+        char: str | None
         try:
             char = unicodedata.lookup(_get_unicode_name_from_key(key))
         except KeyError:
