@@ -33,6 +33,7 @@ from cosell_tui.service.errors import ConflictError, CosellError, ValidationErro
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.preview import DealPreview
+from cosell_tui.widgets.service_slot import ServiceSlot
 from cosell_tui.widgets.tabbar import TabBar
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def default_order(tab: Tab) -> str:
     return DEFAULT_ORDER.get(tab, "newest first")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ServiceSlot, Screen[None]):
     """Tabs, grid, filter, preview, marks and the triage keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,22 +95,6 @@ class MainScreen(Screen[None]):
         self._preview_for: int | None = None
         self._applies: tuple[bool, ...] = ()
         self._counts_after_first_rows = False
-
-    @property
-    def service(self) -> Service:
-        """The service; until the app has opened it, only the frame is drawn and no action runs
-        (`has_service` tells which)."""
-        if self._service is None:
-            raise RuntimeError("the service is not open yet")
-        return self._service
-
-    @service.setter
-    def service(self, service: Service) -> None:
-        self._service = service
-
-    @property
-    def has_service(self) -> bool:
-        return self._service is not None
 
     # ---- layout ------------------------------------------------------------------------------
 

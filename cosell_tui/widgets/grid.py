@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 from cosell_tui.domain import Direction
 from cosell_tui.domain import format as fmt
 from cosell_tui.domain.views import DEFAULT_COLUMNS, DealRow, GridQuery, Page, SortKey
+from cosell_tui.widgets.service_slot import ServiceSlot
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -146,7 +147,7 @@ class _Window:
     pages: OrderedDict[int, tuple[DealRow, ...]] = field(default_factory=OrderedDict)
 
 
-class DealGrid(ScrollView, can_focus=True):
+class DealGrid(ServiceSlot, ScrollView, can_focus=True):
     """A keyboard-driven, SQL-paged list of deals with a cursor and marks."""
 
     DEFAULT_CSS = """
@@ -258,24 +259,6 @@ class DealGrid(ScrollView, can_focus=True):
         self._requested: frozenset[int] = frozenset()
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = 0
-
-    @property
-    def service(self) -> Service:
-        """The service; until the app has opened it, only the frame is drawn and no action runs
-        (`has_service` tells which)."""
-        if self._service is None:
-            raise RuntimeError("the service is not open yet")
-        return self._service
-
-    @service.setter
-    def service(self, service: Service) -> None:
-        self._service = service
-        if self.is_mounted:
-            self._follow_clock()
-
-    @property
-    def has_service(self) -> bool:
-        return self._service is not None
 
     # ---- public API --------------------------------------------------------------------------
 
