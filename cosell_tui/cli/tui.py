@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cosell_tui.cli.errors import environment_refusal
 from cosell_tui.cli.options import command, option, pass_runtime
 from cosell_tui.cli.runtime import Runtime
 
@@ -33,10 +32,12 @@ def service_opener(rt: Runtime) -> Callable[[], Service]:
         try:
             return rt.service()
         except Exception as exc:
-            refusal = environment_refusal(exc, rt.database)
-            if refusal is None:
+            from cosell_tui.service.environment import refusal
+
+            problem = refusal(exc, rt.database)
+            if problem is None:
                 raise
-            raise refusal from exc
+            raise problem from exc
 
     return open_service
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cosell_tui.cli.errors import database_problem
+from cosell_tui.service.environment import database_problem
 
 from .conftest import NOW, Result, invoke, no_traceback
 
@@ -130,8 +130,8 @@ def _named(module: str, name: str, **attributes: object) -> Exception:
 def test_driver_errors_become_sentences(error: Exception, code: int, words: str) -> None:
     found = database_problem(error, "deals.db", "deals.db")
     assert found is not None
-    sentence, exit_code = found
-    assert (exit_code, words in sentence) == (code, True), sentence
+    sentence, conflict = found
+    assert (3 if conflict else 1, words in sentence) == (code, True), sentence
     assert "SELECT" not in sentence and "driver" not in sentence
 
 
