@@ -19,24 +19,25 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from sqlalchemy import Engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from cosell_tui.demo.seed import seed
 from cosell_tui.domain import Role
 from cosell_tui.domain.query import parse
 from cosell_tui.domain.views import SortKey, Tab
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.grid import Grid, R, Scope, _segments, where_clause
 from cosell_tui.store.migrate import upgrade
-from cosell_tui.demo.seed import seed
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 AVA = Scope(1, 1, "ava.lindqvist@fabrikam.example", Role.ADMIN, True)
 BEN = Scope(1, 2, "ben.okafor@fabrikam.example", Role.ADMIN, False, (2,))
 CARA = Scope(1, 3, "cara.nguyen@fabrikam.example", Role.USER, False, (1,))
+P = ParamSpec("P")
 
 
 def ms(fn: Callable[[], Any], repeat: int, fresh: Callable[[], None] | None = None) -> float:
@@ -60,10 +61,18 @@ class Bench:
     def fresh(self) -> None:
         self.grid = Grid(self.engine)
 
-    def measure(self, group: str, what: str, call: Callable[[Grid], Any]) -> None:
-        cold = ms(lambda: call(self.grid), self.repeat, self.fresh)
-        call(self.grid)
-        warm = ms(lambda: call(self.grid), self.repeat)
+    def measure(
+        self,
+        group: str,
+        what: str,
+        call: Callable[Concatenate[Grid, P], object],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> None:
+        """Time `call(grid, *args, **kwargs)` on a fresh Grid (cold), then on the same (warm)."""
+        cold = ms(lambda: call(self.grid, *args, **kwargs), self.repeat, self.fresh)
+        call(self.grid, *args, **kwargs)
+        warm = ms(lambda: call(self.grid, *args, **kwargs), self.repeat)
         self.rows.append((group, what, cold, warm))
         print(f"{group:<36}{what:<24}{cold:>10.1f}{warm:>10.1f}", flush=True)
 
@@ -77,17 +86,16 @@ def run(engine: Engine, repeat: int) -> None:
         ("ben (London)", BEN),
         ("cara (team)", CARA),
     ):
-        b.measure(name, "tab_counts (4 counts)", lambda g, s=scope: g.tab_counts(s, NOW))
+        b.measure(name, "tab_counts (4 counts)", Grid.tab_counts, scope, NOW)
     for tab in Tab:
         total = b.grid.count(AVA, tab, empty, NOW)
         label = f"ava {tab.label} ({total:,})"
-        b.measure(label, "count", lambda g, t=tab: g.count(AVA, t, empty, NOW))
+        b.measure(label, "count", Grid.count, AVA, tab, empty, NOW)
         for where, offset in (("top", 0), ("middle", total // 2), ("end", max(total - 100, 0))):
             b.measure(
-                label,
-                f"page 100 at {where}",
-                lambda g, t=tab, o=offset: g.page(AVA, t, empty, NOW, offset=o, limit=100),
-            )
+                label, f"page 100 at {where}", Grid.page, AVA, tab, empty, NOW,
+                offset=offset, limit=100,
+            )  # fmt: skip
     for tab, q in (
         (Tab.CLOSED, "status:won"),
         (Tab.CLOSED, "!status:won"),
@@ -101,9 +109,8 @@ def run(engine: Engine, repeat: int) -> None:
     ):
         query = parse(q)
         label = f"{tab.label} '{q}'"
-        b.measure(label, "count", lambda g, t=tab, qq=query: g.count(AVA, t, qq, NOW))
-        b.measure(label, "page 100 at top",
-                  lambda g, t=tab, qq=query: g.page(AVA, t, qq, NOW, limit=100))  # fmt: skip
+        b.measure(label, "count", Grid.count, AVA, tab, query, NOW)
+        b.measure(label, "page 100 at top", Grid.page, AVA, tab, query, NOW, limit=100)
 
     closed = b.grid.count(AVA, Tab.CLOSED, empty, NOW)
     for sort in SortKey:
@@ -111,12 +118,9 @@ def run(engine: Engine, repeat: int) -> None:
             label = f"Closed by {sort.value} {'desc' if desc else 'asc'}"
             for where, offset in (("top", 0), ("middle", closed // 2), ("end", closed - 100)):
                 b.measure(
-                    label,
-                    f"page 100 at {where}",
-                    lambda g, s=sort, d=desc, o=offset: g.page(
-                        AVA, Tab.CLOSED, empty, NOW, s, d, offset=o, limit=100
-                    ),
-                )
+                    label, f"page 100 at {where}", Grid.page, AVA, Tab.CLOSED, empty, NOW,
+                    sort, desc, offset=offset, limit=100,
+                )  # fmt: skip
 
 
 def explain(engine: Engine) -> None:

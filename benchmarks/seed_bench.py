@@ -26,9 +26,9 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from cosell_tui.demo.seed import seed
 from cosell_tui.store.db import make_engine, resolve_url
 from cosell_tui.store.migrate import upgrade
-from cosell_tui.demo.seed import seed
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

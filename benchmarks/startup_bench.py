@@ -75,7 +75,7 @@ ROUNDS = 7
 HERE = Path(__file__).resolve().parent
 BARE = HERE / "bare_app.py"
 PYTHON = sys.executable
-# The command groups of cosell_tui/cli.py (commands that have subcommands).
+# The command groups of cosell_tui/cli/root.py (commands that have subcommands).
 GROUPS = ("deal", "catalog", "rules")
 HELP_LIMIT_S = 0.25
 FRAME_GOAL = 1.2  # cosell's first frame / the bare app's
@@ -417,7 +417,8 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def evaluate(check: Check, cases: dict[str, Case]) -> dict[str, object]:
     mine = cases[check.case].samples[check.mark]
-    result: dict[str, object] = {"what": check.what, "case": check.case, **summary(mine)}
+    stats = summary(mine)
+    result: dict[str, object] = {"what": check.what, "case": check.case, **stats}
     theirs = cases[check.reference].samples[check.reference_mark]
     ratio = statistics.median(mine) / statistics.median(theirs)
     paired = [a / b for a, b in zip(mine, theirs, strict=True)]  # the same round's pair
@@ -432,7 +433,7 @@ def evaluate(check: Check, cases: dict[str, Case]) -> dict[str, object]:
         round_ratio_max=max(paired),
     )
     if check.absolute:
-        result.update(goal=f"<= {check.goal} s", passed=result["median"] <= check.goal)
+        result.update(goal=f"<= {check.goal} s", passed=stats["median"] <= check.goal)
     else:
         result.update(goal=f"<= {check.goal}x", passed=ratio <= check.goal)
     return result

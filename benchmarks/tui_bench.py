@@ -32,6 +32,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual.screen import Screen
 
 NOW = "2026-11-23T09:00:00Z"
 SIZES = (10_000, 100_000, 1_000_000)
@@ -99,6 +104,7 @@ async def measure(db: Path) -> dict[str, float]:
     from cosell_tui.config import Config
     from cosell_tui.domain import Action, Substatus
     from cosell_tui.screens.dialogs import AcceptDialog
+    from cosell_tui.screens.main import MainScreen
     from cosell_tui.service import open_service
 
     service = open_service(db=str(db), user="ava", now=NOW)
@@ -108,6 +114,7 @@ async def measure(db: Path) -> dict[str, float]:
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: getattr(app.screen, "grid", None) is not None)
         main = app.screen
+        assert isinstance(main, MainScreen)
         await _until(pilot, lambda: main.grid.loaded and main.grid.row_at(0) is not None)
         await pilot.pause()
         results["launch_first_rows_ms"] = (time.perf_counter() - started) * 1000
@@ -116,7 +123,7 @@ async def measure(db: Path) -> dict[str, float]:
         frames: list[tuple[float, int]] = []
         display = app._display
 
-        def recording_display(screen: object, renderable: object) -> None:
+        def recording_display(screen: Screen[Any], renderable: RenderableType | None) -> None:
             # Headless runs skip the terminal write; render the update anyway to weigh it.
             size = 0
             if renderable is not None and hasattr(renderable, "render_segments"):
@@ -124,7 +131,7 @@ async def measure(db: Path) -> dict[str, float]:
             frames.append((time.perf_counter(), size))
             display(screen, renderable)
 
-        app._display = recording_display
+        app._display = recording_display  # type: ignore[method-assign]  # Textual's private hook
         samples, sizes = [], []
         for _ in range(40):
             frames.clear()
@@ -134,7 +141,7 @@ async def measure(db: Path) -> dict[str, float]:
             await pilot.pause()
             samples.append((frames[0][0] - before) * 1000)
             sizes.append(sum(size for _, size in frames))
-        app._display = display
+        app._display = display  # type: ignore[method-assign]  # restore Textual's hook
         results["cursor_key_frame_ms"] = statistics.median(samples)
         results["cursor_frame_bytes"] = statistics.median(sizes)
 
@@ -151,6 +158,7 @@ async def measure(db: Path) -> dict[str, float]:
         if pending is not None:
             grid.move_to(pending)
             row = grid.row_at(pending)
+            assert row is not None  # one of the loaded rows
             await pilot.press("a")
             await _until(pilot, lambda: isinstance(app.screen, AcceptDialog))
             await pilot.pause()
@@ -176,7 +184,9 @@ async def measure(db: Path) -> dict[str, float]:
             before = time.perf_counter()
             await pilot.press("e")
             await _until(pilot, lambda: bool(painted))
-        await _until(pilot, lambda: grid._window.generation > generation and grid.query.text == "e")
+        await _until(
+            pilot, lambda: grid._window.generation > generation and grid.grid_query.text == "e"
+        )
         assert grid.loaded and (grid.total == 0 or grid.row_at(0))
         elapsed = (painted[0] - before) * 1000
         results["filter_key_rows_ms"] = elapsed

@@ -19,7 +19,7 @@ Layout::
     sort = "expires"
     descending = false
 
-Precedence, highest first: command-line flag (applied by cli.py, which asks the config only when
+Precedence, highest first: command-line flag (applied by the CLI, which asks the config only when
 no flag is given), environment (`COSELL_USER`, `COSELL_DB`, `COSELL_MOUSE`), file, default.
 
 Reading validates with a pydantic-settings model (config_model.py); writing updates the file in
@@ -34,13 +34,21 @@ import contextlib
 import os
 import stat
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_config_dir
 
-from cosell_tui.domain.views import REQUIRED_COLUMNS, TAB_NAMES
+# The settings' shape lives in config_values, which config_model (pydantic) builds too; it is
+# re-exported here, where callers look for it.
+from cosell_tui.config_values import Config as Config
+from cosell_tui.config_values import ConfigError as ConfigError
+from cosell_tui.config_values import DiskState as DiskState
+from cosell_tui.config_values import TabPrefs as TabPrefs
+from cosell_tui.config_values import normalise_columns as normalise_columns
+from cosell_tui.config_values import normalise_keys as normalise_keys
+from cosell_tui.domain.views import TAB_NAMES
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
@@ -51,71 +59,6 @@ APP_NAME = "cosell"
 CONFIG_ENV = "COSELL_CONFIG_FILE"
 #: The environment variables that override the file's scalar settings (config_model.py reads them).
 SETTING_ENVS = ("COSELL_USER", "COSELL_DB", "COSELL_MOUSE")
-
-
-class ConfigError(ValueError):
-    """The config file is unreadable or holds a value of the wrong kind; says which and where."""
-
-    exit_code = 1
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class TabPrefs:
-    """One tab's remembered view: columns (None = the default set), filter text and sort."""
-
-    columns: tuple[str, ...] | None = None
-    filter: str = ""
-    sort: str | None = None  # a column id; None = the tab's default order
-    descending: bool = False
-
-
-class DiskState:
-    """The settings last read from or written to the file (mutable, unlike the configs that
-    share it, so the next save compares with what it wrote before)."""
-
-    __slots__ = ("config",)
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """Everything the config file can hold; every field has a working default."""
-
-    user: str | None = None
-    db: str | None = None
-    mouse: bool = True
-    keymap: dict[str, str] = field(default_factory=dict)
-    tabs: dict[str, TabPrefs] = field(default_factory=dict)
-    path: Path | None = None  # where it was read from, so `save` writes back there
-    #: What the file said when this config was loaded or last saved, shared by every copy made
-    #: from it: `save_config` writes only what changed since, so a value from the environment
-    #: never lands in the file and edits made to the file meanwhile (by hand) survive.
-    on_disk: DiskState | None = field(default=None, compare=False, repr=False)
-
-    def tab(self, name: str) -> TabPrefs:
-        return self.tabs.get(name, TabPrefs())
-
-    def with_tab(self, name: str, prefs: TabPrefs) -> Config:
-        """A copy with one tab's preferences replaced (configs are immutable values)."""
-        return replace(self, tabs={**self.tabs, name: prefs})
-
-
-def normalise_columns(columns: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
-    """The required columns always show, first, whatever the file says."""
-    if columns is None:
-        return None
-    return tuple(dict.fromkeys([*REQUIRED_COLUMNS, *columns]))
-
-
-def normalise_keys(keys: str) -> str:
-    """`"a, y"` and `"a,y"` are the same keys."""
-    return keys.replace(" ", "")
 
 
 def config_path() -> Path:
@@ -360,7 +303,7 @@ def _table(
             table = tomlkit.table(is_super_table=keys[:1] == ("tabs",) and depth == 0)
         _insert(container, key, table)
         container = container[key]
-    return container  # type: ignore[no-any-return]
+    return container
 
 
 def _insert(container: Any, key: str, value: Any) -> None:

@@ -6,7 +6,7 @@ must not pay.
 
 Sources, highest first: the environment (`COSELL_USER`, `COSELL_DB`, `COSELL_MOUSE`; the
 scalar settings only), then the TOML file, then the defaults. Command-line flags beat all three,
-but they are applied by the caller (cli.py), which never asks the config when a flag is given.
+but they are applied by the caller (the CLI), which never asks the config when a flag is given.
 
 Errors never show pydantic's wording (`loc` tuples, `[type=...]`): `explain` turns each one into
 a sentence that names the file, the line when it can be found, and the key path as written.
@@ -31,7 +31,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from cosell_tui.config import (
+from cosell_tui.config_values import (
     Config,
     ConfigError,
     TabPrefs,

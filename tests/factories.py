@@ -215,10 +215,10 @@ def reference(engine: Engine) -> None:
             ),
             (ASSESSMENT_2, "Application Modernization", SolutionKind.ASSESSMENT, MICROSOFT, {}),
         ]
-        for sid, name, kind, publisher, flags in solutions:
+        for sid, name, solution_kind, publisher, flags in solutions:
             s.add(
                 Solution(
-                    id=sid, name=name, kind=kind, publisher_org_id=publisher,
+                    id=sid, name=name, kind=solution_kind, publisher_org_id=publisher,
                     publisher_name={1: "Fabrikam", 2: "Microsoft", 3: "Adatum"}[publisher],
                     **flags,
                 )

@@ -242,8 +242,10 @@ def sample() -> Reference:
     return parse_reference(SAMPLE)
 
 
-def cites(line: str, ref: Reference, **kw: object) -> list[str]:
-    return [p.citation for p in line_problems(line, ref, **kw)]  # type: ignore[arg-type]
+def cites(
+    line: str, ref: Reference, *, rule_file: bool = False, known_md: frozenset[str] | None = None
+) -> list[str]:
+    return [p.citation for p in line_problems(line, ref, rule_file=rule_file, known_md=known_md)]
 
 
 def test_parse_sample(sample: Reference) -> None:

@@ -468,7 +468,7 @@ def test_a_symlinked_config_is_written_through_the_link(commented: Path, tmp_pat
 tab_prefs = st.builds(
     TabPrefs,
     columns=st.none() | st.lists(st.sampled_from(COLUMN_IDS), unique=True).map(tuple),
-    filter=st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
+    filter=st.text(st.characters(exclude_categories=["Cs"]), max_size=30),
     sort=st.none() | st.sampled_from(COLUMN_IDS),
     descending=st.booleans(),
 )

@@ -47,9 +47,7 @@ def test_ui_never_touches_storage_or_engine(path: Path) -> None:
     assert not bad, f"{path.name} imports {sorted(bad)}: go through cosell_tui.service"
 
 
-@pytest.mark.parametrize(
-    "path", [*sorted(PACKAGE.glob("cli*.py")), PACKAGE / "jsonio.py"], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", sorted((PACKAGE / "cli").rglob("*.py")), ids=lambda p: p.name)
 def test_cli_goes_through_the_service(path: Path) -> None:
     """The CLI calls the same service as the TUI (database set-up included: service/admin.py)."""
     bad = {
@@ -87,3 +85,26 @@ def test_rules_know_nothing_of_storage_or_ui() -> None:
             )
         }
         assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+def test_only_the_cli_output_module_imports_rich() -> None:
+    """The CLI prints through cli/output.py; the import-linter contract lists today's modules,
+    this catches a new one too."""
+    offenders = [
+        path.name
+        for path in sorted((PACKAGE / "cli").rglob("*.py"))
+        if path.name != "output.py"
+        and any(n == "rich" or n.startswith("rich.") for n in imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_the_cli_opens_the_tui_through_the_app_only() -> None:
+    for path in sorted((PACKAGE / "cli").rglob("*.py")):
+        bad = {
+            n
+            for n in imported_modules(path)
+            if n.startswith(("textual", "cosell_tui.screens", "cosell_tui.widgets"))
+            or n == "cosell_tui.commands"
+        }
+        assert not bad, f"{path.name} imports {sorted(bad)}: open the TUI with cosell_tui.app"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -147,6 +147,9 @@ _CLOSED = {
     "expired": Substatus.EXPIRED,
     "error": Substatus.ERROR,
 }
+#: A deal's solution line: the solution, and its price (cents), quantity and currency if priced.
+SeedSolutionLine = tuple[SeedSolution, int | None, int | None, str | None]
+
 _MS_PAIR = {
     MicrosoftStatus.PENDING: (Status.NEW, Substatus.PENDING),
     MicrosoftStatus.ACCEPTED: (Status.ACTIVE, Substatus.ACCEPTED),
@@ -371,7 +374,7 @@ class DealGenerator:
                 )
         self._apply_state(own, spec, created)
         if spec.ms is not None and spec.source == "out":
-            self._apply_ms(own, spec)
+            self._apply_ms(own, spec, created)
         own_id = self._next("referral")
         if own["substatus"] == Substatus.WON.value:
             eligible = self.eligible(own, solutions, account)
@@ -396,7 +399,9 @@ class DealGenerator:
         if spec.source == "ms":
             count += self._sender_copy(eng_id, own, MICROSOFT)
         if spec.source == "p2p":
-            count += self._sender_copy(eng_id, own, own["invited_by_org_id"], invite_to=own_id)
+            sender = own["invited_by_org_id"]
+            assert isinstance(sender, int)
+            count += self._sender_copy(eng_id, own, sender, invite_to=own_id)
         if spec.source == "out" and spec.p2p:
             count += self._invitee(eng_id, own_id, own, spec, creator, solutions)
         return count
@@ -434,9 +439,7 @@ class DealGenerator:
             return BEN
         return AVA
 
-    def _solutions(
-        self, spec: Spec, org: int
-    ) -> list[tuple[SeedSolution, int | None, int | None, str | None]]:
+    def _solutions(self, spec: Spec, org: int) -> list[SeedSolutionLine]:
         rng = self.rng
         if spec.dtype == SA:
             chosen = [rng.choice(ASSESSMENTS)]
@@ -455,7 +458,7 @@ class DealGenerator:
                     chosen.append(s)
             if not chosen:
                 chosen.append(rng.choice(pool))
-        lines = []
+        lines: list[SeedSolutionLine] = []
         for s in chosen:
             if s.priced and s.unit_price is not None:
                 lines.append((s, int(s.unit_price * 100), rng.randint(1, 50), "USD"))
@@ -519,11 +522,10 @@ class DealGenerator:
         if own["status_reason_code"] in (CloseReason.OTHERS.value, ErrorReason.OTHERS.value):
             own["status_reason_notes"] = "See notes."
 
-    def _apply_ms(self, own: dict[str, object], spec: Spec) -> None:
+    def _apply_ms(self, own: dict[str, object], spec: Spec, created: datetime) -> None:
         rng, now = self.rng, self.now
         ms = spec.ms
         assert ms is not None
-        created: datetime = own["created_at"]  # type: ignore[assignment]
         requested = created
         if ms is MicrosoftStatus.PENDING:
             requested = max(created, now - timedelta(hours=rng.uniform(1, 13 * 24)))
@@ -543,13 +545,11 @@ class DealGenerator:
         if row["updated_at"] is None:
             row["updated_at"] = row["created_at"]
         # As store/valuation.py keeps it: the creation month's rate, in cents.
-        currency = row["currency"]
-        rate = (
-            Decimal(1)
-            if currency == "USD"
-            else self.rates.get((month_start(row["created_at"]), currency))  # type: ignore[arg-type]
-        )
-        usd = None if rate is None else in_usd(Decimal(row["value"]) / 100, rate)  # type: ignore[arg-type]
+        currency, created, value = row["currency"], row["created_at"], row["value"]
+        assert isinstance(currency, str) and isinstance(created, datetime)
+        assert isinstance(value, int)
+        rate = Decimal(1) if currency == "USD" else self.rates.get((month_start(created), currency))
+        usd = None if rate is None else in_usd(Decimal(value) / 100, rate)
         row["value_usd"] = None if usd is None else int(usd * 100)
         self.emit("referral", _REF_ROW(row))
         return ref_id
@@ -574,7 +574,9 @@ class DealGenerator:
                 self.emit("team_member", (self._next("team"), ref_id, p.first_name, p.last_name,
                                           p.phone, p.email))  # fmt: skip
         if spec.dtype == CO_SELL or rng.random() < 0.5:
-            account = self.pools.accounts[int(own["customer_account_id"]) - 1]  # type: ignore[call-overload]
+            account_id = own["customer_account_id"]
+            assert isinstance(account_id, int)
+            account = self.pools.accounts[account_id - 1]
             c = self.pools.contact(account.country, account.domain)
             self.emit("customer_contact", (self._next("contact"), ref_id, c.first_name,
                                            c.last_name, c.phone, c.email))  # fmt: skip
@@ -584,8 +586,10 @@ class DealGenerator:
         self, ref_id: int, own: dict[str, object], spec: Spec, creator: int | None, cara: bool
     ) -> None:
         actor = CARA if cara and self.rng.random() < 0.5 else (creator or AVA)
-        if own["org_id"] != FABRIKAM:
-            actor = ORG_SENDER[int(own["org_id"])]  # type: ignore[arg-type]
+        org = own["org_id"]
+        assert isinstance(org, int)
+        if org != FABRIKAM:
+            actor = ORG_SENDER[org]
         if spec.source == "out":
             self._hist(ref_id, own["created_at"], creator, "create", "Deal created")
         else:
@@ -596,8 +600,10 @@ class DealGenerator:
         if sub == Substatus.EXPIRED.value:
             self._hist(ref_id, own["closed_at"], None, "expire", "Expired after 14 days")
         elif own["closed_at"] is not None:
-            label = {Substatus.DECLINED.value: "decline", Substatus.WON.value: "won",
-                     Substatus.LOST.value: "lost", Substatus.ERROR.value: "close_as_error"}[sub]  # type: ignore[index]  # fmt: skip
+            label = {
+                Substatus.DECLINED.value: "decline", Substatus.WON.value: "won",
+                Substatus.LOST.value: "lost", Substatus.ERROR.value: "close_as_error",
+            }[sub]  # fmt: skip
             self._hist(ref_id, own["closed_at"], actor, label, f"Marked {sub}")
 
     def _hist(self, ref_id: int, at: object, user: int | None, action: str, summary: str) -> None:
@@ -619,8 +625,7 @@ class DealGenerator:
         return None if rate is None else Decimal(cents) / 100 * rate
 
     def eligible(
-        self, own: dict[str, object], solutions: list[tuple[SeedSolution, object, object, object]],
-        account: AccountSeed,
+        self, own: dict[str, object], solutions: Sequence[SeedSolutionLine], account: AccountSeed,
     ) -> bool | None:  # fmt: skip
         """Azure IP co-sell eligibility (domain.md §4.2, D8): False if any criterion fails,
         None if none fails but the value cannot be converted, else True."""
@@ -634,7 +639,9 @@ class DealGenerator:
             not any(s.azure_ip_co_sell for s, *_ in solutions),
             not account.managed,
         ]
-        usd = self.usd_value(int(own["value"]), str(own["currency"]), own["closed_at"])  # type: ignore[arg-type]
+        value, closed = own["value"], own["closed_at"]
+        assert isinstance(value, int) and isinstance(closed, datetime)
+        usd = self.usd_value(value, str(own["currency"]), closed)
         if usd is not None:
             fails.append(usd < 25000)
         if any(fails):
@@ -642,14 +649,13 @@ class DealGenerator:
         return None if usd is None else True
 
     def _registration(
-        self, ref_id: int, own: dict[str, object], spec: Spec,
-        solutions: list[tuple[SeedSolution, object, object, object]],
-    ) -> None:  # fmt: skip
+        self, ref_id: int, own: dict[str, object], spec: Spec, solutions: Sequence[SeedSolutionLine]
+    ) -> None:
         """The registration row of a won, eligible deal the spec says was registered."""
         assert spec.reg is not None
         rng, now = self.rng, self.now
-        closed: datetime = own["closed_at"]  # type: ignore[assignment]
-        created: datetime = own["created_at"]  # type: ignore[assignment]
+        closed, created = own["closed_at"], own["created_at"]
+        assert isinstance(closed, datetime) and isinstance(created, datetime)
         sign = max(closed - DAY * rng.randint(0, 20), created).date()
         registered = min(closed + timedelta(hours=rng.uniform(1, 72)), now - timedelta(minutes=5))
         status = spec.reg
@@ -672,7 +678,8 @@ class DealGenerator:
                       RegistrationStatus.ACTION_REQUIRED):  # fmt: skip
             stamps["review_pending_at"] = registered
         ip = next(s for s, *_ in solutions if s.azure_ip_co_sell)
-        value = int(own["value"])  # type: ignore[call-overload]
+        value = own["value"]
+        assert isinstance(value, int)
         marketplace = status.value.startswith("Marketplace")
         reason = (
             "Customer contract does not name the IP solution."
@@ -701,9 +708,11 @@ class DealGenerator:
 
     def _microsoft_copy(self, eng_id: str, own: dict[str, object], creator: int) -> int:
         """Microsoft's referral for a co-sell request: Microsoft received it (D9, D12)."""
-        ms = MicrosoftStatus(own["microsoft_status"])
+        ms_value, requested = own["microsoft_status"], own["microsoft_requested_at"]
+        assert isinstance(ms_value, str) and isinstance(requested, datetime)
+        ms = MicrosoftStatus(ms_value)
         status, sub = _MS_PAIR[ms]
-        requested: datetime = own["microsoft_requested_at"]  # type: ignore[assignment]
+        accepted: datetime | None = None
         row = self._copy(
             own, org_id=MICROSOFT, location_id=ORG_LOCATION[MICROSOFT],
             direction=Direction.INCOMING.value, status=status.value, substatus=sub.value,
@@ -713,15 +722,18 @@ class DealGenerator:
         if ms is MicrosoftStatus.PENDING:
             row["expires_at"] = requested + WINDOW
         elif ms in (MicrosoftStatus.ACCEPTED, MicrosoftStatus.WON):
-            row["accepted_at"] = requested + timedelta(hours=self.rng.uniform(1, 240))
-            row["accepted_at"] = min(row["accepted_at"], self.now - HOUR)  # type: ignore[type-var]
+            accepted = requested + timedelta(hours=self.rng.uniform(1, 240))
+            accepted = min(accepted, self.now - HOUR)
+            row["accepted_at"] = accepted
         if status is Status.CLOSED:
             when = requested + WINDOW if ms is MicrosoftStatus.EXPIRED else requested + DAY
-            if ms is MicrosoftStatus.WON and own["closed_at"] is not None:
-                when = own["closed_at"]  # type: ignore[assignment]
+            own_closed = own["closed_at"]
+            if ms is MicrosoftStatus.WON and own_closed is not None:
+                assert isinstance(own_closed, datetime)
+                when = own_closed
             row.update(closed_at=when, updated_at=when, expires_at=None)
             if ms is MicrosoftStatus.WON:
-                row["accepted_at"] = min(row["accepted_at"] or requested, when)  # type: ignore[type-var]
+                row["accepted_at"] = min(accepted or requested, when)
                 row["stage_pct"] = 100
         ref_id = self._referral(row)
         self._hist(ref_id, requested, None, "receive", "Co-sell request received")
@@ -731,7 +743,8 @@ class DealGenerator:
         self, eng_id: str, own: dict[str, object], sender: int, invite_to: int | None = None
     ) -> int:
         """The sender's own outbound referral for a referral it sent us."""
-        user = int(own["invited_by_user_id"])  # type: ignore[call-overload]
+        user, own_org = own["invited_by_user_id"], own["org_id"]
+        assert isinstance(user, int) and isinstance(own_org, int)
         won = own["substatus"] == Substatus.WON.value
         row = self._copy(
             own, org_id=sender, location_id=ORG_LOCATION[sender],
@@ -758,7 +771,7 @@ class DealGenerator:
             self.emit("invitation", (
                 self._next("invitation"), eng_id, ref_id, own["org_id"], invite_to, own["value"],
                 own["currency"], own["close_date"], own["invite_notes"] or "",
-                self.rng.choice(HELP_TYPES).value, self._invite_solutions(int(own["org_id"])),  # type: ignore[call-overload]
+                self.rng.choice(HELP_TYPES).value, self._invite_solutions(own_org),
                 own["created_at"],
             ))  # fmt: skip
         return 1
@@ -769,20 +782,21 @@ class DealGenerator:
 
     def _invitee(
         self, eng_id: str, own_id: int, own: dict[str, object], spec: Spec, creator: int,
-        solutions: list[tuple[SeedSolution, object, object, object]],
+        solutions: Sequence[SeedSolutionLine],
     ) -> int:  # fmt: skip
         """A P2P invitation from us and the invitee's inbound referral."""
         rng, now = self.rng, self.now
         invitee = rng.choice(P2P_PARTNERS)
         state = spec.invitee_state
-        created: datetime = own["created_at"]  # type: ignore[assignment]
+        created, own_value = own["created_at"], own["value"]
+        assert isinstance(created, datetime) and isinstance(own_value, int)
         if state == "new":
             invited = max(created, now - timedelta(hours=rng.uniform(1, 12 * 24)))
         elif state == "expired":
             invited = min(created, now - WINDOW - DAY)
         else:
             invited = created
-        value = int(own["value"]) // 2  # type: ignore[call-overload]
+        value = own_value // 2
         visible = bool(own["visible_to_microsoft"])
         row = self._copy(
             own, org_id=invitee, location_id=ORG_LOCATION[invitee],

@@ -32,7 +32,9 @@ from cosell_tui.store.models import Base
 DEAL_TABLES = tuple(t for t in bulk.LOAD_ORDER if t == "engagement" or t in bulk.BIG_TABLES)
 
 
-def start(seed: int, n_accounts: int, now: datetime) -> tuple[FastRandom, Pools, dict]:
+def start(
+    seed: int, n_accounts: int, now: datetime
+) -> tuple[FastRandom, Pools, list[tuple[date, str, Decimal]]]:
     """The random stream, reference pools and exchange rates every part starts from."""
     rng = FastRandom(seed)
     pools = Pools(rng, seed, n_accounts)

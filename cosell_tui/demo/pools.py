@@ -10,7 +10,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, TypeVar
 
 import phonenumbers
 from faker import Faker
@@ -25,6 +28,11 @@ from cosell_tui.demo.reference import (
 )
 from cosell_tui.domain import AccountKind
 from cosell_tui.domain.names import company_key
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
+_T = TypeVar("_T")
 
 #: Customer countries and the Faker locale used for their addresses.
 COUNTRY_LOCALES: dict[str, str] = {
@@ -139,6 +147,8 @@ def _valid_phone(rng: random.Random, region: str, attempts: int = 50) -> str:
     example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
     if example is None:
         example = phonenumbers.example_number(region)
+    if example is None:  # only for a region phonenumbers does not know
+        raise ValueError(f"phonenumbers has no example number for region {region!r}")
     national = str(example.national_number)
     for _ in range(attempts):
         tail = "".join(str(rng.randrange(10)) for _ in range(4))
@@ -158,12 +168,22 @@ class FastRandom(random.Random):
 
     def __init__(self, seed: int) -> None:
         super().__init__(seed)
-        self._cum: dict[tuple[float, ...], tuple[list[float], float]] = {}
+        # keyed by the weights themselves: callers pass the same (hashable) tuple every time
+        self._cum: dict[
+            Sequence[float | Fraction], tuple[list[float | Fraction], float | Fraction]
+        ] = {}
 
-    def choice(self, seq):  # type: ignore[no-untyped-def,override]
+    def choice(self, seq: SupportsLenAndGetItem[_T]) -> _T:
         return seq[int(self.random() * len(seq))]
 
-    def choices(self, population, weights=None, *, cum_weights=None, k=1):  # type: ignore[no-untyped-def,override]
+    def choices(
+        self,
+        population: SupportsLenAndGetItem[_T],
+        weights: Sequence[float | Fraction] | None = None,
+        *,
+        cum_weights: Sequence[float | Fraction] | None = None,
+        k: int = 1,
+    ) -> list[_T]:
         if weights is None or k != 1 or cum_weights is not None:
             return super().choices(population, weights, cum_weights=cum_weights, k=k)
         cached = self._cum.get(weights)

@@ -7,6 +7,7 @@ it too) and no wall-clock time is read. See docs/data.md for what the demo conta
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -206,7 +207,9 @@ def seed(
                 written = helper.result()
                 clock.lap("wait for the helper process")
                 conn.commit()
-                seed_parallel.merge_part(conn.connection.driver_connection, part_file, deal_columns)  # type: ignore[arg-type]
+                raw = conn.connection.driver_connection
+                assert isinstance(raw, sqlite3.Connection)  # the helper only runs on SQLite
+                seed_parallel.merge_part(raw, part_file, deal_columns)
                 for table, n in written.items():
                     counts[table] += n
                 clock.lap("merge the helper's half")

@@ -9,7 +9,7 @@ referral as `2d 4h` / `5h 12m` / `12m` / `expired`, and text clipped with an ell
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -88,81 +88,6 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return "—"
     return "yes" if value else "no"
-
-
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable[int] = ()) -> str:
-    """Columns padded to their widest cell; columns listed in `right` (numbers) align right."""
-    body = [[str(cell) for cell in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in body:
-        for index, cell in enumerate(row):
-            widths[index] = max(widths[index], len(cell))
-    align_right = set(right)
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(widths[i]) if i in align_right else cell.ljust(widths[i])
-            for i, cell in enumerate(cells)
-        ]
-        return "  ".join(parts).rstrip()
-
-    out = [line(headers), line(["-" * w for w in widths])]
-    out.extend(line(row) for row in body)
-    return "\n".join(out)
-
-
-def terminal_width(out: object) -> int | None:
-    """The terminal's width when writing to one; None for pipes and files (print everything)."""
-    import shutil
-
-    isatty = getattr(out, "isatty", None)
-    if not callable(isatty) or not isatty():
-        return None
-    return shutil.get_terminal_size((100, 24)).columns
-
-
-def fit_table(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    right: Iterable[int],
-    width: int | None,
-    drop: Sequence[int] = (),
-    shrink: int | None = None,
-) -> str:
-    """`table`, narrowed to `width`: drop the `drop` columns in order, then clip `shrink`.
-
-    So `cosell deal list` stays one line per deal on an 80-column SSH terminal; a pipe or
-    file (width None) always gets every column in full.
-    """
-    keep = list(range(len(headers)))
-    right_set = set(right)
-
-    def render(columns: list[int], clip_to: int | None = None) -> str:
-        def cell(row: Sequence[str], i: int) -> str:
-            text = row[i]
-            if clip_to is not None and i == shrink:
-                text = clip(text, clip_to)
-            return text
-
-        return table(
-            [headers[i] for i in columns],
-            [[cell(row, i) for i in columns] for row in rows],
-            right=[n for n, i in enumerate(columns) if i in right_set],
-        )
-
-    text = render(keep)
-    if width is None:
-        return text
-    for column in drop:
-        if max(len(line) for line in text.splitlines()) <= width:
-            return text
-        keep.remove(column)
-        text = render(keep)
-    widest = max(len(line) for line in text.splitlines())
-    if widest > width and shrink is not None:
-        current = max(len(row[shrink]) for row in rows) if rows else 0
-        text = render(keep, max(8, current - (widest - width)))
-    return text
 
 
 def fields(pairs: Iterable[tuple[str, str]]) -> str:

@@ -141,7 +141,10 @@ STAGE_WORDS: dict[str, int] = {
 }
 STAGE_PCTS = (CREATED_PCT, 20, 40, 60, 80, WON_PCT)
 YES_WORDS = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
-_COUNTRIES = frozenset(code for code in Locale("en").territories if len(code) == 2)
+# Babel types the keys loosely (str | int | None); the ISO 3166 alpha-2 codes are the 2-letter str.
+_COUNTRIES = frozenset(
+    code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2
+)
 
 FIELDS = (
     "status",

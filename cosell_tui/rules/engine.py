@@ -134,7 +134,7 @@ def _c() -> _CEngine:
     global _engine
     if _engine is None:
         # The extension ships neither stubs nor py.typed; _CEngine types the calls we make.
-        import durable_rules_engine  # type: ignore[import-not-found]
+        import durable_rules_engine
 
         _engine = cast(_CEngine, durable_rules_engine)
     return _engine

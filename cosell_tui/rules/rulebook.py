@@ -12,8 +12,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from enum import Enum
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
 from cosell_tui.domain import Action, CloseReason, DealType, ErrorReason
 from cosell_tui.domain.facts import (
@@ -41,25 +42,33 @@ RULE_SETS: dict[str, type[RuleFile]] = {
 DEFAULT_CACHE_SIZE = 4096
 
 D = TypeVar("D")
-_MISSING = object()
 
 
-class _Lru:
+class _Missing(Enum):
+    """Not in the cache (a one-member enum, so `is not _MISSING` narrows the type)."""
+
+    MISSING = "missing"
+
+
+_MISSING: Final = _Missing.MISSING
+
+
+class _Lru(Generic[D]):
     """A small thread-safe least-recently-used map of facts to decisions."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._items: OrderedDict[Hashable, D] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Any:
+    def get(self, key: Hashable) -> D | Literal[_Missing.MISSING]:
         with self._lock:
             value = self._items.get(key, _MISSING)
             if value is not _MISSING:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, value: D) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -79,7 +88,7 @@ class _Compiled(Generic[D]):
         self._engine: EngineRuleset | None = None
         self._closed = False
         self._lock = threading.Lock()
-        self.cache = _Lru(cache_size) if cache_size > 0 else None
+        self.cache: _Lru[D] | None = _Lru(cache_size) if cache_size > 0 else None
 
     @property
     def engine(self) -> EngineRuleset:
@@ -111,7 +120,7 @@ class _Compiled(Generic[D]):
         if self.cache is not None:
             cached = self.cache.get(facts)
             if cached is not _MISSING:
-                return cached  # type: ignore[no-any-return]
+                return cached
         fired = self.engine.evaluate(to_message(values, self.rules.sent))
         decision: D = self.rules.decide(values, fired)
         if self.cache is not None:

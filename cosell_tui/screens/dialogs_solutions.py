@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -163,13 +163,13 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
         if event.hits:
             results.highlighted = 0
 
-    def on_key(self, event: object) -> None:
+    def on_key(self, event: events.Key) -> None:
         """Up/down in the search box move through the hits."""
-        key = getattr(event, "key", "")
+        key = event.key
         if key in ("up", "down") and self.focused is self.query_one("#search", Input):
             results = self.query_one("#results", OptionList)
             (results.action_cursor_down if key == "down" else results.action_cursor_up)()
-            event.stop()  # type: ignore[attr-defined]
+            event.stop()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":

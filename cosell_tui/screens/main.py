@@ -15,8 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static, Tabs
-from textual.widgets import Tab as TabWidget
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action
@@ -34,6 +33,8 @@ from cosell_tui.service.errors import ConflictError, CosellError, ValidationErro
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.preview import DealPreview
+from cosell_tui.widgets.service_slot import ServiceSlot
+from cosell_tui.widgets.tabbar import TabBar
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -54,7 +55,7 @@ def default_order(tab: Tab) -> str:
     return DEFAULT_ORDER.get(tab, "newest first")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ServiceSlot, Screen[None]):
     """Tabs, grid, filter, preview, marks and the triage keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,26 +96,10 @@ class MainScreen(Screen[None]):
         self._applies: tuple[bool, ...] = ()
         self._counts_after_first_rows = False
 
-    @property
-    def service(self) -> Service:
-        """The service; until the app has opened it, only the frame is drawn and no action runs
-        (`has_service` tells which)."""
-        if self._service is None:
-            raise RuntimeError("the service is not open yet")
-        return self._service
-
-    @service.setter
-    def service(self, service: Service) -> None:
-        self._service = service
-
-    @property
-    def has_service(self) -> bool:
-        return self._service is not None
-
     # ---- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Tabs(*(TabWidget(t.label, id=f"tab-{t.value}") for t in TABS), id="tabs")
+        yield TabBar(id="tabs")
         yield FilterLine(self._service, id="filter")
         with Horizontal(id="body"):
             with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
@@ -135,8 +120,6 @@ class MainScreen(Screen[None]):
         return GridQuery(tab, prefs.filter, sort, prefs.descending if sort else False)
 
     def on_mount(self) -> None:
-        tabs = self.query_one(Tabs)
-        tabs.can_focus = False
         self.query_one("#preview", DealPreview).display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
@@ -190,10 +173,10 @@ class MainScreen(Screen[None]):
         if tab is self.tab:
             return
         self.tab = tab
-        self.query_one(Tabs).active = f"tab-{tab.value}"
+        self.query_one(TabBar).active = tab
         self.query_one(ContentSwitcher).current = f"grid-{tab.value}"
         grid = self.grid
-        self.filter_line.show_text(grid.query.text)
+        self.filter_line.show_text(grid.grid_query.text)
         if not grid.loaded or tab in self._stale:
             self._stale.discard(tab)
             grid.reload(keep_cursor=grid.loaded)
@@ -201,11 +184,10 @@ class MainScreen(Screen[None]):
         self._update_status()
         self._follow_cursor(grid.selected)
 
-    @on(Tabs.TabActivated)
-    def _tab_clicked(self, event: Tabs.TabActivated) -> None:
+    @on(TabBar.Chosen)
+    def _tab_clicked(self, event: TabBar.Chosen) -> None:
         event.stop()
-        if event.tab.id:
-            self.switch_tab(Tab(event.tab.id.removeprefix("tab-")))
+        self.switch_tab(event.tab)
 
     @work(thread=True, exclusive=True, group="tab-counts")
     def _load_counts(self) -> None:
@@ -218,9 +200,7 @@ class MainScreen(Screen[None]):
 
     def _show_counts(self, counts: dict[Tab, int]) -> None:
         self.counts = counts
-        tabs = self.query_one(Tabs)
-        for tab in TABS:
-            tabs.query_one(f"#tab-{tab.value}", TabWidget).label = f"{tab.label} {counts[tab]:,}"
+        self.query_one(TabBar).counts = counts
 
     def _changed(self, *, all_tabs: bool = True) -> None:
         """After a write: reload this grid (cursor kept) and the counts; others on next view."""
@@ -258,7 +238,7 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         grid = self.grid
-        q = grid.query
+        q = grid.grid_query
         parts = [f"{min(grid.cursor + 1, grid.total):,} of {grid.total:,}" if grid.loaded else "…"]
         if grid.counting:
             parts[0] += "+ (counting…)"
@@ -305,7 +285,7 @@ class MainScreen(Screen[None]):
     @on(FilterLine.Applied)
     def _filter_applied(self, event: FilterLine.Applied) -> None:
         grid = self.grid
-        query = grid.query
+        query = grid.grid_query
         if event.text != query.text:
             grid.set_query(GridQuery(query.tab, event.text, query.sort, query.descending))
             self._save_prefs(filter=event.text)
@@ -319,7 +299,7 @@ class MainScreen(Screen[None]):
 
     def _set_sort(self, sort: SortKey | None, descending: bool) -> None:
         grid = self.grid
-        q = grid.query
+        q = grid.grid_query
         grid.set_query(GridQuery(q.tab, q.text, sort, descending if sort else False))
         self._save_prefs(
             sort=sort.value if sort else None, descending=descending if sort else False
@@ -329,14 +309,14 @@ class MainScreen(Screen[None]):
     def action_sort_next(self) -> None:
         """Cycle the sort through the shown columns, then back to the tab's default order."""
         keys = [COLUMN_SORT[c] for c in self.grid.columns if c in COLUMN_SORT]
-        current = self.grid.query.sort
+        current = self.grid.grid_query.sort
         cycle: list[SortKey | None] = [None, *keys]
         position = cycle.index(current) if current in cycle else 0
         following = cycle[(position + 1) % len(cycle)]
-        self._set_sort(following, self.grid.query.descending)
+        self._set_sort(following, self.grid.grid_query.descending)
 
     def action_sort_reverse(self) -> None:
-        q = self.grid.query
+        q = self.grid.grid_query
         if q.sort is None:
             # The default orders have a direction (soonest expiry, newest first): flip it.
             natural_descending = q.tab is not Tab.INBOUND
@@ -348,7 +328,7 @@ class MainScreen(Screen[None]):
     def action_sort_pick(self) -> None:
         from cosell_tui.screens.pickers import SortPicker
 
-        q = self.grid.query
+        q = self.grid.grid_query
 
         def picked(choice: tuple[SortKey | None, bool] | None) -> None:
             if choice is not None:
@@ -367,11 +347,13 @@ class MainScreen(Screen[None]):
             if columns is None:
                 return
             grid.set_columns(columns)
-            default = columns == DEFAULT_COLUMNS[grid.query.tab]
+            default = columns == DEFAULT_COLUMNS[grid.grid_query.tab]
             self._save_prefs(columns=None if default else columns)
-            self.notify(f"Columns saved for {grid.query.tab.label}.")
+            self.notify(f"Columns saved for {grid.grid_query.tab.label}.")
 
-        self.app.push_screen(ColumnChooser(grid.columns, DEFAULT_COLUMNS[grid.query.tab]), chosen)
+        self.app.push_screen(
+            ColumnChooser(grid.columns, DEFAULT_COLUMNS[grid.grid_query.tab]), chosen
+        )
 
     def _save_prefs(self, **changes: Any) -> None:
         """Remember this tab's view in the config file (a tiny write, not database work)."""
@@ -675,10 +657,14 @@ class MainScreen(Screen[None]):
             return None
         return marked
 
-    def _confirm(self, title: str, body: str, then: Callable[[], None]) -> None:
+    def _confirm(self, title: str, body: str, then: Callable[[], object]) -> None:
         from cosell_tui.screens.dialogs import ConfirmDialog
 
-        self.app.push_screen(ConfirmDialog(title, body), lambda yes: then() if yes else None)
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmDialog(title, body), confirmed)
 
     def action_bulk_accept(self) -> None:
         ids = self._marked_or_none()

@@ -142,7 +142,9 @@ class SortPicker(ModalScreen[tuple[SortKey | None, bool] | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        key = None if event.option.id == "default" else SortKey(event.option.id)
+        option_id = event.option.id
+        assert option_id is not None  # compose() gives every option an id
+        key = None if option_id == "default" else SortKey(option_id)
         self.dismiss((key, self.descending))
 
     def action_flip(self) -> None:

@@ -9,7 +9,8 @@ shown next to the same fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -22,6 +23,7 @@ from cosell_tui.service.forms import RegistrationForm
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 
 YES_NO: list[tuple[str, object]] = [("Yes", True), ("No", False)]
+E = TypeVar("E", bound=Enum)
 
 
 def registration_values(detail: DealDetail) -> dict[str, object]:
@@ -154,13 +156,19 @@ class RegistrationDialog(FormDialog[RegistrationForm]):
             )
         return problems
 
+    def _choice(self, name: str, kind: type[E]) -> E:
+        """A required picklist's member: build() runs only once the required checks passed."""
+        value = self.value(name)
+        assert isinstance(value, kind), f"{name}: {value!r}"
+        return value
+
     def build(self) -> RegistrationForm:
         marketplace = bool(self.value("is_marketplace"))
         perpetual = self.value("term") == ContractTerm.PERPETUAL
         return RegistrationForm(
             is_marketplace=marketplace,
             deployed_on_azure=bool(self.value("deployed_on_azure")),
-            term=self.value("term"),  # type: ignore[arg-type]
+            term=self._choice("term", ContractTerm),
             contract_value=self.text("contract_value"),
             contract_currency=self.text("contract_currency").upper(),
             solution_id=str(self.value("solution_id")),
@@ -168,8 +176,8 @@ class RegistrationDialog(FormDialog[RegistrationForm]):
             solution_currency=self.text("solution_currency").upper(),
             sign_date=self.text("sign_date"),
             start_date=self.text("start_date"),
-            tenant_type=self.value("tenant_type"),  # type: ignore[arg-type]
-            pricing_model=self.value("pricing_model"),  # type: ignore[arg-type]
+            tenant_type=self._choice("tenant_type", TenantType),
+            pricing_model=self._choice("pricing_model", PricingModel),
             end_date=None if perpetual else (self.text("end_date") or None),
             marketplace_date=(self.text("marketplace_date") or None) if marketplace else None,
         )

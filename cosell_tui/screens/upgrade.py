@@ -17,7 +17,7 @@ Upgrades are one-way (D13): each dialog says so before the user confirms.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,7 +37,22 @@ from cosell_tui.service.errors import CosellError, ValidationError
 from cosell_tui.service.forms import PersonInput
 from cosell_tui.widgets.form import choice_field, text_field
 
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.await_complete import AwaitComplete
+
 ONE_WAY = "This cannot be undone: a deal never goes back to private or partner-led."
+
+
+class _Dialog(Protocol):
+    """What `_Runs` needs of the dialog it is mixed into."""
+
+    @property
+    def app(self) -> App[object]: ...
+
+    def refused(self, fields: dict[str, str], message: str) -> None: ...
+
+    def dismiss(self, result: Outcome | None = None) -> AwaitComplete: ...
 
 
 class _Runs:
@@ -49,16 +64,16 @@ class _Runs:
         raise NotImplementedError
 
     @work(thread=True, exclusive=True, group="upgrade")
-    def run_use_case(self, call: Callable[[], Outcome]) -> None:
+    def run_use_case(self: _Dialog, call: Callable[[], Outcome]) -> None:
         try:
             outcome = call()
         except ValidationError as error:
-            self.app.call_from_thread(self.refused, dict(error.fields), error.message)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.refused, dict(error.fields), error.message)
             return
         except CosellError as error:
-            self.app.call_from_thread(self.refused, {}, error.message)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.refused, {}, error.message)
             return
-        self.app.call_from_thread(self.dismiss, outcome)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.dismiss, outcome)
 
 
 class ShareDialog(_Runs, ConfirmDialog):
@@ -90,10 +105,10 @@ class ShareDialog(_Runs, ConfirmDialog):
         if event.button.id == "yes":
             self.action_confirm()
         else:
-            self.dismiss(None)  # type: ignore[arg-type]
+            self.dismiss(None)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)  # type: ignore[arg-type]
+        self.dismiss(None)
 
     def refused(self, fields: dict[str, str], message: str) -> None:
         general = self.query_one("#general-error", Static)

@@ -247,6 +247,11 @@ class NewDealScreen(Screen[Outcome | None]):
     def step_for(self, key: str) -> WizardStep:
         return next(step for step in self.steps if step.key == key)
 
+    def _solutions_step(self) -> SolutionsStep:
+        step = self.step_for("solutions")
+        assert isinstance(step, SolutionsStep)
+        return step
+
     def _labels(self) -> dict[str, str]:
         titles = {step.key: step.title for step in self.steps}
         return {field: titles[step] for field, step in FIELD_STEP.items()}
@@ -276,11 +281,11 @@ class NewDealScreen(Screen[Outcome | None]):
     def _enter(self, step: WizardStep) -> None:
         """Carry earlier answers into the step being shown."""
         if isinstance(step, SellingStep):
-            step.set_assessment(self.step_for("solutions").has_assessment)  # type: ignore[attr-defined]
+            step.set_assessment(self._solutions_step().has_assessment)
         elif isinstance(step, PartnersStep):
             details = self.step_for("details").collect()
             team = self.step_for("team").collect()["team"]
-            solutions = self.step_for("solutions").chosen  # type: ignore[attr-defined]
+            solutions = self._solutions_step().chosen
             step.prefill(
                 close_date=str(details["close_date"] or ""),
                 value=str(details["value"] or ""),
@@ -297,7 +302,7 @@ class NewDealScreen(Screen[Outcome | None]):
 
     def _skip(self, index: int) -> bool:
         """The selling type is not offered for solution assessments (domain.md §4.1)."""
-        return self.STEPS[index] is SellingStep and self.step_for("solutions").has_assessment  # type: ignore[attr-defined]
+        return self.STEPS[index] is SellingStep and self._solutions_step().has_assessment
 
     def go(self, index: int) -> None:
         self.index = max(0, min(index, len(self.STEPS) - 1))
@@ -332,11 +337,11 @@ class NewDealScreen(Screen[Outcome | None]):
         """Every step's answers as one DealDraft (values as typed; the service parses them)."""
         selling = self.step_for("selling")
         assert isinstance(selling, SellingStep)
-        selling.set_assessment(self.step_for("solutions").has_assessment)  # type: ignore[attr-defined]
+        selling.set_assessment(self._solutions_step().has_assessment)
         values: dict[str, object] = {}
         for step in self.steps:
             values.update(step.collect())
-        return DealDraft(**values)  # type: ignore[arg-type]
+        return DealDraft(**values)  # type: ignore[arg-type]  # collect() gives its fields as objects
 
     def is_dirty(self) -> bool:
         return any(step.is_dirty() for step in self.steps)
@@ -377,11 +382,10 @@ class NewDealScreen(Screen[Outcome | None]):
         elif self._before_selling(self.step.key):
             text = text.replace("Deal type:", "Deal type so far:", 1)
         self.query_one("#deal-type", Static).update(text)
-        if self.step.key == "review":
+        review = self.step
+        if isinstance(review, ReviewStep):
             invitations = len(self.draft().invitations)
-            self.step.show_review(
-                self._review_lines(), next_steps_text(event.decision, invitations)
-            )  # type: ignore[attr-defined]
+            review.show_review(self._review_lines(), next_steps_text(event.decision, invitations))
 
     @on(Validated)
     def _validated(self, event: Validated) -> None:

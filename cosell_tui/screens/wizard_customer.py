@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from cosell_tui.domain.views import AccountView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
@@ -130,7 +130,8 @@ class CustomerStep(WizardStep):
             name = self.query_one(CustomerSearch).query_text
             field = self.fields["account_name"]
             if name and not field.value:
-                field.control.value = name  # type: ignore[attr-defined]
+                assert isinstance(field.control, Input)  # a text field
+                field.control.value = name
             self.query_one("#chosen-account", Static).update("Customer: entered manually")
             self.query_one("#input-account_name").focus()
         else:

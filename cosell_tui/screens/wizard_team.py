@@ -141,7 +141,8 @@ class TeamStep(WizardStep):
     def clear_typed(self) -> None:
         for name, _label in PERSON_FIELDS:
             field = self.fields[f"member_{name}"]
-            field.control.value = ""  # type: ignore[attr-defined]
+            assert isinstance(field.control, Input)  # text fields
+            field.control.value = ""
             field.set_error(None)
 
     @on(OptionList.OptionSelected, "#team-recent")

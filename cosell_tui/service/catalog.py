@@ -109,13 +109,12 @@ class Catalog:
             groups = {a.group_key for a in hits if a.kind is AccountKind.MANAGED and a.group_key}
             sizes: dict[str, int] = {}
             if groups:
-                sizes = dict(
-                    uow.session.execute(
-                        select(Account.group_key, func.count())
-                        .where(Account.kind == AccountKind.MANAGED, Account.group_key.in_(groups))
-                        .group_by(Account.group_key)
-                    ).all()
-                )
+                rows = uow.session.execute(
+                    select(Account.group_key, func.count())
+                    .where(Account.kind == AccountKind.MANAGED, Account.group_key.in_(groups))
+                    .group_by(Account.group_key)
+                ).all()
+                sizes = {key: n for key, n in rows if key is not None}  # none is: in_(groups)
         per_kind: dict[AccountKind, list[AccountView]] = {k: [] for k in SEARCH_KINDS}
         shown_groups: set[str] = set()
         for account in hits:

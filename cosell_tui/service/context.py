@@ -19,8 +19,8 @@ from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, exists, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, Select, exists, func, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -37,6 +37,7 @@ from cosell_tui.domain import (
 from cosell_tui.domain.clock import Clock
 from cosell_tui.domain.facts import Checklist, EligibilityFacts, TransitionDecision, TransitionFacts
 from cosell_tui.domain.views import DealRow, UserView
+from cosell_tui.service.environment import refusal
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.mapping import deal_row
 from cosell_tui.service.scope import is_on_team, visible_clause
@@ -71,6 +72,14 @@ class Shared:
         self._rules = rules
         self.clock = clock
         self.write_engine = writer_engine(engine)
+        url = engine.url
+        sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
+        #: How messages name the database: its file, or its URL without the password.
+        self.database: tuple[str, str | None] = (
+            (sqlite_file, sqlite_file)
+            if sqlite_file
+            else (url.render_as_string(hide_password=True), None)
+        )
         self._microsoft_org_id: int | None = None
         self._lock = threading.Lock()
         #: The store's grid reader (and its cache of ordered ids), made on first use.
@@ -112,14 +121,26 @@ class Context:
         return self.shared.rules
 
     @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """Database work outside a unit of work (the store's grid reader): a database that
+        cannot be used is a refusal in words (environment.py), as in `read` and `write`."""
+        try:
+            yield
+        except DBAPIError as exc:
+            self._raise_refusal(exc)
+            raise
+
+    @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
-        with Session(self.shared.engine, expire_on_commit=False) as session:
+        """A read; a database that cannot be used is a refusal in words (environment.py)."""
+        with self.guarded(), Session(self.shared.engine, expire_on_commit=False) as session:
             yield UnitOfWork(self, session)
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
         """One transaction: commit on success, nothing written on any error; a version clash
-        or a lock held past the busy timeout is a ConflictError."""
+        or a lock held past the busy timeout is a ConflictError, a database that cannot be
+        used a refusal in words."""
         session = Session(self.shared.write_engine, expire_on_commit=False)
         try:
             yield UnitOfWork(self, session)
@@ -127,16 +148,26 @@ class Context:
         except StaleDataError as exc:
             session.rollback()
             raise ConflictError(CONFLICT) from exc
-        except OperationalError as exc:
+        except DBAPIError as exc:
             session.rollback()
-            if "locked" in str(exc).lower() or "deadlock" in str(exc).lower():
+            if isinstance(exc, OperationalError) and (
+                "locked" in str(exc).lower() or "deadlock" in str(exc).lower()
+            ):
                 raise ConflictError(BUSY) from exc
+            self._raise_refusal(exc)
             raise
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    def _raise_refusal(self, exc: DBAPIError) -> None:
+        """The database's own error as a sentence (environment.py); returns when it is not
+        about the database's environment but a bug of ours, for the caller to re-raise."""
+        problem = refusal(exc, lambda: self.shared.database)
+        if problem is not None:
+            raise problem from exc
 
 
 class UnitOfWork:
@@ -163,7 +194,7 @@ class UnitOfWork:
 
     # --- loading --------------------------------------------------------------------------------
 
-    def visible_query(self, deal: int | str) -> Any:
+    def visible_query(self, deal: int | str) -> Select[Referral]:
         query = select(Referral).where(visible_clause(self.user))
         if isinstance(deal, str) and not deal.strip().isdigit():
             # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and

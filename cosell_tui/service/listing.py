@@ -129,19 +129,22 @@ class Listing:
 
     def tab_counts(self) -> dict[Tab, int]:
         """Deals per tab, for the tab labels."""
-        return self._store_grid().tab_counts(self._scope(), self._ctx.clock.now())
+        with self._ctx.guarded():
+            return self._store_grid().tab_counts(self._scope(), self._ctx.clock.now())
 
     def _result(self, q: GridQuery) -> tuple[Scope, Tab, query.Query, datetime]:
         """What decides the rows of `q` for this user now: scope, tab, parsed filter, clock."""
         return self._scope(), q.tab, self._parse(q.text), self._ctx.clock.now()
 
     def count(self, q: GridQuery) -> int:
-        return self._store_grid().count(*self._result(q))
+        with self._ctx.guarded():
+            return self._store_grid().count(*self._result(q))
 
     def quick_count(self, q: GridQuery) -> int | None:
         """`count` when it is a read of a few rows (an admin's unfiltered tab, or a count cached
         since the last write); None when it would take SQL work that grows with the deals."""
-        return self._store_grid().quick_count(*self._result(q))
+        with self._ctx.guarded():
+            return self._store_grid().quick_count(*self._result(q))
 
     def page(self, q: GridQuery, offset: int, limit: int) -> Page:
         """Rows [offset, offset + limit) in the grid's order (ties broken by id)."""
@@ -149,9 +152,10 @@ class Listing:
             raise ValidationError(
                 f"Pages start at 0 and hold at most {MAX_PAGE} rows.", {"offset": "out of range"}
             )
-        rows = self._store_grid().page(
-            *self._result(q), sort=q.sort, descending=q.descending, offset=offset, limit=limit
-        )
+        with self._ctx.guarded():
+            rows = self._store_grid().page(
+                *self._result(q), sort=q.sort, descending=q.descending, offset=offset, limit=limit
+            )
         return Page(rows=tuple(rows), offset=offset)
 
     def ids(self, q: GridQuery, start: int = 0, stop: int | None = None) -> Sequence[int]:
@@ -160,9 +164,10 @@ class Listing:
         cached), 8 bytes per id."""
         if start < 0 or (stop is not None and stop < start):
             raise ValidationError("A range of rows starts at 0.", {"start": "out of range"})
-        return self._store_grid().ids(
-            *self._result(q), sort=q.sort, descending=q.descending, start=start, stop=stop
-        )
+        with self._ctx.guarded():
+            return self._store_grid().ids(
+                *self._result(q), sort=q.sort, descending=q.descending, start=start, stop=stop
+            )
 
     def deal(self, deal: int | str) -> DealDetail:
         """Everything the deal screen shows, and the actions allowed now (D10 scoped)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import selectinload
 
 from cosell_tui.domain import (
@@ -280,6 +280,7 @@ def _remind(ctx: Context, pk: int, now: datetime) -> bool:
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)
         )
+        assert isinstance(done, CursorResult)  # a DML statement's result; Result lacks rowcount
         if done.rowcount != 1:
             return False
         ref = uow.session.get(Referral, pk)

@@ -52,9 +52,12 @@ def record(
     action: str,
     summary: str,
     changes: Mapping[str, Change] | None = None,
+    /,
     **detail: object,
 ) -> None:
-    """Append who/when/what/why; `changes` maps a field to (old, new)."""
+    """Append who/when/what/why; `changes` maps a field to (old, new).
+
+    `changes` is positional-only, so a `**detail` mapping can never be taken for it."""
     body: dict[str, object] = {k: _plain(v) for k, v in detail.items()}
     if changes:
         body["changes"] = {k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -71,7 +71,7 @@ class BulkLoader:
     def __init__(
         self,
         conn: Connection,
-        columns: dict[str, Sequence[str]],
+        columns: Mapping[str, Sequence[str]],
         chunk: int = 20000,
         commit_each: bool = False,
     ) -> None:
@@ -147,7 +147,9 @@ class BulkLoader:
                     if table in batch:
                         self._write(table, batch[table])
                 if self.commit_each:
-                    self.conn.connection.driver_connection.commit()  # type: ignore[union-attr]
+                    raw = self.conn.connection.driver_connection
+                    assert raw is not None
+                    raw.commit()
             except BaseException as exc:  # re-raised in the caller's thread
                 self._error = exc
 
@@ -157,6 +159,7 @@ class BulkLoader:
         assert raw is not None
         if self.sqlite:
             conv = self._converters[table]
+            params: Sequence[Sequence[Any]] = rows
             if conv:
                 converted = []
                 for row in rows:
@@ -164,9 +167,9 @@ class BulkLoader:
                     for i, fn in conv:
                         r[i] = fn(r[i])
                     converted.append(r)
-                rows = converted  # type: ignore[assignment]
+                params = converted
             marks = ", ".join("?" * len(cols))
-            raw.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+            raw.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", params)
         else:
             with (
                 raw.cursor() as cur,

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -42,6 +42,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from cosell_tui.domain import Direction, Role, Status
 from cosell_tui.domain.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
@@ -52,6 +53,7 @@ from cosell_tui.store.models import GRID_TABS, Favorite, Referral, TeamMember
 R = Referral.__table__.c
 F = Favorite.__table__.c
 T = TeamMember.__table__.c
+_T = TypeVar("_T")
 
 #: Pages whose window lies within this many rows of either end are read from the index.
 DIRECT_WINDOW = 2000
@@ -171,7 +173,7 @@ def _to_minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def _compare(column: Any, op: str, value: Any) -> ColumnElement[bool]:
+def _compare(column: SQLCoreOperations[_T], op: str, value: _T) -> ColumnElement[bool]:
     return {
         "<": column < value,
         "<=": column <= value,
@@ -189,7 +191,7 @@ def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bo
         return R.substatus.in_(values)
     if name == "type":
         types = [v for v in values if v != P2P]
-        parts = [R.deal_type.in_(types)] if types else []
+        parts: list[ColumnElement[bool]] = [R.deal_type.in_(types)] if types else []
         if P2P in values:
             parts.append(R.p2p.is_(True))
         return or_(*parts)

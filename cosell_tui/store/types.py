@@ -60,7 +60,9 @@ class StrEnum(TypeDecorator[Enum]):
     def process_bind_param(self, value: Enum | str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return self.enum_cls(value).value
+        stored = self.enum_cls(value).value
+        assert isinstance(stored, str), f"{self.enum_cls.__name__} is stored as its string value"
+        return stored
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Enum | None:
         return None if value is None else self.enum_cls(value)

@@ -18,6 +18,8 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
+from cosell_tui.widgets.service_slot import ServiceSlot
+
 if TYPE_CHECKING:
     from cosell_tui.service import Service
 
@@ -25,7 +27,7 @@ DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "filter: text  status:received  country:GB  value:>=25k  expires:<3d  !type:private"
 
 
-class FilterLine(Vertical):
+class FilterLine(ServiceSlot, Vertical):
     """A one-line query input with its error line under it."""
 
     DEFAULT_CSS = """
@@ -55,22 +57,6 @@ class FilterLine(Vertical):
         super().__init__(id=id)
         self._service = service
         self.error: str | None = None
-
-    @property
-    def service(self) -> Service:
-        """The service; until the app has opened it, only the frame is drawn and no action runs
-        (`has_service` tells which)."""
-        if self._service is None:
-            raise RuntimeError("the service is not open yet")
-        return self._service
-
-    @service.setter
-    def service(self, service: Service) -> None:
-        self._service = service
-
-    @property
-    def has_service(self) -> bool:
-        return self._service is not None
 
     def compose(self) -> ComposeResult:
         with Horizontal():

@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 from cosell_tui.domain import Direction
 from cosell_tui.domain import format as fmt
 from cosell_tui.domain.views import DEFAULT_COLUMNS, DealRow, GridQuery, Page, SortKey
+from cosell_tui.widgets.service_slot import ServiceSlot
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -146,7 +147,7 @@ class _Window:
     pages: OrderedDict[int, tuple[DealRow, ...]] = field(default_factory=OrderedDict)
 
 
-class DealGrid(ScrollView, can_focus=True):
+class DealGrid(ServiceSlot, ScrollView, can_focus=True):
     """A keyboard-driven, SQL-paged list of deals with a cursor and marks."""
 
     DEFAULT_CSS = """
@@ -259,28 +260,11 @@ class DealGrid(ScrollView, can_focus=True):
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = 0
 
-    @property
-    def service(self) -> Service:
-        """The service; until the app has opened it, only the frame is drawn and no action runs
-        (`has_service` tells which)."""
-        if self._service is None:
-            raise RuntimeError("the service is not open yet")
-        return self._service
-
-    @service.setter
-    def service(self, service: Service) -> None:
-        self._service = service
-        if self.is_mounted:
-            self._follow_clock()
-
-    @property
-    def has_service(self) -> bool:
-        return self._service is not None
-
     # ---- public API --------------------------------------------------------------------------
 
     @property
-    def query(self) -> GridQuery:
+    def grid_query(self) -> GridQuery:
+        """The tab, filter and sort shown (not `query`: that is Textual's DOM query method)."""
         return self._window.query
 
     @property
@@ -573,12 +557,12 @@ class DealGrid(ScrollView, can_focus=True):
 
     def _header_strip(self, base: Style) -> Strip:
         style = base + self.get_component_rich_style("grid--header")
-        sort = self.query.sort
+        sort = self.grid_query.sort
         parts: list[str] = []
         for column, width in self._layout:
             label = column.header
             if sort is not None and COLUMN_SORT.get(column.id) is sort:
-                label += " ▼" if self.query.descending else " ▲"
+                label += " ▼" if self.grid_query.descending else " ▲"
             parts.append(fit(label, width, column.right))
         return Strip([Segment(" ".join(parts), style)])
 
@@ -686,11 +670,11 @@ class DealGrid(ScrollView, can_focus=True):
         anchor = self._anchor if self._anchor is not None else self.cursor
         start, stop = sorted((anchor, self.cursor))
         self._anchor = self.cursor
-        self._resolve_ids(self.query, start, stop + 1)
+        self._resolve_ids(self.grid_query, start, stop + 1)
 
     def action_mark_all(self) -> None:
         """Mark every row matching the filter (ids read in one query, in a thread)."""
-        self._resolve_ids(self.query, 0, None)
+        self._resolve_ids(self.grid_query, 0, None)
 
     def action_clear_marks(self) -> None:
         self.marked.clear()

@@ -31,7 +31,7 @@ DIM = "$text-muted"
 class _Parts(list):
     """(text, style) pieces assembled into one Content; styles are theme variables."""
 
-    def append(self, text: str, style: str = "") -> None:  # type: ignore[override]
+    def append(self, text: str, style: str = "") -> None:
         super().append((text, style) if style else text)
 
 

@@ -1,7 +1,8 @@
 """A small seeded SQLite database, built once and copied per test, and a way to run `cosell`.
 
-Every test runs the real command (`main(argv)` in-process) against the real service, so what
-is tested is exactly what a user's shell gets: exit code, stdout and stderr.
+Every test runs the real command in-process (click's CliRunner on the `cosell` group, or
+`main(argv)`) against the real service, so what is tested is exactly what a user's shell gets:
+exit code, stdout and stderr.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from cosell_tui.cli import main
+from cosell_tui.cli.root import cosell as cosell_command
 
 NOW = "2026-11-23T12:00:00Z"
 DEALS = 120
@@ -68,29 +71,23 @@ def db(seeded_file: Path, tmp_path: Path) -> str:
     return str(target)
 
 
+def invoke(argv: list[str], stdin: str | None = None) -> Result:
+    """`cosell ARGV...` through click's CliRunner: exit code, stdout and stderr apart."""
+    result = CliRunner().invoke(cosell_command, argv, input=stdin, prog_name="cosell")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # main() never lets one out: this is a bug in the test set-up
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.fixture
-def cosell(db: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Runner]:
+def cosell(db: str) -> Iterator[Runner]:
     """Run `cosell --db <copy> --now NOW ARGS...` and return its exit code and output."""
 
     def run(*args: str, user: str | None = None, stdin: str | None = None) -> Result:
         argv = ["--db", db, "--now", NOW]
         if user:
             argv += ["--user", user]
-        capsys.readouterr()
-        if stdin is not None:
-            import io
-            import sys
-
-            saved = sys.stdin
-            sys.stdin = io.StringIO(stdin)
-            try:
-                code = main([*argv, *args])
-            finally:
-                sys.stdin = saved
-        else:
-            code = main([*argv, *args])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+        return invoke([*argv, *args], stdin)
 
     yield run
 

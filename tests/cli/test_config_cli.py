@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cosell_tui.cli import Context, build_parser, main
+from cosell_tui.cli import main
+from cosell_tui.cli.output import Output
+from cosell_tui.cli.root import cosell as cosell_command
+from cosell_tui.cli.runtime import Runtime
 from tests.cli.conftest import NOW, Runner, no_traceback
 
 
@@ -47,7 +50,9 @@ def test_no_mouse_flag_beats_environment_beats_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     def mouse(*argv: str) -> bool:
-        return Context(build_parser().parse_args(list(argv)), io.StringIO(), io.StringIO()).mouse()
+        rt = Runtime(Output(io.StringIO(), io.StringIO()))
+        with cosell_command.make_context("cosell", [*argv, "locate", "db"], obj=rt):
+            return rt.mouse()
 
     config = tmp_path / "config.toml"
     assert mouse() is True

@@ -8,11 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from cosell_tui.cli_deals import render_detail
-from cosell_tui.cli_explain import derived_type_reason, explain_json, render_explain
+from cosell_tui.cli.document import parse_document
+from cosell_tui.cli.errors import DocumentError
+from cosell_tui.cli.explain import derived_type_reason, explain_json, render_explain
+from cosell_tui.cli.jsonio import amount, referral_to_json
+from cosell_tui.cli.output import Fit, table_text
+from cosell_tui.cli.render import render_detail
 from cosell_tui.domain import DealType, HelpType
-from cosell_tui.domain.format import duration, money, table
-from cosell_tui.jsonio import DocumentError, amount, parse_document, referral_to_json
+from cosell_tui.domain.format import duration, money
 
 from .views_factory import detail, row
 
@@ -111,7 +114,7 @@ def test_explain_reports_type_actions_and_checklist() -> None:
 
 
 def test_table_aligns_columns() -> None:
-    text = table(["#", "Name"], [["7", "a"], ["123", "bbb"]], right=(0,))
+    text = table_text(["#", "Name"], [["7", "a"], ["123", "bbb"]], right=(0,))
     assert text.splitlines() == ["  #  Name", "---  ----", "  7  a", "123  bbb"]
 
 
@@ -132,13 +135,12 @@ def test_malformed_documents_name_the_problem(text: str, message: str) -> None:
 
 
 def test_fit_table_drops_then_clips_for_narrow_terminals() -> None:
-    from cosell_tui.domain.format import fit_table
-
     headers = ["#", "Deal", "Customer", "Value", "Ctry"]
     rows = [["7", "Northwind – data platform modernisation", "Northwind Traders", "1.00 USD", "IE"]]
-    full = fit_table(headers, rows, right=(0, 3), width=None, drop=(4, 2), shrink=1)
+    fit = Fit(drop=(4, 2), shrink=1)
+    full = table_text(headers, rows, right=(0, 3), width=None, fit=fit)
     assert "Customer" in full and "Ctry" in full
-    narrow = fit_table(headers, rows, right=(0, 3), width=40, drop=(4, 2), shrink=1)
+    narrow = table_text(headers, rows, right=(0, 3), width=40, fit=fit)
     lines = narrow.splitlines()
     assert max(len(line) for line in lines) <= 40
     assert "Customer" not in lines[0] and "Ctry" not in lines[0]

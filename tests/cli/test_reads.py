@@ -88,7 +88,7 @@ def test_bad_filter_is_refused_with_the_reason(cosell: Runner) -> None:
 def test_bad_tab_is_a_usage_error(cosell: Runner) -> None:
     result = cosell("deal", "list", "--tab", "everything")
     assert result.code == 2
-    assert "invalid choice" in result.err
+    assert "'everything' is not one of 'inbound', 'outbound', 'favorites', 'closed'" in result.err
 
 
 def test_show_by_number_and_by_referral_id(cosell: Runner) -> None:

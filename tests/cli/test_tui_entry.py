@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from cosell_tui import cli_admin
-from cosell_tui.cli import main
+from cosell_tui.cli import main, tui
 
 from .conftest import NOW
 
@@ -29,7 +28,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         )
         return 0
 
-    monkeypatch.setattr(cli_admin, "_open_tui", fake_open)
+    monkeypatch.setattr(tui, "open_tui", fake_open)
     return calls
 
 

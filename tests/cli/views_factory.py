@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from cosell_tui.domain import (
     AccountKind,
@@ -35,8 +37,8 @@ from cosell_tui.domain.views import (
 CREATED = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 
 
-def row(**changes: object) -> DealRow:
-    values: dict[str, object] = dict(
+def row(**changes: Any) -> DealRow:
+    base = DealRow(
         id=42,
         referral_id="6f1c0000-0000-4000-8000-000000000042",
         name="Fabrikam – SOC modernisation",
@@ -62,11 +64,10 @@ def row(**changes: object) -> DealRow:
         favorite=True,
         version=5,
     )
-    values.update(changes)
-    return DealRow(**values)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
-def detail(**changes: object) -> DealDetail:
+def detail(**changes: Any) -> DealDetail:
     solution = SolutionView(
         id="SOL-30002-XYZ",
         name="Contoso Sentinel Pack",
@@ -80,7 +81,7 @@ def detail(**changes: object) -> DealDetail:
         priced=False,
     )
     person = PersonView("Mia", "Chen", "+14255550123", "mia.chen@partner.example")
-    values: dict[str, object] = dict(
+    base = DealDetail(
         row=row(),
         location_name="Contoso Seattle",
         location_partner_id="4100001",
@@ -169,5 +170,4 @@ def detail(**changes: object) -> DealDetail:
         ),
         history=(HistoryView(CREATED, "Mia Chen", "create", "Created the deal."),),
     )
-    values.update(changes)
-    return DealDetail(**values)  # type: ignore[arg-type]
+    return replace(base, **changes)

@@ -138,7 +138,7 @@ def _referrals(engine: Engine) -> list[Any]:
 
 def test_reference_data_is_fixed_by_name(seeded: Engine) -> None:
     with seeded.connect() as conn:
-        orgs = dict(conn.execute(text("SELECT id, name FROM organization")).all())
+        orgs = {pk: name for pk, name in conn.execute(text("SELECT id, name FROM organization"))}
         assert orgs[1] == "Fabrikam Consulting"
         assert "Microsoft" in orgs.values() and "Trey Research" in orgs.values()
         locs = conn.execute(text("SELECT name, country, partner_id FROM location WHERE org_id = 1"))
@@ -164,7 +164,7 @@ def test_reference_data_is_fixed_by_name(seeded: Engine) -> None:
         assert contoso.kind == AccountKind.MANAGED.value and contoso.search_name == "contoso"
         linked = conn.execute(
             text("SELECT count(*) FROM account WHERE group_key = :g"), {"g": contoso.group_key}
-        ).scalar()
+        ).scalar_one()
         assert 2 <= linked <= 4
         rates = conn.execute(text("SELECT currency, count(*) FROM exchange_rate GROUP BY currency"))
         assert dict(rates.all()) == {c: 24 for c in ("USD", "EUR", "GBP", "JPY", "INR", "AUD")}

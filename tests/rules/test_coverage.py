@@ -33,7 +33,7 @@ def random_facts(book: RuleBook, name: str, rng: random.Random) -> Any:
         if field in CHOICES:
             values[field] = rng.choice(CHOICES[field])
         elif spec.kind == "enum":
-            options = list(spec.enum)  # type: ignore[arg-type]
+            options = list(spec.enum)
             values[field] = rng.choice([*options, *([None] if spec.optional else [])])
         else:
             values[field] = rng.choice([True, False, *([None] if spec.optional else [])])

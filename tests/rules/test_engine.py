@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +142,11 @@ def _questions() -> list[tuple[str, Any]]:
 def test_100000_evaluations_keep_memory_flat() -> None:
     questions = _questions()
     with RuleBook.load(cache_size=0) as book:
-        ask = {"deal_type": book.deal_type, "transitions": book.transitions}
-        ask["eligibility"] = book.eligibility
+        ask: dict[str, Callable[[Any], object]] = {
+            "deal_type": book.deal_type,
+            "transitions": book.transitions,
+            "eligibility": book.eligibility,
+        }
         expected = [ask[kind](facts) for kind, facts in questions]
         for _ in range(2_000):  # warm up allocator pools before the baseline
             for kind, facts in questions[:4]:
@@ -159,8 +163,11 @@ def test_100000_evaluations_keep_memory_flat() -> None:
 def test_eight_threads_get_correct_answers() -> None:
     questions = _questions()
     with RuleBook.load(cache_size=0) as book:
-        ask = {"deal_type": book.deal_type, "transitions": book.transitions}
-        ask["eligibility"] = book.eligibility
+        ask: dict[str, Callable[[Any], object]] = {
+            "deal_type": book.deal_type,
+            "transitions": book.transitions,
+            "eligibility": book.eligibility,
+        }
         expected = [ask[kind](facts) for kind, facts in questions]
         wrong: list[str] = []
         errors: list[BaseException] = []

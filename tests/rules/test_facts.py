@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +38,12 @@ from tests.rules.factories import deal_facts, eligibility_facts, transition_fact
     ],
 )
 def test_malformed_facts(book: RuleBook, facts: Any, words: str) -> None:
-    ask = {
+    asks: dict[str, Callable[[Any], object]] = {
         "DealTypeFacts": book.deal_type,
         "TransitionFacts": book.transitions,
         "EligibilityFacts": book.eligibility,
-    }[type(facts).__name__]
+    }
+    ask = asks[type(facts).__name__]
     with pytest.raises(FactError) as caught:
         ask(facts)
     assert words in str(caught.value)
@@ -49,9 +51,9 @@ def test_malformed_facts(book: RuleBook, facts: Any, words: str) -> None:
 
 def test_wrong_facts_class(book: RuleBook) -> None:
     with pytest.raises(FactError, match="expected TransitionFacts, got DealTypeFacts"):
-        book.transitions(deal_facts())  # type: ignore[arg-type]
+        book.transitions(deal_facts())  # type: ignore[arg-type]  # the wrong facts, on purpose
     with pytest.raises(FactError, match="expected DealTypeFacts, got dict"):
-        book.deal_type({"solution_count": 1})  # type: ignore[arg-type]
+        book.deal_type({"solution_count": 1})  # type: ignore[arg-type]  # not facts, on purpose
 
 
 def test_numbers_and_enum_values_are_normalised(book: RuleBook) -> None:

@@ -272,4 +272,4 @@ def test_invitee_terms_not_before_accepting(book: RuleBook) -> None:
 def test_decisions_are_immutable(book: RuleBook) -> None:
     decision = book.transitions(transition_facts())
     with pytest.raises(TypeError):
-        decision.refusals[A.ACCEPT] = "changed"  # type: ignore[index]
+        decision.refusals[A.ACCEPT] = "changed"  # type: ignore[index]  # read-only, as tested

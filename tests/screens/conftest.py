@@ -12,10 +12,14 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from cosell_tui.domain.clock import parse_instant
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 NOW = "2026-11-23T09:00:00Z"
 DEALS = 120
@@ -59,13 +63,13 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., object]]:
+def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., Service]]:
     """`open_demo(user="ava")` → a Service on this test's database; all closed at teardown."""
     from cosell_tui.service import open_service
 
-    opened = []
+    opened: list[Service] = []
 
-    def _open(user: str = "ava"):
+    def _open(user: str = "ava") -> Service:
         service = open_service(db=str(demo_db), user=user, now=NOW)
         opened.append(service)
         return service
@@ -97,8 +101,32 @@ async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
             raise AssertionError(f"the app did not settle within {timeout:.0f} s")
 
 
+async def burst(pilot, *keys: str, timeout: float = 30.0) -> None:
+    """Send `keys` in one burst, as a fast typist or an SSH link that batches keystrokes does:
+    all queued before the app handles the first (Pilot's `press` waits for idle after each key,
+    which no person does), then wait until the app has settled; a livelock fails the test."""
+    import asyncio
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _get_unicode_name_from_key
+
+    app = pilot.app
+    driver = app._driver  # Pilot's own route for keys (App._press_keys), minus the waits
+    for key in keys:
+        char: str | None
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(key))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+    await asyncio.wait_for(settle(pilot, timeout=timeout), timeout)
+
+
 @pytest.fixture
-def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
+def make_app(open_demo: Callable[..., Service]) -> Callable[..., object]:
     """`make_app(user="ava", size=(160, 48))` → a CosellApp on the demo database, animations off.
 
     Pass the app to `app.run_test(size=app.test_size)` or to `snap_compare`; `app.service` is its
@@ -113,7 +141,7 @@ def make_app(open_demo: Callable[..., object]) -> Callable[..., object]:
             config if config is not None else load_config(),
             animations=False,
         )
-        app.test_size = size
+        app.test_size = size  # type: ignore[attr-defined]  # the size to run it at, on the app
         return app
 
     return _make

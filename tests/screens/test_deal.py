@@ -50,7 +50,7 @@ from tests.screens.test_deal_support import (
 
 def host(*details: Any, neighbours: Any = None) -> tuple[ScreenHost, RecordingService]:
     service = RecordingService(*details)
-    screen = DealScreen(service, details[0].row.id, neighbours)  # type: ignore[arg-type]
+    screen = DealScreen(service, details[0].row.id, neighbours)  # type: ignore[arg-type]  # fake Service
     return ScreenHost(screen), service
 
 
@@ -189,7 +189,7 @@ async def test_won_shows_the_72_hour_warning_when_the_service_gives_one() -> Non
         await pilot.press("w")
         await settle(pilot)
         assert isinstance(app.screen, WonDialog)
-        warnings = [str(w.content) for w in app.screen.query(".warning")]
+        warnings = [str(w.content) for w in app.screen.query(".warning").results(Static)]
         assert warnings == [f"⚠ {service.warnings[0]}"]
         await pilot.press("y")
         await settle(pilot)
@@ -344,7 +344,9 @@ async def test_register_validation_inline_then_service_refusal() -> None:
         await settle(pilot)
         reopened = app.screen
         assert isinstance(reopened, RegistrationDialog)
-        assert "ACV must be over" in str(reopened.query_one("#error-contract_value").content)
+        assert "ACV must be over" in str(
+            reopened.query_one("#error-contract_value", Static).content
+        )
         assert reopened.query_one("#input-sign_date", Input).value == "2026-11-18"
 
 
@@ -360,16 +362,18 @@ async def test_previous_and_next_deal_follow_the_grid_order() -> None:
         await settle(pilot)
         await pilot.press("]")
         await settle(pilot)
-        assert "Northwind retail analytics" in str(app.screen.query_one("#deal-header").content)
+        assert "Northwind retail analytics" in str(
+            app.screen.query_one("#deal-header", Static).content
+        )
         await pilot.press("ctrl+right")
         await settle(pilot)
-        assert app.screen.deal_id == 12  # type: ignore[attr-defined]
+        assert isinstance(app.screen, DealScreen) and app.screen.deal_id == 12
         await pilot.press("]")
         await settle(pilot)
         assert "This is the last deal in the list." in toasts(app)
         await pilot.press("[", "[")
         await settle(pilot)
-        assert "Contoso data platform" in str(app.screen.query_one("#deal-header").content)
+        assert "Contoso data platform" in str(app.screen.query_one("#deal-header", Static).content)
 
 
 async def test_favourite_toggles_and_shows_the_heart() -> None:
@@ -379,7 +383,7 @@ async def test_favourite_toggles_and_shows_the_heart() -> None:
         await pilot.press("f")
         await settle(pilot)
         assert service.deals[7].row.favorite
-        assert "♥" in str(app.screen.query_one("#deal-header").content)
+        assert "♥" in str(app.screen.query_one("#deal-header", Static).content)
         assert "Added to favourites." in toasts(app)
 
 
@@ -392,7 +396,7 @@ async def test_edit_details_sends_only_what_changed() -> None:
         assert isinstance(dialog, DetailsDialog)
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert "Nothing changed" in str(dialog.query_one("#error-name").content)
+        assert "Nothing changed" in str(dialog.query_one("#error-name", Static).content)
         dialog.query_one("#input-value", Input).value = "52000"
         dialog.query_one("#input-crm_id", Input).value = ""
         await pilot.press("ctrl+y")
@@ -410,7 +414,7 @@ async def test_edit_team_drops_empty_rows_and_checks_required() -> None:
         dialog.query_one("#input-team_2_first_name", Input).value = "Dan"
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert str(dialog.query_one("#error-team_2_email").content) == "Required."
+        assert str(dialog.query_one("#error-team_2_email", Static).content) == "Required."
         dialog.query_one("#input-team_2_first_name", Input).value = ""
         dialog.query_one("#input-team_0_phone", Input).value = "+44 20 7946 0001"
         await pilot.press("ctrl+y")

@@ -154,7 +154,7 @@ async def test_won_within_72_hours_warns_first(demo_db: Any, config_file: Any) -
             await pilot.press("w")
             await settle(pilot)
             assert isinstance(app.screen, WonDialog)
-            shown = " ".join(str(w.content) for w in app.screen.query(".warning"))
+            shown = " ".join(str(w.content) for w in app.screen.query(".warning").results(Static))
             assert "72 hours" in shown
             await pilot.press("y")
             await settle(pilot)
@@ -217,7 +217,9 @@ async def test_a_change_by_someone_else_is_a_conflict_with_reload(open_demo: Any
         assert service.listing.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
         await pilot.press("r")
         await settle(pilot)
-        shown = app.screen.detail  # type: ignore[attr-defined]
+        assert isinstance(app.screen, DealScreen)
+        shown = app.screen.detail
+        assert shown is not None
         assert shown.row.stage_pct == detail.decision.stages[0]
 
 

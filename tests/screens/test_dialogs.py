@@ -121,7 +121,7 @@ async def test_decline_needs_a_reason_then_returns_it_with_notes() -> None:
 async def test_bulk_decline_title_shows_the_count_and_q_cancels_from_the_picklist() -> None:
     app = DialogHost(DeclineDialog(count=12))
     async with app.run_test() as pilot:
-        assert "12 deals" in str(app.screen.query_one(".dialog-title").content)
+        assert "12 deals" in str(app.screen.query_one(".dialog-title", Static).content)
         assert isinstance(app.screen.focused, Select)
         await pilot.press("q")
     assert app.results == [None]
@@ -164,7 +164,9 @@ async def test_won_shows_the_72_hour_warning_only_when_given() -> None:
     warning = "Created 20 hours ago: registration may be rejected before 72 hours."
     app = DialogHost(WonDialog(make_detail(), (warning,)))
     async with app.run_test() as pilot:
-        assert [str(w.content) for w in app.screen.query(".warning")] == [f"⚠ {warning}"]
+        assert [str(w.content) for w in app.screen.query(".warning").results(Static)] == [
+            f"⚠ {warning}"
+        ]
         await pilot.press("y")
     assert app.results == [True]
     app = DialogHost(WonDialog(make_detail(), ()))

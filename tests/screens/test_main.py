@@ -10,16 +10,17 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select, Tabs
+from textual.widgets import Select
 
 from cosell_tui.config import load_config
 from cosell_tui.domain import CloseReason, Direction, Substatus
-from cosell_tui.domain.views import GridQuery, SortKey, Tab
+from cosell_tui.domain.views import DealRow, GridQuery, SortKey, Tab
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.widgets import grid as grid_module
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.preview import DealPreview
-from tests.screens.conftest import settle
+from cosell_tui.widgets.tabbar import TabBar, tab_label
+from tests.screens.conftest import burst, settle
 
 SIZE = (160, 48)
 
@@ -37,6 +38,17 @@ def notices(app) -> list[str]:
 async def start(pilot) -> MainScreen:
     await settle(pilot)
     return main_of(pilot.app)
+
+
+def row_at(main: MainScreen, index: int) -> DealRow:
+    """The grid's row at `index`, which the test needs loaded."""
+    row = main.grid.row_at(index)
+    assert row is not None, f"row {index} is not loaded"
+    return row
+
+
+def selected(main: MainScreen) -> DealRow:
+    return row_at(main, main.grid.cursor)
 
 
 def first_row(main: MainScreen, predicate) -> int:
@@ -58,15 +70,16 @@ async def test_tabs_show_counts_and_switch_by_number_and_brackets(make_app) -> N
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         counts = app.service.listing.tab_counts()
-        tabs = main.query_one(Tabs)
+        tabs = main.query_one(TabBar)
         for tab in Tab:
-            label = tabs.query_one(f"#tab-{tab.value}").label.plain
-            assert label == f"{tab.label} {counts[tab]:,}"
+            assert tab_label(tab, tabs.counts) == f"{tab.label} {counts[tab]:,}"
+        labels = tabs.render_line(0).text
+        assert all(f"{tab.label} {counts[tab]:,}" in labels for tab in Tab)
         assert main.grid.total == counts[Tab.INBOUND] > 0
 
         await pilot.press("2")
         await settle(pilot)
-        assert main.tab is Tab.OUTBOUND and tabs.active == "tab-outbound"
+        assert main.tab is Tab.OUTBOUND and tabs.active is Tab.OUTBOUND
         assert main.grid.total == counts[Tab.OUTBOUND]
         assert all(r.direction is Direction.OUTGOING for r in main.grid.loaded_rows())
 
@@ -98,7 +111,7 @@ async def test_cursor_pages_through_sql_in_small_pages(make_app, monkeypatch) ->
         grid = main.grid
         total = grid.total
         assert total > 20
-        expected = app.service.listing.page(grid.query, 0, total).rows
+        expected = app.service.listing.page(grid.grid_query, 0, total).rows
 
         await pilot.press("j", "j", "down")
         assert grid.cursor == 3
@@ -128,6 +141,18 @@ async def test_cursor_pages_through_sql_in_small_pages(make_app, monkeypatch) ->
         assert grid.selected == expected[-1]
 
 
+async def test_double_click_moves_the_cursor_without_crashing(make_app) -> None:
+    # Regression: a `query` property on the grid shadowed Textual's DOMNode.query(), so the
+    # double-click's select-all raised "'GridQuery' object is not callable" and closed the app.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.click(main.grid, offset=(5, 3), times=2)
+        await settle(pilot)
+        assert app.is_running
+        assert main.grid.cursor == 2  # the header is line 0
+
+
 # --- sort and filter ------------------------------------------------------------------------------
 
 
@@ -137,22 +162,22 @@ async def test_sort_cycles_columns_and_reverses(make_app, config_file: Path) -> 
         main = await start(pilot)
         await pilot.press("2")
         await settle(pilot)
-        assert main.grid.query.sort is None  # Outbound: newest first by default
+        assert main.grid.grid_query.sort is None  # Outbound: newest first by default
         default = app.service.listing.page(GridQuery(Tab.OUTBOUND), 0, 5).rows
         assert [r.id for r in main.grid.loaded_rows()[:5]] == [r.id for r in default]
 
         await pilot.press("s")
         await settle(pilot)
-        assert main.grid.query.sort is SortKey.NAME and not main.grid.query.descending
+        assert main.grid.grid_query.sort is SortKey.NAME and not main.grid.grid_query.descending
         names = [r.name for r in main.grid.loaded_rows()]
         assert names == [
-            r.name for r in app.service.listing.page(main.grid.query, 0, len(names)).rows
+            r.name for r in app.service.listing.page(main.grid.grid_query, 0, len(names)).rows
         ]
         await pilot.press("S")
         await settle(pilot)
-        assert main.grid.query.descending
-        reversed_first = main.grid.row_at(0)
-        assert reversed_first == app.service.listing.page(main.grid.query, 0, 1).rows[0]
+        assert main.grid.grid_query.descending
+        reversed_first = row_at(main, 0)
+        assert reversed_first == app.service.listing.page(main.grid.grid_query, 0, 1).rows[0]
 
         saved = tomllib.loads(config_file.read_text())["tabs"]["outbound"]
         assert saved == {"sort": "name", "descending": True}
@@ -165,14 +190,14 @@ async def test_filter_applies_as_typed_and_invalid_query_shows_inline(
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         before = main.grid.total
-        country = main.grid.row_at(0).country
+        country = row_at(main, 0).country
         await pilot.press("slash")
         line = main.query_one(FilterLine)
         assert line.input.has_focus
         line.input.value = f"country:{country}"
         await settle(pilot)
         grid = main.grid
-        assert grid.query.text == f"country:{country}"
+        assert grid.grid_query.text == f"country:{country}"
         assert 0 < grid.total <= before
         assert grid.total == app.service.listing.count(GridQuery(Tab.INBOUND, f"country:{country}"))
         assert all(r.country == country for r in grid.loaded_rows())
@@ -184,7 +209,7 @@ async def test_filter_applies_as_typed_and_invalid_query_shows_inline(
         assert expected  # the service refuses it ...
         assert line.error == expected  # ... and the line says why, inline
         assert line.has_class("-invalid")
-        assert grid.query.text == f"country:{country}"  # the list keeps the last valid filter
+        assert grid.grid_query.text == f"country:{country}"  # the list keeps the last valid filter
 
         await pilot.press("escape")
         assert grid.has_focus
@@ -200,13 +225,13 @@ async def test_favourite_toggle_updates_row_and_favorites_count(make_app) -> Non
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: not r.favorite)
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         before = app.service.listing.tab_counts()[Tab.FAVORITES]
         await pilot.press("f")
         await settle(pilot)
         assert app.service.listing.row(row.id).favorite
         assert main.counts[Tab.FAVORITES] == before + 1
-        assert main.grid.row_at(index).favorite
+        assert row_at(main, index).favorite
         await pilot.press("f")
         await settle(pilot)
         assert not app.service.listing.row(row.id).favorite
@@ -219,7 +244,7 @@ async def test_accept_through_the_dialog(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AcceptDialog)
@@ -239,7 +264,7 @@ async def test_decline_with_reason(make_app) -> None:
         main = await start(pilot)
         inbound = main.grid.total
         index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("d")
         await settle(pilot)
         dialog = app.screen
@@ -266,7 +291,7 @@ async def test_refused_action_says_why(make_app) -> None:
         await pilot.press("a")
         await settle(pilot)
         assert app.screen is main  # no dialog for an action the rules refuse
-        detail = app.service.listing.deal(main.grid.selected.id)
+        detail = app.service.listing.deal(selected(main).id)
         from cosell_tui.domain import Action
 
         assert Action.ACCEPT not in detail.decision.allowed
@@ -278,7 +303,7 @@ async def test_conflict_is_reported_with_reload_hint(make_app, open_demo) -> Non
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("a")
         await settle(pilot)
         # Someone else changes the deal while the dialog is open.
@@ -301,10 +326,10 @@ async def test_bulk_accept_reports_refusals_per_deal(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
-        pending = main.grid.selected
+        pending = selected(main)
         await pilot.press("space")
         first_row(main, lambda r: r.substatus is Substatus.ACCEPTED)
-        accepted = main.grid.selected
+        accepted = selected(main)
         await pilot.press("space")
         assert main.grid.marked == {pending.id, accepted.id}
         await pilot.press("A")
@@ -327,7 +352,7 @@ async def test_marks_range_all_and_clear(make_app) -> None:
         grid = main.grid
         await pilot.press("space", "j", "j", "v")
         await settle(pilot)
-        assert grid.marked == {grid.row_at(i).id for i in range(4)}
+        assert grid.marked == {row_at(main, i).id for i in range(4)}
         await pilot.press("u")
         assert grid.marked == set()
         await pilot.press("asterisk")
@@ -343,7 +368,7 @@ async def test_bulk_favourite_after_confirmation(make_app) -> None:
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        ids = [main.grid.row_at(i).id for i in range(2)]
+        ids = [row_at(main, i).id for i in range(2)]
         assert all(app.service.listing.row(i).favorite for i in ids)
         assert notices(app)[-1].startswith("Added to ♥ 2 of 2.")
 
@@ -403,11 +428,11 @@ async def test_preview_follows_the_cursor(make_app) -> None:
         await settle(pilot)
         assert preview.display
         body = str(preview.query_one("#preview-body").render())
-        assert main.grid.selected.name in body
+        assert selected(main).name in body
         await pilot.press("j")
         await settle(pilot)
         body = str(preview.query_one("#preview-body").render())
-        assert main.grid.selected.name in body
+        assert selected(main).name in body
         assert "Registration" in body
 
 
@@ -432,7 +457,7 @@ async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) 
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
         index = first_row(main, lambda r: not r.favorite)
-        row = main.grid.row_at(index)
+        row = row_at(main, index)
         await pilot.press("f")  # the default key no longer does it ...
         await settle(pilot)
         assert not app.service.listing.row(row.id).favorite
@@ -454,7 +479,7 @@ async def test_enter_opens_the_deal_and_n_the_wizard(make_app) -> None:
         await pilot.press("j", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
-        assert app.screen.deal_id == main.grid.row_at(1).id
+        assert app.screen.deal_id == row_at(main, 1).id
         app.screen.dismiss(None)
         await settle(pilot)
         assert app.screen is main
@@ -472,7 +497,7 @@ async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
         main = await start(pilot)
         await pilot.press("2")
         await settle(pilot)
-        row = main.grid.selected
+        row = selected(main)
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, ErrorDialog)
@@ -487,21 +512,38 @@ async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
 
 
 async def test_palette_finds_a_deal_by_name_and_opens_it(make_app) -> None:
-    from textual.command import CommandPalette
+    from textual.command import CommandInput, CommandPalette
 
     from cosell_tui.screens.deal import DealScreen
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
-        target = main.grid.row_at(3)
+        target = row_at(main, 3)
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
-        app.screen.query_one("CommandInput").value = target.referral_id
+        app.screen.query_one(CommandInput).value = target.referral_id
         for _ in range(20):
             await pilot.pause(0.05)
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
         assert app.screen.deal_id == target.id
+
+
+async def test_tab_keys_in_one_burst_settle_on_the_last_one(make_app) -> None:
+    """Two or more tab keys in one read used to bounce between the tab bar and the screen
+    forever (a livelock at ~60 % of a core): any burst now ends on the tab of its last key."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await burst(pilot, "right_square_bracket", "right_square_bracket")
+        assert main.tab is Tab.FAVORITES and main.query_one(TabBar).active is Tab.FAVORITES
+        await burst(pilot, "1", "2", "3", "4", "2", "left_square_bracket", "3")
+        assert main.tab is Tab.FAVORITES
+        assert main.grid.grid_query.tab is Tab.FAVORITES and main.grid.loaded
+        await burst(pilot, *["right_square_bracket"] * 9)  # favorites + 9, round the four
+        assert main.tab is Tab.CLOSED
+        await pilot.press("j")  # still answers a key at once
+        assert main.grid.cursor == 1

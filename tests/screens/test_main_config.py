@@ -86,7 +86,7 @@ async def test_sorting_saves_into_the_users_commented_file(make_app, config_file
         await settle(pilot)
         await pilot.press("s")  # sort by the next column: the tab's view is saved
         await settle(pilot)
-        sort = app.screen.grid.query.sort
+        sort = app.screen.grid.grid_query.sort
     assert sort is not None
     saved = config_file.read_text(encoding="utf-8")
     assert saved.startswith(text) and f'[tabs.inbound]\nsort = "{sort.value}"' in saved

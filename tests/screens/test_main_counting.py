@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from textual.widgets import Static
 
 from cosell_tui.domain.views import GridQuery, Tab
 from cosell_tui.widgets import grid as grid_module
@@ -54,9 +55,9 @@ async def test_a_slow_count_shows_rows_first_then_the_exact_total(
 
         def counting_shown() -> bool:
             # One synchronous look (no await in between), so a later reload cannot interleave.
-            status = str(main.query_one("#status-line").content)
+            status = str(main.query_one("#status-line", Static).content)
             if grid.counting and "counting" in status and grid.row_at(0) is not None:
-                seen.append((grid.total, grid.query.text == "value:>=0", status))
+                seen.append((grid.total, grid.grid_query.text == "value:>=0", status))
                 return True
             return False
 
@@ -71,5 +72,5 @@ async def test_a_slow_count_shows_rows_first_then_the_exact_total(
         expected = real_count(GridQuery(Tab.CLOSED, "value:>=0"))
         assert 0 < shown < expected
         assert grid.total == expected
-        status = str(main.query_one("#status-line").content)
+        status = str(main.query_one("#status-line", Static).content)
         assert f"1 of {expected}  ·" in status and "counting" not in status

@@ -38,10 +38,12 @@ async def test_first_frame_comes_before_the_database_then_the_rows(
         assert main.grid.total == 0 and not main.grid.loaded
         # Keys that need the database do nothing yet; the tabs still switch.
         await pilot.press("a", "n", "2", "1")
-        assert app.screen is main and main.tab is Tab.INBOUND
+        assert main.tab is Tab.INBOUND
+        assert app.screen is main
         release.set()
         await settle(pilot)
         assert asked == ["open"]
+        assert isinstance(main, MainScreen)
         assert main.has_service and main.grid.loaded and main.grid.total > 0
         assert "Ava" in app.sub_title
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Select, SelectionList
+from textual.widgets import Input, OptionList, Select, SelectionList, Static
 
 from cosell_tui.domain import DealType, HelpType
 from cosell_tui.domain.views import DealDetail, Outcome
 from cosell_tui.screens.upgrade import HelpDialog, InviteDialog, ShareDialog
 from cosell_tui.service import Service
 from cosell_tui.service.forms import DealDraft, PersonInput, SolutionInput
+from cosell_tui.widgets.form import FormField
 from tests.screens.conftest import settle
 from tests.screens.test_wizard_support import LAKEHOUSE, SEATTLE
 
@@ -71,7 +72,7 @@ async def test_share_makes_a_private_deal_partner_led(open_demo: Callable) -> No
     app = DialogHost(lambda: ShareDialog(service, detail))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "cannot be undone" in str(app.screen.query_one(".warning").content)
+        assert "cannot be undone" in str(app.screen.query_one(".warning", Static).content)
         await pilot.press("y")
         await settle(pilot)
     assert isinstance(app.result, Outcome)
@@ -102,7 +103,7 @@ async def test_help_asks_for_the_missing_contact_then_makes_co_sell(open_demo: C
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.result == "open"  # the contact is required: the dialog stays
-        assert screen.query_one("#field-contact_phone").error  # type: ignore[attr-defined]
+        assert screen.query_one("#field-contact_phone", FormField).error
         for name, value in (
             ("first_name", "Asha"),
             ("last_name", "Rao"),
@@ -113,7 +114,7 @@ async def test_help_asks_for_the_missing_contact_then_makes_co_sell(open_demo: C
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.result == "open"  # the service refuses the phone, next to the field
-        assert screen.query_one("#field-contact_phone").error  # type: ignore[attr-defined]
+        assert screen.query_one("#field-contact_phone", FormField).error
         screen.query_one("#input-contact_phone", Input).value = "+912240001234"
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -141,7 +142,7 @@ async def test_invite_adds_a_partner_to_an_open_deal(open_demo: Callable) -> Non
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.result == "open"  # no solution to bring yet: refused next to the picker
-        assert screen.query_one("#field-inv_solution_ids").error  # type: ignore[attr-defined]
+        assert screen.query_one("#field-inv_solution_ids", FormField).error
         screen.query_one("#inv-solutions", SelectionList).select(LAKEHOUSE)
         await pilot.press("ctrl+y")
         await settle(pilot)

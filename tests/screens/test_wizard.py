@@ -14,16 +14,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
+from textual.widgets import OptionList, Select, Static
 
 from cosell_tui.domain import AccountKind, DealType, HelpType, MarketplaceIntent, SolutionKind
 from cosell_tui.domain.views import Outcome
 from cosell_tui.screens.wizard import NewDealScreen
 from cosell_tui.screens.wizard_customer import CustomerStep
+from cosell_tui.screens.wizard_partners import PartnersStep
 from cosell_tui.screens.wizard_solutions import SolutionsStep
 from cosell_tui.screens.wizard_team import TeamStep
 from cosell_tui.service.forms import DealDraft
 from cosell_tui.store.models import Notification, Solution
 from cosell_tui.widgets.customer_search import CustomerSearch
+from cosell_tui.widgets.form import FormField
 from tests.screens.conftest import settle
 from tests.screens.test_wizard_support import (
     ADATUM,
@@ -61,11 +64,11 @@ def notifications(db: Path, referral_ids: set[int] | None = None) -> list[Notifi
 
 
 def error_of(screen: NewDealScreen, field: str) -> str:
-    return screen.query_one(f"#field-{field}").error  # type: ignore[attr-defined]
+    return screen.query_one(f"#field-{field}", FormField).error
 
 
 def summary_of(screen: NewDealScreen) -> str:
-    return str(screen.step.query_one(".step-errors").content)  # type: ignore[attr-defined]
+    return str(screen.step.query_one(".step-errors", Static).content)
 
 
 async def create(pilot) -> Outcome:
@@ -87,7 +90,7 @@ async def test_private_deal_is_created_and_recorded(open_demo: Callable, demo_db
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await to_review_private(pilot)
-        assert "Private" in str(app.wizard.query_one("#deal-type").content)
+        assert "Private" in str(app.wizard.query_one("#deal-type", Static).content)
         outcome = await create(pilot)
     detail = service.listing.deal(outcome.deal.id)
     assert detail.row.deal_type is DealType.PRIVATE
@@ -112,7 +115,7 @@ async def test_partner_led_deal(open_demo: Callable) -> None:
         await settle(pilot)
         assert app.wizard.step.key == "selling"
         await selling_step(pilot, visible=True)
-        assert "Partner-led" in str(app.wizard.query_one("#deal-type").content)
+        assert "Partner-led" in str(app.wizard.query_one("#deal-type", Static).content)
         await next_step(pilot)
         await next_step(pilot)
         outcome = await create(pilot)
@@ -136,10 +139,10 @@ async def test_co_sell_deal_notifies_microsoft(open_demo: Callable, demo_db: Pat
         await add_solution(pilot, "Lakehouse")
         await next_step(pilot)
         await selling_step(pilot, HelpType.TECHNICAL_ARCHITECTURE)
-        assert "Co-sell" in str(app.wizard.query_one("#deal-type").content)
+        assert "Co-sell" in str(app.wizard.query_one("#deal-type", Static).content)
         await next_step(pilot)
         await next_step(pilot)
-        review = str(app.wizard.query_one("#review-next").content)
+        review = str(app.wizard.query_one("#review-next", Static).content)
         assert "14 days" in review
         outcome = await create(pilot)
     detail = service.listing.deal(outcome.deal.id)
@@ -161,10 +164,11 @@ async def test_p2p_deal_invites_a_partner(open_demo: Callable, demo_db: Path) ->
         assert app.wizard.step.key == "partners"
         await invite_partner(pilot, "Adatum")
         step = app.wizard.step
-        assert [name for name, _draft in step.invitations] == ["Adatum Analytics"]  # type: ignore[attr-defined]
-        draft = step.invitations[0][1]  # type: ignore[attr-defined]
+        assert isinstance(step, PartnersStep)
+        assert [name for name, _draft in step.invitations] == ["Adatum Analytics"]
+        draft = step.invitations[0][1]
         assert draft.org_id == ADATUM and draft.value == "48000" and draft.solution_ids
-        assert "partner-to-partner" in str(app.wizard.query_one("#deal-type").content)
+        assert "partner-to-partner" in str(app.wizard.query_one("#deal-type", Static).content)
         await next_step(pilot)
         outcome = await create(pilot)
     detail = service.listing.deal(outcome.deal.id)
@@ -189,7 +193,7 @@ async def test_solution_assessment_skips_the_selling_type(open_demo: Callable) -
         await assessment_location(pilot, SEATTLE)
         await next_step(pilot)
         assert app.wizard.step.key == "partners"  # step 6 is not offered for assessments
-        assert "Solution assessment" in str(app.wizard.query_one("#deal-type").content)
+        assert "Solution assessment" in str(app.wizard.query_one("#deal-type", Static).content)
         await next_step(pilot)
         outcome = await create(pilot)
     detail = service.listing.deal(outcome.deal.id)
@@ -306,8 +310,8 @@ async def test_only_the_users_locations_are_offered(open_demo: Callable) -> None
         app = WizardHost(service)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            select_ = app.wizard.query_one("#input-location_id")
-            offered = [value for _label, value in select_._options]  # type: ignore[attr-defined]
+            select_ = app.wizard.query_one("#input-location_id", Select)
+            offered = [value for _label, value in select_._options]
             assert own in offered and other not in offered
         refused = service.creation.validate_draft(DealDraft(location_id=other), "details")
         assert "location_id" in refused
@@ -363,16 +367,16 @@ async def test_linked_accounts_collapse_and_expand(open_demo: Callable) -> None:
         search = app.wizard.query_one(CustomerSearch)
         managed = search.results[AccountKind.MANAGED]
         head = next(a for a in managed if a.linked_count)
-        listing = app.wizard.query_one("#tab-managed-list")
-        before = listing.option_count  # type: ignore[attr-defined]
+        listing = app.wizard.query_one("#tab-managed-list", OptionList)
+        before = listing.option_count
         listing.focus()
-        listing.highlighted = list(managed).index(head)  # type: ignore[attr-defined]
+        listing.highlighted = list(managed).index(head)
         await pilot.press("l")
         await settle(pilot)
-        assert listing.option_count == before + head.linked_count  # type: ignore[attr-defined]
+        assert listing.option_count == before + head.linked_count
         await pilot.press("l")
         await settle(pilot)
-        assert listing.option_count == before  # type: ignore[attr-defined]
+        assert listing.option_count == before
 
 
 async def test_nothing_found_shows_the_tips(open_demo: Callable) -> None:

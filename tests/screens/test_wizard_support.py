@@ -12,7 +12,15 @@ from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, RadioButton, Select, SelectionList
+from textual.widgets import (
+    Checkbox,
+    Input,
+    OptionList,
+    RadioButton,
+    Select,
+    SelectionList,
+    TabbedContent,
+)
 
 from cosell_tui.domain import HelpType, MarketplaceIntent
 from cosell_tui.screens.wizard import LIVE_DELAY, NewDealScreen
@@ -81,7 +89,7 @@ async def search_customer(pilot: Pilot, name: str, country: str = "") -> None:
 
 async def choose_result(pilot: Pilot, tab: str = "tab-managed", index: int = 0) -> None:
     screen = pilot.app.screen
-    screen.query_one("#customer-tabs").active = tab  # type: ignore[attr-defined]
+    screen.query_one("#customer-tabs", TabbedContent).active = tab
     results = screen.query_one(f"#{tab}-list", OptionList)
     results.focus()
     results.highlighted = index
@@ -99,7 +107,7 @@ async def customer_step(
         type_into(pilot, "#input-contact_last_name", "Rao")
         type_into(pilot, "#input-contact_phone", "+912240001234")
         type_into(pilot, "#input-contact_email", "asha.rao@contoso.example")
-        pilot.app.screen.query_one("#input-consent").value = True  # type: ignore[attr-defined]
+        pilot.app.screen.query_one("#input-consent", Checkbox).value = True
     await settle_live(pilot)
 
 

@@ -49,7 +49,8 @@ def _inbound(svc: Service, sender: str = "jordan", **overrides: object) -> tuple
         "SELECT max(id) FROM referral WHERE org_id = :o AND direction = 'Incoming'",
         o=f.FABRIKAM,
     )
-    row = svc.listing.row(int(pk))  # type: ignore[arg-type]
+    assert isinstance(pk, int)
+    row = svc.listing.row(pk)
     return row.id, row.version
 
 

@@ -35,13 +35,11 @@ def test_t6_edit_details_records_changed_fields(svc: Service) -> None:
     )
     assert out.deal.name == "Renamed" and out.deal.value == f.Decimal("60000.50")
     assert out.deal.version == row.version + 1
-    detail = rows(
+    action, detail = rows(
         svc, "SELECT action, detail FROM history WHERE referral_id = :r ORDER BY id DESC", r=row.id
     )[0]
-    assert (
-        detail[0] == "details_edited"
-        and '"name": ["Lakehouse for Contoso", "Renamed"]' in detail[1]
-    )
+    assert isinstance(detail, str)
+    assert action == "details_edited" and '"name": ["Lakehouse for Contoso", "Renamed"]' in detail
 
 
 def test_edit_with_no_change_writes_nothing(svc: Service) -> None:
@@ -146,14 +144,15 @@ def test_won_sets_registration_eligible(svc: Service) -> None:
     private = svc.creation.create_deal(f.draft()).deal
     svc.lifecycle.won(eligible.id, eligible.version)
     svc.lifecycle.won(private.id, private.version)
-    got = dict(
-        rows(
+    got = {
+        pk: flag
+        for pk, flag in rows(
             svc,
             "SELECT id, registration_eligible FROM referral WHERE id IN (:a, :b)",
             a=eligible.id,
             b=private.id,
         )
-    )
+    }
     assert bool(got[eligible.id]) is True and bool(got[private.id]) is False
     checklist = svc.listing.deal(private.id).checklist
     assert checklist is not None and not checklist.eligible
@@ -172,7 +171,7 @@ def test_undecidable_eligibility_without_a_rate(svc: Service) -> None:
 def test_t9_lost_needs_a_reason(svc: Service) -> None:
     row = svc.creation.create_deal(f.draft()).deal
     with pytest.raises(ValidationError):
-        svc.lifecycle.lost(row.id, row.version, "")  # type: ignore[arg-type]
+        svc.lifecycle.lost(row.id, row.version, "")  # type: ignore[arg-type]  # no reason, on purpose
     out = svc.lifecycle.lost(row.id, row.version, CloseReason.BUDGET, "No budget")
     assert out.deal.substatus is Substatus.LOST
     assert svc.listing.deal(row.id).status_reason == "Project budget isn't adequate: No budget"

@@ -117,7 +117,7 @@ def test_create_deal_with_malformed_input(
         location_id=location,
         account_id=account,
         team=tuple(team),
-        solutions=(SolutionInput(solution, price=price),),  # type: ignore[arg-type]
+        solutions=(SolutionInput(solution, price=price),),
         contact=contact,
         consent=consent,
         help_type=help_type,

@@ -63,7 +63,7 @@ def test_a_reference_that_is_no_guid_is_not_found_on_every_backend(svc: Service,
     with pytest.raises(NotFoundError):
         svc.listing.deal(ref)
     with pytest.raises(NotFoundError):
-        svc.lifecycle.decline(ref, 1, None)  # type: ignore[arg-type]
+        svc.lifecycle.decline(ref, 1, None)  # type: ignore[arg-type]  # any reason: not found first
 
 
 def test_microsoft_card_shows_seller_only_once_accepted(svc: Service) -> None:

@@ -46,3 +46,30 @@ def test_postgresql_without_its_driver_names_the_postgres_extra(
         "A PostgreSQL database needs psycopg, which comes with the postgres extra: "
         "pip install 'cosell-tui[postgres]'."
     )
+
+
+def test_a_database_that_breaks_under_a_running_service_is_a_sentence(tmp_path: Path) -> None:
+    """What the driver raises about the file reaches the user as words, never SQL (the service's
+    unit of work asks environment.py), and leaves the caller able to go on."""
+    from cosell_tui.demo.seed import seed
+    from cosell_tui.domain.views import GridQuery, Tab
+    from cosell_tui.store.db import make_engine
+    from cosell_tui.store.migrate import upgrade
+
+    path = tmp_path / "team.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    seed(engine, 20, 3, now=NOW)
+    engine.dispose()
+    service = open_service(db=str(path), user="ava", now=NOW.isoformat())
+    try:
+        assert service.listing.count(GridQuery(Tab.INBOUND)) >= 0
+        service._ctx.shared.engine.dispose()  # the next read opens the file again
+        for leftover in tmp_path.glob("team.db-*"):
+            leftover.unlink()
+        path.write_bytes(b"this is not a database file at all" * 200)
+        with pytest.raises(SetupError) as err:
+            service.listing.count(GridQuery(Tab.INBOUND))
+        assert err.value.message == f"{path} is not a cosell database, or it is damaged"
+    finally:
+        service.close()

@@ -40,7 +40,8 @@ STATES: dict[str, Callable[[], DealDetail]] = {
 
 
 def deal_app(detail: DealDetail) -> ScreenHost:
-    return ScreenHost(DealScreen(RecordingService(detail), detail.row.id))  # type: ignore[arg-type]
+    service = RecordingService(detail)
+    return ScreenHost(DealScreen(service, detail.row.id))  # type: ignore[arg-type]  # fake Service
 
 
 def then(*pressed: str) -> Callable[[Any], Awaitable[None]]:

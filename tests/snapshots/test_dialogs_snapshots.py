@@ -113,7 +113,10 @@ CASES: dict[str, Case] = {
         {"input-close_date": "soon"},
         ("ctrl+y",),
     ),
-    "solutions": Case(active_cosell, lambda d, s: SolutionsDialog(s, d)),  # type: ignore[arg-type]
+    "solutions": Case(
+        active_cosell,
+        lambda d, s: SolutionsDialog(s, d),  # type: ignore[arg-type]  # s: the fake Service
+    ),
     "registration": Case(won_eligible, lambda d, s: RegistrationDialog(d)),
     "registration_errors": Case(
         won_eligible,
@@ -151,5 +154,5 @@ def test_dialog(snap_compare: Any, size: tuple[int, int], name: str) -> None:
     case = CASES[name]
     detail = case.detail()
     service = RecordingService(detail)
-    app = ScreenHost(DealScreen(service, detail.row.id))  # type: ignore[arg-type]
+    app = ScreenHost(DealScreen(service, detail.row.id))  # type: ignore[arg-type]  # fake Service
     assert snap_compare(app, terminal_size=size, run_before=run_case(case, service))

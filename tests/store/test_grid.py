@@ -216,7 +216,8 @@ def test_default_orders(grid: Grid) -> None:
     inbound = _all(grid, AVA, Tab.INBOUND)
     pending = [r for r in inbound if r.expires_at is not None]
     assert pending and inbound[: len(pending)] == pending
-    assert [r.expires_at for r in pending] == sorted(r.expires_at for r in pending)
+    expiries = [r.expires_at for r in pending if r.expires_at is not None]
+    assert expiries == sorted(expiries)
     closed = _all(grid, AVA, Tab.CLOSED)
     assert [r.created_at for r in closed] == sorted((r.created_at for r in closed), reverse=True)
 
@@ -279,9 +280,9 @@ def test_ids_are_exactly_the_filtered_rows_in_order(grid: Grid, q: str) -> None:
             grid.invalidate()
             assert list(grid.ids(scope, tab, parse(q), NOW)) == rows, (scope.user_id, tab)
             assert list(grid.ids(scope, tab, parse(q), NOW, start=3, stop=9)) == rows[3:9]
-            sort = {"sort": SortKey.COUNTRY, "descending": True}
-            assert list(grid.ids(scope, tab, parse(q), NOW, **sort)) == [
-                r.id for r in _all(grid, scope, tab, q, **sort)
+            ids = grid.ids(scope, tab, parse(q), NOW, sort=SortKey.COUNTRY, descending=True)
+            assert list(ids) == [
+                r.id for r in _all(grid, scope, tab, q, sort=SortKey.COUNTRY, descending=True)
             ]
 
 

@@ -6,13 +6,11 @@ Whatever the API has no field for (our row number, version, derived deal type, s
 percentage, allowed actions, eligibility...) sits under one `x-cosell` object, so the API
 fields keep their documented meaning. docs/deal-format.md is the reference.
 
-Input: `parse_document` reads a JSON text into a dict with a clear error for malformed text;
-the mapping of a create document to the service's DealDraft lives in `cli_create`.
+Input (documents read by `deal create` and `deal register --file`) is in `document.py`.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -40,10 +38,6 @@ from cosell_tui.domain.views import (
 SALES_STAGE_BY_PCT = {20: "Qualify", 40: "Develop", 60: "Propose", 80: "Close"}
 
 JSON = dict[str, Any]
-
-
-class DocumentError(ValueError):
-    """A JSON document the CLI cannot use; the message says where and why."""
 
 
 # --- scalars ----------------------------------------------------------------------------------
@@ -350,24 +344,3 @@ def referral_to_json(deal: DealDetail | DealRow) -> JSON:
     if isinstance(deal, DealDetail):
         return detail_to_json(deal)
     return row_to_json(deal)
-
-
-# --- input ------------------------------------------------------------------------------------
-
-
-def parse_document(text: str, source: str) -> JSON:
-    """A JSON object from text; a clear DocumentError (line, column) when it is not one."""
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(
-            f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    if not isinstance(value, dict):
-        raise DocumentError(f"{source} must hold a JSON object, not {type(value).__name__}")
-    return value
-
-
-def dumps(value: Any) -> str:
-    """Stable, readable JSON for stdout (sorted keys would scramble the API's field order)."""
-    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -7,14 +7,81 @@ checklist (each criterion met, failed or undecidable, with its reason in words).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cosell_tui.cli.errors import EXIT_OK
+from cosell_tui.cli.jsonio import checklist_to_json, decision_to_json
+from cosell_tui.cli.options import command, deal_argument, json_option, pass_runtime
+from cosell_tui.cli.runtime import Runtime
 from cosell_tui.domain import Action, DealType, HelpType, SolutionCategory
 from cosell_tui.domain.facts import Outcome
 from cosell_tui.domain.views import DealDetail
-from cosell_tui.jsonio import checklist_to_json, decision_to_json
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 MARKS = {Outcome.MET: "[x]", Outcome.FAILED: "[ ]", Outcome.UNDECIDABLE: "[?]"}
+
+
+@command("explain", help="Deal type, allowed actions, eligibility.")
+@deal_argument
+@json_option
+@pass_runtime
+def explain(rt: Runtime, deal: str, as_json: bool) -> int:
+    from cosell_tui.cli.parse import parse_deal_id
+
+    service = rt.service()
+    detail = service.listing.deal(parse_deal_id(deal))
+    reason = deal_type_reason(service, detail)
+    if as_json:
+        rt.output.json(explain_json(detail, reason))
+    else:
+        rt.output.line(render_explain(detail, reason))
+    return EXIT_OK
+
+
+def deal_type_reason(service: Service, detail: DealDetail) -> str:
+    """Why the deal has its type, in the deal-type rules' own words when they agree.
+
+    The service has no "explain the stored type" call, so the deal's answers are put back into
+    a draft and the wizard's live preview asks the rules; if the rules' answer differs from the
+    stored type (the deal was upgraded since, or sent by another organisation), the stored
+    answers are described instead.
+    """
+    from cosell_tui.service.forms import DealDraft, InvitationDraft, PersonInput, SolutionInput
+
+    row = detail.row
+    contact = detail.contacts[0] if detail.contacts else None
+    draft = DealDraft(
+        name=row.name,
+        value=row.value,
+        currency=row.currency,
+        close_date=row.close_date,
+        solutions=tuple(SolutionInput(line.solution.id) for line in detail.solutions),
+        help_type=detail.help_type,
+        visible_to_microsoft=detail.visible_to_microsoft,
+        contact=(
+            PersonInput(contact.first_name, contact.last_name, contact.phone, contact.email)
+            if contact
+            else None
+        ),
+        consent=contact is not None,
+        invitations=tuple(
+            InvitationDraft(
+                org_id="microsoft", value=inv.value, currency=inv.currency,
+                close_date=inv.close_date, help_type=inv.help_type,
+                solution_ids=inv.solution_ids,
+            )
+            for inv in detail.invitations
+        ),
+    )  # fmt: skip
+    try:
+        decision = service.creation.preview_deal_type(draft)
+    except Exception:  # an explanation must never fail the command
+        decision = None
+    if decision is not None and decision.deal_type is row.deal_type and decision.reason:
+        return decision.reason
+    return derived_type_reason(detail)
 
 
 def derived_type_reason(detail: DealDetail) -> str:

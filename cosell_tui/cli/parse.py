@@ -8,26 +8,31 @@ reaching the service as garbage. They raise CliError (exit 1), never a traceback
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from cosell_tui.cli import CliError
+from cosell_tui.cli.errors import EXIT_NOT_FOUND, CliError
 from cosell_tui.domain import Label
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 E = TypeVar("E", bound=Label)
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """Lower case, letters and digits only: how names typed by a user are compared."""
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
 
 def parse_label(enum: type[E], text: str, what: str) -> E:
     """An enum member by API value, member name or UI label, ignoring case and punctuation."""
-    wanted = _norm(text)
+    wanted = norm(text)
     if wanted:
         for member in enum:
-            if wanted in (_norm(member.value), _norm(member.name), _norm(member.label)):
+            if wanted in (norm(member.value), norm(member.name), norm(member.label)):
                 return member
     choices = ", ".join(f"{m.value} ({m.label})" if m.label != m.value else m.value for m in enum)
     raise CliError(f"{what}: {text!r} is not one of: {choices}")
@@ -62,10 +67,16 @@ def parse_deal_id(text: str) -> int | str:
         return int(value)
     if re.fullmatch(r"[0-9a-fA-F-]{8,36}", value):
         return value.lower()
-    raise CliError(f"{text!r} is not a deal number or referral ID", exit_code=4)
+    raise CliError(f"{text!r} is not a deal number or referral ID", exit_code=EXIT_NOT_FOUND)
 
 
-def split_list(values: list[str]) -> tuple[str, ...]:
+def check_deal_count(deals: int) -> None:
+    """`--deals N` of seed and demo."""
+    if deals < 0:
+        raise CliError("--deals must be 0 or more")
+
+
+def split_list(values: Iterable[str]) -> tuple[str, ...]:
     """`--solutions A B,C` -> (A, B, C), blanks dropped, order and first occurrence kept."""
     seen: dict[str, None] = {}
     for value in values:
@@ -73,3 +84,21 @@ def split_list(values: list[str]) -> tuple[str, ...]:
             if part.strip():
                 seen.setdefault(part.strip(), None)
     return tuple(seen)
+
+
+def resolve_partner(service: Service, text: str, what: str = "--partner") -> int | str:
+    """`microsoft`, a partner's exact name, or a unique part of one -> the invitation target."""
+    if text.strip().lower() == "microsoft":
+        return "microsoft"
+    matches = service.catalog.search_partners(text.strip())
+    exact = [org_id for org_id, name in matches if name.lower() == text.strip().lower()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0][0]
+    if not matches:
+        raise CliError(
+            f"{what}: no co-sell partner matches {text!r} (see `cosell catalog partners`)"
+        )
+    names = ", ".join(name for _, name in matches[:8])
+    raise CliError(f"{what}: {text!r} matches several partners: {names}")

@@ -1,0 +1,165 @@
+"""Everything the `cosell` command prints: lines, `cosell: ` messages, JSON and aligned tables.
+
+The one module of the CLI that imports rich (import-linter holds the others to it), and only
+when a table is drawn, so `--json` and one-line answers never load it. Tables are plain text
+for scripts and pipes: no colour, no box drawing, columns two spaces apart under a rule of
+dashes, numbers right-aligned; on a terminal narrower than the table, columns are dropped in a
+given order and one column is then clipped with an ellipsis, so a row stays one line.
+Money, dates and durations are formatted by `cosell_tui.domain.format`, not here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
+    from rich.table import Table
+
+#: Wide enough for any table printed to a pipe or a file: they get every column in full.
+UNLIMITED = 10_000
+#: The smallest a clipped column gets.
+MIN_CLIP = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How a table narrows on a small terminal: drop `drop` columns in this order while it is
+    too wide, then clip column `shrink`."""
+
+    drop: Sequence[int] = ()
+    shrink: int | None = None
+
+
+class _Rule:
+    """The dashes under a header: as wide as its column's content, never wider."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        yield Segment("-" * options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement(1, 1)
+
+
+def _console(buffer: io.StringIO, width: int) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=buffer,
+        width=width,
+        color_system=None,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: Iterable[int],
+    columns: Sequence[int],
+    clip: tuple[int, int] | None = None,
+) -> Table:
+    from rich.table import Table
+
+    right_set = set(right)
+    table = Table(
+        box=None, show_edge=False, pad_edge=False, padding=(0, 2, 0, 0), header_style=None
+    )
+    for index in columns:
+        table.add_column(
+            headers[index],
+            justify="right" if index in right_set else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=clip[1] if clip is not None and clip[0] == index else None,
+        )
+    table.add_row(*(_Rule() for _ in columns))
+    for row in rows:
+        table.add_row(*(str(row[index]) for index in columns))
+    return table
+
+
+def _width(console: Console, table: Table) -> int:
+    return console.measure(table).maximum
+
+
+def table_text(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    right: Iterable[int] = (),
+    width: int | None = None,
+    fit: Fit | None = None,
+) -> str:
+    """Columns padded to their widest cell, `right` columns right-aligned; narrowed to `width`
+    by `fit` when given (a None width prints every column in full)."""
+    body = [list(row) for row in rows]
+    right = tuple(right)
+    keep = list(range(len(headers)))
+    buffer = io.StringIO()
+    console = _console(buffer, UNLIMITED)
+    table = _table(headers, body, right, keep)
+    if width is not None and fit is not None:
+        for column in fit.drop:
+            if _width(console, table) <= width:
+                break
+            keep.remove(column)
+            table = _table(headers, body, right, keep)
+        excess = _width(console, table) - width
+        if excess > 0 and fit.shrink is not None and fit.shrink in keep:
+            current = max((len(row[fit.shrink]) for row in body), default=0)
+            clip = (fit.shrink, max(MIN_CLIP, current - excess))
+            table = _table(headers, body, right, keep, clip)
+    console.print(table, crop=False)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+
+
+class Output:
+    """Where a command writes: its answer on `out`, `cosell: ` messages on `err`."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out = out
+        self.err = err
+
+    def line(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def warn(self, text: str) -> None:
+        """One `cosell: ` line on stderr (refusals, warnings, progress)."""
+        print(f"cosell: {text}", file=self.err)
+
+    def json(self, value: Any) -> None:
+        """Stable, readable JSON (keys in the API's order, not sorted)."""
+        print(dumps(value), file=self.out)
+
+    def terminal_width(self) -> int | None:
+        """The terminal's width when writing to one; None for pipes and files."""
+        isatty = getattr(self.out, "isatty", None)
+        if not callable(isatty) or not isatty():
+            return None
+        return shutil.get_terminal_size((100, 24)).columns
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        right: Iterable[int] = (),
+        fit: Fit | None = None,
+    ) -> None:
+        self.line(table_text(headers, rows, right, self.terminal_width(), fit))
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -1,0 +1,74 @@
+"""`cosell` without a command, and `cosell demo`: the TUI, opened through `cosell_tui.app` only
+(Textual loads here, never on a command's path)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cosell_tui.cli.options import command, option, pass_runtime
+from cosell_tui.cli.runtime import Runtime
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
+
+DEMO_USER = "ava"
+
+
+def open_tui(opener: Callable[[], Service], mouse: bool) -> int:
+    """The TUI, which calls `opener` for its service once its first frame is painted."""
+    from cosell_tui.app import run  # Textual loads only here
+
+    return run(opener, mouse=mouse)
+
+
+def service_opener(rt: Runtime) -> Callable[[], Service]:
+    """`rt.service`, with a database that cannot be used told as a refusal (a sentence and the
+    exit code the TUI ends with) rather than a traceback from inside the app."""
+
+    def open_service() -> Service:
+        try:
+            return rt.service()
+        except Exception as exc:
+            from cosell_tui.service.environment import refusal
+
+            problem = refusal(exc, rt.database)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    return open_service
+
+
+def run_tui(rt: Runtime) -> int:
+    """No subcommand: the TUI on the user's database (opened after its first frame)."""
+    return open_tui(service_opener(rt), mouse=rt.mouse())
+
+
+@command("demo", help="Open the TUI on a fresh seeded database as ava.")
+@option("--deals", type=int, default=500, metavar="N", help="Deals (default 500).")
+@option("--seed", type=int, default=7, metavar="S", help="Random seed (default 7).")
+@pass_runtime
+def demo(rt: Runtime, deals: int, seed: int) -> int:
+    """A fresh temporary SQLite database, seeded, opened as ava; deleted on exit."""
+    from cosell_tui.cli.parse import check_deal_count
+    from cosell_tui.domain.clock import Clock
+    from cosell_tui.service import admin, open_service
+
+    check_deal_count(deals)
+    with tempfile.TemporaryDirectory(prefix="cosell-demo-") as folder:
+        url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        admin.seed_database(url, deals, seed, Clock.from_env(rt.now).now())
+        opened: list[Service] = []
+
+        def opener() -> Service:
+            opened.append(open_service(db=url, user=DEMO_USER, now=rt.now))
+            return opened[-1]
+
+        try:
+            return open_tui(opener, mouse=rt.mouse())
+        finally:
+            for service in opened:
+                service.close()

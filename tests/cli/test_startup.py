@@ -1,0 +1,83 @@
+"""Start-up hygiene: help and usage import nothing heavy, commands only what they need.
+
+Each check runs `main(argv)` in a fresh interpreter and then looks at `sys.modules`: `cosell
+--help` and the help of every group and command must not import SQLAlchemy, Textual, the rules
+or durable-rules (the service is not needed to print help); `deal list` and `deal show` never
+import Textual, and `deal list`, which asks the rules nothing, imports neither them nor
+durable-rules (`deal show` does: it lists the actions the rules allow).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from cosell_tui.cli.deal import ACTIONS
+from cosell_tui.cli.root import COMMANDS
+
+from .conftest import NOW
+
+HEAVY = ("sqlalchemy", "textual", "cosell_tui.rules", "cosell_tui.service", "durable")
+GROUPS = ("deal", "rules", "catalog")
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COSELL_")}
+    env["COSELL_CONFIG_FILE"] = str(tmp_path / "config.toml")
+    return env
+
+
+def loaded_after(runs: list[list[str]], tmp_path, watched: tuple[str, ...]) -> list[dict]:
+    """For each argv, in one fresh interpreter: the exit code and which `watched` packages
+    (or their submodules) are loaded once it has run (cumulative: the first offender shows)."""
+    script = textwrap.dedent(
+        f"""
+        import io, json, sys
+        from cosell_tui.cli import main
+        watched = {watched!r}
+        for argv in {runs!r}:
+            code = main(argv, io.StringIO(), io.StringIO())
+            loaded = sorted({{w for w in watched for m in sys.modules
+                             if m == w or m.startswith(w + ".")}})
+            print(json.dumps({{"argv": argv, "code": code, "loaded": loaded}}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+        env=_env(tmp_path),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_help_imports_nothing_heavy(tmp_path) -> None:
+    runs = [["--help"], *[[name, "--help"] for name in COMMANDS]]
+    runs += [["deal", name, "--help"] for name in ACTIONS]
+    runs += [["rules", "check", "--help"], ["catalog", "accounts", "--help"]]
+    runs += [["deal", "nosuchaction"], ["deal", "list", "--tab", "nowhere"]]  # usage errors
+    for result in loaded_after(runs, tmp_path, HEAVY):
+        assert result["code"] in (0, 2), result
+        assert result["loaded"] == [], result
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_group_help_alone(group: str, tmp_path) -> None:
+    """Each group's help in an interpreter of its own (nothing left over from another)."""
+    [result] = loaded_after([[group, "--help"]], tmp_path, (*HEAVY, "pydantic"))
+    assert (result["code"], result["loaded"]) == (0, []), result
+
+
+def test_deal_list_and_show_import_only_what_they_need(db: str, tmp_path) -> None:
+    base = ["--db", db, "--now", NOW]
+    watched = ("textual", "cosell_tui.rules", "durable")
+    [listed] = loaded_after([[*base, "deal", "list"]], tmp_path, watched)
+    assert (listed["code"], listed["loaded"]) == (0, []), listed
+    [shown] = loaded_after([[*base, "deal", "show", "1"]], tmp_path, ("textual",))
+    assert (shown["code"], shown["loaded"]) == (0, []), shown
+    [plain] = loaded_after([[*base, "deal", "list", "--json"]], tmp_path, ("rich",))
+    assert plain["loaded"] == [], "--json prints no table: rich stays unloaded"
