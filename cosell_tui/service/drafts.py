@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -19,8 +19,11 @@ from cosell_tui.domain import HelpType, MarketplaceIntent, SolutionKind
 from cosell_tui.domain.facts import DealTypeDecision, DealTypeFacts
 from cosell_tui.domain.views import UserView
 from cosell_tui.service.forms import MICROSOFT, AccountInput, DealDraft, InvitationDraft
-from cosell_tui.service.parse import as_id, check, inputs, territories
+from cosell_tui.service.parse import check, inputs
 from cosell_tui.store.models import Account, Location, Organization
+
+if TYPE_CHECKING:
+    from cosell_tui.rules import RuleBook
 
 STEPS = ("customer", "details", "intent", "team", "solutions", "selling", "partners")
 
@@ -54,19 +57,19 @@ def names_customer(account_id: object, account: object) -> bool:
 def customer_country(session: Session, account_id: object, account: object) -> str | None:
     """The customer's country as far as the raw answers tell (where its phones are read)."""
     if account_id not in (None, ""):
-        number = as_id(account_id)
+        number = inputs.as_id(account_id)
         found = session.get(Account, number) if number is not None else None
         return found.country if found is not None else None
     if isinstance(account, AccountInput) and isinstance(account.country, str):
         code = account.country.strip().upper()
-        return code if code in territories() else None
+        return code if code in inputs.territories() else None
     return None
 
 
 def check_draft(
     session: Session,
     user: UserView,
-    rules: object,
+    rules: RuleBook,
     draft: DealDraft,
     step: str | None = None,
 ) -> tuple[ParsedDraft, dict[str, str]]:
@@ -88,7 +91,7 @@ def check_draft(
     # A national phone number is read in the customer's country (the contact) or the deal
     # location's (the team: our employees), as far as the raw answers tell.
     region = customer_country(session, draft.account_id, draft.account)
-    location_id = as_id(draft.location_id)
+    location_id = inputs.as_id(draft.location_id)
     location = session.get(Location, location_id) if location_id is not None else None
     context: dict[str, Any] = {
         "session": session,
@@ -164,7 +167,7 @@ def check_draft(
 
 
 def preview(
-    session: Session, user: UserView, rules: object, draft: DealDraft, parsed: ParsedDraft
+    session: Session, user: UserView, rules: RuleBook, draft: DealDraft, parsed: ParsedDraft
 ) -> DealTypeDecision:
     """Ask the deal-type rule set about the answers so far."""
     org = session.get(Organization, user.org_id)
@@ -183,7 +186,7 @@ def preview(
         and bool(draft.contact.first_name or draft.contact.email),
         org_assessment_vetted=bool(org and org.assessment_vetted),
     )
-    return rules.deal_type(facts)  # type: ignore[attr-defined, no-any-return]
+    return rules.deal_type(facts)
 
 
 def _is_microsoft(inv: object) -> bool:

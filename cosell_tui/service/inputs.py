@@ -23,6 +23,7 @@ from functools import lru_cache, partial
 from typing import Annotated, Any, ClassVar
 
 import phonenumbers
+from babel import Locale
 from babel.numbers import list_currencies
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -58,11 +59,32 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.service import forms
-from cosell_tui.service.parse import OURS, as_id, territories
 from cosell_tui.service.scope import location_in_scope
 from cosell_tui.store.models import Account, Location, Organization, Solution
 
 # --- value kinds --------------------------------------------------------------------------------
+
+#: The error type of our sentences; any other error is pydantic's and is reworded.
+OURS = "cosell"
+
+
+@lru_cache(maxsize=1)
+def territories() -> frozenset[str]:
+    """ISO 3166 alpha-2 codes (babel's CLDR territories without the numeric regions)."""
+    codes = Locale("en").territories
+    return frozenset(code for code in codes if isinstance(code, str) and len(code) == 2)
+
+
+def as_id(value: object) -> int | None:
+    """A database id as typed ('12') or given (12); None when it is not one."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        return None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else int(value)  # type: ignore[call-overload]  # any int()-able value; TypeError is caught
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 1 <= number <= 2**31 else None
+
 
 #: Largest amount we accept: far above any deal, far below the 64-bit cents column.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -222,7 +244,7 @@ def Integer(value: object, label: str, context: object, minimum: int = 0) -> int
     try:
         if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
             raise ValueError
-        number = int(value.strip()) if isinstance(value, str) else int(value)  # type: ignore[call-overload]
+        number = int(value.strip()) if isinstance(value, str) else int(value)  # type: ignore[call-overload]  # any int()-able value; TypeError is caught
     except (TypeError, ValueError, OverflowError):
         raise problem(f"{label} '{value}' is not a whole number.") from None
     if number < minimum:
@@ -802,7 +824,7 @@ class ReferralAnswers(Input):
     def _theirs(cls, value: Any, info: ValidationInfo) -> Location | None:
         if value in (None, ""):
             return None
-        found = _get(info.context, Location, value, "Receiving location")
+        found: Location | None = _get(info.context, Location, value, "Receiving location")
         if found is None or found.org_id != getattr(info.data.get("target"), "id", None):
             raise problem("The location is not one of the receiving company's.")
-        return found  # type: ignore[no-any-return]
+        return found

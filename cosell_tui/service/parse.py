@@ -9,10 +9,7 @@ cost `import cosell_tui.service.core` over 100 ms. This module imports none of i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from babel import Locale
 
 from cosell_tui.service.errors import ValidationError
 
@@ -38,30 +35,6 @@ if TYPE_CHECKING:
     from cosell_tui.service import inputs as inputs
 else:
     inputs = _ImportedOnFirstUse()
-
-#: The error type of our sentences; any other error is pydantic's and is reworded.
-OURS = "cosell"
-
-
-@lru_cache(maxsize=1)
-def territories() -> frozenset[str]:
-    """ISO 3166 alpha-2 codes (babel's CLDR territories without the numeric regions)."""
-    codes = Locale("en").territories
-    return frozenset(code for code in codes if isinstance(code, str) and len(code) == 2)
-
-
-def as_id(value: object) -> int | None:
-    """A database id as typed ('12') or given (12); None when it is not one."""
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        return None
-    try:
-        number = int(value.strip()) if isinstance(value, str) else int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if 1 <= number <= 2**31 else None
-
-
-# --- inputs, and their problems ----------------------------------------------------------------
 
 
 def check(
@@ -94,7 +67,7 @@ def field_messages(error: PydanticError, at: str = "") -> dict[str, str]:
         key = at
         for part in detail["loc"]:
             key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else str(part)
-        ours = detail["type"] == OURS
+        ours = detail["type"] == inputs.OURS
         fields.setdefault(key or "form", detail["msg"] if ours else "This value is not valid.")
     return fields
 

@@ -208,7 +208,7 @@ def test_edits_with_malformed_input(
 ) -> None:  # fmt: skip
     version = svc.listing.row(deal_id).version
     edit = DetailsEdit(name, value, currency, close, notes, crm, None, intent)
-    line = SolutionInput(solution, price, quantity, "USD")  # type: ignore[arg-type]
+    line = SolutionInput(solution, price, quantity, "USD")
     for call in (
         lambda: svc.lifecycle.edit_details(deal_id, version, edit),
         lambda: svc.lifecycle.edit_invitation_terms(deal_id, version, value, currency, close),
