@@ -16,12 +16,13 @@ from __future__ import annotations
 import functools
 import traceback
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from textual import work
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+N = TypeVar("N", bound="_Node")
 
 #: What a bug in cosell reads like (the details go to the log, not on the screen).
 BUG = (
@@ -58,12 +59,16 @@ def report_failure(app: Any, exc: BaseException) -> None:
     app.notify(message, title=title, severity=severity, timeout=10)
 
 
-def background(*, group: str, exclusive: bool = True) -> Callable[[F], F]:
+def background(
+    *, group: str, exclusive: bool = True
+) -> Callable[[Callable[Concatenate[N, P], object]], Callable[Concatenate[N, P], Worker[Any]]]:
     """A thread worker for database work (see the module's docstring)."""
 
-    def decorator(function: F) -> F:
+    def decorator(
+        function: Callable[Concatenate[N, P], object],
+    ) -> Callable[Concatenate[N, P], Worker[Any]]:
         @functools.wraps(function)
-        def run(node: _Node, *args: Any, **kwargs: Any) -> Any:
+        def run(node: N, /, *args: P.args, **kwargs: P.kwargs) -> object:
             try:
                 return function(node, *args, **kwargs)
             except Exception as exc:
@@ -71,8 +76,7 @@ def background(*, group: str, exclusive: bool = True) -> Callable[[F], F]:
                     node.app.call_from_thread(report_failure, node.app, exc)
                 return None
 
-        return cast(
-            F, work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(run)
-        )
+        worker = work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)
+        return cast(Callable[Concatenate[N, P], Worker[Any]], worker(run))
 
     return decorator

@@ -39,7 +39,7 @@ def test_a_bug_is_one_plain_sentence_and_a_refusal_its_own_words() -> None:
 
     assert describe(RuleRefusal("The deal is closed.")) == ("The deal is closed.", "Not done")
     assert describe(ConflictError("Changed by Ben."))[1] == "Conflict"
-    message, title = describe(KeyError("referral.stage_pct"))
+    message, _title = describe(KeyError("referral.stage_pct"))
     assert message == BUG.format(kind="KeyError") and "stage_pct" not in message
 
 
