@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 
 from cosell_tui.commands import DealCommands
 from cosell_tui.config import Config, load_config
@@ -26,6 +29,20 @@ if TYPE_CHECKING:
 
 #: When this module was first imported: start-up is measured from here (logged on first rows).
 STARTED = time.perf_counter()
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedMessage:
+    """One message the user was shown, kept for the message log."""
+
+    at: datetime
+    severity: SeverityLevel
+    title: str
+    text: str
+
+
+#: How many messages the log keeps (the oldest go first).
+MESSAGE_LOG_SIZE = 500
 
 
 class CosellApp(App[None]):
@@ -45,6 +62,7 @@ class CosellApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("L", "messages", "Messages", show=False, id="app.messages"),
     ]
 
     def __init__(
@@ -62,6 +80,8 @@ class CosellApp(App[None]):
         self._opener = opener
         self.config = config if config is not None else load_config()
         self.first_rows_seconds: float | None = None
+        #: Every message shown, newest last (`L` shows them newest first).
+        self.messages: list[LoggedMessage] = []
         if not animations:
             self.animation_level = "none"
         if service is not None:
@@ -103,11 +123,34 @@ class CosellApp(App[None]):
         else:
             raise exc
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast and keep it in the message log: nothing said is lost when it fades.
+        Markup is off by default: messages carry deal and customer names, which may hold '['."""
+        now = self.service.clock.now() if self.service is not None else datetime.now(UTC)
+        self.messages.append(LoggedMessage(now, severity, title, message))
+        del self.messages[:-MESSAGE_LOG_SIZE]
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def rows_shown(self) -> None:
         """Called by the main screen when the first rows are on screen: log time-to-first-frame."""
         if self.first_rows_seconds is None:
             self.first_rows_seconds = time.perf_counter() - STARTED
             self.log.info(f"first rows after {self.first_rows_seconds * 1000:.0f} ms")
+
+    def action_messages(self) -> None:
+        """The message log: every message shown so far, newest first."""
+        from cosell_tui.screens.messages import MessageLogScreen
+
+        if not isinstance(self.screen, MessageLogScreen):
+            self.push_screen(MessageLogScreen(self.messages))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
