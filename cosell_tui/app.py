@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -21,6 +20,7 @@ from cosell_tui.commands import DealCommands
 from cosell_tui.config import Config, load_config
 from cosell_tui.screens.help import HelpScreen, binding_rows
 from cosell_tui.screens.main import MainScreen
+from cosell_tui.screens.messages import LoggedMessage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,16 +29,6 @@ if TYPE_CHECKING:
 
 #: When this module was first imported: start-up is measured from here (logged on first rows).
 STARTED = time.perf_counter()
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedMessage:
-    """One message the user was shown, kept for the message log."""
-
-    at: datetime
-    severity: SeverityLevel
-    title: str
-    text: str
 
 
 #: How many messages the log keeps (the oldest go first).

@@ -8,19 +8,30 @@ the list to the warnings and errors.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-if TYPE_CHECKING:
-    from cosell_tui.app import LoggedMessage
+
+@dataclass(frozen=True, slots=True)
+class LoggedMessage:
+    """One message the user was shown, kept for the message log."""
+
+    at: datetime
+    severity: SeverityLevel
+    title: str
+    text: str
+
 
 MARK = {"information": ("✔", "$text-success"), "warning": ("⚠", "$text-warning")}
 ERROR_MARK = ("✘", "$text-error")
