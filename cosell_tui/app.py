@@ -16,7 +16,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 
-from cosell_tui.commands import DealCommands
+from cosell_tui.commands import ScreenCommands
 from cosell_tui.config import Config, load_config
 from cosell_tui.screens.help import HelpScreen, binding_rows
 from cosell_tui.screens.main import MainScreen
@@ -48,7 +48,7 @@ class CosellApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "cosell"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {DealCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),

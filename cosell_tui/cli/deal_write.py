@@ -183,7 +183,7 @@ def mark_stage(
 def won(rt: Runtime, deal: str, expect_version: int | None, as_json: bool, yes: bool) -> int:
     service, row = _row(rt, deal)
     version = _version(row, expect_version)
-    warnings = service.lifecycle.won_warnings(row.id)
+    warnings = service.lifecycle.won_preview(row.id).warnings
     for warning in warnings:
         rt.output.warn(f"warning: {warning}")
     if warnings and not yes and not _confirm("Mark this deal won anyway?"):

@@ -276,8 +276,27 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
+class WonPreview:
+    """What the user should read before confirming Won."""
+
+    warnings: tuple[str, ...]  # the rules' advisories (the 72-hour gap, D7) and the ISV note
+    registrable: bool  # once won, it could be registered (no eligibility criterion fails)
+
+
+@dataclass(frozen=True, slots=True)
 class BulkResult:
-    """Per-deal results of a bulk action: some may be refused, each with its reason."""
+    """Per-deal results of a bulk action: some may be refused, each with its reason, and some
+    already as asked (a favourite starred again), which is neither."""
 
     done: tuple[DealRow, ...]
     refused: tuple[tuple[int, str, str], ...]  # (deal id, deal name, reason)
+    unchanged: tuple[tuple[int, str, str], ...] = ()  # (deal id, deal name, why nothing to do)
+
+    def summary(self, verb: str) -> str:
+        """'Decline: 3 done, 2 not done (…)', for a toast and the results screen's title."""
+        parts = [f"{len(self.done)} done"]
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} already so")
+        if self.refused:
+            parts.append(f"{len(self.refused)} not done")
+        return f"{verb}: " + ", ".join(parts)

@@ -9,21 +9,20 @@ Keys (each binding has an id, so a config keymap can remap it):
 The footer lists only the actions in `decision.allowed` (via `check_action`); a key of a refused
 action answers with the rule's reason (`decision.why_not`) as a toast.
 
-Every service call runs in a thread worker; results come back as messages. A conflict (someone
-else changed the deal) changes nothing and offers a reload.
+Reads run in `@background` workers; every action runs its flow (screens/flows.py, shared with
+the main screen and the palette), whose dialog runs the use case and stays open until it
+succeeds. Previous/next is a question to the service (the grid's order), never a read of the
+grid's cache from another thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.events import Key, Resize
 from textual.message import Message
@@ -31,80 +30,33 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cosell_tui.domain import Action, DealType
-from cosell_tui.domain.views import DealDetail, DealRow, Outcome
+from cosell_tui.domain.views import DealDetail, DealRow, GridQuery
 from cosell_tui.screens import deal_sections as sections
-from cosell_tui.screens.dialogs import (
-    AcceptDialog,
-    ConfirmDialog,
-    DeclineDialog,
-    ErrorDialog,
-    LostDialog,
-    WonDialog,
-)
-from cosell_tui.screens.dialogs_edit import (
-    DetailsDialog,
-    InvitationTermsDialog,
-    StageDialog,
-    TeamDialog,
-)
-from cosell_tui.screens.dialogs_solutions import SolutionsDialog
-from cosell_tui.screens.registration import RegistrationDialog
-from cosell_tui.service import Service
-from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
+from cosell_tui.screens.flows import Flows
+from cosell_tui.screens.keys import bound_action
+from cosell_tui.service.errors import CosellError
+from cosell_tui.widgets.background import background, run_flow
 from cosell_tui.widgets.checklist import EligibilityChecklist
 from cosell_tui.widgets.stagebar import StageBar, stage_cells
 
-#: Neighbour lookup given by the grid: (deal id, -1 or +1) -> the previous/next id, or None.
-Neighbours = Callable[[int, int], int | None]
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 #: Width from which sections sit in two columns.
 WIDE = 120
 
 
-class DealActions(Provider):
-    """The command palette's view of the deal screen: the actions that apply now, by name."""
-
-    def _entries(self) -> list[tuple[str, str, str]]:
-        """(title, help, action) for each live binding of the deal screen."""
-        screen = self.screen
-        if not isinstance(screen, DealScreen):
-            return []
-        entries: dict[str, tuple[str, str, str]] = {}
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if active.node is not screen or not active.enabled:
-                continue
-            if binding.action.startswith("scroll") or binding.action in entries:
-                continue
-            action = _deal_action(binding.action)
-            title = f"Deal: {action.label if action else binding.description}"
-            entries[binding.action] = (title, f"key {key}", binding.action)
-        return list(entries.values())
-
-    async def discover(self) -> Hits:
-        screen = self.screen
-        for title, help_text, action in self._entries():
-            yield DiscoveryHit(title, partial(screen.run_action, action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        screen = self.screen
-        for title, help_text, action in self._entries():
-            if (score := matcher.match(title)) > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(title),
-                    partial(screen.run_action, action),
-                    text=title,
-                    help=help_text,
-                )
-
-
 def _deal_binding(keys: str, action: Action, description: str, key_id: str) -> Binding:
-    return Binding(keys, f"deal('{action.value}')", description, id=f"deal.{key_id}")
+    return Binding(
+        keys,
+        f"deal('{action.value}')",
+        description,
+        id=f"deal.{key_id}",
+        tooltip=f"Deal: {action.label}",
+    )
 
 
-class DealScreen(Screen[None]):
+class DealScreen(Screen[int | None]):
     """One deal: header, stage bar, the sections, and the allowed actions in the footer."""
 
     DEFAULT_CSS = """
@@ -150,7 +102,6 @@ class DealScreen(Screen[None]):
     }
     """
 
-    COMMANDS = Screen.COMMANDS | {DealActions}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="deal.back"),
         Binding("r", "reload", "Reload", id="deal.reload"),
@@ -194,17 +145,17 @@ class DealScreen(Screen[None]):
 
         row: DealRow
 
-    def __init__(
-        self,
-        service: Service,
-        deal_id: int,
-        neighbours: Neighbours | None = None,
-    ) -> None:
+    def __init__(self, service: Service, deal_id: int, grid: GridQuery | None = None) -> None:
+        """`grid`: the list the deal was opened from, whose order previous/next follow."""
         super().__init__()
         self.service = service
         self.deal_id = deal_id
-        self.neighbours = neighbours
+        self.grid = grid
         self.detail: DealDetail | None = None
+
+    @property
+    def flows(self) -> Flows:
+        return Flows(self.app, self.service)
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -246,7 +197,7 @@ class DealScreen(Screen[None]):
 
     # --- loading ---------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="deal-load")
+    @background(group="deal-load")
     def load(self) -> None:
         """Read the deal (rules' decision included) off the event loop."""
         try:
@@ -316,32 +267,29 @@ class DealScreen(Screen[None]):
         if action in ("favourite", "copy_id"):
             return self.detail is not None
         if action == "neighbour":
-            return self.neighbours is not None
+            return self.grid is not None
         return True
 
     def on_key(self, event: Key) -> None:
-        """A key of a refused action reaches here unhandled: say why the rules refuse it."""
+        """A key of a refused action reaches here unhandled (the footer lists only the allowed
+        ones): say why the rules refuse it. The keys are this screen's bindings as the user's
+        keymap (the config) has them."""
         if self.detail is None:
             return
-        # The chain with the user's keymap applied (Textual keeps it private; no public twin).
-        for namespace, bindings in self._binding_chain:
-            if namespace is not self:
-                continue
-            for binding in bindings.key_to_bindings.get(event.key, ()):
-                action = _deal_action(binding.action)
-                if action is not None and action not in self.detail.decision.allowed:
-                    event.stop()
-                    self.notify(
-                        self.detail.decision.why_not(action),
-                        title=f"{action.label}: not now",
-                        severity="warning",
-                    )
-                    return
+        action = _deal_action(bound_action(self, event.key) or "")
+        if action is not None and action not in self.detail.decision.allowed:
+            event.stop()
+            self.notify(
+                self.detail.decision.why_not(action),
+                title=f"{action.label}: not now",
+                severity="warning",
+            )
 
     # --- navigation -------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        """Back to the list, whose cursor follows to the deal shown last (previous/next)."""
+        self.dismiss(self.deal_id)
 
     def action_reload(self) -> None:
         self.load()
@@ -356,12 +304,12 @@ class DealScreen(Screen[None]):
     def action_scroll_end(self) -> None:
         self.query_one("#sections", VerticalScroll).scroll_end(animate=False)
 
-    @work(thread=True, exclusive=True, group="deal-load")
+    @background(group="deal-load")
     def action_neighbour(self, step: int) -> None:
         """Previous/next deal in the grid's order, without going back to the list."""
-        if self.neighbours is None:
+        if self.grid is None:
             return
-        target = self.neighbours(self.deal_id, step)
+        target = self.service.listing.neighbour(self.grid, self.deal_id, step)
         if target is None:
             where = "first" if step < 0 else "last"
             self.app.call_from_thread(self.notify, f"This is the {where} deal in the list.")
@@ -384,270 +332,24 @@ class DealScreen(Screen[None]):
     # --- actions ----------------------------------------------------------------------------------
 
     def action_deal(self, name: str) -> None:
-        detail = self.detail
-        if detail is None:
-            return
-        handler = getattr(self, f"_do_{name}")
-        handler(detail)
+        if self.detail is not None:
+            run_flow(self, self._act(Action(name)))
 
-    def _do_accept(self, detail: DealDetail, **reopen: Any) -> None:
-        def chosen(form: Any) -> None:
-            if form is not None:
-                self.write(
-                    lambda: self.service.lifecycle.accept(detail.row.id, detail.row.version, form),
-                    retry=lambda exc: self._do_accept(
-                        detail, form=form, errors=exc.fields, message=exc.message
-                    ),
-                )
-
-        self.app.push_screen(AcceptDialog(detail, **reopen), chosen)
-
-    def _reason_then_confirm(
-        self,
-        dialog: Any,
-        what: str,
-        call: Callable[[Any, str], Outcome],
-    ) -> None:
-        """Reason dialog, then a confirmation (terminal), then the use case."""
-        detail = self.detail
-        assert detail is not None
-
-        def confirmed(reason: Any, notes: str) -> Callable[[bool | None], None]:
-            def go(yes: bool | None) -> None:
-                if yes:
-                    self.write(lambda: call(reason, notes))
-
-            return go
-
-        def chosen(result: Any) -> None:
-            if result is None:
-                return
-            reason, notes = result
-            body = f"{what} “{detail.row.name}”: {reason.label}.\nThis is final."
-            self.app.push_screen(ConfirmDialog(f"{what}?", body), confirmed(reason, notes))
-
-        self.app.push_screen(dialog, chosen)
-
-    def _do_decline(self, detail: DealDetail) -> None:
-        row = detail.row
-        self._reason_then_confirm(
-            DeclineDialog(),
-            "Decline",
-            lambda reason, notes: self.service.lifecycle.decline(
-                row.id, row.version, reason, notes
-            ),
-        )
-
-    def _do_lost(self, detail: DealDetail) -> None:
-        row = detail.row
-        self._reason_then_confirm(
-            LostDialog(),
-            "Mark lost",
-            lambda reason, notes: self.service.lifecycle.lost(row.id, row.version, reason, notes),
-        )
-
-    def _do_close_as_error(self, detail: DealDetail) -> None:
-        row = detail.row
-        self._reason_then_confirm(
-            ErrorDialog(),
-            "Close as error",
-            lambda reason, notes: self.service.lifecycle.close_as_error(
-                row.id, row.version, reason, notes
-            ),
-        )
-
-    def _do_mark_stage(self, detail: DealDetail) -> None:
-        row = detail.row
-
-        def chosen(pct: int | None) -> None:
-            if pct is not None:
-                self.write(lambda: self.service.lifecycle.mark_stage(row.id, row.version, pct))
-
-        self.app.push_screen(StageDialog(detail), chosen)
-
-    def _do_won(self, detail: DealDetail) -> None:
-        self._won_warnings(detail)
-
-    @work(thread=True, group="deal-write")
-    def _won_warnings(self, detail: DealDetail) -> None:
-        """Ask the service for the D7 advisory before showing the confirmation."""
-        try:
-            warnings = self.service.lifecycle.won_warnings(detail.row.id)
-        except CosellError as exc:
-            self.app.call_from_thread(self._refused, exc)
-            return
-        self.app.call_from_thread(self._confirm_won, detail, warnings)
-
-    def _confirm_won(self, detail: DealDetail, warnings: tuple[str, ...]) -> None:
-        row = detail.row
-
-        def go(yes: bool | None) -> None:
-            if yes:
-                self.write(lambda: self.service.lifecycle.won(row.id, row.version))
-
-        self.app.push_screen(WonDialog(detail, warnings), go)
-
-    def _do_edit_details(self, detail: DealDetail, **reopen: Any) -> None:
-        def chosen(edit: Any) -> None:
-            if edit is not None:
-                self.write(
-                    lambda: self.service.lifecycle.edit_details(
-                        detail.row.id, detail.row.version, edit
-                    ),
-                    retry=lambda exc: self._do_edit_details(
-                        detail, edit=edit, errors=exc.fields, message=exc.message
-                    ),
-                )
-
-        self.app.push_screen(DetailsDialog(detail, **reopen), chosen)
-
-    def _do_edit_team(self, detail: DealDetail, **reopen: Any) -> None:
-        def chosen(team: Any) -> None:
-            if team is not None:
-                self.write(
-                    lambda: self.service.lifecycle.set_team(
-                        detail.row.id, detail.row.version, team
-                    ),
-                    retry=lambda exc: self._do_edit_team(
-                        detail, team=team, errors=exc.fields, message=exc.message
-                    ),
-                )
-
-        self.app.push_screen(TeamDialog(detail, **reopen), chosen)
-
-    def _do_edit_solutions(self, detail: DealDetail, **reopen: Any) -> None:
-        dialog = SolutionsDialog(self.service, detail, **reopen)
-
-        def chosen(lines: Any) -> None:
-            if lines is not None:
-                self.write(
-                    lambda: self.service.lifecycle.set_solutions(
-                        detail.row.id, detail.row.version, lines
-                    ),
-                    retry=lambda exc: self._do_edit_solutions(
-                        detail,
-                        lines=lines,
-                        known=dialog.known,
-                        errors=exc.fields,
-                        message=exc.message,
-                    ),
-                )
-
-        self.app.push_screen(dialog, chosen)
-
-    def _do_edit_invitation_terms(self, detail: DealDetail, **reopen: Any) -> None:
-        row = detail.row
-
-        def chosen(terms: Any) -> None:
-            if terms is not None:
-                self.write(
-                    lambda: self.service.lifecycle.edit_invitation_terms(
-                        row.id, row.version, terms.value, terms.currency, terms.close_date
-                    ),
-                    retry=lambda exc: self._do_edit_invitation_terms(
-                        detail, terms=terms, errors=exc.fields, message=exc.message
-                    ),
-                )
-
-        self.app.push_screen(InvitationTermsDialog(detail, **reopen), chosen)
-
-    def _do_register(self, detail: DealDetail, **reopen: Any) -> None:
-        def chosen(form: Any) -> None:
-            if form is not None:
-                self.write(
-                    lambda: self.service.registration.register(
-                        detail.row.id, detail.row.version, form
-                    ),
-                    retry=lambda exc: self._do_register(
-                        detail, form=form, errors=exc.fields, message=exc.message
-                    ),
-                )
-
-        self.app.push_screen(RegistrationDialog(detail, **reopen), chosen)
-
-    def _do_share(self, detail: DealDetail) -> None:
-        self._upgrade("ShareDialog", detail)
-
-    def _do_request_help(self, detail: DealDetail) -> None:
-        self._upgrade("HelpDialog", detail)
-
-    def _do_invite(self, detail: DealDetail) -> None:
-        self._upgrade("InviteDialog", detail)
-
-    def _upgrade(self, name: str, detail: DealDetail) -> None:
-        """Share / help / invite are the wizard's dialogs (screens/upgrade.py)."""
-        from cosell_tui.screens import upgrade
-
-        dialog = getattr(upgrade, name)(self.service, detail)
-        self.app.push_screen(dialog, self._upgraded)
-
-    def _upgraded(self, result: Outcome | None) -> None:
-        if result is not None:
-            self._saved(result)
+    async def _act(self, action: Action) -> None:
+        """The action's flow (its dialog runs the use case); then show the deal as it is now."""
+        outcome = await self.flows.for_action(action)(self.deal_id)
+        if outcome is not None:
+            self.post_message(self.DealChanged(outcome.deal))
             self.load()
 
     def action_favourite(self) -> None:
         if self.detail is not None:
-            self._favourite(self.detail.row.id)
+            run_flow(self, self._favourite(self.detail.row))
 
-    @work(thread=True, group="deal-write")
-    def _favourite(self, deal_id: int) -> None:
-        try:
-            on = self.service.listing.toggle_favorite(deal_id)
-        except CosellError as exc:
-            self.app.call_from_thread(self._refused, exc)
-            return
-        text = "Added to favourites." if on else "Removed from favourites."
-        self.app.call_from_thread(self.notify, text)
-        self._reload_after_write()
-
-    # --- the one way a write runs -----------------------------------------------------------------
-
-    @work(thread=True, group="deal-write")
-    def write(
-        self,
-        call: Callable[[], Outcome],
-        retry: Callable[[ValidationError], None] | None = None,
-    ) -> None:
-        """Run a use case off the loop; refusals come back as toasts or inline field errors."""
-        try:
-            outcome = call()
-        except ValidationError as exc:
-            if retry is not None and exc.fields:
-                self.app.call_from_thread(retry, exc)
-            else:
-                self.app.call_from_thread(self._refused, exc)
-            return
-        except CosellError as exc:
-            self.app.call_from_thread(self._refused, exc)
-            return
-        self.app.call_from_thread(self._saved, outcome)
-        self._reload_after_write()
-
-    def _reload_after_write(self) -> None:
-        try:
-            detail = self.service.listing.deal(self.deal_id)
-        except CosellError as exc:
-            self.post_message(self.LoadFailed(exc.message))
-            return
-        self.post_message(self.DealLoaded(detail))
-
-    def _saved(self, outcome: Outcome) -> None:
-        self.notify(outcome.message or "Saved.", title=outcome.deal.name)
-        for warning in outcome.warnings:
-            self.notify(warning, severity="warning")
-        self.post_message(self.DealChanged(outcome.deal))
-
-    def _refused(self, exc: CosellError) -> None:
-        if isinstance(exc, ConflictError):
-            self.notify(
-                f"{exc.message} Nothing was saved. Press r to reload.",
-                title="Changed by someone else",
-                severity="warning",
-                timeout=10,
-            )
-        else:
-            self.notify(exc.message, title="Not done", severity="error")
+    async def _favourite(self, row: DealRow) -> None:
+        await self.flows.toggle_favorite(row.id, row.name)
+        self.post_message(self.DealChanged(row))
+        self.load()
 
 
 def _deal_action(action: str) -> Action | None:

@@ -1,18 +1,26 @@
-"""The triage dialogs: accept, decline, lost, close as error, won, and plain confirmations.
+"""The one dialog contract, and the triage dialogs: accept, decline, lost, close as error, won.
 
-Each dialog only gathers and checks input and dismisses with a plain value (a service form or
-a reason); the caller runs the use case in a worker. When the service refuses the input, the
-caller reopens the dialog with what the user typed and `errors` (ValidationError.fields), so
-the messages land next to their fields and nothing is saved until the whole form is valid.
+Every dialog that changes something **runs its own use case** and stays open until it succeeds:
+it is given `run(value, detail)` (the use case, called in a worker with what the user entered
+and the deal as the dialog knows it) and dismisses with the use case's result (an `Outcome`, a
+`BulkResult`). A refusal never closes it and never loses what was typed:
+- `ValidationError`: each message beside its field, the rest under the form;
+- `ConflictError` (someone else changed the deal meanwhile): the dialog reads the deal again
+  (`reload`), says who changed what, keeps the user's values, and ctrl+y applies them again to
+  the deal as it now is;
+- any other refusal: its sentence under the form; a bug: one sentence in a toast (the worker
+  policy of widgets/background.py), and the dialog stays usable.
+A change that is final (decline, lost, error, won) is confirmed inside the dialog: the first
+ctrl+y shows what will happen, the second does it, esc goes back to the form.
 
-Keys: Enter in a field or ctrl+y anywhere submits (ctrl+s belongs to terminals), Esc cancels,
-and `q` cancels too whenever the focus is not in a text field (Esc is never the only way
-out: tmux adds its own escape delay); the buttons do the same.
+Editing a field clears its message. Keys: Enter in a field or ctrl+y anywhere submits (ctrl+s
+belongs to terminals), Esc cancels (or leaves the confirmation), and `q` cancels too whenever
+the focus is not in a text field (Esc is never the only way out: tmux adds its own delay).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
@@ -23,13 +31,18 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cosell_tui.domain import MAX_NAME_LEN, MAX_NOTES_LEN, CloseReason, ErrorReason
 from cosell_tui.domain.views import DealDetail
+from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
 from cosell_tui.service.forms import AcceptForm, PersonInput
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormErrors, FormField, choice_field, text_field
 
 ResultT = TypeVar("ResultT")
 
-#: Error reasons whose label asks the user to explain in the notes (domain.md §1.5.6).
-ERROR_REASONS_NEEDING_NOTES = frozenset({ErrorReason.SOLUTION_ISSUES, ErrorReason.OTHERS})
+#: A dialog's use case: (what the user entered, the deal as the dialog knows it — a DealDetail,
+#: or None for a dialog about several deals) → the result.
+Run = Callable[[Any, Any], ResultT]
+#: Reads the deal again (after a conflict); called in the dialog's worker.
+Reload = Callable[[int], DealDetail]
 
 DIALOG_CSS = """
 FormDialog, ConfirmDialog {
@@ -89,14 +102,140 @@ def reason_options(reasons: Iterable[CloseReason | ErrorReason]) -> list[tuple[s
     return [(f"{reason.value}  {reason.label}", reason) for reason in reasons]
 
 
-class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
-    """A modal form: client-side checks first, then the caller's service call.
-
-    Subclasses yield their fields from `compose_fields` and turn the checked values into the
-    result in `build`; `extra_check` adds rules that span fields.
+class UseCaseDialog(ModalScreen[ResultT | None], Generic[ResultT]):
+    """What every dialog shares: it runs its use case in a worker, shows refusals under its
+    content (`#general-error`), keeps the user's input through a conflict, and dismisses with
+    the result. Subclasses compose the content and call `start(value)` when the user submits.
     """
 
     DEFAULT_CSS = DIALOG_CSS
+
+    def __init__(
+        self,
+        *,
+        run: Run[ResultT] | None = None,
+        detail: DealDetail | None = None,
+        reload: Reload | None = None,
+    ) -> None:
+        super().__init__()
+        self.run = run
+        self.detail = detail
+        self.reload = reload
+        self.busy = False
+        #: The value waiting for the user's confirmation, when the change is final.
+        self.confirming: Any = None
+
+    # --- for subclasses ---------------------------------------------------------------------
+
+    def confirm_text(self, value: Any) -> str | None:
+        """What the user must confirm before a final change (None: no confirmation)."""
+        return None
+
+    def show_errors(self, messages: Mapping[str, str], message: str = "") -> None:
+        """Messages about the input: under the content (forms put them beside fields)."""
+        self.say(message, *messages.values())
+
+    def submit_button(self) -> Button | None:
+        buttons = self.query("#submit")
+        return buttons.first(Button) if buttons else None
+
+    # --- machinery ----------------------------------------------------------------------------
+
+    def say(self, *lines: str) -> None:
+        """Lines under the content, or nothing."""
+        general = self.query_one("#general-error", Static)
+        shown = [line for line in lines if line]
+        general.update("\n".join(shown))
+        general.set_class(bool(shown), "-shown")
+
+    def start(self, value: Any) -> None:
+        """Confirm first when the change is final, then run the use case; without a use case
+        (a dialog that only gathers input) dismiss with the value."""
+        if self.busy:
+            return
+        if self.run is None:
+            self.dismiss(value)
+            return
+        if self.confirming is None and (text := self.confirm_text(value)):
+            self.confirming = value
+            self.say(text)
+            self.set_class(True, "-confirming")
+            if button := self.submit_button():
+                button.label = "Confirm (ctrl+y)"
+            return
+        self.confirming = None
+        self.set_class(False, "-confirming")
+        self.busy = True
+        self.say("Working…")
+        self._run_use_case(value, self.detail)
+
+    def back_to_form(self) -> None:
+        """Leave a pending confirmation without running anything."""
+        self.confirming = None
+        self.set_class(False, "-confirming")
+        self.say()
+        if button := self.submit_button():
+            button.label = f"{self.submit_label()} (ctrl+y)"
+
+    def submit_label(self) -> str:
+        return "OK"
+
+    @background(group="dialog-run")
+    def _run_use_case(self, value: Any, detail: DealDetail | None) -> None:
+        assert self.run is not None
+        try:
+            result = self.run(value, detail)
+        except ValidationError as exc:
+            self.app.call_from_thread(self._refused, dict(exc.fields), exc.message)
+            return
+        except ConflictError as exc:
+            fresh = None
+            if self.reload is not None and detail is not None:
+                fresh = self.reload(detail.row.id)
+            self.app.call_from_thread(self._conflicted, exc.message, fresh)
+            return
+        except CosellError as exc:
+            self.app.call_from_thread(self._refused, {}, exc.message)
+            return
+        except Exception:
+            self.app.call_from_thread(self._refused, {}, "")  # usable again; the policy tells
+            raise
+        self.app.call_from_thread(self.dismiss, result)
+
+    def _refused(self, fields: dict[str, str], message: str) -> None:
+        self.busy = False
+        self.back_to_form()
+        self.show_errors(fields, message)
+
+    def _conflicted(self, message: str, fresh: DealDetail | None) -> None:
+        """Someone else saved first: keep what the user typed, say what changed, and let the
+        next submit apply it to the deal as it now is."""
+        self.busy = False
+        self.back_to_form()
+        if fresh is None:
+            self.say(message)
+            return
+        self.detail = fresh
+        latest = fresh.history[0] if fresh.history else None
+        who = f"{latest.who}: {latest.summary}" if latest else "someone else"
+        self.say(
+            f"Changed by {who}",
+            "Your values are kept: ctrl+y applies them to the deal as it is now, esc cancels.",
+        )
+        self.deal_reloaded(fresh)
+
+    def deal_reloaded(self, detail: DealDetail) -> None:
+        """The dialog shows the deal's new state beside the user's values (subclasses)."""
+
+
+class FormDialog(UseCaseDialog[ResultT]):
+    """A modal form: client-side checks first, then the dialog's use case (see the module).
+
+    Subclasses yield their fields from `compose_fields`, turn the checked values into the
+    use case's input in `build`, and may add `extra_check` (rules across fields) and
+    `confirm_text` (a final change).
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("q", "cancel", "Cancel", show=False, id="dialog.cancel_q"),
@@ -111,8 +250,11 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
         values: Mapping[str, object] | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[ResultT] | None = None,
+        detail: DealDetail | None = None,
+        reload: Reload | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(run=run, detail=detail, reload=reload)
         self.initial_values: dict[str, object] = dict(values or {})
         self.initial_errors: dict[str, str] = dict(errors or {})
         self.initial_message = message
@@ -126,6 +268,9 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
     def dialog_subtitle(self) -> str:
         return ""
 
+    def submit_label(self) -> str:
+        return self.SUBMIT_LABEL
+
     def compose_fields(self) -> ComposeResult:
         raise NotImplementedError
 
@@ -133,7 +278,7 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
         """Rules across fields; field name -> message."""
         return {}
 
-    def build(self) -> ResultT:
+    def build(self) -> Any:
         raise NotImplementedError
 
     async def prepare(self) -> None:
@@ -149,13 +294,13 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
         with Vertical(id="dialog"):
             yield Label(self.dialog_title(), classes="dialog-title")
             if subtitle := self.dialog_subtitle():
-                yield Static(subtitle, classes="dialog-subtitle")
+                yield Static(subtitle, classes="dialog-subtitle", markup=False)
             with VerticalScroll(id="fields"):
                 yield from self.compose_fields()
-            yield Static("", id="general-error")
+            yield Static("", id="general-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(
-                    f"{self.SUBMIT_LABEL} (ctrl+y)", variant="primary", id="submit", compact=True
+                    f"{self.submit_label()} (ctrl+y)", variant="primary", id="submit", compact=True
                 )
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
@@ -192,15 +337,17 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
         """Messages next to their fields; the rest (and `message`) under the form."""
         self.errors.clear()
         leftovers = self.errors.show(messages)
-        general = self.query_one("#general-error", Static)
-        lines = [*([message] if message else []), *leftovers]
-        general.update("\n".join(lines))
-        general.set_class(bool(lines), "-shown")
+        self.say(message, *leftovers)
         if first := self.errors.first_invalid(messages):
             first.control.focus()
             first.scroll_visible(animate=False)
 
     def action_submit(self) -> None:
+        if self.busy:
+            return
+        if self.confirming is not None:
+            self.start(self.confirming)
+            return
         problems = self.errors.check()
         for name, message in self.extra_check().items():
             problems.setdefault(name, message)
@@ -208,9 +355,12 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
             count = len(problems)
             self.show_errors(problems, f"Fix {count} field{'s' if count > 1 else ''} to continue.")
             return
-        self.dismiss(self.build())
+        self.start(self.build())
 
     def action_cancel(self) -> None:
+        if self.confirming is not None:
+            self.back_to_form()
+            return
         self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -228,12 +378,12 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
 # --- confirmations ----------------------------------------------------------------------------
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """Yes/no before anything that cannot be undone (terminal transitions, bulk actions)."""
+class ConfirmDialog(UseCaseDialog[Any]):
+    """Yes/no before anything that cannot be undone; with `run`, the yes runs the use case and
+    the dialog stays open on a refusal (without, it dismisses with True or False)."""
 
-    DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "confirm", "Yes", id="confirm.yes"),
+        Binding("y,ctrl+y", "confirm", "Yes", id="confirm.yes"),
         Binding("n,escape,q", "cancel", "No", id="confirm.no"),
     ]
 
@@ -244,8 +394,11 @@ class ConfirmDialog(ModalScreen[bool]):
         warnings: Iterable[str] = (),
         *,
         confirm_label: str = "Yes",
+        run: Run[Any] | None = None,
+        detail: DealDetail | None = None,
+        reload: Reload | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(run=run, detail=detail, reload=reload)
         self.title_text = title
         self.body = body
         self.warnings = tuple(warnings)
@@ -253,10 +406,11 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Static(self.body, classes="body", markup=False)
             for warning in self.warnings:
                 yield Static(f"⚠ {warning}", classes="warning", markup=False)
+            yield Static("", id="general-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="primary", id="yes", compact=True)
                 yield Button("No (n)", id="no", compact=True)
@@ -265,10 +419,16 @@ class ConfirmDialog(ModalScreen[bool]):
         self.query_one("#no", Button).focus()
 
     def action_confirm(self) -> None:
-        self.dismiss(True)
+        if self.run is None:
+            self.dismiss(True)
+        else:
+            self.start(None)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if self.run is None:
+            self.dismiss(False)
+        else:
+            self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Through the actions, so a subclass that overrides them gets the buttons too."""
@@ -280,23 +440,46 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class WonDialog(ConfirmDialog):
-    """Confirm marking a deal won; shows the D7 advisory (72 hours) when the service gives one."""
+    """Confirm marking a deal won and mark it; shows the D7 advisory (72 hours) and the ISV
+    Connect note when the service gives them, and speaks of registration only when the deal
+    could be registered."""
 
-    def __init__(self, detail: DealDetail, warnings: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        detail: DealDetail,
+        warnings: Iterable[str] = (),
+        *,
+        registrable: bool = False,
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
+    ) -> None:
         row = detail.row
+        after = (
+            "registration for incentives stays possible."
+            if registrable
+            else "this deal cannot be registered for incentives."
+        )
         body = (
             f"Mark “{row.name}” ({row.customer_name}) as won?\n"
-            "Won is final: the deal can no longer be edited; registration stays possible."
+            f"Won is final: the deal can no longer be edited; {after}"
         )
-        super().__init__("Mark deal won", body, warnings, confirm_label="Mark won")
-        self.detail = detail
+        super().__init__(
+            "Mark deal won",
+            body,
+            warnings,
+            confirm_label="Mark won",
+            run=run,
+            detail=detail,
+            reload=reload,
+        )
 
 
 # --- reasons: decline, lost, close as error ---------------------------------------------------
 
 
-class _ReasonDialog(FormDialog[tuple[object, str]]):
-    """A coded reason and optional notes; `count` > 1 for bulk actions."""
+class _ReasonDialog(FormDialog[Any]):
+    """A coded reason and optional notes; `count` > 1 for bulk actions. Final: the dialog asks
+    for a confirmation before it runs its use case."""
 
     REASONS: ClassVar[tuple[CloseReason | ErrorReason, ...]] = ()
     VERB: ClassVar[str] = ""
@@ -308,13 +491,19 @@ class _ReasonDialog(FormDialog[tuple[object, str]]):
         values: Mapping[str, object] | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[Any] | None = None,
+        detail: DealDetail | None = None,
+        reload: Reload | None = None,
     ) -> None:
-        super().__init__(values=values, errors=errors, message=message)
+        super().__init__(
+            values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
+        )
         self.count = count
 
     def dialog_title(self) -> str:
         if self.count == 1:
-            return self.VERB
+            name = f" “{self.detail.row.name}”" if self.detail else ""
+            return f"{self.VERB}{name}"
         return f"{self.VERB}: {self.count} deals"
 
     def compose_fields(self) -> ComposeResult:
@@ -331,11 +520,19 @@ class _ReasonDialog(FormDialog[tuple[object, str]]):
             "notes",
             str(self.initial("notes", "")),
             max_length=MAX_NOTES_LEN,
-            placeholder="Optional",
+            placeholder="Optional unless the reason asks for them",
         )
 
     def build(self) -> tuple[object, str]:
         return self.value("reason"), self.text("notes")
+
+    def confirm_text(self, value: Any) -> str | None:
+        reason, _notes = value
+        label = getattr(reason, "label", str(reason))
+        what = f"{self.count} deals" if self.count > 1 else "this deal"
+        return (
+            f"{self.VERB} {what}: {label}. This is final — ctrl+y again to confirm, esc to go back."
+        )
 
 
 class DeclineDialog(_ReasonDialog):
@@ -361,7 +558,8 @@ class LostDialog(_ReasonDialog):
 
 
 class ErrorDialog(_ReasonDialog):
-    """Close deal(s) as error (T10, D4): one of the nine reasons → (ErrorReason, notes)."""
+    """Close deal(s) as error (T10, D4): one of the nine reasons → (ErrorReason, notes). Which
+    reasons need notes is a rule (transitions.yaml); the use case says so beside the notes."""
 
     REASONS = tuple(ErrorReason)
     VERB = "Close as error"
@@ -369,11 +567,6 @@ class ErrorDialog(_ReasonDialog):
 
     def dialog_subtitle(self) -> str:
         return "Error closes the deal for good and keeps it out of insights."
-
-    def extra_check(self) -> dict[str, str]:
-        if self.value("reason") in ERROR_REASONS_NEEDING_NOTES and not self.text("notes"):
-            return {"notes": "This reason needs an explanation in the notes."}
-        return {}
 
 
 # --- accept -------------------------------------------------------------------------------------
@@ -418,7 +611,7 @@ def form_values(form: AcceptForm) -> dict[str, object]:
     return values
 
 
-class AcceptDialog(FormDialog[AcceptForm]):
+class AcceptDialog(FormDialog[Any]):
     """Accept an inbound referral (T3): name, value, currency, close date and notes are required,
     pre-filled from the referral; CRM ID, campaign ID and a customer contact are optional."""
 
@@ -431,17 +624,21 @@ class AcceptDialog(FormDialog[AcceptForm]):
         form: AcceptForm | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
     ) -> None:
         values = form_values(form) if form is not None else accept_values(detail)
-        super().__init__(values=values, errors=errors, message=message)
-        self.detail = detail
+        super().__init__(
+            values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
+        )
+        self.deal = detail
 
     def dialog_title(self) -> str:
-        return f"Accept “{self.detail.row.name}”"
+        return f"Accept “{self.deal.row.name}”"
 
     def dialog_subtitle(self) -> str:
-        row = self.detail.row
-        sender = self.detail.invited_by or "Microsoft"
+        row = self.deal.row
+        sender = self.deal.invited_by or "Microsoft"
         return f"From {sender} · {row.customer_name} · {row.referral_id}"
 
     def compose_fields(self) -> ComposeResult:

@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -29,14 +28,14 @@ from cosell_tui.domain import (
     PartnerRole,
 )
 from cosell_tui.domain.views import DealDetail
-from cosell_tui.screens.dialogs import DIALOG_CSS, FormDialog
+from cosell_tui.screens.dialogs import DIALOG_CSS, FormDialog, Reload, Run, UseCaseDialog
 from cosell_tui.service.forms import DetailsEdit, PersonInput
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 
 # --- stage --------------------------------------------------------------------------------------
 
 
-class StageDialog(ModalScreen[int | None]):
+class StageDialog(UseCaseDialog[Any]):
     """Pick the sales stage to mark complete; only the stages the rules allow now can be chosen.
 
     Normal deals may skip forward (D6); a solution assessment offers only the next stage.
@@ -46,6 +45,7 @@ class StageDialog(ModalScreen[int | None]):
         DIALOG_CSS
         + """
     StageDialog { align: center middle; }
+    StageDialog #general-error { color: $text-error; }
     StageDialog > #dialog { width: 60; border: thick $primary 80%; background: $surface;
         height: auto; padding: 0 1; }
     StageDialog OptionList { height: auto; max-height: 10; }
@@ -55,14 +55,16 @@ class StageDialog(ModalScreen[int | None]):
         Binding("escape,q", "cancel", "Cancel", id="stage.cancel"),
     ]
 
-    def __init__(self, detail: DealDetail) -> None:
-        super().__init__()
-        self.detail = detail
+    def __init__(
+        self, detail: DealDetail, *, run: Run[Any] | None = None, reload: Reload | None = None
+    ) -> None:
+        super().__init__(run=run, detail=detail, reload=reload)
+        self.deal = detail
 
     def compose(self) -> ComposeResult:
-        row = self.detail.row
+        row = self.deal.row
         assessment = row.deal_type is DealType.SOLUTION_ASSESSMENT
-        allowed = set(self.detail.decision.stages)
+        allowed = set(self.deal.decision.stages)
         options = []
         for pct, name in ASSESSMENT_STAGES if assessment else NORMAL_STAGES:
             if pct <= row.stage_pct:
@@ -85,6 +87,7 @@ class StageDialog(ModalScreen[int | None]):
             )
             yield Static(hint, classes="dialog-subtitle")
             yield OptionList(*options, id="stages")
+            yield Static("", id="general-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
@@ -98,7 +101,7 @@ class StageDialog(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(int(event.option.id or 0))
+        self.start(int(event.option.id or 0))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -127,7 +130,7 @@ def details_values(detail: DealDetail) -> dict[str, object]:
     }
 
 
-class DetailsDialog(FormDialog[DetailsEdit]):
+class DetailsDialog(FormDialog[Any]):
     """Edit a deal's details (T6) → DetailsEdit holding only what changed."""
 
     SUBMIT_LABEL = "Save"
@@ -139,16 +142,20 @@ class DetailsDialog(FormDialog[DetailsEdit]):
         edit: DetailsEdit | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
     ) -> None:
         self.original = details_values(detail)
         values = dict(self.original)
         if edit is not None:
             values.update({k: v for k, v in _edit_items(edit) if v is not None})
-        super().__init__(values=values, errors=errors, message=message)
-        self.detail = detail
+        super().__init__(
+            values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
+        )
+        self.deal = detail
 
     def dialog_title(self) -> str:
-        return f"Edit details of “{self.detail.row.name}”"
+        return f"Edit details of “{self.deal.row.name}”"
 
     def compose_fields(self) -> ComposeResult:
         def text(label: str, name: str, **kw: Any) -> FormField:
@@ -210,7 +217,7 @@ _PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
 _TEAM_KEY = re.compile(r"^team\[(\d+)\]\.(\w+)$")
 
 
-class TeamDialog(FormDialog[tuple[PersonInput, ...]]):
+class TeamDialog(FormDialog[Any]):
     """Edit the deal team (T6): one row per member; empty rows are dropped, ctrl+n adds a row."""
 
     SUBMIT_LABEL = "Save team"
@@ -226,6 +233,8 @@ class TeamDialog(FormDialog[tuple[PersonInput, ...]]):
         team: Sequence[PersonInput] | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
     ) -> None:
         people = (
             list(team)
@@ -236,12 +245,14 @@ class TeamDialog(FormDialog[tuple[PersonInput, ...]]):
         for index, p in enumerate(people):
             for attr in _PERSON_FIELDS:
                 values[f"team_{index}_{attr}"] = getattr(p, attr) or ""
-        super().__init__(values=values, errors=errors, message=message)
-        self.detail = detail
+        super().__init__(
+            values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
+        )
+        self.deal = detail
         self.rows = max(len(people) + 1, 2)
 
     def dialog_title(self) -> str:
-        return f"Team of “{self.detail.row.name}”"
+        return f"Team of “{self.deal.row.name}”"
 
     def dialog_subtitle(self) -> str:
         return "At least one member; each needs a name and an email. ctrl+n adds a row."
@@ -325,7 +336,7 @@ class InvitationTerms:
     close_date: str
 
 
-class InvitationTermsDialog(FormDialog[InvitationTerms]):
+class InvitationTermsDialog(FormDialog[Any]):
     """Edit the close date and value of a deal received through a P2P invitation (D14)."""
 
     SUBMIT_LABEL = "Save"
@@ -337,6 +348,8 @@ class InvitationTermsDialog(FormDialog[InvitationTerms]):
         terms: InvitationTerms | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
     ) -> None:
         row = detail.row
         values: dict[str, object] = (
@@ -348,14 +361,16 @@ class InvitationTermsDialog(FormDialog[InvitationTerms]):
                 "close_date": row.close_date.isoformat(),
             }
         )
-        super().__init__(values=values, errors=errors, message=message)
-        self.detail = detail
+        super().__init__(
+            values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
+        )
+        self.deal = detail
 
     def dialog_title(self) -> str:
         return "Edit invitation close date and value"
 
     def dialog_subtitle(self) -> str:
-        inviter = self.detail.invited_by or "the inviting partner"
+        inviter = self.deal.invited_by or "the inviting partner"
         return f"The terms {inviter} proposed; only you, the invitee, can change them."
 
     def compose_fields(self) -> ComposeResult:

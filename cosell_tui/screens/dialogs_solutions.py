@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -22,11 +22,13 @@ from textual.widgets.option_list import Option
 
 from cosell_tui.domain import MAX_SOLUTIONS
 from cosell_tui.domain.views import DealDetail, SolutionView
-from cosell_tui.screens.dialogs import FormDialog
-from cosell_tui.service import Service
+from cosell_tui.screens.dialogs import FormDialog, Reload, Run
 from cosell_tui.service.errors import CosellError
 from cosell_tui.service.forms import SolutionInput
 from cosell_tui.widgets.form import FormField, text_field
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 _LINE_KEY = re.compile(r"^(?:solutions|lines)\[(\d+)\]\.(\w+)$")
 
@@ -39,7 +41,7 @@ class _Line:
     currency: str = ""
 
 
-class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
+class SolutionsDialog(FormDialog[Any]):
     """Type to search the catalog, Enter adds the highlighted hit, ctrl+d removes the focused
     line; ctrl+y saves."""
 
@@ -75,10 +77,12 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
         known: Mapping[str, SolutionView] | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
     ) -> None:
-        super().__init__(errors=errors, message=message)
+        super().__init__(errors=errors, message=message, run=run, detail=detail, reload=reload)
         self.service = service
-        self.detail = detail
+        self.deal = detail
         #: Every catalog entry seen (the deal's and search hits), to reopen with typed lines.
         self.known: dict[str, SolutionView] = {
             line.solution.id: line.solution for line in detail.solutions
@@ -110,7 +114,7 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
         self._serial = 0
 
     def dialog_title(self) -> str:
-        return f"Solutions of “{self.detail.row.name}”"
+        return f"Solutions of “{self.deal.row.name}”"
 
     def dialog_subtitle(self) -> str:
         return "Type to search; Enter adds the highlighted hit; ctrl+d removes the focused line."
@@ -193,7 +197,7 @@ class SolutionsDialog(FormDialog[tuple[SolutionInput, ...]]):
             return
         self._keep_typed()
         self.known[hit.id] = hit
-        self.lines.append(_Line(hit, currency=self.detail.row.currency if hit.priced else ""))
+        self.lines.append(_Line(hit, currency=self.deal.row.currency if hit.priced else ""))
         self.run_worker(self._render_lines(), exclusive=True, group="solution-lines")
         self._hits(self.HitsFound(self.hits))
 

@@ -7,21 +7,21 @@ database itself. Every read and write runs in a thread worker and comes back wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
-from cosell_tui.domain import Action
+from cosell_tui.domain import Action, Direction, Status
 from cosell_tui.domain.views import (
     DEFAULT_COLUMNS,
-    BulkResult,
     DealDetail,
     DealRow,
     GridQuery,
@@ -29,7 +29,10 @@ from cosell_tui.domain.views import (
     SortKey,
     Tab,
 )
-from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
+from cosell_tui.screens.flows import Flows
+from cosell_tui.screens.keys import bound_action
+from cosell_tui.service.errors import CosellError
+from cosell_tui.widgets.background import background, report_failure, run_flow
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.preview import DealPreview
@@ -44,13 +47,6 @@ DEFAULT_ORDER = {Tab.INBOUND: "soonest expiry"}
 CONFLICT = "“{name}” was changed by someone else — press r to reload"
 
 
-def message_of(exc: BaseException) -> str:
-    """A refusal's own words; anything else by its type, so a bug is visible but not fatal."""
-    if isinstance(exc, CosellError):
-        return exc.message
-    return f"{type(exc).__name__}: {exc}"
-
-
 def default_order(tab: Tab) -> str:
     return DEFAULT_ORDER.get(tab, "newest first")
 
@@ -59,29 +55,136 @@ class MainScreen(ServiceSlot, Screen[None]):
     """Tabs, grid, filter, preview, marks and the triage keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show_tab('inbound')", "Inbound", show=False, id="main.tab_inbound"),
-        Binding("2", "show_tab('outbound')", "Outbound", show=False, id="main.tab_outbound"),
-        Binding("3", "show_tab('favorites')", "Favorites", show=False, id="main.tab_favorites"),
-        Binding("4", "show_tab('closed')", "Closed", show=False, id="main.tab_closed"),
-        Binding("right_square_bracket", "next_tab", "Next tab", show=False, id="main.next_tab"),
-        Binding("left_square_bracket", "prev_tab", "Previous tab", show=False, id="main.prev_tab"),
-        Binding("slash", "filter", "Filter", id="main.filter"),
-        Binding("a", "accept", "Accept", id="main.accept"),
-        Binding("d", "decline", "Decline", id="main.decline"),
-        Binding("f", "favorite", "♥", id="main.favorite"),
-        Binding("enter", "open", "Open", id="main.open"),
-        Binding("n", "new_deal", "New", id="main.new"),
-        Binding("e", "close_error", "Close as error", show=False, id="main.close_error"),
-        Binding("p", "preview", "Preview", id="main.preview"),
-        Binding("A", "bulk_accept", "Accept marked", show=False, id="main.bulk_accept"),
-        Binding("D", "bulk_decline", "Decline marked", show=False, id="main.bulk_decline"),
-        Binding("F", "bulk_favorite", "♥ marked", show=False, id="main.bulk_favorite"),
-        Binding("c", "columns", "Columns", show=False, id="main.columns"),
-        Binding("s", "sort_next", "Sort: next column", show=False, id="main.sort"),
-        Binding("S", "sort_reverse", "Sort: reverse", show=False, id="main.sort_reverse"),
-        Binding("o", "sort_pick", "Sort by…", show=False, id="main.sort_pick"),
-        Binding("r", "reload", "Reload", show=False, id="main.reload"),
-        Binding("y", "copy_id", "Copy referral ID", show=False, id="main.copy_id"),
+        Binding(
+            "1",
+            "show_tab('inbound')",
+            "Inbound",
+            show=False,
+            id="main.tab_inbound",
+            tooltip="Show the Inbound tab",
+        ),
+        Binding(
+            "2",
+            "show_tab('outbound')",
+            "Outbound",
+            show=False,
+            id="main.tab_outbound",
+            tooltip="Show the Outbound tab",
+        ),
+        Binding(
+            "3",
+            "show_tab('favorites')",
+            "Favorites",
+            show=False,
+            id="main.tab_favorites",
+            tooltip="Show the Favorites tab",
+        ),
+        Binding(
+            "4",
+            "show_tab('closed')",
+            "Closed",
+            show=False,
+            id="main.tab_closed",
+            tooltip="Show the Closed tab",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_tab",
+            "Next tab",
+            show=False,
+            id="main.next_tab",
+            tooltip="Next tab",
+        ),
+        Binding(
+            "left_square_bracket",
+            "prev_tab",
+            "Previous tab",
+            show=False,
+            id="main.prev_tab",
+            tooltip="Previous tab",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="main.filter",
+            tooltip="Filter deals (the query language)",
+        ),
+        Binding("a", "accept", "Accept", id="main.accept", tooltip="Accept the selected referral"),
+        Binding(
+            "d", "decline", "Decline", id="main.decline", tooltip="Decline the selected referral"
+        ),
+        Binding(
+            "f",
+            "favorite",
+            "♥",
+            id="main.favorite",
+            tooltip="Toggle favourite ♥ of the selected deal",
+        ),
+        Binding("enter", "open", "Open", id="main.open", tooltip="Open the selected deal"),
+        Binding("n", "new_deal", "New", id="main.new", tooltip="New deal (the wizard)"),
+        Binding(
+            "e",
+            "close_error",
+            "Close as error",
+            show=False,
+            id="main.close_error",
+            tooltip="Close the selected deal as error",
+        ),
+        Binding("p", "preview", "Preview", id="main.preview", tooltip="Toggle the preview pane"),
+        Binding(
+            "A",
+            "bulk_accept",
+            "Accept marked",
+            show=False,
+            id="main.bulk_accept",
+            tooltip="Accept the marked deals",
+        ),
+        Binding(
+            "D",
+            "bulk_decline",
+            "Decline marked",
+            show=False,
+            id="main.bulk_decline",
+            tooltip="Decline the marked deals",
+        ),
+        Binding(
+            "F",
+            "bulk_favorite",
+            "♥ marked",
+            show=False,
+            id="main.bulk_favorite",
+            tooltip="Add the marked deals to favourites ♥",
+        ),
+        Binding("c", "columns", "Columns", show=False, id="main.columns", tooltip="Choose columns"),
+        Binding(
+            "s",
+            "sort_next",
+            "Sort: next column",
+            show=False,
+            id="main.sort",
+            tooltip="Sort by the next column",
+        ),
+        Binding(
+            "S",
+            "sort_reverse",
+            "Sort: reverse",
+            show=False,
+            id="main.sort_reverse",
+            tooltip="Reverse the sort",
+        ),
+        Binding("o", "sort_pick", "Sort by…", show=False, id="main.sort_pick", tooltip="Sort by…"),
+        Binding(
+            "r", "reload", "Reload", show=False, id="main.reload", tooltip="Reload counts and rows"
+        ),
+        Binding(
+            "y",
+            "copy_id",
+            "Copy referral ID",
+            show=False,
+            id="main.copy_id",
+            tooltip="Copy the referral ID",
+        ),
     ]
 
     def __init__(self, service: Service | None, config: Config) -> None:
@@ -189,13 +292,9 @@ class MainScreen(ServiceSlot, Screen[None]):
         event.stop()
         self.switch_tab(event.tab)
 
-    @work(thread=True, exclusive=True, group="tab-counts")
+    @background(group="tab-counts")
     def _load_counts(self) -> None:
-        try:
-            counts = self.service.listing.tab_counts()
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, exc)
-            return
+        counts = self.service.listing.tab_counts()
         self.app.call_from_thread(self._show_counts, counts)
 
     def _show_counts(self, counts: dict[Tab, int]) -> None:
@@ -234,7 +333,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     @on(DealGrid.LoadFailed)
     def _grid_failed(self, event: DealGrid.LoadFailed) -> None:
-        self.notify(message_of(event.error), title="Could not load deals", severity="error")
+        report_failure(self.app, event.error)
 
     def _update_status(self) -> None:
         grid = self.grid
@@ -260,22 +359,44 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.refresh_bindings()
 
     def _applicable(self, row: DealRow | None) -> tuple[bool, ...]:
+        """(a row is selected, it is a referral to answer, it is open, deals are marked)."""
         has_row = row is not None
-        return (has_row, has_row and self.tab is Tab.INBOUND, bool(self.grid.marked))
+        received = (
+            row is not None and row.status is Status.NEW and row.direction is Direction.INCOMING
+        )
+        still_open = row is not None and row.status is not Status.CLOSED
+        return (has_row, received, still_open, bool(self.grid.marked))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out in the footer what cannot apply now (no row, not an inbound deal, no marks;
         nothing but the tabs while the database is still being opened)."""
         if not self.has_service and action not in {"show_tab", "next_tab", "prev_tab"}:
             return None
-        has_row, inbound, marks = self._applies or (False, False, False)
+        has_row, received, still_open, marks = self._applies or (False, False, False, False)
         if action in {"accept", "decline"}:
-            return True if inbound else None
-        if action in {"favorite", "open", "close_error", "preview", "copy_id"}:
+            return True if received else None
+        if action == "close_error":
+            return True if still_open else None
+        if action in {"favorite", "open", "preview", "copy_id"}:
             return True if has_row else None
         if action in {"bulk_accept", "bulk_decline", "bulk_favorite"}:
             return True if marks else None
         return True
+
+    #: Actions that may be refused by the rules: a key of one that does not apply says why.
+    RULED = {
+        "accept": Action.ACCEPT,
+        "decline": Action.DECLINE,
+        "close_error": Action.CLOSE_AS_ERROR,
+    }
+
+    def on_key(self, event: Key) -> None:
+        """A key of a greyed-out action on the selected deal: the rules' reason, not silence."""
+        action = self.RULED.get(bound_action(self, event.key) or "")
+        row = self.grid.selected if self.has_service else None
+        if action is not None and row is not None and self.check_action(action.value, ()) is None:
+            event.stop()
+            run_flow(self, self.flows.detail(row.id, action))
 
     # ---- filter ------------------------------------------------------------------------------
 
@@ -392,12 +513,12 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._preview_for = row.id
         self._load_preview(row.id)
 
-    @work(thread=True, exclusive=True, group="preview")
+    @background(group="preview")
     def _load_preview(self, deal_id: int) -> None:
         try:
             detail = self.service.listing.deal(deal_id)
-        except Exception as exc:
-            self.app.call_from_thread(self.preview.show_message, message_of(exc))
+        except CosellError as exc:  # e.g. no longer visible: say so where the preview would be
+            self.app.call_from_thread(self.preview.show_message, exc.message)
             return
         self.app.call_from_thread(self._show_preview, detail)
 
@@ -420,72 +541,11 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.app.copy_to_clipboard(row.referral_id)
             self.notify(f"Copied referral ID {row.referral_id}")
 
-    # ---- running a use case ------------------------------------------------------------------
+    # ---- acting on deals (screens/flows.py: shared with the deal screen and the palette) ------
 
-    @work(thread=True, group="writes")
-    def _run(
-        self,
-        name: str,
-        call: Callable[[], Any],
-        done: Callable[[Any], None],
-        invalid: Callable[[ValidationError], None] | None = None,
-    ) -> None:
-        """Run one service call off the event loop and report the outcome as a toast."""
-        try:
-            result = call()
-        except ValidationError as exc:
-            if invalid is not None:
-                self.app.call_from_thread(invalid, exc)
-            else:
-                self.app.call_from_thread(self._refused, exc.message)
-            return
-        except ConflictError:
-            self.app.call_from_thread(self._conflict, name)
-            return
-        except CosellError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
-            return
-        except Exception as exc:  # a bug or a lost database: say so, keep the app alive
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(done, result)
-
-    def _failed(self, exc: Exception) -> None:
-        self.log.error(repr(exc))
-        self.notify(message_of(exc), title="Something went wrong", severity="error", timeout=10)
-
-    def _refused(self, message: str) -> None:
-        self.notify(message, title="Not done", severity="error")
-
-    def _conflict(self, name: str) -> None:
-        self.notify(CONFLICT.format(name=name), title="Conflict", severity="warning", timeout=8)
-
-    def _outcome(self, outcome: Outcome) -> None:
-        message = outcome.message
-        if outcome.warnings:
-            message += "\n" + "\n".join(f"⚠ {w}" for w in outcome.warnings)
-        self.notify(message)
-        self._preview_for = None
-        self._changed()
-
-    @work(thread=True, exclusive=True, group="detail")
-    def _with_detail(
-        self, deal_id: int, action: Action | None, then: Callable[[DealDetail], None]
-    ) -> None:
-        """Load the deal, check the rules allow `action`, then continue on the event loop."""
-        try:
-            detail = self.service.listing.deal(deal_id)
-        except CosellError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, exc)
-            return
-        if action is not None and action not in detail.decision.allowed:
-            reason = detail.decision.refusals.get(action) or f"{action.label} is not allowed now."
-            self.app.call_from_thread(self._refused, reason)
-            return
-        self.app.call_from_thread(then, detail)
+    @property
+    def flows(self) -> Flows:
+        return Flows(self.app, self.service)
 
     def _selected_or_none(self) -> DealRow | None:
         row = self.grid.selected
@@ -493,128 +553,30 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.notify("No deal selected.", severity="warning")
         return row
 
-    # ---- triage on the selected deal ---------------------------------------------------------
+    def _act(self, flow: Callable[[int], Awaitable[Outcome | None]]) -> None:
+        """Run `flow` on the selected deal; after a change, the grids and counts follow."""
+        row = self._selected_or_none()
+        if row is not None:
+            run_flow(self, self._then_refresh(flow(row.id)))
+
+    async def _then_refresh(self, flow: Awaitable[object]) -> None:
+        if await flow is not None:
+            self._preview_for = None
+            self._changed()
 
     def action_accept(self) -> None:
-        row = self._selected_or_none()
-        if row is not None:
-            self._with_detail(row.id, Action.ACCEPT, self._ask_accept)
-
-    def _ask_accept(
-        self, detail: DealDetail, form: Any = None, errors: Any = None, message: str = ""
-    ) -> None:
-        from cosell_tui.screens.dialogs import AcceptDialog
-
-        def submitted(result: Any) -> None:
-            if result is None:
-                return
-            row = detail.row
-            self._run(
-                row.name,
-                lambda: self.service.lifecycle.accept(row.id, row.version, result),
-                self._outcome,
-                lambda exc: self._ask_accept(detail, result, exc.fields, exc.message),
-            )
-
-        self.app.push_screen(
-            AcceptDialog(detail, form=form, errors=errors, message=message), submitted
-        )
+        self._act(self.flows.accept)
 
     def action_decline(self) -> None:
-        row = self._selected_or_none()
-        if row is not None:
-            self._with_detail(row.id, Action.DECLINE, self._ask_decline)
-
-    def _ask_decline(
-        self, detail: DealDetail, values: Any = None, errors: Any = None, message: str = ""
-    ) -> None:
-        from cosell_tui.screens.dialogs import DeclineDialog
-
-        self._ask_final_close(
-            detail,
-            DeclineDialog,
-            "Decline",
-            self.service.lifecycle.decline,
-            self._ask_decline,
-            values,
-            errors,
-            message,
-        )
+        self._act(self.flows.decline)
 
     def action_close_error(self) -> None:
-        row = self._selected_or_none()
-        if row is not None:
-            self._with_detail(row.id, Action.CLOSE_AS_ERROR, self._ask_error)
-
-    def _ask_error(
-        self, detail: DealDetail, values: Any = None, errors: Any = None, message: str = ""
-    ) -> None:
-        from cosell_tui.screens.dialogs import ErrorDialog
-
-        self._ask_final_close(
-            detail,
-            ErrorDialog,
-            "Close as error",
-            self.service.lifecycle.close_as_error,
-            self._ask_error,
-            values,
-            errors,
-            message,
-        )
-
-    def _ask_final_close(
-        self,
-        detail: DealDetail,
-        dialog: Callable[..., Any],
-        verb: str,
-        use_case: Callable[[int, int, Any, str], Outcome],
-        again: Callable[..., None],
-        values: Any,
-        errors: Any,
-        message: str,
-    ) -> None:
-        """Ask a reason and notes, confirm once more (the change is final), then run the use case.
-
-        A refusal reopens the dialog (`again`) with what was typed and the field messages.
-        """
-        from cosell_tui.screens.dialogs import ConfirmDialog
-
-        row = detail.row
-
-        def submitted(result: tuple[Any, str] | None) -> None:
-            if result is None:
-                return
-            reason, notes = result
-
-            def confirmed(yes: bool | None) -> None:
-                if not yes:
-                    return
-                self._run(
-                    row.name,
-                    lambda: use_case(row.id, row.version, reason, notes),
-                    self._outcome,
-                    lambda exc: again(
-                        detail, {"reason": reason, "notes": notes}, exc.fields, exc.message
-                    ),
-                )
-
-            # Terminal transitions are confirmed once more (as on the deal screen).
-            body = f"{verb} “{row.name}”: {reason.label}.\nThis is final."
-            self.app.push_screen(ConfirmDialog(f"{verb}?", body), confirmed)
-
-        self.app.push_screen(dialog(1, values=values, errors=errors, message=message), submitted)
+        self._act(self.flows.close_as_error)
 
     def action_favorite(self) -> None:
         row = self._selected_or_none()
-        if row is None:
-            return
-
-        def done(on: bool) -> None:
-            verb = "♥ Added “{}” to" if on else "Removed “{}” from"
-            self.notify(verb.format(row.name) + " favourites.")
-            self._changed()
-
-        self._run(row.name, lambda: self.service.listing.toggle_favorite(row.id), done)
+        if row is not None:
+            run_flow(self, self._then_refresh(self.flows.toggle_favorite(row.id, row.name)))
 
     def action_open(self) -> None:
         row = self._selected_or_none()
@@ -628,8 +590,13 @@ class MainScreen(ServiceSlot, Screen[None]):
         except ImportError:
             self.notify("The deal screen is not available in this build.", severity="warning")
             return
-        screen = DealScreen(self.service, deal_id, self.grid.neighbour)
-        self.app.push_screen(screen, lambda _: self.action_reload())
+        screen = DealScreen(self.service, deal_id, self.grid.grid_query)
+        self.app.push_screen(screen, self._back_from_deal)
+
+    def _back_from_deal(self, deal_id: int | None) -> None:
+        self.action_reload()
+        if deal_id is not None:
+            self.grid.select_deal(deal_id)
 
     def action_new_deal(self) -> None:
         try:
@@ -643,12 +610,13 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     def _created(self, outcome: Outcome | None) -> None:
         if outcome is not None:
-            self._outcome(outcome)
+            self.flows.tell(outcome)
+            self._changed()
 
     # ---- bulk triage on the marked deals -----------------------------------------------------
 
     def _marked_or_none(self) -> frozenset[int] | None:
-        """A snapshot of the marks; sorted in the worker, so a million marks confirm at once."""
+        """A snapshot of the marks; sorted in the flow, so a million marks confirm at once."""
         marked = frozenset(self.grid.marked)
         if not marked:
             self.notify(
@@ -657,85 +625,27 @@ class MainScreen(ServiceSlot, Screen[None]):
             return None
         return marked
 
-    def _confirm(self, title: str, body: str, then: Callable[[], object]) -> None:
-        from cosell_tui.screens.dialogs import ConfirmDialog
+    def _bulk(self, flow: Callable[[frozenset[int]], Awaitable[frozenset[int] | None]]) -> None:
+        """A bulk flow on the marked deals: afterwards the marks go, and the results screen may
+        give back the failures to mark again for a retry."""
+        ids = self._marked_or_none()
+        if ids is not None:
+            run_flow(self, self._bulk_then(flow(ids)))
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        self.app.push_screen(ConfirmDialog(title, body), confirmed)
+    async def _bulk_then(self, flow: Awaitable[frozenset[int] | None]) -> None:
+        grid = self.grid
+        retry = await flow
+        grid.clear_marks()
+        if retry:
+            grid.add_marks(retry)
+        self._changed()
 
     def action_bulk_accept(self) -> None:
-        ids = self._marked_or_none()
-        if ids is None:
-            return
-        body = (
-            f"Accept {len(ids):,} marked deal(s) with each referral's own values?\n"
-            "Deals the rules refuse are listed afterwards and stay marked."
-        )
-        self._confirm(
-            f"Accept {len(ids):,} deals",
-            body,
-            lambda: self._run(
-                "marked deals",
-                lambda: self.service.lifecycle.bulk_accept(sorted(ids)),
-                self._bulk_done("Accepted"),
-            ),
-        )
+        self._bulk(self.flows.bulk_accept)
 
     def action_bulk_decline(self) -> None:
-        from cosell_tui.screens.dialogs import DeclineDialog
-
-        ids = self._marked_or_none()
-        if ids is None:
-            return
-
-        def submitted(result: tuple[Any, str] | None) -> None:
-            if result is not None:
-                reason, notes = result
-                self._run(
-                    "marked deals",
-                    lambda: self.service.lifecycle.bulk_decline(sorted(ids), reason, notes),
-                    self._bulk_done("Declined"),
-                )
-
-        # The dialog names the count ("Decline: 12 deals") and is the one confirmation.
-        self.app.push_screen(DeclineDialog(len(ids)), submitted)
+        self._bulk(self.flows.bulk_decline)
 
     def action_bulk_favorite(self) -> None:
-        ids = self._marked_or_none()
-        if ids is None:
-            return
-        self._confirm(
-            f"Favourite {len(ids):,} deals",
-            f"Add {len(ids):,} marked deal(s) to your favourites?",
-            lambda: self._run(
-                "marked deals",
-                lambda: self.service.listing.bulk_favorite(sorted(ids), True),
-                self._bulk_done("Added to ♥"),
-            ),
-        )
-
-    def _bulk_done(self, verb: str) -> Callable[[BulkResult], None]:
-        def done(result: BulkResult) -> None:
-            self.grid.forget_marks(row.id for row in result.done)
-            self.notify(
-                bulk_summary(verb, result),
-                severity="warning" if result.refused else "information",
-                timeout=10,
-            )
-            self._changed()
-
-        return done
-
-
-def bulk_summary(verb: str, result: BulkResult, limit: int = 8) -> str:
-    """'Accepted 5 of 6.' plus one line per refused deal with the rule's reason."""
-    total = len(result.done) + len(result.refused)
-    lines = [f"{verb} {len(result.done):,} of {total:,}."]
-    for _, name, reason in result.refused[:limit]:
-        lines.append(f"✘ {name}: {reason}")
-    if len(result.refused) > limit:
-        lines.append(f"… and {len(result.refused) - limit:,} more refused (still marked).")
-    return "\n".join(lines)
+        """♥ the marked deals (those already favourites are said to be so)."""
+        self._bulk(lambda ids: self.flows.bulk_favorite(ids, True))

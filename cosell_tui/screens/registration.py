@@ -18,7 +18,7 @@ from textual.widgets import Select
 
 from cosell_tui.domain import ContractTerm, PricingModel, TenantType
 from cosell_tui.domain.views import DealDetail, RegistrationView
-from cosell_tui.screens.dialogs import FormDialog
+from cosell_tui.screens.dialogs import FormDialog, Reload, Run
 from cosell_tui.service.forms import RegistrationForm
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 
@@ -84,7 +84,7 @@ def form_values(form: RegistrationForm) -> dict[str, object]:
     }
 
 
-class RegistrationDialog(FormDialog[RegistrationForm]):
+class RegistrationDialog(FormDialog[Any]):
     """Register a won deal for Azure IP co-sell → RegistrationForm."""
 
     SUBMIT_LABEL = "Register"
@@ -96,13 +96,17 @@ class RegistrationDialog(FormDialog[RegistrationForm]):
         form: RegistrationForm | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
     ) -> None:
         values = form_values(form) if form is not None else registration_values(detail)
-        super().__init__(values=values, errors=errors, message=message)
-        self.detail = detail
+        super().__init__(
+            values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
+        )
+        self.deal = detail
 
     def dialog_title(self) -> str:
-        return f"Register “{self.detail.row.name}”"
+        return f"Register “{self.deal.row.name}”"
 
     def dialog_subtitle(self) -> str:
         return "Azure IP co-sell registration · ACV over USD 25,000 · * required"
@@ -121,7 +125,7 @@ class RegistrationDialog(FormDialog[RegistrationForm]):
                 + ("" if line.solution.azure_ip_co_sell else " (not IP co-sell)"),
                 line.solution.id,
             )
-            for line in self.detail.solutions
+            for line in self.deal.solutions
         ]
         with Horizontal(classes="row"):
             yield choice("Marketplace transaction?", "is_marketplace", YES_NO)

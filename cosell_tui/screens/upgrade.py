@@ -16,68 +16,34 @@ Upgrades are one-way (D13): each dialog says so before the user confirms.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from cosell_tui.domain import MAX_NOTES_LEN, HelpType
 from cosell_tui.domain.views import DealDetail, Outcome
-from cosell_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, FormDialog
+from cosell_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, FormDialog, UseCaseDialog
 from cosell_tui.screens.wizard_base import split_key
 from cosell_tui.screens.wizard_customer import CONSENT_REMINDER
 from cosell_tui.screens.wizard_partners import InvitationForm
-from cosell_tui.service import Service
-from cosell_tui.service.errors import CosellError, ValidationError
 from cosell_tui.service.forms import PersonInput
 from cosell_tui.widgets.form import choice_field, text_field
 
 if TYPE_CHECKING:
-    from textual.app import App
-    from textual.await_complete import AwaitComplete
+    from cosell_tui.service import Service
+
+    pass
 
 ONE_WAY = "This cannot be undone: a deal never goes back to private or partner-led."
 
 
-class _Dialog(Protocol):
-    """What `_Runs` needs of the dialog it is mixed into."""
-
-    @property
-    def app(self) -> App[object]: ...
-
-    def refused(self, fields: dict[str, str], message: str) -> None: ...
-
-    def dismiss(self, result: Outcome | None = None) -> AwaitComplete: ...
-
-
-class _Runs:
-    """Runs one use case off the event loop and reports back on it (mixed into each dialog)."""
-
-    service: Service
-
-    def refused(self, fields: dict[str, str], message: str) -> None:
-        raise NotImplementedError
-
-    @work(thread=True, exclusive=True, group="upgrade")
-    def run_use_case(self: _Dialog, call: Callable[[], Outcome]) -> None:
-        try:
-            outcome = call()
-        except ValidationError as error:
-            self.app.call_from_thread(self.refused, dict(error.fields), error.message)
-            return
-        except CosellError as error:
-            self.app.call_from_thread(self.refused, {}, error.message)
-            return
-        self.app.call_from_thread(self.dismiss, outcome)
-
-
-class ShareDialog(_Runs, ConfirmDialog):
-    """Confirm making a private deal visible to Microsoft sellers (partner-led)."""
+class ShareDialog(ConfirmDialog):
+    """Confirm making a private deal visible to Microsoft sellers (partner-led), and do it."""
 
     def __init__(self, service: Service, detail: DealDetail) -> None:
         row = detail.row
@@ -87,33 +53,18 @@ class ShareDialog(_Runs, ConfirmDialog):
             "It becomes a partner-led deal; nobody at Microsoft is asked to act on it.",
             [ONE_WAY],
             confirm_label="Share",
+            run=lambda _value, deal: service.sharing.share_with_microsoft(
+                _deal(deal).row.id, _deal(deal).row.version
+            ),
+            detail=detail,
+            reload=service.listing.deal,
         )
-        self.service = service
-        self.detail = detail
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#dialog").mount(Static("", id="general-error"), before=".buttons")
 
-    def action_confirm(self) -> None:
-        row = self.detail.row
-        self.run_use_case(lambda: self.service.sharing.share_with_microsoft(row.id, row.version))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        event.prevent_default()  # Textual would also run ConfirmDialog's handler (MRO dispatch)
-        if event.button.id == "yes":
-            self.action_confirm()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def refused(self, fields: dict[str, str], message: str) -> None:
-        general = self.query_one("#general-error", Static)
-        general.update("\n".join([message, *fields.values()]))
-        general.add_class("-shown")
+def _deal(detail: DealDetail | None) -> DealDetail:
+    """The deal a dialog was opened on (these dialogs always have one)."""
+    assert detail is not None
+    return detail
 
 
 CONTACT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -124,20 +75,25 @@ CONTACT_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-class HelpDialog(_Runs, FormDialog[Outcome]):
+class HelpDialog(FormDialog[Outcome]):
     """Ask Microsoft for help: the deal becomes co-sell and Microsoft has 14 days to answer."""
 
     TITLE_TEXT = "Ask Microsoft for help"
     SUBMIT_LABEL = "Ask for help"
 
     def __init__(self, service: Service, detail: DealDetail) -> None:
-        super().__init__()
-        self.service = service
-        self.detail = detail
+        super().__init__(
+            run=lambda value, deal: service.sharing.request_help(
+                _deal(deal).row.id, _deal(deal).row.version, *value
+            ),
+            detail=detail,
+            reload=service.listing.deal,
+        )
+        self.deal = detail
         self.needs_contact = not detail.contacts
 
     def dialog_subtitle(self) -> str:
-        row = self.detail.row
+        row = self.deal.row
         return (
             f"{row.name} · {row.customer_name}. It becomes a co-sell deal: Microsoft sees it and "
             f"has 14 days to accept or decline. {ONE_WAY}"
@@ -160,14 +116,7 @@ class HelpDialog(_Runs, FormDialog[Outcome]):
                     for name, label in pair:
                         yield text_field(label, f"contact_{name}", required=True)
 
-    def build(self) -> Outcome:
-        raise NotImplementedError("HelpDialog dismisses with the service's Outcome")
-
-    def action_submit(self) -> None:
-        problems = self.errors.check()
-        if problems:
-            self.show_errors(problems, "Fix the fields marked to continue.")
-            return
+    def build(self) -> tuple[HelpType, str, PersonInput | None]:
         value = self.value("help_type")
         help_type = value if isinstance(value, HelpType) else HelpType.GENERAL
         contact = None
@@ -176,15 +125,10 @@ class HelpDialog(_Runs, FormDialog[Outcome]):
             contact = PersonInput(
                 typed["first_name"], typed["last_name"], typed["phone"], typed["email"]
             )
-        row, notes = self.detail.row, self.text("notes")
-        self.run_use_case(
-            lambda: self.service.sharing.request_help(
-                row.id, row.version, help_type, notes, contact
-            )
-        )
+        return help_type, self.text("notes"), contact
 
-    def refused(self, fields: dict[str, str], message: str) -> None:
-        self.show_errors(_contact_keys(fields), message)
+    def show_errors(self, messages: Mapping[str, str], message: str = "") -> None:
+        super().show_errors(_contact_keys(messages), message)
 
 
 def _contact_keys(errors: Mapping[str, str]) -> dict[str, str]:
@@ -196,7 +140,7 @@ def _contact_keys(errors: Mapping[str, str]) -> dict[str, str]:
     return mapped
 
 
-class InviteDialog(_Runs, ModalScreen[Outcome | None]):
+class InviteDialog(UseCaseDialog[Outcome]):
     """Invite a partner (or Microsoft) to an open deal: the wizard's step-7 form in a dialog."""
 
     DEFAULT_CSS = (
@@ -215,12 +159,18 @@ class InviteDialog(_Runs, ModalScreen[Outcome | None]):
     ]
 
     def __init__(self, service: Service, detail: DealDetail) -> None:
-        super().__init__()
+        super().__init__(
+            run=lambda draft, deal: service.sharing.invite(
+                _deal(deal).row.id, _deal(deal).row.version, draft
+            ),
+            detail=detail,
+            reload=service.listing.deal,
+        )
         self.service = service
-        self.detail = detail
+        self.deal = detail
 
     def compose(self) -> ComposeResult:
-        row = self.detail.row
+        row = self.deal.row
         with Vertical(id="dialog"):
             yield Label("Invite a partner or Microsoft", classes="dialog-title")
             yield Static(
@@ -230,7 +180,7 @@ class InviteDialog(_Runs, ModalScreen[Outcome | None]):
             )
             with VerticalScroll(id="invite-scroll"):
                 yield InvitationForm(self.service, id="invitation-form")
-            yield Static("", id="general-error")
+            yield Static("", id="general-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Invite (ctrl+y)", variant="primary", id="submit", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -240,36 +190,31 @@ class InviteDialog(_Runs, ModalScreen[Outcome | None]):
         return self.query_one(InvitationForm)
 
     def on_mount(self) -> None:
-        row = self.detail.row
+        row = self.deal.row
         self.form.prefill(
             close_date=row.close_date.isoformat(),
             value=f"{row.value:f}",
             currency=row.currency,
-            team=[
-                PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in self.detail.team
-            ],
-            solutions=[(line.solution.id, line.solution.name) for line in self.detail.solutions],
+            team=[PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in self.deal.team],
+            solutions=[(line.solution.id, line.solution.name) for line in self.deal.solutions],
         )
         self.query_one("#partner-text").focus()
 
-    def refused(self, fields: dict[str, str], message: str) -> None:
+    def show_errors(self, messages: Mapping[str, str], message: str = "") -> None:
         """Service messages (`org_id`, `value`, `solution_ids`…) next to their fields."""
         for field in self.form.fields.values():
             field.set_error(None)
-        for key, value in fields.items():
+        for key, value in messages.items():
             base, _index, leaf = split_key(key)
             self.form.show_error(leaf or base, value)
-        general = self.query_one("#general-error", Static)
-        general.update(message)
-        general.set_class(bool(message), "-shown")
+        self.say(message)
 
     def action_submit(self) -> None:
         draft = self.form.draft()
         if draft is None:
-            self.refused({}, "Choose a partner (or Microsoft) to invite first.")
+            self.say("Choose a partner (or Microsoft) to invite first.")
             return
-        row = self.detail.row
-        self.run_use_case(lambda: self.service.sharing.invite(row.id, row.version, draft))
+        self.start(draft)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -48,9 +48,11 @@ from cosell_tui.screens.wizard_partners import PartnersStep
 from cosell_tui.screens.wizard_selling import SellingStep
 from cosell_tui.screens.wizard_solutions import SolutionsStep
 from cosell_tui.screens.wizard_team import TeamStep
-from cosell_tui.service import Service
 from cosell_tui.service.errors import CosellError, ValidationError
 from cosell_tui.service.forms import DealDraft
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 #: Which step holds each DealDraft field (to name it in messages and to jump to it).
 FIELD_STEP: Mapping[str, str] = {

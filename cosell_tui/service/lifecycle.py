@@ -26,7 +26,8 @@ from cosell_tui.domain import (
     Substatus,
     stage_name,
 )
-from cosell_tui.domain.views import BulkResult, DealRow, Outcome
+from cosell_tui.domain.facts import Outcome as CriterionOutcome
+from cosell_tui.domain.views import BulkResult, DealRow, Outcome, WonPreview
 from cosell_tui.service.context import Context, UnitOfWork
 from cosell_tui.service.creation import contact_rows, solution_rows, team_rows
 from cosell_tui.service.errors import RuleRefusal
@@ -219,13 +220,18 @@ class Lifecycle:
                 f"Marked '{stage_name(value, sa, ref.direction)}'",
             )
 
-    def won_warnings(self, deal: int) -> tuple[str, ...]:
+    def won_preview(self, deal: int) -> WonPreview:
         """What the user should read before confirming Won: the rules' advisories (the 72-hour
-        gap of D7 for a registrable deal) and the ISV Connect note."""
+        gap of D7 for a registrable deal), the ISV Connect note, and whether the deal could be
+        registered once won (no eligibility criterion fails; one may still be undecidable)."""
         with self._ctx.read() as uow:
             ref = uow.load(deal)
             decision = uow.require(ref, Action.WON)
-            return _won_notes(uow, ref, decision.warnings.get(Action.WON))
+            registrable = ref.deal_type is not DealType.SOLUTION_ASSESSMENT and not any(
+                item.outcome is CriterionOutcome.FAILED
+                for item in uow.checklist(ref, as_won=True).items
+            )
+            return WonPreview(_won_notes(uow, ref, decision.warnings.get(Action.WON)), registrable)
 
     def won(self, deal: int, version: int) -> Outcome:
         """T8: closes the deal as Won (D7: the 72-hour advisory is a warning, not a block) and

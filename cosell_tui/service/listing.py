@@ -169,6 +169,18 @@ class Listing:
                 *self._result(q), sort=q.sort, descending=q.descending, start=start, stop=stop
             )
 
+    def neighbour(self, q: GridQuery, deal_id: int, step: int) -> int | None:
+        """The deal `step` rows after (or, negative, before) `deal_id` in the grid of `q`, for the
+        deal screen's previous/next; None past either end or when the deal is not in the grid.
+        Reads the grid's ordered ids (one query, cached until the next write)."""
+        ids = self.ids(q)
+        try:
+            at = ids.index(deal_id)
+        except ValueError:
+            return None
+        target = at + step
+        return int(ids[target]) if 0 <= target < len(ids) else None
+
     def deal(self, deal: int | str) -> DealDetail:
         """Everything the deal screen shows, and the actions allowed now (D10 scoped)."""
         with self._ctx.read() as uow:
@@ -243,25 +255,42 @@ class Listing:
         return self.set_favorite(ref.id, not current)
 
     def bulk_favorite(self, deals: Sequence[int], on: bool = True) -> BulkResult:
+        """Star (or unstar) each deal; one already so is reported as such, not as done."""
+
         def one(deal: int) -> DealRow:
+            row = self.row(deal)
+            if row.favorite == on:
+                raise AlreadySo("already a favourite" if on else "not a favourite")
             self.set_favorite(deal, on)
             return self.row(deal)
 
         return bulk(self, deals, one)
 
 
+class AlreadySo(Exception):
+    """A bulk action's deal that is already as asked: nothing to do, and nothing refused."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def bulk(listing: Listing, deals: Sequence[int], one: Callable[[int], DealRow]) -> BulkResult:
+    """Each deal in its own transaction: a refusal of one never stops the others."""
     done: list[DealRow] = []
     refused: list[tuple[int, str, str]] = []
+    unchanged: list[tuple[int, str, str]] = []
     for deal in deals:
         try:
             done.append(one(deal))
+        except AlreadySo as exc:
+            unchanged.append((int(deal), listing.row(deal).name, exc.reason))
         except CosellError as exc:
             name = ""
             with contextlib.suppress(CosellError):
                 name = listing.row(deal).name
             refused.append((int(deal), name, exc.message))
-    return BulkResult(tuple(done), tuple(refused))
+    return BulkResult(tuple(done), tuple(refused), tuple(unchanged))
 
 
 def _detail(uow: UnitOfWork, ref: Referral) -> DealDetail:

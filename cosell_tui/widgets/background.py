@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from textual import work
@@ -23,6 +23,7 @@ from textual.worker import Worker, get_current_worker
 
 P = ParamSpec("P")
 N = TypeVar("N", bound="_Node")
+T = TypeVar("T")
 
 #: What a bug in cosell reads like (the details go to the log, not on the screen).
 BUG = (
@@ -80,3 +81,20 @@ def background(
         return cast(Callable[Concatenate[N, P], Worker[Any]], worker(run))
 
     return decorator
+
+
+def run_flow(node: Any, flow: Coroutine[Any, Any, T]) -> Worker[T | None]:
+    """Run a flow (screens/flows.py: dialogs awaited with `push_screen_wait`) as a worker with
+    the same policy: a failure is told, never an exit. One flow at a time per screen."""
+
+    async def guarded() -> T | None:
+        try:
+            return await flow
+        except Exception as exc:
+            report_failure(node.app, exc)
+            return None
+
+    worker: Worker[T | None] = node.run_worker(
+        guarded(), group="flow", exclusive=True, exit_on_error=False
+    )
+    return worker

@@ -70,6 +70,7 @@ class FormField(Vertical):
         self.field = field
         self.required = required
         self.kind = kind  # "text", "date", "number" or "choice": what the client-side check is
+        self._error_for: FieldValue = None  # the value the shown message is about
 
     def compose(self) -> ComposeResult:
         if self.label:
@@ -97,6 +98,21 @@ class FormField(Vertical):
         """Show a message under the control, or clear it."""
         self.query_one(".form-error", Static).update(message or "")
         self.set_class(bool(message), "-invalid")
+        self._error_for = self.value if message else None
+
+    def _edited(self) -> None:
+        """The user changed the value: the message about the old one no longer applies."""
+        if self.has_class("-invalid") and self.value != self._error_for:
+            self.set_error(None)
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._edited()
+
+    def on_select_changed(self, _event: Select.Changed) -> None:
+        self._edited()
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        self._edited()
 
     def check(self) -> str | None:
         """The immediate client-side check: required, and dates/numbers that parse."""
@@ -193,7 +209,7 @@ class FormErrors:
         for key, message in messages.items():
             target = self.fields.get(key) or self.fields.get(key.split("[")[0].split(".")[0])
             if target is None:
-                leftovers.append(f"{key}: {message}" if key else message)
+                leftovers.append(message)  # the message names its field in words
             else:
                 target.set_error(message)
         return leftovers

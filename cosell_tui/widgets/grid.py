@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 from cosell_tui.domain import Direction
 from cosell_tui.domain import format as fmt
 from cosell_tui.domain.views import DEFAULT_COLUMNS, DealRow, GridQuery, Page, SortKey
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.service_slot import ServiceSlot
 
 if TYPE_CHECKING:
@@ -296,38 +297,24 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         return page[offset] if offset < len(page) else None
 
     def loaded_rows(self) -> list[DealRow]:
-        """Rows currently cached, in display order (the deal screen's previous/next)."""
+        """Rows currently cached, in display order."""
         return [row for _, page in sorted(self._window.pages.items()) for row in page]
 
-    def neighbour(self, deal_id: int, step: int) -> int | None:
-        """The deal `step` rows from `deal_id` in this grid's order, or None at either end.
+    def select_deal(self, deal_id: int) -> None:
+        """Put the cursor on a deal (the one the deal screen ended on, after previous/next):
+        at once when its row is loaded, else where the service says it is in this order."""
+        for number, page in self._window.pages.items():
+            for offset, row in enumerate(page):
+                if row.id == deal_id:
+                    self.move_to(number * PAGE_SIZE + offset)
+                    return
+        self._locate(self.grid_query, deal_id)
 
-        Called from the deal screen's worker thread (previous/next without the list): it may
-        page the service, and it moves the grid's cursor along so the list follows.
-        """
-        window = self._window
-        index = next(
-            (
-                number * PAGE_SIZE + offset
-                for number, page in list(window.pages.items())
-                for offset, row in enumerate(page)
-                if row.id == deal_id
-            ),
-            None,
-        )
-        if index is None:
-            return None
-        target = index + step
-        if not 0 <= target < window.total:
-            return None
-        row = self.row_at(target)
-        if row is None:
-            rows = self.service.listing.page(window.query, target, 1).rows
-            if not rows:
-                return None
-            row = rows[0]
-        self.app.call_from_thread(self.move_to, target)
-        return row.id
+    @background(group="grid-locate")
+    def _locate(self, query: GridQuery, deal_id: int) -> None:
+        ids = self.service.listing.ids(query)
+        if deal_id in ids:
+            self.app.call_from_thread(self.move_to, ids.index(deal_id))
 
     def set_query(self, query: GridQuery, *, keep_cursor: bool = False) -> None:
         """Show another query (filter or sort changed); the old rows stay until the new arrive."""
@@ -508,10 +495,11 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
             return
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._add_marks, ids)
+        self.app.call_from_thread(self.add_marks, ids)
 
-    def _add_marks(self, ids: set[int]) -> None:
-        self.marked |= ids
+    def add_marks(self, ids: Iterable[int]) -> None:
+        """Mark these deals too (a bulk action's failures, marked again for a retry)."""
+        self.marked |= set(ids)
         self.refresh()
         self.post_message(self.MarksChanged(self, len(self.marked)))
 
@@ -682,7 +670,5 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.MarksChanged(self, 0))
 
-    def forget_marks(self, ids: Iterable[int]) -> None:
-        self.marked.difference_update(ids)
-        self.refresh()
-        self.post_message(self.MarksChanged(self, len(self.marked)))
+    def clear_marks(self) -> None:
+        self.action_clear_marks()

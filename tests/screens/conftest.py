@@ -79,6 +79,12 @@ def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., Servic
         service.close()
 
 
+def _working(app) -> list:
+    """The workers doing work: a flow (screens/flows.py) waiting for the user's answer to its
+    dialog is not one of them."""
+    return [worker for worker in app.workers if worker.group != "flow"]
+
+
 async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
     """Wait until the app is quiet: no worker running and `rounds` rounds in a row in which none
     started and every message was handled.
@@ -86,16 +92,18 @@ async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
     A fixed number of pauses is not enough on a loaded machine: a worker's result arrives as a
     message, which may start another worker (rows, then counts, then the tab labels' new
     widths), and each link can lag. Counting quiet rounds waits for the whole chain, however
-    slow, and fails loudly instead of snapshotting a half-drawn screen.
+    slow, and fails loudly instead of snapshotting a half-drawn screen. A flow waiting for the
+    user (its dialog is open) does not count as work.
     """
     app = pilot.app
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < rounds:
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        if working := _working(app):  # an empty list would mean every worker to Textual
+            await app.workers.wait_for_complete(working)
         await pilot.pause()
-        busy = any(not worker.is_finished for worker in app.workers)
+        busy = any(not worker.is_finished for worker in _working(app))
         quiet = 0 if busy else quiet + 1
         if time.monotonic() > deadline:
             raise AssertionError(f"the app did not settle within {timeout:.0f} s")

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual.widgets import Select
+from textual.widgets import OptionList, Select
 
 from cosell_tui.config import load_config
 from cosell_tui.domain import CloseReason, Direction, Substatus
@@ -257,7 +257,7 @@ async def test_accept_through_the_dialog(make_app) -> None:
 
 
 async def test_decline_with_reason(make_app) -> None:
-    from cosell_tui.screens.dialogs import ConfirmDialog, DeclineDialog
+    from cosell_tui.screens.dialogs import DeclineDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -272,8 +272,10 @@ async def test_decline_with_reason(make_app) -> None:
         dialog.query_one("#input-reason", Select).value = CloseReason.NOT_A_CUSTOMER
         await pilot.press("ctrl+y")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)  # a terminal transition is confirmed
-        await pilot.press("y")
+        # A terminal transition is confirmed, inside the dialog: nothing has changed yet.
+        assert app.screen is dialog and dialog.has_class("-confirming")
+        assert app.service.listing.row(row.id).substatus is row.substatus
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.screen is main
         assert app.service.listing.row(row.id).substatus is Substatus.DECLINED
@@ -298,7 +300,13 @@ async def test_refused_action_says_why(make_app) -> None:
         assert notices(app), "the refusal is reported"
 
 
-async def test_conflict_is_reported_with_reload_hint(make_app, open_demo) -> None:
+async def test_a_conflict_keeps_what_was_typed_and_says_who_changed_what(
+    make_app, open_demo
+) -> None:
+    from textual.widgets import Input
+
+    from cosell_tui.screens.dialogs import AcceptDialog
+
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
@@ -306,20 +314,72 @@ async def test_conflict_is_reported_with_reload_hint(make_app, open_demo) -> Non
         row = row_at(main, index)
         await pilot.press("a")
         await settle(pilot)
-        # Someone else changes the deal while the dialog is open.
+        dialog = app.screen
+        assert isinstance(dialog, AcceptDialog)
+        dialog.query_one("#input-notes", Input).value = "My own notes, typed at length"
+        # Someone else answers the referral while the dialog is open.
         other = open_demo("ava")
         current = other.listing.row(row.id)
         other.lifecycle.decline(row.id, current.version, CloseReason.OTHERS, "taken by a colleague")
         await pilot.press("ctrl+y")
         await settle(pilot)
-        assert any("changed by someone else" in n and "press r" in n for n in notices(app))
+        assert app.screen is dialog  # still open, with what the user typed
+        assert dialog.query_one("#input-notes", Input).value == "My own notes, typed at length"
+        said = str(dialog.query_one("#general-error").render())
+        assert "Changed by Ava" in said and "Declined" in said
+        await pilot.press("ctrl+y")  # apply again: the rules now refuse, in words
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "closed" in str(dialog.query_one("#general-error").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is main
         assert app.service.listing.row(row.id).substatus is Substatus.DECLINED  # theirs stands
+
+
+async def test_after_a_conflict_the_kept_values_apply_to_the_deal_as_it_now_is(
+    make_app, open_demo
+) -> None:
+    from textual.widgets import Input
+
+    from cosell_tui.screens.deal import DealScreen
+    from cosell_tui.screens.dialogs_edit import DetailsDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        row = selected(main)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DetailsDialog)
+        dialog.query_one("#input-notes", Input).value = "Notes from the dialog"
+        other = open_demo("ava")
+        detail = other.listing.deal(row.id)
+        stage = detail.decision.stages[-1]
+        other.lifecycle.mark_stage(row.id, detail.row.version, stage)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.screen is dialog and "Changed by" in str(
+            dialog.query_one("#general-error").render()
+        )
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        saved = app.service.listing.deal(row.id)
+        assert saved.notes == "Notes from the dialog" and saved.row.stage_pct == stage
 
 
 # --- marks and bulk -------------------------------------------------------------------------------
 
 
 async def test_bulk_accept_reports_refusals_per_deal(make_app) -> None:
+    from cosell_tui.screens.bulk import BulkResultsScreen
     from cosell_tui.screens.dialogs import ConfirmDialog
 
     app = make_app()
@@ -339,10 +399,18 @@ async def test_bulk_accept_reports_refusals_per_deal(make_app) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert app.service.listing.row(pending.id).substatus is Substatus.ACCEPTED
-        summary = notices(app)[-1]
-        assert summary.startswith("Accepted 1 of 2.")
-        assert f"✘ {accepted.name}:" in summary
-        assert main.grid.marked == {accepted.id}  # the refused one stays marked
+        assert notices(app)[-1] == "Accept: 1 done, 1 not done"
+        results = app.screen
+        assert isinstance(results, BulkResultsScreen)  # every deal's line, to read at leisure
+        lines = [str(o.prompt) for o in results.query_one(OptionList).options]
+        assert lines[0].startswith(f"✘ #{accepted.id} {accepted.name}: ")
+        assert f"✔ #{pending.id} {pending.name}" in lines
+        await pilot.press("f")
+        assert len(results.query_one(OptionList).options) == 1  # only the failures
+        await pilot.press("m")  # mark the failures again, for a retry
+        await settle(pilot)
+        assert app.screen is main
+        assert main.grid.marked == {accepted.id}
 
 
 async def test_marks_range_all_and_clear(make_app) -> None:
@@ -364,13 +432,19 @@ async def test_bulk_favourite_after_confirmation(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
-        await pilot.press("space", "space", "F")
+        ids = [row_at(main, i).id for i in range(2)]
+        already = [i for i in ids if app.service.listing.row(i).favorite]
+        await pilot.press("space", "space", "F")  # space marks and moves down
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        ids = [row_at(main, i).id for i in range(2)]
         assert all(app.service.listing.row(i).favorite for i in ids)
-        assert notices(app)[-1].startswith("Added to ♥ 2 of 2.")
+        done = len(ids) - len(already)
+        expected = f"♥: {done} done" + (f", {len(already)} already so" if already else "")
+        assert notices(app)[-1] == expected  # a deal already starred is not "added"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is main and not main.grid.marked
 
 
 # --- columns and preview --------------------------------------------------------------------------
@@ -490,7 +564,7 @@ async def test_enter_opens_the_deal_and_n_the_wizard(make_app) -> None:
 
 async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
     from cosell_tui.domain import ErrorReason
-    from cosell_tui.screens.dialogs import ConfirmDialog, ErrorDialog
+    from cosell_tui.screens.dialogs import ErrorDialog
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -504,8 +578,8 @@ async def test_close_as_error_asks_reason_and_confirmation(make_app) -> None:
         app.screen.query_one("#input-reason", Select).value = ErrorReason.TEST_REFERRAL
         await pilot.press("ctrl+y")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
+        assert isinstance(app.screen, ErrorDialog) and app.screen.has_class("-confirming")
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.service.listing.row(row.id).substatus is Substatus.ERROR
         assert row.id not in {r.id for r in main.grid.loaded_rows()}

@@ -113,3 +113,15 @@ def test_value_sorts_by_the_usd_equivalent_and_follows_edits(svc: Service) -> No
     svc.lifecycle.edit_details(current.id, current.version, DetailsEdit(currency="EUR", value="10"))
     assert svc.listing.row(rupees.deal.id).value_usd == Decimal("11.00")
     assert order() == [big.id, small.id, rupees.deal.id, unrated.deal.id]
+
+
+def test_neighbour_walks_the_grid_order_and_stops_at_either_end(svc: Service) -> None:
+    """The deal screen's previous/next is a service question, answered in the grid's order."""
+    rows = [svc.creation.create_deal(f.draft(name=f"Walk {n}")).deal for n in range(3)]
+    query = GridQuery(Tab.OUTBOUND, "walk", SortKey.NAME)
+    first, middle, last = sorted(rows, key=lambda r: r.name)
+    assert svc.listing.neighbour(query, middle.id, 1) == last.id
+    assert svc.listing.neighbour(query, middle.id, -1) == first.id
+    assert svc.listing.neighbour(query, last.id, 1) is None
+    assert svc.listing.neighbour(query, first.id, -1) is None
+    assert svc.listing.neighbour(query, 999_999, 1) is None

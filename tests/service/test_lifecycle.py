@@ -121,7 +121,7 @@ def test_d5_stage_names_in_history(svc: Service) -> None:
 
 def test_d7_won_within_72_hours_warns_but_succeeds(svc: Service) -> None:
     row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
-    warnings = svc.lifecycle.won_warnings(row.id)
+    warnings = svc.lifecycle.won_preview(row.id).warnings
     assert any("72 hours" in w for w in warnings)
     out = svc.lifecycle.won(row.id, row.version)
     assert out.deal.substatus is Substatus.WON
@@ -131,7 +131,7 @@ def test_d7_won_within_72_hours_warns_but_succeeds(svc: Service) -> None:
 def test_d7_no_warning_after_72_hours(svc: Service) -> None:
     row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
     advance(svc, hours=73)
-    assert not any("72 hours" in w for w in svc.lifecycle.won_warnings(row.id))
+    assert not any("72 hours" in w for w in svc.lifecycle.won_preview(row.id).warnings)
 
 
 def test_won_with_biz_apps_solution_mentions_isv_connect(svc: Service) -> None:
@@ -215,7 +215,7 @@ WRITES: dict[str, Callable[[Service, DealRow], object]] = {
     ),
     "mark_stage": lambda s, r: s.lifecycle.mark_stage(r.id, r.version, 80),
     "won": lambda s, r: s.lifecycle.won(r.id, r.version),
-    "won_warnings": lambda s, r: s.lifecycle.won_warnings(r.id),
+    "won_preview": lambda s, r: s.lifecycle.won_preview(r.id),
     "lost": lambda s, r: s.lifecycle.lost(r.id, r.version, CloseReason.BUDGET),
     "close_as_error": lambda s, r: s.lifecycle.close_as_error(
         r.id, r.version, ErrorReason.DATA_ERROR

@@ -1,0 +1,325 @@
+"""What happens when the user acts on a deal, written top to bottom, in one place.
+
+The main screen, the deal screen and the command palette all act through `Flows`: each flow
+reads the deal, checks that the rules allow the action now (else says why), opens the action's
+dialog — which runs the use case itself and stays open until it succeeds (dialogs.py) — and
+returns what the use case returned, or None when the user cancelled. The caller then refreshes
+what it shows. Flows run as workers (`run_flow`), so `push_screen_wait` can wait for a dialog;
+their database reads run in threads; any failure follows the one worker policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from cosell_tui.domain import Action
+from cosell_tui.domain.views import BulkResult, DealDetail, Outcome
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from cosell_tui.service import Service
+
+T = TypeVar("T")
+
+
+class Flows:
+    """The actions on deals, for whichever screen the user is on."""
+
+    def __init__(self, app: App[Any], service: Service) -> None:
+        self.app = app
+        self.service = service
+
+    # --- steps every flow shares ----------------------------------------------------------------
+
+    async def call(self, function: Callable[..., T], *args: Any) -> T:
+        """A service call, off the event loop."""
+        return await asyncio.to_thread(function, *args)
+
+    async def detail(self, deal_id: int, action: Action | None = None) -> DealDetail | None:
+        """The deal as it is now, when `action` is allowed on it; else the rule's reason, told."""
+        detail = await self.call(self.service.listing.deal, deal_id)
+        if action is not None and action not in detail.decision.allowed:
+            self.app.notify(
+                detail.decision.why_not(action),
+                title=f"{action.label}: not now",
+                severity="warning",
+            )
+            return None
+        return detail
+
+    def tell(self, outcome: Outcome) -> None:
+        """What a use case did, and anything the user should know about it."""
+        self.app.notify(outcome.message, title=outcome.deal.name)
+        for warning in outcome.warnings:
+            self.app.notify(warning, title=outcome.deal.name, severity="warning", timeout=10)
+
+    async def _dialog(self, dialog: Any) -> Any:
+        result = await self.app.push_screen_wait(dialog)
+        if isinstance(result, Outcome):
+            self.tell(result)
+            return result
+        return None
+
+    # --- one deal -------------------------------------------------------------------------------
+
+    async def accept(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs import AcceptDialog
+
+        lifecycle = self.service.lifecycle
+        if (detail := await self.detail(deal_id, Action.ACCEPT)) is None:
+            return None
+        return await self._dialog(
+            AcceptDialog(
+                detail,
+                run=lambda form, deal: lifecycle.accept(deal.row.id, deal.row.version, form),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def decline(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs import DeclineDialog
+
+        return await self._reason(deal_id, Action.DECLINE, DeclineDialog, "decline")
+
+    async def lost(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs import LostDialog
+
+        return await self._reason(deal_id, Action.LOST, LostDialog, "lost")
+
+    async def close_as_error(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs import ErrorDialog
+
+        return await self._reason(deal_id, Action.CLOSE_AS_ERROR, ErrorDialog, "close_as_error")
+
+    async def _reason(
+        self, deal_id: int, action: Action, dialog: Callable[..., Any], use_case: str
+    ) -> Outcome | None:
+        """A coded reason and notes, confirmed in the dialog (the change is final)."""
+        if (detail := await self.detail(deal_id, action)) is None:
+            return None
+        run_use_case = getattr(self.service.lifecycle, use_case)
+        return await self._dialog(
+            dialog(
+                1,
+                run=lambda value, deal: run_use_case(deal.row.id, deal.row.version, *value),
+                detail=detail,
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def won(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs import WonDialog
+
+        if (detail := await self.detail(deal_id, Action.WON)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        preview = await self.call(lifecycle.won_preview, deal_id)
+        return await self._dialog(
+            WonDialog(
+                detail,
+                preview.warnings,
+                registrable=preview.registrable,
+                run=lambda _value, deal: lifecycle.won(deal.row.id, deal.row.version),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def mark_stage(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs_edit import StageDialog
+
+        if (detail := await self.detail(deal_id, Action.MARK_STAGE)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        return await self._dialog(
+            StageDialog(
+                detail,
+                run=lambda pct, deal: lifecycle.mark_stage(deal.row.id, deal.row.version, pct),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def edit_details(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs_edit import DetailsDialog
+
+        if (detail := await self.detail(deal_id, Action.EDIT_DETAILS)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        return await self._dialog(
+            DetailsDialog(
+                detail,
+                run=lambda edit, deal: lifecycle.edit_details(deal.row.id, deal.row.version, edit),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def edit_team(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs_edit import TeamDialog
+
+        if (detail := await self.detail(deal_id, Action.EDIT_TEAM)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        return await self._dialog(
+            TeamDialog(
+                detail,
+                run=lambda team, deal: lifecycle.set_team(deal.row.id, deal.row.version, team),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def edit_solutions(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs_solutions import SolutionsDialog
+
+        if (detail := await self.detail(deal_id, Action.EDIT_SOLUTIONS)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        return await self._dialog(
+            SolutionsDialog(
+                self.service,
+                detail,
+                run=lambda lines, deal: lifecycle.set_solutions(
+                    deal.row.id, deal.row.version, lines
+                ),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def edit_invitation_terms(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs_edit import InvitationTermsDialog
+
+        if (detail := await self.detail(deal_id, Action.EDIT_INVITATION_TERMS)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        return await self._dialog(
+            InvitationTermsDialog(
+                detail,
+                run=lambda terms, deal: lifecycle.edit_invitation_terms(
+                    deal.row.id, deal.row.version, terms.value, terms.currency, terms.close_date
+                ),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def register(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.registration import RegistrationDialog
+
+        if (detail := await self.detail(deal_id, Action.REGISTER)) is None:
+            return None
+        registration = self.service.registration
+        return await self._dialog(
+            RegistrationDialog(
+                detail,
+                run=lambda form, deal: registration.register(deal.row.id, deal.row.version, form),
+                reload=self.service.listing.deal,
+            )
+        )
+
+    async def share_with_microsoft(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.upgrade import ShareDialog
+
+        if (detail := await self.detail(deal_id, Action.SHARE_WITH_MICROSOFT)) is None:
+            return None
+        return await self._dialog(ShareDialog(self.service, detail))
+
+    async def request_help(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.upgrade import HelpDialog
+
+        if (detail := await self.detail(deal_id, Action.REQUEST_HELP)) is None:
+            return None
+        return await self._dialog(HelpDialog(self.service, detail))
+
+    async def invite(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.upgrade import InviteDialog
+
+        if (detail := await self.detail(deal_id, Action.INVITE)) is None:
+            return None
+        return await self._dialog(InviteDialog(self.service, detail))
+
+    async def toggle_favorite(self, deal_id: int, name: str) -> bool:
+        on = await self.call(self.service.listing.toggle_favorite, deal_id)
+        self.app.notify(
+            f"♥ Added “{name}” to favourites." if on else f"Removed “{name}” from favourites."
+        )
+        return on
+
+    #: The flow of each deal action, by its name (the deal screen's keys and the palette).
+    def for_action(self, action: Action) -> Callable[[int], Any]:
+        flows: dict[Action, Callable[[int], Any]] = {
+            Action.ACCEPT: self.accept,
+            Action.DECLINE: self.decline,
+            Action.LOST: self.lost,
+            Action.CLOSE_AS_ERROR: self.close_as_error,
+            Action.WON: self.won,
+            Action.MARK_STAGE: self.mark_stage,
+            Action.EDIT_DETAILS: self.edit_details,
+            Action.EDIT_TEAM: self.edit_team,
+            Action.EDIT_SOLUTIONS: self.edit_solutions,
+            Action.EDIT_INVITATION_TERMS: self.edit_invitation_terms,
+            Action.REGISTER: self.register,
+            Action.SHARE_WITH_MICROSOFT: self.share_with_microsoft,
+            Action.REQUEST_HELP: self.request_help,
+            Action.INVITE: self.invite,
+        }
+        return flows[action]
+
+    # --- marked deals ---------------------------------------------------------------------------
+
+    async def bulk_accept(self, deals: Collection[int]) -> frozenset[int] | None:
+        from cosell_tui.screens.dialogs import ConfirmDialog
+
+        lifecycle = self.service.lifecycle
+        ids = sorted(deals)
+        result = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"Accept {len(ids)} deals?",
+                "Each referral is accepted with its own name, value, close date and notes; the "
+                "senders are told. Deals that cannot be accepted are listed afterwards.",
+                confirm_label="Accept all",
+                run=lambda _value, _deal: lifecycle.bulk_accept(ids),
+            )
+        )
+        return await self._bulk_done("Accept", result)
+
+    async def bulk_decline(self, deals: Collection[int]) -> frozenset[int] | None:
+        from cosell_tui.screens.dialogs import DeclineDialog
+
+        lifecycle = self.service.lifecycle
+        ids = sorted(deals)
+        result = await self.app.push_screen_wait(
+            DeclineDialog(len(ids), run=lambda value, _deal: lifecycle.bulk_decline(ids, *value))
+        )
+        return await self._bulk_done("Decline", result)
+
+    async def bulk_favorite(self, deals: Collection[int], on: bool) -> frozenset[int] | None:
+        from cosell_tui.screens.dialogs import ConfirmDialog
+
+        listing = self.service.listing
+        ids = sorted(deals)
+        verb = "Add" if on else "Remove"
+        result = await self.app.push_screen_wait(
+            ConfirmDialog(
+                f"{verb} {len(ids)} deals {'to' if on else 'from'} favourites?",
+                "Favourites are yours alone; the deals themselves do not change.",
+                confirm_label=verb,
+                run=lambda _value, _deal: listing.bulk_favorite(ids, on),
+            )
+        )
+        return await self._bulk_done("♥" if on else "Unstar", result)
+
+    async def _bulk_done(self, verb: str, result: object) -> frozenset[int] | None:
+        """One line per deal, ✔ or ✘ with the reason, on a screen the user can read at leisure.
+        Returns the deals to mark again for a retry (the user's choice there), else None; also
+        None when the user cancelled before anything ran."""
+        if not isinstance(result, BulkResult):
+            return None
+        from cosell_tui.screens.bulk import BulkResultsScreen
+
+        self.app.notify(
+            result.summary(verb), severity="warning" if result.refused else "information"
+        )
+        retry: frozenset[int] | None = await self.app.push_screen_wait(
+            BulkResultsScreen(verb, result)
+        )
+        return retry
