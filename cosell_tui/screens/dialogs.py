@@ -45,10 +45,10 @@ Run = Callable[[Any, Any], ResultT]
 Reload = Callable[[int], DealDetail]
 
 DIALOG_CSS = """
-FormDialog, ConfirmDialog {
+UseCaseDialog {
     align: center middle;
 }
-FormDialog > #dialog, ConfirmDialog > #dialog {
+UseCaseDialog > #dialog {
     width: 76;
     max-width: 100%;
     height: auto;

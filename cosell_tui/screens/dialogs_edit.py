@@ -28,7 +28,7 @@ from cosell_tui.domain import (
     PartnerRole,
 )
 from cosell_tui.domain.views import DealDetail
-from cosell_tui.screens.dialogs import DIALOG_CSS, FormDialog, Reload, Run, UseCaseDialog
+from cosell_tui.screens.dialogs import FormDialog, Reload, Run, UseCaseDialog
 from cosell_tui.service.forms import DetailsEdit, PersonInput
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 
@@ -41,16 +41,10 @@ class StageDialog(UseCaseDialog[Any]):
     Normal deals may skip forward (D6); a solution assessment offers only the next stage.
     """
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    StageDialog { align: center middle; }
-    StageDialog #general-error { color: $text-error; }
-    StageDialog > #dialog { width: 60; border: thick $primary 80%; background: $surface;
-        height: auto; padding: 0 1; }
+    DEFAULT_CSS = """
+    StageDialog > #dialog { width: 60; }
     StageDialog OptionList { height: auto; max-height: 10; }
     """
-    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "cancel", "Cancel", id="stage.cancel"),
     ]

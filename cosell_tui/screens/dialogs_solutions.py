@@ -50,9 +50,7 @@ class SolutionsDialog(FormDialog[Any]):
         *FormDialog.BINDINGS,
         Binding("ctrl+d", "remove_line", "Remove line", id="solutions.remove"),
     ]
-    DEFAULT_CSS = (
-        FormDialog.DEFAULT_CSS
-        + """
+    DEFAULT_CSS = """
     SolutionsDialog #results { height: auto; max-height: 6; border: none; }
     SolutionsDialog #lines { height: auto; }
     SolutionsDialog .line { height: auto; }
@@ -62,7 +60,6 @@ class SolutionsDialog(FormDialog[Any]):
         margin: 1 0 0 0;
     }
     """
-    )
 
     @dataclass
     class HitsFound(Message):

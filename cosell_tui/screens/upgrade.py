@@ -27,7 +27,7 @@ from textual.widgets import Button, Label, Static
 
 from cosell_tui.domain import MAX_NOTES_LEN, HelpType
 from cosell_tui.domain.views import DealDetail, Outcome
-from cosell_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, FormDialog, UseCaseDialog
+from cosell_tui.screens.dialogs import ConfirmDialog, FormDialog, UseCaseDialog
 from cosell_tui.screens.wizard_base import split_key
 from cosell_tui.screens.wizard_customer import CONSENT_REMINDER
 from cosell_tui.screens.wizard_partners import InvitationForm
@@ -143,15 +143,10 @@ def _contact_keys(errors: Mapping[str, str]) -> dict[str, str]:
 class InviteDialog(UseCaseDialog[Outcome]):
     """Invite a partner (or Microsoft) to an open deal: the wizard's step-7 form in a dialog."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    InviteDialog { align: center middle; }
-    InviteDialog > #dialog { width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary 80%; background: $surface; padding: 0 1; }
+    DEFAULT_CSS = """
+    InviteDialog > #dialog { width: 90; }
     InviteDialog #invite-scroll { height: auto; max-height: 1fr; }
     """
-    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("q", "cancel", "Cancel", show=False, id="dialog.cancel_q"),

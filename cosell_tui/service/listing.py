@@ -169,6 +169,12 @@ class Listing:
                 *self._result(q), sort=q.sort, descending=q.descending, start=start, stop=stop
             )
 
+    def changes(self) -> int:
+        """A counter that moves whenever a deal, its team or a favourite changes, by anyone, in
+        any process: the TUI watches it to keep an open queue live (one row, no re-query)."""
+        with self._ctx.guarded():
+            return int(self._store_grid().change_counter())
+
     def neighbour(self, q: GridQuery, deal_id: int, step: int) -> int | None:
         """The deal `step` rows after (or, negative, before) `deal_id` in the grid of `q`, for the
         deal screen's previous/next; None past either end or when the deal is not in the grid.

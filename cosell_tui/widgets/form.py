@@ -98,11 +98,15 @@ class FormField(Vertical):
         """Show a message under the control, or clear it."""
         self.query_one(".form-error", Static).update(message or "")
         self.set_class(bool(message), "-invalid")
-        self._error_for = self.value if message else None
+        self._error_for = self._shown_value() if message else None
+
+    def _shown_value(self) -> FieldValue:
+        """The value a message is about; a list control (the wizard's solutions) has none."""
+        return self.value if isinstance(self.control, Input | Select | Checkbox) else None
 
     def _edited(self) -> None:
         """The user changed the value: the message about the old one no longer applies."""
-        if self.has_class("-invalid") and self.value != self._error_for:
+        if self.has_class("-invalid") and self._shown_value() != self._error_for:
             self.set_error(None)
 
     def on_input_changed(self, _event: Input.Changed) -> None:

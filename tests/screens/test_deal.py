@@ -20,10 +20,10 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.domain.facts import TransitionDecision
+from cosell_tui.domain.views import GridQuery, Tab
 from cosell_tui.screens.deal import DealScreen
 from cosell_tui.screens.dialogs import (
     AcceptDialog,
-    ConfirmDialog,
     DeclineDialog,
     ErrorDialog,
     LostDialog,
@@ -48,9 +48,9 @@ from tests.screens.test_deal_support import (
 )
 
 
-def host(*details: Any, neighbours: Any = None) -> tuple[ScreenHost, RecordingService]:
+def host(*details: Any, grid: GridQuery | None = None) -> tuple[ScreenHost, RecordingService]:
     service = RecordingService(*details)
-    screen = DealScreen(service, details[0].row.id, neighbours)  # type: ignore[arg-type]  # fake Service
+    screen = DealScreen(service, details[0].row.id, grid)  # type: ignore[arg-type]  # fake Service
     return ScreenHost(screen), service
 
 
@@ -135,12 +135,13 @@ async def test_decline_asks_reason_then_confirmation() -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("d")
+        await settle(pilot)
         assert isinstance(app.screen, DeclineDialog)
         app.screen.query_one("#input-reason", Select).value = CloseReason.NOT_A_CUSTOMER
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
+        assert app.screen.has_class("-confirming") and service.called("decline") == []
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert service.called("decline") == [(7, 1, CloseReason.NOT_A_CUSTOMER, "")]
 
@@ -150,10 +151,14 @@ async def test_declining_the_confirmation_changes_nothing() -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("d")
+        await settle(pilot)
         app.screen.query_one("#input-reason", Select).value = CloseReason.BUDGET
         await pilot.press("ctrl+y")
         await pilot.pause()
-        await pilot.press("n")
+        await pilot.press("escape")  # back from the confirmation to the form
+        await pilot.pause()
+        assert isinstance(app.screen, DeclineDialog) and not app.screen.has_class("-confirming")
+        await pilot.press("escape")
         await settle(pilot)
         assert service.called("decline") == []
         assert isinstance(app.screen, DealScreen)
@@ -164,19 +169,21 @@ async def test_lost_and_close_as_error() -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("l")
+        await settle(pilot)
         assert isinstance(app.screen, LostDialog)
         app.screen.query_one("#input-reason", Select).value = CloseReason.OTHER_VENDOR
         app.screen.query_one("#input-notes", Input).value = "In-house build"
-        await pilot.press("ctrl+y", "y")
+        await pilot.press("ctrl+y", "ctrl+y")
         await settle(pilot)
         assert service.called("lost") == [(11, 4, CloseReason.OTHER_VENDOR, "In-house build")]
     app, service = host(active_cosell())
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("e")
+        await settle(pilot)
         assert isinstance(app.screen, ErrorDialog)
         app.screen.query_one("#input-reason", Select).value = ErrorReason.TEST_REFERRAL
-        await pilot.press("ctrl+y", "y")
+        await pilot.press("ctrl+y", "ctrl+y")
         await settle(pilot)
         assert service.called("close_as_error") == [(11, 4, ErrorReason.TEST_REFERRAL, "")]
 
@@ -243,14 +250,23 @@ async def test_assessment_stages_go_in_order_and_won_waits_for_all_four() -> Non
         assert service.called("mark_stage") == [(12, 4, 40)]
 
 
-async def test_conflict_offers_reload_and_r_reloads() -> None:
+async def test_a_conflict_keeps_the_dialog_open_and_says_who_changed_what() -> None:
     app, service = host(active_cosell())
     service.fail["mark_stage"] = ConflictError("Ben Okafor changed this deal at 09:02.")
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press("m", "enter")
+        await pilot.press("m")
         await settle(pilot)
-        assert any("Press r to reload" in t for t in toasts(app))
+        dialog = app.screen
+        assert isinstance(dialog, StageDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # nothing lost: the user picks again on the fresh deal
+        latest = service.deals[11].history[0]
+        said = str(dialog.query_one("#general-error", Static).render())
+        assert f"Changed by {latest.who}" in said
+        await pilot.press("escape")
+        await settle(pilot)
         reads = len(service.called("deal"))
         await pilot.press("r")
         await settle(pilot)
@@ -261,12 +277,15 @@ async def test_stale_version_is_a_conflict_not_an_overwrite() -> None:
     app, service = host(active_cosell())
     async with app.run_test() as pilot:
         await settle(pilot)
-        # someone else saves first: the store's version moves on under the open screen
+        await pilot.press("m")
+        await settle(pilot)
+        # someone else saves first: the store's version moves on under the open dialog
         other = service.deals[11]
         service.deals[11] = replace(other, row=replace(other.row, version=5))
-        await pilot.press("m", "enter")
+        await pilot.press("enter")
         await settle(pilot)
-        assert any("Nothing was saved" in t for t in toasts(app))
+        assert isinstance(app.screen, StageDialog)
+        assert "Changed by" in str(app.screen.query_one("#general-error", Static).render())
         assert service.deals[11].row.stage_pct == 40
 
 
@@ -351,13 +370,9 @@ async def test_register_validation_inline_then_service_refusal() -> None:
 
 
 async def test_previous_and_next_deal_follow_the_grid_order() -> None:
-    order = [7, 11, 12]
-
-    def neighbours(deal_id: int, step: int) -> int | None:
-        index = order.index(deal_id) + step
-        return order[index] if 0 <= index < len(order) else None
-
-    app, _ = host(make_detail(), active_cosell(), assessment_deal(), neighbours=neighbours)
+    grid = GridQuery(Tab.OUTBOUND)
+    app, service = host(make_detail(), active_cosell(), assessment_deal(), grid=grid)
+    service.order = [7, 11, 12]
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press("]")
@@ -384,7 +399,7 @@ async def test_favourite_toggles_and_shows_the_heart() -> None:
         await settle(pilot)
         assert service.deals[7].row.favorite
         assert "♥" in str(app.screen.query_one("#deal-header", Static).content)
-        assert "Added to favourites." in toasts(app)
+        assert "♥ Added “Contoso data platform” to favourites." in toasts(app)
 
 
 async def test_edit_details_sends_only_what_changed() -> None:
@@ -480,11 +495,9 @@ async def test_the_command_palette_offers_the_allowed_actions_only() -> None:
     app, service = host(active_cosell())
     async with app.run_test() as pilot:
         await settle(pilot)
-        screen = app.screen
-        from cosell_tui.screens.deal import DealActions
+        from cosell_tui.commands import live_commands
 
-        provider = DealActions(screen)
-        titles = [title for title, _help, _action in provider._entries()]
+        titles = [title for title, _help, _action in live_commands(app.screen)]
         assert "Deal: Mark won" in titles and "Deal: Mark sales stage" in titles
         assert "Deal: Accept" not in titles
         await pilot.press("ctrl+p")
@@ -494,7 +507,7 @@ async def test_the_command_palette_offers_the_allowed_actions_only() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, WonDialog)
-        assert service.called("won_warnings") == [(11,)]
+        assert service.called("won_preview") == [(11,)]
 
 
 def test_stage_cells_for_closed_and_received_deals() -> None:

@@ -91,11 +91,12 @@ async def test_decline_through_reason_and_confirmation(open_demo: Any) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("d")
+        await settle(pilot)
         app.screen.query_one("#input-reason", Select).value = CloseReason.TIMELINE_TOO_SHORT
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
+        assert app.screen.has_class("-confirming")  # final: confirmed inside the dialog
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert not any(a.startswith("deal(") for a in _footer(app))
     assert service.listing.deal(detail.row.id).row.substatus is Substatus.DECLINED
@@ -209,12 +210,15 @@ async def test_a_change_by_someone_else_is_a_conflict_with_reload(open_demo: Any
     app = ScreenHost(DealScreen(service, detail.row.id))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
         other = open_demo("ava")
         other.lifecycle.mark_stage(detail.row.id, detail.row.version, detail.decision.stages[0])
-        await pilot.press("m", "enter")
+        await pilot.press("enter")
         await settle(pilot)
-        assert any("Press r to reload" in t for t in toasts(app))
+        assert "Changed by" in str(app.screen.query_one("#general-error").render())
         assert service.listing.deal(detail.row.id).row.stage_pct == detail.decision.stages[0]
+        await pilot.press("escape")
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)

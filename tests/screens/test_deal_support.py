@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from cosell_tui.commands import ScreenCommands
 from cosell_tui.domain import (
     AccountKind,
     Action,
@@ -44,6 +45,7 @@ from cosell_tui.domain.views import (
     RegistrationView,
     SolutionLine,
     SolutionView,
+    WonPreview,
 )
 from cosell_tui.domain.views import Outcome as Done
 from cosell_tui.service.errors import ConflictError, CosellError
@@ -405,6 +407,8 @@ class RecordingService:
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.fail: dict[str, CosellError] = {}
         self.warnings: tuple[str, ...] = ()
+        self.registrable = True
+        self.order = [d.row.id for d in details]
         self.solutions = (AZURE_SOLUTION, PRICED_SOLUTION)
         # The real Service groups its use cases by subject; this fake answers for all of them.
         self.listing = self.lifecycle = self.registration = self.catalog = self
@@ -453,9 +457,15 @@ class RecordingService:
     def mark_stage(self, deal: int, version: int, pct: int) -> Done:
         return self._write("mark_stage", deal, version, pct, stage_pct=pct)
 
-    def won_warnings(self, deal: int) -> tuple[str, ...]:
-        self.calls.append(("won_warnings", (deal,)))
-        return self.warnings
+    def won_preview(self, deal: int) -> WonPreview:
+        self.calls.append(("won_preview", (deal,)))
+        return WonPreview(self.warnings, registrable=self.registrable)
+
+    def neighbour(self, query: Any, deal_id: int, step: int) -> int | None:
+        """Previous/next in the order of `self.order` (the grid's order, for these tests)."""
+        self.calls.append(("neighbour", (deal_id, step)))
+        index = self.order.index(deal_id) + step
+        return self.order[index] if 0 <= index < len(self.order) else None
 
     def won(self, deal: int, version: int) -> Done:
         return self._write(
@@ -489,7 +499,10 @@ class RecordingService:
 
 
 class ScreenHost(App[None]):
-    """Pushes one screen over a blank base, as the main screen does when it opens a deal."""
+    """Pushes one screen over a blank base, as the main screen does when it opens a deal; the
+    palette is the app's (the live bindings of the screen in front)."""
+
+    COMMANDS = App.COMMANDS | {ScreenCommands}
 
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()

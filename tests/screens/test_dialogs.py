@@ -94,7 +94,8 @@ async def test_accept_reopened_with_service_errors_shows_them_inline() -> None:
     async with app.run_test():
         assert dialog.query_one("#input-name", Input).value == "X"
         assert error_of(dialog, "close_date") == "Close date must be in the future."
-        assert "foo: Other problem." in str(dialog.query_one("#general-error", Static).content)
+        # A message for no field shows under the form, in its own words (no internal key).
+        assert str(dialog.query_one("#general-error", Static).content) == "Other problem."
 
 
 async def test_accept_escape_and_q_outside_inputs_cancel() -> None:
@@ -135,18 +136,40 @@ async def test_lost_returns_reason() -> None:
     assert app.results == [(CloseReason.OTHER_VENDOR, "")]
 
 
-async def test_error_offers_nine_reasons_and_needs_notes_for_others() -> None:
-    app = DialogHost(ErrorDialog())
+async def test_error_offers_nine_reasons_and_shows_the_rule_on_notes() -> None:
+    """Which reasons need notes is a rule (transitions.yaml): the use case refuses beside the
+    notes and the dialog, still open, takes them and runs again."""
+    from cosell_tui.service.errors import ValidationError
+
+    calls: list[tuple[object, str]] = []
+
+    def run(value: tuple[object, str], _deal: object) -> str:
+        reason, notes = value
+        calls.append((reason, notes))
+        if not notes:
+            raise ValidationError("The reason is not valid", {"notes": "Notes are required."})
+        return "closed"
+
+    app = DialogHost(ErrorDialog(run=run))
     async with app.run_test() as pilot:
         dialog = app.screen
         select = dialog.query_one("#input-reason", Select)
         assert len(select._options) == 1 + 9  # the blank prompt plus the nine reasons
         select.value = ErrorReason.OTHERS
-        await pilot.press("ctrl+y")
-        assert "explanation" in error_of(dialog, "notes")
+        await pilot.press("ctrl+y", "ctrl+y")  # submit, confirm
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert error_of(dialog, "notes") == "Notes are required."
         dialog.query_one("#input-notes", Input).value = "Created twice by the connector"
-        await pilot.press("ctrl+y")
-    assert app.results == [(ErrorReason.OTHERS, "Created twice by the connector")]
+        await pilot.pause()
+        assert error_of(dialog, "notes") == ""  # editing the field clears its message
+        await pilot.press("ctrl+y", "ctrl+y")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert calls[-1] == (ErrorReason.OTHERS, "Created twice by the connector")
+    assert app.results == ["closed"]
 
 
 async def test_confirm_yes_no_and_keys() -> None:

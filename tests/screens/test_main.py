@@ -248,6 +248,7 @@ async def test_accept_through_the_dialog(make_app) -> None:
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AcceptDialog)
+        assert app.screen.detail is not None
         assert app.screen.detail.row.id == row.id
         await pilot.press("ctrl+y")
         await settle(pilot)

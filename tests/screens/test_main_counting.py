@@ -69,6 +69,7 @@ async def test_a_slow_count_shows_rows_first_then_the_exact_total(
         release.set()
         assert await until(lambda: not grid.counting)
         held.clear()
+        await settle(pilot)  # the count's message reaches the status line
         expected = real_count(GridQuery(Tab.CLOSED, "value:>=0"))
         assert 0 < shown < expected
         assert grid.total == expected
