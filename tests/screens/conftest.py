@@ -143,11 +143,13 @@ def make_app(open_demo: Callable[..., Service]) -> Callable[..., object]:
     from cosell_tui.app import CosellApp
     from cosell_tui.config import load_config
 
-    def _make(user: str = "ava", size: tuple[int, int] = (160, 48), config=None):
+    def _make(user: str = "ava", size: tuple[int, int] = (160, 48), config=None, live_every=None):
+        """`live_every`: the live queue's period (off by default: tests control every change)."""
         app = CosellApp(
             open_demo(user),
             config if config is not None else load_config(),
             animations=False,
+            live_every=live_every,
         )
         app.test_size = size  # type: ignore[attr-defined]  # the size to run it at, on the app
         return app
