@@ -132,7 +132,10 @@ class CosellApp(App[None]):
     # ---- the live queue (widgets/live.py) ----------------------------------------------------
 
     def _watch_changes(self) -> None:
+        """The first look at once, beside the first rows, so a change made while they load is
+        not taken for the starting point; then one look every `live_every` seconds."""
         if self.live_every is not None:
+            self._look_for_changes()
             self.set_interval(self.live_every, self._look_for_changes)
 
     @background(group="live")

@@ -206,7 +206,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TabBar(id="tabs")
-        yield FilterLine(self._service, id="filter")
+        yield FilterLine(id="filter")
         with Horizontal(id="body"):
             with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
                 for tab in TABS:
@@ -235,7 +235,6 @@ class MainScreen(ServiceSlot, Screen[None]):
     def service_ready(self, service: Service) -> None:
         """The app opened the database after the first frame: now the rows can come."""
         self.service = service
-        self.filter_line.service = service
         for tab in TABS:
             self.grid_for(tab).service = service
         self._first_load()
