@@ -235,6 +235,7 @@ class DealScreen(Screen[int | None]):
                 stage_pct=row.stage_pct,
                 assessment=row.deal_type is DealType.SOLUTION_ASSESSMENT,
                 markable=detail.decision.stages,
+                skipped=detail.skipped_stages,
             )
         )
         bodies = {

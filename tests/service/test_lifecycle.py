@@ -42,6 +42,26 @@ def test_t6_edit_details_records_changed_fields(svc: Service) -> None:
     assert action == "details_edited" and '"name": ["Lakehouse for Contoso", "Renamed"]' in detail
 
 
+def test_history_names_changed_fields_in_words(svc: Service) -> None:
+    """The history the deal screen shows says "close date", "sales stage", never a column."""
+    row = svc.creation.create_deal(f.draft()).deal
+    row = svc.lifecycle.edit_details(
+        row.id, row.version, DetailsEdit(name="Renamed", close_date="2027-02-14")
+    ).deal
+    row = svc.lifecycle.mark_stage(row.id, row.version, 60).deal
+    summaries = [h.summary for h in svc.listing.deal(row.id).history[:2]]
+    assert summaries[1] == "Edited details: name, close date."
+    assert "sales stage" in summaries[0] and "stage_pct" not in summaries[0]
+
+
+def test_stages_a_mark_jumped_over_are_skipped_not_done(svc: Service) -> None:
+    row = svc.creation.create_deal(f.draft()).deal
+    assert svc.listing.deal(row.id).skipped_stages == frozenset()
+    row = svc.lifecycle.mark_stage(row.id, row.version, 20).deal
+    row = svc.lifecycle.mark_stage(row.id, row.version, 60).deal
+    assert svc.listing.deal(row.id).skipped_stages == {40}
+
+
 def test_edit_with_no_change_writes_nothing(svc: Service) -> None:
     row = svc.creation.create_deal(f.draft()).deal
     before = dump(svc)
