@@ -370,3 +370,21 @@ def test_user_removing_themselves_from_the_team_is_warned(svc: Service) -> None:
     assert out.warnings
     with pytest.raises(NotFoundError):
         cara.listing.row(row.id)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("55k", "55000.00"), ("1.5m", "1500000.00"), ("25,000.50", "25000.50"), ("2K", "2000.00")],
+)
+def test_amounts_read_as_the_filter_line_reads_them(svc: Service, typed: str, value: str) -> None:
+    """One reader for money typed in a form and in the filter line (`value:>=25k`)."""
+    row = svc.creation.create_deal(f.draft()).deal
+    out = svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(value=typed))
+    assert out.deal.value == f.Decimal(value)
+
+
+def test_a_word_is_still_not_an_amount(svc: Service) -> None:
+    row = svc.creation.create_deal(f.draft()).deal
+    with pytest.raises(ValidationError) as refused:
+        svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(value="55 grand"))
+    assert "is not an amount (e.g. 25000.00 or 25k)" in str(refused.value.fields)
