@@ -13,12 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import RadioButton, RadioSet, Select, Static
+from textual.widgets import RadioSet, Select, Static
 
 from cosell_tui.domain import MarketplaceIntent
 from cosell_tui.screens.wizard_base import WizardStep
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, choice_field, text_field
+from cosell_tui.widgets.toggles import Choice
 
 #: How far ahead the close date is pre-filled; the user changes it as needed.
 DEFAULT_CLOSE_IN = timedelta(days=30)
@@ -130,7 +131,7 @@ class IntentStep(WizardStep):
             classes="step-note",
         )
         buttons = [
-            RadioButton(
+            Choice(
                 intent.label,
                 value=intent is MarketplaceIntent.UNDECIDED,
                 id=f"intent-{intent.value}",
