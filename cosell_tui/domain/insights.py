@@ -263,3 +263,93 @@ class DownloadRow:
     created_at: datetime
     closed_at: datetime | None
     partner_role: str | None
+
+
+#: The Insights screen's filter words (`/`): `range:3m country:US,GB type:all dir:in
+#: solution:SOL-1 mp:yes,na`.
+FILTER_WORDS = ("range", "country", "type", "dir", "solution", "mp")
+_TYPE_WORDS = {
+    "cosell": DealType.CO_SELL,
+    "partnerled": DealType.PARTNER_LED,
+    "private": DealType.PRIVATE,
+    "assessment": DealType.SOLUTION_ASSESSMENT,
+}
+_MP_WORDS = {
+    "yes": MarketplaceIntent.YES.value,
+    "no": MarketplaceIntent.NO.value,
+    "undecided": MarketplaceIntent.UNDECIDED.value,
+    "na": NOT_APPLICABLE,
+}
+
+
+class FilterWordsError(ValueError):
+    """Filter words that cannot be read; the message says which and why."""
+
+
+def parse_filter_words(text: str, base: InsightsFilter) -> tuple[str | None, InsightsFilter]:
+    """(range or None when not given, the filter) from `word:value` pairs; the tab (kind) is
+    kept from `base`, everything else starts from the defaults."""
+    rng: str | None = None
+    deal_types = DEFAULT_DEAL_TYPES
+    direction: Direction | None = None
+    countries: tuple[str, ...] = ()
+    solution: str | None = None
+    marketplace: tuple[str, ...] = ()
+    for token in text.split():
+        word, sep, value = token.partition(":")
+        word = word.lower()
+        if not sep or word not in FILTER_WORDS or not value:
+            raise FilterWordsError(
+                f"{token!r} is not one of {', '.join(w + ':' for w in FILTER_WORDS)} with a value"
+            )
+        values = [v.lower() for v in value.split(",") if v]
+        if word == "range":
+            rng = value
+        elif word == "country":
+            countries = tuple(v.upper() for v in values)
+        elif word == "type":
+            unknown = [v for v in values if v not in _TYPE_WORDS and v != "all"]
+            if unknown:
+                raise FilterWordsError(
+                    f"type:{unknown[0]} is not one of {', '.join(_TYPE_WORDS)} or all"
+                )
+            deal_types = () if "all" in values else tuple(_TYPE_WORDS[v] for v in values)
+        elif word == "dir":
+            if value.lower() not in ("in", "out", "all"):
+                raise FilterWordsError(f"dir:{value} is not in, out or all")
+            direction = {"in": Direction.INCOMING, "out": Direction.OUTGOING}.get(value.lower())
+        elif word == "solution":
+            solution = value
+        else:
+            unknown = [v for v in values if v not in _MP_WORDS]
+            if unknown:
+                raise FilterWordsError(f"mp:{unknown[0]} is not one of {', '.join(_MP_WORDS)}")
+            marketplace = tuple(_MP_WORDS[v] for v in values)
+    return rng, InsightsFilter(
+        kind=base.kind,
+        deal_types=deal_types,
+        direction=direction,
+        countries=countries,
+        solution=solution,
+        marketplace=marketplace,
+    )
+
+
+def filter_words(rng: str, f: InsightsFilter) -> str:
+    """The words that give back `rng` and `f` (what `/` starts from)."""
+    words = [f"range:{rng}"]
+    names = {v: k for k, v in _TYPE_WORDS.items()}
+    if not f.deal_types:
+        words.append("type:all")
+    elif f.deal_types != DEFAULT_DEAL_TYPES:
+        words.append("type:" + ",".join(names[t] for t in f.deal_types))
+    if f.direction is not None:
+        words.append("dir:" + ("in" if f.direction is Direction.INCOMING else "out"))
+    if f.countries:
+        words.append("country:" + ",".join(f.countries))
+    if f.solution:
+        words.append(f"solution:{f.solution}")
+    if f.marketplace:
+        back = {v: k for k, v in _MP_WORDS.items()}
+        words.append("mp:" + ",".join(back.get(m, m) for m in f.marketplace))
+    return " ".join(words)

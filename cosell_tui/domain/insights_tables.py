@@ -47,9 +47,11 @@ def change_text(change: Change | None, money: bool = False) -> str:
         return ""
     delta = change.delta
     arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
-    number = usd(delta) if money else f"{int(delta):+,d}"
+    number = usd(delta) if money else f"{int(delta):+,d}" if delta else "0"
     if money and delta > 0:
         number = "+" + number
+    if not delta:
+        return f"{arrow} {number}"
     pct = change.percent
     return f"{arrow} {number}" + (f" ({pct:+} %)" if pct is not None else "")
 
