@@ -3,6 +3,8 @@ and figures that are the service's for the same question."""
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from cosell_tui.domain.insights import CoSellKind, InsightsFilter
 from cosell_tui.screens.insights import InsightsScreen
 from tests.screens.conftest import settle
@@ -63,7 +65,7 @@ async def test_filter_words_and_a_bad_one(make_app) -> None:
     async with app.run_test(size=app.test_size) as pilot:
         screen = await open_insights(pilot)
         await pilot.press("slash")
-        field = screen.query_one("#ins-filter")
+        field = screen.query_one("#ins-filter", Input)
         field.value = "range:2026-01-01..2026-11-22 country:US type:all dir:in"
         await pilot.press("enter")
         await settle(pilot)
