@@ -244,6 +244,8 @@ class Dashboard:
     months_by_solution: tuple[MonthRow, ...]
     #: Deals in the range whose value has no USD rate for their month (shown, never dropped).
     without_rate: int
+    #: Widgets still being counted (service Insights.figures_in_steps); empty when complete.
+    pending: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

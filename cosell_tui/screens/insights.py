@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from cosell_tui.domain.insights import (
     DEFAULT_RANGE,
@@ -172,11 +173,16 @@ class InsightsScreen(Screen[None]):
 
     @background(group="insights")
     def _load(self, rng: str, filters: InsightsFilter) -> None:
-        dashboard = self.service.insights.figures(rng, filters)
-        self.app.call_from_thread(self._loaded, dashboard)
+        """Each widget is drawn as soon as its query is done (summary, funnel and comparison
+        first), so the screen shows figures before the slower tables are counted."""
+        worker = get_current_worker()
+        for dashboard in self.service.insights.figures_in_steps(rng, filters):
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._loaded, dashboard)
 
     def _loaded(self, dashboard: Dashboard) -> None:
-        self.loading = False
+        self.loading = bool(dashboard.pending)
         self.dashboard = dashboard
         self._draw()
 
@@ -219,9 +225,18 @@ class InsightsScreen(Screen[None]):
             "programs": self._breakdown(d, "programs", width),
             "roles": self._breakdown(d, "roles", width),
         }
+        waiting = {
+            "geography": "geography",
+            "programs": "capabilities",
+            "roles": "capabilities",
+            "solutions": "solutions",
+            "comparison": {"type": "", "market": "geography", "solution": "solutions"}[self.split],
+        }
         for name, (title, body) in panels.items():
             panel = self.query_one(f"#ins-{name}", Panel)
             panel.border_title = title
+            if waiting.get(name, "") in d.pending:
+                body = Text("Counting…", style="italic")
             panel.update(body)
 
     def _funnel(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:

@@ -9,7 +9,8 @@ module only rolls the groups up into widgets, so its work grows with months × t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -110,39 +111,32 @@ class Insights:
 
     def figures(self, range_text: str = "", filters: InsightsFilter | None = None) -> Dashboard:
         """Every widget's figures (one read, a handful of grouped queries)."""
+        *_partial, complete = self.figures_in_steps(range_text, filters)
+        return complete
+
+    def figures_in_steps(
+        self, range_text: str = "", filters: InsightsFilter | None = None
+    ) -> Iterator[Dashboard]:
+        """The figures as they are counted: after each query a Dashboard whose `pending`
+        names the widgets still to come (the screen draws each); the last one is complete.
+        All in one read, so every step sees the same database."""
         period = self.period(range_text)
         f = self.check_filters(filters or InsightsFilter())
         scope = Scope.of(self._ctx.user)
         args = (scope, f, period.start, period.end)
+        groups = _Groups()
         with self._ctx.read() as uow:
             conn = uow.session.connection()
-            main = store.main_groups(conn, *args)
-            countries = store.country_groups(conn, *args)
-            capabilities = store.capability_groups(conn, *args)
-            solutions = store.solution_groups(conn, *args)
-            past = store.past_groups(conn, *args)
-        return Dashboard(
-            period=period,
-            filters=f,
-            summary=_summary(main, period),
-            funnel=_funnel(main, past),
-            reasons=_reasons(main),
-            geography=_breakdown((c, c, sub, t) for _m, c, sub, t in countries),
-            solutions=_breakdown((sid, name, sub, t) for _m, sid, name, sub, t in solutions),
-            programs=_breakdown((p or "", p or "(none)", sub, t) for p, _r, sub, t in capabilities),
-            roles=_breakdown(
-                (r or "", PartnerRole(r).label if r else "(none)", sub, t)
-                for _p, r, sub, t in capabilities
-            ),
-            months=_months_by_type(main, period),
-            months_by_market=_months_by_part(
-                period, ((m, c, sub, t) for m, c, sub, t in countries)
-            ),
-            months_by_solution=_months_by_part(
-                period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions)
-            ),
-            without_rate=sum(g.tally.without_rate for g in main),
-        )
+            groups.main = store.main_groups(conn, *args)
+            yield _dashboard(period, f, groups, STEPS[1:])
+            groups.countries = store.country_groups(conn, *args)
+            yield _dashboard(period, f, groups, STEPS[2:])
+            groups.capabilities = store.capability_groups(conn, *args)
+            yield _dashboard(period, f, groups, STEPS[3:])
+            groups.solutions = store.solution_groups(conn, *args)
+            yield _dashboard(period, f, groups, STEPS[4:])
+            groups.past = store.past_groups(conn, *args)
+        yield _dashboard(period, f, groups, ())
 
     def download(
         self, range_text: str = "", filters: InsightsFilter | None = None, limit: int = 0
@@ -163,6 +157,47 @@ class Insights:
 
 
 # --- rolling groups up --------------------------------------------------------------------
+
+#: The queries in the order they run, by the widgets they feed (Dashboard.pending).
+STEPS = ("summary", "geography", "capabilities", "solutions", "past")
+
+
+@dataclass
+class _Groups:
+    main: list[store.MainGroup] = field(default_factory=list)
+    countries: list[tuple[str, str, Substatus, Tally]] = field(default_factory=list)
+    capabilities: list[tuple[str | None, str | None, Substatus, Tally]] = field(
+        default_factory=list
+    )
+    solutions: list[tuple[str, str, str, Substatus, Tally]] = field(default_factory=list)
+    past: list[tuple[Direction, Substatus, bool, bool, Tally]] = field(default_factory=list)
+
+
+def _dashboard(
+    period: Period, f: InsightsFilter, g: _Groups, pending: tuple[str, ...]
+) -> Dashboard:
+    main, countries, capabilities, solutions = g.main, g.countries, g.capabilities, g.solutions
+    return Dashboard(
+        period=period,
+        filters=f,
+        summary=_summary(main, period),
+        funnel=_funnel(main, g.past),
+        reasons=_reasons(main),
+        geography=_breakdown((c, c, sub, t) for _m, c, sub, t in countries),
+        solutions=_breakdown((sid, name, sub, t) for _m, sid, name, sub, t in solutions),
+        programs=_breakdown((p or "", p or "(none)", sub, t) for p, _r, sub, t in capabilities),
+        roles=_breakdown(
+            (r or "", PartnerRole(r).label if r else "(none)", sub, t)
+            for _p, r, sub, t in capabilities
+        ),
+        months=_months_by_type(main, period),
+        months_by_market=_months_by_part(period, ((m, c, sub, t) for m, c, sub, t in countries)),
+        months_by_solution=_months_by_part(
+            period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions)
+        ),
+        without_rate=sum(x.tally.without_rate for x in main),
+        pending=pending,
+    )
 
 
 def _summary_of(groups: Sequence[store.MainGroup]) -> dict[str, Decimal]:
