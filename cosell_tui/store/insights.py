@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    literal_column,
     or_,
     select,
 )
@@ -77,10 +78,47 @@ def _aggregates() -> list[Any]:
     ]
 
 
+#: SQLite: 'YYYY-MM' of the creation time, written exactly as the expression indexes below
+#: have it, so the planner matches them (a bound parameter would not match).
+SQLITE_MONTH = "substr(referral.created_at, 1, 7)"
+_COMMON = (
+    "created_at, deal_type, direction, partner_role, country, marketplace_intent, value_usd, "
+    "location_id"
+)
+#: SQLite's GROUP BY sorts every row of the range unless an index yields the rows in group
+#: order; these do, each for one query: (org, month, then that query's groups, then what its
+#: filters and sums read). PostgreSQL aggregates by hashing and needs only ix_referral_insights.
+SQLITE_INDEXES = {
+    "ix_insights_main": (
+        "org_id, substr(created_at, 1, 7), deal_type, direction, substatus, "
+        "registration_status, status_reason_code, created_at, partner_role, country, "
+        "marketplace_intent, value_usd, accepted_at, closed_at, location_id"
+    ),
+    "ix_insights_country": f"org_id, substr(created_at, 1, 7), country, substatus, {_COMMON}",
+    "ix_insights_capability": (
+        f"org_id, substr(created_at, 1, 7), partner_program, partner_role, substatus, {_COMMON}"
+    ),
+}
+
+
+def create_sqlite_indexes(conn: Connection) -> None:
+    """SQLite only (migration 0007_insights, and after a bulk load)."""
+    if conn.dialect.name == "sqlite":
+        for name, columns in SQLITE_INDEXES.items():
+            conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON referral ({columns})")
+
+
+def drop_sqlite_indexes(conn: Connection) -> None:
+    """Before a bulk load (the seeder), so the rows go in without them."""
+    if conn.dialect.name == "sqlite":
+        for name in SQLITE_INDEXES:
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
 def month_of(dialect: str, column: Any) -> ColumnElement[str]:
     """'YYYY-MM' of a stored UTC time."""
     if dialect == "sqlite":
-        return func.substr(column, 1, 7)
+        return literal_column(SQLITE_MONTH)
     return func.to_char(column, "YYYY-MM")
 
 
@@ -119,11 +157,18 @@ def filter_conditions(f: InsightsFilter) -> list[ColumnElement[bool]]:
 
 
 def conditions(
-    scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+    scope: Scope, f: InsightsFilter, start: datetime, end: datetime, dialect: str = ""
 ) -> ColumnElement[bool]:
-    """Deals the figures count: in scope, not closed as error, created in [start, end)."""
+    """Deals the figures count: in scope, not closed as error, created in [start, end).
+    On SQLite the months of the range are named too, so an ix_insights_* index applies."""
+    months: list[ColumnElement[bool]] = []
+    if dialect == "sqlite":
+        last = end - timedelta(microseconds=1)
+        month: ColumnElement[str] = literal_column(SQLITE_MONTH)
+        months = [month >= f"{start:%Y-%m}", month <= f"{last:%Y-%m}"]
     return and_(
         scope_condition(scope),
+        *months,
         R.created_at >= start,
         R.created_at < end,
         *filter_conditions(f),
@@ -167,7 +212,7 @@ def main_groups(
             func.sum(case((won_timed, seconds_between(dialect, R.closed_at, R.created_at)))),
             func.count(case((won_timed, 1))),
         )
-        .where(conditions(scope, f, start, end))
+        .where(conditions(scope, f, start, end, dialect))
         .group_by(
             month,
             R.deal_type,
@@ -199,10 +244,11 @@ def country_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str, str, Substatus, Tally]]:
     """(month, country, substatus, tally): geography and the comparison by market."""
-    month = month_of(conn.dialect.name, R.created_at)
+    dialect = conn.dialect.name
+    month = month_of(dialect, R.created_at)
     query = (
         select(month, R.country, R.substatus, *_aggregates())
-        .where(conditions(scope, f, start, end))
+        .where(conditions(scope, f, start, end, dialect))
         .group_by(month, R.country, R.substatus)
     )
     return [
@@ -215,10 +261,14 @@ def capability_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str | None, str | None, Substatus, Tally]]:
     """(partner program, partner role, substatus, tally): the capabilities tables."""
+    dialect = conn.dialect.name
+    month = month_of(dialect, R.created_at)
+    # grouped by month as well (summed by the caller): on SQLite that is ix_insights_capability's
+    # order, so the rows stream into their groups
     query = (
         select(R.partner_program, R.partner_role, R.substatus, *_aggregates())
-        .where(conditions(scope, f, start, end))
-        .group_by(R.partner_program, R.partner_role, R.substatus)
+        .where(conditions(scope, f, start, end, dialect))
+        .group_by(month, R.partner_program, R.partner_role, R.substatus)
     )
     return [
         (program, None if role is None else str(role.value), sub, _tally(n, rated, cents))

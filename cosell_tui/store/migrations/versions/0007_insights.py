@@ -22,11 +22,36 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+#: SQLite only: indexes that yield each grouped query's rows in group order (store/insights.py
+#: SQLITE_INDEXES; copied for the same reason).
+_COMMON = (
+    "created_at, deal_type, direction, partner_role, country, marketplace_intent, value_usd, "
+    "location_id"
+)
+SQLITE_INDEXES = {
+    "ix_insights_main": (
+        "org_id, substr(created_at, 1, 7), deal_type, direction, substatus, "
+        "registration_status, status_reason_code, created_at, partner_role, country, "
+        "marketplace_intent, value_usd, accepted_at, closed_at, location_id"
+    ),
+    "ix_insights_country": f"org_id, substr(created_at, 1, 7), country, substatus, {_COMMON}",
+    "ix_insights_capability": (
+        f"org_id, substr(created_at, 1, 7), partner_program, partner_role, substatus, {_COMMON}"
+    ),
+}
+
+
 def upgrade() -> None:
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.create_index("ix_referral_insights", COLUMNS, unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        for name, columns in SQLITE_INDEXES.items():
+            op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON referral ({columns})")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name in SQLITE_INDEXES:
+            op.execute(f"DROP INDEX IF EXISTS {name}")
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.drop_index("ix_referral_insights")
