@@ -310,7 +310,8 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
     past = {st_.name: st_.count for st_ in got.funnel.past}
     assert past["Accepted"] == sum(1 for d in before if within(d.accepted))
     assert past["Won"] == sum(1 for d in subs(before, Substatus.WON) if within(d.closed))
-    assert past["Expired"] == sum(1 for d in subs(before, Substatus.EXPIRED) if within(d.closed))
+    for sub in (Substatus.WON, Substatus.LOST, Substatus.DECLINED, Substatus.EXPIRED):
+        assert past[sub.label] == sum(1 for d in subs(before, sub) if within(d.closed)), sub
 
     # reasons
     reasons = Counter(
