@@ -43,6 +43,7 @@ COMMANDS = {
     "catalog": Lazy("cosell_tui.cli.catalog:catalog", "Customer accounts, solutions and partners."),
     "users": Lazy(f"{_ADMIN}:users", "Users you can act as (--user)."),
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
+    "insights": Lazy("cosell_tui.cli.insights:insights", "Co-sell insights: figures and rows."),
 }
 
 DESCRIPTION = (

@@ -45,6 +45,7 @@ from cosell_tui.demo.reference import (
     USERS,
 )
 from cosell_tui.store import bulk, search
+from cosell_tui.store import insights as insights_store
 
 #: Above this many deals, secondary indexes are dropped during the load and rebuilt after.
 BULK_THRESHOLD = 2000
@@ -190,6 +191,8 @@ def seed(
         with _bulk_session(engine, large) as conn:
             search.suspend(conn)
             bulk.drop_indexes(conn, indexes)
+            if large:
+                insights_store.drop_sqlite_indexes(conn)
             loader = bulk.BulkLoader(conn, COLUMNS, commit_each=large)
             _reference_rows(loader, pools, rates)
             generator = DealGenerator(rng, pools, now, seed_parallel.rate_map(rates), loader.add)
@@ -214,6 +217,7 @@ def seed(
                     counts[table] += n
                 clock.lap("merge the helper's half")
             bulk.create_indexes(conn, indexes, commit_each=large)
+            insights_store.create_sqlite_indexes(conn)
             clock.lap("build indexes")
             search.resume(conn)
             bulk.reset_sequences(conn)

@@ -186,6 +186,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             id="main.copy_id",
             tooltip="Copy the referral ID",
         ),
+        Binding(
+            "I",
+            "insights",
+            "Insights",
+            show=False,
+            id="main.insights",
+            tooltip="Insights: the co-sell dashboard",
+        ),
     ]
 
     def __init__(self, service: Service | None, config: Config) -> None:
@@ -540,6 +548,12 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.preview.show(detail, self.service.clock.now())
 
     # ---- reload and copy ---------------------------------------------------------------------
+
+    def action_insights(self) -> None:
+        """The co-sell dashboard (screens/insights.py), for this user's scope."""
+        from cosell_tui.screens.insights import InsightsScreen
+
+        self.app.push_screen(InsightsScreen(self.service))
 
     def action_reload(self) -> None:
         self._stale.update(TABS)

@@ -26,6 +26,7 @@ from cosell_tui.service.catalog import Catalog
 from cosell_tui.service.context import Context, Shared
 from cosell_tui.service.creation import Creation
 from cosell_tui.service.errors import NotFoundError
+from cosell_tui.service.insights import Insights
 from cosell_tui.service.lifecycle import Lifecycle
 from cosell_tui.service.listing import Listing
 from cosell_tui.service.microsoft import Microsoft
@@ -48,6 +49,7 @@ class Service:
         self.sharing = Sharing(ctx)
         self.microsoft = Microsoft(ctx)
         self.registration = Registration(ctx)
+        self.insights = Insights(ctx)
 
     @property
     def user(self) -> UserView:

@@ -23,10 +23,10 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 #: The newest revision the package ships (store/migrations/versions/; tests/store/test_migrate.py
 #: checks it against Alembic's script directory).
-HEAD = "0006"
+HEAD = "0007_insights"
 
 #: Objects the migrations create that the ORM models do not describe (full-text search).
-_UNMODELLED_PREFIXES = ("referral_fts", "ix_referral_search")
+_UNMODELLED_PREFIXES = ("referral_fts", "ix_referral_search", "ix_insights_")
 
 
 def include_object(
@@ -83,6 +83,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+        if revision in ("head", HEAD):
+            # SQLite's expression indexes for insights are invisible to reflection, so a later
+            # migration that rebuilds the referral table (batch mode) drops them: put them back.
+            from cosell_tui.store.insights import create_sqlite_indexes
+
+            create_sqlite_indexes(conn)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

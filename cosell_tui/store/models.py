@@ -305,6 +305,26 @@ class Referral(Base):
             "partner_program",
             "id",
         ),
+        # Insights (store/insights.py): a range of creation times holding every column the
+        # figures group or filter by, so each figure is one index range scan.
+        Index(
+            "ix_referral_insights",
+            "org_id",
+            "created_at",
+            "deal_type",
+            "direction",
+            "substatus",
+            "partner_role",
+            "country",
+            "marketplace_intent",
+            "partner_program",
+            "status_reason_code",
+            "registration_status",
+            "value_usd",
+            "accepted_at",
+            "closed_at",
+            "location_id",
+        ),
     )
 
     customer: Mapped[Account] = relationship(foreign_keys=[customer_account_id])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -30,6 +31,12 @@ def _diff(engine) -> list:
         return compare_metadata(ctx, Base.metadata)
 
 
+#: SQLite's insights indexes are on an expression, which SQLAlchemy's reflection skips with a
+#: warning (store/insights.py SQLITE_INDEXES; migrate.py leaves them out of the comparison).
+EXPRESSION_INDEXES = "ignore:Skipped unsupported reflection of expression-based index ix_insights_"
+
+
+@pytest.mark.filterwarnings(EXPRESSION_INDEXES)
 def test_migrations_match_models(db_url: str) -> None:
     engine = make_engine(db_url)
     assert len(_diff(engine)) >= len(Base.metadata.tables)  # the comparison does see tables
@@ -99,6 +106,7 @@ def test_pg_document_matches_migration() -> None:
     assert "to_tsvector('simple'::regconfig" in search.PG_DOCUMENT
 
 
+@pytest.mark.filterwarnings(EXPRESSION_INDEXES)
 def test_a_seeded_database_upgrades_and_still_finds_its_words(tmp_path) -> None:
     """0005 rebuilds the FTS5 table of a filled database (SQLite) and drops old indexes."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")

@@ -1,0 +1,379 @@
+"""The insights figures, counted by the database: a handful of GROUP BY queries over
+ix_referral_insights (org_id, created_at, then every column a figure groups or filters by),
+so a range of a million deals is an index range scan and only the groups come back.
+
+Every query shares one WHERE (`conditions`): the user's scope (the grid's `scope_condition`),
+deals closed as error left out, created inside the range, and the dashboard's filters. Values
+are summed from `value_usd` (the value at the rate of the creation month, valuation.py); deals
+whose month has no rate are counted apart (count(*) − count(value_usd)), never summed as zero.
+The rolling-up of groups into widgets is done by service/insights.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Connection
+
+from cosell_tui.domain import DealType, Direction, Substatus
+from cosell_tui.domain.insights import (
+    MARKETPLACE_FIELD_SINCE,
+    NOT_APPLICABLE,
+    CoSellKind,
+    DownloadRow,
+    InsightsFilter,
+)
+from cosell_tui.store.grid import Scope, scope_condition
+from cosell_tui.store.models import Referral, ReferralSolution, Solution
+
+R = Referral.__table__.c
+RS = ReferralSolution.__table__.c
+S = Solution.__table__.c
+
+#: The columns of ix_referral_insights (models.py and migration 0007_insights).
+INDEX_COLUMNS = (
+    "org_id", "created_at", "deal_type", "direction", "substatus", "partner_role", "country",
+    "marketplace_intent", "partner_program", "status_reason_code", "registration_status",
+    "value_usd", "accepted_at", "closed_at", "location_id",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Deals of one group: how many, how many have a USD value, and its sum in cents."""
+
+    n: int
+    rated: int
+    cents: int
+
+    @property
+    def without_rate(self) -> int:
+        return self.n - self.rated
+
+
+def _tally(n: Any, rated: Any, cents: Any) -> Tally:
+    return Tally(int(n or 0), int(rated or 0), int(cents or 0))
+
+
+def _aggregates() -> list[Any]:
+    return [
+        func.count(),
+        func.count(R.value_usd),
+        func.coalesce(func.sum(cast(R.value_usd, BigInteger)), 0),
+    ]
+
+
+#: SQLite: 'YYYY-MM' of the creation time, written exactly as the expression indexes below
+#: have it, so the planner matches them (a bound parameter would not match).
+SQLITE_MONTH = "substr(referral.created_at, 1, 7)"
+_COMMON = (
+    "created_at, deal_type, direction, partner_role, country, marketplace_intent, value_usd, "
+    "location_id"
+)
+#: SQLite's GROUP BY sorts every row of the range unless an index yields the rows in group
+#: order; these do, each for one query: (org, month, then that query's groups, then what its
+#: filters and sums read). PostgreSQL aggregates by hashing and needs only ix_referral_insights.
+SQLITE_INDEXES = {
+    "ix_insights_main": (
+        "org_id, substr(created_at, 1, 7), deal_type, direction, substatus, "
+        "registration_status, status_reason_code, created_at, partner_role, country, "
+        "marketplace_intent, value_usd, accepted_at, closed_at, location_id"
+    ),
+    "ix_insights_country": f"org_id, substr(created_at, 1, 7), country, substatus, {_COMMON}",
+    "ix_insights_capability": (
+        f"org_id, substr(created_at, 1, 7), partner_program, partner_role, substatus, {_COMMON}"
+    ),
+}
+
+
+def create_sqlite_indexes(conn: Connection) -> None:
+    """SQLite only (migration 0007_insights, and after a bulk load)."""
+    if conn.dialect.name == "sqlite":
+        for name, columns in SQLITE_INDEXES.items():
+            conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON referral ({columns})")
+
+
+def drop_sqlite_indexes(conn: Connection) -> None:
+    """Before a bulk load (the seeder), so the rows go in without them."""
+    if conn.dialect.name == "sqlite":
+        for name in SQLITE_INDEXES:
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+def month_of(dialect: str, column: Any) -> ColumnElement[str]:
+    """'YYYY-MM' of a stored UTC time."""
+    if dialect == "sqlite":
+        return literal_column(SQLITE_MONTH)
+    return func.to_char(column, "YYYY-MM")
+
+
+def seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[float]:
+    if dialect == "sqlite":
+        return cast((func.julianday(later) - func.julianday(earlier)) * 86400.0, Float)
+    return cast(func.extract("epoch", later - earlier), Float)
+
+
+def filter_conditions(f: InsightsFilter) -> list[ColumnElement[bool]]:
+    """The dashboard's filters (not the range, nor the scope)."""
+    conds: list[ColumnElement[bool]] = [R.substatus != Substatus.ERROR]
+    if f.kind is CoSellKind.IP:
+        conds.append(R.partner_role.is_(None))
+    elif f.kind is CoSellKind.SERVICES:
+        conds.append(R.partner_role.is_not(None))
+    if f.deal_types:
+        conds.append(R.deal_type.in_(list(f.deal_types)))
+    if f.direction is not None:
+        conds.append(R.direction == f.direction)
+    if f.countries:
+        conds.append(R.country.in_(list(f.countries)))
+    if f.solution:
+        conds.append(R.id.in_(select(RS.referral_id).where(RS.solution_id == f.solution)))
+    if f.marketplace:
+        parts: list[ColumnElement[bool]] = []
+        intents = [m for m in f.marketplace if m != NOT_APPLICABLE]
+        if intents:
+            parts.append(
+                and_(R.marketplace_intent.in_(intents), R.created_at >= MARKETPLACE_FIELD_SINCE)
+            )
+        if NOT_APPLICABLE in f.marketplace:
+            parts.append(R.created_at < MARKETPLACE_FIELD_SINCE)
+        conds.append(or_(*parts))
+    return conds
+
+
+def conditions(
+    scope: Scope, f: InsightsFilter, start: datetime, end: datetime, dialect: str = ""
+) -> ColumnElement[bool]:
+    """Deals the figures count: in scope, not closed as error, created in [start, end).
+    On SQLite the months of the range are named too, so an ix_insights_* index applies."""
+    months: list[ColumnElement[bool]] = []
+    if dialect == "sqlite":
+        last = end - timedelta(microseconds=1)
+        month: ColumnElement[str] = literal_column(SQLITE_MONTH)
+        months = [month >= f"{start:%Y-%m}", month <= f"{last:%Y-%m}"]
+    return and_(
+        scope_condition(scope),
+        *months,
+        R.created_at >= start,
+        R.created_at < end,
+        *filter_conditions(f),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MainGroup:
+    month: str
+    deal_type: DealType
+    direction: Direction
+    substatus: Substatus
+    registration_status: str | None
+    reason_code: str | None
+    tally: Tally
+    seconds_to_accept: float
+    accepted_timed: int
+    seconds_to_win: float
+    won_timed: int
+
+
+def main_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[MainGroup]:
+    """Summary, funnel, reasons, registrations and the monthly comparison: one scan."""
+    dialect = conn.dialect.name
+    month = month_of(dialect, R.created_at)
+    accept_timed = and_(R.direction == Direction.INCOMING, R.accepted_at.is_not(None))
+    won_timed = and_(R.substatus == Substatus.WON, R.closed_at.is_not(None))
+    query = (
+        select(
+            month,
+            R.deal_type,
+            R.direction,
+            R.substatus,
+            R.registration_status,
+            R.status_reason_code,
+            *_aggregates(),
+            func.sum(case((accept_timed, seconds_between(dialect, R.accepted_at, R.created_at)))),
+            func.count(case((accept_timed, 1))),
+            func.sum(case((won_timed, seconds_between(dialect, R.closed_at, R.created_at)))),
+            func.count(case((won_timed, 1))),
+        )
+        .where(conditions(scope, f, start, end, dialect))
+        .group_by(
+            month,
+            R.deal_type,
+            R.direction,
+            R.substatus,
+            R.registration_status,
+            R.status_reason_code,
+        )
+    )
+    return [
+        MainGroup(
+            month=str(row[0]),
+            deal_type=row[1],
+            direction=row[2],
+            substatus=row[3],
+            registration_status=None if row[4] is None else str(row[4].value),
+            reason_code=row[5],
+            tally=_tally(row[6], row[7], row[8]),
+            seconds_to_accept=float(row[9] or 0),
+            accepted_timed=int(row[10] or 0),
+            seconds_to_win=float(row[11] or 0),
+            won_timed=int(row[12] or 0),
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def country_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[tuple[str, str, Substatus, Tally]]:
+    """(month, country, substatus, tally): geography and the comparison by market."""
+    dialect = conn.dialect.name
+    month = month_of(dialect, R.created_at)
+    query = (
+        select(month, R.country, R.substatus, *_aggregates())
+        .where(conditions(scope, f, start, end, dialect))
+        .group_by(month, R.country, R.substatus)
+    )
+    return [
+        (str(m), str(country), sub, _tally(n, rated, cents))
+        for m, country, sub, n, rated, cents in conn.execute(query)
+    ]
+
+
+def capability_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[tuple[str | None, str | None, Substatus, Tally]]:
+    """(partner program, partner role, substatus, tally): the capabilities tables."""
+    dialect = conn.dialect.name
+    month = month_of(dialect, R.created_at)
+    # grouped by month as well (summed by the caller): on SQLite that is ix_insights_capability's
+    # order, so the rows stream into their groups
+    query = (
+        select(R.partner_program, R.partner_role, R.substatus, *_aggregates())
+        .where(conditions(scope, f, start, end, dialect))
+        .group_by(month, R.partner_program, R.partner_role, R.substatus)
+    )
+    return [
+        (program, None if role is None else str(role.value), sub, _tally(n, rated, cents))
+        for program, role, sub, n, rated, cents in conn.execute(query)
+    ]
+
+
+def solution_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[tuple[str, str, str, Substatus, Tally]]:
+    """(month, solution id, solution name, substatus, tally): a deal counts once per solution."""
+    month = month_of(conn.dialect.name, R.created_at)
+    query = (
+        select(month, RS.solution_id, R.substatus, *_aggregates())
+        .select_from(Referral.__table__.join(ReferralSolution.__table__, RS.referral_id == R.id))
+        .where(conditions(scope, f, start, end))
+        .group_by(month, RS.solution_id, R.substatus)
+    )
+    rows = conn.execute(query).all()
+    ids = sorted({row[1] for row in rows})
+    names: dict[str, str] = {}
+    for chunk in range(0, len(ids), 500):
+        found = conn.execute(select(S.id, S.name).where(S.id.in_(ids[chunk : chunk + 500])))
+        names.update((str(sid), str(name)) for sid, name in found)
+    return [
+        (str(m), sid, names.get(sid, sid), sub, _tally(n, rated, cents))
+        for m, sid, sub, n, rated, cents in rows
+    ]
+
+
+def past_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[tuple[Direction, Substatus, bool, bool, Tally]]:
+    """Deals created before the range and acted on inside it: (direction, substatus, accepted
+    in range, closed in range, tally)."""
+    accepted_in = and_(R.accepted_at >= start, R.accepted_at < end)
+    closed_in = and_(R.closed_at >= start, R.closed_at < end)
+    accepted_flag = case((accepted_in, 1), else_=0)
+    closed_flag = case((closed_in, 1), else_=0)
+    query = (
+        select(R.direction, R.substatus, accepted_flag, closed_flag, *_aggregates())
+        .where(
+            scope_condition(scope),
+            R.created_at < start,
+            or_(accepted_in, closed_in),
+            *filter_conditions(f),
+        )
+        .group_by(R.direction, R.substatus, accepted_flag, closed_flag)
+    )
+    return [
+        (d, sub, bool(a), bool(c), _tally(n, rated, cents))
+        for d, sub, a, c, n, rated, cents in conn.execute(query)
+    ]
+
+
+_DOWNLOAD_COLUMNS = (
+    R.referral_id, R.name, R.customer_name, R.country, R.deal_type, R.direction, R.substatus,
+    R.value, R.currency, R.value_usd, R.created_at, R.closed_at, R.partner_role,
+)  # fmt: skip
+
+
+def download_rows(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    limit: int,
+) -> Sequence[DownloadRow]:
+    """The deals behind the figures, newest first."""
+    query = (
+        select(
+            R.referral_id,
+            R.name,
+            R.customer_name,
+            R.country,
+            R.deal_type,
+            R.direction,
+            R.substatus,
+            R.value,
+            R.currency,
+            R.value_usd,
+            R.created_at,
+            R.closed_at,
+            R.partner_role,
+        )
+        .where(conditions(scope, f, start, end))
+        .order_by(R.created_at.desc(), R.id.desc())
+        .limit(limit)
+    )
+    return [
+        DownloadRow(
+            referral_id=row.referral_id,
+            name=row.name,
+            customer_name=row.customer_name,
+            country=row.country,
+            deal_type=str(row.deal_type.value),
+            direction=str(row.direction.value),
+            status=str(row.substatus.value),
+            value=row.value,
+            currency=row.currency,
+            value_usd=row.value_usd,
+            created_at=row.created_at,
+            closed_at=row.closed_at,
+            partner_role=None if row.partner_role is None else str(row.partner_role.value),
+        )
+        for row in conn.execute(query)
+    ]

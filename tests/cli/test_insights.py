@@ -1,0 +1,108 @@
+"""`cosell insights`: the tables, the documented JSON, the download, and refusals in words."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from cosell_tui.cli import main
+
+from .conftest import NOW, Runner, no_traceback
+
+WIDGETS = {
+    "range", "filters", "summary", "dealsWithoutRate", "funnel", "reasons", "geography",
+    "solutions", "capabilities", "comparison",
+}  # fmt: skip
+
+
+def test_json_has_the_documented_shape(cosell: Runner) -> None:
+    result = cosell("insights", "--range", "12m", "--json")
+    assert result.code == 0, result.err
+    doc = result.json()
+    assert set(doc) == WIDGETS
+    summary = doc["summary"]
+    assert {"total", "accepted", "won", "lost", "wonValueUsd"} <= set(summary)
+    assert summary["total"] >= summary["won"] + summary["lost"]
+    assert summary["total"] > 0
+    assert doc["filters"]["dealTypes"] == ["CoSell", "PartnerLed"]
+    assert set(summary["changes"]) == {"total", "accepted", "won", "lost", "wonValueUsd"}
+    stages = {s["stage"]: s for s in doc["funnel"]["stages"]}
+    assert stages["Won"]["count"] == summary["won"]
+    assert sum(r["deals"] for r in doc["geography"]) == summary["total"]
+    assert len(doc["comparison"]["byDealType"]) == 13  # 12 months back touch 13 months
+    assert sum(m["deals"] for m in doc["comparison"]["byDealType"]) == summary["total"]
+
+
+def test_filters_narrow_the_figures(cosell: Runner) -> None:
+    every = cosell("insights", "--range", "12m", "--type", "all", "--json").json()
+    inbound = cosell(
+        "insights", "--range", "12m", "--type", "all", "--direction", "inbound", "--json"
+    ).json()
+    services = cosell("insights", "--range", "12m", "--type", "all", "--tab", "services", "--json")
+    ip = cosell("insights", "--range", "12m", "--type", "all", "--tab", "ip", "--json")
+    assert inbound["summary"]["total"] <= every["summary"]["total"]
+    assert (
+        services.json()["summary"]["total"] + ip.json()["summary"]["total"]
+        == every["summary"]["total"]
+    )
+    us = cosell("insights", "--range", "12m", "--country", "us", "--json").json()
+    assert [g["country"] for g in us["geography"]] in (["US"], [])
+
+
+def test_tables_for_people(cosell: Runner) -> None:
+    result = cosell("insights", "--range", "6m")
+    assert result.code == 0, result.err
+    for title in ("Summary", "Conversion funnel", "Geography", "Solutions", "Comparison"):
+        assert title in result.out
+
+
+@pytest.mark.parametrize("fmt,sep", [("csv", ","), ("tsv", "\t")])
+def test_download_writes_newest_first(cosell: Runner, tmp_path: Path, fmt: str, sep: str) -> None:
+    target = tmp_path / f"rows.{fmt}"
+    result = cosell("insights", "--range", "12m", "--download", str(target), "--format", fmt)
+    assert result.code == 0, result.err
+    assert "wrote" in result.err
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=sep))
+    assert rows[0][0] == "Referral ID"
+    created = [r[10] for r in rows[1:]]
+    assert created == sorted(created, reverse=True)
+    total = cosell("insights", "--range", "12m", "--json").json()["summary"]["total"]
+    assert len(rows) - 1 == min(total, 5000)
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["--range", "2w"], "range"),
+        (["--range", "2026-02-30..2026-03-01"], "does not exist"),
+        (["--country", "USA"], "two-letter"),
+    ],
+)
+def test_bad_input_is_refused_in_words(cosell: Runner, args: list[str], words: str) -> None:
+    result = cosell("insights", *args)
+    assert result.code == 1
+    assert words in result.err
+    no_traceback(result)
+
+
+def test_a_user_sees_only_their_deals(cosell: Runner) -> None:
+    admin = cosell("insights", "--range", "12m", "--json").json()["summary"]["total"]
+    users = cosell("users", "--json")
+    names = [u["username"] for u in users.json() if u.get("role") == "ReferralsUser"]
+    if not names:
+        pytest.skip("the seed has no Referrals user")
+    mine = cosell("insights", "--range", "12m", "--json", user=names[0])
+    assert mine.code == 0, mine.err
+    assert mine.json()["summary"]["total"] <= admin
+
+
+def test_insights_on_backend(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "--now", NOW, "seed", "--deals", "40"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "--now", NOW, "insights", "--range", "12m", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"]["total"] > 0
