@@ -458,10 +458,9 @@ class Transfer:
             DETAIL_COLUMNS[c]: getattr(row, pc.FIELDS[c]) for c in changed if c in DETAIL_COLUMNS
         }
         if edit:
-            for required in ("name", "value", "currency", "close_date"):
-                if required in edit and edit[required] in (None, ""):
-                    column = next(c for c, f in DETAIL_COLUMNS.items() if f == required)
-                    steps.refuse(column, "required")
+            for column, name in DETAIL_COLUMNS.items():
+                if name in edit and edit[name] in (None, ""):
+                    steps.refuse(column, "cannot be emptied; write the new value")
             details = DetailsEdit(**{k: ("" if v is None else v) for k, v in edit.items()})
             column = next(c for c in changed if c in DETAIL_COLUMNS)
             steps.add(column, lambda d, v: life.edit_details(d, v, details))
