@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -83,22 +82,7 @@ def export_deals(
 def write_export(
     service: Service, query: GridQuery, fmt: str, limit: int | None, out: TextIO
 ) -> int:
-    """Stream the export of `query` to `out` in `fmt`; returns the row count."""
-    from cosell_tui.domain import pccsv as pc
-
-    transfer = service.transfer
-    rows = transfer.export(query, limit=limit)
-    if fmt == "json":
-        n = 0
-        out.write("[")
-        for n, row in enumerate(rows, 1):
-            out.write(
-                ("\n  " if n == 1 else ",\n  ") + json.dumps(pc.cells(row), ensure_ascii=False)
-            )
-        out.write("\n]\n" if n else "]\n")
-        return n
-    columns = transfer.export_columns(query)
-    return pc.write(out, rows, columns, delimiter="\t" if fmt == "tsv" else ",")
+    return service.transfer.write(out, query, fmt, limit)
 
 
 @command("import", help="Create and update deals from a Partner Center co-sell CSV.")

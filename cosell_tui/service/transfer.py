@@ -13,11 +13,15 @@ back and reports what would have happened.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
+import platformdirs
 from sqlalchemy import select
 
 from cosell_tui.domain import (
@@ -33,7 +37,7 @@ from cosell_tui.domain.query import Query, QueryError, parse
 from cosell_tui.domain.views import GridQuery, Outcome, Tab
 from cosell_tui.service.context import Context
 from cosell_tui.service.creation import Creation
-from cosell_tui.service.errors import CosellError, ValidationError
+from cosell_tui.service.errors import CosellError, SetupError, ValidationError
 from cosell_tui.service.forms import (
     AcceptForm,
     AccountInput,
@@ -227,6 +231,44 @@ class Transfer:
                 limit=limit,
                 ids=marked,
             )
+
+    def write(
+        self,
+        out: TextIO,
+        q: GridQuery,
+        fmt: str = "csv",
+        limit: int | None = None,
+        marked: Collection[int] | None = None,
+    ) -> int:
+        """Stream the export of `q` to `out` as csv (Partner Center's), tsv or json (a list of
+        objects keyed by column); returns the row count."""
+        rows = self.export(q, limit=limit, marked=marked)
+        if fmt == "json":
+            n = 0
+            out.write("[")
+            for n, row in enumerate(rows, 1):
+                cells = json.dumps(pc.cells(row), ensure_ascii=False)
+                out.write(("\n  " if n == 1 else ",\n  ") + cells)
+            out.write("\n]\n" if n else "]\n")
+            return n
+        columns = self.export_columns(q, marked)
+        return pc.write(out, rows, columns, delimiter="\t" if fmt == "tsv" else ",")
+
+    def export_file(self, q: GridQuery, marked: Collection[int] | None = None) -> tuple[Path, int]:
+        """Write `q` (only `marked` when given) as a CSV in the export folder (COSELL_EXPORT_DIR,
+        else the user's Downloads folder, else the working directory): the TUI's download."""
+        folder = os.environ.get("COSELL_EXPORT_DIR")
+        if not folder:
+            downloads = Path(platformdirs.user_downloads_dir())
+            folder = str(downloads if downloads.is_dir() else Path.cwd())
+        stamp = self._ctx.clock.now().strftime("%Y%m%d-%H%M%S")
+        path = Path(folder) / f"cosell-{q.tab.value}-{stamp}.csv"
+        try:
+            with path.open("w", encoding="utf-8-sig", newline="") as f:
+                count = self.write(f, q, marked=marked)
+        except OSError as exc:
+            raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        return path, count
 
     # --- import -------------------------------------------------------------------------------
 
