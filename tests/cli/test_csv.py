@@ -241,3 +241,12 @@ def sqlite_seeded(_seeded_once: Path, tmp_path: Path) -> str:
         if source.exists():
             shutil.copyfile(source, str(target) + suffix)
     return str(target)
+
+
+def test_the_upload_template_creates_a_deal(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    template = Path(__file__).resolve().parents[2] / "examples" / "co-sell-upload-template.csv"
+    code, out, err = run(capsys, url, "deal", "import", str(template))
+    assert code == 0, err
+    assert out.strip() == "1 changed (1 created, 0 updated), 0 unchanged, 0 refused."
+    code, out, err = run(capsys, url, "deal", "list", "--tab", "outbound", "--filter", "Northwind")
+    assert "Northwind Traders" in out
