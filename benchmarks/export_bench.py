@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmarks.tui_bench import NOW, seeded  # noqa: E402
+from tui_bench import NOW, seeded
 
 GOAL_SECONDS = 10.0
 
