@@ -19,7 +19,7 @@ import io
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TextIO
@@ -601,6 +601,64 @@ class PcRow(BaseModel):
             return None
 
 
+@dataclass(frozen=True, slots=True)
+class Deal:
+    """A deal as an export writes it: the fields of `PcRow`, already typed (from the database),
+    without validation, so a 100,000-row download stays fast. `cells` takes either."""
+
+    engagement_id: str | None
+    referral_id: str | None
+    name: str
+    customer_name: str
+    address_line1: str | None
+    address_line2: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str | None
+    duns: str | None
+    contact_first_name: str | None
+    contact_last_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    status: Status | None
+    substatus: Substatus | None
+    microsoft_status: str | None
+    reason: str | None
+    stage_pct: int | None
+    value: Decimal | None
+    currency: str | None
+    close_date: date | None
+    crm_id: str | None
+    campaign_id: str | None
+    notes: str
+    help_required: bool | None
+    help_type: HelpType | None
+    share: bool | None
+    notes_to_microsoft: str | None
+    consent: bool | None
+    msx_id: str | None
+    psc_id: str | None
+    partner_id: str | None
+    marketplace_intent: MarketplaceIntent | None
+    domain: str | None
+    final_match: str | None
+    solutions: tuple[SolutionCell, ...] = ()
+    team: tuple[PersonCell, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def contact(self) -> PersonCell | None:
+        if not (self.contact_first_name or self.contact_last_name or self.contact_email):
+            return None
+        return PersonCell(
+            self.contact_first_name or "",
+            self.contact_last_name or "",
+            self.contact_phone,
+            self.contact_email,
+        )
+
+
 #: Column -> PcRow field, for the columns the model reads.
 FIELDS: dict[str, str] = {
     ENGAGEMENT_ID: "engagement_id",
@@ -749,26 +807,34 @@ def person_text(person: PersonCell) -> str:
     return _join([person.first_name, person.last_name, person.phone, person.email])
 
 
-def cells(row: PcRow) -> dict[str, str]:
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _coded(value: Any) -> str:
+    return "" if value is None else str(value.value)
+
+
+_FORMAT: dict[str, Any] = {
+    "help_type": lambda v: "" if v is None else _HELP_CODE_OF.get(v, ""),
+    "marketplace_intent": lambda v: "" if v is None else v.label,
+    "help_required": _yes,
+    "share": _yes,
+    "consent": _yes,
+    "value": _money,
+    "close_date": us_date,
+    "status": _coded,
+    "substatus": _coded,
+}
+#: (column, field, formatter) for every column the model reads, in FIELDS order.
+_WRITERS: tuple[tuple[str, str, Any], ...] = tuple(
+    (column, name, _FORMAT.get(name, _plain)) for column, name in FIELDS.items()
+)
+
+
+def cells(row: PcRow | Deal) -> dict[str, str]:
     """The row as Partner Center writes it: codes, Yes/No, `MM/DD/YYYY`, two decimals."""
-    out: dict[str, str] = {}
-    for column, name in FIELDS.items():
-        value = getattr(row, name)
-        if value is None:
-            text = ""
-        elif name == "help_type":
-            text = _HELP_CODE_OF.get(value, "")
-        elif name == "marketplace_intent":
-            text = value.label
-        elif isinstance(value, bool):
-            text = _yes(value)
-        elif isinstance(value, Decimal):
-            text = _money(value)
-        elif isinstance(value, date):
-            text = us_date(value)
-        else:
-            text = str(value)
-        out[column] = text
+    out = {column: fmt(getattr(row, name)) for column, name, fmt in _WRITERS}
     for n, line in enumerate(row.solutions, 1):
         out[f"{SOLUTION} {n}"] = solution_text(line)
     for n, person in enumerate(row.team, 1):
@@ -793,7 +859,10 @@ def writer(out: TextIO, columns: Sequence[str], delimiter: str = ",") -> Any:
 
 
 def write(
-    out: TextIO, rows: Iterable[PcRow], columns: Sequence[str] | None = None, delimiter: str = ","
+    out: TextIO,
+    rows: Iterable[PcRow | Deal],
+    columns: Sequence[str] | None = None,
+    delimiter: str = ",",
 ) -> int:
     """Write `rows` under `columns` (default: the header with as many Solution / Team member
     columns as the rows need, which reads them all first). Returns the row count."""

@@ -215,7 +215,7 @@ class Transfer:
 
     def export(
         self, q: GridQuery, limit: int | None = None, marked: Collection[int] | None = None
-    ) -> Iterator[pc.PcRow]:
+    ) -> Iterator[pc.Deal]:
         """The rows of the grid `q` (only `marked` when given) in its order, streamed."""
         if limit is not None and limit < 1:
             raise ValidationError("The limit must be at least 1.", {"limit": "out of range"})
@@ -477,7 +477,7 @@ class Transfer:
         steps.run()
         return RowResult(raw.line, "updated", deal_id, row.name or ref.name, tuple(changed))
 
-    def _plan(self, steps: _Steps, row: pc.PcRow, was: pc.PcRow, changed: list[str]) -> None:
+    def _plan(self, steps: _Steps, row: pc.PcRow, was: pc.Deal, changed: list[str]) -> None:
         """The use cases that make the deal look like the row, in an order the rules allow:
         accept first, details, team, solutions, sharing and help, the stage, closing last."""
         life, sharing = self._lifecycle, self._sharing
@@ -541,7 +541,7 @@ class Transfer:
         elif pc.REASON in changed:
             steps.refuse(pc.REASON, "a reason is only given when the deal is closed with it")
 
-    def _close(self, steps: _Steps, row: pc.PcRow, was: pc.PcRow) -> None:
+    def _close(self, steps: _Steps, row: pc.PcRow, was: pc.Deal) -> None:
         life = self._lifecycle
         target, reason = row.substatus, row.close_reason
         wanted = {

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, func, select
 
 from cosell_tui.domain import HelpType, MicrosoftStatus
-from cosell_tui.domain.pccsv import PcRow, PersonCell, SolutionCell
+from cosell_tui.domain.pccsv import Deal, PersonCell, SolutionCell
 from cosell_tui.domain.query import Query
 from cosell_tui.domain.views import SortKey, Tab
 from cosell_tui.store.grid import Scope, _segments, default_sort, where_clause
@@ -92,7 +92,7 @@ def stream(
     descending: bool = False,
     limit: int | None = None,
     ids: Collection[int] | None = None,
-) -> Iterator[PcRow]:
+) -> Iterator[Deal]:
     """The result's rows in the grid's order (only `ids` when given), at most `limit`."""
     if sort is None:
         sort, descending = default_sort(tab)
@@ -125,7 +125,7 @@ def stream(
                 yield from _rows(side, chunk)
 
 
-def _rows(side: Connection, chunk: Any) -> Iterator[PcRow]:
+def _rows(side: Connection, chunk: Any) -> Iterator[Deal]:
     pks = [r.id for r in chunk]
     team: dict[int, list[PersonCell]] = defaultdict(list)
     contacts: dict[int, PersonCell] = {}
@@ -157,11 +157,11 @@ def pc_row(
     contact: PersonCell | None,
     team: tuple[PersonCell, ...],
     solutions: tuple[SolutionCell, ...],
-) -> PcRow:
+) -> Deal:
     """One deal (a row of `_COLUMNS`, or anything with the same attributes) as a CSV row."""
     help_type = HelpType(r.help_type)
     ms_status = MicrosoftStatus(r.microsoft_status)
-    return PcRow.model_construct(
+    return Deal(
         engagement_id=r.engagement_id,
         referral_id=r.referral_id,
         name=r.name,
@@ -205,7 +205,7 @@ def pc_row(
     )
 
 
-def one(conn: Connection, referral_pk: int) -> PcRow | None:
+def one(conn: Connection, referral_pk: int) -> Deal | None:
     """One deal as a CSV row (what an update row is compared with), whatever the scope: the
     caller has checked that the user may see it."""
     stmt = (
