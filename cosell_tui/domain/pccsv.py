@@ -601,7 +601,7 @@ class PcRow(BaseModel):
             return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deal:
     """A deal as an export writes it: the fields of `PcRow`, already typed (from the database),
     without validation, so a 100,000-row download stays fast. `cells` takes either."""

@@ -126,83 +126,52 @@ def stream(
 
 
 def _rows(side: Connection, chunk: Any) -> Iterator[Deal]:
-    pks = [r.id for r in chunk]
+    """The chunk's deals with their team, first contact and solutions (three reads). Rows are
+    unpacked by position: at 100,000 rows, named access and frozen dataclasses add seconds."""
+    pks = [r[0] for r in chunk]
     team: dict[int, list[PersonCell]] = defaultdict(list)
     contacts: dict[int, PersonCell] = {}
     lines: dict[int, list[SolutionCell]] = defaultdict(list)
-    for m in side.execute(
+    for ref, first, last, phone, email in side.execute(
         select(TM.referral_id, TM.first_name, TM.last_name, TM.phone, TM.email)
         .where(TM.referral_id.in_(pks))
         .order_by(TM.id)
     ):
-        team[m.referral_id].append(PersonCell(m.first_name, m.last_name, m.phone or None, m.email))
-    for c in side.execute(
+        team[ref].append(PersonCell(first, last, phone or None, email))
+    for ref, first, last, phone, email in side.execute(
         select(CC.referral_id, CC.first_name, CC.last_name, CC.phone, CC.email)
         .where(CC.referral_id.in_(pks))
         .order_by(CC.id.desc())
     ):
-        contacts[c.referral_id] = PersonCell(c.first_name, c.last_name, c.phone, c.email)
-    for s in side.execute(
+        contacts[ref] = PersonCell(first, last, phone, email)
+    for ref, sol, currency, price, quantity in side.execute(
         select(RS.referral_id, RS.solution_id, RS.currency, RS.price, RS.quantity)
         .where(RS.referral_id.in_(pks))
         .order_by(RS.id)
     ):
-        lines[s.referral_id].append(SolutionCell(s.solution_id, s.currency, s.price, s.quantity))
+        lines[ref].append(SolutionCell(sol, currency, price, quantity))
+    none = HelpType.NONE
     for r in chunk:
-        yield pc_row(r, contacts.get(r.id), tuple(team[r.id]), tuple(lines[r.id]))
-
-
-def pc_row(
-    r: Any,
-    contact: PersonCell | None,
-    team: tuple[PersonCell, ...],
-    solutions: tuple[SolutionCell, ...],
-) -> Deal:
-    """One deal (a row of `_COLUMNS`, or anything with the same attributes) as a CSV row."""
-    help_type = HelpType(r.help_type)
-    ms_status = MicrosoftStatus(r.microsoft_status)
-    return Deal(
-        engagement_id=r.engagement_id,
-        referral_id=r.referral_id,
-        name=r.name,
-        customer_name=r.customer_name,
-        address_line1=r.address_line1,
-        address_line2=r.address_line2,
-        city=r.city,
-        state=r.state,
-        postal_code=r.postal_code,
-        country=r.country,
-        duns=r.duns,
-        contact_first_name=contact.first_name if contact else None,
-        contact_last_name=contact.last_name if contact else None,
-        contact_phone=contact.phone if contact else None,
-        contact_email=contact.email if contact else None,
-        status=r.status,
-        substatus=r.substatus,
-        microsoft_status=None if ms_status is MicrosoftStatus.NONE else ms_status.value,
-        reason=r.status_reason_code,
-        stage_pct=r.stage_pct,
-        value=r.value,
-        currency=r.currency,
-        close_date=r.close_date,
-        crm_id=r.crm_id,
-        campaign_id=r.campaign_id,
-        notes=r.notes or "",
-        help_required=help_type is not HelpType.NONE,
-        help_type=None if help_type is HelpType.NONE else help_type,
-        share=bool(r.visible_to_microsoft),
-        notes_to_microsoft=None,
-        consent=bool(r.consent_share_contact),
-        msx_id=r.microsoft_msx_id,
-        psc_id=None,
-        partner_id=r.partner_id,
-        marketplace_intent=r.marketplace_intent,
-        domain=None,
-        final_match=None,
-        solutions=solutions,
-        team=team,
-        extra={},
-    )
+        (
+            pk, referral_id, engagement_id, name, customer_name, country, status, substatus,
+            ms_status, reason, stage_pct, value, currency, close_date, crm_id, campaign_id, notes,
+            help_type, visible, consent, msx_id, intent, address1, address2, city, state,
+            postal_code, duns, partner_id,
+        ) = r  # fmt: skip
+        contact = contacts.get(pk)
+        help_type = HelpType(help_type)
+        ms = MicrosoftStatus(ms_status)
+        yield Deal(
+            engagement_id, referral_id, name, customer_name, address1, address2, city, state,
+            postal_code, country, duns,
+            contact.first_name if contact else None, contact.last_name if contact else None,
+            contact.phone if contact else None, contact.email if contact else None,
+            status, substatus, None if ms is MicrosoftStatus.NONE else ms.value, reason,
+            stage_pct, value, currency, close_date, crm_id, campaign_id, notes or "",
+            help_type is not none, None if help_type is none else help_type, bool(visible), None,
+            bool(consent), msx_id, None, partner_id, intent, None, None,
+            tuple(lines[pk]) if pk in lines else (), tuple(team[pk]) if pk in team else (), {},
+        )  # fmt: skip
 
 
 def one(conn: Connection, referral_pk: int) -> Deal | None:
