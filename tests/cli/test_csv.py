@@ -250,3 +250,65 @@ def test_the_upload_template_creates_a_deal(url: str, capsys: pytest.CaptureFixt
     assert out.strip() == "1 changed (1 created, 0 updated), 0 unchanged, 0 refused."
     code, out, err = run(capsys, url, "deal", "list", "--tab", "outbound", "--filter", "Northwind")
     assert "Northwind Traders" in out
+
+
+def test_inbound_rows_accept_and_decline_and_closed_deals_take_no_change(
+    url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    inbound = _export(capsys, url, "inbound", tmp_path / "in.csv")
+    received = [r for r in inbound if r[pc.STATUS] == "New"]
+    assert len(received) >= 2
+    accept, decline = received[0], received[1]
+    accept[pc.STATUS], accept[pc.SUBSTATUS] = "Active", "Accepted"
+    decline[pc.STATUS], decline[pc.SUBSTATUS], decline[pc.REASON] = "Closed", "Declined", "2"
+    path = tmp_path / "in-edit.csv"
+    _write(path, [accept, decline])
+    code, out, err = run(capsys, url, "deal", "import", str(path))
+    assert code == 0, err
+    assert out.strip() == "2 changed (0 created, 2 updated), 0 unchanged, 0 refused."
+    for row, substatus in ((accept, "Accepted"), (decline, "Declined")):
+        code, out, err = run(capsys, url, "deal", "show", row[pc.REFERRAL_ID], "--json")
+        assert json.loads(out)["substatus"] == substatus
+
+    closed = _export(capsys, url, "closed", tmp_path / "closed.csv")
+    done = closed[0]
+    done[pc.DEAL_NAME] += " again"
+    _write(path, [done, dict(done)])
+    code, out, err = run(capsys, url, "deal", "import", str(path))
+    assert code == 1
+    assert f"line 2: Deal Name: the deal is closed ({closed[0][pc.SUBSTATUS]})" in err
+    assert "line 3: Referral ID: the same deal is on line 2 too" in err
+
+
+def test_create_rows_are_checked_like_the_wizard(
+    url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    template = Path(__file__).resolve().parents[2] / "examples" / "co-sell-upload-template.csv"
+    with template.open(encoding="utf-8-sig", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    bad = [
+        {**row, pc.PARTNER_ID: "999"},
+        {**row, pc.CONSENT: "No"},
+        {**row, pc.CURRENCY: "ZZZ"},
+        {**row, "Solution 1": "SOL-NOPE"},
+        {**row, pc.REFERRAL_ID: "6f9619ff-8b86-d011-b42d-00cf4fc964ff"},
+        {**row, pc.FINAL_MATCH: "MicrosoftID: 6-NOSUCH"},
+    ]
+    path = tmp_path / "bad.csv"
+    _write(path, bad)
+    code, out, err = run(capsys, url, "deal", "import", str(path), "--partial")
+    assert code == 1
+    assert out.strip() == "0 changed (0 created, 0 updated), 0 unchanged, 6 refused.", err
+    lines = err.splitlines()
+    assert lines[0].startswith("cosell: line 2: PartnerID (formerly MPN ID): '999' is not")
+    assert (
+        lines[1]
+        == "cosell: line 3: Consent to share Customer/Partner contact: a row with No is not created"
+    )
+    assert lines[2].startswith("cosell: line 4: Currency:")
+    assert lines[3].startswith("cosell: line 5: Solution 1:")
+    assert lines[4] == "cosell: line 6: Referral ID: no deal with this ID that you can see"
+    assert lines[5] == (
+        "cosell: line 7: Final Matched Customer Account: no customer account"
+        " 'MicrosoftID: 6-NOSUCH'"
+    )
