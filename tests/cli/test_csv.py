@@ -312,3 +312,20 @@ def test_create_rows_are_checked_like_the_wizard(
         "cosell: line 7: Final Matched Customer Account: no customer account"
         " 'MicrosoftID: 6-NOSUCH'"
     )
+
+
+def test_a_row_refused_half_way_leaves_its_deal_as_it_was(
+    url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = _export(capsys, url, "outbound", tmp_path / "out.csv")
+    row = next(r for r in rows if r[pc.STATUS] == "Active" and int(r[pc.SALES_STAGE]) >= 40)
+    old = row[pc.DEAL_NAME]
+    row[pc.DEAL_NAME] = old + " renamed"  # the details edit runs first and succeeds
+    row[pc.SALES_STAGE] = "20"  # then the stage goes backward: refused
+    path = tmp_path / "half.csv"
+    _write(path, [row])
+    code, out, err = run(capsys, url, "deal", "import", str(path), "--partial")
+    assert code == 1
+    assert "line 2: Sales Stage:" in err
+    assert out.strip() == "0 changed (0 created, 0 updated), 0 unchanged, 1 refused."
+    assert _name(capsys, url, row[pc.REFERRAL_ID]) == old
