@@ -122,7 +122,7 @@ def import_deals(
             out.warn(f"line {row.line}: " + "; ".join(row.errors))
     if result:
         with open(result, "w", encoding="utf-8-sig", newline="") as f:
-            pc.write_result(f, sheet, report.errors)
+            pc.write_result(f, sheet, report.errors, report.fills)
         out.warn(f"Wrote the result file {result}.")
     out.line(report.summary())
     return EXIT_REFUSED if report.refused else EXIT_OK

@@ -886,13 +886,24 @@ def result_columns(sheet: Sheet) -> tuple[str, ...]:
 
 
 def write_result(
-    out: TextIO, sheet: Sheet, errors: Mapping[int, Sequence[str]], delimiter: str | None = None
+    out: TextIO,
+    sheet: Sheet,
+    errors: Mapping[int, Sequence[str]],
+    fills: Mapping[int, Mapping[str, str]] | None = None,
+    delimiter: str | None = None,
 ) -> None:
     """The input file again, every column and row as read, with the Errors column filled
-    (`;`-separated) for the rows in `errors` (keyed by line)."""
-    w = writer(out, result_columns(sheet), delimiter or sheet.delimiter)
+    (`;`-separated) for the rows in `errors` (keyed by line), and the output columns of
+    `fills` (the account match) set; those columns are added when the input lacks them."""
+    fills = fills or {}
+    columns = list(result_columns(sheet))
+    wanted = {c for cells in fills.values() for c in cells}
+    columns += [c for c in (FINAL_MATCH, MATCHED_CATEGORY, CONFIDENCE, *MATCH_SUGGESTIONS)
+                if c in wanted and c not in columns]  # fmt: skip
+    w = writer(out, columns, delimiter or sheet.delimiter)
     for row in sheet.rows:
-        w.writerow({**row.cells, ERRORS: "; ".join(errors.get(row.line, ()))})
+        cells = {**row.cells, **fills.get(row.line, {})}
+        w.writerow({**cells, ERRORS: "; ".join(errors.get(row.line, ()))})
 
 
 def iter_rows(sheet: Sheet) -> Iterator[tuple[SheetRow, PcRow | None, list[str]]]:

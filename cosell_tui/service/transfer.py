@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from cosell_tui.domain import (
     TERMINAL_SUBSTATUSES,
+    AccountKind,
     CloseReason,
     ErrorReason,
     HelpType,
@@ -33,6 +34,7 @@ from cosell_tui.domain import (
     Substatus,
 )
 from cosell_tui.domain import pccsv as pc
+from cosell_tui.domain.names import company_key
 from cosell_tui.domain.query import Query, QueryError, parse
 from cosell_tui.domain.views import GridQuery, Outcome, Tab
 from cosell_tui.service.context import Context
@@ -47,6 +49,7 @@ from cosell_tui.service.forms import (
     SolutionInput,
 )
 from cosell_tui.service.lifecycle import Lifecycle
+from cosell_tui.service.mapping import address_line
 from cosell_tui.service.sharing import Sharing
 from cosell_tui.store.models import Account, Location
 
@@ -131,9 +134,10 @@ def _words(exc: CosellError, column: str) -> list[str]:
 
 
 class RowRefused(Exception):
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], fills: dict[str, str] | None = None) -> None:
         super().__init__("; ".join(problems))
         self.problems = list(problems)
+        self.fills = dict(fills or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,8 @@ class RowResult:
     name: str = ""
     changed: tuple[str, ...] = ()  # the columns that changed
     errors: tuple[str, ...] = ()
+    #: Output columns for the result file (the account match and its suggestions).
+    fills: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +161,7 @@ class ImportReport:
     dry_run: bool = False
     partial: bool = False
     errors: dict[int, tuple[str, ...]] = field(default_factory=dict)  # line -> problems
+    fills: dict[int, dict[str, str]] = field(default_factory=dict)  # line -> output columns
 
     def count(self, action: str) -> int:
         return sum(r.action == action for r in self.rows)
@@ -292,7 +299,9 @@ class Transfer:
                     with session.begin_nested():
                         results.append(self._row(sheet, raw, seen))
                 except RowRefused as exc:
-                    results.append(RowResult(raw.line, "refused", errors=tuple(exc.problems)))
+                    results.append(
+                        RowResult(raw.line, "refused", errors=tuple(exc.problems), fills=exc.fills)
+                    )
             refused = any(r.action == "refused" for r in results)
             write = not dry_run and (partial or not refused)
             if write:
@@ -300,7 +309,8 @@ class Transfer:
             else:
                 session.rollback()
         errors = {r.line: r.errors for r in results if r.errors}
-        return ImportReport(tuple(results), write, dry_run, partial, errors)
+        fills = {r.line: r.fills for r in results if r.fills}
+        return ImportReport(tuple(results), write, dry_run, partial, errors, fills)
 
     def _row(self, sheet: pc.Sheet, raw: pc.SheetRow, seen: dict[str, int]) -> RowResult:
         row, problems = pc.parse_row(raw.cells)
@@ -329,8 +339,11 @@ class Transfer:
             problems.append(f"{pc.SALES_STAGE}: a new deal starts at 10; mark stages later")
         location = self._location(row, problems)
         account_id = self._named_account(row, problems)
+        fills: dict[str, str] = {}
+        if account_id is None and not row.final_match and not problems:
+            account_id, fills = self._match(row, problems)
         if problems:
-            raise RowRefused(problems)
+            raise RowRefused(problems, fills)
         help_type = row.help_type if row.help_required else HelpType.NONE
         draft = DealDraft(
             name=row.name,
@@ -365,10 +378,64 @@ class Transfer:
         try:
             outcome = self._creation.create_deal(draft)
         except CosellError as exc:
-            raise RowRefused(_words(exc, pc.DEAL_NAME)) from exc
+            raise RowRefused(_words(exc, pc.DEAL_NAME), fills) from exc
         return RowResult(
-            raw.line, "created", outcome.deal.id, outcome.deal.name, changed=(pc.REFERRAL_ID,)
+            raw.line,
+            "created",
+            outcome.deal.id,
+            outcome.deal.name,
+            changed=(pc.REFERRAL_ID,),
+            fills=fills,
         )
+
+    def _match(self, row: pc.PcRow, problems: list[str]) -> tuple[int | None, dict[str, str]]:
+        """Partner Center's account matching, first cut: the accounts whose cleaned name is the
+        row's (customer search's key) in the row's country. A managed account in the row's city
+        is a High match and is used; anything less is written into the result file with
+        suggestions and the row waits for the user to confirm (paste the match or a suggestion
+        into Final Matched Customer Account); no account at all: a manually entered customer."""
+        key = company_key(row.customer_name)
+        with self._ctx.read() as uow:
+            found = uow.session.scalars(
+                select(Account)
+                .where(
+                    Account.search_name == key,
+                    Account.country == (row.country or ""),
+                    Account.kind != AccountKind.MANUAL,
+                )
+                .order_by(Account.id)
+                .limit(200)
+            ).all()
+        if not found:
+            return None, {}
+        city = (row.city or "").casefold()
+        kinds = (AccountKind.MANAGED, AccountKind.UNMANAGED, AccountKind.OTHER)
+
+        def rank(account: Account) -> tuple[int, int]:
+            return (0 if (account.city or "").casefold() == city else 1, kinds.index(account.kind))
+
+        best = min(found, key=rank)
+        in_city = (best.city or "").casefold() == city
+        if best.kind is AccountKind.MANAGED:
+            confidence = "High" if in_city else "Medium"
+        else:
+            confidence = "Medium" if in_city else "Low"
+        fills = {
+            pc.FINAL_MATCH: _account_text(best),
+            pc.MATCHED_CATEGORY: _CATEGORY[best.kind],
+            pc.CONFIDENCE: confidence,
+        }
+        for kind, columns in zip(kinds, _SUGGESTION_COLUMNS, strict=True):
+            same = sorted((a for a in found if a.kind is kind), key=rank)
+            for column, account in zip(columns, same, strict=False):
+                fills[column] = _account_text(account)
+        if confidence != "High":
+            problems.append(
+                f"{pc.FINAL_MATCH}: the customer matched {best.name} with {confidence} confidence;"
+                " keep the match or paste a suggestion into this column, and upload again"
+            )
+            return None, fills
+        return best.id, fills
 
     def _location(self, row: pc.PcRow, problems: list[str]) -> int | None:
         """The deal's location: the PartnerID column, else the user's only location."""
@@ -573,6 +640,28 @@ class Transfer:
             steps.add(pc.SUBSTATUS, lambda d, v: life.lost(d, v, reason, notes))
         elif isinstance(reason, CloseReason):
             steps.add(pc.SUBSTATUS, lambda d, v: life.decline(d, v, reason, notes))
+
+
+_CATEGORY = {
+    AccountKind.MANAGED: "Managed",
+    AccountKind.UNMANAGED: "Unmanaged",
+    AccountKind.OTHER: "DUNS",
+}
+_SUGGESTION_COLUMNS = (
+    pc.MATCH_SUGGESTIONS[0:2],
+    pc.MATCH_SUGGESTIONS[2:4],
+    pc.MATCH_SUGGESTIONS[4:6],
+)
+
+
+def _account_text(account: Account) -> str:
+    """Partner Center's `MicrosoftID: …, AccountName: …, AccountAddress: …` form."""
+    if account.microsoft_account_id:
+        head = f"MicrosoftID: {account.microsoft_account_id}"
+    else:
+        head = f"DUNSID: {account.duns or ''}"
+    address = address_line(account).replace(",", "")
+    return f"{head}, AccountName: {account.name.replace(',', '')}, AccountAddress: {address}"
 
 
 def _said(value: Any) -> str:

@@ -114,6 +114,7 @@ def test_status_columns_close_a_deal_and_a_row_without_id_creates_one(
             pc.REFERRAL_ID: "",
             pc.ENGAGEMENT_ID: "",
             pc.DEAL_NAME: "Uploaded deal",
+            pc.CUSTOMER_NAME: "Uploaded Customer Ltd",  # no account: entered manually
             pc.STATUS: "Active",
             pc.SUBSTATUS: "Accepted",
             pc.SALES_STAGE: "",
@@ -329,3 +330,42 @@ def test_a_row_refused_half_way_leaves_its_deal_as_it_was(
     assert "line 2: Sales Stage:" in err
     assert out.strip() == "0 changed (0 created, 0 updated), 0 unchanged, 1 refused."
     assert _name(capsys, url, row[pc.REFERRAL_ID]) == old
+
+
+def test_create_rows_are_matched_to_accounts_and_wait_below_high_confidence(
+    url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = _export(capsys, url, "outbound", tmp_path / "out.csv")
+    template = Path(__file__).resolve().parents[2] / "examples" / "co-sell-upload-template.csv"
+    with template.open(encoding="utf-8-sig", newline="") as f:
+        (new,) = list(csv.DictReader(f))
+    known = rows[0]
+    new.update(
+        {
+            pc.CUSTOMER_NAME: known[pc.CUSTOMER_NAME],
+            pc.COUNTRY: known[pc.COUNTRY],
+            pc.CITY: "Somewhere Else",
+            pc.PARTNER_ID: known[pc.PARTNER_ID],
+        }
+    )
+    path, result = tmp_path / "match.csv", tmp_path / "result.csv"
+    _write(path, [new])
+    code, out, err = run(capsys, url, "deal", "import", str(path), "-o", str(result))
+    with result.open(encoding="utf-8-sig", newline="") as f:
+        (back,) = list(csv.DictReader(f))
+    if code == 0:  # the customer is not a Microsoft account: nothing to match, created manually
+        assert back[pc.CONFIDENCE] == ""
+        return
+    assert f"{pc.FINAL_MATCH}: the customer matched" in err
+    assert back[pc.CONFIDENCE] in ("Medium", "Low")
+    assert back[pc.MATCHED_CATEGORY] in ("Managed", "Unmanaged", "DUNS")
+    assert back[pc.FINAL_MATCH].startswith(("MicrosoftID: ", "DUNSID: "))
+    assert back[pc.ERRORS].startswith(f"{pc.FINAL_MATCH}: ")
+    # the user keeps the match: the row names the account and is created
+    del back[pc.ERRORS]
+    _write(path, [back])
+    code, out, err = run(capsys, url, "deal", "import", str(path))
+    if back[pc.FINAL_MATCH].startswith("DUNSID: ") and not back[pc.FINAL_MATCH][8:].split(",")[0]:
+        return  # an unmanaged account without a DUNS number cannot be named in the file
+    assert code == 0, err
+    assert out.strip() == "1 changed (1 created, 0 updated), 0 unchanged, 0 refused."
