@@ -65,6 +65,9 @@ READ_ONLY = (
     pc.POSTAL_CODE, pc.COUNTRY, pc.DUNS, pc.CONSENT, pc.PARTNER_ID, pc.MICROSOFT_STATUS,
     pc.MSX_ID,
 )  # fmt: skip
+#: Columns cosell does not keep on a deal: an update row may carry anything there (a file
+#: Partner Center wrote has its own values), and the Notes to Microsoft go with a help request.
+NOT_STORED = frozenset({pc.NOTES_TO_MICROSOFT, pc.PSC_ID, pc.DOMAIN_NAME, pc.FINAL_MATCH})
 #: Read-only once the deal is shared for co-sell (help asked).
 CONTACT_COLUMNS = (pc.CONTACT_FIRST, pc.CONTACT_LAST, pc.CONTACT_PHONE, pc.CONTACT_EMAIL)
 DETAIL_COLUMNS = {
@@ -512,7 +515,7 @@ class Transfer:
         numbered = sorted(
             c for c in columns if c.startswith((pc.SOLUTION + " ", pc.TEAM_MEMBER + " "))
         )
-        changed = [c for c in (*pc.FIELDS, *numbered) if differs(c)]
+        changed = [c for c in (*pc.FIELDS, *numbered) if c not in NOT_STORED and differs(c)]
         if not changed:
             return RowResult(raw.line, "unchanged", deal_id, ref.name)
         problems = []
@@ -584,6 +587,7 @@ class Transfer:
         elif pc.SHARE in changed:
             steps.refuse(pc.SHARE, "a deal shared with Microsoft cannot be unshared")
         if (pc.HELP_REQUIRED in changed or pc.HELP_WHAT in changed) and row.help_required:
+            # the Notes to Microsoft column goes with the request (not kept on the deal)
             help_type = row.help_type
             if help_type is None:
                 steps.refuse(pc.HELP_WHAT, "say which help you need (1 to 6)")

@@ -66,6 +66,14 @@ def test_export_then_import_unchanged_changes_nothing(
         code, out, err = run(capsys, url, "deal", "import", str(path))
         assert code == 0, err
         assert out.strip() == f"0 changed (0 created, 0 updated), {len(rows)} unchanged, 0 refused."
+        # Partner Center's own download has values in columns cosell does not keep
+        for row in rows:
+            row[pc.DOMAIN_NAME], row[pc.PSC_ID] = "contoso.example", "PSC-1"
+            row[pc.FINAL_MATCH] = "MicrosoftID: 6-ABCDEFG23XB, AccountName: X, AccountAddress: Y"
+            row[pc.NOTES_TO_MICROSOFT], row[pc.CLA_NUMBER] = "Please help", "CLA-9"
+        _write(path, rows)
+        code, out, err = run(capsys, url, "deal", "import", str(path))
+        assert out.startswith("0 changed"), (out, err)
 
 
 def test_one_bad_row_writes_nothing_and_partial_writes_the_rest(
