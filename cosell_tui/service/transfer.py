@@ -80,6 +80,11 @@ DETAIL_COLUMNS = {
     pc.CAMPAIGN_ID: "campaign_id",
     pc.MARKETPLACE_INTENT: "marketplace_intent",
 }
+#: The columns an update row applies (through the use cases in `Transfer._plan`).
+_APPLIED = frozenset(
+    {*DETAIL_COLUMNS, pc.SHARE, pc.HELP_REQUIRED, pc.HELP_WHAT, pc.NOTES_TO_MICROSOFT,
+     pc.SALES_STAGE, pc.STATUS, pc.SUBSTATUS, pc.REASON}
+)  # fmt: skip
 #: The use cases' field keys -> the column a message names.
 _FIELD_COLUMNS = {
     "name": pc.DEAL_NAME,
@@ -551,6 +556,15 @@ class Transfer:
         """The use cases that make the deal look like the row, in an order the rules allow:
         accept first, details, team, solutions, sharing and help, the stage, closing last."""
         life, sharing = self._lifecycle, self._sharing
+        asks_help = bool(row.help_required) and (
+            pc.HELP_REQUIRED in changed or pc.HELP_WHAT in changed
+        )
+        for column in changed:
+            numbered = column.startswith((pc.SOLUTION + " ", pc.TEAM_MEMBER + " "))
+            if not (numbered or column in _APPLIED or (asks_help and column in CONTACT_COLUMNS)):
+                steps.refuse(
+                    column, "cannot be changed by an upload (change it on the deal's screen)"
+                )
         status_changed = pc.STATUS in changed or pc.SUBSTATUS in changed
         if status_changed and row.substatus is Substatus.ACCEPTED:
             if was.substatus not in (Substatus.PENDING, Substatus.RECEIVED):

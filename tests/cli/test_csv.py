@@ -288,6 +288,14 @@ def test_inbound_rows_accept_and_decline_and_closed_deals_take_no_change(
     assert f"line 2: Deal Name: the deal is closed ({closed[0][pc.SUBSTATUS]})" in err
     assert "line 3: Referral ID: the same deal is on line 2 too" in err
 
+    # a contact is not changed by an upload (no use case edits it): said, never skipped
+    open_row = next(r for r in _export(capsys, url, "outbound", path) if r[pc.STATUS] == "Active")
+    open_row[pc.CONTACT_FIRST] = "Someone"
+    _write(path, [open_row])
+    code, out, err = run(capsys, url, "deal", "import", str(path))
+    assert code == 1
+    assert "line 2: Customer Contact First Name: cannot be changed" in err
+
 
 def test_create_rows_are_checked_like_the_wizard(
     url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
