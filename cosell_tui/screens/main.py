@@ -179,6 +179,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             "r", "reload", "Reload", show=False, id="main.reload", tooltip="Reload counts and rows"
         ),
         Binding(
+            "x",
+            "export_csv",
+            "Export CSV",
+            show=False,
+            id="main.export",
+            tooltip="Download this tab (or the marked deals) as Partner Center CSV",
+        ),
+        Binding(
             "y",
             "copy_id",
             "Copy referral ID",
@@ -567,6 +575,22 @@ class MainScreen(ServiceSlot, Screen[None]):
         if row is not None:
             self.app.copy_to_clipboard(row.referral_id)
             self.notify(f"Copied referral ID {row.referral_id}")
+
+    # ---- download (Partner Center's co-sell CSV, docs/csv.md) ----------------------------------
+
+    def action_export_csv(self) -> None:
+        """Write the current tab with its filter and sort (only the marked rows when rows are
+        marked) to a CSV in Partner Center's layout, in a worker; a message names the file."""
+        grid = self.grid
+        marked = frozenset(grid.marked) if grid.marked else None
+        what = f"{len(marked):,} marked deal(s)" if marked else grid.grid_query.tab.label
+        self.notify(f"Exporting {what} as CSV…")
+        self._export_csv(grid.grid_query, marked)
+
+    @background(group="export")
+    def _export_csv(self, query: GridQuery, marked: frozenset[int] | None) -> None:
+        path, count = self.service.transfer.export_file(query, marked)
+        self.app.call_from_thread(self.notify, f"Wrote {count:,} deal(s) to {path}", timeout=10)
 
     # ---- acting on deals (screens/flows.py: shared with the deal screen and the palette) ------
 

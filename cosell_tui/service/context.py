@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
@@ -55,6 +56,9 @@ from cosell_tui.store.valuation import usd_rate
 
 if TYPE_CHECKING:
     from cosell_tui.rules import RuleBook
+
+#: The transaction of a running `Context.batch` (per thread): use cases join it.
+_BATCH: ContextVar[tuple[Shared, Session] | None] = ContextVar("cosell_batch", default=None)
 
 CONFLICT = "This deal was changed by someone else since you opened it; reload and try again."
 BUSY = "The database is busy with another change; try again."
@@ -130,17 +134,54 @@ class Context:
             self._raise_refusal(exc)
             raise
 
+    def _batch_session(self) -> Session | None:
+        batch = _BATCH.get()
+        return batch[1] if batch is not None and batch[0] is self.shared else None
+
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
-        """A read; a database that cannot be used is a refusal in words (environment.py)."""
+        """A read; a database that cannot be used is a refusal in words (environment.py).
+        Inside a `batch`, the batch's transaction (so it sees the batch's own writes)."""
+        batched = self._batch_session()
+        if batched is not None:
+            yield UnitOfWork(self, batched)
+            return
         with self.guarded(), Session(self.shared.engine, expire_on_commit=False) as session:
             yield UnitOfWork(self, session)
+
+    @contextmanager
+    def batch(self) -> Iterator[Session]:
+        """One transaction for many use cases (a CSV import): every `read` and `write` of this
+        thread joins it, each write as a savepoint that a refusal rolls back alone. Nothing is
+        committed here: the caller commits (or rolls back) the session it is given."""
+        session = Session(self.shared.write_engine, expire_on_commit=False)
+        token = _BATCH.set((self.shared, session))
+        try:
+            with self.guarded():
+                yield session
+        except StaleDataError as exc:
+            session.rollback()
+            raise ConflictError(CONFLICT) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            _BATCH.reset(token)
+            session.close()
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
         """One transaction: commit on success, nothing written on any error; a version clash
         or a lock held past the busy timeout is a ConflictError, a database that cannot be
-        used a refusal in words."""
+        used a refusal in words. Inside a `batch`, a savepoint of the batch's transaction."""
+        batched = self._batch_session()
+        if batched is not None:
+            try:
+                with batched.begin_nested():
+                    yield UnitOfWork(self, batched)
+            except StaleDataError as exc:
+                raise ConflictError(CONFLICT) from exc
+            return
         session = Session(self.shared.write_engine, expire_on_commit=False)
         try:
             yield UnitOfWork(self, session)

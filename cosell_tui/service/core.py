@@ -32,6 +32,7 @@ from cosell_tui.service.listing import Listing
 from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
+from cosell_tui.service.transfer import Transfer
 from cosell_tui.store.migrate import current_revision, head_revision, upgrade
 from cosell_tui.store.models import Organization, User
 
@@ -50,6 +51,7 @@ class Service:
         self.microsoft = Microsoft(ctx)
         self.registration = Registration(ctx)
         self.insights = Insights(ctx)
+        self.transfer = Transfer(ctx, self.creation, self.lifecycle, self.sharing)
 
     @property
     def user(self) -> UserView:

@@ -1,0 +1,128 @@
+"""`cosell deal export` and `cosell deal import`: Partner Center's co-sell CSV (docs/csv.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from cosell_tui.cli.errors import EXIT_OK, EXIT_REFUSED, CliError
+from cosell_tui.cli.options import command, option, pass_runtime
+from cosell_tui.cli.runtime import Runtime
+from cosell_tui.domain.views import SortKey, Tab
+
+if TYPE_CHECKING:
+    from cosell_tui.domain.views import GridQuery
+    from cosell_tui.service import Service
+
+FORMATS = ("csv", "tsv", "json")
+
+
+@command("export", help="Write the deals of a tab as Partner Center's co-sell CSV.")
+@option(
+    "--tab",
+    type=click.Choice([tab.value for tab in Tab]),
+    default=Tab.OUTBOUND.value,
+    help="The tab (default outbound).",
+)
+@option("--filter", "text", default="", metavar="Q", help="Filter query (docs/filter.md).")
+@option(
+    "--sort",
+    type=click.Choice([key.value for key in SortKey]),
+    help="Sort key (default: the tab's).",
+)
+@option("--desc", is_flag=True, help="Descending order.")
+@option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    help="csv (Partner Center's), tsv, or json (one object per deal, keyed by column).",
+)
+@option("--limit", type=int, metavar="N", help="At most N rows (Partner Center's cap: 5000).")
+@option(
+    "-o",
+    "--output",
+    "path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to FILE (default: standard output).",
+)
+@pass_runtime
+def export_deals(
+    rt: Runtime,
+    tab: str,
+    text: str,
+    sort: str | None,
+    desc: bool,
+    fmt: str,
+    limit: int | None,
+    path: str | None,
+) -> int:
+    from cosell_tui.domain.views import GridQuery
+
+    if limit is not None and limit < 1:
+        raise CliError("--limit must be at least 1")
+    service = rt.service()
+    if text:
+        problem = service.listing.check_filter(text)
+        if problem:
+            raise CliError(f"--filter: {problem}")
+    query = GridQuery(Tab(tab), text, SortKey(sort) if sort else None, desc)
+    if path is None:
+        count = write_export(service, query, fmt, limit, rt.output.out)
+    else:
+        with open(path, "w", encoding="utf-8-sig" if fmt != "json" else "utf-8", newline="") as f:
+            count = write_export(service, query, fmt, limit, f)
+        rt.output.warn(f"Wrote {count:,} deal(s) to {path}.")
+    return EXIT_OK
+
+
+def write_export(
+    service: Service, query: GridQuery, fmt: str, limit: int | None, out: TextIO
+) -> int:
+    return service.transfer.write(out, query, fmt, limit)
+
+
+@command("import", help="Create and update deals from a Partner Center co-sell CSV.")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@option(
+    "--partial",
+    is_flag=True,
+    help="Write the good rows and refuse the rest (default: all or nothing).",
+)
+@option(
+    "-o",
+    "--output",
+    "result",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the result file: the input with the Errors column filled.",
+)
+@option("--max-rows", type=int, default=1000, metavar="N", help="Largest file (default 1000).")
+@pass_runtime
+def import_deals(
+    rt: Runtime, file: str, dry_run: bool, partial: bool, result: str | None, max_rows: int
+) -> int:
+    from cosell_tui.domain import pccsv as pc
+
+    if max_rows < 1:
+        raise CliError("--max-rows must be at least 1")
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {file}: {exc.strerror or exc}") from None
+    service = rt.service()
+    sheet = service.transfer.read(data, max_rows=max_rows)
+    report = service.transfer.import_sheet(sheet, partial=partial, dry_run=dry_run)
+    out = rt.output
+    for row in report.rows:
+        if row.errors:
+            out.warn(f"line {row.line}: " + "; ".join(row.errors))
+    if result:
+        with open(result, "w", encoding="utf-8-sig", newline="") as f:
+            pc.write_result(f, sheet, report.errors, report.fills)
+        out.warn(f"Wrote the result file {result}.")
+    out.line(report.summary())
+    return EXIT_REFUSED if report.refused else EXIT_OK
