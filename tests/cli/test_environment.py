@@ -174,3 +174,22 @@ def test_the_tui_ends_with_the_same_sentence(
     assert told == [
         (1, f"cannot open the database {path}: its folder {path.parent} does not exist")
     ]
+
+
+def test_users_on_a_new_database(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "new.db"), "users")
+    no_traceback(result)
+    assert result.code == 0, result.err
+    assert "No users yet" in result.out
+
+
+def test_a_database_damaged_after_its_first_pages(db: str, tmp_path: Path) -> None:
+    """The header is fine, the rest is noise: the first read of a damaged page says so."""
+    import random
+
+    data = bytearray(Path(db).read_bytes())
+    noise = random.Random(7).randbytes(len(data) - 8192)
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(bytes(data[:8192]) + noise)
+    err = one_sentence(run("--db", str(damaged), "deal", "list"), 1)
+    assert "is not a cosell database, or it is damaged" in err
