@@ -42,6 +42,7 @@ COMMANDS = {
     "rules": Lazy("cosell_tui.cli.rules:rules", "Rule files."),
     "catalog": Lazy("cosell_tui.cli.catalog:catalog", "Customer accounts, solutions and partners."),
     "users": Lazy(f"{_ADMIN}:users", "Users you can act as (--user)."),
+    "db": Lazy("cosell_tui.cli.db:db", "Check the database, or back it up."),
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
 }
 
