@@ -41,7 +41,7 @@ from cosell_tui.service.environment import refusal
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.mapping import deal_row
 from cosell_tui.service.scope import is_on_team, visible_clause
-from cosell_tui.store.db import writer_engine
+from cosell_tui.store.db import insert_or_ignore, writer_engine
 from cosell_tui.store.models import (
     Account,
     Favorite,
@@ -184,6 +184,10 @@ class UnitOfWork:
 
     def now(self) -> datetime:
         return self.ctx.clock.now()
+
+    def insert_ignoring_duplicates(self, model: Any) -> Any:
+        """An INSERT for `model` that leaves an existing row alone (store.db.insert_or_ignore)."""
+        return insert_or_ignore(self.session.get_bind().dialect.name, model)
 
     def microsoft_org_id(self) -> int | None:
         return self.ctx.shared.microsoft_org_id(self.session)

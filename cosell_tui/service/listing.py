@@ -241,12 +241,15 @@ class Listing:
         """Star or unstar a visible deal (any state: favourites are the user's, not the deal's)."""
         with self._ctx.write() as uow:
             ref = uow.load(deal)
-            current = uow.favorite(ref.id)
-            if on and not current:
-                uow.session.add(
-                    Favorite(user_id=self._ctx.user.id, referral_id=ref.id, created_at=uow.now())
+            if on:
+                # Insert-if-absent in one statement: two sessions starring the same deal at
+                # once both succeed (a check-then-insert lost the race with a unique violation).
+                uow.session.execute(
+                    uow.insert_ignoring_duplicates(Favorite).values(
+                        user_id=self._ctx.user.id, referral_id=ref.id, created_at=uow.now()
+                    )
                 )
-            elif not on and current:
+            else:
                 uow.session.execute(
                     delete(Favorite).where(
                         Favorite.user_id == self._ctx.user.id, Favorite.referral_id == ref.id
