@@ -59,7 +59,8 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.service import forms
-from cosell_tui.service.scope import location_in_scope
+from cosell_tui.service.errors import NotFoundError
+from cosell_tui.service.scope import account_in_scope, location_in_scope
 from cosell_tui.store.models import Account, Location, Organization, Solution
 
 # --- value kinds --------------------------------------------------------------------------------
@@ -291,9 +292,12 @@ def _get(context: Any, entity: type[Any], value: object, label: str) -> Any:
 
 @kind()
 def AccountRef(value: object, label: str, context: Any, from_duns: bool = False) -> Any:
-    """A customer account; federal customers only from the Other (DUNS) list (`from_duns`)."""
-    if (found := _get(context, Account, value, label)) is None:
-        raise problem("No such customer account.")
+    """A customer account; federal customers only from the Other (DUNS) list (`from_duns`).
+    One that does not exist, and another organisation's manually entered one, are "not found"
+    alike (exit 4): ids are sequential, and a prospect must not leak by attaching it to a deal."""
+    found = _get(context, Account, value, label)
+    if found is None or not account_in_scope(context["session"], context["user"], found):
+        raise NotFoundError("No such customer account.")
     if from_duns and found.federal and found.kind is not AccountKind.OTHER:
         raise problem("Federal customers are picked from the Other (DUNS) list.")
     return found
