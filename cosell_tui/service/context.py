@@ -170,6 +170,10 @@ class Context:
             raise problem from exc
 
 
+#: The largest id a database integer holds (SQLite and PostgreSQL bigint); beyond: no such row.
+MAX_ID = 2**63 - 1
+
+
 class UnitOfWork:
     """One transaction of one user: the session, and the questions every use case asks."""
 
@@ -200,7 +204,7 @@ class UnitOfWork:
 
     def visible_query(self, deal: int | str) -> Select[Referral]:
         query = select(Referral).where(visible_clause(self.user))
-        if isinstance(deal, str) and not deal.strip().isdigit():
+        if isinstance(deal, str) and not (deal.strip().isascii() and deal.strip().isdigit()):
             # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and
             # must not reach the database, which may refuse such text with a driver error.
             try:
@@ -212,6 +216,8 @@ class UnitOfWork:
             pk = int(deal)
         except (TypeError, ValueError):
             raise NotFoundError(f"Deal {deal!r} not found.") from None
+        if not 0 < pk <= MAX_ID:  # beyond any id (and any database integer): not a deal
+            raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
         return query.where(Referral.id == pk)
 
     def load(self, deal: int | str, version: int | None = None) -> Referral:
