@@ -50,3 +50,14 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
                  "COSELL_LOCALE"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COSELL_CONFIG_FILE", str(tmp_path / "config.toml"))
+
+
+def record(test: str, **figures: object) -> None:
+    """Append figures of a run to $COSELL_RELIABILITY_REPORT (JSON lines), for
+    benchmarks/reliability_bench.py to sum up; nothing when it is not set."""
+    import json
+
+    target = os.environ.get("COSELL_RELIABILITY_REPORT")
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"test": test, **figures}) + "\n")

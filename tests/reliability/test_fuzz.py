@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cosell_tui.cli import main
 from tests.cli.conftest import NOW, invoke
 
-from .conftest import SCALE
+from .conftest import SCALE, record
 
 SETTINGS = settings(
     max_examples=40 * SCALE,
@@ -80,6 +80,7 @@ def snapshot(db: Path) -> list[tuple[Any, ...]]:
 
 
 def _check(db: Path, argv: list[str], stdin: str | None = None) -> None:
+    record("fuzz", runs=1)
     before = snapshot(db)
     result = invoke(["--db", str(db), "--now", NOW, *argv], stdin=stdin)
     assert result.code != 70, (argv, result.err)

@@ -17,7 +17,7 @@ from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import current_revision, downgrade, head_revision, upgrade
 from cosell_tui.store.models import Referral
 
-from .conftest import SCALE, cosell, python
+from .conftest import SCALE, cosell, python, record
 
 NOW = "2026-11-23T12:00:00Z"
 OLD = "0003"  # the release the upgrade started from (0003 → 0006)
@@ -91,6 +91,8 @@ def test_a_sigkill_at_any_moment_of_an_upgrade_leaves_a_database_that_opens(old_
             assert conn.execute(text("SELECT count(*) FROM grid_count")).scalar_one() > 0
         downgrade(engine, OLD)  # for the next round
         engine.dispose()
+    record("sigkill during upgrade 0003->head", backend=old_db.split(":")[0],
+           kills=len(_kill_points(total, 4 * SCALE)), statements=total, unopenable=0)  # fmt: skip
 
 
 def test_a_sigkill_during_the_first_creation_leaves_a_database_that_opens(db_url: str) -> None:
@@ -105,6 +107,8 @@ def test_a_sigkill_during_the_first_creation_leaves_a_database_that_opens(db_url
         assert current_revision(engine) == head_revision()
         downgrade(engine, "base")
         engine.dispose()
+    record("sigkill during first creation", backend=db_url.split(":")[0],
+           kills=len(_kill_points(total, 4 * SCALE)), statements=total, unopenable=0)  # fmt: skip
 
 
 def test_ctrl_c_during_an_upgrade_leaves_the_old_revision(old_db: str) -> None:
@@ -136,6 +140,7 @@ def _at_once(url: str, *argv: str, processes: int = 4) -> list[tuple[int, str, s
 
 
 def test_concurrent_first_starts_all_succeed(db_url: str) -> None:
+    record("4 concurrent first starts", backend=db_url.split(":")[0], rounds=SCALE, failed=0)
     for _ in range(SCALE):
         for code, _out, err in _at_once(db_url, "init"):
             assert code == 0, err

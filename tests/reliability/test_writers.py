@@ -4,7 +4,6 @@ update (each either commits, raising the version by one, or is told of the confl
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -21,7 +20,7 @@ from cosell_tui.store import health
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import upgrade
 
-from .conftest import ROOT, SCALE
+from .conftest import ROOT, SCALE, record
 
 NOW = "2026-11-23T12:00:00Z"
 
@@ -124,6 +123,8 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(db_url: str) -> None:
         assert all(f.ok for f in health.check(engine)), health.check(engine)
         engine.dispose()
     assert acknowledged > 0
+    record("sigkill during writes", backend=db_url.split(":")[0], kills=3 * SCALE,
+           acknowledged=acknowledged, lost=0, unhealthy=0)  # fmt: skip
 
 
 def test_eight_writers_on_three_deals_lose_no_update(db_url: str) -> None:
@@ -141,4 +142,5 @@ def test_eight_writers_on_three_deals_lose_no_update(db_url: str) -> None:
     # No lost update: every commit raised a version by exactly one and left its history line.
     assert sum(after.values()) - sum(before.values()) == outcomes["ok"]
     assert edits_after - edits_before == outcomes["ok"]
-    print(json.dumps({"commits": outcomes["ok"], "conflicts": outcomes["conflict"]}))
+    record("8 writers, 3 deals", backend=db_url.split(":")[0], seconds=4 * SCALE,
+           commits=outcomes["ok"], conflicts=outcomes["conflict"], lost=0)  # fmt: skip
