@@ -15,6 +15,7 @@ the use cases import it on first use (`parse.inputs`), not when the service is i
 """
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -132,12 +133,20 @@ def kind(
     return declare
 
 
+#: Characters no text of a deal may hold: C0 controls but tab and line breaks, DEL, C1 controls
+#: (an ESC would carry a terminal escape sequence to every screen that shows the text) and
+#: lone surrogates (not Unicode; no database stores them).
+_FORBIDDEN = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def trimmed(value: object, label: str, max_len: int = MAX_NAME_LEN) -> str:
-    """Text, trimmed; at most `max_len` characters, never a NUL."""
+    """Text, trimmed; at most `max_len` characters, never a NUL nor another control character."""
     if not isinstance(value, str):
         raise problem(f"{label} must be text.")
     if "\x00" in value:
         raise problem(f"{label} must not contain a NUL character.")
+    if _FORBIDDEN.search(value):
+        raise problem(f"{label} must not contain control characters.")
     if len(value.strip()) > max_len:
         raise problem(f"{label} must be at most {max_len} characters.")
     return value.strip()

@@ -138,3 +138,20 @@ def test_the_palette_search_takes_anything(db: str) -> None:
 def test_non_utf8_bytes_in_an_argument(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["--db", db, "--now", NOW, "deal", "show", os.fsdecode(b"\xff")])
     assert code == 1 and "not valid UTF-8" in capsys.readouterr().err
+
+
+def test_terminal_escapes_never_reach_the_terminal(db: str, tmp_path: Path) -> None:
+    """A name with an escape sequence is refused; one already stored (an older cosell, an
+    import) is printed with the control characters replaced."""
+    document = json.loads(Path("examples/private-deal.json").read_text(encoding="utf-8"))
+    document["name"] = "\x1b[31mRED\x1b]0;title\x07"
+    err = refused(run("--db", db, "deal", "create", _document(tmp_path, json.dumps(document))), 1)
+    assert "control characters" in err
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE referral SET name = ? WHERE id = 1", ("\x1b[2Jcleared\x9b",))
+    conn.close()
+    for argv in (["deal", "show", "1"], ["deal", "list", "--tab", "outbound", "--limit", "500"]):
+        result = run("--db", db, *argv)
+        assert result.code == 0, result.err
+        assert "\x1b" not in result.out and "\x9b" not in result.out
+    assert "\\u001b" in run("--db", db, "deal", "show", "1", "--json").out  # JSON keeps it, escaped
