@@ -68,9 +68,11 @@ def _statements(url: str, back_to: str = OLD) -> int:
 
 
 def _kill_points(total: int, count: int) -> list[int]:
-    """`count` statements spread over the whole upgrade, first and last included."""
-    count = min(count, total)
-    return sorted({1 + round(i * (total - 1) / max(1, count - 1)) for i in range(count)})
+    """`count` statements spread over the whole upgrade, from the first to the second last but
+    one (PostgreSQL's pool may ping a connection or not: a run's count varies by one)."""
+    last = max(1, total - 2)
+    count = min(count, last)
+    return sorted({1 + round(i * (last - 1) / max(1, count - 1)) for i in range(count)})
 
 
 def test_a_sigkill_at_any_moment_of_an_upgrade_leaves_a_database_that_opens(old_db: str) -> None:

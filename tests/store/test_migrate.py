@@ -135,7 +135,7 @@ def test_a_second_process_waits_for_the_upgrade_and_says_so(db_url: str) -> None
     said: list[str] = []
     with holder.connect() as conn:
         if conn.dialect.name == "sqlite":
-            conn.connection.dbapi_connection.isolation_level = None  # type: ignore[union-attr]
+            conn.connection.dbapi_connection.isolation_level = None  # type: ignore[union-attr]  # a live pool connection has its DBAPI one
             conn.exec_driver_sql("BEGIN EXCLUSIVE")
         else:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
