@@ -209,7 +209,11 @@ def _migrate_in_transaction(conn: Connection, revision: str, say: Say | None) ->
     config = alembic_config()
     config.attributes["connection"] = conn
     if say is not None and at is not None:
+        from alembic.script import ScriptDirectory
+
+        steps = list(ScriptDirectory.from_config(config).iterate_revisions(target, at))
         config.attributes["on_step"] = say
+        config.attributes["steps"] = len(steps)
     command.upgrade(config, revision)
 
 

@@ -32,14 +32,17 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
     return False
 
 
-def _step_reporter(say: Any) -> Any:
+def _step_reporter(say: Any, steps: int) -> Any:
     """`on_version_apply` hook: one line per migration applied, with how far the upgrade is."""
+    done = [0]
 
     def report(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         if step.is_upgrade:
+            done[0] += 1
             doc = (step.revision_map.get_revision(step.up_revision_id).doc or "").strip()
             what = doc.splitlines()[0] if doc else ""
-            say(f"  schema {step.up_revision_id} done{': ' + what if what else ''}")
+            where = f" ({done[0]}/{steps})" if steps else ""
+            say(f"  schema {step.up_revision_id} done{where}{': ' + what if what else ''}")
 
     return report
 
@@ -47,7 +50,9 @@ def _step_reporter(say: Any) -> Any:
 def run_migrations(connection: Connection) -> None:
     say = config.attributes.get("on_step")
     context.configure(
-        on_version_apply=_step_reporter(say) if say is not None else None,
+        on_version_apply=(
+            _step_reporter(say, config.attributes.get("steps", 0)) if say is not None else None
+        ),
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
