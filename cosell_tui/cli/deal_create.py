@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
@@ -24,16 +24,58 @@ if TYPE_CHECKING:
     from cosell_tui.service.forms import RegistrationForm
 
 
-def read_document(path: str, stdin: TextIO | None = None) -> tuple[str, str]:
-    """The text of a JSON file or of standard input (`-`), and a name for messages."""
-    if path == "-":
-        return (stdin or sys.stdin).read(), "standard input"
+#: The largest document `deal create` and `deal register` read (docs/cli.md): a deal is a few kB.
+MAX_DOCUMENT_BYTES = 1024 * 1024
+
+
+def _too_large(source: str) -> CliError:
+    return CliError(
+        f"{source} is larger than {MAX_DOCUMENT_BYTES // 1024:,} kB; a deal document is a few kB"
+    )
+
+
+def _read_file(path: str) -> bytes:
+    """At most MAX_DOCUMENT_BYTES + 1 bytes of `path`, whatever it is: a file, a pipe made by
+    the shell (`<(…)`), a FIFO nobody writes to (opened without waiting: it reads as empty),
+    or a device that never ends (/dev/zero: cut off)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        return Path(path).read_text(encoding="utf-8"), path
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_DOCUMENT_BYTES:
+            chunk = os.read(fd, MAX_DOCUMENT_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_document(path: str, stdin: TextIO | None = None) -> tuple[str, str]:
+    """The text of a JSON file or of standard input (`-`), and a name for messages; at most
+    MAX_DOCUMENT_BYTES, UTF-8."""
+    if path == "-":
+        text = (stdin or sys.stdin).read(MAX_DOCUMENT_BYTES + 1)
+        if len(text) > MAX_DOCUMENT_BYTES:
+            raise _too_large("standard input")
+        return text, "standard input"
+    try:
+        data = _read_file(path)
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"{path}: cannot read it ({exc})") from None
+    except IsADirectoryError:
+        raise CliError(f"{path} is a folder, not a JSON file") from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read it ({(exc.strerror or str(exc)).lower()})") from None
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise _too_large(path)
+    try:
+        return data.decode("utf-8"), path
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not UTF-8 text") from None
 
 
 @command("create", help="Create a deal from a JSON document (docs/deal-format.md).")

@@ -148,7 +148,7 @@ def stage_pct(text: str, row: DealRow) -> int:
     from cosell_tui.cli.jsonio import SALES_STAGE_BY_PCT
 
     value = text.strip().rstrip("%").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     assessment = row.deal_type is DealType.SOLUTION_ASSESSMENT
     stages = ASSESSMENT_STAGES if assessment else NORMAL_STAGES

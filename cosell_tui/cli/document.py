@@ -17,6 +17,7 @@ exactly the same things; `document_path()` names the service's fields in the doc
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -62,17 +63,69 @@ def _problem(sentence: str) -> PydanticCustomError:
 # --- reading the text ---------------------------------------------------------------------------
 
 
+#: How deep a document may nest (a deal document is 4 levels deep) and how long a number may be.
+MAX_DEPTH = 32
+MAX_NUMBER_CHARS = 40
+
+
+def _number(kind: type[int] | type[float]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise DocumentError(f"a number in it has more than {MAX_NUMBER_CHARS} characters")
+        number = kind(text)
+        if not math.isfinite(number):
+            raise DocumentError(f"the number {text} in it is too large")
+        return number
+
+    return parse
+
+
+def _check_shape(value: Any, source: str) -> None:
+    """DocumentError for nesting deeper than MAX_DEPTH or text that is not Unicode (a lone
+    surrogate such as \\ud800, which no database stores); iterative, so no depth hurts."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise DocumentError(f"{source} nests deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack.extend((k, depth) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise DocumentError(
+                    f"{source} holds text that is not valid Unicode (a lone surrogate escape)"
+                ) from None
+
+
 def parse_document(text: str, source: str) -> JSON:
-    """A JSON object from text; a clear DocumentError (line, column) when it is not one."""
+    """A JSON object from text; a clear DocumentError (line, column) when it is not one, when
+    it nests too deep, holds a number too long or text that is not Unicode."""
     try:
-        value = json.loads(text)
+        value = json.loads(
+            text, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant
+        )
     except json.JSONDecodeError as exc:
         raise DocumentError(
             f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except DocumentError as exc:
+        raise DocumentError(f"{source} cannot be used: {exc.message}") from None
+    except RecursionError:
+        raise DocumentError(f"{source} nests deeper than {MAX_DEPTH} levels") from None
     if not isinstance(value, dict):
         raise DocumentError(f"{source} must hold a JSON object, not {type(value).__name__}")
+    _check_shape(value, source)
     return value
+
+
+def _constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's reader accepts them)."""
+    raise DocumentError(f"{name} is not a JSON number")
 
 
 # --- pydantic's errors as our sentences ---------------------------------------------------------

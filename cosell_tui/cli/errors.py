@@ -107,8 +107,22 @@ def report(
     raise exc
 
 
+#: The most of an internal error's own text that is shown (the rest is in the traceback).
+INTERNAL_TEXT_MAX = 160
+
+
+def internal_summary(exc: BaseException) -> str:
+    """An exception in one short line: its class and the first line of what it says (for a
+    database error, the driver's words without the SQL SQLAlchemy appends)."""
+    said = getattr(exc, "orig", None)
+    text = str(said if isinstance(said, BaseException) else exc)
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    if len(first) > INTERNAL_TEXT_MAX:
+        first = first[: INTERNAL_TEXT_MAX - 1] + "…"
+    return f"{type(exc).__name__}: {first}".rstrip(": ")
+
+
 def report_internal(exc: BaseException, output: Output) -> int:
     """A bug: one line (set COSELL_DEBUG=1 for the traceback) and exit 70."""
-    output.warn(f"internal error: {type(exc).__name__}: {exc}".rstrip(": "))
-    output.warn(f"set {DEBUG_ENV}=1 to see the traceback")
+    output.warn(f"internal error: {internal_summary(exc)} (set {DEBUG_ENV}=1 for the traceback)")
     return EXIT_INTERNAL

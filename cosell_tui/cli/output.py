@@ -126,6 +126,15 @@ def table_text(
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
+#: Control characters (but tab and line break) as U+FFFD: text from the database (names, notes,
+#: messages) never carries a terminal escape sequence to the user's terminal. JSON escapes them.
+_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+
+
+def printable(text: str) -> str:
+    return text.translate(_CONTROLS)
+
+
 class Output:
     """Where a command writes: its answer on `out`, `cosell: ` messages on `err`."""
 
@@ -134,11 +143,11 @@ class Output:
         self.err = err
 
     def line(self, text: str = "") -> None:
-        print(text, file=self.out)
+        print(printable(text), file=self.out)
 
     def warn(self, text: str) -> None:
         """One `cosell: ` line on stderr (refusals, warnings, progress)."""
-        print(f"cosell: {text}", file=self.err)
+        print(f"cosell: {printable(text)}", file=self.err)
 
     def json(self, value: Any) -> None:
         """Stable, readable JSON (keys in the API's order, not sorted)."""
@@ -158,7 +167,8 @@ class Output:
         right: Iterable[int] = (),
         fit: Fit | None = None,
     ) -> None:
-        self.line(table_text(headers, rows, right, self.terminal_width(), fit))
+        clean = ([printable(cell) for cell in row] for row in rows)  # before widths are measured
+        self.line(table_text(headers, clean, right, self.terminal_width(), fit))
 
 
 def dumps(value: Any) -> str:

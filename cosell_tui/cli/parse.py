@@ -63,7 +63,7 @@ def parse_amount(text: str, what: str) -> Decimal:
 def parse_deal_id(text: str) -> int | str:
     """A deal number (the first column of `deal list`) or a referral GUID."""
     value = text.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not '²' or '①', which Python calls digits
         return int(value)
     if re.fullmatch(r"[0-9a-fA-F-]{8,36}", value):
         return value.lower()

@@ -21,6 +21,7 @@ from cosell_tui.cli.errors import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_REFUSED,
     EXIT_USAGE,
     report,
     report_internal,
@@ -28,7 +29,7 @@ from cosell_tui.cli.errors import (
 from cosell_tui.cli.lazy import Lazy
 from cosell_tui.cli.options import CONTEXT_SETTINGS, Group, group, pass_runtime
 from cosell_tui.cli.output import Output
-from cosell_tui.cli.runtime import Runtime
+from cosell_tui.cli.runtime import Runtime, not_utf8
 
 _ADMIN = "cosell_tui.cli.admin"
 
@@ -42,6 +43,7 @@ COMMANDS = {
     "rules": Lazy("cosell_tui.cli.rules:rules", "Rule files."),
     "catalog": Lazy("cosell_tui.cli.catalog:catalog", "Customer accounts, solutions and partners."),
     "users": Lazy(f"{_ADMIN}:users", "Users you can act as (--user)."),
+    "db": Lazy("cosell_tui.cli.db:db", "Check the database, or back it up."),
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
     "insights": Lazy("cosell_tui.cli.insights:insights", "Co-sell insights: figures and rows."),
 }
@@ -135,8 +137,13 @@ def run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     """Run the command line and return its exit code; never raises (but for SystemExit)."""
     output = Output(out, err)
     rt = Runtime(output)
+    args = list(argv) if argv is not None else sys.argv[1:]
+    for position, arg in enumerate(args, 1):
+        if not_utf8(arg):  # bytes that are not UTF-8, or a lone surrogate: no command reads it
+            output.warn(f"argument {position} is not valid UTF-8 text")
+            return EXIT_REFUSED
     try:
-        return _invoke(list(argv) if argv is not None else sys.argv[1:], rt)
+        return _invoke(args, rt)
     except click.UsageError as exc:
         return _usage_error(exc, output)
     except click.ClickException as exc:

@@ -24,6 +24,37 @@ def _say_on_stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+#: The environment variables cosell reads as text.
+TEXT_VARIABLES = ("COSELL_USER", "COSELL_DB", "COSELL_NOW", "COSELL_LOCALE", "COSELL_CONFIG_FILE")
+
+
+def not_utf8(text: str) -> bool:
+    """Text that came from bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_environment() -> None:
+    """CliError for an environment variable that is not UTF-8 text, or a COSELL_LOCALE that
+    babel does not know (it would fail the first amount written, deep in a command)."""
+    for name in TEXT_VARIABLES:
+        if not_utf8(os.environ.get(name, "")):
+            raise CliError(f"environment variable {name} is not valid UTF-8 text")
+    wanted = os.environ.get("COSELL_LOCALE")
+    if wanted:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(wanted)
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise CliError(
+                f"COSELL_LOCALE: {wanted!r} is not a locale cosell knows (e.g. en_US, de_DE, fr_FR)"
+            ) from None
+
+
 class Runtime:
     """The global options (`--db`, `--user`, `--now`, `--no-mouse`), given before or after the
     subcommand (the innermost wins), and what they open."""
@@ -46,13 +77,25 @@ class Runtime:
         return self._config
 
     def check_clock(self) -> None:
-        """Validate --now / COSELL_NOW up front, so a typo is exit 1, not a crash later."""
-        from cosell_tui.domain.clock import parse_instant
+        """Validate --now / COSELL_NOW (and the environment's other settings) up front, so a
+        typo is exit 1, not a crash later."""
+        from cosell_tui.domain.clock import (
+            EARLIEST_YEAR,
+            LATEST_YEAR,
+            InstantOutOfRange,
+            parse_instant,
+        )
 
+        check_environment()
         for source, text in (("--now", self.now), ("COSELL_NOW", os.environ.get("COSELL_NOW"))):
             if text:
                 try:
                     parse_instant(text)
+                except InstantOutOfRange:
+                    raise CliError(
+                        f"{source}: {text!r} is outside the years {EARLIEST_YEAR} to "
+                        f"{LATEST_YEAR} that cosell's time rules work in"
+                    ) from None
                 except ValueError:
                     raise CliError(
                         f"{source}: {text!r} is not an ISO-8601 instant (e.g. 2025-06-01T09:00:00Z)"

@@ -11,10 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+#: The years a clock may be set to: the time rules add days and weeks to "now", which must stay
+#: a date (a `--now` late in 9999 overflowed them).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9000
+
+
+class InstantOutOfRange(ValueError):
+    """An ISO-8601 instant outside EARLIEST_YEAR..LATEST_YEAR."""
+
 
 def parse_instant(text: str) -> datetime:
-    """Parse an ISO-8601 instant; a naive value is taken as UTC. Raises ValueError."""
+    """Parse an ISO-8601 instant; a naive value is taken as UTC. Raises ValueError
+    (InstantOutOfRange for a year outside EARLIEST_YEAR..LATEST_YEAR)."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InstantOutOfRange(f"years {EARLIEST_YEAR} to {LATEST_YEAR} only")
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

@@ -172,8 +172,23 @@ def _choices(words: dict[str, object] | tuple[str, ...]) -> str:
 # --- parsing ----------------------------------------------------------------------------------
 
 
+#: The longest filter line (docs/cli.md): a search is a few words, not a document.
+MAX_FILTER_CHARS = 1000
+
+
+def check_text(text: str) -> None:
+    """QueryError for a filter too long to be one, or holding a control character (a NUL, which
+    PostgreSQL cannot store in text) or text that is not Unicode (a lone surrogate)."""
+    if len(text) > MAX_FILTER_CHARS:
+        raise QueryError(f"a filter is at most {MAX_FILTER_CHARS:,} characters", MAX_FILTER_CHARS)
+    for i, ch in enumerate(text):
+        if (ch < " " and ch not in "\t\n\r") or ch == "\x7f" or "\ud800" <= ch <= "\udfff":
+            raise QueryError("a filter cannot hold control characters or broken text", i)
+
+
 def parse(text: str) -> Query:
     """Parse the filter line. Raises QueryError with the position of the first mistake."""
+    check_text(text)
     terms: list[Term] = []
     i, n = 0, len(text)
     while i < n:

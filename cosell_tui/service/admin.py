@@ -118,8 +118,9 @@ def seed_database(
 
 
 def list_users(url: str) -> tuple[UserSummary, ...]:
-    """Every user of the database, by organisation then name."""
-    engine = open_engine(url)
+    """Every user of the database, by organisation then name (a new database is set up first,
+    as every command does, and has none)."""
+    engine = _migrated(url)
     try:
         with Session(engine) as session:
             users = session.scalars(

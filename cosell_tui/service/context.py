@@ -42,7 +42,7 @@ from cosell_tui.service.environment import refusal
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.mapping import deal_row
 from cosell_tui.service.scope import is_on_team, visible_clause
-from cosell_tui.store.db import writer_engine
+from cosell_tui.store.db import insert_or_ignore, writer_engine
 from cosell_tui.store.models import (
     Account,
     Favorite,
@@ -211,6 +211,10 @@ class Context:
             raise problem from exc
 
 
+#: The largest id a database integer holds (SQLite and PostgreSQL bigint); beyond: no such row.
+MAX_ID = 2**63 - 1
+
+
 class UnitOfWork:
     """One transaction of one user: the session, and the questions every use case asks."""
 
@@ -226,6 +230,10 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.ctx.clock.now()
 
+    def insert_ignoring_duplicates(self, model: Any) -> Any:
+        """An INSERT for `model` that leaves an existing row alone (store.db.insert_or_ignore)."""
+        return insert_or_ignore(self.session.get_bind().dialect.name, model)
+
     def microsoft_org_id(self) -> int | None:
         return self.ctx.shared.microsoft_org_id(self.session)
 
@@ -237,7 +245,7 @@ class UnitOfWork:
 
     def visible_query(self, deal: int | str) -> Select[Referral]:
         query = select(Referral).where(visible_clause(self.user))
-        if isinstance(deal, str) and not deal.strip().isdigit():
+        if isinstance(deal, str) and not (deal.strip().isascii() and deal.strip().isdigit()):
             # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and
             # must not reach the database, which may refuse such text with a driver error.
             try:
@@ -249,6 +257,8 @@ class UnitOfWork:
             pk = int(deal)
         except (TypeError, ValueError):
             raise NotFoundError(f"Deal {deal!r} not found.") from None
+        if not 0 < pk <= MAX_ID:  # beyond any id (and any database integer): not a deal
+            raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
         return query.where(Referral.id == pk)
 
     def load(self, deal: int | str, version: int | None = None) -> Referral:

@@ -33,7 +33,7 @@ from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
 from cosell_tui.service.transfer import Transfer
-from cosell_tui.store.migrate import current_revision, head_revision, upgrade
+from cosell_tui.store.migrate import upgrade
 from cosell_tui.store.models import Organization, User
 
 
@@ -132,19 +132,14 @@ def open_service(
     first entire-company admin of the first partner organisation).
 
     `on_upgrade(message)` hears, before it starts, that an existing database is being moved to
-    a newer schema: on a large database that can take a minute, which should not look like a
-    hang. A new (empty) database is set up silently.
+    a newer schema, each step as it is done, and that it waits for another process's upgrade:
+    on a large database that can take a minute, which should not look like a hang. A new
+    (empty) database is set up silently.
     """
     clock = Clock.from_env(now)
     engine = open_engine(db)
     try:
-        at, head = current_revision(engine), head_revision()
-        if on_upgrade is not None and at is not None and at != head:
-            on_upgrade(
-                f"Upgrading the database from schema {at} to {head}; on a large database "
-                "this can take a minute…"
-            )
-        upgrade(engine)
+        upgrade(engine, say=on_upgrade)
         shared = Shared(engine, rules, clock)
         name = user or os.environ.get("COSELL_USER")
         with Session(engine) as session:

@@ -32,7 +32,9 @@ def _from_a_database(exc: BaseException) -> bool:
     """Raised by SQLAlchemy, Alembic or a database driver (sqlite3, psycopg)."""
     modules = {name.split(".", 1)[0] for name in _class_names(exc)}
     modules |= {name.split(".", 1)[0] for name in _class_names(_driver_error(exc))}
-    return bool(modules & {"sqlalchemy", "alembic", "sqlite3", "psycopg"})
+    return bool(modules & {"sqlalchemy", "alembic", "sqlite3", "psycopg"}) or (
+        "cosell_tui.store.migrate.NewerSchemaError" in _class_names(exc)
+    )
 
 
 def _driver_error(exc: BaseException) -> BaseException:
@@ -63,6 +65,13 @@ def database_problem(exc: BaseException, database: str, sqlite_path: str | None)
     `sqlite_path` is the SQLite file, when it is one.
     """
     names = _class_names(exc)
+    if "cosell_tui.store.migrate.NewerSchemaError" in names:
+        return (
+            f"the database {database} is at schema {getattr(exc, 'revision', '?')}, made by a "
+            f"newer cosell (this one knows schemas up to {getattr(exc, 'head', '?')}); nothing "
+            "was changed; use that newer cosell, or another database",
+            False,
+        )
     if names & {"sqlalchemy.exc.NoSuchModuleError", "sqlalchemy.exc.ArgumentError"}:
         return (
             f"{database} is not a database cosell can open; give a SQLite file path or a "

@@ -15,6 +15,7 @@ the use cases import it on first use (`parse.inputs`), not when the service is i
 """
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -60,7 +61,8 @@ from cosell_tui.domain import (
 )
 from cosell_tui.domain.format import read_amount
 from cosell_tui.service import forms
-from cosell_tui.service.scope import location_in_scope
+from cosell_tui.service.errors import NotFoundError
+from cosell_tui.service.scope import account_in_scope, location_in_scope
 from cosell_tui.store.models import Account, Location, Organization, Solution
 
 # --- value kinds --------------------------------------------------------------------------------
@@ -132,12 +134,20 @@ def kind(
     return declare
 
 
+#: Characters no text of a deal may hold: C0 controls but tab and line breaks, DEL, C1 controls
+#: (an ESC would carry a terminal escape sequence to every screen that shows the text) and
+#: lone surrogates (not Unicode; no database stores them).
+_FORBIDDEN = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def trimmed(value: object, label: str, max_len: int = MAX_NAME_LEN) -> str:
-    """Text, trimmed; at most `max_len` characters, never a NUL."""
+    """Text, trimmed; at most `max_len` characters, never a NUL nor another control character."""
     if not isinstance(value, str):
         raise problem(f"{label} must be text.")
     if "\x00" in value:
         raise problem(f"{label} must not contain a NUL character.")
+    if _FORBIDDEN.search(value):
+        raise problem(f"{label} must not contain control characters.")
     if len(value.strip()) > max_len:
         raise problem(f"{label} must be at most {max_len} characters.")
     return value.strip()
@@ -293,9 +303,12 @@ def _get(context: Any, entity: type[Any], value: object, label: str) -> Any:
 
 @kind()
 def AccountRef(value: object, label: str, context: Any, from_duns: bool = False) -> Any:
-    """A customer account; federal customers only from the Other (DUNS) list (`from_duns`)."""
-    if (found := _get(context, Account, value, label)) is None:
-        raise problem("No such customer account.")
+    """A customer account; federal customers only from the Other (DUNS) list (`from_duns`).
+    One that does not exist, and another organisation's manually entered one, are "not found"
+    alike (exit 4): ids are sequential, and a prospect must not leak by attaching it to a deal."""
+    found = _get(context, Account, value, label)
+    if found is None or not account_in_scope(context["session"], context["user"], found):
+        raise NotFoundError("No such customer account.")
     if from_duns and found.federal and found.kind is not AccountKind.OTHER:
         raise problem("Federal customers are picked from the Other (DUNS) list.")
     return found

@@ -240,12 +240,14 @@ class Lifecycle:
             ref = uow.load(deal, version)
             decision = uow.require(ref, Action.WON)
             warnings = _won_notes(uow, ref, decision.warnings.get(Action.WON))
+            # Asked before the change ("as if won now"), so the deal is written once: one
+            # change, one version (a flush in between would raise it twice).
+            registrable = ref.deal_type is not DealType.SOLUTION_ASSESSMENT
+            checklist = uow.checklist(ref, as_won=True) if registrable else None
             _close(uow, ref, Substatus.WON, None, None, "won")
             ref.stage_pct = WON_PCT
             message = f"Deal {ref.id} is won."
-            if ref.deal_type is not DealType.SOLUTION_ASSESSMENT:
-                uow.session.flush()
-                checklist = uow.checklist(ref)
+            if checklist is not None:
                 ref.registration_eligible = (
                     True if checklist.eligible else None if checklist.undecidable else False
                 )

@@ -47,7 +47,7 @@ from cosell_tui.domain.views import (
     MicrosoftCard,
     SolutionLine,
 )
-from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.context import MAX_ID, Context, UnitOfWork
 from cosell_tui.service.errors import CosellError
 from cosell_tui.service.mapping import (
     account_view,
@@ -91,6 +91,16 @@ def status_reason(ref: Referral) -> str | None:
     except ValueError:
         label = ref.status_reason_code
     return f"{label}: {ref.status_reason_notes}" if ref.status_reason_notes else label
+
+
+def _searchable(text: str) -> bool:
+    """Text a deal could match: not longer than a filter, no control character (a NUL, which
+    PostgreSQL refuses in text) nor broken Unicode."""
+    try:
+        query.check_text(text)
+    except query.QueryError:
+        return False
+    return True
 
 
 class Listing:
@@ -150,10 +160,10 @@ class Listing:
 
     def page(self, q: GridQuery, offset: int, limit: int) -> Page:
         """Rows [offset, offset + limit) in the grid's order (ties broken by id)."""
-        if offset < 0 or limit < 0 or limit > MAX_PAGE:
-            raise ValidationError(
-                f"Pages start at 0 and hold at most {MAX_PAGE} rows.", {"offset": "out of range"}
-            )
+        if limit < 0 or limit > MAX_PAGE:
+            raise ValidationError(f"A page holds at most {MAX_PAGE:,} rows.")
+        if offset < 0 or offset > MAX_ID:
+            raise ValidationError("A page starts at row 0 or later, within the deals' count.")
         with self._ctx.guarded():
             rows = self._store_grid().page(
                 *self._result(q), sort=q.sort, descending=q.descending, offset=offset, limit=limit
@@ -202,14 +212,14 @@ class Listing:
         """The command palette: a deal by its number, Referral ID prefix or words of its name,
         customer, CRM ID or notes (full-text index, never a table scan)."""
         wanted = text_.strip()
-        if not wanted:
+        if not wanted or not _searchable(wanted):
             return ()
         limit = max(1, min(limit, 200))
         query = select(Referral).where(visible_clause(self._ctx.user))
         number = wanted.removeprefix("#")
         with self._ctx.read() as uow:
             if number.isascii() and number.isdigit():  # "498" or "#498": the deal's number
-                if len(number) > 18:  # beyond any id the database can hold
+                if len(number) > 19 or not 0 < int(number) <= MAX_ID:  # beyond any id
                     return ()
                 query = query.where(Referral.id == int(number))
             elif _GUID_PART.match(wanted) and any(c.isdigit() for c in wanted):
@@ -246,12 +256,15 @@ class Listing:
         """Star or unstar a visible deal (any state: favourites are the user's, not the deal's)."""
         with self._ctx.write() as uow:
             ref = uow.load(deal)
-            current = uow.favorite(ref.id)
-            if on and not current:
-                uow.session.add(
-                    Favorite(user_id=self._ctx.user.id, referral_id=ref.id, created_at=uow.now())
+            if on:
+                # Insert-if-absent in one statement: two sessions starring the same deal at
+                # once both succeed (a check-then-insert lost the race with a unique violation).
+                uow.session.execute(
+                    uow.insert_ignoring_duplicates(Favorite).values(
+                        user_id=self._ctx.user.id, referral_id=ref.id, created_at=uow.now()
+                    )
                 )
-            elif not on and current:
+            else:
                 uow.session.execute(
                     delete(Favorite).where(
                         Favorite.user_id == self._ctx.user.id, Favorite.referral_id == ref.id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from cosell_tui.domain import (
@@ -33,7 +33,8 @@ from cosell_tui.service.outbox import (
     users_as_recipients,
 )
 from cosell_tui.service.parse import inputs, parse
-from cosell_tui.store.models import Referral, User
+from cosell_tui.service.scope import visible_clause
+from cosell_tui.store.models import Invitation, Referral, User
 
 SWEEP_BATCH = 500
 
@@ -108,21 +109,27 @@ class Microsoft:
         """Expire unanswered inbound referrals (14 days), let Microsoft's unanswered requests
         lapse (D9: only Microsoft's side), and send each 48-hour reminder once. Idempotent;
         every referral is handled in its own transaction, so one conflict skips only that one
-        (the next sweep picks it up)."""
+        (the next sweep picks it up).
+
+        Only the deals in the caller's scope (D10, as every other command): an entire-company
+        admin sweeps their organisation, a location-scoped one their locations; nobody
+        expires another organisation's referrals, whatever `--now` says."""
         now = self._ctx.clock.now()
         expired: list[int] = []
         lapsed: list[int] = []
         reminded: list[int] = []
         with self._ctx.read() as uow:
             ms_org = uow.microsoft_org_id()
+            in_scope = _sweep_scope(uow, ms_org)
             due = uow.session.execute(
                 select(Referral.id, Referral.org_id)
-                .where(Referral.status == Status.NEW, Referral.expires_at <= now)
+                .where(in_scope, Referral.status == Status.NEW, Referral.expires_at <= now)
                 .order_by(Referral.expires_at, Referral.id)
             ).all()
             soon = uow.session.scalars(
                 select(Referral.id)
                 .where(
+                    in_scope,
                     Referral.status == Status.NEW,
                     Referral.expires_at > now,
                     Referral.expires_at <= now + EXPIRY_REMINDER_BEFORE,
@@ -147,6 +154,19 @@ class Microsoft:
             except ConflictError:
                 continue
         return SweepReport(tuple(expired), tuple(reminded), tuple(lapsed))
+
+
+def _sweep_scope(uow: UnitOfWork, ms_org: int | None) -> ColumnElement[bool]:
+    """What a sweep may touch: the caller's deals (D10), and Microsoft's side of the co-sell
+    requests their deals made (D9 lapses it for the requesting partner)."""
+    mine = visible_clause(uow.user)
+    if ms_org is None or uow.user.org_id == ms_org:
+        return mine
+    requested_by_mine = select(Invitation.to_referral_id).where(
+        # Its own FROM referral: not the outer query's row (which is Microsoft's request).
+        Invitation.from_referral_id.in_(select(Referral.id).where(mine).correlate(None))
+    )
+    return or_(mine, and_(Referral.org_id == ms_org, Referral.id.in_(requested_by_mine)))
 
 
 def _microsoft_request(uow: UnitOfWork, deal: int | str) -> Referral:

@@ -7,10 +7,11 @@ Putting visibility in a single predicate means a grid, a palette search and a wr
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import Session
 
-from cosell_tui.domain import Role
+from cosell_tui.domain import AccountKind, Role
 from cosell_tui.domain.views import UserView
-from cosell_tui.store.models import Referral, TeamMember
+from cosell_tui.store.models import Account, Referral, TeamMember
 
 
 def on_team_clause(user: UserView) -> ColumnElement[bool]:
@@ -42,3 +43,20 @@ def location_in_scope(user: UserView, location_id: int, location_org_id: int) ->
 
 def is_on_team(user: UserView, team_emails: list[str]) -> bool:
     return user.email.lower() in {email.lower() for email in team_emails}
+
+
+def account_in_scope(session: Session, user: UserView, account: Account) -> bool:
+    """The customer search's accounts (Microsoft's lists, DUNS) are everyone's; an account
+    entered by hand belongs to the organisations whose deals name it, and is "not found" to
+    every other (its name, address and DUNS are that partner's prospect)."""
+    if account.kind is not AccountKind.MANUAL:
+        return True
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Referral.customer_account_id == account.id, Referral.org_id == user.org_id
+                )
+            )
+        )
+    )

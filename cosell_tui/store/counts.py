@@ -190,6 +190,12 @@ def rebuild(conn: Connection) -> None:
         conn.exec_driver_sql(sql)
 
 
+def recount_queries() -> tuple[str, ...]:
+    """SELECTs of what grid_count should hold (org_id, location_id, tab, user_id, n), for
+    `cosell db check` to compare with the kept rows."""
+    return tuple(sql.split(") ", 1)[1] for sql in _REBUILD if sql.startswith("INSERT"))
+
+
 def drop_functions(conn: Connection) -> None:
     """PostgreSQL only: the trigger functions (for the downgrade)."""
     if conn.dialect.name != "sqlite":

@@ -90,3 +90,16 @@ def writer_engine(engine: Engine) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def insert_or_ignore(dialect: str, table: Any) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` for `table` (a model or Table) on SQLite or
+    PostgreSQL: a row that is already there (perhaps written a moment ago by another session)
+    is left alone instead of failing the transaction with a unique violation."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()

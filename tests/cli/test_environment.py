@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cosell_tui.service.environment import database_problem
+from cosell_tui.store.migrate import head_revision
 
 from .conftest import NOW, Result, invoke, no_traceback
 
@@ -67,14 +68,16 @@ def test_a_locked_database_is_exit_3(db: str) -> None:
     assert run("--db", db, "deal", "list", "--json").code == 0
 
 
-def test_a_database_of_a_newer_cosell(db: str) -> None:
+def test_a_database_of_a_newer_cosell_is_refused_untouched(db: str) -> None:
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    result = run("--db", db, "deal", "list")
-    no_traceback(result)
-    assert result.code == 1
-    last = result.err.splitlines()[-1]
-    assert last.startswith("cosell: ") and "schema this cosell does not know" in last
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.close()
+    before = Path(db).read_bytes()
+    err = one_sentence(run("--db", db, "deal", "list"), 1)
+    assert "is at schema 0099, made by a newer cosell" in err
+    assert f"schemas up to {head_revision()}" in err and "nothing was changed" in err
+    assert "Upgrading" not in err
+    assert Path(db).read_bytes() == before
 
 
 def test_an_unknown_kind_of_database_url() -> None:
@@ -171,3 +174,22 @@ def test_the_tui_ends_with_the_same_sentence(
     assert told == [
         (1, f"cannot open the database {path}: its folder {path.parent} does not exist")
     ]
+
+
+def test_users_on_a_new_database(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "new.db"), "users")
+    no_traceback(result)
+    assert result.code == 0, result.err
+    assert "No users yet" in result.out
+
+
+def test_a_database_damaged_after_its_first_pages(db: str, tmp_path: Path) -> None:
+    """The header is fine, the rest is noise: the first read of a damaged page says so."""
+    import random
+
+    data = bytearray(Path(db).read_bytes())
+    noise = random.Random(7).randbytes(len(data) - 8192)
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(bytes(data[:8192]) + noise)
+    err = one_sentence(run("--db", str(damaged), "deal", "list"), 1)
+    assert "is not a cosell database, or it is damaged" in err

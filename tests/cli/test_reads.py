@@ -286,6 +286,20 @@ def test_unexpected_errors_print_one_line_and_exit_70(
     result = cosell("deal", "list")
     assert result.code == 70
     assert result.err.splitlines() == [
-        "cosell: internal error: RuntimeError: disk on fire",
-        "cosell: set COSELL_DEBUG=1 to see the traceback",
+        "cosell: internal error: RuntimeError: disk on fire (set COSELL_DEBUG=1 for the traceback)"
     ]
+
+
+def test_an_internal_error_with_a_huge_text_is_still_one_short_line(
+    cosell: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cosell_tui.service.listing import Listing
+
+    def boom(self, *args, **kwargs):
+        raise RuntimeError("x" * 100_000 + "\n[SQL: SELECT secret FROM everything]")
+
+    monkeypatch.setattr(Listing, "count", boom)
+    result = cosell("deal", "list")
+    assert result.code == 70
+    assert result.err.count("\n") == 1 and len(result.err) < 300
+    assert "SELECT" not in result.err

@@ -29,6 +29,7 @@ def test_an_older_database_is_upgraded_with_a_note_on_stderr(
     first = capsys.readouterr()
     assert code == 0
     assert f"Upgrading the database from schema 0004 to {head_revision()}" in first.err
+    assert "  schema 0005 done (1/" in first.err  # each step, and how far the upgrade is
     assert json.loads(first.out)["totalCount"] > 0  # --json output stays clean
 
     code = main(["--db", str(path), "--now", NOW, "deal", "list", "--json"])

@@ -84,3 +84,50 @@ def test_one_service_shared_by_threads(svc: Service) -> None:
         t.join()
     assert errors == []
     assert {svc.listing.row(d.id).stage_pct for d in deals} == {20}
+
+
+def test_starring_and_unstarring_at_once_never_fails(svc: Service, db_url: str) -> None:
+    """Several sessions star (then unstar) the same deal at the same moment: every call
+    succeeds, and the deal ends starred once (then not at all)."""
+    row = svc.creation.create_deal(f.draft()).deal
+    services = [
+        open_service(db_url, user="ava", now=f.NOW, rules=default_rulebook()) for _ in range(4)
+    ]
+    errors: list[BaseException] = []
+    try:
+        for round_ in range(6):
+            on = round_ % 2 == 0
+            barrier = threading.Barrier(len(services))
+
+            def work(service: Service, on: bool = on, barrier: threading.Barrier = barrier) -> None:
+                barrier.wait()
+                try:
+                    service.listing.set_favorite(row.id, on)
+                except BaseException as exc:
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=work, args=(s,)) for s in services]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert errors == []
+            assert svc.listing.row(row.id).favorite is on
+            starred = rows(svc, f"SELECT count(*) FROM favorite WHERE referral_id = {row.id}")
+            assert starred == [(1 if on else 0,)]
+    finally:
+        for s in services:
+            s.close()
+
+
+def test_one_change_raises_the_version_by_one(svc: Service) -> None:
+    """`won` used to flush twice (the close, then the eligibility it found): version + 2."""
+    row = svc.creation.create_deal(f.co_sell_draft()).deal
+    svc.as_user("jordan").microsoft.microsoft_answer(row.id, True)
+    row = svc.listing.row(row.id)
+    won = svc.lifecycle.won(row.id, row.version).deal
+    assert won.version == row.version + 1
+    staged = svc.creation.create_deal(f.draft()).deal
+    assert svc.lifecycle.mark_stage(staged.id, staged.version, 20).deal.version == (
+        staged.version + 1
+    )

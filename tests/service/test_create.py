@@ -232,7 +232,6 @@ def test_manual_customer_becomes_a_manual_account(svc: Service) -> None:
             "marketplace_intent",
         ),
         ({"crm_id": "c" * 101}, "crm_id"),
-        ({"account_id": 999}, "account_id"),
     ],
 )
 def test_invalid_wizard_input_is_refused_and_writes_nothing(

@@ -128,3 +128,49 @@ def test_a_seeded_database_upgrades_and_still_finds_its_words(tmp_path) -> None:
     assert found == 1  # the triggers came back with the table
     assert not indexes & {"ix_referral_grid_expiry", "ix_referral_grid_created"}
     engine.dispose()
+
+
+def test_a_second_process_waits_for_the_upgrade_and_says_so(db_url: str) -> None:
+    """Another connection holds the upgrade lock (SQLite's write lock, PostgreSQL's advisory
+    lock) for a moment: `upgrade` tells why it waits, then finds nothing left to do."""
+    import threading
+    import time
+
+    from cosell_tui.store.migrate import PG_LOCK_KEY, WAITING
+
+    engine = make_engine(db_url)
+    holder = make_engine(db_url)
+    said: list[str] = []
+    with holder.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.connection.dbapi_connection.isolation_level = None  # type: ignore[union-attr]  # a live pool connection has its DBAPI one
+            conn.exec_driver_sql("BEGIN EXCLUSIVE")
+        else:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
+
+        def release() -> None:
+            time.sleep(1.0)
+            conn.exec_driver_sql("COMMIT") if conn.dialect.name == "sqlite" else conn.commit()
+
+        threading.Thread(target=release).start()
+        upgrade(engine, say=said.append)
+    assert said[0] == WAITING
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+    holder.dispose()
+
+
+def test_a_newer_schema_is_refused_before_anything_is_touched(db_url: str) -> None:
+    import pytest
+
+    from cosell_tui.store.migrate import NewerSchemaError
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(NewerSchemaError) as err:
+        upgrade(engine)
+    assert (err.value.revision, err.value.head) == ("0099", head_revision())
+    assert current_revision(engine) == "0099"
+    engine.dispose()

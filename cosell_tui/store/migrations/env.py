@@ -11,7 +11,7 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from cosell_tui.store.migrate import include_object
+from cosell_tui.store.migrate import PG_LOCK_KEY, include_object
 from cosell_tui.store.models import Base
 from cosell_tui.store.types import Cents, StrEnum, UTCDateTime
 
@@ -32,8 +32,27 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
     return False
 
 
+def _step_reporter(say: Any, steps: int) -> Any:
+    """`on_version_apply` hook: one line per migration applied, with how far the upgrade is."""
+    done = [0]
+
+    def report(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+        if step.is_upgrade:
+            done[0] += 1
+            doc = (step.revision_map.get_revision(step.up_revision_id).doc or "").strip()
+            what = doc.splitlines()[0] if doc else ""
+            where = f" ({done[0]}/{steps})" if steps else ""
+            say(f"  schema {step.up_revision_id} done{where}{': ' + what if what else ''}")
+
+    return report
+
+
 def run_migrations(connection: Connection) -> None:
+    say = config.attributes.get("on_step")
     context.configure(
+        on_version_apply=(
+            _step_reporter(say, config.attributes.get("steps", 0)) if say is not None else None
+        ),
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
@@ -45,7 +64,7 @@ def run_migrations(connection: Connection) -> None:
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
             # Two processes starting at once must not both create the schema.
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(736571)")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
         context.run_migrations()
 
 
