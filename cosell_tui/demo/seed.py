@@ -45,6 +45,7 @@ from cosell_tui.demo.reference import (
     USERS,
 )
 from cosell_tui.store import bulk, search
+from cosell_tui.store.models import mark_database
 
 #: Above this many deals, secondary indexes are dropped during the load and rebuilt after.
 BULK_THRESHOLD = 2000
@@ -217,6 +218,7 @@ def seed(
             clock.lap("build indexes")
             search.resume(conn)
             bulk.reset_sequences(conn)
+            mark_database(conn, "demo")  # --now and --user stay free on it (README "Security")
             conn.commit()
             clock.lap("search index and commit")
             partner_deals = conn.execute(

@@ -142,6 +142,8 @@ class Context:
         or a lock held past the busy timeout is a ConflictError, a database that cannot be
         used a refusal in words."""
         session = Session(self.shared.write_engine, expire_on_commit=False)
+        # The admin acting as this user, for every history row of the transaction (outbox.record).
+        session.info["operator_id"] = self.user.operator_id
         try:
             yield UnitOfWork(self, session)
             session.commit()

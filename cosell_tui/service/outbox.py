@@ -66,6 +66,7 @@ def record(
             referral_id=referral_id,
             at=at,
             user_id=user_id,
+            operator_id=session.info.get("operator_id") if user_id is not None else None,
             action=action,
             summary=summary,
             detail=json.dumps(body, sort_keys=True),
