@@ -35,6 +35,7 @@ _ADMIN = "cosell_tui.cli.admin"
 #: Every command, in the order `cosell --help` lists them, with its one-line summary.
 COMMANDS = {
     "init": Lazy(f"{_ADMIN}:init", "Create or migrate the database."),
+    "setup": Lazy("cosell_tui.cli.setup:setup", "Set up an empty database for your team."),
     "seed": Lazy(f"{_ADMIN}:seed", "Fill the database with deterministic demo data."),
     "demo": Lazy("cosell_tui.cli.tui:demo", "Open the TUI on a fresh seeded database as ava."),
     "deal": Lazy("cosell_tui.cli.deal:deal", "List, show, create and change deals."),
@@ -43,6 +44,9 @@ COMMANDS = {
     "catalog": Lazy("cosell_tui.cli.catalog:catalog", "Customer accounts, solutions and partners."),
     "users": Lazy(f"{_ADMIN}:users", "Users you can act as (--user)."),
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
+    "admin": Lazy(
+        "cosell_tui.cli.administration:admin", "Users, locations and exchange rates (admins)."
+    ),
 }
 
 DESCRIPTION = (

@@ -20,6 +20,7 @@ from cosell_tui.domain.views import UserView
 if TYPE_CHECKING:
     from cosell_tui.rules import RuleBook
 from cosell_tui.service.admin import open_engine
+from cosell_tui.service.administration import Administration
 from cosell_tui.service.catalog import Catalog
 from cosell_tui.service.context import Context, Shared
 from cosell_tui.service.creation import Creation
@@ -45,6 +46,7 @@ class Service:
         self.sharing = Sharing(ctx)
         self.microsoft = Microsoft(ctx)
         self.registration = Registration(ctx)
+        self.administration = Administration(ctx)
 
     @property
     def user(self) -> UserView:

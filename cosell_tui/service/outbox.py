@@ -85,6 +85,7 @@ def location_admins(session: Session, org_id: int, location_id: int) -> list[Use
         .where(
             User.org_id == org_id,
             User.role.in_([Role.ADMIN, Role.MICROSOFT_SELLER]),
+            User.active.is_(True),
             in_scope,
         )
         .order_by(User.id)
