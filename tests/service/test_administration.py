@@ -193,9 +193,7 @@ def test_acting_as_is_recorded_in_history(real: Opener) -> None:
         as_cara.administration.users()
 
 
-def test_now_is_refused_on_a_real_database(
-    real: Opener, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_now_is_refused_on_a_real_database(real: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(RuleRefusal, match="only on a demo or test database"):
         real("ava", now="0001-01-01T00:00:00Z")
     monkeypatch.setenv("COSELL_NOW", "2026-01-01T00:00:00Z")
@@ -327,7 +325,8 @@ def test_a_won_eur_deal_is_decided_once_its_months_rate_is_set(real: Opener) -> 
     ava = real("ava")
     ava.administration.add_user(CARA)
     cara = real("cara")  # another OS login: on the deal team, wins it
-    row = ava.creation.create_deal(deal_draft(ava, currency="EUR", value="60000", visible_to_microsoft=True)).deal
+    draft = deal_draft(ava, currency="EUR", value="60000", visible_to_microsoft=True)
+    row = ava.creation.create_deal(draft).deal
     row = cara.lifecycle.won(row.id, cara.listing.row(row.id).version).deal
     detail = cara.listing.deal(row.id)
     assert detail.checklist is not None and detail.checklist.undecidable
