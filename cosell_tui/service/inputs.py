@@ -921,6 +921,11 @@ class UserIn(Input):
     entire_company: Annotated[bool, YesNo("Entire company")] = False
     locations: PartnerIds = ()
 
+    @classmethod
+    def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """An option not given (None) takes its default: a user, no scope yet."""
+        return {key: value for key, value in values.items() if value is not None}
+
     @model_validator(mode="after")
     def _scoped(self) -> "UserIn":
         if self.entire_company and self.locations:
