@@ -69,6 +69,7 @@ async def test_setup_screen_sets_up_and_opens_the_app(empty_app: CosellApp) -> N
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert empty_app.screen is dialog  # refused: the form stays, with the message
+        assert isinstance(dialog, SetupDialog)
         assert dialog.field("email").error
         fill(dialog, TYPED)
         await pilot.press("ctrl+y")
