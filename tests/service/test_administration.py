@@ -379,3 +379,15 @@ def deal_draft(service: Service, **overrides: Any) -> DealDraft:
     }
     values.update(overrides)
     return DealDraft(**values)
+
+
+def test_postgresql_role_is_the_user(real: Opener, db_url: str) -> None:
+    """On PostgreSQL the database role names the user first, whatever the shell's login."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL role")
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        role = str(conn.exec_driver_sql("SELECT current_user").scalar_one())
+    engine.dispose()
+    real("ava").administration.add_user({**CARA, "login": role})
+    assert real("somebody-else").user.username == role
