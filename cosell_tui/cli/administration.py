@@ -298,7 +298,37 @@ def rate_list(rt: Runtime, currency: str | None, as_json: bool) -> int:
     return EXIT_OK
 
 
-for _cmd in (rate_set, rate_list):
+@command("missing", help="Months and currencies your won and open deals need and lack.")
+@json_option
+@pass_runtime
+def rate_missing(rt: Runtime, as_json: bool) -> int:
+    found = rt.service().administration.missing_rates()
+    if as_json:
+        rt.output.json(
+            [
+                {
+                    "month": f"{m.month:%Y-%m}",
+                    "currency": m.currency,
+                    "wonDeals": m.won,
+                    "openDeals": m.open,
+                }
+                for m in found
+            ]
+        )
+        return EXIT_OK
+    if not found:
+        rt.output.line("No rate is missing.")
+        return EXIT_OK
+    rt.output.table(
+        ["Month", "Currency", "Won deals", "Open deals"],
+        [[f"{m.month:%Y-%m}", m.currency, f"{m.won:,}", f"{m.open:,}"] for m in found],
+        right=(2, 3),
+    )
+    rt.output.line("\nAdd one with `cosell admin rate set YYYY-MM CURRENCY RATE`.")
+    return EXIT_OK
+
+
+for _cmd in (rate_set, rate_list, rate_missing):
     rate.add_command(_cmd)
 
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
 
-from cosell_tui.domain import Role, Substatus
+from cosell_tui.domain import Role, Status, Substatus
 from cosell_tui.service.audit import AdminLogView, admin_log, log_admin
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.parse import inputs, parse
 from cosell_tui.store.models import ExchangeRate, Location, Referral, User
-from cosell_tui.store.valuation import in_usd
+from cosell_tui.store.valuation import in_usd, rate_month
 
 if TYPE_CHECKING:
     from cosell_tui.service.context import Context, UnitOfWork
@@ -57,6 +57,14 @@ class RateEntry:
     month: date
     currency: str
     usd_per_unit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MissingRate:
+    month: date
+    currency: str
+    won: int  # won deals whose eligibility waits for it
+    open: int  # open deals that would need it if won this month
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,6 +417,38 @@ class Administration:
             )  # fmt: skip
             entry = RateEntry(parsed.month, parsed.currency, parsed.usd_per_unit)
             return RateSet(entry, revalued, decided)
+
+    def missing_rates(self) -> tuple[MissingRate, ...]:
+        """Months and currencies that the organisation's won deals (the month won) and open
+        deals (this month, if won now) need and lack, oldest first."""
+        with self._ctx.read() as uow:
+            self._admin(uow)
+            ours = (Referral.org_id == uow.user.org_id, Referral.currency != "USD")
+            need: dict[tuple[date, str], list[int]] = {}
+            won = uow.session.execute(
+                select(Referral.currency, Referral.closed_at).where(
+                    *ours, Referral.substatus == Substatus.WON, Referral.closed_at.is_not(None)
+                )
+            )
+            for currency, closed_at in won:
+                assert closed_at is not None  # the query asks for it
+                need.setdefault((rate_month(closed_at), currency), [0, 0])[0] += 1
+            this_month = rate_month(uow.now())
+            open_deals = uow.session.execute(
+                select(Referral.currency, func.count())
+                .where(*ours, Referral.status != Status.CLOSED)
+                .group_by(Referral.currency)
+            )
+            for currency, n in open_deals:
+                need.setdefault((this_month, currency), [0, 0])[1] += int(n)
+            have = set(
+                uow.session.execute(select(ExchangeRate.month, ExchangeRate.currency)).tuples()
+            )
+            return tuple(
+                MissingRate(month, currency, won_n, open_n)
+                for (month, currency), (won_n, open_n) in sorted(need.items())
+                if (month, currency) not in have
+            )
 
     def _month_range(self, month: date) -> tuple[date, date]:
         nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)

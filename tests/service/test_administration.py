@@ -334,8 +334,13 @@ def test_a_won_eur_deal_is_decided_once_its_months_rate_is_set(real: Opener) -> 
         c.reason for c in detail.checklist.items
     )
     month = ava.clock.now().strftime("%Y-%m")
+    missing = ava.administration.missing_rates()
+    assert [(f"{m.month:%Y-%m}", m.currency, m.won, m.open) for m in missing] == [
+        (month, "EUR", 1, 0)
+    ]
     done = ava.administration.set_rate({"month": month, "currency": "EUR", "rate": "1.10"})
     assert (done.revalued, done.decided) == (1, 1)
+    assert ava.administration.missing_rates() == ()
     assert [(r.currency, str(r.usd_per_unit)) for r in ava.administration.rates("eur")] == [
         ("EUR", "1.10")
     ]
