@@ -21,6 +21,8 @@ from cosell_tui.config import Config, load_config
 from cosell_tui.screens.help import HelpScreen, binding_rows
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.screens.messages import LoggedMessage
+from cosell_tui.widgets.background import background
+from cosell_tui.widgets.live import LIVE_EVERY, DatabaseChanged
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -63,8 +65,11 @@ class CosellApp(App[None]):
         *,
         opener: Callable[[], Service] | None = None,
         animations: bool = True,
+        live_every: float | None = LIVE_EVERY,
         setup: Callable[[Mapping[str, Any]], Any] | None = None,
     ) -> None:
+        """`live_every`: seconds between looks for others' changes (widgets/live.py); None
+        turns the live queue off (snapshot tests, which need a screen that stays put)."""
         super().__init__()
         if service is None and opener is None:
             raise ValueError("CosellApp needs a service or an opener")
@@ -76,6 +81,10 @@ class CosellApp(App[None]):
         self.first_rows_seconds: float | None = None
         #: Every message shown, newest last (`L` shows them newest first).
         self.messages: list[LoggedMessage] = []
+        self.live_every = live_every
+        #: The keymap in force: the config's, less the entries that cannot work.
+        self.keymap: dict[str, str] = {}
+        self._changes_seen: int | None = None
         if not animations:
             self.animation_level = "none"
         if service is not None:
@@ -87,10 +96,12 @@ class CosellApp(App[None]):
 
     def on_mount(self) -> None:
         if self.config.keymap:
-            self.set_keymap(self.config.keymap)
+            self.call_after_refresh(self._apply_keymap)
         self.push_screen(MainScreen(self.service, self.config))
         if self.service is None:
             self.call_after_refresh(self._open_service)
+        else:
+            self._watch_changes()
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_service(self) -> None:
@@ -108,6 +119,48 @@ class CosellApp(App[None]):
         main = self.main_screen
         if main is not None:
             main.service_ready(service)
+        self._watch_changes()
+
+    def _apply_keymap(self) -> None:
+        """Just after the first frame (the check imports every screen): the user's keymap,
+        less the entries that cannot work, which are told with file and line and leave their
+        bindings at the defaults (screens/keymap.py)."""
+        from cosell_tui.screens.keymap import check_keymap, scopes
+
+        usable, problems = check_keymap(self.config.keymap, self.config.path, scopes(type(self)))
+        self.keymap = usable
+        self.set_keymap(usable)
+        if problems:
+            self.notify("\n".join(problems), title="Keymap", severity="warning", timeout=20)
+
+    # ---- the live queue (widgets/live.py) ----------------------------------------------------
+
+    def _watch_changes(self) -> None:
+        """The first look at once, beside the first rows, so a change made while they load is
+        not taken for the starting point; then one look every `live_every` seconds."""
+        if self.live_every is not None:
+            self._look_for_changes()
+            self.set_interval(self.live_every, self._look_for_changes)
+
+    @background(group="live")
+    def _look_for_changes(self) -> None:
+        """One indexed row. A failed look (the database busy for a moment) is not worth a
+        message: the next one, a second later, tries again; a real problem shows on the next
+        thing the user does."""
+        from cosell_tui.service.errors import CosellError
+
+        assert self.service is not None
+        try:
+            counter = self.service.listing.changes()
+        except CosellError:
+            return
+        self.call_from_thread(self._changes_counted, counter)
+
+    def _changes_counted(self, counter: int) -> None:
+        seen, self._changes_seen = self._changes_seen, counter
+        if seen is not None and counter != seen:
+            for screen in self.screen_stack:
+                screen.post_message(DatabaseChanged(counter))
 
     def _not_opened(self, exc: Exception) -> None:
         from cosell_tui.service.errors import CosellError
@@ -190,12 +243,13 @@ def run(
     setup: Callable[[Mapping[str, Any]], Any] | None = None,
 ) -> int:
     """Open the TUI, which opens the service with `opener` once its first frame is painted;
-    `mouse=False` (or `mouse = false` in the config) for SSH sessions. Returns the exit code.
+    `mouse` as the command line decided it (flag, config, then off over SSH). Returns the exit
+    code.
 
     Colours follow the terminal: Textual honours NO_COLOR and TEXTUAL_COLOR_SYSTEM itself.
     """
     config = load_config()
     animations = os.environ.get("TEXTUAL_ANIMATIONS", "full") != "none"
     app = CosellApp(None, config, opener=opener, animations=animations, setup=setup)
-    app.run(mouse=mouse and config.mouse)
+    app.run(mouse=mouse)
     return app.return_code or 0

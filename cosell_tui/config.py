@@ -11,7 +11,7 @@ Layout::
     mouse = true
 
     [keymap]            # binding id = keys (comma separated), see docs/tui.md
-    "deal.accept" = "a,y"
+    "deal.accept" = "a,ctrl+y"
 
     [tabs.inbound]
     columns = ["name", "customer", "status", "value", "expires"]
@@ -134,7 +134,7 @@ def _read(path: Path) -> str:
 # --- writing: update the user's document in place ------------------------------------------------
 
 #: Settings whose default is a value TOML can hold; absent from the file, they stay absent.
-_DEFAULTS: dict[str, Any] = {"mouse": True, "filter": "", "descending": False}
+_DEFAULTS: dict[str, Any] = {"filter": "", "descending": False}
 
 Leaf = tuple[str, ...]
 

@@ -135,7 +135,7 @@ class FileSettings(BaseSettings):
 
     user: str | None = None
     db: str | None = None
-    mouse: bool = True
+    mouse: bool | None = None
     keymap: dict[str, str] = {}
     tabs: TabsModel = TabsModel()
 

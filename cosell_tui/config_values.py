@@ -50,7 +50,8 @@ class Config:
 
     user: str | None = None
     db: str | None = None
-    mouse: bool = True
+    #: None: not set, so the mouse is on, except over SSH (see `mouse_wanted`).
+    mouse: bool | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     tabs: dict[str, TabPrefs] = field(default_factory=dict)
     path: Path | None = None  # where it was read from, so `save` writes back there

@@ -89,7 +89,7 @@ def test_missing_and_empty_files_are_the_defaults(tmp_path: Path) -> None:
         assert (config.user, config.db, config.mouse, config.keymap, config.tabs) == (
             None,
             None,
-            True,
+            None,  # not set: on, except over SSH (cli/runtime.py)
             {},
             {},
         )
@@ -97,7 +97,7 @@ def test_missing_and_empty_files_are_the_defaults(tmp_path: Path) -> None:
 
 def test_load_reads_every_setting(commented: Path) -> None:
     config = load_config(commented)
-    assert config.user == "ava" and config.db == "~/deals.db" and config.mouse is True
+    assert config.user == "ava" and config.db == "~/deals.db" and config.mouse is None
     assert config.keymap == {"main.accept": "a,y", "grid.down": "j,down"}  # spaces dropped
     assert config.tab("inbound") == TabPrefs(
         columns=("name", "customer", "status", "value", "expires"),  # required ones first
@@ -145,7 +145,7 @@ def test_empty_environment_variables_are_not_set(
     for name in ENVS:
         monkeypatch.setenv(name, "")
     config = load_config(commented)
-    assert (config.user, config.db, config.mouse) == ("ava", "~/deals.db", True)
+    assert (config.user, config.db, config.mouse) == ("ava", "~/deals.db", None)
 
 
 def test_only_the_scalar_settings_come_from_the_environment(
@@ -344,7 +344,7 @@ def test_going_back_restores_the_file_byte_for_byte(commented: Path) -> None:
     config = replace(
         config.with_tab("inbound", original.tab("inbound")).with_tab("outbound", TabPrefs()),
         keymap=original.keymap,
-        mouse=True,
+        mouse=original.mouse,
         user="ava",
     )
     save_config(config)

@@ -65,8 +65,14 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     setattr(runtime(ctx), param.name, value)
 
 
+def _remember_flag(ctx: click.Context, param: click.Parameter, value: bool | None) -> None:
+    """An on/off flag given (False included); None when not given."""
+    if value is not None and param.name is not None:
+        setattr(runtime(ctx), param.name, value)
+
+
 def global_options(f: F) -> F:
-    """--db/--user/--now/--no-mouse, on the root and on every group and command, so
+    """--db/--user/--now/--mouse, on the root and on every group and command, so
     `cosell --db x deal list` and `cosell deal list --db x` are the same."""
     decorators = [
         rich_click.option(
@@ -95,14 +101,13 @@ def global_options(f: F) -> F:
             help="Fix the clock, e.g. 2025-06-01T09:00:00Z (env COSELL_NOW).",
         ),
         rich_click.option(
-            "--no-mouse",
-            "no_mouse",
-            is_flag=True,
-            default=False,
+            "--mouse/--no-mouse",
+            "mouse_flag",
+            default=None,
             expose_value=False,
-            callback=_remember,
+            callback=_remember_flag,
             panel=GLOBAL_PANEL,
-            help="TUI: do not capture the mouse (useful over SSH).",
+            help="TUI: capture the mouse or leave it to the terminal (default: on, off over SSH).",
         ),
     ]
     for decorator in reversed(decorators):

@@ -33,7 +33,8 @@ class Runtime:
         self.db: str | None = None
         self.user: str | None = None
         self.now: str | None = None
-        self.no_mouse = False
+        #: --mouse (True) or --no-mouse (False); None when neither was given.
+        self.mouse_flag: bool | None = None
         self._config: Config | None = None
         self._service: Service | None = None
 
@@ -85,10 +86,14 @@ class Runtime:
             return ("given", None)
 
     def mouse(self) -> bool:
-        """--no-mouse wins; else the config's `mouse` setting (itself COSELL_MOUSE first)."""
-        if self.no_mouse:
-            return False
-        return self.config().mouse
+        """--mouse/--no-mouse win; else the config's `mouse` (COSELL_MOUSE first); else on,
+        except over SSH, where reporting every mouse motion costs bytes on each move."""
+        if self.mouse_flag is not None:
+            return self.mouse_flag
+        setting = self.config().mouse
+        if setting is not None:
+            return setting
+        return not over_ssh()
 
     def service(self) -> Service:
         """The service for --db/--user/--now (environment and config as fallback), opened once."""
@@ -105,3 +110,8 @@ class Runtime:
         if self._service is not None:
             service, self._service = self._service, None
             service.close()
+
+
+def over_ssh() -> bool:
+    """Is this session a remote login? (sshd sets SSH_CONNECTION, and SSH_TTY with a terminal.)"""
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))

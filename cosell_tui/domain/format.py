@@ -9,9 +9,10 @@ referral as `2d 4h` / `5h 12m` / `12m` / `expired`, and text clipped with an ell
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 #: The locale money is written in; `COSELL_LOCALE` lets a team pick theirs (e.g. de_DE).
@@ -20,6 +21,24 @@ DEFAULT_LOCALE = "en_US"
 
 def locale() -> str:
     return os.environ.get("COSELL_LOCALE") or DEFAULT_LOCALE
+
+
+_SHORT_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)([km])$", re.IGNORECASE | re.ASCII)
+_MULTIPLIER = {"k": Decimal(1000), "m": Decimal(1_000_000)}
+
+
+def read_amount(text: str) -> Decimal:
+    """An amount as people type it, the same in every form and in the filter line:
+    `25000`, `25,000.50`, `25_000`, `1e6`, `25k`, `1.5m` (k thousand, m million).
+    ValueError when it is none of these (the caller says so in its own words)."""
+    cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+    short = _SHORT_AMOUNT.match(cleaned)
+    try:
+        if short:
+            return Decimal(short.group(1)) * _MULTIPLIER[short.group(2).lower()]
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {text!r}") from None
 
 
 def money(amount: Decimal | None, currency: str | None, *, whole: bool = False) -> str:

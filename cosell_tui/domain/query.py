@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel import Locale
 
@@ -29,6 +29,7 @@ from cosell_tui.domain import (
     RegistrationStatus,
     Substatus,
 )
+from cosell_tui.domain.format import read_amount
 
 
 class QueryError(ValueError):
@@ -327,17 +328,16 @@ def _comparison(name: str, raw: str, pos: int) -> Comparison:
     body = raw[len(op) :] if raw.startswith(op) else raw
     at = pos + (len(raw) - len(body))
     if name == "value":
-        m = _AMOUNT.match(body.replace(",", "").replace("_", ""))
-        if not m:
+        try:
+            if not _AMOUNT.match(body.replace(",", "").replace("_", "")):
+                raise ValueError(body)  # plain digits with k or m only: no signs, no exponents
+            amount = read_amount(body)
+        except ValueError:
             raise QueryError(
                 f"'{body}' is not an amount; write a number with an optional k or m and an"
                 " optional < <= > >= =, e.g. value:>=25k",
                 at,
-            )
-        try:
-            amount = Decimal(m.group(1)) * {"": 1, "k": 1000, "m": 1000000}[m.group(2).lower()]
-        except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
-            raise QueryError(f"'{body}' is not an amount", at) from exc
+            ) from None
         if amount >= _MAX_VALUE:
             raise QueryError(f"'{body}' is too large for a deal value", at)
         return Comparison(op, amount)

@@ -268,6 +268,8 @@ class DealDetail:
     checklist: Checklist | None  # None when registration does not apply (not won, or SA)
     registration: RegistrationView | None
     history: tuple[HistoryView, ...] = field(default_factory=tuple)
+    #: Stages a mark jumped over (D6 lets a normal deal skip forward): not done, skipped.
+    skipped_stages: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

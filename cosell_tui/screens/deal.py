@@ -37,6 +37,7 @@ from cosell_tui.screens.keys import bound_action
 from cosell_tui.service.errors import CosellError
 from cosell_tui.widgets.background import background, run_flow
 from cosell_tui.widgets.checklist import EligibilityChecklist
+from cosell_tui.widgets.live import DatabaseChanged
 from cosell_tui.widgets.stagebar import StageBar, stage_cells
 
 if TYPE_CHECKING:
@@ -67,6 +68,15 @@ class DealScreen(Screen[int | None]):
     }
     DealScreen #stagebar {
         padding: 0 1;
+    }
+    DealScreen #deal-stale {
+        display: none;
+        height: auto;
+        padding: 0 1;
+        background: $warning 30%;
+    }
+    DealScreen #deal-stale.-shown {
+        display: block;
     }
     DealScreen #sections {
         height: 1fr;
@@ -161,6 +171,7 @@ class DealScreen(Screen[int | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="deal-header")
+        yield Static("", id="deal-stale", markup=False)
         yield StageBar(id="stagebar")
         with VerticalScroll(id="sections", can_focus=True), Grid(id="sections-grid"):
             # Eligibility sits under the progress (domain.md §4.2), shown once it applies.
@@ -213,6 +224,7 @@ class DealScreen(Screen[int | None]):
         if detail.row.id != self.deal_id:
             return  # a stale read from before prev/next
         self.detail = detail
+        self.query_one("#deal-stale", Static).remove_class("-shown")
         row = detail.row
         now = self.service.clock.now()
         self.query_one("#deal-header", Static).update(sections.header(detail, now))
@@ -223,6 +235,7 @@ class DealScreen(Screen[int | None]):
                 stage_pct=row.stage_pct,
                 assessment=row.deal_type is DealType.SOLUTION_ASSESSMENT,
                 markable=detail.decision.stages,
+                skipped=detail.skipped_stages,
             )
         )
         bodies = {
@@ -251,6 +264,38 @@ class DealScreen(Screen[int | None]):
             self.query_one("#deal-header", Static).update(sections.header(self.detail, now))
             body = self.query_one("#body-microsoft", Static)
             body.update(sections.microsoft(self.detail, now))
+
+    # --- the live queue: a change by someone else is shown, never silently swapped in ----------
+
+    @on(DatabaseChanged)
+    def _changed_elsewhere(self, _event: DatabaseChanged) -> None:
+        if self.detail is not None:
+            self._check_fresh(self.deal_id, self.detail.row.version)
+
+    @background(group="deal-fresh")
+    def _check_fresh(self, deal_id: int, version: int) -> None:
+        """One row first; the whole deal only when its version moved."""
+        try:
+            if self.service.listing.row(deal_id).version == version:
+                return
+            detail = self.service.listing.deal(deal_id)
+        except CosellError as exc:  # gone from this user's view (scope, or deleted)
+            self.app.call_from_thread(self._stale, deal_id, exc.message)
+            return
+        latest = detail.history[0] if detail.history else None
+        if latest is None or latest.who == self.service.user.display_name:
+            self.post_message(self.DealLoaded(detail))  # this user's own change: just show it
+            return
+        self.app.call_from_thread(
+            self._stale, deal_id, f"Changed by {latest.who}: {latest.summary} — r to reload"
+        )
+
+    def _stale(self, deal_id: int, text: str) -> None:
+        if deal_id != self.deal_id:
+            return  # the user moved on (previous/next) meanwhile
+        banner = self.query_one("#deal-stale", Static)
+        banner.update(text)
+        banner.add_class("-shown")
 
     @on(LoadFailed)
     def _load_failed(self, event: LoadFailed) -> None:

@@ -45,17 +45,14 @@ def header(detail: DealDetail, now: datetime) -> Content:
     if row.expires_at is not None and row.status is Status.NEW:
         left = (row.expires_at - now).total_seconds()
         style = "bold $text-error" if left < 48 * 3600 else "$text-warning"
-        parts += [" · ", (f"expires in {duration(left)}", style)]
+        window = f"expires in {duration(left)}" if left > 0 else "response window ended"
+        parts += [" · ", (window, style)]
     return Content.assemble(*parts)
 
 
 def status_word(detail: DealDetail) -> str:
-    row = detail.row
-    if row.substatus in (Substatus.PENDING, Substatus.RECEIVED):
-        return "Received"
-    if row.substatus is Substatus.ACCEPTED:
-        return "Created" if row.direction is Direction.OUTGOING else "Accepted"
-    return row.substatus.label
+    """The deal's status word, as the grid's Status column and the CLI say it."""
+    return detail.row.substatus.label
 
 
 def _status_style(substatus: Substatus) -> str:
@@ -102,7 +99,7 @@ def customer(detail: DealDetail) -> str:
     lines = [
         account.name + (" (federal)" if account.federal else ""),
         f"{account.kind.label}{' · ' + ident if ident else ''}",
-        ", ".join(part for part in (account.address, account.country) if part),
+        _with_country(account.address, account.country),
     ]
     if detail.contacts:
         lines.append("Contacts:")
@@ -110,6 +107,13 @@ def customer(detail: DealDetail) -> str:
     else:
         lines.append("No customer contact.")
     return "\n".join(lines)
+
+
+def _with_country(address: str, country: str) -> str:
+    """The address, ending with the country once (the service's address may carry it)."""
+    if not country or address == country or address.endswith(f", {country}"):
+        return address
+    return ", ".join(part for part in (address, country) if part)
 
 
 def team(detail: DealDetail) -> str:

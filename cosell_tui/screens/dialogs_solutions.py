@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -23,8 +23,8 @@ from textual.widgets.option_list import Option
 from cosell_tui.domain import MAX_SOLUTIONS
 from cosell_tui.domain.views import DealDetail, SolutionView
 from cosell_tui.screens.dialogs import FormDialog, Reload, Run
-from cosell_tui.service.errors import CosellError
 from cosell_tui.service.forms import SolutionInput
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, text_field
 
 if TYPE_CHECKING:
@@ -136,13 +136,9 @@ class SolutionsDialog(FormDialog[Any]):
         event.stop()
         self.search(event.value)
 
-    @work(thread=True, exclusive=True, group="solution-search")
+    @background(group="solution-search")
     def search(self, text: str) -> None:
-        try:
-            hits = self.service.catalog.search_solutions(text, limit=20)
-        except CosellError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
+        hits = self.service.catalog.search_solutions(text, limit=20)
         self.post_message(self.HitsFound(hits))
 
     @on(HitsFound)

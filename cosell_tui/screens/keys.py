@@ -15,7 +15,7 @@ from textual.binding import Binding
 
 def bound_action(screen: Any, key: str) -> str | None:
     """The action of `screen`'s own binding for `key` (the config's keymap applied), or None."""
-    keymap: Mapping[str, str] = getattr(getattr(screen.app, "config", None), "keymap", {})
+    keymap: Mapping[str, str] = getattr(screen.app, "keymap", {})  # the usable part of the config's
     for binding in screen.BINDINGS:
         if not isinstance(binding, Binding) or binding.id is None:
             continue

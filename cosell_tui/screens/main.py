@@ -32,9 +32,10 @@ from cosell_tui.domain.views import (
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action
 from cosell_tui.service.errors import CosellError
-from cosell_tui.widgets.background import background, report_failure, run_flow
+from cosell_tui.widgets.background import background, run_flow
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
+from cosell_tui.widgets.live import DatabaseChanged
 from cosell_tui.widgets.preview import DealPreview
 from cosell_tui.widgets.service_slot import ServiceSlot
 from cosell_tui.widgets.tabbar import TabBar
@@ -198,12 +199,14 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._preview_for: int | None = None
         self._applies: tuple[bool, ...] = ()
         self._counts_after_first_rows = False
+        #: Tell the user about new inbound referrals when the next counts arrive (live queue).
+        self._announce_inbound = False
 
     # ---- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield TabBar(id="tabs")
-        yield FilterLine(self._service, id="filter")
+        yield FilterLine(id="filter")
         with Horizontal(id="body"):
             with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
                 for tab in TABS:
@@ -232,7 +235,6 @@ class MainScreen(ServiceSlot, Screen[None]):
     def service_ready(self, service: Service) -> None:
         """The app opened the database after the first frame: now the rows can come."""
         self.service = service
-        self.filter_line.service = service
         for tab in TABS:
             self.grid_for(tab).service = service
         self._first_load()
@@ -298,6 +300,13 @@ class MainScreen(ServiceSlot, Screen[None]):
         self.app.call_from_thread(self._show_counts, counts)
 
     def _show_counts(self, counts: dict[Tab, int]) -> None:
+        before = self.counts.get(Tab.INBOUND)
+        if self._announce_inbound and before is not None:
+            arrived = counts.get(Tab.INBOUND, 0) - before
+            if arrived > 0:
+                noun = "referral" if arrived == 1 else "referrals"
+                self.notify(f"{arrived:,} new inbound {noun}.", title="Inbound")
+        self._announce_inbound = False
         self.counts = counts
         self.query_one(TabBar).counts = counts
 
@@ -307,6 +316,13 @@ class MainScreen(ServiceSlot, Screen[None]):
         if all_tabs:
             self._stale.update(t for t in TABS if t is not self.tab)
         self._load_counts()
+
+    @on(DatabaseChanged)
+    def _changed_elsewhere(self, _event: DatabaseChanged) -> None:
+        """Someone (or this user in another window) changed deals: the queue follows."""
+        if self.has_service:
+            self._announce_inbound = True
+            self._changed()
 
     # ---- grid events -------------------------------------------------------------------------
 
@@ -330,10 +346,6 @@ class MainScreen(ServiceSlot, Screen[None]):
     def _grid_changed(self, event: DealGrid.Loaded | DealGrid.MarksChanged) -> None:
         if event.grid is self.grid:
             self._update_status()
-
-    @on(DealGrid.LoadFailed)
-    def _grid_failed(self, event: DealGrid.LoadFailed) -> None:
-        report_failure(self.app, event.error)
 
     def _update_status(self) -> None:
         grid = self.grid

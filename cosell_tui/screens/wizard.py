@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -50,6 +50,7 @@ from cosell_tui.screens.wizard_solutions import SolutionsStep
 from cosell_tui.screens.wizard_team import TeamStep
 from cosell_tui.service.errors import CosellError, ValidationError
 from cosell_tui.service.forms import DealDraft
+from cosell_tui.widgets.background import background
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -361,7 +362,7 @@ class NewDealScreen(Screen[Outcome | None]):
             return replace(draft, visible_to_microsoft=False)
         return draft
 
-    @work(thread=True, exclusive=True, group="wizard-validate")
+    @background(group="wizard-validate")
     def _validate(self, draft: DealDraft, step: str | None, then: str) -> None:
         draft = self._as_far_as(draft, step)
         errors: dict[str, str] = {}
@@ -370,7 +371,7 @@ class NewDealScreen(Screen[Outcome | None]):
                 errors.setdefault(key, message)
         self.post_message(self.Validated(step or "", errors, then))
 
-    @work(thread=True, exclusive=True, group="wizard-preview")
+    @background(group="wizard-preview")
     def _preview(self, draft: DealDraft) -> None:
         self.post_message(self.Previewed(self.service.creation.preview_deal_type(draft)))
 
@@ -514,7 +515,7 @@ class NewDealScreen(Screen[Outcome | None]):
         self.query_one("#wizard-next", Button).disabled = True
         self._create(self.draft())
 
-    @work(thread=True, exclusive=True, group="wizard-create")
+    @background(group="wizard-create")
     def _create(self, draft: DealDraft) -> None:
         try:
             outcome = self.service.creation.create_deal(draft)

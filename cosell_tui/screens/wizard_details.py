@@ -9,15 +9,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import RadioButton, RadioSet, Select, Static
+from textual.widgets import RadioSet, Select, Static
 
 from cosell_tui.domain import MarketplaceIntent
 from cosell_tui.screens.wizard_base import WizardStep
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, choice_field, text_field
+from cosell_tui.widgets.toggles import Choice
 
 #: How far ahead the close date is pre-filled; the user changes it as needed.
 DEFAULT_CLOSE_IN = timedelta(days=30)
@@ -64,7 +66,7 @@ class DetailsStep(WizardStep):
         super().on_mount()
         self._load_locations()
 
-    @work(thread=True, exclusive=True, group="wizard-locations")
+    @background(group="wizard-locations")
     def _load_locations(self) -> None:
         self.post_message(self.LocationsLoaded(self.service.catalog.scope_locations()))
 
@@ -129,7 +131,7 @@ class IntentStep(WizardStep):
             classes="step-note",
         )
         buttons = [
-            RadioButton(
+            Choice(
                 intent.label,
                 value=intent is MarketplaceIntent.UNDECIDED,
                 id=f"intent-{intent.value}",

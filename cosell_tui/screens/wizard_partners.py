@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from cosell_tui.domain import HelpType
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import MICROSOFT, InvitationDraft, PersonInput
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 
 #: What the partner search offers first: Microsoft can be invited like any partner.
@@ -100,7 +101,7 @@ class InvitationForm(Vertical):
     def search(self) -> None:
         self._run_search(self.query_one("#partner-text", Input).value.strip())
 
-    @work(thread=True, exclusive=True, group="wizard-partners")
+    @background(group="wizard-partners")
     def _run_search(self, text: str) -> None:
         partners = self.service.catalog.search_partners(text)
         if not get_current_worker().is_cancelled:

@@ -12,11 +12,12 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import RadioButton, RadioSet, Select, Static
+from textual.widgets import RadioSet, Select, Static
 
 from cosell_tui.domain import HelpType
 from cosell_tui.screens.wizard_base import WizardStep
 from cosell_tui.widgets.form import FormField, choice_field, text_field
+from cosell_tui.widgets.toggles import Choice
 
 VISIBILITY_QUESTION = "Would you like Microsoft sellers to view this deal?"
 
@@ -58,8 +59,8 @@ class SellingStep(WizardStep):
             yield FormField(
                 VISIBILITY_QUESTION,
                 RadioSet(
-                    RadioButton("Yes (partner-led)", id="visible-yes"),
-                    RadioButton("No (private)", id="visible-no"),
+                    Choice("Yes (partner-led)", id="visible-yes"),
+                    Choice("No (private)", id="visible-no"),
                     id="input-visible_to_microsoft",
                     compact=True,
                 ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -24,6 +24,7 @@ from cosell_tui.domain import MAX_SOLUTIONS, SolutionCategory
 from cosell_tui.domain.views import SolutionView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import SolutionInput
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, choice_field
 
 
@@ -106,16 +107,17 @@ class SolutionsStep(WizardStep):
 
     def search(self) -> None:
         text = self.query_one("#solution-text", Input).value.strip()
-        category = self.query_one("#solution-category", Select).value
-        self._run_search(text, None if category is Select.NULL else category)
+        chosen = self.query_one("#solution-category", Select).value
+        category = chosen if isinstance(chosen, SolutionCategory) else None
+        self._run_search(text, category)
 
-    @work(thread=True, exclusive=True, group="wizard-solutions")
+    @background(group="wizard-solutions")
     def _run_search(self, text: str, category: SolutionCategory | None) -> None:
         results = self.service.catalog.search_solutions(text, category)
         if not get_current_worker().is_cancelled:
             self.post_message(self.ResultsLoaded(results))
 
-    @work(thread=True, exclusive=True, group="wizard-sa-locations")
+    @background(group="wizard-sa-locations")
     def _load_locations(self) -> None:
         self.post_message(self.LocationsLoaded(self.service.catalog.scope_locations()))
 

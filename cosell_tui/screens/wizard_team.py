@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from cosell_tui.domain.views import PersonView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import PersonInput
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, text_field
 
 PERSON_FIELDS: tuple[tuple[str, str], ...] = (
@@ -85,7 +86,7 @@ class TeamStep(WizardStep):
         self._render_list()
         self._load_recent()
 
-    @work(thread=True, exclusive=True, group="wizard-recent")
+    @background(group="wizard-recent")
     def _load_recent(self) -> None:
         self.post_message(self.RecentLoaded(self.service.catalog.recent_team_members()))
 

@@ -58,6 +58,7 @@ from cosell_tui.domain import (
     RegistrationStatus,
     TenantType,
 )
+from cosell_tui.domain.format import read_amount
 from cosell_tui.service import forms
 from cosell_tui.service.scope import location_in_scope
 from cosell_tui.store.models import Account, Location, Organization, Solution
@@ -153,11 +154,12 @@ Notes = partial(Text, "Notes", max_len=MAX_NOTES_LEN, missing="Notes are require
 
 @kind()
 def Amount(value: object, label: str, context: object, positive: bool = False) -> Decimal:
-    """Money as typed ('25,000.50', '1e6') or given (25000, Decimal): at least zero (above with
-    `positive`), at most MAX_AMOUNT, at most two decimals. '55k' is not an amount."""
+    """Money as typed ('25,000.50', '1e6', '55k', '1.2m', as the filter line reads them) or
+    given (25000, Decimal): at least zero (above with `positive`), at most MAX_AMOUNT, at most
+    two decimals."""
     try:
         if isinstance(value, str):
-            number = Decimal(value.strip().replace(",", "").replace("_", "").replace(" ", ""))
+            number = read_amount(value)
         elif isinstance(value, int | Decimal) and not isinstance(value, bool):
             number = Decimal(value)
         elif isinstance(value, float):
@@ -165,7 +167,7 @@ def Amount(value: object, label: str, context: object, positive: bool = False) -
         else:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
-        raise problem(f"{label} '{value}' is not an amount (e.g. 25000.00).") from None
+        raise problem(f"{label} '{value}' is not an amount (e.g. 25000.00 or 25k).") from None
     if not number.is_finite():
         raise problem(f"{label} is not an amount.")
     if number < 0:

@@ -8,7 +8,7 @@ field), change the row, append history and queue notifications, all in one unit 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -337,6 +337,29 @@ def assign(ref: Referral, **values: object) -> dict[str, Change]:
     return changes
 
 
+#: What a changed field is called in the history the user reads (not the column's name).
+FIELD_WORDS = {
+    "name": "name",
+    "value": "value",
+    "currency": "currency",
+    "close_date": "close date",
+    "notes": "notes",
+    "crm_id": "CRM ID",
+    "campaign_id": "campaign ID",
+    "marketplace_intent": "marketplace purchase intent",
+    "partner_role": "partner role",
+    "partner_program": "partner program",
+    "stage_pct": "sales stage",
+    "deal_type": "deal type",
+    "visible_to_microsoft": "visible to Microsoft sellers",
+}
+
+
+def changed_words(changes: Mapping[str, Change]) -> str:
+    """`close date, sales stage`: the changed fields in the user's words."""
+    return ", ".join(FIELD_WORDS.get(field, field.replace("_", " ")) for field in changes)
+
+
 def finish_edit(
     uow: UnitOfWork, ref: Referral, changes: dict[str, Change], action: str, what: str
 ) -> Outcome:
@@ -344,7 +367,9 @@ def finish_edit(
         return Outcome(uow.row(ref), "Nothing changed.")
     now = uow.now()
     ref.updated_at = now
-    record(uow.session, ref.id, now, uow.user.id, action, f"{what}: {', '.join(changes)}.", changes)
+    record(
+        uow.session, ref.id, now, uow.user.id, action, f"{what}: {changed_words(changes)}.", changes
+    )
     uow.session.flush()
     return Outcome(uow.row(ref), f"{what} of deal {ref.id}.")
 

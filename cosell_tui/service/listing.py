@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 import contextlib
+import json
 import re
 from collections.abc import Callable
 
@@ -30,6 +31,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import aliased
 
 from cosell_tui.domain import (
+    NORMAL_STAGES,
     CloseReason,
     DealType,
     ErrorReason,
@@ -205,9 +207,12 @@ class Listing:
             return ()
         limit = max(1, min(limit, 200))
         query = select(Referral).where(visible_clause(self._ctx.user))
+        number = wanted.removeprefix("#")
         with self._ctx.read() as uow:
-            if wanted.isdigit():
-                query = query.where(Referral.id == int(wanted))
+            if number.isascii() and number.isdigit():  # "498" or "#498": the deal's number
+                if len(number) > 18:  # beyond any id the database can hold
+                    return ()
+                query = query.where(Referral.id == int(number))
             elif _GUID_PART.match(wanted) and any(c.isdigit() for c in wanted):
                 query = query.where(Referral.referral_id.startswith(wanted.lower()))
             elif uow.session.get_bind().dialect.name == "sqlite":
@@ -300,6 +305,21 @@ def bulk(listing: Listing, deals: Sequence[int], one: Callable[[int], DealRow]) 
     return BulkResult(tuple(done), tuple(refused), tuple(unchanged))
 
 
+def _skipped_stages(uow: UnitOfWork, ref: Referral) -> frozenset[int]:
+    """The stages each recorded stage mark jumped over (from the history's changes)."""
+    skipped: set[int] = set()
+    details = uow.session.scalars(
+        select(HistoryEntry.detail).where(
+            HistoryEntry.referral_id == ref.id, HistoryEntry.action == "stage"
+        )
+    )
+    for detail in details:
+        with contextlib.suppress(ValueError, TypeError, KeyError):
+            old, new = json.loads(detail)["changes"]["stage_pct"]
+            skipped.update(pct for pct, _name in NORMAL_STAGES if int(old) < pct < int(new))
+    return frozenset(skipped)
+
+
 def _detail(uow: UnitOfWork, ref: Referral) -> DealDetail:
     location = uow.session.get(Location, ref.location_id)
     org = uow.session.get(Organization, ref.org_id)
@@ -351,6 +371,7 @@ def _detail(uow: UnitOfWork, ref: Referral) -> DealDetail:
         checklist=checklist,
         registration=registration_view(registration) if registration else None,
         history=_history(uow, ref.id),
+        skipped_stages=_skipped_stages(uow, ref),
     )
 
 

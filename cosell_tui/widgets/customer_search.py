@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from cosell_tui.domain import AccountKind
 from cosell_tui.domain.views import AccountView
 from cosell_tui.service.errors import CosellError
+from cosell_tui.widgets.background import background
 
 #: Shown when a search finds nothing anywhere (what Partner Center's own search advises).
 NO_RESULT_TIPS = (
@@ -158,7 +159,7 @@ class CustomerSearch(Vertical):
         self._status("Searching wider…" if wider else "Searching…")
         self._run_search(self.query_text, self.country, wider)
 
-    @work(thread=True, exclusive=True, group="customer-search")
+    @background(group="customer-search")
     def _run_search(self, name: str, country: str | None, wider: bool) -> None:
         try:
             results = self.service.catalog.search_accounts(name, country, wider=wider)
@@ -168,7 +169,7 @@ class CustomerSearch(Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(self.ResultsLoaded(results, wider))
 
-    @work(thread=True, exclusive=True, group="customer-linked")
+    @background(group="customer-linked")
     def _load_linked(self, group_key: str) -> None:
         try:
             accounts = self.service.catalog.linked_accounts(group_key)

@@ -1,33 +1,27 @@
 """The filter line (`/`): filters from the first key, says inline why a query is invalid.
 
-Each keystroke restarts one exclusive thread worker that waits ~150 ms (the debounce) and asks
-the service whether the query is valid; only then does the grid reload. A slow database never
-blocks typing, and a burst of keys costs one query, not one per key.
+Each keystroke is parsed at once, on the event loop (the query language's parser, no database:
+microseconds), so there is no debounce to wait for; a valid query goes to the grid, whose one
+exclusive loader drops the rows of a query typed over before they are painted.
 """
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
-from textual.worker import get_current_worker
 
-from cosell_tui.widgets.service_slot import ServiceSlot
+from cosell_tui.domain import query
 
-if TYPE_CHECKING:
-    from cosell_tui.service import Service
-
-DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "filter: text  status:received  country:GB  value:>=25k  expires:<3d  !type:private"
 
 
-class FilterLine(ServiceSlot, Vertical):
+class FilterLine(Vertical):
     """A one-line query input with its error line under it."""
 
     DEFAULT_CSS = """
@@ -53,9 +47,8 @@ class FilterLine(ServiceSlot, Vertical):
     class Left(Message):
         """The user is done typing (Esc, Enter, down): focus goes back to the grid."""
 
-    def __init__(self, service: Service | None, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._service = service
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -89,7 +82,11 @@ class FilterLine(ServiceSlot, Vertical):
     @on(Input.Changed, "#filter-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self._check(event.value)
+        text = event.value.strip()
+        error = query.check(text) if text else None
+        self._show_error(error)
+        if error is None:
+            self.post_message(self.Applied(text))
 
     @on(Input.Submitted, "#filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -98,23 +95,3 @@ class FilterLine(ServiceSlot, Vertical):
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
-
-    @work(thread=True, exclusive=True, group="filter-check")
-    def _check(self, text: str) -> None:
-        time.sleep(DEBOUNCE_SECONDS)
-        if get_current_worker().is_cancelled:
-            return
-        try:
-            service = self.service
-            error = service.listing.check_filter(text.strip()) if text.strip() and service else None
-        except Exception as exc:  # a failing check is shown like an invalid query
-            error = str(exc)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._checked, text, error)
-
-    def _checked(self, text: str, error: str | None) -> None:
-        if text != self.input.value:
-            return  # the user typed on; a newer check is coming
-        self._show_error(error)
-        if error is None:
-            self.post_message(self.Applied(text.strip()))

@@ -17,6 +17,8 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from cosell_tui.widgets.toggles import Tick
+
 #: The values a form control can hold, as a dialog reads them.
 FieldValue = str | bool | object
 
@@ -185,7 +187,7 @@ def choice_field(
 
 def check_field(label: str, field: str, value: bool = False) -> FormField:
     """A labelled yes/no box."""
-    control = Checkbox(label, value=value, id=f"input-{field}", compact=True)
+    control = Tick(label, value=value, id=f"input-{field}", compact=True)
     return FormField("", control, field=field, kind="bool")
 
 

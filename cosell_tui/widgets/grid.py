@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
@@ -232,14 +232,6 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         def control(self) -> DealGrid:
             return self.grid
 
-    class LoadFailed(Message):
-        """A read failed (a bad filter that slipped through, a lost database)."""
-
-        def __init__(self, grid: DealGrid, error: Exception) -> None:
-            super().__init__()
-            self.grid = grid
-            self.error = error
-
     def __init__(
         self,
         service: Service | None,
@@ -286,6 +278,13 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
     def selected(self) -> DealRow | None:
         """The row under the cursor, if its page is loaded."""
         return self.row_at(self.cursor)
+
+    def empty_hint(self) -> str:
+        """What an empty grid says instead of a blank: why, and the key that changes it."""
+        q = self.grid_query
+        if q.text:
+            return f"No deals match the filter “{q.text}”: press / to change it."
+        return f"No deals in {q.tab.label}."
 
     def row_at(self, index: int) -> DealRow | None:
         if not 0 <= index < self._window.total:
@@ -337,7 +336,11 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
             self._window.generation += 1
             generation = self._window.generation
         cursor = self.cursor if keep_cursor else 0
-        self._load_window(self._window.query, generation, cursor, self._visible_height())
+        # The cursor stays on its deal when rows arrived or left above it (the live queue):
+        # the deal is looked for in the pages fetched around the old place.
+        selected = self.selected if keep_cursor else None
+        follow = selected.id if selected is not None else None
+        self._load_window(self._window.query, generation, cursor, self._visible_height(), follow)
 
     # ---- loading (threads) -------------------------------------------------------------------
 
@@ -350,30 +353,31 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         start = max(first - PAGE_SIZE // 2, 0)
         return list(range(start // PAGE_SIZE, last // PAGE_SIZE + 1))
 
-    @work(thread=True, exclusive=True, group="grid-window")
-    def _load_window(self, query: GridQuery, generation: int, cursor: int, height: int) -> None:
+    @background(group="grid-window")
+    def _load_window(
+        self, query: GridQuery, generation: int, cursor: int, height: int, follow: int | None
+    ) -> None:
         """Count and fetch the pages around the cursor in one go, so the first frame has rows.
 
         When the count is not a cheap read (a filter, a team-only user) and the view starts at
         the top, the rows come first and the count after, so typing never waits for a count.
+        `follow`: the deal the cursor was on, whose new place wins over the old row number.
         """
-        try:
-            total = self.service.listing.quick_count(query)
-            if total is None and cursor == 0:
-                self._rows_then_count(query, generation, height)
-                return
-            if total is None:
-                total = self.service.listing.count(query)
-            cursor = min(cursor, max(total - 1, 0))
-            top = max(cursor - height // 2, 0)
-            pages: dict[int, Page] = {}
-            for index in self._pages_for(top, height, total):
-                if get_current_worker().is_cancelled:
-                    return
-                pages[index] = self.service.listing.page(query, index * PAGE_SIZE, PAGE_SIZE)
-        except Exception as exc:  # shown to the user by the screen, never a crash
-            self.post_message(self.LoadFailed(self, exc))
+        total = self.service.listing.quick_count(query)
+        if total is None and cursor == 0:
+            self._rows_then_count(query, generation, height)
             return
+        if total is None:
+            total = self.service.listing.count(query)
+        cursor = min(cursor, max(total - 1, 0))
+        top = max(cursor - height // 2, 0)
+        pages: dict[int, Page] = {}
+        for index in self._pages_for(top, height, total):
+            if get_current_worker().is_cancelled:
+                return
+            pages[index] = self.service.listing.page(query, index * PAGE_SIZE, PAGE_SIZE)
+        if follow is not None:
+            cursor = _place_of(follow, pages, default=cursor)
         self.app.call_from_thread(self._apply_window, query, generation, total, cursor, pages)
 
     def _rows_then_count(self, query: GridQuery, generation: int, height: int) -> None:
@@ -449,16 +453,12 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         self._requested = frozenset(needed)
         self._load_pages(window.query, window.generation, needed)
 
-    @work(thread=True, exclusive=True, group="grid-pages")
+    @background(group="grid-pages")
     def _load_pages(self, query: GridQuery, generation: int, indexes: list[int]) -> None:
         for index in indexes:
             if get_current_worker().is_cancelled:
                 return
-            try:
-                page = self.service.listing.page(query, index * PAGE_SIZE, PAGE_SIZE)
-            except Exception as exc:
-                self.post_message(self.LoadFailed(self, exc))
-                return
+            page = self.service.listing.page(query, index * PAGE_SIZE, PAGE_SIZE)
             self.app.call_from_thread(self._apply_page, generation, index, page.rows)
 
     def _apply_page(self, generation: int, index: int, rows: tuple[DealRow, ...]) -> None:
@@ -484,15 +484,11 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
             if index not in keep:
                 del window.pages[index]
 
-    @work(thread=True, exclusive=True, group="grid-marks")
+    @background(group="grid-marks")
     def _resolve_ids(self, query: GridQuery, start: int, stop: int | None) -> None:
         """Ids of rows start..stop of the query (all of them for `*`), in one service call; the
         set is built here, off the event loop, so marking a million rows stays responsive."""
-        try:
-            ids = set(self.service.listing.ids(query, start, stop))
-        except Exception as exc:
-            self.post_message(self.LoadFailed(self, exc))
-            return
+        ids = set(self.service.listing.ids(query, start, stop))
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self.add_marks, ids)
@@ -556,6 +552,9 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
 
     def _row_strip(self, index: int, base: Style) -> Strip:
         if index >= self._window.total:
+            if index == 0 and self._window.total == 0 and self._window.loaded:
+                style = base + self.get_component_rich_style("grid--placeholder")
+                return Strip([Segment(f"  {self.empty_hint()}", style)])
             return Strip([])
         row = self.row_at(index)
         is_cursor = index == self.cursor
@@ -672,3 +671,12 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
 
     def clear_marks(self) -> None:
         self.action_clear_marks()
+
+
+def _place_of(deal_id: int, pages: dict[int, Page], *, default: int) -> int:
+    """The row number of a deal in the fetched pages, or `default` when it is not among them."""
+    for index, page in pages.items():
+        for offset, row in enumerate(page.rows):
+            if row.id == deal_id:
+                return index * PAGE_SIZE + offset
+    return default

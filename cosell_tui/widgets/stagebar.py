@@ -34,7 +34,7 @@ class StageCell:
 
     title: str
     pct: int | None  # None for Received and for a closing state without a percentage
-    state: str  # "done", "current", "next" (markable now), "todo", "closed"
+    state: str  # "done", "skipped", "current", "next" (markable now), "todo", "closed"
 
 
 def stage_cells(
@@ -44,9 +44,11 @@ def stage_cells(
     stage_pct: int,
     assessment: bool,
     markable: Iterable[int] = (),
+    skipped: Iterable[int] = (),
 ) -> tuple[StageCell, ...]:
-    """The bar's steps for a deal in this state."""
+    """The bar's steps for a deal in this state; `skipped`: stages a mark jumped over."""
     markable = frozenset(markable)
+    passed_over = frozenset(skipped)
     received = substatus in (Substatus.PENDING, Substatus.RECEIVED)
     cells: list[StageCell] = []
     if direction is Direction.INCOMING:
@@ -55,7 +57,10 @@ def stage_cells(
     first = stage_name(CREATED_PCT, assessment, direction)
     cells.append(StageCell(first, CREATED_PCT, _state(CREATED_PCT, stage_pct, working, markable)))
     for pct, name in ASSESSMENT_STAGES if assessment else NORMAL_STAGES:
-        cells.append(StageCell(name, pct, _state(pct, stage_pct, working, markable)))
+        state = _state(pct, stage_pct, working, markable)
+        if state == "done" and pct in passed_over:
+            state = "skipped"
+        cells.append(StageCell(name, pct, state))
     if substatus is Substatus.WON:
         cells.append(StageCell("Won", WON_PCT, "done"))
     elif substatus in TERMINAL_SUBSTATUSES:
@@ -75,7 +80,7 @@ def _state(pct: int, stage_pct: int, working: bool, markable: frozenset[int]) ->
     return "todo"
 
 
-_MARKS = {"done": "✓", "current": "●", "next": "○", "todo": "·", "closed": "✗"}
+_MARKS = {"done": "✓", "skipped": "–", "current": "●", "next": "○", "todo": "·", "closed": "✗"}
 
 
 class StageBar(Horizontal):

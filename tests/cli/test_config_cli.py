@@ -46,21 +46,35 @@ def test_user_flag_beats_environment_beats_file(
     assert current(flag_user) == [flag_user]
 
 
+def _mouse(*argv: str) -> bool:
+    rt = Runtime(Output(io.StringIO(), io.StringIO()))
+    with cosell_command.make_context("cosell", [*argv, "locate", "db"], obj=rt):
+        return rt.mouse()
+
+
 def test_no_mouse_flag_beats_environment_beats_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    def mouse(*argv: str) -> bool:
-        rt = Runtime(Output(io.StringIO(), io.StringIO()))
-        with cosell_command.make_context("cosell", [*argv, "locate", "db"], obj=rt):
-            return rt.mouse()
-
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
     config = tmp_path / "config.toml"
-    assert mouse() is True
+    assert _mouse() is True
     config.write_text("mouse = false\n", encoding="utf-8")
-    assert mouse() is False
+    assert _mouse() is False
     monkeypatch.setenv("COSELL_MOUSE", "on")
-    assert mouse() is True
-    assert mouse("--no-mouse") is False
+    assert _mouse() is True
+    assert _mouse("--no-mouse") is False
+
+
+def test_the_mouse_is_off_over_ssh_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mouse reporting sends bytes on every motion: over SSH it is off unless asked for."""
+    monkeypatch.delenv("SSH_TTY", raising=False)
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")
+    assert _mouse() is False
+    assert _mouse("--mouse") is True
+    monkeypatch.setenv("COSELL_MOUSE", "1")
+    assert _mouse() is True
+    assert _mouse("--no-mouse") is False
 
 
 def test_a_broken_config_is_one_line_and_exit_1(cosell: Runner, db: str, tmp_path: Path) -> None:

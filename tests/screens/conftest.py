@@ -8,6 +8,7 @@ freely and still start from the same state. Screens get a `Service` opened as a 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -80,9 +81,18 @@ def open_demo(demo_db: Path, config_file: Path) -> Iterator[Callable[..., Servic
 
 
 def _working(app) -> list:
-    """The workers doing work: a flow (screens/flows.py) waiting for the user's answer to its
-    dialog is not one of them."""
+    """The workers doing work, flows (screens/flows.py) aside: see `_flow_moving`."""
     return [worker for worker in app.workers if worker.group != "flow"]
+
+
+def _flow_moving(app) -> bool:
+    """A flow between two of its dialogs (one dismissed, the next not yet pushed) is moving;
+    one waiting for the user's answer in a dialog (a modal on top) is not work. Never waited
+    for as a worker: it ends only when the user answers."""
+    from textual.screen import ModalScreen
+
+    flows = [w for w in app.workers if w.group == "flow" and not w.is_finished]
+    return bool(flows) and not isinstance(app.screen, ModalScreen)
 
 
 async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
@@ -101,9 +111,12 @@ async def settle(pilot, rounds: int = 3, timeout: float = 30.0) -> None:
     while quiet < rounds:
         await pilot.pause()
         if working := _working(app):  # an empty list would mean every worker to Textual
-            await app.workers.wait_for_complete(working)
+            from textual.worker import WorkerCancelled
+
+            with contextlib.suppress(WorkerCancelled):  # an exclusive one replaced by a newer
+                await app.workers.wait_for_complete(working)
         await pilot.pause()
-        busy = any(not worker.is_finished for worker in _working(app))
+        busy = any(not worker.is_finished for worker in _working(app)) or _flow_moving(app)
         quiet = 0 if busy else quiet + 1
         if time.monotonic() > deadline:
             raise AssertionError(f"the app did not settle within {timeout:.0f} s")
@@ -143,11 +156,13 @@ def make_app(open_demo: Callable[..., Service]) -> Callable[..., object]:
     from cosell_tui.app import CosellApp
     from cosell_tui.config import load_config
 
-    def _make(user: str = "ava", size: tuple[int, int] = (160, 48), config=None):
+    def _make(user: str = "ava", size: tuple[int, int] = (160, 48), config=None, live_every=None):
+        """`live_every`: the live queue's period (off by default: tests control every change)."""
         app = CosellApp(
             open_demo(user),
             config if config is not None else load_config(),
             animations=False,
+            live_every=live_every,
         )
         app.test_size = size  # type: ignore[attr-defined]  # the size to run it at, on the app
         return app

@@ -534,6 +534,22 @@ def test_stage_cells_for_closed_and_received_deals() -> None:
     assert [(c.pct, c.state) for c in created][:3] == [(10, "current"), (20, "next"), (40, "todo")]
 
 
+def test_a_stage_jumped_over_reads_skipped_not_done() -> None:
+    cells = stage_cells(
+        direction=Direction.OUTGOING,
+        substatus=Substatus.ACCEPTED,
+        stage_pct=60,
+        assessment=False,
+        skipped=(40,),
+    )
+    assert [(c.pct, c.state) for c in cells][:4] == [
+        (10, "done"),
+        (20, "done"),
+        (40, "skipped"),
+        (60, "current"),
+    ]
+
+
 def test_checklist_says_why_each_criterion_fails() -> None:
     text = checklist_content(won_not_eligible().checklist).plain
     assert text.splitlines()[0] == "Not eligible for Azure IP co-sell registration"

@@ -622,3 +622,17 @@ async def test_tab_keys_in_one_burst_settle_on_the_last_one(make_app) -> None:
         assert main.tab is Tab.CLOSED
         await pilot.press("j")  # still answers a key at once
         assert main.grid.cursor == 1
+
+
+async def test_an_empty_result_says_why_and_what_to_press(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("slash")
+        main.query_one(FilterLine).input.value = "country:ZZ"
+        await settle(pilot)
+        grid = main.grid
+        assert grid.total == 0
+        first_line = grid.render_line(1).text
+        assert "No deals match the filter “country:ZZ”" in first_line
+        assert "press / to change it" in first_line

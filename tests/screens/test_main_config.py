@@ -19,7 +19,7 @@ from cosell_tui.config import (
 
 def test_missing_file_is_the_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path / "none.toml")
-    assert config.user is None and config.mouse and config.tab("inbound") == TabPrefs()
+    assert config.user is None and config.mouse is None and config.tab("inbound") == TabPrefs()
 
 
 def test_round_trip_keeps_every_setting(tmp_path: Path) -> None:

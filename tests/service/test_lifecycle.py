@@ -42,6 +42,26 @@ def test_t6_edit_details_records_changed_fields(svc: Service) -> None:
     assert action == "details_edited" and '"name": ["Lakehouse for Contoso", "Renamed"]' in detail
 
 
+def test_history_names_changed_fields_in_words(svc: Service) -> None:
+    """The history the deal screen shows says "close date", "sales stage", never a column."""
+    row = svc.creation.create_deal(f.draft()).deal
+    row = svc.lifecycle.edit_details(
+        row.id, row.version, DetailsEdit(name="Renamed", close_date="2027-02-14")
+    ).deal
+    row = svc.lifecycle.mark_stage(row.id, row.version, 60).deal
+    summaries = [h.summary for h in svc.listing.deal(row.id).history[:2]]
+    assert summaries[1] == "Edited details: name, close date."
+    assert "sales stage" in summaries[0] and "stage_pct" not in summaries[0]
+
+
+def test_stages_a_mark_jumped_over_are_skipped_not_done(svc: Service) -> None:
+    row = svc.creation.create_deal(f.draft()).deal
+    assert svc.listing.deal(row.id).skipped_stages == frozenset()
+    row = svc.lifecycle.mark_stage(row.id, row.version, 20).deal
+    row = svc.lifecycle.mark_stage(row.id, row.version, 60).deal
+    assert svc.listing.deal(row.id).skipped_stages == {40}
+
+
 def test_edit_with_no_change_writes_nothing(svc: Service) -> None:
     row = svc.creation.create_deal(f.draft()).deal
     before = dump(svc)
@@ -350,3 +370,21 @@ def test_user_removing_themselves_from_the_team_is_warned(svc: Service) -> None:
     assert out.warnings
     with pytest.raises(NotFoundError):
         cara.listing.row(row.id)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("55k", "55000.00"), ("1.5m", "1500000.00"), ("25,000.50", "25000.50"), ("2K", "2000.00")],
+)
+def test_amounts_read_as_the_filter_line_reads_them(svc: Service, typed: str, value: str) -> None:
+    """One reader for money typed in a form and in the filter line (`value:>=25k`)."""
+    row = svc.creation.create_deal(f.draft()).deal
+    out = svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(value=typed))
+    assert out.deal.value == f.Decimal(value)
+
+
+def test_a_word_is_still_not_an_amount(svc: Service) -> None:
+    row = svc.creation.create_deal(f.draft()).deal
+    with pytest.raises(ValidationError) as refused:
+        svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(value="55 grand"))
+    assert "is not an amount (e.g. 25000.00 or 25k)" in str(refused.value.fields)

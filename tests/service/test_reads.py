@@ -119,6 +119,15 @@ def test_find_deals_by_number_and_words(svc: Service) -> None:
     assert svc.listing.find_deals("  ") == ()
 
 
+def test_find_deals_by_hash_number_is_that_deal_only(svc: Service) -> None:
+    """`#N` in the palette is deal N, never a Referral ID that happens to contain the digits."""
+    deal = svc.creation.create_deal(f.draft(name="Quantum lakehouse")).deal
+    assert [r.id for r in svc.listing.find_deals(f"#{deal.id}")] == [deal.id]
+    assert svc.listing.find_deals("#99999999") == ()
+    assert svc.listing.find_deals("9" * 40) == ()  # beyond any id: nothing, not an error
+    assert svc.listing.find_deals("²") == ()  # a digit to Python, not a deal number
+
+
 def test_search_accounts_ignores_legal_suffixes(svc: Service) -> None:
     found = svc.catalog.search_accounts("Contoso Pvt Ltd")
     names = [a.name for a in found[AccountKind.MANAGED]]
