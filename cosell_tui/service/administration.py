@@ -441,9 +441,8 @@ class Administration:
             )
             for currency, n in open_deals:
                 need.setdefault((this_month, currency), [0, 0])[1] += int(n)
-            have = set(
-                uow.session.execute(select(ExchangeRate.month, ExchangeRate.currency)).tuples()
-            )
+            rates = uow.session.execute(select(ExchangeRate.month, ExchangeRate.currency))
+            have = {(month, currency) for month, currency in rates}
             return tuple(
                 MissingRate(month, currency, won_n, open_n)
                 for (month, currency), (won_n, open_n) in sorted(need.items())
