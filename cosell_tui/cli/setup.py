@@ -114,4 +114,11 @@ def setup(
         f"Admin: {result.admin} (Referrals admin, entire company). Next: `cosell admin user add` "
         "for your colleagues, then `cosell` to open the app."
     )
+    me = os_login()
+    if me and me != result.admin:  # on stderr: stdout stays what the docs show
+        out.warn(
+            f"note: you are signed in as {me}, not {result.admin}; cosell acts as the user whose "
+            f"login is yours, so open it as {result.admin} (or add {me} with `cosell admin user "
+            "add`)."
+        )
     return EXIT_OK

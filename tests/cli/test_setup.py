@@ -162,3 +162,10 @@ def test_the_demo_database_stays_free(cosell: Runner) -> None:
     """The seeded database is marked demo: --now (the fixture's) and --user for anyone."""
     result = cosell("deal", "list", user="cara")
     assert result.code == 0, result.err
+
+
+def test_setup_for_someone_else_notes_who_you_are(tmp_path: Path, login: list[str]) -> None:
+    login[0] = "root"
+    result = run(str(tmp_path / "other.db"), *SETUP_FLAGS)
+    assert result.code == 0
+    assert "you are signed in as root, not ava" in result.err
