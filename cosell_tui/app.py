@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.events import Key
 from textual.notifications import SeverityLevel
 
 from cosell_tui.commands import ScreenCommands
 from cosell_tui.config import Config, load_config
 from cosell_tui.screens.help import HelpScreen, binding_rows
+from cosell_tui.screens.keys import ORIGIN, hand_on
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.screens.messages import LoggedMessage
 from cosell_tui.widgets.background import background
@@ -89,6 +91,14 @@ class CosellApp(App[None]):
             self.animation_level = "none"
         if service is not None:
             self._show_user(service)
+
+    def on_key(self, event: Key) -> None:
+        """A key routed to a screen that is no longer on top (a key just before it opened a
+        dialog or the wizard) goes on to the screen now on top (screens/keys.py)."""
+        origin = getattr(event, ORIGIN, None)
+        if origin is not None and origin is not self.screen:
+            event.prevent_default()  # not the new screen's bindings on the old screen's key
+            hand_on(self.screen, event.key, event.character)
 
     def _show_user(self, service: Service) -> None:
         user = service.user

@@ -33,7 +33,7 @@ from cosell_tui.domain import Action, DealType
 from cosell_tui.domain.views import DealDetail, DealRow, GridQuery
 from cosell_tui.screens import deal_sections as sections
 from cosell_tui.screens.flows import Flows
-from cosell_tui.screens.keys import bound_action
+from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.service.errors import CosellError
 from cosell_tui.widgets.background import background, run_flow
 from cosell_tui.widgets.checklist import EligibilityChecklist
@@ -319,6 +319,7 @@ class DealScreen(Screen[int | None]):
         """A key of a refused action reaches here unhandled (the footer lists only the allowed
         ones): say why the rules refuse it. The keys are this screen's bindings as the user's
         keymap (the config) has them."""
+        mark_origin(self, event)
         if self.detail is None:
             return
         action = _deal_action(bound_action(self, event.key) or "")

@@ -30,7 +30,7 @@ from cosell_tui.domain.views import (
     Tab,
 )
 from cosell_tui.screens.flows import Flows
-from cosell_tui.screens.keys import bound_action
+from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.service.errors import CosellError
 from cosell_tui.widgets.background import background, run_flow
 from cosell_tui.widgets.filterline import FilterLine
@@ -404,6 +404,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     def on_key(self, event: Key) -> None:
         """A key of a greyed-out action on the selected deal: the rules' reason, not silence."""
+        mark_origin(self, event)
         action = self.RULED.get(bound_action(self, event.key) or "")
         row = self.grid.selected if self.has_service else None
         if action is not None and row is not None and self.check_action(action.value, ()) is None:
@@ -611,13 +612,8 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.grid.select_deal(deal_id)
 
     def action_new_deal(self) -> None:
-        try:
-            from cosell_tui.screens.wizard import NewDealScreen
-        except ImportError:
-            self.notify(
-                "The New Deal wizard is not available in this build yet.", severity="warning"
-            )
-            return
+        from cosell_tui.screens.wizard import NewDealScreen  # the wizard loads on first use
+
         self.app.push_screen(NewDealScreen(self.service), self._created)
 
     def _created(self, outcome: Outcome | None) -> None:

@@ -160,6 +160,8 @@ class DiscardDialog(ConfirmDialog):
 class NewDealScreen(Screen[Outcome | None]):
     """Create a deal of any type from the keyboard; dismisses with the Outcome, or None."""
 
+    AUTO_FOCUS = "#customer-name"  # where the user starts typing, from the first frame
+
     DEFAULT_CSS = """
     NewDealScreen #wizard-title { text-style: bold; background: $primary 20%; padding: 0 1; }
     NewDealScreen #wizard-steps { color: $text-muted; padding: 0 1; }

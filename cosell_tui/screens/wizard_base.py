@@ -59,11 +59,16 @@ class WizardStep(VerticalScroll):
         self.post_message(WizardStep.Changed())
 
     def focus_first_control(self) -> None:
-        """Put the cursor where the user starts typing on this step."""
-        for widget in self.query("Input, Select, RadioSet, OptionList"):
-            if isinstance(widget, Input | Select | RadioSet | OptionList) and self._shown(widget):
-                widget.focus()
-                return
+        """Put the cursor where the user starts typing on this step: the first field that takes
+        typing or a choice; a list (the team so far, the invitations so far) only when the step
+        has nothing else, since typing into a list lands nowhere."""
+        for selector in ("Input, Select, RadioSet", "OptionList"):
+            for widget in self.query(selector):
+                if isinstance(widget, Input | Select | RadioSet | OptionList) and self._shown(
+                    widget
+                ):
+                    widget.focus()
+                    return
 
     def _shown(self, widget: Widget) -> bool:
         node: Widget | None = widget

@@ -636,3 +636,17 @@ async def test_an_empty_result_says_why_and_what_to_press(make_app) -> None:
         first_line = grid.render_line(1).text
         assert "No deals match the filter “country:ZZ”" in first_line
         assert "press / to change it" in first_line
+
+
+async def test_keys_typed_while_the_wizard_opens_land_in_it(make_app) -> None:
+    """A fast typist presses n and starts the customer's name before the wizard is drawn."""
+    from textual.widgets import Input
+
+    from cosell_tui.screens.wizard import NewDealScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await burst(pilot, "n", "C", "o", "n", "t")
+        assert isinstance(app.screen, NewDealScreen)
+        assert app.screen.query_one("#customer-name", Input).value == "Cont"
