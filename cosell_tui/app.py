@@ -27,7 +27,8 @@ from cosell_tui.widgets.background import background
 from cosell_tui.widgets.live import LIVE_EVERY, DatabaseChanged
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
     from cosell_tui.service import Service
 
@@ -67,6 +68,7 @@ class CosellApp(App[None]):
         opener: Callable[[], Service] | None = None,
         animations: bool = True,
         live_every: float | None = LIVE_EVERY,
+        setup: Callable[[Mapping[str, Any]], Any] | None = None,
     ) -> None:
         """`live_every`: seconds between looks for others' changes (widgets/live.py); None
         turns the live queue off (snapshot tests, which need a screen that stays put)."""
@@ -75,6 +77,8 @@ class CosellApp(App[None]):
             raise ValueError("CosellApp needs a service or an opener")
         self.service: Service | None = service
         self._opener = opener
+        #: Sets up an empty database (service/setup.py): offered when opening finds none.
+        self._setup = setup
         self.config = config if config is not None else load_config()
         self.first_rows_seconds: float | None = None
         #: Every message shown, newest last (`L` shows them newest first).
@@ -170,11 +174,34 @@ class CosellApp(App[None]):
 
     def _not_opened(self, exc: Exception) -> None:
         from cosell_tui.service.errors import CosellError
+        from cosell_tui.service.identity import NotSetUpError
 
+        if isinstance(exc, NotSetUpError) and self._setup is not None:
+            self._offer_setup(exc)
+            return
         if isinstance(exc, CosellError):
             self.exit(return_code=exc.exit_code, message=f"cosell: {exc.message}")
         else:
             raise exc
+
+    def _offer_setup(self, exc: Exception) -> None:
+        """The setup screen over the empty main screen: set up, then open as usual; esc ends
+        the app with the refusal it would have ended with."""
+        from cosell_tui.screens.setup import SetupDialog
+        from cosell_tui.service.identity import os_login
+
+        setup = self._setup
+        assert setup is not None
+
+        def done(result: Any) -> None:
+            if result is None:
+                self.exit(return_code=getattr(exc, "exit_code", 1), message=f"cosell: {exc}")
+                return
+            self.notify(f"{result.organization} is set up; you are {result.admin}.")
+            self._open_service()
+
+        dialog = SetupDialog(login=os_login() or "", run=lambda values, _detail: setup(values))
+        self.push_screen(dialog, done)
 
     def notify(
         self,
@@ -219,7 +246,12 @@ class CosellApp(App[None]):
         return None
 
 
-def run(opener: Callable[[], Service], *, mouse: bool = True) -> int:
+def run(
+    opener: Callable[[], Service],
+    *,
+    mouse: bool = True,
+    setup: Callable[[Mapping[str, Any]], Any] | None = None,
+) -> int:
     """Open the TUI, which opens the service with `opener` once its first frame is painted;
     `mouse` as the command line decided it (flag, config, then off over SSH). Returns the exit
     code.
@@ -228,6 +260,6 @@ def run(opener: Callable[[], Service], *, mouse: bool = True) -> int:
     """
     config = load_config()
     animations = os.environ.get("TEXTUAL_ANIMATIONS", "full") != "none"
-    app = CosellApp(None, config, opener=opener, animations=animations)
+    app = CosellApp(None, config, opener=opener, animations=animations, setup=setup)
     app.run(mouse=mouse)
     return app.return_code or 0

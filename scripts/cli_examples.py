@@ -38,7 +38,7 @@ SEED = 7
 #: Where the examples pretend the database lives (the demo user's data directory).
 SHOWN_FOLDER = "/home/ava/.local/share/cosell"
 #: Commands that run on a database of their own (named as the docs show it).
-OWN_DATABASE = {"init": "init.db", "seed": "fresh.db"}
+OWN_DATABASE = {"init": "init.db", "seed": "fresh.db", "setup": "team.db"}
 
 MARKER = re.compile(r"^<!-- (run!?): (.*) -->$")
 FENCE = "```"
@@ -86,7 +86,11 @@ class Cosell:
         with self._environment(database, stdin):
             code = main(argv, out, err)
         shown = str(self.folder)
-        return Ran(code, out.getvalue().replace(shown, SHOWN_FOLDER), err.getvalue())
+        return Ran(
+            code,
+            out.getvalue().replace(shown, SHOWN_FOLDER),
+            err.getvalue().replace(shown, SHOWN_FOLDER),
+        )
 
     def json(self, *argv: str) -> Any:
         ran = self.run([*argv, "--json"])

@@ -34,6 +34,7 @@ from cosell_tui.store.models import (
     Solution,
     User,
     UserLocation,
+    mark_database,
 )
 
 FABRIKAM, MICROSOFT, ADATUM, LITWARE = 1, 2, 3, 4
@@ -228,6 +229,7 @@ def reference(engine: Engine) -> None:
             s.add(ExchangeRate(month=month, currency="EUR", usd_per_unit="1.10"))
             s.add(ExchangeRate(month=month, currency="INR", usd_per_unit="0.012"))
             month = (month + timedelta(days=32)).replace(day=1)
+        mark_database(s, "test")  # --now and --user are free on a test database
         s.commit()
         if engine.dialect.name == "postgresql":
             # Explicit ids do not move PostgreSQL's sequences; later inserts must not collide.

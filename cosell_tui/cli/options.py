@@ -89,7 +89,8 @@ def global_options(f: F) -> F:
             expose_value=False,
             callback=_remember,
             panel=GLOBAL_PANEL,
-            help="Act as this user (env COSELL_USER; default: the configured or first admin).",
+            help="Act as this user: admins only, on a real database (env COSELL_USER; default: "
+            "the user whose login is yours).",
         ),
         rich_click.option(
             "--now",

@@ -36,6 +36,7 @@ _ADMIN = "cosell_tui.cli.admin"
 #: Every command, in the order `cosell --help` lists them, with its one-line summary.
 COMMANDS = {
     "init": Lazy(f"{_ADMIN}:init", "Create or migrate the database."),
+    "setup": Lazy("cosell_tui.cli.setup:setup", "Set up an empty database for your team."),
     "seed": Lazy(f"{_ADMIN}:seed", "Fill the database with deterministic demo data."),
     "demo": Lazy("cosell_tui.cli.tui:demo", "Open the TUI on a fresh seeded database as ava."),
     "deal": Lazy("cosell_tui.cli.deal:deal", "List, show, create and change deals."),
@@ -46,6 +47,9 @@ COMMANDS = {
     "db": Lazy("cosell_tui.cli.db:db", "Check the database, or back it up."),
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
     "insights": Lazy("cosell_tui.cli.insights:insights", "Co-sell insights: figures and rows."),
+    "admin": Lazy(
+        "cosell_tui.cli.administration:admin", "Users, locations and exchange rates (admins)."
+    ),
 }
 
 DESCRIPTION = (

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cosell_tui.cli.options import command, option, pass_runtime
 from cosell_tui.cli.runtime import Runtime
@@ -17,11 +17,16 @@ if TYPE_CHECKING:
 DEMO_USER = "ava"
 
 
-def open_tui(opener: Callable[[], Service], mouse: bool) -> int:
-    """The TUI, which calls `opener` for its service once its first frame is painted."""
+def open_tui(
+    opener: Callable[[], Service],
+    mouse: bool,
+    setup: Callable[[Mapping[str, Any]], Any] | None = None,
+) -> int:
+    """The TUI, which calls `opener` for its service once its first frame is painted (and
+    offers `setup` when the database is empty)."""
     from cosell_tui.app import run  # Textual loads only here
 
-    return run(opener, mouse=mouse)
+    return run(opener, mouse=mouse, setup=setup)
 
 
 def service_opener(rt: Runtime) -> Callable[[], Service]:
@@ -42,9 +47,22 @@ def service_opener(rt: Runtime) -> Callable[[], Service]:
     return open_service
 
 
+def setup_runner(rt: Runtime) -> Callable[[Mapping[str, Any]], Any]:
+    """The setup screen's use case: `cosell setup` on the user's database."""
+
+    def run_setup(values: Mapping[str, Any]) -> Any:
+        from cosell_tui.domain.clock import Clock
+        from cosell_tui.service.setup import setup_database
+
+        return setup_database(rt.db_url(), values, Clock().now())
+
+    return run_setup
+
+
 def run_tui(rt: Runtime) -> int:
-    """No subcommand: the TUI on the user's database (opened after its first frame)."""
-    return open_tui(service_opener(rt), mouse=rt.mouse())
+    """No subcommand: the TUI on the user's database (opened after its first frame); on an
+    empty database, the setup screen first."""
+    return open_tui(service_opener(rt), mouse=rt.mouse(), setup=setup_runner(rt))
 
 
 @command("demo", help="Open the TUI on a fresh seeded database as ava.")

@@ -46,6 +46,7 @@ from cosell_tui.demo.reference import (
 )
 from cosell_tui.store import bulk, search
 from cosell_tui.store import insights as insights_store
+from cosell_tui.store.models import mark_database
 
 #: Above this many deals, secondary indexes are dropped during the load and rebuilt after.
 BULK_THRESHOLD = 2000
@@ -221,6 +222,7 @@ def seed(
             clock.lap("build indexes")
             search.resume(conn)
             bulk.reset_sequences(conn)
+            mark_database(conn, "demo")  # --now and --user stay free on it (README "Security")
             conn.commit()
             clock.lap("search index and commit")
             partner_deals = conn.execute(

@@ -86,6 +86,10 @@ class UserView:
     org_name: str
     entire_company: bool
     location_ids: tuple[int, ...]
+    #: The admin at the keyboard when they act as this user (`--user` on a real database):
+    #: history says "operator acting as this user". None when the user acts themselves.
+    operator_id: int | None = None
+    operator_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

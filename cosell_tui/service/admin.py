@@ -118,13 +118,14 @@ def seed_database(
 
 
 def list_users(url: str) -> tuple[UserSummary, ...]:
-    """Every user of the database, by organisation then name (a new database is set up first,
-    as every command does, and has none)."""
+    """Every active user of the database, by organisation then name (a new database is set up
+    first, as every command does, and has none)."""
     engine = _migrated(url)
     try:
         with Session(engine) as session:
             users = session.scalars(
                 select(User)
+                .where(User.active.is_(True))  # a deactivated user is offered nowhere
                 .options(selectinload(User.organization), selectinload(User.locations))
                 .order_by(User.org_id, User.username)
             ).all()

@@ -183,6 +183,8 @@ class Context:
                 raise ConflictError(CONFLICT) from exc
             return
         session = Session(self.shared.write_engine, expire_on_commit=False)
+        # The admin acting as this user, for every history row of the transaction (outbox.record).
+        session.info["operator_id"] = self.user.operator_id
         try:
             yield UnitOfWork(self, session)
             session.commit()

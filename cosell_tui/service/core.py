@@ -12,20 +12,19 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from cosell_tui.domain import OrgKind, Role
 from cosell_tui.domain.clock import Clock
 from cosell_tui.domain.views import UserView
 
 if TYPE_CHECKING:
     from cosell_tui.rules import RuleBook
 from cosell_tui.service.admin import open_engine
+from cosell_tui.service.administration import Administration
 from cosell_tui.service.catalog import Catalog
 from cosell_tui.service.context import Context, Shared
 from cosell_tui.service.creation import Creation
-from cosell_tui.service.errors import NotFoundError
+from cosell_tui.service.identity import find_user, identify, user_view
 from cosell_tui.service.insights import Insights
 from cosell_tui.service.lifecycle import Lifecycle
 from cosell_tui.service.listing import Listing
@@ -34,7 +33,6 @@ from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
 from cosell_tui.service.transfer import Transfer
 from cosell_tui.store.migrate import upgrade
-from cosell_tui.store.models import Organization, User
 
 
 class Service:
@@ -52,6 +50,7 @@ class Service:
         self.registration = Registration(ctx)
         self.insights = Insights(ctx)
         self.transfer = Transfer(ctx, self.creation, self.lifecycle, self.sharing)
+        self.administration = Administration(ctx)
 
     @property
     def user(self) -> UserView:
@@ -75,51 +74,6 @@ class Service:
         self._ctx.shared.engine.dispose()
 
 
-def user_view(session: Session, user: User) -> UserView:
-    org = session.get(Organization, user.org_id)
-    return UserView(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        email=user.email,
-        role=user.role,
-        org_id=user.org_id,
-        org_name=org.name if org else "",
-        entire_company=user.entire_company,
-        location_ids=tuple(sorted(loc.id for loc in user.locations)),
-    )
-
-
-def find_user(session: Session, username: str) -> User:
-    user = session.scalar(
-        select(User).where(User.username == username.strip()).options(selectinload(User.locations))
-    )
-    if user is None:
-        raise NotFoundError(f"No user '{username}'.")
-    return user
-
-
-def default_user(session: Session) -> User:
-    """The first entire-company Referrals admin of the first partner organisation."""
-    user = session.scalar(
-        select(User)
-        .join(Organization, Organization.id == User.org_id)
-        .where(
-            Organization.kind == OrgKind.PARTNER,
-            User.role == Role.ADMIN,
-            User.entire_company.is_(True),
-        )
-        .order_by(Organization.id, User.id)
-        .options(selectinload(User.locations))
-        .limit(1)
-    )
-    if user is None:
-        raise NotFoundError(
-            "This database has no partner admin yet; run `cosell seed` (or pass --user)."
-        )
-    return user
-
-
 def open_service(
     db: str | None = None,
     user: str | None = None,
@@ -128,8 +82,9 @@ def open_service(
     on_upgrade: Callable[[str], None] | None = None,
 ) -> Service:
     """Open the database (`--db`/COSELL_DB, migrated to the newest schema), load the rules,
-    fix the clock (`--now`/COSELL_NOW) and resolve the user (`--user`/COSELL_USER, else the
-    first entire-company admin of the first partner organisation).
+    fix the clock (`--now`/COSELL_NOW) and resolve the user: the one whose login is the
+    operating-system user (or the PostgreSQL role), `--user`/COSELL_USER only for an admin;
+    on a demo or test database anyone, else the first entire-company admin (identity.py).
 
     `on_upgrade(message)` hears, before it starts, that an existing database is being moved to
     a newer schema, each step as it is done, and that it waits for another process's upgrade:
@@ -137,14 +92,14 @@ def open_service(
     (empty) database is set up silently.
     """
     clock = Clock.from_env(now)
+    now_given = bool(now or os.environ.get("COSELL_NOW"))
     engine = open_engine(db)
     try:
         upgrade(engine, say=on_upgrade)
         shared = Shared(engine, rules, clock)
         name = user or os.environ.get("COSELL_USER")
         with Session(engine) as session:
-            found = find_user(session, name) if name else default_user(session)
-            view = user_view(session, found)
+            view = identify(session, name, now_given)
     except BaseException:
         engine.dispose()
         raise

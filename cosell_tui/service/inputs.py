@@ -843,3 +843,184 @@ class ReferralAnswers(Input):
         if found is None or found.org_id != getattr(info.data.get("target"), "id", None):
             raise problem("The location is not one of the receiving company's.")
         return found
+
+
+# --- set-up and administration (service/setup.py, service/administration.py) -------------------
+
+#: A login as operating systems and PostgreSQL roles spell them: letters, digits, `._-`,
+#: starting with a letter, digit or underscore.
+_LOGIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+MAX_LOGIN = 80
+MAX_PARTNER_ID = 20
+
+
+@kind()
+def Login(value: object, label: str, context: object) -> str:
+    """A login: the operating-system user name (or PostgreSQL role) of the person."""
+    login = trimmed(value, label, MAX_LOGIN)
+    if not set(login) <= _LOGIN_CHARS or login[0] in ".-":
+        raise problem(
+            f"{label} '{login}' is not a login (letters, digits, '.', '_' and '-', as the "
+            "operating system spells it)."
+        )
+    return login
+
+
+@kind()
+def PartnerId(value: object, label: str, context: object) -> str:
+    """A PartnerID (MPN ID): digits, at most 20."""
+    typed = trimmed(value, label, MAX_PARTNER_ID)
+    if not typed.isascii() or not typed.isdigit():
+        raise problem(f"{label} '{typed}' is not a PartnerID (digits only, e.g. 4812345).")
+    return typed
+
+
+class LocationIn(Input):
+    """A location of the organisation: its name, PartnerID and ISO country."""
+
+    name: Annotated[str, Text("Location name")]
+    partner_id: Annotated[str, PartnerId("PartnerID")]
+    country: Annotated[str, Country("Country")]
+
+
+class LocationChange(Input):
+    """What an admin changes of a location; None keeps it."""
+
+    name: Annotated[str | None, Text("Location name", False)] = None
+    partner_id: Annotated[str | None, PartnerId("PartnerID", False)] = None
+    country: Annotated[str | None, Country("Country", False)] = None
+
+
+class GrantedRole(Enum):
+    """The roles an admin gives (Microsoft sellers belong to Microsoft's organisation)."""
+
+    ADMIN = "admin"
+    USER = "user"
+
+
+@kind()
+def RoleName(value: object, label: str, context: object) -> GrantedRole:
+    """admin or user, also as Partner Center names them (ReferralsAdmin, Referrals user)."""
+    if isinstance(value, GrantedRole):
+        return value
+    word = trimmed(value, label, 40).casefold().replace(" ", "").removeprefix("referrals")
+    for member in GrantedRole:
+        if word == member.value:
+            return member
+    raise problem(f"{label} '{value}' is not one of: admin, user.")
+
+
+def _partner_ids(value: object) -> object:
+    """Locations as a list, or one comma-separated text ('100, 101'); None is none."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+PartnerIds = Annotated[
+    tuple[Annotated[str, PartnerId("Location")], ...], BeforeValidator(_partner_ids)
+]
+
+
+class UserIn(Input):
+    """A user: login, name, email, phone (read in `region`), role and scope (the entire
+    company, or PartnerIDs of locations)."""
+
+    login: Annotated[str, Login("Login")]
+    name: Annotated[str, Text("Name", max_len=MAX_PERSON_NAME * 2)]
+    email: Annotated[str, Email("Email")]
+    phone: Annotated[str, Phone("Phone")]
+    role: Annotated[GrantedRole, RoleName("Role")] = GrantedRole.USER
+    entire_company: Annotated[bool, YesNo("Entire company")] = False
+    locations: PartnerIds = ()
+
+    @classmethod
+    def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """An option not given (None) takes its default: a user, no scope yet."""
+        return {key: value for key, value in values.items() if value is not None}
+
+    @model_validator(mode="after")
+    def _scoped(self) -> "UserIn":
+        if self.entire_company and self.locations:
+            raise problem("A user's scope is the entire company or some locations, not both.")
+        if not self.entire_company and not self.locations:
+            raise problem("Give the user's scope: the entire company, or at least one location.")
+        return self
+
+
+class UserChange(Input):
+    """What an admin changes of a user; None keeps it (a new scope replaces the old one)."""
+
+    name: Annotated[str | None, Text("Name", False, max_len=MAX_PERSON_NAME * 2)] = None
+    email: Annotated[str | None, Email("Email", False)] = None
+    phone: Annotated[str | None, Phone("Phone", False)] = None
+    role: Annotated[GrantedRole | None, RoleName("Role", False)] = None
+    entire_company: Annotated[bool | None, YesNo("Entire company", False)] = None
+    locations: PartnerIds | None = None
+
+    @model_validator(mode="after")
+    def _scoped(self) -> "UserChange":
+        if self.entire_company and self.locations:
+            raise problem("A user's scope is the entire company or some locations, not both.")
+        return self
+
+
+def _distinct_partner_ids(locations: tuple[LocationIn, ...]) -> tuple[LocationIn, ...]:
+    seen: dict[str, int] = {}
+    for i, location in enumerate(locations):
+        if location.partner_id in seen:
+            raise _problems(((i, "partner_id"), f"PartnerID {location.partner_id} is given twice."))
+        seen[location.partner_id] = i
+    return locations
+
+
+class SetupIn(Input):
+    """`cosell setup`: the partner organisation, its locations, whether it is vetted for
+    solution assessments, and its first Referrals admin (entire company)."""
+
+    org: Annotated[str, Text("Organisation name")]
+    locations: Annotated[
+        tuple[LocationIn, ...],
+        _listed("Give at least one location (name, PartnerID, country).", 200, "locations"),
+        AfterValidator(_distinct_partner_ids),
+    ]
+    assessments: Annotated[bool, YesNo("Vetted for solution assessments")] = False
+    admin: UserIn
+
+
+@kind("{} is required (YYYY-MM).")
+def Month(value: object, label: str, context: object) -> date:
+    """A month, 2026-12 (a full date is taken as its month): its first day."""
+    if isinstance(value, date):
+        return value.replace(day=1)
+    text = trimmed(value, label, 10)
+    try:
+        day = date.fromisoformat(text + "-01" if len(text) == 7 else text)
+    except ValueError:
+        raise problem(f"{label} '{text}' is not a month (YYYY-MM).") from None
+    if not 1900 <= day.year <= 2200:
+        raise problem(f"{label} is out of range (years 1900 to 2200).")
+    return day.replace(day=1)
+
+
+class RateIn(Input):
+    """`cosell admin rate set MONTH CURRENCY RATE`: USD per unit of the currency that month."""
+
+    month: Annotated[date, Month("Month")]
+    currency: CurrencyCode
+    usd_per_unit: Decimal = Field(alias="rate")
+
+    @field_validator("usd_per_unit", mode="plain")
+    @classmethod
+    def _positive(cls, value: Any) -> Decimal:
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            raise problem(f"Rate '{value}' is not a number (USD per unit, e.g. 1.08).") from None
+        if not number.is_finite() or number <= 0:
+            raise problem(f"Rate '{value}' must be a positive number (USD per unit).")
+        if number > Decimal(1_000_000) or number.as_tuple().exponent < -10:  # type: ignore[operator]  # finite: an int exponent
+            raise problem(f"Rate '{value}' is out of range (at most 1,000,000, 10 decimals).")
+        return number.normalize() if number == number.to_integral() else number

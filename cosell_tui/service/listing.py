@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 
 from sqlalchemy import delete, select, text
+from sqlalchemy.orm import aliased
 
 from cosell_tui.domain import (
     NORMAL_STAGES,
@@ -443,14 +444,21 @@ def _microsoft_card(uow: UnitOfWork, ref: Referral) -> MicrosoftCard:
 
 def _history(uow: UnitOfWork, referral_id: int) -> tuple[HistoryView, ...]:
     """Newest first."""
+    operator = aliased(User)
     rows = uow.session.execute(
-        select(HistoryEntry, User.display_name)
+        select(HistoryEntry, User.display_name, operator.display_name)
         .outerjoin(User, User.id == HistoryEntry.user_id)
+        .outerjoin(operator, operator.id == HistoryEntry.operator_id)
         .where(HistoryEntry.referral_id == referral_id)
         .order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
         .limit(HISTORY_LIMIT)
     ).all()
     return tuple(
-        HistoryView(at=h.at, who=name or "system", action=h.action, summary=h.summary)
-        for h, name in rows
+        HistoryView(
+            at=h.at,
+            who=f"{by} acting as {name}" if by and name else name or "system",
+            action=h.action,
+            summary=h.summary,
+        )
+        for h, name, by in rows
     )

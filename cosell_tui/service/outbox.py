@@ -66,6 +66,7 @@ def record(
             referral_id=referral_id,
             at=at,
             user_id=user_id,
+            operator_id=session.info.get("operator_id") if user_id is not None else None,
             action=action,
             summary=summary,
             detail=json.dumps(body, sort_keys=True),
@@ -84,6 +85,7 @@ def location_admins(session: Session, org_id: int, location_id: int) -> list[Use
         .where(
             User.org_id == org_id,
             User.role.in_([Role.ADMIN, Role.MICROSOFT_SELLER]),
+            User.active.is_(True),
             in_scope,
         )
         .order_by(User.id)

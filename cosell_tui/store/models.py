@@ -23,11 +23,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    delete,
     event,
+    insert,
     inspect,
+    select,
+    true,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from cosell_tui.domain import (
     AccountKind,
@@ -101,6 +105,8 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     role: Mapped[Role] = mapped_column(StrEnum(Role))
     entire_company: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: A deactivated user cannot act and is offered nowhere; their deals and history stay.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     organization: Mapped[Organization] = relationship()
     locations: Mapped[list[Location]] = relationship(secondary="user_location")
@@ -507,12 +513,61 @@ class HistoryEntry(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None = system
+    #: The admin who acted as `user_id` ("X acting as Y"), else None.
+    operator_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
     #: JSON object of changed fields {field: [old, new]} or other structured detail.
     detail: Mapped[str] = mapped_column(Text, default="{}")
 
     __table_args__ = (Index("ix_history_referral", "referral_id", "at", "id"),)
+
+
+class AdminLogEntry(Base):
+    """A change to the organisation's reference data (set-up, users, locations, rates): who
+    (and, acting for them, which admin), when, what."""
+
+    __tablename__ = "admin_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(Integer)  # None = set-up, before any user
+    operator_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    #: What was changed, as a user reads it: a login, a PartnerID, "EUR 2026-12".
+    subject: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+
+    __table_args__ = (Index("ix_admin_log_at", "at", "id"),)
+
+
+class DatabaseInfo(Base):
+    """Facts about the database itself; `purpose` = `demo` or `test` (see PURPOSES)."""
+
+    __tablename__ = "database_info"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+#: The `purpose` values on which `--now` and `--user` are free for anyone.
+PURPOSES = ("demo", "test")
+
+
+def database_purpose(conn: Connection | Session) -> str | None:
+    """`demo` or `test` for a database made by the seeder or the tests; None for a real one."""
+    return conn.execute(
+        select(DatabaseInfo.value).where(DatabaseInfo.key == "purpose")
+    ).scalar_one_or_none()
+
+
+def mark_database(conn: Connection | Session, purpose: str) -> None:
+    """Mark the database as made for `purpose` (one of PURPOSES)."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown database purpose {purpose!r}")
+    conn.execute(delete(DatabaseInfo).where(DatabaseInfo.key == "purpose"))
+    conn.execute(insert(DatabaseInfo).values(key="purpose", value=purpose))
 
 
 class Notification(Base):

@@ -160,7 +160,7 @@ def test_the_tui_ends_with_the_same_sentence(
 
     told: list[tuple[int, str]] = []
 
-    def fake_open(opener, mouse: bool) -> int:
+    def fake_open(opener, mouse: bool, setup: object = None) -> int:
         try:
             opener()
         except CosellError as exc:

@@ -16,7 +16,7 @@ from .conftest import NOW
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
-    def fake_open(opener, mouse: bool) -> int:
+    def fake_open(opener, mouse: bool, setup: object = None) -> int:
         service = opener()
         calls.append(
             {
