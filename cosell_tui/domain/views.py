@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from cosell_tui.domain import (
     SolutionCategory,
     Status,
     Substatus,
+    window_over,
 )
 from cosell_tui.domain.facts import Checklist, TransitionDecision
 
@@ -118,6 +119,15 @@ class DealRow:
     version: int
     #: `value` in USD at the creation month's rate (what "Value" sorts by); None = no rate.
     value_usd: Decimal | None = None
+
+    def as_of(self, now: datetime) -> DealRow:
+        """The row as it reads at `now`: a received referral whose response window has ended
+        reads Closed / Expired everywhere, even before the sweep has recorded it (§2.6)."""
+        if not window_over(self.status, self.expires_at, now):
+            return self
+        return replace(
+            self, status=Status.CLOSED, substatus=Substatus.EXPIRED, closed_at=self.expires_at
+        )
 
 
 @dataclass(frozen=True, slots=True)
