@@ -43,6 +43,7 @@ COMMANDS = {
     "catalog": Lazy("cosell_tui.cli.catalog:catalog", "Customer accounts, solutions and partners."),
     "users": Lazy(f"{_ADMIN}:users", "Users you can act as (--user)."),
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
+    "mail": Lazy("cosell_tui.cli.mail:mail", "Deliver queued notifications over SMTP."),
 }
 
 DESCRIPTION = (

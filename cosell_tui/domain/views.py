@@ -131,6 +131,20 @@ class DealRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NotificationView:
+    """One message sent (or queued) to the signed-in user: the TUI's notification list."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    subject: str
+    body: str
+    deal_id: int | None
+    sent: bool  # delivered by mail
+    read: bool  # seen in the notification list
+
+
+@dataclass(frozen=True, slots=True)
 class GridQuery:
     tab: Tab
     text: str = ""  # the filter line, in the query language (docs/filter.md)

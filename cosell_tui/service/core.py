@@ -28,6 +28,7 @@ from cosell_tui.service.creation import Creation
 from cosell_tui.service.errors import NotFoundError
 from cosell_tui.service.lifecycle import Lifecycle
 from cosell_tui.service.listing import Listing
+from cosell_tui.service.mail import Mail
 from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
@@ -48,6 +49,7 @@ class Service:
         self.sharing = Sharing(ctx)
         self.microsoft = Microsoft(ctx)
         self.registration = Registration(ctx)
+        self.mail = Mail(ctx)
 
     @property
     def user(self) -> UserView:
