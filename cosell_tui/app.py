@@ -53,6 +53,14 @@ class CosellApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("L", "messages", "Messages", show=False, id="app.messages"),
+        Binding(
+            "N",
+            "notifications",
+            "Notifications",
+            show=False,
+            id="app.notifications",
+            tooltip="Your notifications (what was sent to you by mail)",
+        ),
     ]
 
     def __init__(
@@ -141,6 +149,22 @@ class CosellApp(App[None]):
 
         if not isinstance(self.screen, MessageLogScreen):
             self.push_screen(MessageLogScreen(self.messages))
+
+    def action_notifications(self) -> None:
+        """The user's notifications; enter on one opens its deal."""
+        from cosell_tui.screens.notifications import NotificationsScreen
+
+        if self.service is None or isinstance(self.screen, NotificationsScreen):
+            return
+        self.push_screen(NotificationsScreen(self.service), self._back_from_notifications)
+
+    def _back_from_notifications(self, deal_id: int | None) -> None:
+        main = self.main_screen
+        if main is None:
+            return
+        main.refresh_unread()
+        if deal_id is not None:
+            main.open_deal(deal_id)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
