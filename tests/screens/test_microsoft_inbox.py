@@ -77,5 +77,5 @@ async def test_the_deal_screen_offers_only_accept_and_decline(make_app) -> None:
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
-        allowed = screen.detail.decision.allowed  # type: ignore[attr-defined]
+        allowed = screen.detail.decision.allowed
         assert {a.value for a in allowed} == {"accept", "decline"}
