@@ -44,6 +44,10 @@ COMMANDS = {
     "users": Lazy(f"{_ADMIN}:users", "Users you can act as (--user)."),
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
     "mail": Lazy("cosell_tui.cli.mail:mail", "Deliver queued notifications over SMTP."),
+    "registration": Lazy(
+        "cosell_tui.cli.registration:registration",
+        "Review Azure IP co-sell registrations (Microsoft).",
+    ),
 }
 
 DESCRIPTION = (

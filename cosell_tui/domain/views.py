@@ -131,6 +131,20 @@ class DealRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A registration waiting for a Microsoft reviewer (`cosell registration list`)."""
+
+    deal_id: int
+    name: str
+    customer_name: str
+    partner: str
+    status: RegistrationStatus
+    filed_at: datetime
+    value: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class NotificationView:
     """One message sent (or queued) to the signed-in user: the TUI's notification list."""
 
