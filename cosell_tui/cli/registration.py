@@ -63,7 +63,7 @@ def list_(rt: Runtime, as_json: bool) -> int:
                 i.status.label,
                 fmt.money(i.value, i.currency),
                 fmt.instant(i.filed_at),
-            ]  # fmt: skip
+            ]
             for i in items
         ],
     )
