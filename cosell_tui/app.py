@@ -61,6 +61,14 @@ class CosellApp(App[None]):
             id="app.notifications",
             tooltip="Your notifications (what was sent to you by mail)",
         ),
+        Binding(
+            "V",
+            "review_registrations",
+            "Review registrations",
+            show=False,
+            id="app.review",
+            tooltip="Review registrations (Microsoft)",
+        ),
     ]
 
     def __init__(
@@ -165,6 +173,22 @@ class CosellApp(App[None]):
         main.refresh_unread()
         if deal_id is not None:
             main.open_deal(deal_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Registration review is Microsoft's: offered to Microsoft sellers only."""
+        if action == "review_registrations":
+            from cosell_tui.domain import Role
+
+            return self.service is not None and self.service.user.role is Role.MICROSOFT_SELLER
+        return True
+
+    def action_review_registrations(self) -> None:
+        """The registrations waiting for a Microsoft reviewer; enter decides one."""
+        from cosell_tui.screens.review import ReviewQueueScreen
+
+        if self.service is None or isinstance(self.screen, ReviewQueueScreen):
+            return
+        self.push_screen(ReviewQueueScreen(self.service))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
