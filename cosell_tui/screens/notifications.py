@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from cosell_tui.domain.views import NotificationView
+from cosell_tui.screens.listbox import ListBox
 from cosell_tui.widgets.background import background
 
 if TYPE_CHECKING:
@@ -41,19 +39,11 @@ def title(notes: tuple[NotificationView, ...]) -> str:
     return f"Notifications, newest first · {unread} unread" if notes else "Notifications"
 
 
-class NotificationsScreen(ModalScreen[int | None]):
+class NotificationsScreen(ListBox[int | None]):
     """Dismissed with the deal to open (enter), or None (esc/q)."""
 
-    DEFAULT_CSS = """
-    NotificationsScreen { align: center middle; }
-    NotificationsScreen > Vertical {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary 80%; background: $surface; padding: 0 1;
-    }
-    NotificationsScreen .notes-title { text-style: bold; padding: 0 0 1 0; }
-    NotificationsScreen OptionList { height: auto; max-height: 1fr; border: none; padding: 0; }
-    NotificationsScreen .notes-foot { color: $text-muted; padding: 1 0 0 0; }
-    """
+    TITLE_TEXT = "Notifications"
+    FOOT = "enter: open the deal · r: mark all read · esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,N", "close", "Close", id="notes.close"),
         Binding("enter", "open", "Open deal", id="notes.open"),
@@ -67,16 +57,8 @@ class NotificationsScreen(ModalScreen[int | None]):
         self.service = service
         self.notes: tuple[NotificationView, ...] = ()
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Notifications", id="notes-title", classes="notes-title")
-            yield OptionList(id="notes-list")
-            yield Static(
-                "enter: open the deal · r: mark all read · esc/q: close", classes="notes-foot"
-            )
-
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self.options.focus()
         self.load()
 
     @background(group="notifications")
@@ -86,8 +68,8 @@ class NotificationsScreen(ModalScreen[int | None]):
 
     def _show(self, notes: tuple[NotificationView, ...]) -> None:
         self.notes = notes
-        self.query_one("#notes-title", Label).update(title(notes))
-        options = self.query_one(OptionList)
+        self.set_title(title(notes))
+        options = self.options
         highlighted = options.highlighted
         options.clear_options()
         if not notes:
@@ -98,7 +80,7 @@ class NotificationsScreen(ModalScreen[int | None]):
 
     @property
     def selected(self) -> NotificationView | None:
-        index = self.query_one(OptionList).highlighted
+        index = self.options.highlighted
         if index is None or not self.notes or index >= len(self.notes):
             return None
         return self.notes[index]
@@ -122,12 +104,6 @@ class NotificationsScreen(ModalScreen[int | None]):
     def action_read_all(self) -> None:
         self.service.mail.mark_read()
         self.app.call_from_thread(self.load)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,16 +9,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Select, Static
+from textual.widgets import OptionList, Select
 from textual.widgets.option_list import Option
 
 from cosell_tui.domain import MAX_NOTES_LEN
 from cosell_tui.domain import format as fmt
 from cosell_tui.domain.views import Outcome, ReviewItem
 from cosell_tui.screens.dialogs import FormDialog
+from cosell_tui.screens.listbox import ListBox
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import choice_field, text_field
 
@@ -86,19 +85,11 @@ class ReviewDialog(FormDialog[Any]):
         super().show_errors(renamed, message)
 
 
-class ReviewQueueScreen(ModalScreen[None]):
+class ReviewQueueScreen(ListBox[None]):
     """The registrations waiting for review; enter decides the highlighted one."""
 
-    DEFAULT_CSS = """
-    ReviewQueueScreen { align: center middle; }
-    ReviewQueueScreen > Vertical {
-        width: 110; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary 80%; background: $surface; padding: 0 1;
-    }
-    ReviewQueueScreen .review-title { text-style: bold; padding: 0 0 1 0; }
-    ReviewQueueScreen OptionList { height: auto; max-height: 1fr; border: none; padding: 0; }
-    ReviewQueueScreen .review-foot { color: $text-muted; padding: 1 0 0 0; }
-    """
+    TITLE_TEXT = "Registrations to review"
+    FOOT = "enter: decide · esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,V", "close", "Close", id="review.close"),
         Binding("enter", "decide", "Decide", id="review.decide"),
@@ -111,14 +102,8 @@ class ReviewQueueScreen(ModalScreen[None]):
         self.service = service
         self.items: tuple[ReviewItem, ...] = ()
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Registrations to review", id="review-title", classes="review-title")
-            yield OptionList(id="review-list")
-            yield Static("enter: decide · esc/q: close", classes="review-foot")
-
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self.options.focus()
         self.load()
 
     @background(group="review-queue")
@@ -129,8 +114,8 @@ class ReviewQueueScreen(ModalScreen[None]):
     def _show(self, items: tuple[ReviewItem, ...]) -> None:
         self.items = items
         title = f"Registrations to review · {len(items)} waiting, oldest first"
-        self.query_one("#review-title", Label).update(title)
-        options = self.query_one(OptionList)
+        self.set_title(title)
+        options = self.options
         options.clear_options()
         if not items:
             options.add_option(Option("No registration is waiting for review.", disabled=True))
@@ -143,7 +128,7 @@ class ReviewQueueScreen(ModalScreen[None]):
         self.action_decide()
 
     def action_decide(self) -> None:
-        index = self.query_one(OptionList).highlighted
+        index = self.options.highlighted
         if index is None or index >= len(self.items):
             return
         self.app.push_screen(ReviewDialog(self.items[index], self.service), self._decided)
@@ -152,12 +137,6 @@ class ReviewQueueScreen(ModalScreen[None]):
         if outcome is not None:
             self.app.notify(outcome.message, title=outcome.deal.name)
             self.load()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
 
     def action_close(self) -> None:
         self.dismiss(None)

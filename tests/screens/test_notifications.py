@@ -39,7 +39,7 @@ async def test_the_list_counts_unread_and_opens_a_deal(make_app) -> None:
         texts = [str(o.prompt) for o in screen.query_one(OptionList).options]
         assert len(texts) == 3 and "Expiring soon" in texts[0]  # newest first
         assert all(t.startswith("●") for t in texts)
-        assert "3 unread" in str(screen.query_one("#notes-title", Label).content)
+        assert "3 unread" in str(screen.query_one("#list-title", Label).content)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen) and app.screen.deal_id == 3
