@@ -140,10 +140,7 @@ def decline(
 ) -> int:
     code = parse_label(CloseReason, reason, "--reason")
     service, row = _row(rt, deal)
-    if service.user.role is Role.MICROSOFT_SELLER:  # a co-sell request: Microsoft answers
-        outcome = service.microsoft.decline(row.id, _version(row, expect_version), code, notes)
-    else:
-        outcome = service.lifecycle.decline(row.id, _version(row, expect_version), code, notes)
+    outcome = service.lifecycle.decline(row.id, _version(row, expect_version), code, notes)
     return print_outcome(rt, outcome, as_json)
 
 

@@ -139,3 +139,26 @@ def test_microsoft_sellers_cannot_change_partner_deals(svc: Service) -> None:
     row = co_sell(svc)
     with pytest.raises(NotFoundError):
         svc.as_user("jordan").lifecycle.won(row.id, row.version)
+
+
+def test_bulk_answers_of_a_microsoft_seller_are_microsofts_answers(svc: Service) -> None:
+    """accept/decline (one or in bulk) by a Microsoft seller answer the co-sell request: the
+    partner's card follows, as with microsoft_answer."""
+    first, second = co_sell(svc), co_sell(svc)
+    jordan = svc.as_user("jordan")
+    requests = [r.id for r in jordan.listing.page(GridQuery(Tab.INBOUND), 0, 10).rows]
+    assert len(requests) == 2
+    done = jordan.lifecycle.bulk_accept(requests[:1])
+    assert len(done.done) == 1
+    jordan.lifecycle.bulk_decline(requests[1:], CloseReason.OTHERS, "No capacity")
+    statuses = {
+        svc.listing.row(first.id).microsoft_status,
+        svc.listing.row(second.id).microsoft_status,
+    }
+    assert statuses == {MicrosoftStatus.ACCEPTED, MicrosoftStatus.DECLINED}
+    declined = next(
+        svc.listing.deal(r.id).microsoft
+        for r in (first, second)
+        if svc.listing.row(r.id).microsoft_status is MicrosoftStatus.DECLINED
+    )
+    assert declined.decline_reason == "Others: No capacity"
