@@ -21,7 +21,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from cosell_tui.service import Service
-from cosell_tui.service.mail import SmtpSettings, backoff, message_id
+from cosell_tui.service.mail import DeliveryReport, SmtpSettings, backoff, message_id
 from cosell_tui.store.models import Notification
 from tests import factories as f
 from tests.service.conftest import advance, engine_of, rows, scalar
@@ -219,3 +219,32 @@ def test_the_recipients_list_and_unread_count(svc: Service) -> None:
     assert svc.mail.unread_count() == 1
     svc.mail.mark_read()
     assert svc.mail.unread_count() == 0
+
+
+def test_run_keeps_delivering_and_waits_while_the_server_is_down(svc: Service) -> None:
+    queue_referrals(svc, 1)
+    down = Server(free_port())
+    rounds = iter([True, True, True, False])
+    slept: list[float] = []
+    reports: list[DeliveryReport] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 1:
+            down.start()  # the server comes up while cosell waits
+            queue_referrals(svc, 1)
+
+    try:
+        svc.mail.run(
+            down.settings, keep_going=lambda: next(rounds), interval=5, on_report=reports.append,
+            sleep=sleep,
+        )  # fmt: skip
+        assert reports[0].unreachable and slept[0] == 5  # down: wait the interval
+        assert sum(len(r.sent) for r in reports) == queued_total(svc)
+        assert unsent(svc) == 0
+    finally:
+        down.stop()
+
+
+def queued_total(svc: Service) -> int:
+    return int(str(scalar(svc, "SELECT count(*) FROM notification")))
