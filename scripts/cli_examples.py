@@ -155,9 +155,7 @@ ROLES: dict[str, Callable[[Cosell], str]] = {
     "solution": lambda c: str(_solutions(c, _qualified(c, 3))[0]["id"]),
     "ipsol": _ip_solution,
     "account": _customer_word,
-    "review": lambda c: str(
-        c.json("--user", "ms-jordan", "registration", "list")[0]["number"]
-    ),
+    "review": lambda c: str(c.json("--user", "ms-jordan", "registration", "list")[0]["number"]),
 }
 
 
