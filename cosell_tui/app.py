@@ -58,6 +58,22 @@ class CosellApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("L", "messages", "Messages", show=False, id="app.messages"),
+        Binding(
+            "N",
+            "notifications",
+            "Notifications",
+            show=False,
+            id="app.notifications",
+            tooltip="Your notifications (what was sent to you by mail)",
+        ),
+        Binding(
+            "V",
+            "review_registrations",
+            "Review registrations",
+            show=False,
+            id="app.review",
+            tooltip="Review registrations (Microsoft)",
+        ),
     ]
 
     def __init__(
@@ -231,6 +247,38 @@ class CosellApp(App[None]):
 
         if not isinstance(self.screen, MessageLogScreen):
             self.push_screen(MessageLogScreen(self.messages))
+
+    def action_notifications(self) -> None:
+        """The user's notifications; enter on one opens its deal."""
+        from cosell_tui.screens.notifications import NotificationsScreen
+
+        if self.service is None or isinstance(self.screen, NotificationsScreen):
+            return
+        self.push_screen(NotificationsScreen(self.service), self._back_from_notifications)
+
+    def _back_from_notifications(self, deal_id: int | None) -> None:
+        main = self.main_screen
+        if main is None:
+            return
+        main.refresh_unread()
+        if deal_id is not None:
+            main.open_deal(deal_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Registration review is Microsoft's: offered to Microsoft sellers only."""
+        if action == "review_registrations":
+            from cosell_tui.domain import Role
+
+            return self.service is not None and self.service.user.role is Role.MICROSOFT_SELLER
+        return True
+
+    def action_review_registrations(self) -> None:
+        """The registrations waiting for a Microsoft reviewer; enter decides one."""
+        from cosell_tui.screens.review import ReviewQueueScreen
+
+        if self.service is None or isinstance(self.screen, ReviewQueueScreen):
+            return
+        self.push_screen(ReviewQueueScreen(self.service))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -19,9 +19,9 @@ import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails, PydanticCustomError
 from pydantic_settings import (
@@ -34,6 +34,7 @@ from pydantic_settings import (
 from cosell_tui.config_values import (
     Config,
     ConfigError,
+    SmtpPrefs,
     TabPrefs,
     normalise_columns,
     normalise_keys,
@@ -82,6 +83,55 @@ class TabsModel(BaseModel):
     outbound: TabModel | None = None
     favorites: TabModel | None = None
     closed: TabModel | None = None
+
+
+class SmtpModel(BaseModel):
+    """`[smtp]`: host, port, security, user and from; the password is environment-only."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    host: str | None = None
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    security: Literal["none", "starttls", "tls"] | None = None
+    user: str | None = None
+    mail_from: str | None = Field(None, alias="from")
+
+
+#: The SMTP variables: COSELL_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, and COSELL_MAIL_FROM.
+SMTP_ENV = {
+    "host": "COSELL_SMTP_HOST",
+    "port": "COSELL_SMTP_PORT",
+    "security": "COSELL_SMTP_SECURITY",
+    "user": "COSELL_SMTP_USER",
+    "password": "COSELL_SMTP_PASSWORD",
+    "mail_from": "COSELL_MAIL_FROM",
+}
+
+
+def smtp_from_environment(prefs: SmtpPrefs, environ: Mapping[str, str] | None = None) -> SmtpPrefs:
+    """The file's `[smtp]` with the COSELL_SMTP_* variables applied (they win); the password
+    comes from COSELL_SMTP_PASSWORD only. A bad value is a ConfigError naming the variable."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {
+        name: getattr(prefs, name) for name in ("host", "port", "security", "user", "mail_from")
+    }
+    for name, variable in SMTP_ENV.items():
+        text = (env.get(variable) or "").strip()
+        if not text:
+            continue
+        if name == "port":
+            if not text.isdigit() or not 1 <= int(text) <= 65535:
+                raise ConfigError(f"environment variable {variable} must be a port number "
+                                  f"(1-65535), not {_quote(text)}")  # fmt: skip
+            values[name] = int(text)
+        elif name == "security":
+            if text.lower() not in ("none", "starttls", "tls"):
+                raise ConfigError(f"environment variable {variable} must be none, starttls or "
+                                  f"tls, not {_quote(text)}")  # fmt: skip
+            values[name] = text.lower()
+        else:
+            values[name] = env.get(variable)  # a password keeps its spaces
+    return SmtpPrefs(**values)
 
 
 #: The parsed TOML document of the `load` in progress (a settings source cannot take arguments).
@@ -138,6 +188,7 @@ class FileSettings(BaseSettings):
     mouse: bool | None = None
     keymap: dict[str, str] = {}
     tabs: TabsModel = TabsModel()
+    smtp: SmtpModel = SmtpModel.model_validate({})
 
     @classmethod
     def settings_customise_sources(
@@ -180,6 +231,13 @@ def to_config(settings: FileSettings, path: Path | None) -> Config:
         mouse=settings.mouse,
         keymap={k: normalise_keys(v) for k, v in settings.keymap.items()},
         tabs=tabs,
+        smtp=SmtpPrefs(
+            host=settings.smtp.host,
+            port=settings.smtp.port,
+            security=settings.smtp.security,
+            user=settings.smtp.user,
+            mail_from=settings.smtp.mail_from,
+        ),
         path=path,
     )
 
@@ -216,7 +274,13 @@ def _what_is_wrong(error: ErrorDetails, keys: tuple[str, ...], env: bool = False
     shown = key_path(keys)
     if kind == "extra_forbidden":
         if len(keys) == 1:
-            return f"{shown} is not a setting (the settings are user, db, mouse, keymap, tabs)"
+            return (
+                f"{shown} is not a setting (the settings are user, db, mouse, keymap, tabs, smtp)"
+            )
+        if keys == ("smtp", "password"):
+            return "smtp.password is not read from the file: set COSELL_SMTP_PASSWORD instead"
+        if keys[0] == "smtp" and len(keys) == 2:
+            return f"{shown} is not an smtp setting (host, port, security, user, from)"
         if keys[0] == "tabs" and len(keys) == 2:
             return f"{shown} is not a tab (the tabs are {', '.join(TAB_NAMES)})"
         if keys[0] == "tabs" and len(keys) == 3:

@@ -34,6 +34,19 @@ class TabPrefs:
     descending: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class SmtpPrefs:
+    """`[smtp]`: where `cosell mail send|run` delivers (each also a COSELL_SMTP_* variable,
+    which wins). The password is never in the file: COSELL_SMTP_PASSWORD only."""
+
+    host: str | None = None
+    port: int | None = None
+    security: str | None = None  # none, starttls or tls
+    user: str | None = None
+    mail_from: str | None = None  # `from` in the file, COSELL_MAIL_FROM
+    password: str | None = field(default=None, repr=False, compare=False)  # environment only
+
+
 class DiskState:
     """The settings last read from or written to the file (mutable, unlike the configs that
     share it, so the next save compares with what it wrote before)."""
@@ -54,6 +67,7 @@ class Config:
     mouse: bool | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     tabs: dict[str, TabPrefs] = field(default_factory=dict)
+    smtp: SmtpPrefs = field(default_factory=SmtpPrefs)
     path: Path | None = None  # where it was read from, so `save` writes back there
     #: What the file said when this config was loaded or last saved, shared by every copy made
     #: from it: `save_config` writes only what changed since, so a value from the environment

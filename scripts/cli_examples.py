@@ -159,6 +159,7 @@ ROLES: dict[str, Callable[[Cosell], str]] = {
     "solution": lambda c: str(_solutions(c, _qualified(c, 3))[0]["id"]),
     "ipsol": _ip_solution,
     "account": _customer_word,
+    "review": lambda c: str(c.json("--user", "ms-jordan", "registration", "list")[0]["number"]),
 }
 
 

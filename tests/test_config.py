@@ -191,7 +191,8 @@ def test_importing_config_stays_light() -> None:
         ("mouse = 1\n", "{p}, line 1: mouse must be true or false, not 1"),
         (
             "# mine\ncolour = true\n",
-            "{p}, line 2: colour is not a setting (the settings are user, db, mouse, keymap, tabs)",
+            "{p}, line 2: colour is not a setting "
+            "(the settings are user, db, mouse, keymap, tabs, smtp)",
         ),
         (
             "[tabs.inbox]\nsort = 'value'\n",

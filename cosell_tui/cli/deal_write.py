@@ -40,6 +40,7 @@ from cosell_tui.domain import (
     DealType,
     ErrorReason,
     HelpType,
+    Role,
 )
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def print_outcome(rt: Runtime, outcome: Outcome, as_json: bool) -> int:
 # --- inbound referrals ------------------------------------------------------------------------
 
 
-@command("accept", help="Accept an inbound referral.")
+@command("accept", help="Accept an inbound referral (a Microsoft seller: a co-sell request).")
 @write_options
 @option("--name", help="Deal name (default: the referral's).")
 @option("--value", help="Estimated value (default: the referral's).")
@@ -109,6 +110,9 @@ def accept(
     service = rt.service()
     detail = service.listing.deal(parse_deal_id(deal))
     row = detail.row
+    if service.user.role is Role.MICROSOFT_SELLER:  # a co-sell request: Microsoft answers
+        outcome = service.microsoft.accept(row.id, _version(row, expect_version))
+        return print_outcome(rt, outcome, as_json)
     if value is not None:
         parse_amount(value, "--value")
     if close_date is not None:
@@ -126,7 +130,7 @@ def accept(
     return print_outcome(rt, outcome, as_json)
 
 
-@command("decline", help="Decline an inbound referral.")
+@command("decline", help="Decline an inbound referral (a Microsoft seller: a co-sell request).")
 @write_options
 @option("--reason", required=True, metavar="CODE|NAME", help=REASON_HELP)
 @option("--notes", default="", help="Why, in words.")

@@ -36,7 +36,7 @@ from pydantic_core import PydanticCustomError
 
 from cosell_tui.cli.errors import CliError, DocumentError
 from cosell_tui.cli.parse import resolve_partner
-from cosell_tui.domain import HelpType, MarketplaceIntent
+from cosell_tui.domain import HelpType
 from cosell_tui.service.forms import (
     AccountInput,
     DealDraft,
@@ -543,7 +543,7 @@ def draft_from_json(doc: JSON, service: Service) -> DealDraft:
         consent=consent.shares_info(),
         crm_id=d.crm_id,
         campaign_id=d.campaign_id,
-        marketplace_intent=requirements.marketplace_intent() or MarketplaceIntent.UNDECIDED,
+        marketplace_intent=requirements.marketplace_intent(),  # required: None is refused
         team=team,
         solutions=tuple(s.line() for s in requirements.solutions or ()),
         help_type=invite.help_type or HelpType.NONE,

@@ -50,6 +50,11 @@ COMMANDS = {
     "admin": Lazy(
         "cosell_tui.cli.administration:admin", "Users, locations and exchange rates (admins)."
     ),
+    "mail": Lazy("cosell_tui.cli.mail:mail", "Deliver queued notifications over SMTP."),
+    "registration": Lazy(
+        "cosell_tui.cli.registration:registration",
+        "Review Azure IP co-sell registrations (Microsoft).",
+    ),
 }
 
 DESCRIPTION = (

@@ -8,7 +8,7 @@ storage, rules or the UI.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 
@@ -270,6 +270,13 @@ def stage_name(pct: int, assessment: bool, direction: Direction = Direction.OUTG
 RESPONSE_WINDOW = timedelta(days=14)
 EXPIRY_REMINDER_BEFORE = timedelta(hours=48)
 WON_GAP_ADVISORY = timedelta(hours=72)
+
+
+def window_over(status: Status, expires_at: datetime | None, now: datetime) -> bool:
+    """§2.6: a received referral may be answered until the last second of its window; from its
+    expiry instant on it is expired, whether or not `cosell sweep` has recorded it yet."""
+    return status is Status.NEW and expires_at is not None and expires_at <= now
+
 
 # --- numeric limits (domain.md §1.8) ---------------------------------------------------------
 

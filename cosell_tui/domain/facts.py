@@ -67,6 +67,8 @@ class TransitionFacts:
     hours_to_expiry: int | None  # None when no response window applies
     registration_status: RegistrationStatus | None
     registration_eligible: bool  # from the eligibility checklist (for REGISTER)
+    #: On Microsoft's referral of a co-sell request: the requesting partner's deal substatus.
+    requester_substatus: Substatus | None = None
 
 
 @dataclass(frozen=True, slots=True)

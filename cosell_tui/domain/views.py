@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,6 +20,7 @@ from cosell_tui.domain import (
     SolutionCategory,
     Status,
     Substatus,
+    window_over,
 )
 from cosell_tui.domain.facts import Checklist, TransitionDecision
 
@@ -122,6 +123,43 @@ class DealRow:
     version: int
     #: `value` in USD at the creation month's rate (what "Value" sorts by); None = no rate.
     value_usd: Decimal | None = None
+
+    def as_of(self, now: datetime) -> DealRow:
+        """The row as it reads at `now`: a received referral whose response window has ended
+        reads Closed / Expired everywhere, even before the sweep has recorded it (§2.6)."""
+        if not window_over(self.status, self.expires_at, now):
+            return self
+        return replace(
+            self, status=Status.CLOSED, substatus=Substatus.EXPIRED, closed_at=self.expires_at
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A registration waiting for a Microsoft reviewer (`cosell registration list`)."""
+
+    deal_id: int
+    name: str
+    customer_name: str
+    partner: str
+    status: RegistrationStatus
+    filed_at: datetime
+    value: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationView:
+    """One message sent (or queued) to the signed-in user: the TUI's notification list."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    subject: str
+    body: str
+    deal_id: int | None
+    sent: bool  # delivered by mail
+    read: bool  # seen in the notification list
 
 
 @dataclass(frozen=True, slots=True)

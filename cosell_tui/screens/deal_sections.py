@@ -17,12 +17,12 @@ from cosell_tui.domain import (
     Substatus,
 )
 from cosell_tui.domain.format import clip, day, duration, fields, instant, money, yes_no
-from cosell_tui.domain.views import DealDetail, PersonView, RegistrationView
+from cosell_tui.domain.views import DealDetail, DealRow, PersonView, RegistrationView
 
 
 def header(detail: DealDetail, now: datetime) -> Content:
     """Name, direction badge, type, status, value and (while it runs) the expiry countdown."""
-    row = detail.row
+    row = detail.row.as_of(now)  # the window may end while the screen is open
     badge = " INBOUND " if row.direction is Direction.INCOMING else " OUTBOUND "
     incoming = row.direction is Direction.INCOMING
     parts: list[str | tuple[str, str] | Content] = [
@@ -36,7 +36,7 @@ def header(detail: DealDetail, now: datetime) -> Content:
         "\n",
         row.deal_type.label + (" + P2P" if row.p2p else ""),
         " · ",
-        (status_word(detail), _status_style(row.substatus)),
+        (status_word(row), _status_style(row.substatus)),
         " · ",
         (money(row.value, row.currency), "bold"),
         " · ",
@@ -50,9 +50,9 @@ def header(detail: DealDetail, now: datetime) -> Content:
     return Content.assemble(*parts)
 
 
-def status_word(detail: DealDetail) -> str:
+def status_word(row: DealRow) -> str:
     """The deal's status word, as the grid's Status column and the CLI say it."""
-    return detail.row.substatus.label
+    return row.substatus.label
 
 
 def _status_style(substatus: Substatus) -> str:

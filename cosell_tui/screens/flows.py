@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cosell_tui.domain import Action
+from cosell_tui.domain import Action, Role
 from cosell_tui.domain.views import BulkResult, DealDetail, Outcome
 
 if TYPE_CHECKING:
@@ -71,6 +71,8 @@ class Flows:
         lifecycle = self.service.lifecycle
         if (detail := await self.detail(deal_id, Action.ACCEPT)) is None:
             return None
+        if self.service.user.role is Role.MICROSOFT_SELLER:
+            return await self._microsoft_accept(detail)
         return await self._dialog(
             AcceptDialog(
                 detail,
@@ -79,9 +81,41 @@ class Flows:
             )
         )
 
+    async def _microsoft_accept(self, detail: DealDetail) -> Outcome | None:
+        """A Microsoft seller accepts a co-sell request: a confirmation, nothing to fill in."""
+        from cosell_tui.screens.dialogs import ConfirmDialog
+
+        microsoft = self.service.microsoft
+        row = detail.row
+        return await self._dialog(
+            ConfirmDialog(
+                "Accept the co-sell request",
+                f"Accept '{row.name}' for {row.customer_name}? You become the Microsoft "
+                "seller on the partner's deal, and the partner is told.",
+                confirm_label="Accept",
+                run=lambda _value, deal: microsoft.accept(deal.row.id, deal.row.version),
+                detail=detail,
+                reload=self.service.listing.deal,
+            )
+        )
+
     async def decline(self, deal_id: int) -> Outcome | None:
         from cosell_tui.screens.dialogs import DeclineDialog
 
+        if self.service.user.role is Role.MICROSOFT_SELLER:  # Microsoft answers a request
+            if (detail := await self.detail(deal_id, Action.DECLINE)) is None:
+                return None
+            microsoft = self.service.microsoft
+            return await self._dialog(
+                DeclineDialog(
+                    1,
+                    run=lambda value, deal: microsoft.decline(
+                        deal.row.id, deal.row.version, *value
+                    ),
+                    detail=detail,
+                    reload=self.service.listing.deal,
+                )
+            )
         return await self._reason(deal_id, Action.DECLINE, DeclineDialog, "decline")
 
     async def lost(self, deal_id: int) -> Outcome | None:

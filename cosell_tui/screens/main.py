@@ -217,6 +217,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._counts_after_first_rows = False
         #: Tell the user about new inbound referrals when the next counts arrive (live queue).
         self._announce_inbound = False
+        self.unread = 0  # the user's unread notifications (status line)
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -258,6 +259,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     def _first_load(self) -> None:
         self.grid.reload(keep_cursor=False)
+        self.refresh_unread()
         # The tab counts (about 1 s at a million deals) start once the first rows are painted,
         # so they never compete with the first page for the two cores.
         self._counts_after_first_rows = True
@@ -377,6 +379,8 @@ class MainScreen(ServiceSlot, Screen[None]):
         parts.append(f"sort: {order}")
         if q.text:
             parts.append(f"filter: {q.text}")
+        if self.unread:
+            parts.append(f"✉ {self.unread:,} unread (N)")
         text = "  ·  ".join(parts)
         status = self.query_one("#status-line", Static)
         if status.content != text:  # fixed height: no layout pass, so a cursor move stays small
@@ -385,6 +389,17 @@ class MainScreen(ServiceSlot, Screen[None]):
         if applies != self._applies:
             self._applies = applies
             self.refresh_bindings()
+
+    @background(group="unread")
+    def refresh_unread(self) -> None:
+        """How many of the user's notifications are unread, for the status line."""
+        count = self.service.mail.unread_count()
+        self.app.call_from_thread(self._set_unread, count)
+
+    def _set_unread(self, count: int) -> None:
+        if count != self.unread:
+            self.unread = count
+            self._update_status()
 
     def _applicable(self, row: DealRow | None) -> tuple[bool, ...]:
         """(a row is selected, it is a referral to answer, it is open, deals are marked)."""
@@ -569,6 +584,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         self.grid.reload(keep_cursor=True)
         self._preview_for = None
         self._load_counts()
+        self.refresh_unread()
 
     def action_copy_id(self) -> None:
         row = self.grid.selected

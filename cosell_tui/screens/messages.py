@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from cosell_tui.screens.listbox import ListBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +47,11 @@ def entry(message: LoggedMessage) -> Content:
     return Content.assemble(*parts)
 
 
-class MessageLogScreen(ModalScreen[None]):
+class MessageLogScreen(ListBox[None]):
     """Newest first; `e` shows only warnings and errors; esc or q closes."""
 
-    DEFAULT_CSS = """
-    MessageLogScreen { align: center middle; }
-    MessageLogScreen > Vertical {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary 80%; background: $surface; padding: 0 1;
-    }
-    MessageLogScreen .log-title { text-style: bold; padding: 0 0 1 0; }
-    MessageLogScreen OptionList { height: auto; max-height: 1fr; border: none; padding: 0; }
-    MessageLogScreen .log-foot { color: $text-muted; padding: 1 0 0 0; }
-    """
+    TITLE_TEXT = "Messages, newest first"
+    FOOT = "e: only warnings and errors · esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,L", "close", "Close", id="log.close"),
         Binding("e", "toggle_problems", "Only problems", id="log.problems"),
@@ -73,12 +64,6 @@ class MessageLogScreen(ModalScreen[None]):
     def __init__(self, messages: Sequence[LoggedMessage]) -> None:
         super().__init__()
         self.messages = list(reversed(messages))
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Messages, newest first", classes="log-title")
-            yield OptionList(id="log-list")
-            yield Static("e: only warnings and errors · esc/q: close", classes="log-foot")
 
     def on_mount(self) -> None:
         self._fill()
@@ -106,12 +91,6 @@ class MessageLogScreen(ModalScreen[None]):
 
     def action_toggle_problems(self) -> None:
         self.only_problems = not self.only_problems
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
 
     def action_close(self) -> None:
         self.dismiss(None)

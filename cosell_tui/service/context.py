@@ -30,10 +30,12 @@ from cosell_tui.domain import (
     Action,
     DealType,
     Direction,
+    MicrosoftStatus,
     OrgKind,
     Role,
     Status,
     Substatus,
+    window_over,
 )
 from cosell_tui.domain.clock import Clock
 from cosell_tui.domain.facts import Checklist, EligibilityFacts, TransitionDecision, TransitionFacts
@@ -290,7 +292,8 @@ class UnitOfWork:
         )
 
     def row(self, ref: Referral) -> DealRow:
-        return deal_row(ref, self.favorite(ref.id))
+        """The deal's row as it reads now (an overdue referral reads expired, §2.6)."""
+        return deal_row(ref, self.favorite(ref.id)).as_of(self.now())
 
     def sender_referral(self, ref: Referral) -> Referral | None:
         """The referral of whoever sent `ref` to its organisation: the invitation's source, or
@@ -332,8 +335,15 @@ class UnitOfWork:
         rate = usd_rate(self.session.connection(), currency, day)
         return None if rate is None else amount * Decimal(rate)
 
-    def checklist(self, ref: Referral, as_won: bool = False) -> Checklist:
-        """Registration eligibility (domain.md §4.2); `as_won` asks 'if it were won now'."""
+    def checklist(
+        self, ref: Referral, as_won: bool = False, microsoft_may_accept: bool = False
+    ) -> Checklist:
+        """Registration eligibility (domain.md §4.2); `as_won` asks 'if it were won now', and
+        `microsoft_may_accept` counts a pending co-sell request as accepted (Microsoft may
+        still accept after the win, D9)."""
+        ms_status = ref.microsoft_status
+        if microsoft_may_accept and ms_status is MicrosoftStatus.PENDING:
+            ms_status = MicrosoftStatus.ACCEPTED
         won_day = (ref.closed_at or self.now()).date()
         usd = self.usd(ref.value, ref.currency, won_day)
         azure_ip = self.session.scalar(
@@ -347,7 +357,7 @@ class UnitOfWork:
         facts = EligibilityFacts(
             substatus=Substatus.WON if as_won else ref.substatus,
             deal_type=ref.deal_type,
-            microsoft_status=ref.microsoft_status,
+            microsoft_status=ms_status,
             azure_ip_solution_count=int(azure_ip or 0),
             value=f"{ref.value:.2f}",
             currency=ref.currency,
@@ -356,6 +366,13 @@ class UnitOfWork:
             matched_to_managed=account.matched_managed_account_id is not None,
         )
         return self.rules.eligibility(facts)
+
+    def shown_status(self, ref: Referral) -> tuple[Status, Substatus]:
+        """The deal's status as it reads now: Closed / Expired from the expiry instant of a
+        received referral's window, before the sweep records it (§2.6)."""
+        if window_over(ref.status, ref.expires_at, self.now()):
+            return Status.CLOSED, Substatus.EXPIRED
+        return ref.status, ref.substatus
 
     def decision(self, ref: Referral, checklist: Checklist | None = None) -> TransitionDecision:
         """What this user may do with this deal now (transitions rule set)."""
@@ -367,14 +384,17 @@ class UnitOfWork:
         elif ref.status is Status.CLOSED:
             eligible = False
         else:
-            eligible = self.checklist(ref, as_won=True).eligible
+            # Could it be registered once won? (the 72-hour advisory is only for those, D7)
+            eligible = self.checklist(ref, as_won=True, microsoft_may_accept=True).eligible
+        status, substatus = self.shown_status(ref)
         hours_to_expiry = None
-        if ref.status is Status.NEW and ref.expires_at is not None:
-            hours_to_expiry = int((ref.expires_at - now).total_seconds() // 3600)
+        if status is Status.NEW and ref.expires_at is not None:
+            # Whole hours left, a started hour counting as one: 0 only once the window is over.
+            hours_to_expiry = -int((now - ref.expires_at).total_seconds() // 3600)
         facts = TransitionFacts(
             direction=ref.direction,
-            status=ref.status,
-            substatus=ref.substatus,
+            status=status,
+            substatus=substatus,
             deal_type=ref.deal_type,
             stage_pct=ref.stage_pct,
             help_type=ref.help_type,
@@ -388,16 +408,25 @@ class UnitOfWork:
             hours_to_expiry=hours_to_expiry,
             registration_status=ref.registration_status,
             registration_eligible=eligible,
+            requester_substatus=self._requester_substatus(ref),
         )
         return self.rules.transitions(facts)
+
+    def _requester_substatus(self, ref: Referral) -> Substatus | None:
+        """For a Microsoft seller on Microsoft's own referral: the requesting partner's deal."""
+        if self.user.role is not Role.MICROSOFT_SELLER or ref.org_id != self.microsoft_org_id():
+            return None
+        requester = self.sender_referral(ref)
+        return None if requester is None else requester.substatus
 
     def require(self, ref: Referral, action: Action) -> TransitionDecision:
         """RuleRefusal with the rule's reason unless `action` is allowed now. Terminal deals
         are refused here too, whatever a rule file says (only registration follows a win)."""
-        if ref.substatus in TERMINAL_SUBSTATUSES and action is not Action.REGISTER:
+        _, substatus = self.shown_status(ref)
+        if substatus in TERMINAL_SUBSTATUSES and action is not Action.REGISTER:
             raise RuleRefusal(
                 f"{action.label} is not possible: the deal is closed "
-                f"({ref.substatus.label}) and can no longer be changed."
+                f"({substatus.label}) and can no longer be changed."
             )
         decision = self.decision(ref)
         if action not in decision.allowed:

@@ -28,6 +28,7 @@ from cosell_tui.service.identity import find_user, identify, user_view
 from cosell_tui.service.insights import Insights
 from cosell_tui.service.lifecycle import Lifecycle
 from cosell_tui.service.listing import Listing
+from cosell_tui.service.mail import Mail
 from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
@@ -51,6 +52,7 @@ class Service:
         self.insights = Insights(ctx)
         self.transfer = Transfer(ctx, self.creation, self.lifecycle, self.sharing)
         self.administration = Administration(ctx)
+        self.mail = Mail(ctx)
 
     @property
     def user(self) -> UserView:

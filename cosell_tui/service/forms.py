@@ -126,7 +126,7 @@ class DealDraft:
     consent: bool = False
     crm_id: str | None = None
     campaign_id: str | None = None
-    marketplace_intent: MarketplaceIntent | str = MarketplaceIntent.UNDECIDED
+    marketplace_intent: MarketplaceIntent | str | None = MarketplaceIntent.UNDECIDED
     team: tuple[PersonInput, ...] = ()
     solutions: tuple[SolutionInput, ...] = ()
     help_type: HelpType | str = HelpType.NONE

@@ -613,12 +613,12 @@ class Answer(Input):
 
 class Review(Input):
     status: Annotated[RegistrationStatus, Choice("Status", enum=RegistrationStatus)]
-    reason: Annotated[str | None, Text("Reason", False, max_len=5000)]
+    reason: Annotated[str | None, Text("Message", False, max_len=5000)]
 
     @field_validator("reason")
     def _why(cls, reason: str | None, info: ValidationInfo) -> str | None:
         if reason is None and (status := info.data.get("status")) in NEEDS_REASON:
-            raise problem(f"Reason is required for '{status.label}'.")
+            raise problem(f"A message to the team is required for '{status.label}'.")
         return reason
 
 

@@ -21,6 +21,7 @@ from cosell_tui.domain import (
     DealType,
     ErrorReason,
     MarketplaceIntent,
+    Role,
     SolutionKind,
     Status,
     Substatus,
@@ -38,6 +39,7 @@ from cosell_tui.service.forms import (
     SolutionInput,
 )
 from cosell_tui.service.listing import Listing, bulk
+from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.outbox import Change, record, tell_sender
 from cosell_tui.service.parse import inputs, parse, refuse
 from cosell_tui.store.models import Referral
@@ -51,7 +53,10 @@ class Lifecycle:
         self._listing = listing
 
     def accept(self, deal: int, version: int, form: AcceptForm) -> Outcome:
-        """T3: name, value, close date and notes confirmed; the sender is told (D11)."""
+        """T3: name, value, close date and notes confirmed; the sender is told (D11). A
+        Microsoft seller accepts a co-sell request instead (D9; the form does not apply)."""
+        if self._ctx.user.role is Role.MICROSOFT_SELLER:
+            return Microsoft(self._ctx).accept(deal, version)
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.ACCEPT)
@@ -72,7 +77,10 @@ class Lifecycle:
         return Outcome(row, f"Accepted deal {row.id} '{row.name}'.")
 
     def decline(self, deal: int, version: int, reason: CloseReason, notes: str = "") -> Outcome:
-        """T4: a coded reason (and notes) is required; the sender is told (D11)."""
+        """T4: a coded reason (and notes) is required; the sender is told (D11). A Microsoft
+        seller declines a co-sell request instead (D9)."""
+        if self._ctx.user.role is Role.MICROSOFT_SELLER:
+            return Microsoft(self._ctx).decline(deal, version, reason, notes)
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.DECLINE)

@@ -169,7 +169,8 @@ class Listing:
             rows = self._store_grid().page(
                 *self._result(q), sort=q.sort, descending=q.descending, offset=offset, limit=limit
             )
-        return Page(rows=tuple(rows), offset=offset)
+        now = self._ctx.clock.now()
+        return Page(rows=tuple(row.as_of(now) for row in rows), offset=offset)
 
     def ids(self, q: GridQuery, start: int = 0, stop: int | None = None) -> Sequence[int]:
         """Ids of rows [start, stop) in the grid's order, every matching row by default: what
@@ -251,7 +252,7 @@ class Listing:
                     )
                 )
             )
-            return tuple(deal_row(r, r.id in favorites) for r in refs)
+            return tuple(deal_row(r, r.id in favorites).as_of(uow.now()) for r in refs)
 
     def set_favorite(self, deal: int, on: bool) -> bool:
         """Star or unstar a visible deal (any state: favourites are the user's, not the deal's)."""

@@ -15,13 +15,15 @@ from sqlalchemy.orm import selectinload
 from cosell_tui.domain import (
     EXPIRY_REMINDER_BEFORE,
     TERMINAL_SUBSTATUSES,
+    Action,
+    CloseReason,
     MicrosoftStatus,
     Role,
     Status,
     Substatus,
 )
 from cosell_tui.domain.views import Outcome
-from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.context import CONFLICT, Context, UnitOfWork
 from cosell_tui.service.creation import msx_id, user_as_member
 from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.forms import SweepReport
@@ -45,22 +47,21 @@ class Microsoft:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def microsoft_answer(self, deal: int, accept: bool, reason: str = "") -> Outcome:
+    def microsoft_answer(
+        self, deal: int | str, accept: bool, reason: str = "", version: int | None = None
+    ) -> Outcome:
         """A Microsoft seller accepts (becomes the seller on the partner's card, MSX id set) or
-        declines (reason required) a co-sell request; the requester is told (D11)."""
+        declines (reason required) a co-sell request within its 14-day window; the requester is
+        told (D11). The transitions rules decide: the window, and the partner's deal not lost
+        or closed as error (a won deal may still be accepted, and then becomes registrable)."""
         if self._ctx.user.role is not Role.MICROSOFT_SELLER:
             raise RuleRefusal("Only a Microsoft seller answers a co-sell request.")
         with self._ctx.write() as uow:
             request = _microsoft_request(uow, deal)
-            if request.status is not Status.NEW:
-                raise RuleRefusal(
-                    f"Microsoft already answered this request ({request.substatus.label})."
-                )
+            if version is not None and request.version != version:
+                raise ConflictError(CONFLICT)
+            uow.require(request, Action.ACCEPT if accept else Action.DECLINE)
             requester = uow.sender_referral(request)
-            if requester is not None and requester.substatus in TERMINAL_SUBSTATUSES:
-                raise RuleRefusal(
-                    f"The partner's deal is closed ({requester.substatus.label}); it cannot change."
-                )
             text = parse(inputs.Answer, {"reason": reason}, "The answer", accept=accept).reason
             now = uow.now()
             me = uow.session.get(User, self._ctx.user.id)
@@ -89,6 +90,13 @@ class Microsoft:
                     request.microsoft_msx_id = requester.microsoft_msx_id
                 else:
                     requester.microsoft_decline_reason = text
+                if requester.substatus is Substatus.WON:
+                    # Won before Microsoft answered: Microsoft's answer decides registration.
+                    uow.session.flush()
+                    checklist = uow.checklist(requester)
+                    requester.registration_eligible = (
+                        True if checklist.eligible else None if checklist.undecidable else False
+                    )
                 record(
                     uow.session,
                     requester.id,
@@ -102,6 +110,18 @@ class Microsoft:
             uow.session.flush()
             row = uow.row(request)
         return Outcome(row, f"Microsoft {verb} the co-sell request on deal {row.id}.")
+
+    def accept(self, deal: int | str, version: int | None = None) -> Outcome:
+        """A Microsoft seller accepts a co-sell request (Inbound, `deal accept`)."""
+        return self.microsoft_answer(deal, True, version=version)
+
+    def decline(
+        self, deal: int | str, version: int | None, reason: CloseReason, notes: str = ""
+    ) -> Outcome:
+        """A Microsoft seller declines with a coded reason (and notes), as a partner declines
+        a referral; the partner reads both on its Microsoft card."""
+        text = f"{reason.label}: {notes.strip()}" if notes.strip() else reason.label
+        return self.microsoft_answer(deal, False, text, version)
 
     # --- the sweep ------------------------------------------------------------------------------
 

@@ -12,13 +12,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from cosell_tui.domain import Action, PricingModel, RegistrationStatus, Role
-from cosell_tui.domain.views import Outcome
+from cosell_tui.domain.views import Outcome, ReviewItem
 from cosell_tui.service.context import Context, UnitOfWork
-from cosell_tui.service.errors import NotFoundError, RuleRefusal
+from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import RegistrationForm
 from cosell_tui.service.outbox import notify, record, team_recipients
 from cosell_tui.service.parse import inputs, parse, refuse
-from cosell_tui.store.models import Referral
+from cosell_tui.store.models import Organization, Referral
 from cosell_tui.store.models import Registration as RegistrationRecord
 
 #: domain.md §4.4 and §2.5 (D8): ACV must be above this; above the review line goes to review.
@@ -41,6 +41,12 @@ REVIEW_MOVES: dict[RegistrationStatus, frozenset[RegistrationStatus]] = {
     S.MARKETPLACE_FAILED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
 }
+#: `cosell registration review N DECISION`: decision -> (state under review -> new state).
+REVIEW_DECISIONS: dict[str, dict[RegistrationStatus, RegistrationStatus]] = {
+    "approve": {S.REVIEW_PENDING: S.PASSED, S.MARKETPLACE_PENDING: S.MARKETPLACE_PASSED},
+    "send-back": {S.REVIEW_PENDING: S.ACTION_REQUIRED, S.MARKETPLACE_PENDING: S.ACTION_REQUIRED},
+    "reject": {S.REVIEW_PENDING: S.FAILED, S.MARKETPLACE_PENDING: S.MARKETPLACE_FAILED},
+}
 #: Which timestamp of the registration row each state stamps (its status history).
 STAMP = {
     S.REVIEW_PENDING: "review_pending_at",
@@ -55,7 +61,7 @@ STAMP = {
 
 
 class Registration:
-    """register and review_registration."""
+    """register, review (approve, send back, reject), awaiting_review and review_registration."""
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -81,6 +87,9 @@ class Registration:
             now = uow.now()
             if values["is_marketplace"]:
                 status = S.MARKETPLACE_PENDING
+            elif existing is not None:
+                # Sent back: Microsoft reviews the corrected filing; it is never auto-approved.
+                status = S.REVIEW_PENDING
             elif acv > REVIEW_ACV_USD or ref.p2p or values["pricing_model"] is PricingModel.PAYG:
                 status = S.REVIEW_PENDING
             else:
@@ -111,6 +120,58 @@ class Registration:
             uow.session.flush()
             row = uow.row(ref)
         return Outcome(row, f"Registration filed for deal {row.id}: {status.label}.")
+
+    def review(self, deal: int, decision: str, message: str = "") -> Outcome:
+        """A Microsoft reviewer decides on a registration under review: `approve` (Review or
+        Marketplace validation: Passed), `send-back` (Action required: the team corrects and
+        files it again, and it comes back to Review) or `reject` (Failed). Send-back and reject
+        need a message, which the team reads."""
+        if self._ctx.user.role is not Role.MICROSOFT_SELLER:
+            raise RuleRefusal("Registrations are reviewed by Microsoft.")
+        with self._ctx.read() as uow:
+            current = uow.session.scalar(
+                select(RegistrationRecord.status).where(RegistrationRecord.referral_id == deal)
+            )
+        if current is None:
+            raise NotFoundError(f"Deal {deal} has no registration.")
+        words = decision.strip().lower().replace("_", "-").replace(" ", "-")
+        if words not in REVIEW_DECISIONS:
+            raise ValidationError(
+                f"'{decision}' is not a review decision: use approve, send-back or reject.",
+                {"decision": "unknown"},
+            )
+        target = REVIEW_DECISIONS[words].get(current)
+        if target is None:
+            raise RuleRefusal(
+                f"Only a registration under review can be decided; this one is '{current.label}'."
+            )
+        return self.review_registration(deal, target, message)
+
+    def awaiting_review(self) -> tuple[ReviewItem, ...]:
+        """The registrations waiting for a Microsoft reviewer, oldest filing first."""
+        if self._ctx.user.role is not Role.MICROSOFT_SELLER:
+            raise RuleRefusal("Registrations are reviewed by Microsoft.")
+        with self._ctx.read() as uow:
+            found = uow.session.execute(
+                select(RegistrationRecord, Referral, Organization.name)
+                .join(Referral, Referral.id == RegistrationRecord.referral_id)
+                .join(Organization, Organization.id == Referral.org_id)
+                .where(RegistrationRecord.status.in_(tuple(REVIEW_DECISIONS["approve"])))
+                .order_by(RegistrationRecord.registered_at, RegistrationRecord.id)
+            ).all()
+            return tuple(
+                ReviewItem(
+                    deal_id=ref.id,
+                    name=ref.name,
+                    customer_name=ref.customer_name,
+                    partner=org,
+                    status=reg.status,
+                    filed_at=reg.review_pending_at or reg.registered_at,
+                    value=reg.contract_value,
+                    currency=reg.contract_currency,
+                )
+                for reg, ref, org in found
+            )
 
     def review_registration(
         self, deal: int, status: RegistrationStatus, reason: str = ""

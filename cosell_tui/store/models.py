@@ -585,6 +585,16 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
+    #: Delivery attempts that failed, and when the next may be made (backoff); None = now.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the recipient read it in the TUI's notification list (None = unread).
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_notification_due", "sent_at", "next_attempt_at", "id"),
+        Index("ix_notification_recipient", "recipient_user_id", "id"),
+    )
 
 
 # The USD value (valuation.py) is kept by mapper events, registered here with the model so

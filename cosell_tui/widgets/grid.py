@@ -80,7 +80,7 @@ COLUMNS: dict[str, Column] = {
         Column("name", "Deal name", 0, lambda r, _: r.name, min_width=16),
         Column("customer", "Customer", 0, lambda r, _: r.customer_name, min_width=12),
         Column("type", "Type", 11, lambda r, _: _type_label(r)),
-        Column("status", "Status", 8, lambda r, _: r.substatus.label),
+        Column("status", "Status", 8, lambda r, now: r.as_of(now).substatus.label),
         Column("value", "Value", 15, lambda r, _: money(r), right=True),
         Column("close", "Close date", 10, lambda r, _: r.close_date.isoformat()),
         Column("country", "Country", 7, lambda r, _: r.country),

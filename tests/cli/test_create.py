@@ -113,3 +113,14 @@ def test_register_from_the_example_form(cosell: Runner) -> None:
     else:
         assert result.code == 1
         no_traceback(result)
+
+
+def test_marketplace_intent_is_required(cosell: Runner) -> None:
+    document = json.loads((EXAMPLES / "private-deal.json").read_text(encoding="utf-8"))
+    del document["details"]["requirements"]["additionalRequirements"]
+    before = outbound_total(cosell)
+    result = cosell("deal", "create", "-", stdin=json.dumps(document))
+    assert result.code == 1
+    assert "Marketplace intent is required" in result.err
+    no_traceback(result)
+    assert outbound_total(cosell) == before

@@ -60,6 +60,7 @@ def transition_facts(draw: st.DrawFn) -> TransitionFacts:
         hours_to_expiry=draw(st.none() | st.integers(-400, 400)),
         registration_status=draw(st.none() | st.sampled_from(RegistrationStatus)),
         registration_eligible=draw(st.booleans()),
+        requester_substatus=draw(st.none() | st.sampled_from(Substatus)),
     )
 
 

@@ -68,9 +68,16 @@ def test_transition_invariants(book: RuleBook, facts: TransitionFacts) -> None:
         assert facts.substatus is Substatus.WON and facts.registration_eligible
         assert facts.registration_status is None
         assert facts.role is Role.ADMIN or facts.on_team
-    # Microsoft sellers and users off the team get nothing
-    if facts.role is Role.MICROSOFT_SELLER or (facts.role is Role.USER and not facts.on_team):
+    # users off the team get nothing; Microsoft sellers only answer a received request
+    if facts.role is Role.USER and not facts.on_team:
         assert decision.allowed == frozenset()
+    if facts.role is Role.MICROSOFT_SELLER:
+        assert decision.allowed <= {Action.ACCEPT, Action.DECLINE}
+    # a received referral is answered only inside its window, and never for a closed request
+    if {Action.ACCEPT, Action.DECLINE} & decision.allowed:
+        assert facts.status is Status.NEW
+        assert facts.hours_to_expiry is None or facts.hours_to_expiry > 0
+        assert facts.requester_substatus not in (Substatus.LOST, Substatus.ERROR)
     # stages only forward, and only with mark_stage
     assert bool(decision.stages) is (Action.MARK_STAGE in decision.allowed)
     assert all(pct > facts.stage_pct for pct in decision.stages)

@@ -93,7 +93,6 @@ def test_register_refused_with_reason(book: RuleBook, facts: TransitionFacts, wo
     ("facts", "words"),
     [
         (transition_facts(role=Role.MICROSOFT_SELLER), "Microsoft sellers cannot change"),
-        (received(role=Role.MICROSOFT_SELLER), "Microsoft sellers cannot change"),
         (transition_facts(role=Role.USER, on_team=False), "not on this deal's team"),
         (received(role=Role.USER, on_team=False), "not on this deal's team"),
     ],
@@ -101,7 +100,9 @@ def test_register_refused_with_reason(book: RuleBook, facts: TransitionFacts, wo
 def test_no_access_gives_nothing(book: RuleBook, facts: TransitionFacts, words: str) -> None:
     decision = book.transitions(facts)
     assert decision.allowed == frozenset()
-    assert all(words in decision.refusals[action] for action in Action)
+    # a Microsoft seller's accept and decline follow their own rules (a received request)
+    answers = {A.ACCEPT, A.DECLINE} if facts.role is Role.MICROSOFT_SELLER else set()
+    assert all(words in decision.refusals[action] for action in set(Action) - answers)
 
 
 def test_a_user_on_the_team_works_like_an_admin(book: RuleBook) -> None:
@@ -125,9 +126,31 @@ def test_received_allows_accept_decline_error(book: RuleBook, substatus: Substat
 def test_accept_only_within_the_window(book: RuleBook, hours: int | None, can_accept: bool) -> None:
     decision = book.transitions(received(hours_to_expiry=hours))
     assert (A.ACCEPT in decision.allowed) is can_accept
-    assert A.DECLINE in decision.allowed
+    assert (A.DECLINE in decision.allowed) is can_accept
     if not can_accept:
         assert "response window has ended" in decision.refusals[A.ACCEPT]
+        assert "response window has ended" in decision.refusals[A.DECLINE]
+
+
+def test_a_microsoft_seller_answers_a_received_request(book: RuleBook) -> None:
+    decision = book.transitions(received(role=Role.MICROSOFT_SELLER))
+    assert decision.allowed == {A.ACCEPT, A.DECLINE}
+    assert "Microsoft sellers cannot change" in decision.refusals[A.CLOSE_AS_ERROR]
+
+
+@pytest.mark.parametrize(
+    ("requester", "answers"),
+    [(None, True), (Substatus.ACCEPTED, True), (Substatus.WON, True), (Substatus.LOST, False),
+     (Substatus.ERROR, False)],
+)  # fmt: skip
+def test_microsoft_answers_unless_the_partner_lost(
+    book: RuleBook, requester: Substatus | None, answers: bool
+) -> None:
+    facts = received(role=Role.MICROSOFT_SELLER, requester_substatus=requester)
+    decision = book.transitions(facts)
+    assert (A.ACCEPT in decision.allowed) is answers
+    if requester is not None and not answers:
+        assert f"The partner closed the deal ({requester.label})" in decision.refusals[A.DECLINE]
 
 
 def test_an_outgoing_deal_is_never_accepted(book: RuleBook) -> None:
@@ -204,12 +227,21 @@ def test_assessment_stages_one_at_a_time_then_won(
 def test_won_within_72_hours_warns_but_allows(
     book: RuleBook, deal_type: DealType, hours: int, warned: bool
 ) -> None:
-    decision = book.transitions(transition_facts(deal_type=deal_type, hours_since_created=hours))
+    facts = transition_facts(
+        deal_type=deal_type, hours_since_created=hours, registration_eligible=True
+    )
+    decision = book.transitions(facts)
     assert A.WON in decision.allowed
     assert (A.WON in decision.warnings) is warned
     if warned:
         assert f"created {hours} hours ago" in decision.warnings[A.WON]
         assert "less than 72 hours" in decision.warnings[A.WON]
+
+
+def test_no_72_hour_warning_for_a_deal_that_could_never_be_registered(book: RuleBook) -> None:
+    facts = transition_facts(hours_since_created=1, registration_eligible=False)
+    decision = book.transitions(facts)
+    assert A.WON in decision.allowed and decision.warnings == {}
 
 
 def test_warnings_only_for_allowed_actions(book: RuleBook) -> None:

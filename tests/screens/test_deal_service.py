@@ -140,9 +140,13 @@ async def test_assessment_won_is_refused_with_the_rules_reason(open_demo: Any) -
 async def test_won_within_72_hours_warns_first(demo_db: Any, config_file: Any) -> None:
     probe = open_service(db=str(demo_db), user="ava", now=NOW)
     try:
-        detail = find(
+        detail = find(  # the advisory is for a deal that could be registered (D7)
             probe,
-            lambda d: Action.WON in d.decision.allowed and d.row.deal_type is DealType.CO_SELL,
+            lambda d: (
+                Action.WON in d.decision.allowed
+                and d.row.deal_type is DealType.CO_SELL
+                and probe.lifecycle.won_preview(d.row.id).registrable
+            ),
         )
     finally:
         probe.close()

@@ -28,6 +28,7 @@ from cosell_tui.domain import (
     MicrosoftStatus,
     PartnerRole,
     RegistrationStatus,
+    Role,
     SolutionCategory,
     Status,
     Substatus,
@@ -45,6 +46,7 @@ from cosell_tui.domain.views import (
     RegistrationView,
     SolutionLine,
     SolutionView,
+    UserView,
     WonPreview,
 )
 from cosell_tui.domain.views import Outcome as Done
@@ -403,6 +405,8 @@ class RecordingService:
 
     def __init__(self, *details: DealDetail) -> None:
         self.clock = Clock(fixed=NOW)
+        self.user = UserView(1, "ava", "Ava Lindqvist", "ava@fabrikam.example", Role.ADMIN, 1,
+                             "Fabrikam Consulting", True, ())  # fmt: skip
         self.deals = {d.row.id: d for d in details}
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.fail: dict[str, CosellError] = {}

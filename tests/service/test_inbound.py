@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from cosell_tui.domain import CloseReason, DealType, Direction, MicrosoftStatus, Status, Substatus
-from cosell_tui.domain.views import DealRow
+from cosell_tui.domain import (
+    Action,
+    CloseReason,
+    DealType,
+    Direction,
+    MicrosoftStatus,
+    Status,
+    Substatus,
+)
+from cosell_tui.domain.views import DealRow, GridQuery, Tab
 from cosell_tui.service import Service
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import AccountInput, PersonInput
@@ -113,6 +121,53 @@ def test_t3_accept_only_within_the_window(svc: Service) -> None:
     advance(svc, days=14, seconds=1)
     with pytest.raises(RuleRefusal):
         svc.lifecycle.accept(row.id, row.version, f.accept_form())
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+def test_the_window_is_exact_to_the_last_second(svc: Service, answer: str) -> None:
+    """Half an hour left (once rounded down to 0 hours and refused) and one second left both
+    answer; the expiry instant itself does not."""
+    row = inbound(svc)
+    advance(svc, days=14, seconds=-1)
+    if answer == "accept":
+        out = svc.lifecycle.accept(row.id, row.version, f.accept_form())
+        assert out.deal.substatus is Substatus.ACCEPTED
+    else:
+        out = svc.lifecycle.decline(row.id, row.version, CloseReason.BUDGET)
+        assert out.deal.substatus is Substatus.DECLINED
+
+
+def test_half_an_hour_left_is_still_open(svc: Service) -> None:
+    row = inbound(svc)
+    advance(svc, days=14, minutes=-30)
+    assert {Action.ACCEPT, Action.DECLINE} <= svc.listing.deal(row.id).decision.allowed
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline"])
+def test_from_the_expiry_instant_nothing_answers(svc: Service, answer: str) -> None:
+    row = inbound(svc)
+    advance(svc, days=14)
+    with pytest.raises(RuleRefusal, match="closed"):
+        if answer == "accept":
+            svc.lifecycle.accept(row.id, row.version, f.accept_form())
+        else:
+            svc.lifecycle.decline(row.id, row.version, CloseReason.BUDGET)
+
+
+def test_an_overdue_referral_reads_expired_before_the_sweep(svc: Service) -> None:
+    row = inbound(svc)
+    advance(svc, days=14)
+    assert svc.listing.row(row.id).substatus is Substatus.EXPIRED
+    detail = svc.listing.deal(row.id)
+    assert (detail.row.status, detail.row.substatus) == (Status.CLOSED, Substatus.EXPIRED)
+    assert detail.row.closed_at == row.expires_at
+    assert detail.decision.allowed == frozenset()
+    page = svc.listing.page(GridQuery(Tab.INBOUND), 0, 50).rows
+    assert [r.substatus for r in page if r.id == row.id] == [Substatus.EXPIRED]
+    assert svc.listing.find_deals(str(row.id))[0].substatus is Substatus.EXPIRED
+    # nothing was written: the sweep still records it and tells the sender
+    assert scalar(svc, "SELECT substatus FROM referral WHERE id = :i", i=row.id) == "Pending"
+    assert svc.microsoft.sweep().expired == (row.id,)
 
 
 def test_t4_decline_needs_a_reason_and_tells_the_sender(svc: Service) -> None:

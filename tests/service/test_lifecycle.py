@@ -139,6 +139,19 @@ def test_d5_stage_names_in_history(svc: Service) -> None:
     assert svc.listing.deal(row.id).history[0].summary.startswith("Marked 'Secure customer LOE'")
 
 
+def test_d7_no_warning_for_a_deal_that_could_never_be_registered(svc: Service) -> None:
+    """No Azure IP co-sell solution: registration is impossible, so no 72-hour advisory."""
+    draft = f.draft(visible_to_microsoft=True, solutions=(SolutionInput(f.PLAIN),))
+    row = svc.creation.create_deal(draft).deal
+    assert not any("72 hours" in w for w in svc.lifecycle.won_preview(row.id).warnings)
+    assert svc.listing.deal(row.id).decision.warnings == {}
+
+
+def test_d7_warns_a_pending_co_sell_deal_microsoft_may_still_accept(svc: Service) -> None:
+    row = svc.creation.create_deal(f.co_sell_draft()).deal
+    assert any("72 hours" in w for w in svc.lifecycle.won_preview(row.id).warnings)
+
+
 def test_d7_won_within_72_hours_warns_but_succeeds(svc: Service) -> None:
     row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
     warnings = svc.lifecycle.won_preview(row.id).warnings

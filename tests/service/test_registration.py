@@ -7,7 +7,7 @@ import pytest
 from cosell_tui.domain import RegistrationStatus
 from cosell_tui.domain.views import DealRow
 from cosell_tui.service import Service
-from cosell_tui.service.errors import RuleRefusal, ValidationError
+from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import SolutionInput
 from tests import factories as f
 from tests.service.conftest import advance, dump, rows
@@ -209,3 +209,59 @@ def test_review_sub_lifecycle(svc: Service) -> None:
     assert kinds == [(5,)]  # filed, action required, filed again, failed, closed
     registration = svc.listing.deal(row.id).registration
     assert registration is not None and registration.status_reason is None
+
+
+def test_a_resubmission_after_send_back_goes_to_review_never_approved(svc: Service) -> None:
+    """An auto-approvable filing (no review needed at first) that Microsoft sent back comes
+    back as Review (Pending) when the team files it again."""
+    row = won_registrable(svc)
+    out = svc.registration.register(row.id, row.version, f.registration_form())
+    assert out.deal.registration_status is RegistrationStatus.APPROVED
+    jordan = svc.as_user("jordan")
+    jordan.registration.review_registration(row.id, RegistrationStatus.REVIEW_PENDING)
+    jordan.registration.review(row.id, "send-back", "Attach the proof of execution")
+    again = svc.listing.row(row.id)
+    assert again.registration_status is RegistrationStatus.ACTION_REQUIRED
+    out = svc.registration.register(again.id, again.version, f.registration_form())
+    assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
+
+
+@pytest.mark.parametrize(
+    ("decision", "message", "status"),
+    [
+        ("approve", "", RegistrationStatus.PASSED),
+        ("send-back", "Attach the POE", RegistrationStatus.ACTION_REQUIRED),
+        ("reject", "A duplicate of deal 12", RegistrationStatus.FAILED),
+    ],
+)
+def test_review_decisions(
+    svc: Service, decision: str, message: str, status: RegistrationStatus
+) -> None:
+    row = won_registrable(svc)
+    svc.registration.register(row.id, row.version, f.registration_form(pricing_model="PayAsYouGo"))
+    jordan = svc.as_user("jordan")
+    assert [i.deal_id for i in jordan.registration.awaiting_review()] == [row.id]
+    out = jordan.registration.review(row.id, decision, message)
+    assert out.deal.registration_status is status
+    assert jordan.registration.awaiting_review() == ()
+    told = rows(svc, "SELECT body FROM notification WHERE kind = 'registration' ORDER BY id")
+    assert status.label in str(told[-1][0]) and message in str(told[-1][0])
+
+
+def test_review_refusals(svc: Service) -> None:
+    row = won_registrable(svc)
+    svc.registration.register(row.id, row.version, f.registration_form(pricing_model="PayAsYouGo"))
+    jordan = svc.as_user("jordan")
+    with pytest.raises(RuleRefusal, match="reviewed by Microsoft"):
+        svc.registration.review(row.id, "approve")
+    with pytest.raises(RuleRefusal, match="reviewed by Microsoft"):
+        svc.registration.awaiting_review()
+    with pytest.raises(ValidationError, match="message to the team is required"):
+        jordan.registration.review(row.id, "reject")
+    with pytest.raises(ValidationError, match="not a review decision"):
+        jordan.registration.review(row.id, "maybe")
+    with pytest.raises(NotFoundError):
+        jordan.registration.review(row.id + 1000, "approve")
+    jordan.registration.review(row.id, "approve")
+    with pytest.raises(RuleRefusal, match="Only a registration under review"):
+        jordan.registration.review(row.id, "reject", "Too late")

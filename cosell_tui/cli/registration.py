@@ -1,0 +1,87 @@
+"""`cosell registration list|review`: Microsoft's review of Azure IP co-sell registrations.
+
+A Microsoft reviewer (`--user ms-…`) lists what waits for review and decides: approve,
+send-back (the team corrects and files it again, and it comes back to review) or reject.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cosell_tui.cli.errors import EXIT_NOT_FOUND, EXIT_OK, CliError
+from cosell_tui.cli.options import argument, command, group, json_option, option, pass_runtime
+from cosell_tui.cli.runtime import Runtime
+
+DECISIONS = ("approve", "send-back", "reject")
+
+
+@group("registration", help="Review Azure IP co-sell registrations (Microsoft).")
+def registration() -> None:
+    """Nothing to do before the action runs."""
+
+
+def _deal_number(text: str) -> int:
+    if not text.strip().isdigit():
+        raise CliError(f"{text!r} is not a deal number", exit_code=EXIT_NOT_FOUND)
+    return int(text)
+
+
+@command("list", help="Registrations waiting for a Microsoft reviewer, oldest first.")
+@json_option
+@pass_runtime
+def list_(rt: Runtime, as_json: bool) -> int:
+    from cosell_tui.domain import format as fmt
+
+    items = rt.service().registration.awaiting_review()
+    if as_json:
+        rt.output.json(
+            [
+                {
+                    "number": i.deal_id,
+                    "name": i.name,
+                    "customerName": i.customer_name,
+                    "partner": i.partner,
+                    "status": i.status.value,
+                    "filedDateTime": i.filed_at.isoformat().replace("+00:00", "Z"),
+                    "contractValue": str(i.value),
+                    "currency": i.currency,
+                }
+                for i in items
+            ]
+        )
+        return EXIT_OK
+    if not items:
+        rt.output.line("No registration is waiting for review.")
+        return EXIT_OK
+    rt.output.table(
+        ["#", "Deal", "Partner", "Status", "Contract value", "Filed"],
+        [
+            [
+                str(i.deal_id),
+                fmt.clip(i.name, 40),
+                fmt.clip(i.partner, 24),
+                i.status.label,
+                fmt.money(i.value, i.currency),
+                fmt.instant(i.filed_at),
+            ]
+            for i in items
+        ],
+    )
+    return EXIT_OK
+
+
+@command("review", help="Approve, send back or reject a registration under review.")
+@argument("deal", metavar="N", help="The partner's deal number (`cosell registration list`).")
+@argument("decision", type=click.Choice(DECISIONS), metavar="approve|send-back|reject")
+@option("--message", default="", help="For the team; required to send back or reject.")
+@json_option
+@pass_runtime
+def review(rt: Runtime, deal: str, decision: str, message: str, as_json: bool) -> int:
+    from cosell_tui.cli.deal_write import print_outcome
+
+    outcome = rt.service().registration.review(_deal_number(deal), decision, message)
+    return print_outcome(rt, outcome, as_json)
+
+
+registration.add_command(list_)
+registration.add_command(review)
