@@ -81,6 +81,8 @@ FIELD_STEP: Mapping[str, str] = {
     "invitations": "partners",
 }
 
+INTENT = "marketplace_intent"
+
 #: Steps whose answers decide an earlier step's rule: the intent (step 3) is only decidable
 #: once the solutions (step 5) are chosen ("Yes needs an incentivised solution").
 ALSO_CHECK: Mapping[str, tuple[str, ...]] = {"solutions": ("solutions", "intent")}
@@ -419,7 +421,21 @@ class NewDealScreen(Screen[Outcome | None]):
                 self._schedule_live()
             return
         errors = self._up_to(step.key, event.errors)
-        step.show_errors(errors, self._labels())
+        if step.key == "solutions" and INTENT in errors:
+            # The intent's rule needs the solutions: said where it can be fixed too.
+            errors.setdefault("solutions", errors[INTENT])
+        if step.key == "intent" and event.then == "next" and set(errors) == {INTENT}:
+            # "Yes needs an incentivised solution": the solutions are chosen on step 5, so this
+            # step does not block (it would be a dead end); the solutions step will.
+            step.show_errors({}, self._labels())
+            self.notify(
+                f"{errors[INTENT]} Choose one on the Solutions step, or answer No here.",
+                title="Marketplace intent",
+                severity="warning",
+            )
+            errors = {}
+        else:
+            step.show_errors(errors, self._labels())
         if errors:
             self.errors_shown.add(step.key)
             if event.then == "next":

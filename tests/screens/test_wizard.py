@@ -449,3 +449,26 @@ def many_solutions(demo_db: Path) -> None:
             session.commit()
     finally:
         engine.dispose()
+
+
+async def test_intent_yes_after_the_solutions_is_no_dead_end(open_demo: Callable) -> None:
+    """Back to step 3 with a non-incentivised solution chosen: Yes does not block step 3 (the
+    fix is on step 5); the user is told, and the solutions step refuses until it is fixed."""
+    app = WizardHost(open_demo("ava"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _to_solutions(pilot)
+        await add_solution(pilot, "Migration Factory")
+        wizard = app.wizard
+        for _ in range(2):
+            await pilot.press("ctrl+g")
+            await settle(pilot)
+        assert wizard.step.key == "intent"
+        await intent_step(pilot, MarketplaceIntent.YES)
+        await next_step(pilot)
+        assert wizard.step.key == "team"
+        assert any("Solutions step" in n.message for n in app._notifications)
+        await next_step(pilot)
+        await next_step(pilot)
+        assert wizard.step.key == "solutions"
+        assert "incentiv" in (error_of(wizard, "solutions") + summary_of(wizard)).lower()
