@@ -503,3 +503,15 @@ async def test_intent_yes_after_the_solutions_is_no_dead_end(open_demo: Callable
         await next_step(pilot)
         assert wizard.step.key == "solutions"
         assert "incentiv" in (error_of(wizard, "solutions") + summary_of(wizard)).lower()
+
+
+def test_what_happens_next_never_contradicts_itself() -> None:
+    from cosell_tui.domain.facts import DealTypeDecision
+    from cosell_tui.screens.wizard import next_steps_text
+
+    private = DealTypeDecision(deal_type=DealType.PRIVATE, p2p=True, rule="private", reason="")
+    alone = " ".join(next_steps_text(private, 0))
+    invited = " ".join(next_steps_text(private, 2))
+    assert "Nobody outside your company sees it" in alone
+    assert "Nobody outside" not in invited and "only the partners you invite" in invited
+    assert "2 invited organisation(s) are notified" in invited
