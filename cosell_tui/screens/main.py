@@ -709,5 +709,9 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._bulk(self.flows.bulk_decline)
 
     def action_bulk_favorite(self) -> None:
-        """♥ the marked deals (those already favourites are said to be so)."""
-        self._bulk(lambda ids: self.flows.bulk_favorite(ids, True))
+        """♥ the marked deals (those already favourites are said to be so); when every marked
+        deal is a favourite already, F takes the ♥ off them instead, as f does for one deal."""
+        marked = self.grid.marked
+        rows = [row for row in self.grid.loaded_rows() if row.id in marked]
+        starred = len(rows) == len(marked) and all(row.favorite for row in rows)
+        self._bulk(lambda ids: self.flows.bulk_favorite(ids, not starred))

@@ -81,6 +81,8 @@ FIELD_STEP: Mapping[str, str] = {
     "invitations": "partners",
 }
 
+INTENT = "marketplace_intent"
+
 #: Steps whose answers decide an earlier step's rule: the intent (step 3) is only decidable
 #: once the solutions (step 5) are chosen ("Yes needs an incentivised solution").
 ALSO_CHECK: Mapping[str, tuple[str, ...]] = {"solutions": ("solutions", "intent")}
@@ -116,6 +118,11 @@ def next_steps_text(decision: DealTypeDecision | None, invitations: int) -> list
         lines.append("Microsoft sellers can view the deal; nobody is asked to act on it.")
     elif deal_type is DealType.SOLUTION_ASSESSMENT:
         lines.append("The assessment follows its four stages before it can be marked won.")
+    elif deal_type is DealType.PRIVATE and invitations:
+        lines.append(
+            "Microsoft does not see it; only the partners you invite do. You can share it with "
+            "Microsoft or ask for help later."
+        )
     elif deal_type is DealType.PRIVATE:
         lines.append("Nobody outside your company sees it; you can share it or ask for help later.")
     if invitations:
@@ -131,15 +138,18 @@ class ReviewStep(WizardStep):
     title = "Review and create"
 
     DEFAULT_CSS = """
-    ReviewStep #review-body { padding: 0 1; }
-    ReviewStep #review-next { padding: 0 1; margin: 1 0 0 0; }
+    ReviewStep #review-body { padding: 0 1; margin: 1 0 0 0; }
+    ReviewStep #review-next { padding: 0 1; }
     """
 
     def compose(self) -> ComposeResult:
+        # What happens next comes first: at 80×24 the answers below may need scrolling, and
+        # this is what the user must read before Create.
         yield Static("", classes="step-errors")
-        yield Static("", id="review-body", markup=False)
         yield Label("What happens next", classes="step-heading")
         yield Static("", id="review-next", markup=False)
+        yield Label("Your answers", classes="step-heading")
+        yield Static("", id="review-body", markup=False)
 
     def show_review(self, lines: list[str], next_lines: list[str]) -> None:
         self.query_one("#review-body", Static).update("\n".join(lines))
@@ -419,7 +429,21 @@ class NewDealScreen(Screen[Outcome | None]):
                 self._schedule_live()
             return
         errors = self._up_to(step.key, event.errors)
-        step.show_errors(errors, self._labels())
+        if step.key == "solutions" and INTENT in errors:
+            # The intent's rule needs the solutions: said where it can be fixed too.
+            errors.setdefault("solutions", errors[INTENT])
+        if step.key == "intent" and event.then == "next" and set(errors) == {INTENT}:
+            # "Yes needs an incentivised solution": the solutions are chosen on step 5, so this
+            # step does not block (it would be a dead end); the solutions step will.
+            step.show_errors({}, self._labels())
+            self.notify(
+                f"{errors[INTENT]} Choose one on the Solutions step, or answer No here.",
+                title="Marketplace intent",
+                severity="warning",
+            )
+            errors = {}
+        else:
+            step.show_errors(errors, self._labels())
         if errors:
             self.errors_shown.add(step.key)
             if event.then == "next":

@@ -63,6 +63,8 @@ class InvitationForm(Vertical):
         self.invitee: tuple[int | str, str] | None = None
         self.team: tuple[PersonInput, ...] = ()
         self.solutions: tuple[tuple[str, str], ...] = ()  # (id, name)
+        #: The deal's close date, value and currency: each new invitation starts from them.
+        self.deal_terms: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -152,11 +154,12 @@ class InvitationForm(Vertical):
         solutions: Sequence[tuple[str, str]],
     ) -> None:
         """Fill what comes from the deal; fields the user already typed keep their text."""
-        for field, text in (
-            ("inv_close_date", close_date),
-            ("inv_value", value),
-            ("inv_currency", currency),
-        ):
+        self.deal_terms = {
+            "inv_close_date": close_date,
+            "inv_value": value,
+            "inv_currency": currency,
+        }
+        for field, text in self.deal_terms.items():
             control = self.query_one(f"#input-{field}", Input)
             if not control.value or control.value == "USD":
                 control.value = text
@@ -204,6 +207,8 @@ class InvitationForm(Vertical):
         )
         for name in ("inv_notes",):
             self.query_one(f"#input-{name}", Input).value = ""
+        for name, text in self.deal_terms.items():  # the deal's, not the last partner's
+            self.query_one(f"#input-{name}", Input).value = text
         for field in self.fields.values():
             field.set_error(None)
         self.query_one("#inv-solutions", SelectionList).deselect_all()

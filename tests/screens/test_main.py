@@ -448,6 +448,23 @@ async def test_bulk_favourite_after_confirmation(make_app) -> None:
         assert app.screen is main and not main.grid.marked
 
 
+async def test_bulk_favourite_takes_the_heart_off_when_all_have_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        ids = [row_at(main, i).id for i in range(2)]
+        for deal in ids:
+            app.service.listing.set_favorite(deal, True)
+        main.grid.reload()
+        await settle(pilot)
+        await pilot.press("space", "space", "F")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not any(app.service.listing.row(i).favorite for i in ids)
+        assert notices(app)[-1] == "Unstar: 2 done"
+
+
 # --- columns and preview --------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
-from textual.widgets import OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, SelectionList, Static
 
 from cosell_tui.domain import AccountKind, DealType, HelpType, MarketplaceIntent, SolutionKind
 from cosell_tui.domain.views import Outcome
@@ -42,10 +42,13 @@ from tests.screens.test_wizard_support import (
     intent_step,
     invite_partner,
     next_step,
+    press_button,
     search_customer,
     selling_step,
+    settle_live,
     team_step,
     to_review_private,
+    type_into,
 )
 
 SIZE = (160, 48)
@@ -175,6 +178,34 @@ async def test_p2p_deal_invites_a_partner(open_demo: Callable, demo_db: Path) ->
     assert detail.row.p2p
     assert [i.to_org_name for i in detail.invitations] == ["Adatum Analytics"]
     assert any(n.recipient_email.endswith("@adatum.example") for n in notifications(demo_db))
+
+
+async def test_a_second_invitation_starts_from_the_deals_terms(open_demo: Callable) -> None:
+    """Terms changed for the first partner are that partner's: the next starts from the deal's."""
+    app = WizardHost(open_demo("ava"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await to_review_private(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        screen = app.screen
+        type_into(pilot, "#partner-text", "Adatum")
+        await settle(pilot)
+        results = screen.query_one("#partner-results", OptionList)
+        results.focus()
+        results.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        value = screen.query_one("#input-inv_value", Input)
+        assert value.value == "48000"
+        value.value = "12000"  # this partner's share
+        screen.query_one("#inv-solutions", SelectionList).select_all()
+        await settle_live(pilot)
+        await press_button(pilot, "#invite-add")
+        await settle(pilot)
+        step = app.wizard.step
+        assert isinstance(step, PartnersStep) and step.invitations[0][1].value == "12000"
+        assert screen.query_one("#input-inv_value", Input).value == "48000"
 
 
 async def test_solution_assessment_skips_the_selling_type(open_demo: Callable) -> None:
@@ -449,3 +480,38 @@ def many_solutions(demo_db: Path) -> None:
             session.commit()
     finally:
         engine.dispose()
+
+
+async def test_intent_yes_after_the_solutions_is_no_dead_end(open_demo: Callable) -> None:
+    """Back to step 3 with a non-incentivised solution chosen: Yes does not block step 3 (the
+    fix is on step 5); the user is told, and the solutions step refuses until it is fixed."""
+    app = WizardHost(open_demo("ava"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _to_solutions(pilot)
+        await add_solution(pilot, "Migration Factory")
+        wizard = app.wizard
+        for _ in range(2):
+            await pilot.press("ctrl+g")
+            await settle(pilot)
+        assert wizard.step.key == "intent"
+        await intent_step(pilot, MarketplaceIntent.YES)
+        await next_step(pilot)
+        assert wizard.step.key == "team"
+        assert any("Solutions step" in n.message for n in app._notifications)
+        await next_step(pilot)
+        await next_step(pilot)
+        assert wizard.step.key == "solutions"
+        assert "incentiv" in (error_of(wizard, "solutions") + summary_of(wizard)).lower()
+
+
+def test_what_happens_next_never_contradicts_itself() -> None:
+    from cosell_tui.domain.facts import DealTypeDecision
+    from cosell_tui.screens.wizard import next_steps_text
+
+    private = DealTypeDecision(deal_type=DealType.PRIVATE, p2p=True, rule="private", reason="")
+    alone = " ".join(next_steps_text(private, 0))
+    invited = " ".join(next_steps_text(private, 2))
+    assert "Nobody outside your company sees it" in alone
+    assert "Nobody outside" not in invited and "only the partners you invite" in invited
+    assert "2 invited organisation(s) are notified" in invited
