@@ -1,4 +1,4 @@
-"""Partner Center's co-sell CSV (shared bulk-csv.md; docs/csv.md has the column map): pure
+"""Partner Center's co-sell CSV (docs/csv.md has the columns and the column map): pure
 reading and writing, no database.
 
 `read` takes a file as a spreadsheet leaves it (UTF-8 with or without a byte-order mark, CRLF,
@@ -106,7 +106,7 @@ COLUMNS: tuple[str, ...] = (
     MARKETPLACE_INTENT, DOMAIN_NAME, FINAL_MATCH, MATCHED_CATEGORY, CONFIDENCE, *MATCH_SUGGESTIONS,
 )  # fmt: skip
 
-#: Columns that must be filled to create a deal (bulk-csv.md, R).
+#: Columns that must be filled to create a deal (docs/csv.md, R).
 REQUIRED_TO_CREATE: tuple[str, ...] = (
     DEAL_NAME, CUSTOMER_NAME, ADDRESS_1, CITY, COUNTRY, STATUS, SUBSTATUS, VALUE, CURRENCY,
     CLOSE_DATE, HELP_REQUIRED, SHARE, CONSENT, MARKETPLACE_INTENT,

@@ -38,7 +38,7 @@ from cosell_tui.service.drafts import (
     names_customer,
     preview,
 )
-from cosell_tui.service.errors import RuleRefusal
+from cosell_tui.service.errors import NotFoundError, RuleRefusal
 from cosell_tui.service.forms import DealDraft, ReferralDraft
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import check, inputs, refuse
@@ -249,17 +249,24 @@ class Creation:
     def preview_deal_type(self, draft: DealDraft) -> DealTypeDecision:
         """The wizard's live 'deal type' line from the answers so far (never raises)."""
         with self._ctx.read() as uow:
-            parsed, _problems = check_draft(uow.session, self._ctx.user, self._ctx.rules, draft)
+            try:
+                parsed, _problems = check_draft(uow.session, self._ctx.user, self._ctx.rules, draft)
+            except NotFoundError as exc:  # an account out of reach: no type to show yet
+                return DealTypeDecision(None, False, "", exc.message, (exc.message,))
             return parsed.decision or preview(
                 uow.session, self._ctx.user, self._ctx.rules, draft, parsed
             )
 
     def validate_draft(self, draft: DealDraft, step: str | None = None) -> dict[str, str]:
-        """field -> message for one wizard step (or all); {} means valid."""
+        """field -> message for one wizard step (or all); {} means valid (never raises: an
+        account out of reach is a message on the customer, as creating would refuse it)."""
         with self._ctx.read() as uow:
-            _parsed, problems = check_draft(
-                uow.session, self._ctx.user, self._ctx.rules, draft, step
-            )
+            try:
+                _parsed, problems = check_draft(
+                    uow.session, self._ctx.user, self._ctx.rules, draft, step
+                )
+            except NotFoundError as exc:
+                return {"customer": exc.message}
             return problems
 
 

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 #: Partner Center's limit per upload; `max_rows` raises it.
 MAX_ROWS = 1000
 
-#: Columns whose value cannot change on an update row (bulk-csv.md): a change is an error.
+#: Columns whose value cannot change on an update row (docs/csv.md): a change is an error.
 READ_ONLY = (
     pc.ENGAGEMENT_ID, pc.CUSTOMER_NAME, pc.ADDRESS_1, pc.ADDRESS_2, pc.CITY, pc.STATE,
     pc.POSTAL_CODE, pc.COUNTRY, pc.DUNS, pc.CONSENT, pc.PARTNER_ID, pc.MICROSOFT_STATUS,

@@ -45,7 +45,7 @@ def test_an_unknown_id_is_told_with_the_nearest_id(tmp_path: Path) -> None:
         ({"main.accept": "q"}, "main.accept", '"app.quit" (q)'),
         ({"deal.accept": "r"}, "deal.accept", '"deal.reload" (r) on the deal screen'),
         # Two entries on one key: the later one in the file is told, the earlier one works.
-        ({"main.accept": "x", "main.favorite": "x"}, "main.favorite", '"main.accept" (x)'),
+        ({"main.accept": "z", "main.favorite": "z"}, "main.favorite", '"main.accept" (z)'),
     ],
 )
 def test_a_key_that_hides_another_is_told(keymap: dict[str, str], told: str, hidden: str) -> None:
@@ -56,7 +56,7 @@ def test_a_key_that_hides_another_is_told(keymap: dict[str, str], told: str, hid
 
 
 def test_a_key_freed_by_another_entry_is_no_clash() -> None:
-    keymap = {"main.accept": "f", "main.favorite": "x"}  # accept takes f, which ♥ gives up
+    keymap = {"main.accept": "f", "main.favorite": "z"}  # accept takes f, which ♥ gives up
     assert check(keymap) == (keymap, [])
 
 
@@ -69,7 +69,7 @@ def test_merged_bindings_follow_textual_a_subclass_key_wins() -> None:
 
 async def test_the_app_starts_tells_and_keeps_the_defaults(make_app, config_file: Path) -> None:
     config_file.write_text(
-        '[keymap]\n"main.accept" = "j"\n"main.favorite" = "x"\n"main.acept" = "z"\n',
+        '[keymap]\n"main.accept" = "j"\n"main.favorite" = "z"\n"main.acept" = "w"\n',
         encoding="utf-8",
     )
     app = make_app()
@@ -84,6 +84,6 @@ async def test_the_app_starts_tells_and_keeps_the_defaults(make_app, config_file
         await settle(pilot)
         assert main.grid.cursor == index + 1
         row = row_at(main, main.grid.cursor)
-        await pilot.press("x")  # the good entry works
+        await pilot.press("z")  # the good entry works
         await settle(pilot)
         assert app.service.listing.row(row.id).favorite is not row.favorite

@@ -544,7 +544,7 @@ async def test_help_lists_live_bindings(make_app) -> None:
 
 
 async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) -> None:
-    config_file.write_text('[keymap]\n"main.favorite" = "x"\n', encoding="utf-8")
+    config_file.write_text('[keymap]\n"main.favorite" = "z"\n', encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
@@ -553,7 +553,7 @@ async def test_keymap_from_config_remaps_a_binding(make_app, config_file: Path) 
         await pilot.press("f")  # the default key no longer does it ...
         await settle(pilot)
         assert not app.service.listing.row(row.id).favorite
-        await pilot.press("x")  # ... the remapped one does
+        await pilot.press("z")  # ... the remapped one does
         await settle(pilot)
         assert app.service.listing.row(row.id).favorite
 

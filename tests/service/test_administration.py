@@ -195,7 +195,7 @@ def test_acting_as_is_recorded_in_history(real: Opener) -> None:
 
 def test_now_is_refused_on_a_real_database(real: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(RuleRefusal, match="only on a demo or test database"):
-        real("ava", now="0001-01-01T00:00:00Z")
+        real("ava", now="2020-01-01T00:00:00Z")
     monkeypatch.setenv("COSELL_NOW", "2026-01-01T00:00:00Z")
     with pytest.raises(RuleRefusal, match="only on a demo or test database"):
         real("ava")

@@ -396,10 +396,10 @@ def test_error_closed_deals_and_other_orgs_are_left_out(svc: Service) -> None:
     _store(
         svc,
         [
-            Spec(state=(Status.CLOSED, Substatus.ERROR), **base),  # type: ignore[arg-type]
-            Spec(state=(Status.CLOSED, Substatus.WON), **base),  # type: ignore[arg-type]
-            Spec(state=(Status.CLOSED, Substatus.WON), **{**base, "org": f.ADATUM}),  # type: ignore[arg-type]
-            Spec(state=(Status.CLOSED, Substatus.WON), **{**base, "currency": "JPY"}),  # type: ignore[arg-type]
+            Spec(state=(Status.CLOSED, Substatus.ERROR), **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(state=(Status.CLOSED, Substatus.WON), **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(state=(Status.CLOSED, Substatus.WON), **{**base, "org": f.ADATUM}),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(state=(Status.CLOSED, Substatus.WON), **{**base, "currency": "JPY"}),  # type: ignore[arg-type]  # base: a dict of typed fields
         ],
     )
     got = svc.insights.figures("1m")
@@ -431,10 +431,10 @@ def test_download_is_newest_first_and_honours_filters(svc: Service) -> None:
     _store(
         svc,
         [
-            Spec(created_days=5, country="US", **base),  # type: ignore[arg-type]
-            Spec(created_days=2, country="US", **base),  # type: ignore[arg-type]
-            Spec(created_days=1, country="GB", **base),  # type: ignore[arg-type]
-            Spec(created_days=200, country="US", **base),  # type: ignore[arg-type]
+            Spec(created_days=5, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(created_days=2, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(created_days=1, country="GB", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(created_days=200, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
         ],
     )
     rows = svc.insights.download("3m", InsightsFilter(countries=("us",)))

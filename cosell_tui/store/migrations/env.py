@@ -6,10 +6,12 @@ or URL is needed at runtime; SQLite gets batch mode because it cannot ALTER most
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SAWarning
 
 from cosell_tui.store.migrate import PG_LOCK_KEY, include_object
 from cosell_tui.store.models import Base
@@ -65,7 +67,16 @@ def run_migrations(connection: Connection) -> None:
         if connection.dialect.name == "postgresql":
             # Two processes starting at once must not both create the schema.
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
-        context.run_migrations()
+        with warnings.catch_warnings():
+            # A batch operation (SQLite) reflects the tables it touches and those their foreign
+            # keys reach, referral among them, whose insights indexes are on expressions that
+            # SQLAlchemy cannot reflect; migrate.upgrade() puts them back after every upgrade.
+            warnings.filterwarnings(
+                "ignore",
+                message="Skipped unsupported reflection of expression-based index ix_insights_",
+                category=SAWarning,
+            )
+            context.run_migrations()
 
 
 def main() -> None:
