@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from cosell_tui.cli.errors import EXIT_OK, EXIT_REFUSED, CliError
-from cosell_tui.cli.options import command, option, pass_runtime
+from cosell_tui.cli.options import command, grid_options, option, pass_runtime
 from cosell_tui.cli.runtime import Runtime
 from cosell_tui.domain.views import SortKey, Tab
 
@@ -21,19 +21,7 @@ FORMATS = ("csv", "tsv", "json")
 
 
 @command("export", help="Write the deals of a tab as Partner Center's co-sell CSV.")
-@option(
-    "--tab",
-    type=click.Choice([tab.value for tab in Tab]),
-    default=Tab.OUTBOUND.value,
-    help="The tab (default outbound).",
-)
-@option("--filter", "text", default="", metavar="Q", help="Filter query (docs/filter.md).")
-@option(
-    "--sort",
-    type=click.Choice([key.value for key in SortKey]),
-    help="Sort key (default: the tab's).",
-)
-@option("--desc", is_flag=True, help="Descending order.")
+@grid_options(Tab.OUTBOUND.value)
 @option(
     "--format",
     "fmt",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import click
-
 from cosell_tui.cli.errors import EXIT_OK, CliError
-from cosell_tui.cli.options import command, deal_argument, json_option, option, pass_runtime
+from cosell_tui.cli.options import (
+    command,
+    deal_argument,
+    grid_options,
+    json_option,
+    option,
+    pass_runtime,
+)
 from cosell_tui.cli.runtime import Runtime
 from cosell_tui.domain.views import SortKey, Tab
 
@@ -17,19 +22,7 @@ LIST_SHRINK = 1
 
 
 @command("list", help="List the deals of a tab.")
-@option(
-    "--tab",
-    type=click.Choice([tab.value for tab in Tab]),
-    default=Tab.INBOUND.value,
-    help="The tab (default inbound).",
-)
-@option("--filter", "text", default="", metavar="Q", help="Filter query (docs/filter.md).")
-@option(
-    "--sort",
-    type=click.Choice([key.value for key in SortKey]),
-    help="Sort key (default: the tab's).",
-)
-@option("--desc", is_flag=True, help="Descending order.")
+@grid_options(Tab.INBOUND.value)
 @option("--limit", type=int, default=50, metavar="N", help="Rows (default 50).")
 @option("--offset", type=int, default=0, metavar="N", help="Skip N rows.")
 @json_option

@@ -146,6 +146,41 @@ def group(
 # --- options several commands share ----------------------------------------------------------
 
 
+def grid_options(default_tab: str) -> Callable[[F], F]:
+    """--tab, --filter, --sort and --desc: which grid, as the TUI shows it (`deal list`,
+    `deal export`); `default_tab` is the tab's value when --tab is not given."""
+    from cosell_tui.domain.views import SortKey, Tab
+
+    def decorate(f: F) -> F:
+        for decorator in reversed(
+            (
+                option(
+                    "--tab",
+                    type=click.Choice([tab.value for tab in Tab]),
+                    default=default_tab,
+                    help=f"The tab (default {default_tab}).",
+                ),
+                option(
+                    "--filter",
+                    "text",
+                    default="",
+                    metavar="Q",
+                    help="Filter query (docs/filter.md).",
+                ),
+                option(
+                    "--sort",
+                    type=click.Choice([key.value for key in SortKey]),
+                    help="Sort key (default: the tab's).",
+                ),
+                option("--desc", is_flag=True, help="Descending order."),
+            )
+        ):
+            f = decorator(f)
+        return f
+
+    return decorate
+
+
 def json_option(f: F) -> F:
     return rich_click.option(
         "--json",
