@@ -303,7 +303,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         if not grid.loaded or tab in self._stale:
             self._stale.discard(tab)
             grid.reload(keep_cursor=grid.loaded)
-        grid.focus()
+        self.set_focus(grid)  # at once: the next key (typed fast) is checked against it
         self._update_status()
         self._follow_cursor(grid.selected)
 

@@ -250,6 +250,8 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         self.marked: set[int] = set()
         self._anchor: int | None = None
         self._requested: frozenset[int] = frozenset()
+        #: A cursor move made before the first rows arrived (see `move_to`).
+        self._early_cursor: int | None = None
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = 0
 
@@ -424,6 +426,8 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
     ) -> None:
         if generation != self._window.generation:
             return
+        if self._early_cursor is not None:
+            cursor, self._early_cursor = self._early_cursor, None
         window = self._window
         window.query, window.total, window.loaded = query, total, True
         window.counting = counting
@@ -603,13 +607,22 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def move_to(self, index: int) -> None:
+        if not self._window.loaded:
+            # Keys typed before the first rows arrive (a fast typist, a tab just switched to)
+            # are kept, not lost: the cursor goes there when the rows come.
+            self._early_cursor = max(0, index)
+            return
         self.cursor = max(0, min(index, self._window.total - 1))
 
+    def _aim(self) -> int:
+        """Where the cursor is, or will be once the first rows arrive."""
+        return self._early_cursor if self._early_cursor is not None else self.cursor
+
     def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
+        self.move_to(self._aim() + 1)
 
     def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
+        self.move_to(self._aim() - 1)
 
     def action_cursor_first(self) -> None:
         self.move_to(0)

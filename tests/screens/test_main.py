@@ -667,3 +667,14 @@ async def test_keys_typed_while_the_wizard_opens_land_in_it(make_app) -> None:
         await burst(pilot, "n", "C", "o", "n", "t")
         assert isinstance(app.screen, NewDealScreen)
         assert app.screen.query_one("#customer-name", Input).value == "Cont"
+
+
+async def test_cursor_keys_typed_before_the_first_rows_are_kept(make_app) -> None:
+    """j j typed as the app opens (or a tab is switched to) count once the rows arrive."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await burst(pilot, "j", "j")
+        main = await start(pilot)
+        assert main.grid.cursor == 2
+        await burst(pilot, "right_square_bracket", "j")
+        assert main.grid.grid_query.tab.value == "outbound" and main.grid.cursor == 1
