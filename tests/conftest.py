@@ -6,9 +6,11 @@ against one server and leave nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -30,11 +32,12 @@ def _host_independent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COSELL_LOCALE", raising=False)
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """A URL to an empty database; parametrised over every available backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+@contextlib.contextmanager
+def empty_database(backend: str, folder: Path) -> Iterator[str]:
+    """A URL to a new empty database: a file in `folder` (SQLite) or a schema of its own on the
+    test server (PostgreSQL), dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     base = _pg_driver_url(PG_URL or "")
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -42,10 +45,29 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database; parametrised over every available backend."""
+    with empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Like `db_url`, but one database per test module and backend: for modules whose tests
+    only read what a fixture seeded once (seeding per test was most of their time)."""
+    with empty_database(request.param, tmp_path_factory.mktemp("module-db")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -29,13 +29,24 @@ CARA = Scope(FABRIKAM, 3, "cara.nguyen@fabrikam.example", Role.USER, False, (SEA
 EMPTY = parse("")
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
+def _seeded(url: str) -> Iterator[Engine]:
+    eng = make_engine(url)
     upgrade(eng)
     seed(eng, 500, 7, now=NOW)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def engine(module_db_url: str) -> Iterator[Engine]:
+    """One seeded database per backend for the module: these tests only read it (the one that
+    writes takes `own_engine`)."""
+    yield from _seeded(module_db_url)
+
+
+@pytest.fixture
+def own_engine(db_url: str) -> Iterator[Engine]:
+    yield from _seeded(db_url)
 
 
 @pytest.fixture
@@ -231,7 +242,12 @@ def test_pages_at_every_offset_agree_with_one_read(grid: Grid) -> None:
         grid.invalidate()
 
 
-def test_a_write_refreshes_cached_pages(engine: Engine, grid: Grid) -> None:
+def test_a_write_refreshes_cached_pages(
+    own_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = own_engine
+    monkeypatch.setattr(grid_mod, "DIRECT_WINDOW", 25)
+    grid = Grid(engine)
     before = _all(grid, AVA, Tab.CLOSED, sort=SortKey.NAME)
     target = before[-1]
     with engine.begin() as conn:
