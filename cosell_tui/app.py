@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.events import Key
+from textual.events import Event, Key
 from textual.notifications import SeverityLevel
 
 from cosell_tui.commands import ScreenCommands
 from cosell_tui.config import Config, load_config
 from cosell_tui.screens.help import HelpScreen, binding_rows
-from cosell_tui.screens.keys import ORIGIN, hand_on
+from cosell_tui.screens.keys import ORIGIN, KeyHold
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.screens.messages import LoggedMessage
 from cosell_tui.widgets.background import background
@@ -93,6 +93,7 @@ class CosellApp(App[None]):
             raise ValueError("CosellApp needs a service or an opener")
         self.service: Service | None = service
         self._opener = opener
+        self.key_hold = KeyHold(self)
         #: Sets up an empty database (service/setup.py): offered when opening finds none.
         self._setup = setup
         self.config = config if config is not None else load_config()
@@ -108,13 +109,29 @@ class CosellApp(App[None]):
         if service is not None:
             self._show_user(service)
 
+    @property
+    def takes_keys(self) -> bool:
+        """False while the main screen waits for the database to open or for a tab's first
+        rows: keys typed meanwhile wait for them (screens/keys.py), so `a` typed as the app
+        opens accepts the first referral. Dialogs, such as the setup screen's, take theirs."""
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return True
+        return self.service is not None and not screen.grid.reading_first_rows
+
+    async def on_event(self, event: Event) -> None:
+        """Keys typed faster than the app answers go on one at a time (screens/keys.py)."""
+        if isinstance(event, Key) and not event.is_forwarded and self.key_hold.arrived(event):
+            return
+        await super().on_event(event)
+
     def on_key(self, event: Key) -> None:
-        """A key routed to a screen that is no longer on top (a key just before it opened a
-        dialog or the wizard) goes on to the screen now on top (screens/keys.py)."""
+        """A key routed to a screen that is no longer on top (the screen changed under it)
+        waits and is typed again on the screen now on top (screens/keys.py)."""
         origin = getattr(event, ORIGIN, None)
         if origin is not None and origin is not self.screen:
             event.prevent_default()  # not the new screen's bindings on the old screen's key
-            hand_on(self.screen, event.key, event.character)
+            self.key_hold.hold(event.key, event.character, first=True)
 
     def _show_user(self, service: Service) -> None:
         user = service.user

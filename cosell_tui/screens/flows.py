@@ -56,8 +56,14 @@ class Flows:
         for warning in outcome.warnings:
             self.app.notify(warning, title=outcome.deal.name, severity="warning", timeout=10)
 
+    async def ask(self, screen: Any) -> Any:
+        """Push `screen` and wait for the user's answer (keys typed meanwhile are theirs)."""
+        from cosell_tui.screens.keys import ask
+
+        return await ask(self.app, screen)
+
     async def _dialog(self, dialog: Any) -> Any:
-        result = await self.app.push_screen_wait(dialog)
+        result = await self.ask(dialog)
         if isinstance(result, Outcome):
             self.tell(result)
             return result
@@ -305,7 +311,7 @@ class Flows:
 
         lifecycle = self.service.lifecycle
         ids = sorted(deals)
-        result = await self.app.push_screen_wait(
+        result = await self.ask(
             ConfirmDialog(
                 f"Accept {len(ids)} deals?",
                 "Each referral is accepted with its own name, value, close date and notes; the "
@@ -321,7 +327,7 @@ class Flows:
 
         lifecycle = self.service.lifecycle
         ids = sorted(deals)
-        result = await self.app.push_screen_wait(
+        result = await self.ask(
             DeclineDialog(len(ids), run=lambda value, _deal: lifecycle.bulk_decline(ids, *value))
         )
         return await self._bulk_done("Decline", result)
@@ -332,7 +338,7 @@ class Flows:
         listing = self.service.listing
         ids = sorted(deals)
         verb = "Add" if on else "Remove"
-        result = await self.app.push_screen_wait(
+        result = await self.ask(
             ConfirmDialog(
                 f"{verb} {len(ids)} deals {'to' if on else 'from'} favourites?",
                 "Favourites are yours alone; the deals themselves do not change.",
@@ -353,7 +359,5 @@ class Flows:
         self.app.notify(
             result.summary(verb), severity="warning" if result.refused else "information"
         )
-        retry: frozenset[int] | None = await self.app.push_screen_wait(
-            BulkResultsScreen(verb, result)
-        )
+        retry: frozenset[int] | None = await self.ask(BulkResultsScreen(verb, result))
         return retry

@@ -7,8 +7,11 @@ which of its actions the key belongs to: its own bindings, remapped by the confi
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from textual.binding import Binding
 from textual.events import Key
@@ -16,25 +19,153 @@ from textual.events import Key
 #: Set on a key event by the screen it was routed to (see `mark_origin`).
 ORIGIN = "cosell_origin"
 
+#: Longest a key waits for the screen it was typed for (a safety net: flows end or ask).
+HOLD_AT_MOST = 10.0
+#: Longest a key waits for a drawn screen's first focus to land.
+FOCUS_WAIT = 0.5
+#: How often held keys look whether they may go on (only while keys are typed in a burst).
+POLL = 0.005
+#: Marks a held key the app sends back to itself.
+_REPLAYED = "cosell_replayed"
+
 
 def mark_origin(screen: Any, event: Key) -> None:
-    """Note which screen a key was routed to. Textual checks the bindings of a key when it
-    reaches the app, after the screen; if a key before it opened another screen (a dialog, the
-    wizard), the app hands this one on to the new screen instead (CosellApp.on_key), so keys
-    typed fast land where the user is looking, in order."""
+    """Note which screen a key was routed to. Textual routes a key to the focused widget before
+    the key before it has been handled, so a key typed right after one that opens a screen (a
+    dialog, the wizard) could reach the old screen; the app then holds it and types it again
+    on the new one (KeyHold), so keys typed fast land where the user is looking, in order."""
     setattr(event, ORIGIN, screen)
 
 
-def hand_on(top: Any, key: str, character: str | None) -> None:
-    """Deliver a key to whatever has the focus on `top`, once it is drawn."""
+class KeyHold:
+    """Keys typed faster than the app handles them wait here, and go on one at a time, in order.
 
-    def deliver() -> None:
-        if top.focused is None and not top.is_mounted:
-            top.call_after_refresh(deliver)  # still being drawn: its focus is not set yet
+    Textual routes each key to the focused widget as soon as the app reads it, before the key
+    before it has had its effect; a key typed right after one that opens a dialog (after a
+    database read) or a screen (before it is drawn) would reach the old screen. So the app
+    lets a key go on only when the one before it has been handled (`in_flight`: the screen's
+    message queues are empty) and the app is not between screens: a flow (screens/flows.py)
+    working towards its next dialog rather than waiting for the user's answer in one
+    (`asking`), the screen on top not drawn yet or its focus not landed, or the app not ready
+    for keys at all (`takes_keys`: its database still opening). A held key goes
+    back through the app as if just typed, so the new screen's bindings and focused field see
+    it. Keys typed at human speed never wait. Keys bound with priority at the app (quit) are
+    never held.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.keys: deque[tuple[str, str | None]] = deque()
+        self.asking = 0  # flows waiting for a user's answer in a screen they pushed
+        self.in_flight = False  # the last key let through may not have had its effect yet
+        self._since = 0.0
+        self._posted = 0  # held keys sent back to the app, not yet read by it
+        self._polling = False
+        self._unfocused: WeakKeyDictionary[Any, float] = WeakKeyDictionary()
+
+    # --- the app's side ---------------------------------------------------------------------
+
+    def arrived(self, event: Key) -> bool:
+        """A key the app just read: True when it must wait (it is held), else it goes on."""
+        if getattr(event, _REPLAYED, False):
+            self._posted -= 1
+            self._went_on()
+            return False
+        if any(b.priority for b in self.app._bindings.key_to_bindings.get(event.key, ())):
+            return False
+        if self.keys or self.in_flight or self._posted or self.between_screens():
+            self.hold(event.key, event.character)
+            return True
+        self._went_on()
+        return False
+
+    def hold(self, key: str, character: str | None, first: bool = False) -> None:
+        if not self.keys:
+            self._since = time.monotonic()
+        if first:
+            self.keys.appendleft((key, character))
+        else:
+            self.keys.append((key, character))
+        self._poll()
+
+    # --- state ------------------------------------------------------------------------------
+
+    def between_screens(self) -> bool:
+        app = self.app
+        flows = [w for w in app.workers if w.group == "flow" and not w.is_finished]
+        if len(flows) > self.asking:
+            return True
+        screen = app.screen
+        if not screen.is_mounted or not getattr(app, "takes_keys", True):
+            return True
+        if screen.focused is not None or not screen.AUTO_FOCUS or not app.app_focus:
+            return False
+        # Mounted, its first focus not landed yet (a screen that focuses in a callback after
+        # its mount): wait a moment for it, never longer than FOCUS_WAIT for one that has
+        # nothing to focus.
+        first = self._unfocused.setdefault(screen, time.monotonic())
+        return time.monotonic() - first < FOCUS_WAIT and bool(screen.focus_chain)
+
+    def _handled(self) -> bool:
+        """The key let through has had its effect: no held key on its way back, the app not
+        between screens, and nothing waiting in the message queues of the screen on top."""
+        if self._posted or self.between_screens():
+            return False
+        screen = self.app.screen
+        return all(
+            node._message_queue.empty() and node._pending_message is None
+            for node in (screen, *screen.walk_children())
+        )
+
+    # --- letting keys go on -----------------------------------------------------------------
+
+    def _went_on(self) -> None:
+        self.in_flight = True
+        self._since = time.monotonic()
+        self._poll()
+
+    def _poll(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self.app.set_timer(POLL, self._tick)
+
+    def _tick(self) -> None:
+        self._polling = False
+        overdue = time.monotonic() - self._since > HOLD_AT_MOST  # a safety net, never expected
+        if self.in_flight:
+            if not (self._handled() or overdue):
+                self._poll()
+                return
+            self.in_flight = False
+        if not self.keys:
             return
-        (top.focused or top).post_message(Key(key, character))
+        if self.between_screens() and not overdue:
+            self._poll()
+            return
+        key, character = self.keys.popleft()
+        event = Key(key, character)
+        setattr(event, _REPLAYED, True)
+        self._posted += 1
+        self.in_flight = True
+        self._since = time.monotonic()
+        self.app.post_message(event)
 
-    top.call_after_refresh(deliver)  # after the screen's first focus has landed
+
+def key_hold(app: Any) -> KeyHold | None:
+    hold = getattr(app, "key_hold", None)
+    return hold if isinstance(hold, KeyHold) else None
+
+
+async def ask(app: Any, screen: Any) -> Any:
+    """`push_screen_wait` for flows: while the screen waits for the user, keys are theirs."""
+    hold = key_hold(app)
+    if hold is not None:
+        hold.asking += 1
+    try:
+        return await app.push_screen_wait(screen)
+    finally:
+        if hold is not None:
+            hold.asking -= 1
 
 
 def bound_action(screen: Any, key: str) -> str | None:

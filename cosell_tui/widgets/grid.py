@@ -272,6 +272,16 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         return self._window.counting
 
     @property
+    def reading_first_rows(self) -> bool:
+        """The tab's first rows are being read (not yet shown, and no failure told)."""
+        if self._window.loaded:
+            return False
+        return any(
+            w.node is self and w.group == "grid-window" and not w.is_finished
+            for w in self.app.workers
+        )
+
+    @property
     def loaded(self) -> bool:
         """True once the first count for the current query has arrived."""
         return self._window.loaded

@@ -678,3 +678,34 @@ async def test_cursor_keys_typed_before_the_first_rows_are_kept(make_app) -> Non
         assert main.grid.cursor == 2
         await burst(pilot, "right_square_bracket", "j")
         assert main.grid.grid_query.tab.value == "outbound" and main.grid.cursor == 1
+
+
+async def test_keys_typed_while_a_dialog_opens_reach_the_dialog(make_app) -> None:
+    """a (accept: the deal is read before its dialog opens) then escape in one burst: the
+    escape closes the dialog it was typed for, and the j after it moves the grid's cursor."""
+    from cosell_tui.screens.dialogs import AcceptDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AcceptDialog)  # the first row can be accepted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is main
+        before = row_at(main, 0)
+        await burst(pilot, "a", "escape", "j")
+        assert app.screen is main, f"left open: {app.screen!r}"
+        assert main.grid.cursor == 1
+        assert row_at(main, 0).status == before.status  # nothing accepted
+
+
+async def test_keys_typed_while_the_help_opens_reach_its_bindings(make_app) -> None:
+    """? then escape in one burst opens the help and closes it again."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await burst(pilot, "question_mark", "escape", "j")
+        assert app.screen is main, f"left open: {app.screen!r}"
+        assert main.grid.cursor == 1
