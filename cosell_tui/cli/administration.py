@@ -8,14 +8,28 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cosell_tui.cli.errors import EXIT_OK
-from cosell_tui.cli.options import argument, command, group, json_option, option, pass_runtime
+from cosell_tui.cli.options import (
+    argument,
+    command,
+    file_argument,
+    file_name,
+    group,
+    json_option,
+    max_rows_option,
+    option,
+    pass_runtime,
+)
 from cosell_tui.cli.runtime import Runtime
 
 if TYPE_CHECKING:
     from cosell_tui.service.administration import LocationEntry, RateEntry, UserEntry
 
 
-@group("admin", help="Users, locations and exchange rates (Referrals admins).")
+@group(
+    "admin",
+    help="Users, locations, exchange rates, solutions, customer accounts and the co-sell "
+    "ecosystem (Referrals admins).",
+)
 def admin() -> None:
     """Nothing to do before a subcommand runs."""
 
@@ -64,9 +78,19 @@ def _show_user(rt: Runtime, u: UserEntry, as_json: bool, said: str) -> int:
     return EXIT_OK
 
 
-def _scope(entire_company: bool, locations: str | None) -> dict[str, Any]:
-    """The scope options as the service reads them: a flag not given says nothing."""
-    return {"entire_company": True if entire_company else None, "locations": locations}
+def user_values(
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    role: str | None = None,
+    entire_company: bool = False,
+    locations: str | None = None,
+) -> dict[str, Any]:
+    """The user options as the service reads them, for `add` and `edit` alike: an option not
+    given is None (the default when adding, kept when editing); `--entire-company` not given
+    says nothing either."""
+    return {"name": name, "email": email, "phone": phone, "role": role,
+            "entire_company": True if entire_company else None, "locations": locations}  # fmt: skip
 
 
 def user_options(f: Any) -> Any:
@@ -93,21 +117,8 @@ def user_options(f: Any) -> Any:
 @user_options
 @json_option
 @pass_runtime
-def user_add(
-    rt: Runtime,
-    login: str,
-    name: str | None,
-    email: str | None,
-    phone: str | None,
-    role: str | None,
-    entire_company: bool,
-    locations: str | None,
-    as_json: bool,
-) -> int:
-    values = {"login": login, "name": name, "email": email, "phone": phone,
-              **({"role": role} if role is not None else {}),
-              **_scope(entire_company, locations)}  # fmt: skip
-    added = rt.service().administration.add_user(values)
+def user_add(rt: Runtime, login: str, as_json: bool, **options: Any) -> int:
+    added = rt.service().administration.add_user({"login": login, **user_values(**options)})
     return _show_user(rt, added, as_json, "Added")
 
 
@@ -116,20 +127,8 @@ def user_add(
 @user_options
 @json_option
 @pass_runtime
-def user_edit(
-    rt: Runtime,
-    login: str,
-    name: str | None,
-    email: str | None,
-    phone: str | None,
-    role: str | None,
-    entire_company: bool,
-    locations: str | None,
-    as_json: bool,
-) -> int:
-    values = {"name": name, "email": email, "phone": phone, "role": role,
-              **_scope(entire_company, locations)}  # fmt: skip
-    changed = rt.service().administration.edit_user(login, values)
+def user_edit(rt: Runtime, login: str, as_json: bool, **options: Any) -> int:
+    changed = rt.service().administration.edit_user(login, user_values(**options))
     return _show_user(rt, changed, as_json, "Changed")
 
 
@@ -328,7 +327,26 @@ def rate_missing(rt: Runtime, as_json: bool) -> int:
     return EXIT_OK
 
 
-for _cmd in (rate_set, rate_list, rate_missing):
+@command("import", help="Set monthly rates from a CSV: Month, Currency, USD per unit.")
+@file_argument
+@max_rows_option
+@json_option
+@pass_runtime
+def rate_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
+    from cosell_tui.cli.parse import read_input
+
+    done = rt.service().administration.import_rates(read_input(file), file_name(file), max_rows)
+    if as_json:
+        rt.output.json({"rates": done.rates, "revalued": done.revalued, "decided": done.decided})
+        return EXIT_OK
+    rt.output.line(
+        f"Set {done.rates:,} rate(s); {done.revalued:,} deal(s) valued in USD; registration "
+        f"eligibility decided for {done.decided:,} won deal(s) that waited for a rate."
+    )
+    return EXIT_OK
+
+
+for _cmd in (rate_set, rate_import, rate_list, rate_missing):
     rate.add_command(_cmd)
 
 
@@ -360,3 +378,14 @@ def log(rt: Runtime, limit: int, as_json: bool) -> int:
 
 
 admin.add_command(log)
+
+
+def _reference() -> None:
+    """`solution`, `account` and `partner` (cli/reference.py), declared beside these."""
+    from cosell_tui.cli.reference import account, partner, solution
+
+    for sub in (solution, account, partner):
+        admin.add_command(sub)
+
+
+_reference()

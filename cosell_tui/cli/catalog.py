@@ -107,17 +107,34 @@ def solution_tags(s: SolutionView) -> str:
     return " ".join(name for name, on in flags if on)
 
 
+def solution_list_options(f: Any) -> Any:
+    """The options of a solution listing (`catalog solutions`, `admin solution list`)."""
+    for decorator in reversed(
+        [
+            option("--search", default="", metavar="TEXT", help="Name, publisher or ID (or part)."),
+            option(
+                "--category",
+                metavar="CAT",
+                help="Mine, Microsoft, ThirdParty or Assessment (labels accepted too).",
+            ),
+            option("--limit", type=int, default=50, metavar="N", help="Rows (default 50)."),
+            json_option,
+        ]
+    ):
+        f = decorator(f)
+    return f
+
+
 @command("solutions", help="Search the solutions.")
-@option("--search", default="", metavar="TEXT", help="Name, publisher or ID (or part).")
-@option(
-    "--category",
-    metavar="CAT",
-    help="Mine, Microsoft, ThirdParty or Assessment (labels accepted too).",
-)
-@option("--limit", type=int, default=50, metavar="N", help="Rows (default 50).")
-@json_option
+@solution_list_options
 @pass_runtime
 def solutions(rt: Runtime, search: str, category: str | None, limit: int, as_json: bool) -> int:
+    return list_solutions(rt, search, category, limit, as_json)
+
+
+def list_solutions(
+    rt: Runtime, search: str, category: str | None, limit: int, as_json: bool
+) -> int:
     from cosell_tui.cli.parse import parse_label
     from cosell_tui.domain import SolutionCategory
 

@@ -233,3 +233,23 @@ class ManyValues(rich_click.RichOption):
 #: Option and argument decorators with rich-click's extras (help on arguments, panels).
 option = rich_click.option
 argument = rich_click.argument
+
+#: An import's file (`cosell admin … import FILE`): a path, or `-` for standard input.
+file_argument = argument(
+    "file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="A CSV file (docs/admin.md has its columns), or - for standard input.",
+)
+max_rows_option = option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=10_000,
+    metavar="N",
+    help="Largest file (default 10,000 rows).",
+)
+
+
+def file_name(file: str) -> str:
+    """How the log names an imported file: its name, or standard input."""
+    return "standard input" if file == "-" else file.replace("\\", "/").rsplit("/", 1)[-1]

@@ -281,9 +281,7 @@ def read(source: bytes | str, max_rows: int | None = None) -> Sheet:
         over = [
             c
             for c in columns
-            if c.startswith(prefix + " ")
-            and (n := c.split()[-1]).isdecimal()
-            and int(n) > most
+            if c.startswith(prefix + " ") and (n := c.split()[-1]).isdecimal() and int(n) > most
         ]
         if over:
             raise SheetError(f"'{over[0]}': a deal has at most {most} {prefix.lower()} columns.")
