@@ -57,9 +57,7 @@ def deal_document(account_id: int) -> dict[str, Any]:
     return document
 
 
-def test_a_real_team_from_an_empty_database(
-    db_url: str, login: list[str], tmp_path: Path
-) -> None:
+def test_a_real_team_from_an_empty_database(db_url: str, login: list[str], tmp_path: Path) -> None:
     db = db_url
     ok(db, "setup", "--file", str(EXAMPLES / "setup.toml"))
     ok(db, "admin", "user", "add", "ben", "--name", "Ben Okafor", "--email",
@@ -91,7 +89,10 @@ def test_a_real_team_from_an_empty_database(
     assert waiting["deal-value"] == "undecidable"  # examples/rates.csv stops at 2026-10
     assert waiting["managed-account"] not in ("met", "undecidable")
 
-    assert run(db, "deal", "register", str(number), "--file", str(EXAMPLES / "registration.json")).code == 1
+    assert (
+        run(db, "deal", "register", str(number), "--file", str(EXAMPLES / "registration.json")).code
+        == 1
+    )
     missing = ok(db, "admin", "rate", "missing", "--json").json()
     assert {"month": month, "currency": "EUR"}.items() <= missing[0].items()
     ok(db, "admin", "rate", "set", month, "EUR", "1.08")
