@@ -438,7 +438,8 @@ class Reference:
                 .where(Solution.publisher_org_id.in_(ids))
                 .group_by(Solution.publisher_org_id)
             ):
-                solutions[int(org_id)] = int(n)
+                if org_id is not None:  # in_(ids) finds none without
+                    solutions[org_id] = int(n)
             return tuple(
                 PartnerEntry(o.name, tuple(locations.get(o.id, ())), o.assessment_vetted,
                              o.co_sell_ecosystem, int(solutions.get(o.id, 0)))

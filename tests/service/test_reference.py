@@ -7,7 +7,7 @@ import pytest
 
 from cosell_tui.domain import AccountKind, SolutionCategory
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
-from tests.service.test_administration import BEN, SOLUTION, Opener, dump, real  # noqa: F401
+from tests.service.realdb import BEN, SOLUTION, Opener, dump
 
 CATALOG = b"""Solution ID,Name,Publisher,Kind,Incentive tags,Co-sell ready,Marketplace incentivized
 SOL-10001-AVM,Azure Virtual Machines,Microsoft,,,Yes,
@@ -33,7 +33,7 @@ def test_own_solutions_are_added_changed_and_logged(real: Opener) -> None:
             "name": "Fabrikam SOC",
             "tags": "AzureIPCoSell, BizAppsStandard",
             "co_sell_ready": True,
-        }  # fmt: skip
+        }
     )
     assert (added.category, added.azure_ip_co_sell, added.biz_apps_standard) == (
         SolutionCategory.MINE, True, True,
