@@ -41,7 +41,7 @@ NOT_AN_ADMIN = (
 LOG_ROWS = 200
 
 COLUMNS = {
-    "users": ("Login", "Name", "Email", "Phone", "Role", "Scope", "Active"),
+    "users": ("Login", "Name", "Role", "Scope", "Active", "Email", "Phone"),
     "locations": ("PartnerID", "Name", "Country", "Deals"),
     "rates": ("Month", "Currency", "USD per unit"),
     "missing": ("Month", "Currency", "Won deals", "Open deals"),
@@ -62,7 +62,7 @@ def rows(data: AdminData) -> dict[str, list[tuple[str, ...]]]:
     """Each table's cells."""
     return {
         "users": [
-            (u.login, u.name, u.email, u.phone, u.role.label, u.scope, "yes" if u.active else "no")
+            (u.login, u.name, u.role.label, u.scope, "yes" if u.active else "no", u.email, u.phone)
             for u in data.users
         ],
         "locations": [
@@ -87,8 +87,11 @@ class AdminScreen(Screen[None]):
         height: auto;
         max-height: 100%;
     }
-    AdminScreen #rates-pane DataTable {
-        max-height: 50%;
+    AdminScreen #rates-pane #rates {
+        height: 1fr;
+    }
+    AdminScreen #rates-pane #missing {
+        max-height: 10;
     }
     AdminScreen .section-note {
         color: $text-muted;
@@ -98,10 +101,10 @@ class AdminScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="admin.back"),
-        Binding("1", "section('users')", "Users", id="admin.users"),
-        Binding("2", "section('locations')", "Locations", id="admin.locations"),
-        Binding("3", "section('rates')", "Rates", id="admin.rates"),
-        Binding("4", "section('log')", "Log", id="admin.log"),
+        Binding("1", "section('users')", "Users", show=False, id="admin.users"),
+        Binding("2", "section('locations')", "Locations", show=False, id="admin.locations"),
+        Binding("3", "section('rates')", "Rates", show=False, id="admin.rates"),
+        Binding("4", "section('log')", "Log", show=False, id="admin.log"),
         Binding("a", "add", "Add", id="admin.add", tooltip="Add a user or location, set a rate"),
         Binding("e", "edit", "Edit", id="admin.edit", tooltip="Change the selected row"),
         Binding(
