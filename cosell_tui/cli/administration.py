@@ -18,6 +18,7 @@ from cosell_tui.cli.options import (
     max_rows_option,
     option,
     pass_runtime,
+    subgroup,
 )
 from cosell_tui.cli.runtime import Runtime
 
@@ -34,19 +35,13 @@ def admin() -> None:
     """Nothing to do before a subcommand runs."""
 
 
-@group("user", help="Add, change, deactivate and list users.")
-def user() -> None:
-    """Nothing to do before a subcommand runs."""
+user = subgroup("user", "Add, change, deactivate and list users.")
 
 
-@group("location", help="Add, change and list locations (PartnerIDs).")
-def location() -> None:
-    """Nothing to do before a subcommand runs."""
+location = subgroup("location", "Add, change and list locations (PartnerIDs).")
 
 
-@group("rate", help="Monthly exchange rates (USD per unit).")
-def rate() -> None:
-    """Nothing to do before a subcommand runs."""
+rate = subgroup("rate", "Monthly exchange rates (USD per unit).")
 
 
 admin.add_command(user)

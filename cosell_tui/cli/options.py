@@ -234,6 +234,17 @@ class ManyValues(rich_click.RichOption):
 option = rich_click.option
 argument = rich_click.argument
 
+
+def subgroup(name: str, help: str) -> Group:
+    """A group whose subcommands do all the work (`cosell admin user …`)."""
+
+    @group(name, help=help)
+    def nothing_first() -> None:
+        """Nothing to do before a subcommand runs."""
+
+    return nothing_first
+
+
 #: An import's file (`cosell admin … import FILE`): a path, or `-` for standard input.
 file_argument = argument(
     "file",

@@ -3,6 +3,7 @@ co-sell ecosystem, for Referrals admins (service/reference.py; docs/admin.md).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -14,39 +15,49 @@ from cosell_tui.cli.options import (
     command,
     file_argument,
     file_name,
-    group,
     json_option,
     max_rows_option,
     option,
     pass_runtime,
+    subgroup,
 )
 from cosell_tui.cli.runtime import Runtime
 
 if TYPE_CHECKING:
+    from cosell_tui.service import Service
     from cosell_tui.service.reference import AccountEntry, Imported
 
 
-@group("solution", help="Your co-sell solutions, and the catalog from CSV.")
-def solution() -> None:
-    """Nothing to do before a subcommand runs."""
+solution = subgroup("solution", "Your co-sell solutions, and the catalog from CSV.")
 
 
-@group("account", help="Customer accounts from CSV; match one to a managed account.")
-def account() -> None:
-    """Nothing to do before a subcommand runs."""
+account = subgroup("account", "Customer accounts from CSV; match one to a managed account.")
 
 
-@group("partner", help="The co-sell ecosystem from CSV: partners and Microsoft sellers.")
-def partner() -> None:
-    """Nothing to do before a subcommand runs."""
+partner = subgroup("partner", "The co-sell ecosystem from CSV: partners and Microsoft sellers.")
 
 
-def _imported(rt: Runtime, done: Imported, as_json: bool) -> int:
-    if as_json:
-        rt.output.json({"added": done.added, "changed": done.changed, "unchanged": done.unchanged})
-    else:
-        rt.output.line(done.said())
-    return EXIT_OK
+def import_command(help: str, use_case: Callable[[Service], Callable[..., Imported]]) -> Any:
+    """`… import FILE`: the file to the reference service's `use_case`, all or nothing."""
+
+    @command("import", help=help)
+    @file_argument
+    @max_rows_option
+    @json_option
+    @pass_runtime
+    def run_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
+        from cosell_tui.cli.parse import read_input
+
+        done = use_case(rt.service())(read_input(file), file_name(file), max_rows)
+        if as_json:
+            rt.output.json(
+                {"added": done.added, "changed": done.changed, "unchanged": done.unchanged}
+            )
+        else:
+            rt.output.line(done.said())
+        return EXIT_OK
+
+    return run_import
 
 
 # --- solutions -----------------------------------------------------------------------------------
@@ -119,16 +130,10 @@ def solution_edit(rt: Runtime, solution_id: str, as_json: bool, **options: Any) 
     return _show_solution(rt, changed, as_json, "Changed")
 
 
-@command("import", help="The catalog (yours, Microsoft's, third parties') from a CSV.")
-@file_argument
-@max_rows_option
-@json_option
-@pass_runtime
-def solution_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
-    from cosell_tui.cli.parse import read_input
-
-    done = rt.service().reference.import_solutions(read_input(file), file_name(file), max_rows)
-    return _imported(rt, done, as_json)
+solution_import = import_command(
+    "The catalog (yours, Microsoft's, third parties') from a CSV.",
+    lambda service: service.reference.import_solutions,
+)
 
 
 @command("list", help="The catalog (the listing of `cosell catalog solutions`).")
@@ -151,16 +156,10 @@ def account_entry_json(entry: AccountEntry) -> dict[str, Any]:
     return {**account_json(entry.account), "matchedTo": entry.matched_to}
 
 
-@command("import", help="Customer accounts (managed, unmanaged, DUNS) from a CSV.")
-@file_argument
-@max_rows_option
-@json_option
-@pass_runtime
-def account_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
-    from cosell_tui.cli.parse import read_input
-
-    done = rt.service().reference.import_accounts(read_input(file), file_name(file), max_rows)
-    return _imported(rt, done, as_json)
+account_import = import_command(
+    "Customer accounts (managed, unmanaged, DUNS) from a CSV.",
+    lambda service: service.reference.import_accounts,
+)
 
 
 @command("match", help="Match an unmanaged or DUNS account to a managed one.")
@@ -231,16 +230,10 @@ for _cmd in (account_import, account_match, account_list):
 # --- the co-sell ecosystem -----------------------------------------------------------------------
 
 
-@command("import", help="Partner organisations and Microsoft sellers from a CSV.")
-@file_argument
-@max_rows_option
-@json_option
-@pass_runtime
-def partner_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
-    from cosell_tui.cli.parse import read_input
-
-    done = rt.service().reference.import_partners(read_input(file), file_name(file), max_rows)
-    return _imported(rt, done, as_json)
+partner_import = import_command(
+    "Partner organisations and Microsoft sellers from a CSV.",
+    lambda service: service.reference.import_partners,
+)
 
 
 @command("list", help="Other partner organisations and Microsoft sellers.")

@@ -185,7 +185,7 @@ class AdminScreen(Screen[None]):
         self.refresh_bindings()
         pending, self._pending = self._pending, []
         for action in pending:
-            self.run_action(action)
+            getattr(self, f"action_{action}")()
 
     def selected(self, name: str) -> int | None:
         """The cursor's row of a table, when it has rows."""
@@ -260,14 +260,14 @@ class AdminScreen(Screen[None]):
                       "entire_company": user.entire_company,
                       "locations": ", ".join(user.locations)}  # fmt: skip
             self._open(
-                UserDialog(login=user.login, values=values,
+                UserDialog(editing=user.login, values=values,
                            run=lambda v, _d: said_user(admin.edit_user(user.login, v), "Changed"))
             )  # fmt: skip
         elif section == "locations" and (i := self.selected("locations")) is not None:
             loc = data.locations[i]
             values = {"partner_id": loc.partner_id, "name": loc.name, "country": loc.country}
             self._open(
-                LocationDialog(partner_id=loc.partner_id, values=values,
+                LocationDialog(editing=loc.partner_id, values=values,
                                run=lambda v, _d: said_location(
                                    admin.edit_location(loc.partner_id, v), "Changed"))
             )  # fmt: skip

@@ -21,7 +21,18 @@ ROLES = [("Referrals user", "user"), ("Referrals admin", "admin")]
 
 
 class _AdminForm(FormDialog[str]):
-    """A form of the administration screen: what it was opened with is `values`."""
+    """A form of the administration screen: adds, or with `editing` (the login, the
+    PartnerID) changes that one, starting from `values`."""
+
+    def __init__(
+        self,
+        *,
+        editing: str | None = None,
+        values: Mapping[str, object] | None = None,
+        run: Run[str] | None = None,
+    ) -> None:
+        super().__init__(values=values, run=run)
+        self.editing = editing
 
     def text_of(self, name: str, **options: Any) -> FormField:
         label, placeholder = self.LABELS[name]
@@ -34,7 +45,7 @@ class _AdminForm(FormDialog[str]):
 
 
 class UserDialog(_AdminForm):
-    """Add a user (`login` given: edit that user). Dismisses with what was done."""
+    """Add a user, or change the one `editing` names. Dismisses with what was done."""
 
     SUBMIT_LABEL = "Save"
     LABELS = {
@@ -45,25 +56,15 @@ class UserDialog(_AdminForm):
         "locations": ("Locations (PartnerIDs)", "4812346, 4812347"),
     }
 
-    def __init__(
-        self,
-        *,
-        login: str | None = None,
-        values: Mapping[str, object] | None = None,
-        run: Run[str] | None = None,
-    ) -> None:
-        super().__init__(values=values, run=run)
-        self.login = login
-
     def dialog_title(self) -> str:
-        return f"Change {self.login}" if self.login else "Add a user"
+        return f"Change {self.editing}" if self.editing else "Add a user"
 
     def dialog_subtitle(self) -> str:
         return "Scope: the entire company, or the PartnerIDs of their locations."
 
     def compose_fields(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            if not self.login:
+            if not self.editing:
                 yield self.text_of("login", required=True)
             yield self.text_of("name", required=True, max_length=MAX_NAME_LEN)
         with Horizontal(classes="row"):
@@ -91,13 +92,13 @@ class UserDialog(_AdminForm):
             "entire_company": True if entire else None,
             "locations": None if entire else self.text("locations"),
         }
-        if not self.login:
+        if not self.editing:
             values["login"] = self.text("login")
         return values
 
 
 class LocationDialog(_AdminForm):
-    """Add a location (`partner_id` given: change that one)."""
+    """Add a location, or change the one `editing` names (its PartnerID)."""
 
     SUBMIT_LABEL = "Save"
     LABELS = {
@@ -106,18 +107,8 @@ class LocationDialog(_AdminForm):
         "country": ("Country", "DE"),
     }
 
-    def __init__(
-        self,
-        *,
-        partner_id: str | None = None,
-        values: Mapping[str, object] | None = None,
-        run: Run[str] | None = None,
-    ) -> None:
-        super().__init__(values=values, run=run)
-        self.partner_id = partner_id
-
     def dialog_title(self) -> str:
-        return f"Change location {self.partner_id}" if self.partner_id else "Add a location"
+        return f"Change location {self.editing}" if self.editing else "Add a location"
 
     def dialog_subtitle(self) -> str:
         return "A PartnerID is digits and cannot change once a deal uses it."

@@ -84,7 +84,7 @@ async def test_edit_deactivate_and_reactivate_a_user(make_app) -> None:
         await pilot.press("e")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, UserDialog) and dialog.login == "cara"
+        assert isinstance(dialog, UserDialog) and dialog.editing == "cara"
         fill(dialog, name="Cara N. Nguyen")
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -140,6 +140,8 @@ async def test_keys_sent_without_waiting(make_app) -> None:
         assert isinstance(app.screen, RateDialog)
         await burst(pilot, "escape", "4", "escape")
         assert not isinstance(app.screen, AdminScreen | RateDialog)
+        await burst(pilot, "M", "e")  # before the rows arrive: it waits for them
+        assert isinstance(app.screen, UserDialog) and app.screen.editing == "ava"
 
 
 async def test_a_referrals_user_gets_a_sentence_not_the_screen(make_app) -> None:

@@ -34,11 +34,25 @@ CASES = {
     "users": keys("M"),
     "locations": keys("M", "2"),
     "rates": keys("M", "3"),
-    "log": keys("M", "2", "a", typed={"partner_id": "4100009", "name": "Munich",
-                                      "country": "DE"}, submit=True),  # fmt: skip
-    "user_dialog_refused": keys("M", "a", typed={"login": "eve", "name": "Eve Park",
-                                                 "email": "eve@fabrikam", "phone": "12",
-                                                 "locations": "4100001"}, submit=True),  # fmt: skip
+    "log": keys(
+        "M",
+        "2",
+        "a",
+        typed={"partner_id": "4100009", "name": "Munich", "country": "DE"},
+        submit=True,
+    ),
+    "user_dialog_refused": keys(
+        "M",
+        "a",
+        typed={
+            "login": "eve",
+            "name": "Eve Park",
+            "email": "eve@fabrikam",
+            "phone": "12",
+            "locations": "4100001",
+        },
+        submit=True,
+    ),
     "rate_dialog": keys("M", "3", "a"),
 }
 
