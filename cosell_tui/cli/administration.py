@@ -17,6 +17,7 @@ from cosell_tui.cli.options import (
     json_option,
     max_rows_option,
     option,
+    options_of,
     pass_runtime,
     subgroup,
 )
@@ -69,7 +70,7 @@ def _show_user(rt: Runtime, u: UserEntry, as_json: bool, said: str) -> int:
     if as_json:
         rt.output.json(user_json(u))
     else:
-        rt.output.line(f"{said} {u.login} ({u.name}, {u.role.label}, {u.scope}).")
+        rt.output.line(f"{said} {u.described}.")
     return EXIT_OK
 
 
@@ -88,23 +89,18 @@ def user_values(
             "entire_company": True if entire_company else None, "locations": locations}  # fmt: skip
 
 
-def user_options(f: Any) -> Any:
-    for decorator in reversed(
-        [
-            option("--name", metavar="NAME", help="Full name."),
-            option("--email", metavar="EMAIL", help="Email (team membership follows it)."),
-            option("--phone", metavar="PHONE", help="Phone, E.164 (e.g. +12065550101)."),
-            option("--role", metavar="admin|user", help="Referrals admin or Referrals user."),
-            option(
-                "--entire-company",
-                is_flag=True,
-                help="Scope: the entire company (only an entire-company admin grants it).",
-            ),
-            option("--locations", metavar="PIDS", help="Scope: PartnerIDs, comma-separated."),
-        ]
-    ):
-        f = decorator(f)
-    return f
+user_options = options_of(
+    option("--name", metavar="NAME", help="Full name."),
+    option("--email", metavar="EMAIL", help="Email (team membership follows it)."),
+    option("--phone", metavar="PHONE", help="Phone, E.164 (e.g. +12065550101)."),
+    option("--role", metavar="admin|user", help="Referrals admin or Referrals user."),
+    option(
+        "--entire-company",
+        is_flag=True,
+        help="Scope: the entire company (only an entire-company admin grants it).",
+    ),
+    option("--locations", metavar="PIDS", help="Scope: PartnerIDs, comma-separated."),
+)
 
 
 @command("add", help="Add a user of your organisation.")
@@ -184,7 +180,7 @@ def _show_location(rt: Runtime, loc: LocationEntry, as_json: bool, said: str) ->
     if as_json:
         rt.output.json(location_json(loc))
     else:
-        rt.output.line(f"{said} location {loc.name} ({loc.partner_id}, {loc.country}).")
+        rt.output.line(f"{said} {loc.described}.")
     return EXIT_OK
 
 
@@ -262,8 +258,7 @@ def rate_set(rt: Runtime, month: str, currency: str, usd_per_unit: str, as_json:
     if as_json:
         rt.output.json({**rate_json(done.rate), "revalued": done.revalued, "decided": done.decided})
         return EXIT_OK
-    r = done.rate
-    rt.output.line(f"{r.currency} {r.month:%Y-%m}: 1 {r.currency} = {r.usd_per_unit} USD.")
+    rt.output.line(f"{done.rate.described}.")
     if done.revalued or done.decided:
         rt.output.line(
             f"{done.revalued:,} deal(s) of that month valued in USD; registration eligibility "

@@ -71,6 +71,17 @@ def _remember_flag(ctx: click.Context, param: click.Parameter, value: bool | Non
         setattr(runtime(ctx), param.name, value)
 
 
+def options_of(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Several options as one decorator, applied in the order written (top first)."""
+
+    def decorate(f: F) -> F:
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+
+    return decorate
+
+
 def global_options(f: F) -> F:
     """--db/--user/--now/--mouse, on the root and on every group and command, so
     `cosell --db x deal list` and `cosell deal list --db x` are the same."""

@@ -18,6 +18,7 @@ from cosell_tui.cli.options import (
     json_option,
     max_rows_option,
     option,
+    options_of,
     pass_runtime,
     subgroup,
 )
@@ -75,25 +76,18 @@ def solution_values(
             "marketplace_incentivized": marketplace, "priced": priced}  # fmt: skip
 
 
-def solution_options(f: Any) -> Any:
-    for decorator in reversed(
-        [
-            option("--name", metavar="NAME", help="The solution's name."),
-            option(
-                "--tags",
-                metavar="TAGS",
-                help="Incentive tags, comma-separated: AzureIPCoSell, BizAppsPremium, "
-                "BizAppsStandard ('' for none).",
-            ),
-            option("--co-sell-ready/--not-co-sell-ready", default=None, help="Co-sell ready."),
-            option(
-                "--marketplace/--no-marketplace", default=None, help="Marketplace incentivised."
-            ),
-            option("--priced/--not-priced", default=None, help="Deals give price and quantity."),
-        ]
-    ):
-        f = decorator(f)
-    return f
+solution_options = options_of(
+    option("--name", metavar="NAME", help="The solution's name."),
+    option(
+        "--tags",
+        metavar="TAGS",
+        help="Incentive tags, comma-separated: AzureIPCoSell, BizAppsPremium, "
+        "BizAppsStandard ('' for none).",
+    ),
+    option("--co-sell-ready/--not-co-sell-ready", default=None, help="Co-sell ready."),
+    option("--marketplace/--no-marketplace", default=None, help="Marketplace incentivised."),
+    option("--priced/--not-priced", default=None, help="Deals give price and quantity."),
+)
 
 
 def _show_solution(rt: Runtime, found: Any, as_json: bool, said: str) -> int:

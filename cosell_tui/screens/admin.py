@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         LocationEntry,
         MissingRate,
         RateEntry,
+        RateSet,
         UserEntry,
     )
     from cosell_tui.service.audit import AdminLogView
@@ -321,16 +322,15 @@ class AdminScreen(Screen[None]):
 
 
 def said_user(user: UserEntry, verb: str) -> str:
-    return f"{verb} {user.login} ({user.name}, {user.role.label}, {user.scope})."
+    return f"{verb} {user.described}."
 
 
 def said_location(loc: LocationEntry, verb: str = "Added") -> str:
-    return f"{verb} location {loc.name} ({loc.partner_id}, {loc.country})."
+    return f"{verb} {loc.described}."
 
 
-def said_rate(done: Any) -> str:
-    r = done.rate
-    text = f"{r.currency} {r.month:%Y-%m}: 1 {r.currency} = {r.usd_per_unit} USD."
+def said_rate(done: RateSet) -> str:
+    text = f"{done.rate.described}."
     if done.decided:
         text += f" Eligibility decided for {done.decided:,} won deal(s)."
     return text

@@ -44,6 +44,11 @@ class UserEntry:
     def scope(self) -> str:
         return "entire company" if self.entire_company else ", ".join(self.locations)
 
+    @property
+    def described(self) -> str:
+        """`ben (Ben Okafor, Referrals user, 4812346)`, as the CLI and the TUI say it."""
+        return f"{self.login} ({self.name}, {self.role.label}, {self.scope})"
+
 
 @dataclass(frozen=True, slots=True)
 class LocationEntry:
@@ -52,12 +57,23 @@ class LocationEntry:
     country: str
     deals: int  # deals that use the PartnerID (then it cannot change)
 
+    @property
+    def described(self) -> str:
+        """`location Munich (4812347, DE)`."""
+        return f"location {self.name} ({self.partner_id}, {self.country})"
+
 
 @dataclass(frozen=True, slots=True)
 class RateEntry:
     month: date
     currency: str
     usd_per_unit: Decimal
+
+    @property
+    def described(self) -> str:
+        """`EUR 2026-12: 1 EUR = 1.08 USD`."""
+        c = self.currency
+        return f"{c} {self.month:%Y-%m}: 1 {c} = {self.usd_per_unit} USD"
 
 
 @dataclass(frozen=True, slots=True)
