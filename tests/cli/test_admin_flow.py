@@ -127,3 +127,30 @@ def test_every_example_imports_into_a_fresh_database(
     again = ok(sqlite_url, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"), "--json")
     if noun != "rate":
         assert again.json()["added"] == again.json()["changed"] == 0
+
+
+def test_a_bad_file_is_refused_whole_with_every_line(
+    sqlite_url: str, login: list[str], tmp_path: Path
+) -> None:
+    ok(sqlite_url, "setup", "--file", str(EXAMPLES / "setup.toml"))
+    bad = tmp_path / "accounts.csv"
+    bad.write_text(
+        "Account kind;Name;Microsoft account ID;DUNS;Country\n"
+        "Managed;Contoso;6-C1;;US\n"
+        "DUNS;Tailspin;;12x;XX\n"
+        "Unmanaged;Northwind;7-N1;;GB\n"
+        "Unmanaged;Northwind again;7-N1;;GB\n"
+    )
+    refused = run(sqlite_url, "admin", "account", "import", str(bad))
+    assert refused.code == 1
+    assert "Nothing imported: 2 of 4 rows of the accounts file are not valid" in refused.err
+    assert "line 3: DUNS '12x' is not a D-U-N-S number" in refused.err
+    assert "line 5: Microsoft account ID 7-N1 is on line 4 too." in refused.err
+    assert ok(sqlite_url, "admin", "account", "list", "--json").json() == []
+    empty = run(sqlite_url, "admin", "rate", "import", "-")  # nothing on standard input
+    assert empty.code == 1 and "The rates file cannot be read: The file is empty" in empty.err
+    ok(sqlite_url, "admin", "user", "add", "ben", "--name", "Ben Okafor", "--email",
+       "ben@fabrikam.example", "--phone", "+442079460018", "--locations", "4812346")  # fmt: skip
+    login[0] = "ben"
+    user = run(sqlite_url, "admin", "solution", "add", "SOL-1", "--name", "X")
+    assert user.code == 1 and "Administration is for Referrals admins." in user.err
