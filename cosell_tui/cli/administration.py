@@ -160,7 +160,23 @@ def user_list(rt: Runtime, active_only: bool, as_json: bool) -> int:
     return EXIT_OK
 
 
-for _cmd in (user_add, user_edit, user_deactivate, user_reactivate, user_list):
+@command("import", help="Add users from a CSV: Login, Name, Email, Phone, Role, Locations.")
+@file_argument
+@max_rows_option
+@json_option
+@pass_runtime
+def user_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
+    from cosell_tui.cli.parse import read_input
+
+    added = rt.service().administration.import_users(read_input(file), max_rows)
+    if as_json:
+        rt.output.json({"added": added})
+    else:
+        rt.output.line(f"Added {added:,} user(s).")
+    return EXIT_OK
+
+
+for _cmd in (user_add, user_edit, user_import, user_deactivate, user_reactivate, user_list):
     user.add_command(_cmd)
 
 

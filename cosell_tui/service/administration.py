@@ -100,7 +100,13 @@ class RatesImported:
 
 _GRANTED = {"admin": Role.ADMIN, "user": Role.USER}
 _NO_USD = "USD needs no rate (it is always 1)."
-#: The columns of a rates file (docs/admin.md) and the input field each fills.
+#: The columns of a users file and of a rates file (docs/admin.md), and the field each fills.
+USERS = Layout(
+    "users",
+    {"Login": "login", "Name": "name", "Email": "email", "Phone": "phone", "Role": "role",
+     "Entire company": "entire_company", "Locations": "locations"},
+    ("Login", "Name", "Email", "Phone"),
+)  # fmt: skip
 RATES = Layout(
     "rates",
     {"Month": "month", "Currency": "currency", "USD per unit": "rate"},
@@ -240,35 +246,64 @@ class Administration:
         with self._ctx.write() as uow:
             self._admin(uow)
             region = self._region(uow, values.get("locations"))
-            parsed = parse(inputs.UserIn, dict(values), "The user", region=region)
-            if parsed.entire_company and not uow.user.entire_company:
-                raise RuleRefusal("Only an entire-company admin grants entire-company scope.")
-            locations = self._locations(uow, parsed.locations)
-            taken = uow.session.scalar(select(exists().where(User.username == parsed.login)))
-            if taken:
-                raise ValidationError(
-                    f"The login {parsed.login} is taken.", {"login": "This login is taken."}
-                )
-            user = User(
-                org_id=uow.user.org_id,
-                username=parsed.login,
-                display_name=parsed.name,
-                email=parsed.email,
-                phone=parsed.phone,
-                role=_GRANTED[parsed.role.value],
-                entire_company=parsed.entire_company,
-                active=True,
+            return self._add_user(
+                uow, parse(inputs.UserIn, dict(values), "The user", region=region)
             )
-            user.locations = locations
-            uow.session.add(user)
-            uow.session.flush()
-            entry = _user_entry(user)
-            log_admin(
-                uow.session, uow.now(), uow.user.id, "user_added", entry.login,
-                f"Added {entry.role.label} {entry.login} ({entry.name}), scope {entry.scope}.",
-                role=entry.role.value, scope=entry.scope,
+
+    def import_users(self, data: bytes, max_rows: int = MAX_ROWS) -> int:
+        """Users from a CSV (docs/admin.md), each as `add_user` (and logged as it logs them),
+        all or none; how many."""
+        with self._ctx.write() as uow:
+            self._admin(uow)
+            rows = read_rows(
+                data, USERS, inputs.UserIn, max_rows,
+                context_of=lambda v: {"region": self._region(uow, v.get("locations"))},
             )  # fmt: skip
-            return entry
+            seen: dict[str, int] = {}
+            for line, parsed in rows.rows:
+                if parsed.login in seen:
+                    rows.problems.add(
+                        line, f"Login {parsed.login} is on line {seen[parsed.login]} too."
+                    )
+                    continue
+                seen[parsed.login] = line
+                try:
+                    self._add_user(uow, parsed)
+                except (ValidationError, RuleRefusal) as exc:
+                    rows.problems.add(line, exc.message)
+            rows.problems.raise_any()
+            return len(rows.rows)
+
+    def _add_user(self, uow: UnitOfWork, parsed: inputs.UserIn) -> UserEntry:
+        """Checked against the database before anything is written."""
+        if parsed.entire_company and not uow.user.entire_company:
+            raise RuleRefusal("Only an entire-company admin grants entire-company scope.")
+        locations = self._locations(uow, parsed.locations)
+        taken = uow.session.scalar(select(exists().where(User.username == parsed.login)))
+        if taken:
+            raise ValidationError(
+                f"The login {parsed.login} is taken.", {"login": "This login is taken."}
+            )
+        user = User(
+            org_id=uow.user.org_id,
+            username=parsed.login,
+            display_name=parsed.name,
+            email=parsed.email,
+            phone=parsed.phone,
+            role=_GRANTED[parsed.role.value],
+            entire_company=parsed.entire_company,
+            active=True,
+        )
+        user.locations = locations
+        uow.session.add(user)
+        uow.session.flush()
+        entry = _user_entry(user)
+        log_admin(
+            uow.session, uow.now(), uow.user.id, "user_added", entry.login,
+            f"Added {entry.role.label} {entry.login} ({entry.name}), scope {entry.scope}.",
+            role=entry.role.value, scope=entry.scope,
+        )  # fmt: skip
+        return entry
 
     def edit_user(self, login: str, values: Mapping[str, Any]) -> UserEntry:
         """Change a user's name, email, phone, role or scope; what is not given stays."""

@@ -913,11 +913,11 @@ def RoleName(value: object, label: str, context: object) -> GrantedRole:
 
 
 def _partner_ids(value: object) -> object:
-    """Locations as a list, or one comma-separated text ('100, 101'); None is none."""
+    """Locations as a list, or one text ('100, 101', '100 101'); None is none."""
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
+        return words(value)
     return value
 
 

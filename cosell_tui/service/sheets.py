@@ -11,7 +11,7 @@ nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -72,9 +72,15 @@ class Rows(Generic[M]):
 
 
 def read_rows(
-    data: bytes, layout: Layout, model: type[Any], max_rows: int = MAX_ROWS, **context: Any
+    data: bytes,
+    layout: Layout,
+    model: type[Any],
+    max_rows: int = MAX_ROWS,
+    context_of: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+    **context: Any,
 ) -> Rows[Any]:
-    """Every good row of `data` as `model` (with the validation `context`), and the problems
+    """Every good row of `data` as `model` (with the validation `context`, and what
+    `context_of` says for the row's values: where a user's phone is read), and the problems
     of the bad ones, which the use case raises (Problems.raise_any) once it has also applied
     the good rows, so one answer names every bad line. A file that cannot be read, lacks a
     required column, names an unknown one or has no rows is refused at once."""
@@ -101,7 +107,8 @@ def read_rows(
     parsed: list[tuple[int, Any]] = []
     for raw in sheet.rows:
         values = {layout.columns[c]: (text or None) for c, text in raw.cells.items()}
-        row, found = check(model, values, **context)
+        more = context_of(values) if context_of is not None else {}
+        row, found = check(model, values, **{**context, **more})
         for key, message in found.items():
             column = labels.get(key.split(".")[0].split("[")[0])
             named = column is None or message.startswith(column)

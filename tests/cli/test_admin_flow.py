@@ -21,7 +21,7 @@ from tests.cli.conftest import Result, invoke, no_traceback
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-IMPORTS = ("solution", "partner", "account", "rate")
+IMPORTS = ("user", "solution", "partner", "account", "rate")
 
 
 @pytest.fixture
@@ -66,6 +66,7 @@ def test_a_real_team_from_an_empty_database(db_url: str, login: list[str], tmp_p
     for noun in IMPORTS:
         done = ok(db, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"), "--json").json()
         assert done["rates" if noun == "rate" else "added"] > 0, noun
+    assert len(ok(db, "admin", "user", "list", "--json").json()) == 5  # ava, ben, the file's 3
 
     accounts = ok(db, "admin", "account", "list", "--search", "Northwind", "--json").json()
     unmanaged = next(a for a in accounts if a["kind"] == "MicrosoftUnmanaged")
@@ -117,13 +118,17 @@ def test_a_real_team_from_an_empty_database(db_url: str, login: list[str], tmp_p
 def test_every_example_imports_into_a_fresh_database(
     noun: str, sqlite_url: str, login: list[str]
 ) -> None:
-    """Each file on its own, in any order after set-up (the partners' solutions excepted:
-    they name catalog entries, so the catalog comes first)."""
+    """Each file on its own, right after set-up (the partners' solutions excepted: they name
+    catalog entries, so the catalog comes first)."""
     ok(sqlite_url, "setup", "--file", str(EXAMPLES / "setup.toml"))
     if noun == "partner":
         ok(sqlite_url, "admin", "solution", "import", str(EXAMPLES / "solutions.csv"))
     first = ok(sqlite_url, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"))
-    assert first.out.startswith(("Imported", "Set "))
+    assert first.out.startswith(("Imported", "Set ", "Added"))
+    if noun == "user":  # users are added, not updated: the file again is every login taken
+        again = run(sqlite_url, "admin", noun, "import", str(EXAMPLES / "users.csv"))
+        assert again.code == 1 and "line 4: The login erin is taken." in again.err
+        return
     again = ok(sqlite_url, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"), "--json")
     if noun != "rate":
         assert again.json()["added"] == again.json()["changed"] == 0

@@ -178,3 +178,32 @@ def test_only_admins_change_reference_data(real: Opener) -> None:
 
 def test_the_fixture_catalog_entry_stays(real: Opener) -> None:
     assert real("ava").catalog.search_solutions(SOLUTION)[0].id == SOLUTION
+
+
+def test_users_import_names_an_unknown_location_and_a_taken_login(
+    real: Opener, db_url: str
+) -> None:
+    ava = real("ava")
+    added = ava.administration.import_users(
+        b"Login,Name,Email,Phone,Role,Locations\n"
+        b"ben,Ben Okafor,ben@fabrikam.example,020 7946 0018,user,4812346\n"  # national: London
+        b"dev,Dev Patel,dev@fabrikam.example,+12065550104,admin,4812345 4812346\n"
+    )
+    assert added == 2
+    ben = next(u for u in ava.administration.users() if u.login == "ben")
+    assert ben.phone == "+442079460018"
+    before = dump(db_url)
+    with pytest.raises(ValidationError) as caught:
+        ava.administration.import_users(
+            b"Login,Name,Email,Phone,Locations\n"
+            b"eve,Eve Park,eve@fabrikam.example,+12065550199,999\n"
+            b"ben,Ben Again,ben2@fabrikam.example,+12065550199,4812345\n"
+            b"fay,Fay,fay@fabrikam,+12065550199,4812345\n"
+            b"eve,Eve Twice,eve2@fabrikam.example,+12065550199,4812345\n"
+        )
+    said = caught.value.fields
+    assert "No location with PartnerID 999" in said["line 2"]
+    assert "The login ben is taken." in said["line 3"]
+    assert "email" in said["line 4"].lower()
+    assert "on line 2 too" in said["line 5"]
+    assert dump(db_url) == before
