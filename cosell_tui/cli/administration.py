@@ -11,11 +11,9 @@ from cosell_tui.cli.errors import EXIT_OK
 from cosell_tui.cli.options import (
     argument,
     command,
-    file_argument,
-    file_name,
     group,
+    import_command,
     json_option,
-    max_rows_option,
     option,
     options_of,
     pass_runtime,
@@ -24,7 +22,12 @@ from cosell_tui.cli.options import (
 from cosell_tui.cli.runtime import Runtime
 
 if TYPE_CHECKING:
-    from cosell_tui.service.administration import LocationEntry, RateEntry, UserEntry
+    from cosell_tui.service.administration import (
+        LocationEntry,
+        RateEntry,
+        RatesImported,
+        UserEntry,
+    )
 
 
 @group(
@@ -160,20 +163,11 @@ def user_list(rt: Runtime, active_only: bool, as_json: bool) -> int:
     return EXIT_OK
 
 
-@command("import", help="Add users from a CSV: Login, Name, Email, Phone, Role, Locations.")
-@file_argument
-@max_rows_option
-@json_option
-@pass_runtime
-def user_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
-    from cosell_tui.cli.parse import read_input
-
-    added = rt.service().administration.import_users(read_input(file), max_rows)
-    if as_json:
-        rt.output.json({"added": added})
-    else:
-        rt.output.line(f"Added {added:,} user(s).")
-    return EXIT_OK
+user_import = import_command(
+    "Add users from a CSV: Login, Name, Email, Phone, Role, Locations.",
+    lambda service, data, _name, most: service.administration.import_users(data, most),
+    lambda added: ({"added": added}, f"Added {added:,} user(s)."),
+)
 
 
 for _cmd in (user_add, user_edit, user_import, user_deactivate, user_reactivate, user_list):
@@ -333,23 +327,19 @@ def rate_missing(rt: Runtime, as_json: bool) -> int:
     return EXIT_OK
 
 
-@command("import", help="Set monthly rates from a CSV: Month, Currency, USD per unit.")
-@file_argument
-@max_rows_option
-@json_option
-@pass_runtime
-def rate_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
-    from cosell_tui.cli.parse import read_input
-
-    done = rt.service().administration.import_rates(read_input(file), file_name(file), max_rows)
-    if as_json:
-        rt.output.json({"rates": done.rates, "revalued": done.revalued, "decided": done.decided})
-        return EXIT_OK
-    rt.output.line(
+def _rates_imported(done: RatesImported) -> tuple[dict[str, Any], str]:
+    return (
+        {"rates": done.rates, "revalued": done.revalued, "decided": done.decided},
         f"Set {done.rates:,} rate(s); {done.revalued:,} deal(s) valued in USD; registration "
-        f"eligibility decided for {done.decided:,} won deal(s) that waited for a rate."
+        f"eligibility decided for {done.decided:,} won deal(s) that waited for a rate.",
     )
-    return EXIT_OK
+
+
+rate_import = import_command(
+    "Set monthly rates from a CSV: Month, Currency, USD per unit.",
+    lambda service, *file: service.administration.import_rates(*file),
+    _rates_imported,
+)
 
 
 for _cmd in (rate_set, rate_import, rate_list, rate_missing):

@@ -275,3 +275,30 @@ max_rows_option = option(
 def file_name(file: str) -> str:
     """How the log names an imported file: its name, or standard input."""
     return "standard input" if file == "-" else file.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def import_command(
+    help: str,
+    run: Callable[[Any, bytes, str, int], Any],
+    shown: Callable[[Any], tuple[dict[str, Any], str]],
+) -> Command:
+    """`cosell admin … import FILE [--max-rows N] [--json]`: `run(service, data, file name,
+    max rows)` is the use case (all or nothing); `shown(result)` its JSON and its sentence."""
+
+    @command("import", help=help)
+    @file_argument
+    @max_rows_option
+    @json_option
+    @pass_runtime
+    def run_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
+        from cosell_tui.cli.errors import EXIT_OK
+        from cosell_tui.cli.parse import read_input
+
+        as_dict, sentence = shown(run(rt.service(), read_input(file), file_name(file), max_rows))
+        if as_json:
+            rt.output.json(as_dict)
+        else:
+            rt.output.line(sentence)
+        return EXIT_OK
+
+    return run_import

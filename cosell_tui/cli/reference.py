@@ -3,7 +3,6 @@ co-sell ecosystem, for Referrals admins (service/reference.py; docs/admin.md).""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -13,10 +12,8 @@ from cosell_tui.cli.errors import EXIT_OK
 from cosell_tui.cli.options import (
     argument,
     command,
-    file_argument,
-    file_name,
+    import_command,
     json_option,
-    max_rows_option,
     option,
     options_of,
     pass_runtime,
@@ -25,7 +22,6 @@ from cosell_tui.cli.options import (
 from cosell_tui.cli.runtime import Runtime
 
 if TYPE_CHECKING:
-    from cosell_tui.service import Service
     from cosell_tui.service.reference import AccountEntry, Imported
 
 
@@ -38,27 +34,10 @@ account = subgroup("account", "Customer accounts from CSV; match one to a manage
 partner = subgroup("partner", "The co-sell ecosystem from CSV: partners and Microsoft sellers.")
 
 
-def import_command(help: str, use_case: Callable[[Service], Callable[..., Imported]]) -> Any:
-    """`… import FILE`: the file to the reference service's `use_case`, all or nothing."""
-
-    @command("import", help=help)
-    @file_argument
-    @max_rows_option
-    @json_option
-    @pass_runtime
-    def run_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
-        from cosell_tui.cli.parse import read_input
-
-        done = use_case(rt.service())(read_input(file), file_name(file), max_rows)
-        if as_json:
-            rt.output.json(
-                {"added": done.added, "changed": done.changed, "unchanged": done.unchanged}
-            )
-        else:
-            rt.output.line(done.said())
-        return EXIT_OK
-
-    return run_import
+def imported(done: Imported) -> tuple[dict[str, Any], str]:
+    """An import's result as JSON and as a sentence."""
+    counts = {"added": done.added, "changed": done.changed, "unchanged": done.unchanged}
+    return counts, done.said()
 
 
 # --- solutions -----------------------------------------------------------------------------------
@@ -126,7 +105,8 @@ def solution_edit(rt: Runtime, solution_id: str, as_json: bool, **options: Any) 
 
 solution_import = import_command(
     "The catalog (yours, Microsoft's, third parties') from a CSV.",
-    lambda service: service.reference.import_solutions,
+    lambda service, *file: service.reference.import_solutions(*file),
+    imported,
 )
 
 
@@ -152,7 +132,8 @@ def account_entry_json(entry: AccountEntry) -> dict[str, Any]:
 
 account_import = import_command(
     "Customer accounts (managed, unmanaged, DUNS) from a CSV.",
-    lambda service: service.reference.import_accounts,
+    lambda service, *file: service.reference.import_accounts(*file),
+    imported,
 )
 
 
@@ -226,7 +207,8 @@ for _cmd in (account_import, account_match, account_list):
 
 partner_import = import_command(
     "Partner organisations and Microsoft sellers from a CSV.",
-    lambda service: service.reference.import_partners,
+    lambda service, *file: service.reference.import_partners(*file),
+    imported,
 )
 
 

@@ -259,14 +259,9 @@ class Administration:
                 data, USERS, inputs.UserIn, max_rows,
                 context_of=lambda v: {"region": self._region(uow, v.get("locations"))},
             )  # fmt: skip
-            seen: dict[str, int] = {}
             for line, parsed in rows.rows:
-                if parsed.login in seen:
-                    rows.problems.add(
-                        line, f"Login {parsed.login} is on line {seen[parsed.login]} too."
-                    )
+                if not rows.problems.once(line, parsed.login, f"Login {parsed.login}"):
                     continue
-                seen[parsed.login] = line
                 try:
                     self._add_user(uow, parsed)
                 except (ValidationError, RuleRefusal) as exc:
@@ -497,18 +492,15 @@ class Administration:
         rows = read_rows(data, RATES, inputs.RateIn, max_rows)
         with self._ctx.write() as uow:
             self._admin(uow)
-            seen: dict[tuple[date, str], int] = {}
             done: list[RateSet] = []
             for line, parsed in rows.rows:
-                key = (parsed.month, parsed.currency)
+                key, named = (
+                    (parsed.month, parsed.currency),
+                    f"{parsed.currency} {parsed.month:%Y-%m}",
+                )
                 if parsed.currency == "USD":
                     rows.problems.add(line, _NO_USD)
-                elif key in seen:
-                    rows.problems.add(
-                        line, f"{parsed.currency} {parsed.month:%Y-%m} is on line {seen[key]} too."
-                    )
-                else:
-                    seen[key] = line
+                elif rows.problems.once(line, key, named):
                     done.append(self._set_rate(uow, parsed))
             rows.problems.raise_any()
             return RatesImported(

@@ -238,14 +238,10 @@ class Reference:
         rows = read_rows(data, SOLUTIONS, inputs.SolutionIn, max_rows)
         with self._ctx.write() as uow:
             require_admin(uow, "the catalog")
-            tally, seen = _Tally(), dict[str, int]()
+            tally = _Tally()
             for line, parsed in rows.rows:
-                if parsed.id in seen:
-                    rows.problems.add(
-                        line, f"Solution ID {parsed.id} is on line {seen[parsed.id]} too."
-                    )
+                if not rows.problems.once(line, parsed.id, f"Solution ID {parsed.id}"):
                     continue
-                seen[parsed.id] = line
                 solution = uow.session.get(Solution, parsed.id)
                 new = solution is None
                 if solution is None:
@@ -340,13 +336,11 @@ class Reference:
         rows = read_rows(data, ACCOUNTS, inputs.AccountIn, max_rows)
         with self._ctx.write() as uow:
             require_admin(uow, "the customer accounts")
-            tally, seen = _Tally(), dict[tuple[str, str], int]()
+            tally = _Tally()
             for line, parsed in rows.rows:
                 key = _account_key(parsed)
-                if key in seen:
-                    rows.problems.add(line, f"{_account_label(parsed)} is on line {seen[key]} too.")
+                if not rows.problems.once(line, key, _account_label(parsed)):
                     continue
-                seen[key] = line
                 account = uow.session.scalar(_account_query(parsed.kind, key[1]))
                 new = account is None
                 if account is None:
@@ -467,16 +461,12 @@ class Reference:
         rows = read_rows(data, PARTNERS, inputs.PartnerIn, max_rows, region="US")
         with self._ctx.write() as uow:
             require_admin(uow, "the co-sell ecosystem")
-            tally, seen = _Tally(), dict[tuple[str, str], int]()
+            tally = _Tally()
             for line, parsed in rows.rows:
                 seller = parsed.type is inputs.EcosystemKind.SELLER
                 key = ("login", parsed.login) if seller else ("name", parsed.name.casefold())
-                if key in seen:
-                    rows.problems.add(
-                        line, f"{parsed.login or parsed.name} is on line {seen[key]} too."
-                    )
+                if not rows.problems.once(line, key, parsed.login or parsed.name):
                     continue
-                seen[key] = line
                 apply = self._seller if seller else self._partner
                 said = apply(uow, parsed, tally)
                 if said:

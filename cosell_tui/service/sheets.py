@@ -11,7 +11,7 @@ nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -46,9 +46,19 @@ class Problems:
     what: str
     rows: int
     lines: dict[int, list[str]] = field(default_factory=dict)
+    seen: dict[Hashable, int] = field(default_factory=dict)
 
     def add(self, line: int, *said: str) -> None:
         self.lines.setdefault(line, []).extend(said)
+
+    def once(self, line: int, key: Hashable, named: str) -> bool:
+        """True the first time a file names `key` (a solution ID, a login...); after that the
+        line is a problem (`Login ben is on line 2 too.`) and the row is to be left out."""
+        if key in self.seen:
+            self.add(line, f"{named} is on line {self.seen[key]} too.")
+            return False
+        self.seen[key] = line
+        return True
 
     def raise_any(self) -> None:
         """Nothing is written: one ValidationError naming every bad line."""
