@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
+from cosell_tui.commands import live_commands
 from cosell_tui.screens.admin import NOT_AN_ADMIN, AdminScreen
 from cosell_tui.screens.dialogs import ConfirmDialog
 from cosell_tui.screens.dialogs_admin import LocationDialog, RateDialog, UserDialog
@@ -148,6 +149,8 @@ async def test_a_referrals_user_gets_a_sentence_not_the_screen(make_app) -> None
     app = make_app(user="cara")
     async with app.run_test(size=app.test_size) as pilot:
         await settle(pilot)
+        offered = {action for _title, _help, action in live_commands(app.screen)}
+        assert "administration" in offered  # in the palette for everyone; the answer differs
         await pilot.press("M")
         await settle(pilot)
         assert not isinstance(app.screen, AdminScreen)
