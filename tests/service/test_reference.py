@@ -168,7 +168,13 @@ def test_rates_import_all_or_nothing(real: Opener, db_url: str) -> None:
 
 
 def test_only_admins_change_reference_data(real: Opener) -> None:
-    real("ava").administration.add_user(BEN)
+    ava = real("ava")
+    ava.administration.add_user(BEN)
+    ava.administration.add_user({**BEN, "login": "dev", "role": "admin", "email": "d@f.example"})
+    dev = real("dev")  # a Referrals admin of London only
+    with pytest.raises(RuleRefusal, match="entire-company Referrals admin changes the catalog"):
+        dev.reference.import_solutions(CATALOG, "c.csv")
+    assert dev.reference.add_solution({"id": "SOL-DEV", "name": "Ours"}).id == "SOL-DEV"
     ben = real("ben")
     with pytest.raises(RuleRefusal, match="Referrals admins"):
         ben.reference.import_accounts(ACCOUNTS, "a.csv")
