@@ -41,13 +41,16 @@ NOT_AN_ADMIN = (
 )
 LOG_ROWS = 200
 
-COLUMNS = {
-    "users": ("Login", "Name", "Role", "Scope", "Active", "Email", "Phone"),
-    "locations": ("PartnerID", "Name", "Country", "Deals"),
-    "rates": ("Month", "Currency", "USD per unit"),
-    "missing": ("Month", "Currency", "Won deals", "Open deals"),
-    "log": ("When (UTC)", "Who", "What"),
-}
+#: Each table's columns and their widths: fixed, so a table looks the same however long its
+#: rows take to arrive (and its header never reflows under a dialog).
+COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
+    "users": (("Login", 10), ("Name", 18), ("Role", 15), ("Scope", 15), ("Active", 6),
+              ("Email", 32), ("Phone", 14)),
+    "locations": (("PartnerID", 10), ("Name", 28), ("Country", 7), ("Deals", 8)),
+    "rates": (("Month", 7), ("Currency", 8), ("USD per unit", 14)),
+    "missing": (("Month", 7), ("Currency", 8), ("Won deals", 9), ("Open deals", 10)),
+    "log": (("When (UTC)", 16), ("Who", 20), ("What", 160)),
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +151,9 @@ class AdminScreen(Screen[None]):
 
     def on_mount(self) -> None:
         for name, columns in COLUMNS.items():
-            self.query_one(f"#{name}", DataTable).add_columns(*columns)
+            table = self.query_one(f"#{name}", DataTable)
+            for label, width in columns:
+                table.add_column(label, width=width)
         self._drawn = True
         self.action_section(self._section)
         self.load()
