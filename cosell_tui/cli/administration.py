@@ -8,31 +8,44 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cosell_tui.cli.errors import EXIT_OK
-from cosell_tui.cli.options import argument, command, group, json_option, option, pass_runtime
+from cosell_tui.cli.options import (
+    argument,
+    command,
+    group,
+    import_command,
+    json_option,
+    option,
+    options_of,
+    pass_runtime,
+    subgroup,
+)
 from cosell_tui.cli.runtime import Runtime
 
 if TYPE_CHECKING:
-    from cosell_tui.service.administration import LocationEntry, RateEntry, UserEntry
+    from cosell_tui.service.administration import (
+        LocationEntry,
+        RateEntry,
+        RatesImported,
+        UserEntry,
+    )
 
 
-@group("admin", help="Users, locations and exchange rates (Referrals admins).")
+@group(
+    "admin",
+    help="Users, locations, exchange rates, solutions, customer accounts and the co-sell "
+    "ecosystem (Referrals admins).",
+)
 def admin() -> None:
     """Nothing to do before a subcommand runs."""
 
 
-@group("user", help="Add, change, deactivate and list users.")
-def user() -> None:
-    """Nothing to do before a subcommand runs."""
+user = subgroup("user", "Add, change, deactivate and list users.")
 
 
-@group("location", help="Add, change and list locations (PartnerIDs).")
-def location() -> None:
-    """Nothing to do before a subcommand runs."""
+location = subgroup("location", "Add, change and list locations (PartnerIDs).")
 
 
-@group("rate", help="Monthly exchange rates (USD per unit).")
-def rate() -> None:
-    """Nothing to do before a subcommand runs."""
+rate = subgroup("rate", "Monthly exchange rates (USD per unit).")
 
 
 admin.add_command(user)
@@ -60,32 +73,37 @@ def _show_user(rt: Runtime, u: UserEntry, as_json: bool, said: str) -> int:
     if as_json:
         rt.output.json(user_json(u))
     else:
-        rt.output.line(f"{said} {u.login} ({u.name}, {u.role.label}, {u.scope}).")
+        rt.output.line(f"{said} {u.described}.")
     return EXIT_OK
 
 
-def _scope(entire_company: bool, locations: str | None) -> dict[str, Any]:
-    """The scope options as the service reads them: a flag not given says nothing."""
-    return {"entire_company": True if entire_company else None, "locations": locations}
+def user_values(
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    role: str | None = None,
+    entire_company: bool = False,
+    locations: str | None = None,
+) -> dict[str, Any]:
+    """The user options as the service reads them, for `add` and `edit` alike: an option not
+    given is None (the default when adding, kept when editing); `--entire-company` not given
+    says nothing either."""
+    return {"name": name, "email": email, "phone": phone, "role": role,
+            "entire_company": True if entire_company else None, "locations": locations}  # fmt: skip
 
 
-def user_options(f: Any) -> Any:
-    for decorator in reversed(
-        [
-            option("--name", metavar="NAME", help="Full name."),
-            option("--email", metavar="EMAIL", help="Email (team membership follows it)."),
-            option("--phone", metavar="PHONE", help="Phone, E.164 (e.g. +12065550101)."),
-            option("--role", metavar="admin|user", help="Referrals admin or Referrals user."),
-            option(
-                "--entire-company",
-                is_flag=True,
-                help="Scope: the entire company (only an entire-company admin grants it).",
-            ),
-            option("--locations", metavar="PIDS", help="Scope: PartnerIDs, comma-separated."),
-        ]
-    ):
-        f = decorator(f)
-    return f
+user_options = options_of(
+    option("--name", metavar="NAME", help="Full name."),
+    option("--email", metavar="EMAIL", help="Email (team membership follows it)."),
+    option("--phone", metavar="PHONE", help="Phone, E.164 (e.g. +12065550101)."),
+    option("--role", metavar="admin|user", help="Referrals admin or Referrals user."),
+    option(
+        "--entire-company",
+        is_flag=True,
+        help="Scope: the entire company (only an entire-company admin grants it).",
+    ),
+    option("--locations", metavar="PIDS", help="Scope: PartnerIDs, comma-separated."),
+)
 
 
 @command("add", help="Add a user of your organisation.")
@@ -93,21 +111,8 @@ def user_options(f: Any) -> Any:
 @user_options
 @json_option
 @pass_runtime
-def user_add(
-    rt: Runtime,
-    login: str,
-    name: str | None,
-    email: str | None,
-    phone: str | None,
-    role: str | None,
-    entire_company: bool,
-    locations: str | None,
-    as_json: bool,
-) -> int:
-    values = {"login": login, "name": name, "email": email, "phone": phone,
-              **({"role": role} if role is not None else {}),
-              **_scope(entire_company, locations)}  # fmt: skip
-    added = rt.service().administration.add_user(values)
+def user_add(rt: Runtime, login: str, as_json: bool, **options: Any) -> int:
+    added = rt.service().administration.add_user({"login": login, **user_values(**options)})
     return _show_user(rt, added, as_json, "Added")
 
 
@@ -116,20 +121,8 @@ def user_add(
 @user_options
 @json_option
 @pass_runtime
-def user_edit(
-    rt: Runtime,
-    login: str,
-    name: str | None,
-    email: str | None,
-    phone: str | None,
-    role: str | None,
-    entire_company: bool,
-    locations: str | None,
-    as_json: bool,
-) -> int:
-    values = {"name": name, "email": email, "phone": phone, "role": role,
-              **_scope(entire_company, locations)}  # fmt: skip
-    changed = rt.service().administration.edit_user(login, values)
+def user_edit(rt: Runtime, login: str, as_json: bool, **options: Any) -> int:
+    changed = rt.service().administration.edit_user(login, user_values(**options))
     return _show_user(rt, changed, as_json, "Changed")
 
 
@@ -170,7 +163,14 @@ def user_list(rt: Runtime, active_only: bool, as_json: bool) -> int:
     return EXIT_OK
 
 
-for _cmd in (user_add, user_edit, user_deactivate, user_reactivate, user_list):
+user_import = import_command(
+    "Add users from a CSV: Login, Name, Email, Phone, Role, Locations.",
+    lambda service, data, _name, most: service.administration.import_users(data, most),
+    lambda added: ({"added": added}, f"Added {added:,} user(s)."),
+)
+
+
+for _cmd in (user_add, user_edit, user_import, user_deactivate, user_reactivate, user_list):
     user.add_command(_cmd)
 
 
@@ -190,7 +190,7 @@ def _show_location(rt: Runtime, loc: LocationEntry, as_json: bool, said: str) ->
     if as_json:
         rt.output.json(location_json(loc))
     else:
-        rt.output.line(f"{said} location {loc.name} ({loc.partner_id}, {loc.country}).")
+        rt.output.line(f"{said} {loc.described}.")
     return EXIT_OK
 
 
@@ -268,8 +268,7 @@ def rate_set(rt: Runtime, month: str, currency: str, usd_per_unit: str, as_json:
     if as_json:
         rt.output.json({**rate_json(done.rate), "revalued": done.revalued, "decided": done.decided})
         return EXIT_OK
-    r = done.rate
-    rt.output.line(f"{r.currency} {r.month:%Y-%m}: 1 {r.currency} = {r.usd_per_unit} USD.")
+    rt.output.line(f"{done.rate.described}.")
     if done.revalued or done.decided:
         rt.output.line(
             f"{done.revalued:,} deal(s) of that month valued in USD; registration eligibility "
@@ -328,7 +327,22 @@ def rate_missing(rt: Runtime, as_json: bool) -> int:
     return EXIT_OK
 
 
-for _cmd in (rate_set, rate_list, rate_missing):
+def _rates_imported(done: RatesImported) -> tuple[dict[str, Any], str]:
+    return (
+        {"rates": done.rates, "revalued": done.revalued, "decided": done.decided},
+        f"Set {done.rates:,} rate(s); {done.revalued:,} deal(s) valued in USD; registration "
+        f"eligibility decided for {done.decided:,} won deal(s) that waited for a rate.",
+    )
+
+
+rate_import = import_command(
+    "Set monthly rates from a CSV: Month, Currency, USD per unit.",
+    lambda service, *file: service.administration.import_rates(*file),
+    _rates_imported,
+)
+
+
+for _cmd in (rate_set, rate_import, rate_list, rate_missing):
     rate.add_command(_cmd)
 
 
@@ -360,3 +374,14 @@ def log(rt: Runtime, limit: int, as_json: bool) -> int:
 
 
 admin.add_command(log)
+
+
+def _reference() -> None:
+    """`solution`, `account` and `partner` (cli/reference.py), declared beside these."""
+    from cosell_tui.cli.reference import account, partner, solution
+
+    for sub in (solution, account, partner):
+        admin.add_command(sub)
+
+
+_reference()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cosell_tui.cli.errors import EXIT_OK, CliError
-from cosell_tui.cli.options import command, group, json_option, option, pass_runtime
+from cosell_tui.cli.options import command, group, json_option, option, options_of, pass_runtime
 from cosell_tui.cli.runtime import Runtime
 from cosell_tui.domain import format as fmt
 
@@ -107,17 +107,29 @@ def solution_tags(s: SolutionView) -> str:
     return " ".join(name for name, on in flags if on)
 
 
-@command("solutions", help="Search the solutions.")
-@option("--search", default="", metavar="TEXT", help="Name, publisher or ID (or part).")
-@option(
-    "--category",
-    metavar="CAT",
-    help="Mine, Microsoft, ThirdParty or Assessment (labels accepted too).",
+#: The options of a solution listing (`catalog solutions`, `admin solution list`).
+solution_list_options = options_of(
+    option("--search", default="", metavar="TEXT", help="Name, publisher or ID (or part)."),
+    option(
+        "--category",
+        metavar="CAT",
+        help="Mine, Microsoft, ThirdParty or Assessment (labels accepted too).",
+    ),
+    option("--limit", type=int, default=50, metavar="N", help="Rows (default 50)."),
+    json_option,
 )
-@option("--limit", type=int, default=50, metavar="N", help="Rows (default 50).")
-@json_option
+
+
+@command("solutions", help="Search the solutions.")
+@solution_list_options
 @pass_runtime
 def solutions(rt: Runtime, search: str, category: str | None, limit: int, as_json: bool) -> int:
+    return list_solutions(rt, search, category, limit, as_json)
+
+
+def list_solutions(
+    rt: Runtime, search: str, category: str | None, limit: int, as_json: bool
+) -> int:
     from cosell_tui.cli.parse import parse_label
     from cosell_tui.domain import SolutionCategory
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import click
@@ -93,14 +91,12 @@ def write_export(
 def import_deals(
     rt: Runtime, file: str, dry_run: bool, partial: bool, result: str | None, max_rows: int
 ) -> int:
+    from cosell_tui.cli.parse import read_input
     from cosell_tui.domain import pccsv as pc
 
     if max_rows < 1:
         raise CliError("--max-rows must be at least 1")
-    try:
-        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {file}: {exc.strerror or exc}") from None
+    data = read_input(file)
     service = rt.service()
     sheet = service.transfer.read(data, max_rows=max_rows)
     report = service.transfer.import_sheet(sheet, partial=partial, dry_run=dry_run)

@@ -71,6 +71,17 @@ def _remember_flag(ctx: click.Context, param: click.Parameter, value: bool | Non
         setattr(runtime(ctx), param.name, value)
 
 
+def options_of(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Several options as one decorator, applied in the order written (top first)."""
+
+    def decorate(f: F) -> F:
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+
+    return decorate
+
+
 def global_options(f: F) -> F:
     """--db/--user/--now/--mouse, on the root and on every group and command, so
     `cosell --db x deal list` and `cosell deal list --db x` are the same."""
@@ -233,3 +244,61 @@ class ManyValues(rich_click.RichOption):
 #: Option and argument decorators with rich-click's extras (help on arguments, panels).
 option = rich_click.option
 argument = rich_click.argument
+
+
+def subgroup(name: str, help: str) -> Group:
+    """A group whose subcommands do all the work (`cosell admin user …`)."""
+
+    @group(name, help=help)
+    def nothing_first() -> None:
+        """Nothing to do before a subcommand runs."""
+
+    return nothing_first
+
+
+#: An import's file (`cosell admin … import FILE`): a path, or `-` for standard input.
+file_argument = argument(
+    "file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="A CSV file (docs/admin.md has its columns), or - for standard input.",
+)
+max_rows_option = option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=10_000,
+    metavar="N",
+    help="Largest file (default 10,000 rows).",
+)
+
+
+def file_name(file: str) -> str:
+    """How the log names an imported file: its name, or standard input."""
+    return "standard input" if file == "-" else file.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def import_command(
+    help: str,
+    run: Callable[[Any, bytes, str, int], Any],
+    shown: Callable[[Any], tuple[dict[str, Any], str]],
+) -> Command:
+    """`cosell admin … import FILE [--max-rows N] [--json]`: `run(service, data, file name,
+    max rows)` is the use case (all or nothing); `shown(result)` its JSON and its sentence."""
+
+    @command("import", help=help)
+    @file_argument
+    @max_rows_option
+    @json_option
+    @pass_runtime
+    def run_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
+        from cosell_tui.cli.errors import EXIT_OK
+        from cosell_tui.cli.parse import read_input
+
+        as_dict, sentence = shown(run(rt.service(), read_input(file), file_name(file), max_rows))
+        if as_json:
+            rt.output.json(as_dict)
+        else:
+            rt.output.line(sentence)
+        return EXIT_OK
+
+    return run_import

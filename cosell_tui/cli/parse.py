@@ -76,6 +76,17 @@ def check_deal_count(deals: int) -> None:
         raise CliError("--deals must be 0 or more")
 
 
+def read_input(file: str) -> bytes:
+    """The bytes of FILE, or of standard input for `-` (an import's file)."""
+    import sys
+    from pathlib import Path
+
+    try:
+        return sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {file}: {exc.strerror or exc}") from None
+
+
 def split_list(values: Iterable[str]) -> tuple[str, ...]:
     """`--solutions A B,C` -> (A, B, C), blanks dropped, order and first occurrence kept."""
     seen: dict[str, None] = {}

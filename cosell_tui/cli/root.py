@@ -48,7 +48,8 @@ COMMANDS = {
     "locate": Lazy(f"{_ADMIN}:locate", "Print where the config or the database is."),
     "insights": Lazy("cosell_tui.cli.insights:insights", "Co-sell insights: figures and rows."),
     "admin": Lazy(
-        "cosell_tui.cli.administration:admin", "Users, locations and exchange rates (admins)."
+        "cosell_tui.cli.administration:admin",
+        "Users, locations, rates, solutions, accounts, partners (admins).",
     ),
     "mail": Lazy("cosell_tui.cli.mail:mail", "Deliver queued notifications over SMTP."),
     "registration": Lazy(

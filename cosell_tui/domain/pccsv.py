@@ -18,7 +18,7 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -130,7 +130,7 @@ MARKETPLACE_WORDS: dict[str, MarketplaceIntent] = {
 }
 
 
-def _key(header: str) -> str:
+def header_key(header: str) -> str:
     """How a header is recognised: case, spacing and a trailing '?' do not matter."""
     return " ".join(header.replace("\ufeff", "").split()).rstrip("?").strip().casefold()
 
@@ -142,8 +142,8 @@ _ALIASES = {
     "customer duns id": DUNS,
     "final account match": FINAL_MATCH,
 }
-_KNOWN: dict[str, str] = {_key(name): name for name in COLUMNS} | {
-    _key(k): v for k, v in _ALIASES.items()
+_KNOWN: dict[str, str] = {header_key(name): name for name in COLUMNS} | {
+    header_key(k): v for k, v in _ALIASES.items()
 }
 _NUMBERED = re.compile(r"^(microsoft team member|team member|solution)\s*(\d+)$")
 
@@ -155,7 +155,7 @@ class SheetError(ValueError):
 def canonical(header: str) -> str:
     """The column's name as Partner Center writes it, or the header as given (stripped) for a
     column the codec does not know."""
-    key = _key(header)
+    key = header_key(header)
     if key in _KNOWN:
         return _KNOWN[key]
     m = _NUMBERED.match(key)
@@ -225,9 +225,16 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read(source: bytes | str, max_rows: int | None = None) -> Sheet:
-    """The file as a `Sheet`. Raises SheetError for a file without a usable header, a column
-    named twice, more than 50 Solution or Team member columns, or more than `max_rows` rows."""
+def read_table(
+    source: bytes | str,
+    name_of: Callable[[str], str] = lambda header: " ".join(header.replace("\ufeff", "").split()),
+    max_rows: int | None = None,
+) -> Sheet:
+    """Any CSV as a spreadsheet leaves it (see the module) as a `Sheet`: the header's names as
+    `name_of` gives them, and the non-empty rows. The co-sell file (`read`) and the
+    administration's files (docs/admin.md) are read by it. Raises SheetError for a file without
+    a usable header, a column named twice, a row with more cells than the header, or more than
+    `max_rows` rows."""
     text = decode(source) if isinstance(source, bytes) else source.removeprefix("\ufeff")
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -240,19 +247,10 @@ def read(source: bytes | str, max_rows: int | None = None) -> Sheet:
     for i, name in enumerate(raw_header):
         if not name.strip():
             raise SheetError(f"Column {i + 1} has no name in the first line.")
-        column = canonical(name)
+        column = name_of(name)
         if column in columns:
             raise SheetError(f"The column '{column}' appears twice.")
         columns.append(column)
-    for prefix, most in ((SOLUTION, MAX_SOLUTIONS), (TEAM_MEMBER, MAX_TEAM_MEMBERS)):
-        over = [c for c in columns if c.startswith(prefix + " ") and int(c.split()[-1]) > most]
-        if over:
-            raise SheetError(f"'{over[0]}': a deal has at most {most} {prefix.lower()} columns.")
-    if DEAL_NAME not in columns and REFERRAL_ID not in columns:
-        raise SheetError(
-            f"This is not a co-sell file: it has neither a '{DEAL_NAME}' nor a"
-            f" '{REFERRAL_ID}' column."
-        )
     rows: list[SheetRow] = []
     for values in reader:
         line = reader.line_num
@@ -271,6 +269,28 @@ def read(source: bytes | str, max_rows: int | None = None) -> Sheet:
                 f"The file has more than {max_rows:,} rows; split it, or raise the limit."
             )
     return Sheet(tuple(columns), tuple(rows), delimiter)
+
+
+def read(source: bytes | str, max_rows: int | None = None) -> Sheet:
+    """The co-sell file as a `Sheet` (`read_table`, columns by Partner Center's names). Also a
+    SheetError: more than 50 Solution or Team member columns, or neither a Deal Name nor a
+    Referral ID column."""
+    sheet = read_table(source, canonical, max_rows)
+    columns = sheet.columns
+    for prefix, most in ((SOLUTION, MAX_SOLUTIONS), (TEAM_MEMBER, MAX_TEAM_MEMBERS)):
+        over = [
+            c
+            for c in columns
+            if c.startswith(prefix + " ") and (n := c.split()[-1]).isdecimal() and int(n) > most
+        ]
+        if over:
+            raise SheetError(f"'{over[0]}': a deal has at most {most} {prefix.lower()} columns.")
+    if DEAL_NAME not in columns and REFERRAL_ID not in columns:
+        raise SheetError(
+            f"This is not a co-sell file: it has neither a '{DEAL_NAME}' nor a"
+            f" '{REFERRAL_ID}' column."
+        )
+    return sheet
 
 
 def _shown(delimiter: str) -> str:

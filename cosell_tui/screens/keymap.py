@@ -33,9 +33,11 @@ def scopes(app: type[App[Any]]) -> dict[str, tuple[type[Any], ...]]:
     """Where keys meet: for each place the user can be, the classes whose bindings are live
     together there (the focused widget's, its screen's and `app`'s)."""
     from cosell_tui.screens import (
+        admin,
         bulk,
         deal,
         dialogs,
+        dialogs_admin,
         dialogs_edit,
         dialogs_solutions,
         help,
@@ -58,6 +60,7 @@ def scopes(app: type[App[Any]]) -> dict[str, tuple[type[Any], ...]]:
         "the main screen": (app, main.MainScreen, DealGrid),
         "the filter line": (app, main.MainScreen, FilterLine),
         "the deal screen": (app, deal.DealScreen),
+        "the administration screen": (app, admin.AdminScreen),
         "the wizard's customer step": (
             app,
             wizard.NewDealScreen,
@@ -80,6 +83,9 @@ def scopes(app: type[App[Any]]) -> dict[str, tuple[type[Any], ...]]:
         dialogs_edit.TeamDialog,
         dialogs_edit.InvitationTermsDialog,
         dialogs_solutions.SolutionsDialog,
+        dialogs_admin.UserDialog,
+        dialogs_admin.LocationDialog,
+        dialogs_admin.RateDialog,
         registration.RegistrationDialog,
         upgrade.ShareDialog,
         upgrade.HelpDialog,

@@ -202,6 +202,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             id="main.insights",
             tooltip="Insights: the co-sell dashboard",
         ),
+        Binding(
+            "M",
+            "administration",
+            "Admin",
+            show=False,
+            id="main.administration",
+            tooltip="Administration: users, locations, exchange rates, the log",
+        ),
     ]
 
     def __init__(self, service: Service | None, config: Config) -> None:
@@ -577,6 +585,19 @@ class MainScreen(ServiceSlot, Screen[None]):
         from cosell_tui.screens.insights import InsightsScreen
 
         self.app.push_screen(InsightsScreen(self.service))
+
+    def action_administration(self) -> None:
+        """Users, locations, rates and the log (screens/admin.py), for Referrals admins; anyone
+        else is told why not."""
+        from cosell_tui.domain import Role
+        from cosell_tui.screens.admin import NOT_AN_ADMIN, AdminScreen
+
+        if self.service is None:
+            return
+        if self.service.user.role is not Role.ADMIN:
+            self.app.notify(NOT_AN_ADMIN, title="Administration", severity="warning")
+            return
+        self.app.push_screen(AdminScreen(self.service))
 
     def action_reload(self) -> None:
         self._stale.update(TABS)

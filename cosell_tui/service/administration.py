@@ -14,13 +14,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.orm import selectinload
 
-from cosell_tui.domain import Role, Status, Substatus
+from cosell_tui.domain import DealType, Role, Status, Substatus
 from cosell_tui.service.audit import AdminLogView, admin_log, log_admin
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.parse import inputs, parse
+from cosell_tui.service.sheets import MAX_ROWS, Layout, read_rows
 from cosell_tui.store.models import ExchangeRate, Location, Referral, User
 from cosell_tui.store.valuation import in_usd, rate_month
 
@@ -43,6 +44,11 @@ class UserEntry:
     def scope(self) -> str:
         return "entire company" if self.entire_company else ", ".join(self.locations)
 
+    @property
+    def described(self) -> str:
+        """`ben (Ben Okafor, Referrals user, 4812346)`, as the CLI and the TUI say it."""
+        return f"{self.login} ({self.name}, {self.role.label}, {self.scope})"
+
 
 @dataclass(frozen=True, slots=True)
 class LocationEntry:
@@ -51,12 +57,23 @@ class LocationEntry:
     country: str
     deals: int  # deals that use the PartnerID (then it cannot change)
 
+    @property
+    def described(self) -> str:
+        """`location Munich (4812347, DE)`."""
+        return f"location {self.name} ({self.partner_id}, {self.country})"
+
 
 @dataclass(frozen=True, slots=True)
 class RateEntry:
     month: date
     currency: str
     usd_per_unit: Decimal
+
+    @property
+    def described(self) -> str:
+        """`EUR 2026-12: 1 EUR = 1.08 USD`."""
+        c = self.currency
+        return f"{c} {self.month:%Y-%m}: 1 {c} = {self.usd_per_unit} USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +91,61 @@ class RateSet:
     decided: int  # won deals whose registration eligibility could now be decided
 
 
+@dataclass(frozen=True, slots=True)
+class RatesImported:
+    rates: int  # rates set
+    revalued: int  # deals whose USD value was filled in
+    decided: int  # won deals whose registration eligibility could now be decided
+
+
 _GRANTED = {"admin": Role.ADMIN, "user": Role.USER}
+_NO_USD = "USD needs no rate (it is always 1)."
+#: The columns of a users file and of a rates file (docs/admin.md), and the field each fills.
+USERS = Layout(
+    "users",
+    {"Login": "login", "Name": "name", "Email": "email", "Phone": "phone", "Role": "role",
+     "Entire company": "entire_company", "Locations": "locations"},
+    ("Login", "Name", "Email", "Phone"),
+)  # fmt: skip
+RATES = Layout(
+    "rates",
+    {"Month": "month", "Currency": "currency", "USD per unit": "rate"},
+    ("Month", "Currency", "USD per unit"),
+)
+
+
+def require_admin(uow: UnitOfWork, company: str | None = None) -> None:
+    """Administration is for Referrals admins; what `company` names (the locations, the
+    catalog...) for entire-company ones only."""
+    user = uow.user
+    if user.role is not Role.ADMIN:
+        raise RuleRefusal("Administration is for Referrals admins.")
+    if company and not user.entire_company:
+        raise RuleRefusal(f"Only an entire-company Referrals admin changes {company}.")
+
+
+def decide_won(uow: UnitOfWork, which: ColumnElement[bool], again: bool = False) -> tuple[int, int]:
+    """Decide the registration eligibility of the won deals `which` selects (those still
+    undecided, or with `again` all of them); (deals now decided, of them eligible). A deal
+    whose month still lacks a rate stays undecided and is not counted."""
+    query = select(Referral).where(
+        which,
+        Referral.substatus == Substatus.WON,
+        Referral.deal_type != DealType.SOLUTION_ASSESSMENT,
+    )
+    if not again:
+        query = query.where(Referral.registration_eligible.is_(None))
+    decided = eligible = 0
+    for ref in uow.session.scalars(query.order_by(Referral.id)).all():
+        checklist = uow.checklist(ref)
+        value = None if checklist.undecidable else checklist.eligible
+        if value != ref.registration_eligible:
+            ref.registration_eligible = value
+        if value is not None:
+            decided += 1
+            eligible += value
+    uow.session.flush()
+    return decided, eligible
 
 
 def _user_entry(user: User) -> UserEntry:
@@ -99,11 +170,7 @@ class Administration:
     # --- checks -------------------------------------------------------------------------------
 
     def _admin(self, uow: UnitOfWork, company: bool = False) -> None:
-        user = uow.user
-        if user.role is not Role.ADMIN:
-            raise RuleRefusal("Administration is for Referrals admins.")
-        if company and not user.entire_company:
-            raise RuleRefusal("Only an entire-company Referrals admin changes the locations.")
+        require_admin(uow, "the locations" if company else None)
 
     def _locations(self, uow: UnitOfWork, partner_ids: tuple[str, ...]) -> list[Location]:
         """The organisation's locations by PartnerID, each within the admin's scope."""
@@ -179,35 +246,59 @@ class Administration:
         with self._ctx.write() as uow:
             self._admin(uow)
             region = self._region(uow, values.get("locations"))
-            parsed = parse(inputs.UserIn, dict(values), "The user", region=region)
-            if parsed.entire_company and not uow.user.entire_company:
-                raise RuleRefusal("Only an entire-company admin grants entire-company scope.")
-            locations = self._locations(uow, parsed.locations)
-            taken = uow.session.scalar(select(exists().where(User.username == parsed.login)))
-            if taken:
-                raise ValidationError(
-                    f"The login {parsed.login} is taken.", {"login": "This login is taken."}
-                )
-            user = User(
-                org_id=uow.user.org_id,
-                username=parsed.login,
-                display_name=parsed.name,
-                email=parsed.email,
-                phone=parsed.phone,
-                role=_GRANTED[parsed.role.value],
-                entire_company=parsed.entire_company,
-                active=True,
+            return self._add_user(
+                uow, parse(inputs.UserIn, dict(values), "The user", region=region)
             )
-            user.locations = locations
-            uow.session.add(user)
-            uow.session.flush()
-            entry = _user_entry(user)
-            log_admin(
-                uow.session, uow.now(), uow.user.id, "user_added", entry.login,
-                f"Added {entry.role.label} {entry.login} ({entry.name}), scope {entry.scope}.",
-                role=entry.role.value, scope=entry.scope,
+
+    def import_users(self, data: bytes, max_rows: int = MAX_ROWS) -> int:
+        """Users from a CSV (docs/admin.md), each as `add_user` (and logged as it logs them),
+        all or none; how many."""
+        with self._ctx.write() as uow:
+            self._admin(uow)
+            rows = read_rows(
+                data, USERS, inputs.UserIn, max_rows,
+                context_of=lambda v: {"region": self._region(uow, v.get("locations"))},
             )  # fmt: skip
-            return entry
+            for line, parsed in rows.rows:
+                if not rows.problems.once(line, parsed.login, f"Login {parsed.login}"):
+                    continue
+                try:
+                    self._add_user(uow, parsed)
+                except (ValidationError, RuleRefusal) as exc:
+                    rows.problems.add(line, exc.message)
+            rows.problems.raise_any()
+            return len(rows.rows)
+
+    def _add_user(self, uow: UnitOfWork, parsed: inputs.UserIn) -> UserEntry:
+        """Checked against the database before anything is written."""
+        if parsed.entire_company and not uow.user.entire_company:
+            raise RuleRefusal("Only an entire-company admin grants entire-company scope.")
+        locations = self._locations(uow, parsed.locations)
+        taken = uow.session.scalar(select(exists().where(User.username == parsed.login)))
+        if taken:
+            raise ValidationError(
+                f"The login {parsed.login} is taken.", {"login": "This login is taken."}
+            )
+        user = User(
+            org_id=uow.user.org_id,
+            username=parsed.login,
+            display_name=parsed.name,
+            email=parsed.email,
+            phone=parsed.phone,
+            role=_GRANTED[parsed.role.value],
+            entire_company=parsed.entire_company,
+            active=True,
+        )
+        user.locations = locations
+        uow.session.add(user)
+        uow.session.flush()
+        entry = _user_entry(user)
+        log_admin(
+            uow.session, uow.now(), uow.user.id, "user_added", entry.login,
+            f"Added {entry.role.label} {entry.login} ({entry.name}), scope {entry.scope}.",
+            role=entry.role.value, scope=entry.scope,
+        )  # fmt: skip
+        return entry
 
     def edit_user(self, login: str, values: Mapping[str, Any]) -> UserEntry:
         """Change a user's name, email, phone, role or scope; what is not given stays."""
@@ -393,30 +484,51 @@ class Administration:
             self._admin(uow)
             parsed = parse(inputs.RateIn, dict(values), "The rate")
             if parsed.currency == "USD":
-                raise ValidationError(
-                    "USD needs no rate (it is always 1).", {"currency": "USD needs no rate."}
+                raise ValidationError(_NO_USD, {"currency": "USD needs no rate."})
+            return self._set_rate(uow, parsed)
+
+    def import_rates(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> RatesImported:
+        """Rates from a CSV (Month, Currency, USD per unit), each as `set_rate`, all or none."""
+        rows = read_rows(data, RATES, inputs.RateIn, max_rows)
+        with self._ctx.write() as uow:
+            self._admin(uow)
+            done: list[RateSet] = []
+            for line, parsed in rows.rows:
+                key, named = (
+                    (parsed.month, parsed.currency),
+                    f"{parsed.currency} {parsed.month:%Y-%m}",
                 )
-            text = format(parsed.usd_per_unit, "f")
-            row = uow.session.get(ExchangeRate, (parsed.month, parsed.currency))
-            old = row.usd_per_unit if row is not None else None
-            if row is None:
-                uow.session.add(
-                    ExchangeRate(month=parsed.month, currency=parsed.currency, usd_per_unit=text)
-                )
-            else:
-                row.usd_per_unit = text
-            uow.session.flush()
-            revalued = self._revalue(uow, parsed.month, parsed.currency, parsed.usd_per_unit)
-            decided = self._decide_waiting(uow, parsed.month, parsed.currency)
-            month = f"{parsed.month:%Y-%m}"
-            log_admin(
-                uow.session, uow.now(), uow.user.id, "rate_set", f"{parsed.currency} {month}",
-                f"{parsed.currency} {month}: 1 {parsed.currency} = {text} USD"
-                + (f" (was {old})." if old is not None else "."),
-                old=old, new=text,
-            )  # fmt: skip
-            entry = RateEntry(parsed.month, parsed.currency, parsed.usd_per_unit)
-            return RateSet(entry, revalued, decided)
+                if parsed.currency == "USD":
+                    rows.problems.add(line, _NO_USD)
+                elif rows.problems.once(line, key, named):
+                    done.append(self._set_rate(uow, parsed))
+            rows.problems.raise_any()
+            return RatesImported(
+                len(done), sum(r.revalued for r in done), sum(r.decided for r in done)
+            )
+
+    def _set_rate(self, uow: UnitOfWork, parsed: inputs.RateIn) -> RateSet:
+        text = format(parsed.usd_per_unit, "f")
+        row = uow.session.get(ExchangeRate, (parsed.month, parsed.currency))
+        old = row.usd_per_unit if row is not None else None
+        if row is None:
+            uow.session.add(
+                ExchangeRate(month=parsed.month, currency=parsed.currency, usd_per_unit=text)
+            )
+        else:
+            row.usd_per_unit = text
+        uow.session.flush()
+        revalued = self._revalue(uow, parsed.month, parsed.currency, parsed.usd_per_unit)
+        decided = self._decide_waiting(uow, parsed.month, parsed.currency)
+        month = f"{parsed.month:%Y-%m}"
+        log_admin(
+            uow.session, uow.now(), uow.user.id, "rate_set", f"{parsed.currency} {month}",
+            f"{parsed.currency} {month}: 1 {parsed.currency} = {text} USD"
+            + (f" (was {old})." if old is not None else "."),
+            old=old, new=text,
+        )  # fmt: skip
+        entry = RateEntry(parsed.month, parsed.currency, parsed.usd_per_unit)
+        return RateSet(entry, revalued, decided)
 
     def missing_rates(self) -> tuple[MissingRate, ...]:
         """Months and currencies that the organisation's won deals (the month won) and open
@@ -475,23 +587,15 @@ class Administration:
     def _decide_waiting(self, uow: UnitOfWork, month: date, currency: str) -> int:
         """Won deals of `month` in `currency` whose eligibility waited for the rate."""
         start, end = self._month_range(month)
-        waiting = uow.session.scalars(
-            select(Referral).where(
+        decided, _ = decide_won(
+            uow,
+            and_(
                 Referral.org_id == uow.user.org_id,
-                Referral.substatus == Substatus.WON,
-                Referral.registration_eligible.is_(None),
                 Referral.currency == currency,
                 Referral.closed_at >= _midnight(start),
                 Referral.closed_at < _midnight(end),
-            )
-        ).all()
-        decided = 0
-        for ref in waiting:
-            checklist = uow.checklist(ref)
-            if not checklist.undecidable:
-                ref.registration_eligible = checklist.eligible
-                decided += 1
-        uow.session.flush()
+            ),
+        )
         return decided
 
     # --- the log ------------------------------------------------------------------------------

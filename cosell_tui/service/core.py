@@ -30,6 +30,7 @@ from cosell_tui.service.lifecycle import Lifecycle
 from cosell_tui.service.listing import Listing
 from cosell_tui.service.mail import Mail
 from cosell_tui.service.microsoft import Microsoft
+from cosell_tui.service.reference import Reference
 from cosell_tui.service.registration import Registration
 from cosell_tui.service.sharing import Sharing
 from cosell_tui.service.transfer import Transfer
@@ -52,6 +53,7 @@ class Service:
         self.insights = Insights(ctx)
         self.transfer = Transfer(ctx, self.creation, self.lifecycle, self.sharing)
         self.administration = Administration(ctx)
+        self.reference = Reference(ctx)
         self.mail = Mail(ctx)
 
     @property

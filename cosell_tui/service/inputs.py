@@ -52,11 +52,13 @@ from cosell_tui.domain import (
     ContractTerm,
     ErrorReason,
     HelpType,
+    IncentiveTag,
     MarketplaceIntent,
     OrgKind,
     PartnerRole,
     PricingModel,
     RegistrationStatus,
+    SolutionKind,
     TenantType,
 )
 from cosell_tui.domain.format import read_amount
@@ -911,11 +913,11 @@ def RoleName(value: object, label: str, context: object) -> GrantedRole:
 
 
 def _partner_ids(value: object) -> object:
-    """Locations as a list, or one comma-separated text ('100, 101'); None is none."""
+    """Locations as a list, or one text ('100, 101', '100 101'); None is none."""
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
+        return words(value)
     return value
 
 
@@ -1024,3 +1026,244 @@ class RateIn(Input):
         if number > Decimal(1_000_000) or number.as_tuple().exponent < -10:  # type: ignore[operator]  # finite: an int exponent
             raise problem(f"Rate '{value}' is out of range (at most 1,000,000, 10 decimals).")
         return number.normalize() if number == number.to_integral() else number
+
+
+# --- reference data: solutions, customer accounts, the ecosystem (service/reference.py) ---------
+#
+# The labels are the columns of the CSV files (docs/admin.md), so a row's problem names its
+# column; the CLI's flags read the same models.
+
+MAX_SOLUTION_ID = 40
+_SOLUTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_SEPARATORS = re.compile(r"[\s,;|]+")
+
+
+def words(value: object) -> tuple[str, ...]:
+    """A list as typed in one cell or flag: separated by spaces, commas, `;` or `|`."""
+    if isinstance(value, list | tuple):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(w for w in _SEPARATORS.split(str(value).strip()) if w)
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+@kind()
+def SolutionId(value: object, label: str, context: object) -> str:
+    """A catalog ID as Partner Center writes it (SOL-41001-LKH)."""
+    return _solution_id(value, label)
+
+
+def _solution_id(value: object, label: str) -> str:
+    typed = trimmed(value, label, MAX_SOLUTION_ID)
+    if not _SOLUTION_ID.fullmatch(typed):
+        raise problem(
+            f"{label} '{typed}' is not a solution ID (letters, digits and '-', e.g. SOL-41001-LKH)."
+        )
+    return typed
+
+
+#: The short tags `cosell catalog solutions` prints, read back too.
+_TAG_WORDS = {"ipcosell": IncentiveTag.AZURE_IP_CO_SELL}
+
+
+@kind()
+def IncentiveTags(value: object, label: str, context: object) -> tuple[IncentiveTag, ...]:
+    """Incentive tags by code (AzureIPCoSell, BizAppsPremium, BizAppsStandard) or short tag
+    (ip-co-sell, bizapps-premium), any case, several in one cell."""
+    found: list[IncentiveTag] = []
+    for word in words(value):
+        folded = _folded(word)
+        tag = _TAG_WORDS.get(folded) or next(
+            (t for t in IncentiveTag if folded in (_folded(t.value), _folded(t.label))), None
+        )
+        if tag is None:
+            known = ", ".join(t.value for t in IncentiveTag)
+            raise problem(f"{label}: '{word}' is not an incentive tag (one of {known}).")
+        if tag not in found:
+            found.append(tag)
+    return tuple(found)
+
+
+class SolutionIn(Input):
+    """A catalog entry: an own solution (`cosell admin solution add`) or a row of a catalog
+    file. No publisher: your organisation's; `Microsoft`, or another partner's name."""
+
+    id: Annotated[str, SolutionId("Solution ID")]
+    name: Annotated[str, Text("Name")]
+    publisher: Annotated[str | None, Text("Publisher", False)] = None
+    kind: Annotated[SolutionKind | None, Choice("Kind", False, enum=SolutionKind)] = None
+    tags: Annotated[tuple[IncentiveTag, ...] | None, IncentiveTags("Incentive tags", False)] = None
+    co_sell_ready: Annotated[bool | None, YesNo("Co-sell ready", False)] = None
+    marketplace_incentivized: Annotated[bool | None, YesNo("Marketplace incentivized", False)] = (
+        None
+    )
+    priced: Annotated[bool | None, YesNo("Priced", False)] = None
+
+
+class SolutionChange(Input):
+    """What an admin changes of one of their organisation's solutions; None keeps it."""
+
+    name: Annotated[str | None, Text("Name", False)] = None
+    tags: Annotated[tuple[IncentiveTag, ...] | None, IncentiveTags("Incentive tags", False)] = None
+    co_sell_ready: Annotated[bool | None, YesNo("Co-sell ready", False)] = None
+    marketplace_incentivized: Annotated[bool | None, YesNo("Marketplace incentivized", False)] = (
+        None
+    )
+    priced: Annotated[bool | None, YesNo("Priced", False)] = None
+
+
+#: The account kinds a file may name (a manual entry is made by a deal, never imported).
+_ACCOUNT_KINDS = {
+    "managed": AccountKind.MANAGED,
+    "microsoftmanaged": AccountKind.MANAGED,
+    "unmanaged": AccountKind.UNMANAGED,
+    "microsoftunmanaged": AccountKind.UNMANAGED,
+    "duns": AccountKind.OTHER,
+    "other": AccountKind.OTHER,
+    "otherduns": AccountKind.OTHER,
+}
+
+
+@kind()
+def AccountKindName(value: object, label: str, context: object) -> AccountKind:
+    """Managed, Unmanaged or DUNS (Partner Center's names accepted too)."""
+    if isinstance(value, AccountKind) and value is not AccountKind.MANUAL:
+        return value
+    typed = trimmed(value, label, 40)
+    if (found := _ACCOUNT_KINDS.get(_folded(typed))) is None:
+        raise problem(f"{label} '{typed}' is not one of: Managed, Unmanaged, DUNS.")
+    return found
+
+
+@kind()
+def Duns(value: object, label: str, context: object) -> str:
+    """A D-U-N-S number: 9 digits (the leading zeros a spreadsheet drops are put back)."""
+    typed = trimmed(value, label, 20)
+    digits = typed.replace("-", "").replace(" ", "")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 9:
+        raise problem(f"{label} '{typed}' is not a D-U-N-S number (9 digits).")
+    return digits.zfill(9)
+
+
+class AccountIn(Input):
+    """A customer account of a file: Managed or Unmanaged (a Microsoft account ID) or DUNS
+    (a D-U-N-S number); managed entries of one customer share a linked group."""
+
+    kind: Annotated[AccountKind, AccountKindName("Account kind")]
+    name: Annotated[str, Text("Name")]
+    microsoft_account_id: Annotated[
+        str | None, Text("Microsoft account ID", False, max_len=MAX_SOLUTION_ID)
+    ] = None
+    duns: Annotated[str | None, Duns("DUNS", False)] = None
+    group_key: Annotated[str | None, Text("Linked group", False, max_len=MAX_SOLUTION_ID)] = None
+    federal: Annotated[bool | None, YesNo("Federal", False)] = None
+    address_line1: Annotated[str | None, Text("Address line 1", False)] = None
+    address_line2: Annotated[str | None, Text("Address line 2", False)] = None
+    city: Annotated[str | None, Text("City", False, max_len=100)] = None
+    state: Annotated[str | None, Text("State", False, max_len=100)] = None
+    postal_code: Annotated[str | None, Text("Postal code", False, max_len=20)] = None
+    country: Annotated[str, Country("Country")]
+    size: Annotated[str | None, Text("Size", False, max_len=40)] = None
+
+    @model_validator(mode="after")
+    def _identified(self) -> "AccountIn":
+        if self.kind is AccountKind.OTHER and self.duns is None:
+            raise problem("A DUNS account needs its D-U-N-S number (column DUNS).")
+        if self.kind is not AccountKind.OTHER and self.microsoft_account_id is None:
+            raise problem(
+                f"A {self.kind.label} account needs its Microsoft account ID "
+                "(column Microsoft account ID)."
+            )
+        if self.group_key is not None and self.kind is not AccountKind.MANAGED:
+            raise problem("Only managed accounts are linked in a group (column Linked group).")
+        return self
+
+
+class AccountFilter(Input):
+    """Which accounts a listing shows: one kind, or all (None)."""
+
+    kind: Annotated[AccountKind | None, AccountKindName("Account kind", False)] = None
+
+
+class EcosystemKind(Enum):
+    """What a row of the partners file is."""
+
+    PARTNER = "Partner"
+    SELLER = "Microsoft seller"
+
+
+@kind()
+def EcosystemKindName(value: object, label: str, context: object) -> EcosystemKind:
+    """Partner, or Microsoft seller (Seller for short)."""
+    if isinstance(value, EcosystemKind):
+        return value
+    typed = trimmed(value, label, 40)
+    folded = _folded(typed)
+    if folded == "partner":
+        return EcosystemKind.PARTNER
+    if folded in ("microsoftseller", "seller"):
+        return EcosystemKind.SELLER
+    raise problem(f"{label} '{typed}' is not one of: Partner, Microsoft seller.")
+
+
+@kind()
+def PartnerLocations(value: object, label: str, context: object) -> tuple[tuple[str, str], ...]:
+    """A partner's locations as `PARTNERID:CC` (4200001:CA), several in one cell."""
+    found: list[tuple[str, str]] = []
+    for word in words(value):
+        pid, _, country = word.partition(":")
+        if not pid.isascii() or not pid.isdigit() or len(pid) > MAX_PARTNER_ID:
+            raise problem(f"{label}: '{word}' is not PARTNERID:COUNTRY (e.g. 4200001:CA).")
+        if country.upper() not in territories():
+            raise problem(f"{label}: '{word}' has no ISO country code after the ':' (4200001:CA).")
+        if pid in (p for p, _ in found):
+            raise problem(f"{label}: PartnerID {pid} is given twice.")
+        found.append((pid, country.upper()))
+    return tuple(found)
+
+
+@kind()
+def SolutionIds(value: object, label: str, context: object) -> tuple[str, ...]:
+    """Catalog IDs, several in one cell."""
+    return tuple(dict.fromkeys(_solution_id(word, label) for word in words(value)))
+
+
+class PartnerIn(Input):
+    """A row of the partners file: another partner organisation (its PartnerIDs, whether it is
+    vetted for solution assessments and can be invited, its solutions) or a Microsoft seller
+    (login, name, email, phone)."""
+
+    type: Annotated[EcosystemKind, EcosystemKindName("Type", False)] = EcosystemKind.PARTNER
+    name: Annotated[str, Text("Name")]
+    partner_ids: Annotated[
+        tuple[tuple[str, str], ...] | None, PartnerLocations("PartnerIDs", False)
+    ] = None
+    vetted: Annotated[bool | None, YesNo("Vetted for assessments", False)] = None
+    ecosystem: Annotated[bool | None, YesNo("Co-sell ecosystem", False)] = None
+    solutions: Annotated[tuple[str, ...] | None, SolutionIds("Solutions", False)] = None
+    login: Annotated[str | None, Login("Login", False)] = None
+    email: Annotated[str | None, Email("Email", False)] = None
+    phone: Annotated[str | None, Phone("Phone", False)] = None
+
+    @classmethod
+    def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
+        """A blank type is a partner."""
+        return {key: value for key, value in values.items() if value is not None}
+
+    @model_validator(mode="after")
+    def _complete(self) -> "PartnerIn":
+        if self.type is EcosystemKind.PARTNER:
+            if not self.partner_ids:
+                raise problem("A partner needs at least one PartnerID (column PartnerIDs).")
+            if self.login or self.email or self.phone:
+                raise problem("Login, Email and Phone are for Microsoft sellers, not partners.")
+        else:
+            missing = [n for n, v in (("Login", self.login), ("Email", self.email),
+                                      ("Phone", self.phone)) if not v]  # fmt: skip
+            if missing:
+                raise problem(f"A Microsoft seller needs {', '.join(missing)}.")
+            if self.partner_ids or self.solutions:
+                raise problem("PartnerIDs and Solutions are for partners, not Microsoft sellers.")
+        return self

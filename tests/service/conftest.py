@@ -18,6 +18,7 @@ from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import upgrade
 from cosell_tui.store.models import Base
 from tests import factories as f
+from tests.service.realdb import Opener, open_real
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +79,10 @@ def scalar(svc: Service, sql: str, **params: object) -> object:
 def rows(svc: Service, sql: str, **params: object) -> list[tuple[object, ...]]:
     with engine_of(svc).connect() as conn:
         return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+@pytest.fixture
+def real(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Opener]:
+    """A freshly set-up real database, and `open_as(login, user=..., now=...)`: the service as
+    the operating-system user `login` (no demo marker: the real rules apply)."""
+    yield from open_real(db_url, monkeypatch)

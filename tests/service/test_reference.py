@@ -1,0 +1,215 @@
+"""Reference data (issue 10, item 2): own solutions, the catalog, customer accounts and the
+co-sell ecosystem from CSV, all or nothing, every change logged — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from cosell_tui.domain import AccountKind, SolutionCategory
+from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
+from tests.service.realdb import BEN, SOLUTION, Opener, dump
+
+CATALOG = b"""Solution ID,Name,Publisher,Kind,Incentive tags,Co-sell ready,Marketplace incentivized
+SOL-10001-AVM,Azure Virtual Machines,Microsoft,,,Yes,
+SOL-42001-INS,Adatum Insight Platform,Adatum Analytics,Partner,ip-co-sell,yes,yes
+SOL-90003-AZF,Azure Foundations,Microsoft,Assessment,,,
+"""
+ACCOUNTS = b"""Account kind;Name;Microsoft account ID;DUNS;Linked group;Federal;City;Country
+Managed;Northwind Group;6-NW0;;NW;No;Leeds;GB
+Unmanaged;Northwind Ltd;7-NW1;;;;Dublin;ie
+DUNS;Tailspin Toys;;12345678;;yes;Seattle;US
+"""
+PARTNERS = b"""Type,Name,PartnerIDs,Vetted for assessments,Solutions,Login,Email,Phone
+Partner,Adatum Analytics,4200001:CA 4200002:US,yes,SOL-42001-INS,,,
+Microsoft seller,Jordan Ellis,,,,ms-jordan,Jordan.Ellis@microsoft.example,425 555 0107
+"""
+
+
+def test_own_solutions_are_added_changed_and_logged(real: Opener) -> None:
+    ava = real("ava")
+    added = ava.reference.add_solution(
+        {
+            "id": "SOL-FAB-SOC",
+            "name": "Fabrikam SOC",
+            "tags": "AzureIPCoSell, BizAppsStandard",
+            "co_sell_ready": True,
+        }
+    )
+    assert (added.category, added.azure_ip_co_sell, added.biz_apps_standard) == (
+        SolutionCategory.MINE, True, True,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="already in the catalog"):
+        ava.reference.add_solution({"id": "SOL-FAB-SOC", "name": "Again"})
+    with pytest.raises(ValidationError, match="not an incentive tag"):
+        ava.reference.add_solution({"id": "SOL-X", "name": "X", "tags": "Gold"})
+    changed = ava.reference.edit_solution(
+        "SOL-FAB-SOC", {"tags": (), "marketplace_incentivized": True}
+    )
+    assert (changed.azure_ip_co_sell, changed.marketplace_incentivized, changed.name) == (
+        False, True, "Fabrikam SOC",
+    )  # fmt: skip
+    with pytest.raises(NotFoundError):
+        ava.reference.edit_solution("SOL-NOPE", {"name": "x"})
+    log = ava.administration.log()
+    assert [e.action for e in log[:2]] == ["solution_edited", "solution_added"]
+    assert "marketplace incentivized False → True" in log[0].summary
+
+
+def test_the_catalog_imports_and_updates_by_id(real: Opener) -> None:
+    ava = real("ava")
+    done = ava.reference.import_solutions(CATALOG, "catalog.csv")
+    assert (done.added, done.changed, done.unchanged) == (3, 0, 0)
+    again = ava.reference.import_solutions(CATALOG.replace(b"Azure Foundations", b"AZF"), "c.csv")
+    assert (again.added, again.changed, again.unchanged) == (0, 1, 2)
+    found = {s.id: s for s in ava.catalog.search_solutions("", None, 50)}
+    assert found["SOL-90003-AZF"].category is SolutionCategory.ASSESSMENT
+    assert found["SOL-42001-INS"].category is SolutionCategory.THIRD_PARTY
+    assert found["SOL-42001-INS"].publisher_name == "Adatum Analytics"
+    with pytest.raises(RuleRefusal, match="Microsoft's"):
+        ava.reference.edit_solution("SOL-10001-AVM", {"name": "VMs"})
+
+
+def test_a_bad_file_names_every_bad_line_and_writes_nothing(real: Opener, db_url: str) -> None:
+    ava = real("ava")
+    before = dump(db_url)
+    bad = CATALOG + b"bad id!,X,,,,,\nSOL-10001-AVM,Twice,Microsoft,,,yes,\nSOL-Z,Z,,,,maybe,\n"
+    with pytest.raises(ValidationError) as caught:
+        ava.reference.import_solutions(bad, "bad.csv")
+    assert "Nothing imported: 3 of 6 rows" in caught.value.message
+    assert set(caught.value.fields) == {"line 5", "line 6", "line 7"}
+    assert "is not a solution ID" in caught.value.fields["line 5"]
+    assert "on line 2 too" in caught.value.fields["line 6"]
+    assert caught.value.fields["line 7"] == "Co-sell ready: 'maybe' is not yes or no."
+    with pytest.raises(ValidationError, match="column 'Colour' that is not one of"):
+        ava.reference.import_solutions(b"Solution ID,Name,Colour\nS,X,red\n", "c.csv")
+    with pytest.raises(ValidationError, match="no 'Name' column"):
+        ava.reference.import_solutions(b"Solution ID\nS\n", "c.csv")
+    assert dump(db_url) == before
+
+
+def test_accounts_import_list_and_match(real: Opener) -> None:
+    ava = real("ava")
+    done = ava.reference.import_accounts(ACCOUNTS, "accounts.csv")
+    assert (done.added, done.changed) == (3, 0)
+    tailspin = ava.reference.accounts("Tailspin")
+    assert [(e.account.duns, e.account.federal) for e in tailspin] == [("012345678", True)]
+    page = ava.reference.accounts("", limit=2, offset=1)
+    assert [e.account.name for e in page] == ["Northwind Group", "Northwind Ltd"]
+    assert [e.account.kind for e in ava.reference.accounts("", "Unmanaged")] == [
+        AccountKind.UNMANAGED
+    ]
+    matched = ava.reference.match_account("7-NW1", "6-NW0")
+    assert matched.account.matched_to == "Northwind Group (6-NW0)"
+    assert (matched.deals, matched.decided) == (0, 0)
+    with pytest.raises(RuleRefusal, match="match to a Microsoft Managed account"):
+        ava.reference.match_account("012345678", "7-NW1")
+    with pytest.raises(RuleRefusal, match="managed account already"):
+        ava.reference.match_account("6-NW0", "6-NW0")
+    with pytest.raises(NotFoundError):
+        ava.reference.match_account("nobody", "6-NW0")
+    assert ava.administration.log()[0].action == "account_matched"
+
+
+def test_partners_and_microsoft_sellers(real: Opener) -> None:
+    ava = real("ava")
+    ava.reference.import_solutions(CATALOG, "catalog.csv")
+    done = ava.reference.import_partners(PARTNERS, "partners.csv")
+    assert (done.added, done.changed) == (2, 0)
+    [adatum] = ava.reference.partners()
+    assert (adatum.partner_ids, adatum.vetted, adatum.solutions) == (
+        ("4200001 (CA)", "4200002 (US)"), True, 1,
+    )  # fmt: skip
+    [jordan] = ava.reference.sellers()
+    assert (jordan.login, jordan.email, jordan.phone) == (
+        "ms-jordan", "jordan.ellis@microsoft.example", "+14255550107",
+    )  # fmt: skip
+    assert ava.reference.import_partners(PARTNERS, "again.csv").unchanged == 2
+    seller = real("ms-jordan")  # a Microsoft seller can now sign in
+    assert seller.user.org_name == "Microsoft"
+
+
+def test_partner_rows_refused_by_the_database_are_named_too(real: Opener, db_url: str) -> None:
+    ava = real("ava")
+    ava.administration.add_user(BEN)
+    before = dump(db_url)
+    rows = (
+        b"Type,Name,PartnerIDs,Solutions,Login,Email,Phone\n"
+        b"Partner,Newco,4812345:US,,,,\n"  # Fabrikam's own PartnerID
+        b"Partner,Other,4300001:DE,SOL-NOPE,,,\n"
+        b"Microsoft seller,Ben,,,ben,ben@x.example,+14255550107\n"  # a Fabrikam login
+        b"Partner,Fabrikam Consulting,4300009:DE,,,,\n"
+    )
+    with pytest.raises(ValidationError) as caught:
+        ava.reference.import_partners(rows, "p.csv")
+    said = caught.value.fields
+    assert "already Fabrikam Consulting's" in said["line 2"]
+    assert "no solution 'SOL-NOPE'" in said["line 3"]
+    assert "ben is taken" in said["line 4"]
+    assert "not another partner" in said["line 5"]
+    assert dump(db_url) == before
+
+
+def test_rates_import_all_or_nothing(real: Opener, db_url: str) -> None:
+    ava = real("ava")
+    done = ava.administration.import_rates(
+        b"Month,Currency,USD per unit\n2026-11,eur,1.08\n2026-11,GBP,1.27\n", "r.csv"
+    )
+    assert done.rates == 2
+    before = dump(db_url)
+    with pytest.raises(ValidationError) as caught:
+        ava.administration.import_rates(
+            b"month,currency,usd per unit\n2026-12,EUR,-1\n2026-12,USD,1\n2026-12,GBP,1.2\n"
+            b"2026-12,GBP,1.3\n",
+            "r.csv",
+        )
+    assert set(caught.value.fields) == {"line 2", "line 3", "line 5"}
+    assert "positive" in caught.value.fields["line 2"]
+    assert dump(db_url) == before
+
+
+def test_only_admins_change_reference_data(real: Opener) -> None:
+    ava = real("ava")
+    ava.administration.add_user(BEN)
+    ava.administration.add_user({**BEN, "login": "dev", "role": "admin", "email": "d@f.example"})
+    dev = real("dev")  # a Referrals admin of London only
+    with pytest.raises(RuleRefusal, match="entire-company Referrals admin changes the catalog"):
+        dev.reference.import_solutions(CATALOG, "c.csv")
+    assert dev.reference.add_solution({"id": "SOL-DEV", "name": "Ours"}).id == "SOL-DEV"
+    ben = real("ben")
+    with pytest.raises(RuleRefusal, match="Referrals admins"):
+        ben.reference.import_accounts(ACCOUNTS, "a.csv")
+    with pytest.raises(RuleRefusal, match="Referrals admins"):
+        ben.reference.add_solution({"id": "SOL-B", "name": "B"})
+
+
+def test_the_fixture_catalog_entry_stays(real: Opener) -> None:
+    assert real("ava").catalog.search_solutions(SOLUTION)[0].id == SOLUTION
+
+
+def test_users_import_names_an_unknown_location_and_a_taken_login(
+    real: Opener, db_url: str
+) -> None:
+    ava = real("ava")
+    added = ava.administration.import_users(
+        b"Login,Name,Email,Phone,Role,Locations\n"
+        b"ben,Ben Okafor,ben@fabrikam.example,020 7946 0018,user,4812346\n"  # national: London
+        b"dev,Dev Patel,dev@fabrikam.example,+12065550104,admin,4812345 4812346\n"
+    )
+    assert added == 2
+    ben = next(u for u in ava.administration.users() if u.login == "ben")
+    assert ben.phone == "+442079460018"
+    before = dump(db_url)
+    with pytest.raises(ValidationError) as caught:
+        ava.administration.import_users(
+            b"Login,Name,Email,Phone,Locations\n"
+            b"eve,Eve Park,eve@fabrikam.example,+12065550199,999\n"
+            b"ben,Ben Again,ben2@fabrikam.example,+12065550199,4812345\n"
+            b"fay,Fay,fay@fabrikam,+12065550199,4812345\n"
+            b"eve,Eve Twice,eve2@fabrikam.example,+12065550199,4812345\n"
+        )
+    said = caught.value.fields
+    assert "No location with PartnerID 999" in said["line 2"]
+    assert "The login ben is taken." in said["line 3"]
+    assert "email" in said["line 4"].lower()
+    assert "on line 2 too" in said["line 5"]
+    assert dump(db_url) == before
