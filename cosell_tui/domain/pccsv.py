@@ -202,6 +202,18 @@ class Sheet:
     delimiter: str = ","
 
 
+def with_cells(sheet: Sheet, changes: Mapping[int, Mapping[str, str]]) -> Sheet:
+    """`sheet` with the cells of `changes` (line → column → value) set, a column the file
+    lacked added at the end: e.g. the account a user confirmed in Final Matched Customer
+    Account, which the next read of the sheet then uses."""
+    added = [c for cells in changes.values() for c in cells if c not in sheet.columns]
+    rows = tuple(
+        SheetRow(row.line, {**row.cells, **changes[row.line]}) if row.line in changes else row
+        for row in sheet.rows
+    )
+    return Sheet((*sheet.columns, *dict.fromkeys(added)), rows, sheet.delimiter)
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (a byte-order mark is dropped), else Windows-1252 as older Excel writes it."""
     try:
