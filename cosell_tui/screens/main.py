@@ -7,6 +7,7 @@ database itself. Every read and write runs in a thread worker and comes back wit
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action, Direction, Status
@@ -218,6 +219,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         #: Tell the user about new inbound referrals when the next counts arrive (live queue).
         self._announce_inbound = False
         self.unread = 0  # the user's unread notifications (status line)
+        self._exporting = False  # a download is being written (one at a time)
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -235,6 +237,9 @@ class MainScreen(ServiceSlot, Screen[None]):
                         id=f"grid-{tab.value}",
                     )
             yield DealPreview(id="preview")
+        with Horizontal(id="export-bar"):  # shown while a big download is written
+            yield Label("", id="export-what", markup=False)
+            yield ProgressBar(id="export-progress", show_eta=False)
         yield Static("", id="status-line", markup=False)
         yield Footer(compact=True)
 
@@ -244,6 +249,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#preview", DealPreview).display = False
+        self.query_one("#export-bar").display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
         if self.has_service:
@@ -594,19 +600,52 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     # ---- download (Partner Center's co-sell CSV, docs/csv.md) ----------------------------------
 
+    #: A download of at least this many rows shows a progress bar while it is written.
+    EXPORT_PROGRESS_FROM: ClassVar[int] = 500
+    #: Seconds between two moves of the bar (a few frames a second, not one per chunk).
+    PROGRESS_PERIOD: ClassVar[float] = 0.1
+
     def action_export_csv(self) -> None:
         """Write the current tab with its filter and sort (only the marked rows when rows are
-        marked) to a CSV in Partner Center's layout, in a worker; a message names the file."""
+        marked) to a CSV in Partner Center's layout, in a worker; a big one shows a progress
+        bar, and a message names the file."""
+        if self._exporting:
+            self.notify("A download is being written; wait for it to finish.", severity="warning")
+            return
         grid = self.grid
         marked = frozenset(grid.marked) if grid.marked else None
         what = f"{len(marked):,} marked deal(s)" if marked else grid.grid_query.tab.label
+        expected = len(marked) if marked else (None if grid.counting else grid.total)
         self.notify(f"Exporting {what} as CSV…")
+        if expected is None or expected >= self.EXPORT_PROGRESS_FROM:
+            self.query_one("#export-what", Label).update(f"Exporting {what} ")
+            self.query_one("#export-progress", ProgressBar).update(total=expected, progress=0)
+            self.query_one("#export-bar").display = True
+        self._exporting = True
         self._export_csv(grid.grid_query, marked)
 
     @background(group="export")
     def _export_csv(self, query: GridQuery, marked: frozenset[int] | None) -> None:
-        path, count = self.service.transfer.export_file(query, marked)
+        last = time.monotonic()
+
+        def told(rows: int) -> None:
+            nonlocal last
+            if time.monotonic() - last >= self.PROGRESS_PERIOD:
+                last = time.monotonic()
+                self.app.call_from_thread(self._export_progress, rows)
+
+        try:
+            path, count = self.service.transfer.export_file(query, marked, progress=told)
+        finally:
+            self.app.call_from_thread(self._export_done)
         self.app.call_from_thread(self.notify, f"Wrote {count:,} deal(s) to {path}", timeout=10)
+
+    def _export_progress(self, rows: int) -> None:
+        self.query_one("#export-progress", ProgressBar).update(progress=rows)
+
+    def _export_done(self) -> None:
+        self._exporting = False
+        self.query_one("#export-bar").display = False
 
     # ---- acting on deals (screens/flows.py: shared with the deal screen and the palette) ------
 
