@@ -214,6 +214,20 @@ def with_cells(sheet: Sheet, changes: Mapping[int, Mapping[str, str]]) -> Sheet:
     return Sheet((*sheet.columns, *dict.fromkeys(added)), rows, sheet.delimiter)
 
 
+_ACCOUNT_CELL = re.compile(
+    r"^(?P<id>[^,]*), AccountName: (?P<name>[^,]*), AccountAddress: (?P<at>.*)$"
+)
+
+
+def account_cell(text: str) -> tuple[str, str, str]:
+    """(`MicrosoftID: …` or `DUNSID: …`, the name, the address) of an account as matching
+    writes it (`MicrosoftID: …, AccountName: …, AccountAddress: …`); other text is its own id."""
+    found = _ACCOUNT_CELL.match(text.strip())
+    if found is None:
+        return text.strip(), "", ""
+    return found["id"].strip(), found["name"].strip(), found["at"].strip()
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (a byte-order mark is dropped), else Windows-1252 as older Excel writes it."""
     try:

@@ -7,8 +7,8 @@ database itself. Every read and write runs in a thread worker and comes back wit
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -33,7 +33,7 @@ from cosell_tui.domain.views import (
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.service.errors import CosellError
-from cosell_tui.widgets.background import background, run_flow
+from cosell_tui.widgets.background import background, run_flow, throttled
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.live import DatabaseChanged
@@ -186,6 +186,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             show=False,
             id="main.export",
             tooltip="Download this tab (or the marked deals) as Partner Center CSV",
+        ),
+        Binding(
+            "U",
+            "upload_csv",
+            "Upload CSV",
+            show=False,
+            id="main.upload",
+            tooltip="Upload a Partner Center co-sell CSV: review, then create and update deals",
         ),
         Binding(
             "y",
@@ -537,9 +545,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             "descending": prefs.descending,
             **changes,
         }
-        self.config = self.config.with_tab(name, TabPrefs(**values))
+        self._save_config(self.config.with_tab(name, TabPrefs(**values)))
+
+    def _save_config(self, config: Config) -> None:
+        """Keep `config` and write what changed into the file (a tiny write, not database
+        work); the one config the main screen holds, so no save undoes another."""
+        self.config = config
         try:
-            save_config(self.config)
+            save_config(config)
         except (OSError, ConfigError) as exc:  # unwritable, or the file is no longer TOML
             self.notify(f"Could not save the config: {exc}", severity="warning")
 
@@ -626,14 +639,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     @background(group="export")
     def _export_csv(self, query: GridQuery, marked: frozenset[int] | None) -> None:
-        last = time.monotonic()
-
-        def told(rows: int) -> None:
-            nonlocal last
-            if time.monotonic() - last >= self.PROGRESS_PERIOD:
-                last = time.monotonic()
-                self.app.call_from_thread(self._export_progress, rows)
-
+        told = throttled(self, self.PROGRESS_PERIOD, self._export_progress)
         try:
             path, count = self.service.transfer.export_file(query, marked, progress=told)
         finally:
@@ -646,6 +652,23 @@ class MainScreen(ServiceSlot, Screen[None]):
     def _export_done(self) -> None:
         self._exporting = False
         self.query_one("#export-bar").display = False
+
+    def action_upload_csv(self) -> None:
+        """The upload screen (screens/upload.py): choose a file, review the dry run, confirm;
+        the grids and counts follow when it wrote anything."""
+        from cosell_tui.screens.upload import UploadScreen
+
+        def done(wrote: bool | None) -> None:
+            if wrote:
+                self._preview_for = None
+                self._changed()
+
+        screen = UploadScreen(self.service, self.config.upload_dir, self._remember_upload_dir)
+        self.app.push_screen(screen, done)
+
+    def _remember_upload_dir(self, folder: str) -> None:
+        if folder != self.config.upload_dir:
+            self._save_config(replace(self.config, upload_dir=folder))
 
     # ---- acting on deals (screens/flows.py: shared with the deal screen and the palette) ------
 

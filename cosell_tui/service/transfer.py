@@ -184,7 +184,9 @@ class ImportReport:
     def refused(self) -> int:
         return self.count("refused")
 
-    def summary(self) -> str:
+    def summary(self, partial_hint: str = "use --partial") -> str:
+        """`N changed (C created, U updated), K unchanged, R refused`, and whether it was
+        written; `partial_hint` says how to write only the good rows (the CLI's flag)."""
         created, updated = self.count("created"), self.count("updated")
         changed = created + updated
         text = (
@@ -195,7 +197,7 @@ class ImportReport:
             return f"Dry run, nothing written: {text}."
         if not self.written and self.refused:
             return (
-                f"Nothing written: {self.refused} row(s) refused (fix them, or use --partial"
+                f"Nothing written: {self.refused} row(s) refused (fix them, or {partial_hint}"
                 f" to write the good rows). Had it been written: {text}."
             )
         return f"{text.capitalize()}."
@@ -277,6 +279,15 @@ class Transfer:
         columns = self.export_columns(q, marked)
         return pc.write(out, rows, columns, delimiter="\t" if fmt == "tsv" else ",")
 
+    def export_folder(self) -> Path:
+        """Where downloads go (and where the upload screen first looks): COSELL_EXPORT_DIR,
+        else the user's Downloads folder, else the working directory."""
+        folder = os.environ.get("COSELL_EXPORT_DIR")
+        if folder:
+            return Path(folder)
+        downloads = Path(platformdirs.user_downloads_dir())
+        return downloads if downloads.is_dir() else Path.cwd()
+
     def export_file(
         self,
         q: GridQuery,
@@ -286,12 +297,8 @@ class Transfer:
         """Write `q` (only `marked` when given) as a CSV in the export folder (COSELL_EXPORT_DIR,
         else the user's Downloads folder, else the working directory): the TUI's download.
         `progress` as in `write`."""
-        folder = os.environ.get("COSELL_EXPORT_DIR")
-        if not folder:
-            downloads = Path(platformdirs.user_downloads_dir())
-            folder = str(downloads if downloads.is_dir() else Path.cwd())
         stamp = self._ctx.clock.now().strftime("%Y%m%d-%H%M%S")
-        path = Path(folder) / f"cosell-{q.tab.value}-{stamp}.csv"
+        path = self.export_folder() / f"cosell-{q.tab.value}-{stamp}.csv"
         try:
             with path.open("w", encoding="utf-8-sig", newline="") as f:
                 count = self.write(f, q, marked=marked, progress=progress)

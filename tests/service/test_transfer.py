@@ -44,9 +44,7 @@ def _sheet(service: Service, tab: Tab) -> pc.Sheet:
     return pc.read(out.getvalue())
 
 
-def test_a_download_reports_its_progress(
-    service: Service, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_download_reports_its_progress(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transfer_module, "PROGRESS_EVERY", 4)
     told: list[int] = []
     count = service.transfer.write(io.StringIO(), GridQuery(Tab.OUTBOUND), progress=told.append)
@@ -66,9 +64,7 @@ def test_an_upload_reports_each_row_and_names_each_deal(service: Service) -> Non
     report = service.transfer.import_sheet(both, dry_run=True, progress=lambda *p: told.append(p))
     assert told == [(1, 4), (2, 4), (3, 4), (4, 4)]
     unchanged = [r for r in report.rows if r.action == "unchanged"]
-    assert [r.referral_id for r in unchanged] == [
-        r.cells[pc.REFERRAL_ID] for r in sheet.rows[:3]
-    ]
+    assert [r.referral_id for r in unchanged] == [r.cells[pc.REFERRAL_ID] for r in sheet.rows[:3]]
     (created,) = [r for r in report.rows if r.action == "created"]
     assert created.referral_id  # the new deal's, though the dry run rolled it back
 
