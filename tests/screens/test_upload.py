@@ -173,8 +173,8 @@ async def test_keys_in_a_burst_open_review_and_leave(make_app, folder: Path) -> 
         assert isinstance(app.screen, MatchPicker)
         # leave it unconfirmed: the row still waits
         await burst(pilot, "end", "enter")
-        assert upload_of(app).report is not None
-        assert upload_of(app).report.refused == 2
+        report = upload_of(app).report
+        assert report is not None and report.refused == 2
         await burst(pilot, "escape", "escape")
         assert app.screen is not screen  # back to the main screen, nothing written
         assert not app.service.listing.find_deals("Matched customer pilot", 5)
