@@ -29,7 +29,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import (
     ContentSwitcher,
@@ -117,7 +116,7 @@ def _line(r: RowResult, cells: dict[str, str], dry: bool, confirmed: dict[int, s
     match = Match.of(r.fills) if r.action == "refused" else None
     if r.action == "refused":
         what = "; ".join(r.errors)
-        does = f"waits ({match.confidence} match)" if match else after
+        does = f"waits: {match.confidence}" if match else after
     elif r.action == "created":
         what = f"new deal “{r.name}”"
         does = before if dry else after
@@ -248,6 +247,7 @@ class UploadScreen(Screen[bool]):
         self.only_refused = False
         self.shown: tuple[Line, ...] = ()
         self.busy = ""  # what a worker is doing ("" when idle)
+        self.pending_moves = 0  # j/k typed before the rows came
         self.wrote = False
 
     # --- layout -------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ class UploadScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#upload-busy").display = False
-        self.picker.focus_line()
+        self._show_step("file")
 
     @property
     def picker(self) -> PathPicker:
@@ -314,9 +314,16 @@ class UploadScreen(Screen[bool]):
         self.path = event.path
         self.confirmed = {}
         self.only_refused = False
+        self.report = self.sheet = self.original = None
         if self.remember is not None:
             self.remember(str(event.path.parent))
         self._working(f"Reading {event.path.name}")
+        # The review comes at once (its rows when the dry run is done), so keys typed on go
+        # to its table, not into the path line
+        self.query_one("#review-counts", Static).update(f"Reading {event.path.name}…")
+        self.query_one("#review-mode", Static).update("")
+        self._show_step("review")
+        self._fill("review-table", [])
         self._read(event.path)
 
     @background(group="upload")
@@ -325,20 +332,24 @@ class UploadScreen(Screen[bool]):
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                self.app.call_from_thread(
-                    self.picker.say, f"Cannot read {path}: {exc.strerror or exc}."
-                )
+                said = f"Cannot read {path}: {exc.strerror or exc}."
+                self.app.call_from_thread(self._unreadable, said)
                 return
             from cosell_tui.service.errors import ValidationError
 
             try:
                 sheet = self.service.transfer.read(data)
             except ValidationError as exc:
-                self.app.call_from_thread(self.picker.say, f"{path.name}: {exc.message}")
+                self.app.call_from_thread(self._unreadable, f"{path.name}: {exc.message}")
                 return
             self._try(sheet, fresh=True)
         finally:
             self.app.call_from_thread(self._idle)
+
+    def _unreadable(self, said: str) -> None:
+        """Back to the file step, saying why the file cannot be uploaded."""
+        self._show_step("file")
+        self.picker.say(said)
 
     def action_open_file(self) -> None:
         if not self.busy:
@@ -412,24 +423,25 @@ class UploadScreen(Screen[bool]):
         before = table.cursor_row
         table.clear(columns=True)
         wide = self.size.width >= 140
-        widths = (4, 36 if wide else 9, 28 if wide else 16, 18)
+        widths = (4, 37, 28, 16) if wide else (4, 9, 14, 13)
         what = max(20, self.size.width - sum(widths) - 2 * (len(widths) + 1) - 2)
         for label, width in zip(COLUMNS, (*widths, what), strict=True):
             table.add_column(label, width=width)
         self.shown = tuple(shown)
         for line in shown:
-            style = "$text-error" if line.refused else ""
             referral = line.referral if wide or len(line.referral) <= 9 else line.referral[:8] + "…"
             table.add_row(
                 str(line.line),
                 referral,
                 line.customer,
-                Content.styled(line.does, style) if style else line.does,
+                f"✘ {line.does}" if line.refused else line.does,
                 line.what,
                 key=str(line.line),
             )
         if shown:
-            table.move_cursor(row=min(before, len(shown) - 1))
+            row = max(0, min(before + self.pending_moves, len(shown) - 1))
+            self.pending_moves = 0
+            table.move_cursor(row=row)
         self._detail()
 
     def _highlighted(self) -> Line | None:
@@ -461,6 +473,9 @@ class UploadScreen(Screen[bool]):
         detail.update(text)
 
     def action_cursor(self, step: int) -> None:
+        if self.busy and not self.shown:  # typed before the rows came: kept for them
+            self.pending_moves += step
+            return
         table = self.query_one(f"#{self.step}-table", DataTable)
         if step > 0:
             table.action_cursor_down()
@@ -582,7 +597,10 @@ class UploadScreen(Screen[bool]):
         return self.path.with_name(f"{self.path.stem}-result.csv")
 
     def action_result_file(self) -> None:
-        if self.report is None or self.sheet is None or self.path is None or self.busy:
+        if self.busy:
+            self.notify(f"Wait: {self.busy}…", severity="warning")
+            return
+        if self.report is None or self.sheet is None or self.path is None:
             return
         self._working("Writing the result file")
         self._write_result(self.result_path(), self.sheet, self.report)

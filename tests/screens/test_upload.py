@@ -96,10 +96,10 @@ async def test_upload_reviews_confirms_a_match_writes_the_good_rows_and_the_resu
         rows = table_rows(screen, "review-table")
         assert [r[0] for r in rows] == ["2", "3", "4", "5", "6"]
         assert rows[1][3] == "update" and rows[1][4] == f"changes {pc.DEAL_NAME}"
-        assert rows[2][3] == "refused"
+        assert rows[2][3] == "✘ refused"
         assert rows[2][4].startswith(f"{pc.CLOSE_DATE}: '13/45/2026'")
         assert rows[3][1:4] == ["new", "Northwind Traders Ltd", "create"]
-        assert rows[4][3].startswith("waits (")
+        assert rows[4][3].startswith("✘ waits: ")
         assert "nothing would be written" in text(screen, "#review-mode")
 
         # all or nothing with refused rows: told, nothing written
@@ -133,7 +133,8 @@ async def test_upload_reviews_confirms_a_match_writes_the_good_rows_and_the_resu
             "5 row(s): 2 created · 1 updated · 1 unchanged · 1 refused"
         )
         results = table_rows(screen, "results-table")
-        assert [r[3] for r in results] == ["unchanged", "updated", "refused", "created", "created"]
+        does = ["unchanged", "updated", "✘ refused", "created", "created"]
+        assert [r[3] for r in results] == does
         assert all(len(r[1]) == 36 for r in results)  # every deal's referral ID, new ones too
         found = app.service.listing.find_deals("Matched customer pilot", 5)
         assert [d.name for d in found] == ["Matched customer pilot"]
