@@ -234,6 +234,7 @@ class UploadScreen(Screen[bool]):
         the folder of each file opened."""
         super().__init__()
         self.service = service
+        start = os.path.expanduser(start) if start else None
         folder = start if start and Path(start).is_dir() else str(service.transfer.export_folder())
         self.start_text = folder.rstrip(os.sep) + os.sep
         self.remember = remember
