@@ -68,13 +68,13 @@ def test_the_path_line_lists_folders_then_csv_files(folder: Path) -> None:
     assert entries(f"{folder}/nowhere/")[2] == f"There is no folder {folder}/nowhere."
 
 
-async def test_upload_reviews_confirms_a_match_writes_the_good_rows_and_the_result_file(
+async def test_upload_reviews_confirms_a_match_and_writes_the_good_rows(
     make_app, folder: Path
 ) -> None:
     app = make_app()
     source = write_upload(app.service, folder / "deals.csv")
     async with app.run_test(size=SIZE) as pilot:
-        main = await start(pilot)
+        await start(pilot)
         await pilot.press("U")
         await settle(pilot)
         screen = upload_of(app)
@@ -139,16 +139,30 @@ async def test_upload_reviews_confirms_a_match_writes_the_good_rows_and_the_resu
         found = app.service.listing.find_deals("Matched customer pilot", 5)
         assert [d.name for d in found] == ["Matched customer pilot"]
 
-        await pilot.press("w")
+
+async def test_the_result_file_of_the_review_and_the_folder_remembered(
+    make_app, folder: Path
+) -> None:
+    app = make_app()
+    source = write_upload(app.service, folder / "deals.csv")
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        upload_of(app).query_one(PathPicker).line.value = str(source)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("w")  # the dry run's result file: what an upload would refuse
         await settle(pilot)
         result = folder / "deals-result.csv"
         back = pc.read(result.read_bytes())
         errors = [r.cells[pc.ERRORS] for r in back.rows]
-        assert errors[2].startswith(pc.CLOSE_DATE) and not any(errors[:2] + errors[3:])
-        assert back.rows[4].cells[pc.FINAL_MATCH].startswith(("MicrosoftID: ", "DUNSID: "))
+        assert errors[2].startswith(pc.CLOSE_DATE) and errors[4].startswith(pc.FINAL_MATCH)
+        assert not any(errors[:2] + errors[3:4])
+        assert back.rows[4].cells[pc.CONFIDENCE] in ("Medium", "Low")
         assert f"Wrote the result file {result}" in notices(app)
 
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await settle(pilot)
         assert app.screen is main
         assert load_config().upload_dir == str(folder)
