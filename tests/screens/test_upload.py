@@ -177,9 +177,9 @@ async def test_keys_in_a_burst_open_review_and_leave(make_app, folder: Path) -> 
     (folder / "archive" / "old.csv").write_text("Deal Name\nx\n")
     async with app.run_test(size=(80, 24)) as pilot:
         await start(pilot)
-        await burst(pilot, "U")
-        # into a folder with enter, out with ../, then the file: typed before any answer
-        await burst(pilot, "a", "r", "enter")
+        # the screen, into a folder with enter, out with ../, then the file: each burst typed
+        # before any answer
+        await burst(pilot, "U", "a", "r", "enter")
         screen = upload_of(app)
         assert screen.query_one(PathPicker).line.value == f"{folder / 'archive'}{os.sep}"
         await burst(pilot, "up", "enter", "d", "e", "a", "enter")
