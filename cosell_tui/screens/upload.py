@@ -168,8 +168,11 @@ class MatchPicker(ListBox[str | None]):
         )
         choices: list[tuple[str, str]] = [(f"Keep the match: {_account(match.account)}", "")]
         self.values = [match.account]
+        named = {pc.account_cell(match.account)[0]}
         for column, account in match.suggestions:
-            if account != match.account:
+            ident = pc.account_cell(account)[0]
+            if ident not in named:  # an ID named already would give that same account
+                named.add(ident)
                 choices.append((f"{column}: {_account(account)}", ""))
                 self.values.append(account)
         choices.append(("Leave it unconfirmed (the row stays refused)", ""))
@@ -205,7 +208,7 @@ class UploadScreen(Screen[bool]):
     UploadScreen .mode { padding: 0 1; height: auto; color: $text-muted; }
     UploadScreen .mode.-blocked { color: $text-warning; }
     UploadScreen DataTable { height: 1fr; }
-    UploadScreen #review-detail { height: auto; max-height: 6; padding: 0 1; background: $panel; }
+    UploadScreen #row-detail { height: auto; max-height: 6; padding: 0 1; background: $panel; }
     UploadScreen #upload-busy { height: 1; padding: 0 1; background: $panel; }
     UploadScreen #busy-what { width: auto; }
     """
@@ -261,11 +264,11 @@ class UploadScreen(Screen[bool]):
                 yield Static("", id="review-counts", classes="counts", markup=False)
                 yield Static("", id="review-mode", classes="mode", markup=False)
                 yield _table("review-table")
-                yield Static("", id="review-detail", markup=False)
             with Vertical(id="step-results"):
                 yield Static("", id="results-counts", classes="counts", markup=False)
                 yield Static("", id="results-said", classes="mode", markup=False)
                 yield _table("results-table")
+        yield Static("", id="row-detail", markup=False)  # the highlighted row in full
         with Horizontal(id="upload-busy"):
             yield Label("", id="busy-what", markup=False)
             yield ProgressBar(id="busy-progress", show_eta=False)
@@ -289,6 +292,7 @@ class UploadScreen(Screen[bool]):
             self.picker.focus_line()
         else:
             self.query_one(f"#{step}-table", DataTable).focus()
+        self._detail()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -458,15 +462,14 @@ class UploadScreen(Screen[bool]):
         self.refresh_bindings()
 
     def _detail(self) -> None:
-        if self.step != "review":
-            return
+        detail = self.query_one("#row-detail", Static)
+        detail.display = self.step != "file"
         line = self._highlighted()
-        detail = self.query_one("#review-detail", Static)
         if line is None:
             detail.update("No row is refused." if self.only_refused else "")
             return
         text = f"Line {line.line} · {line.referral} · {line.customer}\n{line.what}"
-        if line.match is not None:
+        if line.match is not None and self.step == "review":
             text += (
                 f"\nCustomer matched {line.match.name} ({line.match.category},"
                 f" {line.match.confidence} confidence): m keeps it or picks a suggestion."
