@@ -252,6 +252,7 @@ class UploadScreen(Screen[bool]):
         self.shown: tuple[Line, ...] = ()
         self.busy = ""  # what a worker is doing ("" when idle)
         self.pending_moves = 0  # j/k typed before the rows came
+        self.pending_match = False  # and m
         self.wrote = False
 
     # --- layout -------------------------------------------------------------------------------
@@ -300,6 +301,8 @@ class UploadScreen(Screen[bool]):
             if self.step != "review":
                 return False
             if action == "match":
+                if self.busy and not self.shown:
+                    return True  # kept for the rows (see action_match)
                 line = self._highlighted()
                 return True if line is not None and line.match else None
             return True
@@ -315,6 +318,7 @@ class UploadScreen(Screen[bool]):
     def _file_chosen(self, event: PathPicker.Chosen) -> None:
         event.stop()
         if self.busy:
+            self.picker.chosen = False  # the line keeps its keys
             return
         self.path = event.path
         self.confirmed = {}
@@ -428,7 +432,7 @@ class UploadScreen(Screen[bool]):
         before = table.cursor_row
         table.clear(columns=True)
         wide = self.size.width >= 140
-        widths = (4, 37, 28, 16) if wide else (4, 9, 14, 13)
+        widths = (4, 37, 28, 16) if wide else (4, 9, 13, 15)
         what = max(20, self.size.width - sum(widths) - 2 * (len(widths) + 1) - 2)
         for label, width in zip(COLUMNS, (*widths, what), strict=True):
             table.add_column(label, width=width)
@@ -448,6 +452,9 @@ class UploadScreen(Screen[bool]):
             self.pending_moves = 0
             table.move_cursor(row=row)
         self._detail()
+        if self.pending_match and shown:
+            self.pending_match = False
+            self.call_after_refresh(self.action_match)
 
     def _highlighted(self) -> Line | None:
         if self.step == "file" or not self.shown:
@@ -488,15 +495,20 @@ class UploadScreen(Screen[bool]):
 
     def action_only_refused(self) -> None:
         self.only_refused = not self.only_refused
-        self._fill_review()
+        if self.report is not None:  # else the rows, when they come, follow it
+            self._fill_review()
 
     def action_partial(self) -> None:
         self.partial = not self.partial
-        self._say_mode()
+        if self.report is not None:
+            self._say_mode()
 
     # --- account matching ---------------------------------------------------------------------
 
     def action_match(self) -> None:
+        if self.busy and not self.shown:  # typed before the rows came: for the row j/k reach
+            self.pending_match = True
+            return
         line = self._highlighted()
         if line is None or line.match is None or self.busy:
             return
@@ -529,7 +541,10 @@ class UploadScreen(Screen[bool]):
 
     def action_upload(self) -> None:
         report, sheet = self.report, self.sheet
-        if report is None or sheet is None or self.busy:
+        if self.busy:
+            self.notify(f"Wait: {self.busy}…", severity="warning")
+            return
+        if report is None or sheet is None:
             return
         good = report.count("created") + report.count("updated")
         if not good:

@@ -94,7 +94,8 @@ class PathLine(Input):
     """The path line. It takes `enter`, `tab`, `up` and `down` itself, in the order the keys
     came, with the characters typed around them: a binding would run when the app sees the
     key, before the line has taken the characters typed just before it (`a`, `r`, `enter`
-    would open the folder of the text without `ar`)."""
+    would open the folder of the text without `ar`). Keys typed after the `enter` that chose
+    a file are not the line's: they go back to the app, to reach what has the focus next."""
 
     KEYS: ClassVar[dict[str, str]] = {
         "enter": "choose",
@@ -106,6 +107,11 @@ class PathLine(Input):
     async def _on_key(self, event: Key) -> None:
         action = self.KEYS.get(event.key)
         picker = self.parent
+        if isinstance(picker, PathPicker) and picker.chosen:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(Key(event.key, event.character))
+            return
         if action is None or not isinstance(picker, PathPicker):
             await super()._on_key(event)
             return
@@ -142,6 +148,7 @@ class PathPicker(Vertical):
         self.start = start
         self.listed: list[Entry] = []
         self.listed_for: str | None = None  # the text `listed` was read for
+        self.chosen = False  # a file was chosen: keys typed on are for the next step
 
     def compose(self) -> ComposeResult:
         yield PathLine(
@@ -165,6 +172,7 @@ class PathPicker(Vertical):
         self._list(self.line.value)
 
     def focus_line(self) -> None:
+        self.chosen = False
         self.line.focus()
 
     @on(Input.Changed, "#path-line")
@@ -228,18 +236,23 @@ class PathPicker(Vertical):
         self.line.value = text
         self.line.cursor_position = len(text)
 
+    def _choose(self, path: Path) -> None:
+        self._set(str(path))  # what was opened, should the user come back to choose again
+        self.chosen = True
+        self.post_message(self.Chosen(path))
+
     def action_choose(self) -> None:
         """Open the line's file, else the highlighted entry (a folder: go into it)."""
         value = self.line.value
         path = Path(os.path.expanduser(value))
         if value and path.is_file():
-            self.post_message(self.Chosen(path))
+            self._choose(path)
             return
         entry = self.highlighted
         if entry is not None and entry.is_dir:
             self._set(entry.completed)
         elif entry is not None:
-            self.post_message(self.Chosen(entry.path))
+            self._choose(entry.path)
         elif path.is_dir():
             self._set(str(path) + os.sep)
         else:

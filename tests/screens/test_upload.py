@@ -182,9 +182,14 @@ async def test_keys_in_a_burst_open_review_and_leave(make_app, folder: Path) -> 
         await burst(pilot, "U", "a", "r", "enter")
         screen = upload_of(app)
         assert screen.query_one(PathPicker).line.value == f"{folder / 'archive'}{os.sep}"
-        await burst(pilot, "up", "enter", "d", "e", "a", "enter")
-        assert screen.step == "review"
-        await burst(pilot, "j", "j", "j", "j", "m")
+        # the file, and the keys for its review typed on: p partial, j j j j reach the fifth
+        # row, whose customer match m opens
+        keys = ("up", "enter", "d", "e", "a", "enter", "p", "j", "j", "j", "j", "m")
+        await burst(pilot, *keys)
+        assert screen.step == "review" and screen.partial
+        assert text(screen, "#review-mode").startswith("Partial: the 2 good row(s)")
+        line = screen._highlighted()
+        assert line is not None and line.line == 6
         assert isinstance(app.screen, MatchPicker)
         # leave it unconfirmed: the row still waits
         await burst(pilot, "end", "enter")
