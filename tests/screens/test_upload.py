@@ -215,3 +215,16 @@ async def test_a_file_that_is_not_a_co_sell_csv_is_said_on_the_file_step(
         await settle(pilot)
         assert screen.step == "file"
         assert "This is not a co-sell file" in text(screen, "#path-where")
+
+
+async def test_the_palette_and_the_help_offer_the_upload(make_app) -> None:
+    from cosell_tui.commands import live_commands
+    from cosell_tui.screens.help import binding_rows
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        commands = {title: (keys, action) for title, keys, action in live_commands(main)}
+        title = "Upload a Partner Center co-sell CSV: review, then create and update deals"
+        assert commands[title] == ("key U", "upload_csv")
+        assert ("U", "Upload CSV", True) in binding_rows(main)
