@@ -224,7 +224,7 @@ async def test_the_palette_and_the_help_offer_the_upload(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
-        commands = {title: (keys, action) for title, keys, action in live_commands(main)}
+        commands = {title: (keys, action) for title, keys, action in live_commands(app.screen)}
         title = "Upload a Partner Center co-sell CSV: review, then create and update deals"
         assert commands[title] == ("key U", "upload_csv")
         assert ("U", "Upload CSV", True) in binding_rows(main)
