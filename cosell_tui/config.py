@@ -211,6 +211,7 @@ def _leaves(config: Config) -> dict[Leaf, Any]:
     """Every setting as key path → value in the file's terms (None = not in the file)."""
     leaves: dict[Leaf, Any] = {("user",): config.user, ("db",): config.db}
     leaves[("mouse",)] = config.mouse
+    leaves[("upload_dir",)] = config.upload_dir
     for binding, keys in config.keymap.items():
         leaves[("keymap", binding)] = keys
     for name in TAB_NAMES:

@@ -189,6 +189,7 @@ class FileSettings(BaseSettings):
     keymap: dict[str, str] = {}
     tabs: TabsModel = TabsModel()
     smtp: SmtpModel = SmtpModel.model_validate({})
+    upload_dir: str | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -238,6 +239,7 @@ def to_config(settings: FileSettings, path: Path | None) -> Config:
             user=settings.smtp.user,
             mail_from=settings.smtp.mail_from,
         ),
+        upload_dir=settings.upload_dir,
         path=path,
     )
 
@@ -275,7 +277,8 @@ def _what_is_wrong(error: ErrorDetails, keys: tuple[str, ...], env: bool = False
     if kind == "extra_forbidden":
         if len(keys) == 1:
             return (
-                f"{shown} is not a setting (the settings are user, db, mouse, keymap, tabs, smtp)"
+                f"{shown} is not a setting"
+                " (the settings are user, db, mouse, keymap, tabs, smtp, upload_dir)"
             )
         if keys == ("smtp", "password"):
             return "smtp.password is not read from the file: set COSELL_SMTP_PASSWORD instead"

@@ -68,6 +68,8 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     tabs: dict[str, TabPrefs] = field(default_factory=dict)
     smtp: SmtpPrefs = field(default_factory=SmtpPrefs)
+    #: The folder the upload screen opened a file from last (it starts there next time).
+    upload_dir: str | None = None
     path: Path | None = None  # where it was read from, so `save` writes back there
     #: What the file said when this config was loaded or last saved, shared by every copy made
     #: from it: `save_config` writes only what changed since, so a value from the environment

@@ -192,7 +192,7 @@ def test_importing_config_stays_light() -> None:
         (
             "# mine\ncolour = true\n",
             "{p}, line 2: colour is not a setting "
-            "(the settings are user, db, mouse, keymap, tabs, smtp)",
+            "(the settings are user, db, mouse, keymap, tabs, smtp, upload_dir)",
         ),
         (
             "[tabs.inbox]\nsort = 'value'\n",

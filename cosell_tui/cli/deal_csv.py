@@ -91,8 +91,9 @@ def write_export(
 def import_deals(
     rt: Runtime, file: str, dry_run: bool, partial: bool, result: str | None, max_rows: int
 ) -> int:
+    from pathlib import Path
+
     from cosell_tui.cli.parse import read_input
-    from cosell_tui.domain import pccsv as pc
 
     if max_rows < 1:
         raise CliError("--max-rows must be at least 1")
@@ -105,8 +106,7 @@ def import_deals(
         if row.errors:
             out.warn(f"line {row.line}: " + "; ".join(row.errors))
     if result:
-        with open(result, "w", encoding="utf-8-sig", newline="") as f:
-            pc.write_result(f, sheet, report.errors, report.fills)
+        service.transfer.write_result(Path(result), sheet, report)
         out.warn(f"Wrote the result file {result}.")
     out.line(report.summary())
     return EXIT_REFUSED if report.refused else EXIT_OK

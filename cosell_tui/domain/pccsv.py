@@ -202,6 +202,32 @@ class Sheet:
     delimiter: str = ","
 
 
+def with_cells(sheet: Sheet, changes: Mapping[int, Mapping[str, str]]) -> Sheet:
+    """`sheet` with the cells of `changes` (line → column → value) set, a column the file
+    lacked added at the end: e.g. the account a user confirmed in Final Matched Customer
+    Account, which the next read of the sheet then uses."""
+    added = [c for cells in changes.values() for c in cells if c not in sheet.columns]
+    rows = tuple(
+        SheetRow(row.line, {**row.cells, **changes[row.line]}) if row.line in changes else row
+        for row in sheet.rows
+    )
+    return Sheet((*sheet.columns, *dict.fromkeys(added)), rows, sheet.delimiter)
+
+
+_ACCOUNT_CELL = re.compile(
+    r"^(?P<id>[^,]*), AccountName: (?P<name>[^,]*), AccountAddress: (?P<at>.*)$"
+)
+
+
+def account_cell(text: str) -> tuple[str, str, str]:
+    """(`MicrosoftID: …` or `DUNSID: …`, the name, the address) of an account as matching
+    writes it (`MicrosoftID: …, AccountName: …, AccountAddress: …`); other text is its own id."""
+    found = _ACCOUNT_CELL.match(text.strip())
+    if found is None:
+        return text.strip(), "", ""
+    return found["id"].strip(), found["name"].strip(), found["at"].strip()
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (a byte-order mark is dropped), else Windows-1252 as older Excel writes it."""
     try:

@@ -46,6 +46,7 @@ def scopes(app: type[App[Any]]) -> dict[str, tuple[type[Any], ...]]:
         pickers,
         registration,
         upgrade,
+        upload,
         wizard,
         wizard_customer,
         wizard_partners,
@@ -55,6 +56,7 @@ def scopes(app: type[App[Any]]) -> dict[str, tuple[type[Any], ...]]:
     from cosell_tui.widgets.customer_search import CustomerSearch
     from cosell_tui.widgets.filterline import FilterLine
     from cosell_tui.widgets.grid import DealGrid
+    from cosell_tui.widgets.pathpick import PathPicker
 
     places: dict[str, tuple[type[Any], ...]] = {
         "the main screen": (app, main.MainScreen, DealGrid),
@@ -70,6 +72,8 @@ def scopes(app: type[App[Any]]) -> dict[str, tuple[type[Any], ...]]:
         "the wizard's solutions step": (app, wizard.NewDealScreen, wizard_solutions.SolutionsStep),
         "the wizard's team step": (app, wizard.NewDealScreen, wizard_team.TeamStep),
         "the wizard's partners step": (app, wizard.NewDealScreen, wizard_partners.PartnersStep),
+        "the upload screen's file step": (app, upload.UploadScreen, PathPicker),
+        "the upload screen": (app, upload.UploadScreen),
     }
     modals: Iterable[type[Any]] = (
         dialogs.ConfirmDialog,
@@ -96,6 +100,7 @@ def scopes(app: type[App[Any]]) -> dict[str, tuple[type[Any], ...]]:
         messages.MessageLogScreen,
         pickers.ColumnChooser,
         pickers.SortPicker,
+        upload.MatchPicker,
     )
     for modal in modals:
         places[modal.__name__] = (app, modal)

@@ -8,6 +8,7 @@ database itself. Every read and write runs in a thread worker and comes back wit
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -16,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action, Direction, Status
@@ -32,7 +33,7 @@ from cosell_tui.domain.views import (
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.service.errors import CosellError
-from cosell_tui.widgets.background import background, run_flow
+from cosell_tui.widgets.background import background, run_flow, throttled
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.live import DatabaseChanged
@@ -187,6 +188,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             tooltip="Download this tab (or the marked deals) as Partner Center CSV",
         ),
         Binding(
+            "U",
+            "upload_csv",
+            "Upload CSV",
+            show=False,
+            id="main.upload",
+            tooltip="Upload a Partner Center co-sell CSV: review, then create and update deals",
+        ),
+        Binding(
             "y",
             "copy_id",
             "Copy referral ID",
@@ -226,6 +235,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         #: Tell the user about new inbound referrals when the next counts arrive (live queue).
         self._announce_inbound = False
         self.unread = 0  # the user's unread notifications (status line)
+        self._exporting = False  # a download is being written (one at a time)
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -243,6 +253,9 @@ class MainScreen(ServiceSlot, Screen[None]):
                         id=f"grid-{tab.value}",
                     )
             yield DealPreview(id="preview")
+        with Horizontal(id="export-bar"):  # shown while a big download is written
+            yield Label("", id="export-what", markup=False)
+            yield ProgressBar(id="export-progress", show_eta=False)
         yield Static("", id="status-line", markup=False)
         yield Footer(compact=True)
 
@@ -252,6 +265,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#preview", DealPreview).display = False
+        self.query_one("#export-bar").display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
         if self.has_service:
@@ -539,9 +553,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             "descending": prefs.descending,
             **changes,
         }
-        self.config = self.config.with_tab(name, TabPrefs(**values))
+        self._save_config(self.config.with_tab(name, TabPrefs(**values)))
+
+    def _save_config(self, config: Config) -> None:
+        """Keep `config` and write what changed into the file (a tiny write, not database
+        work); the one config the main screen holds, so no save undoes another."""
+        self.config = config
         try:
-            save_config(self.config)
+            save_config(config)
         except (OSError, ConfigError) as exc:  # unwritable, or the file is no longer TOML
             self.notify(f"Could not save the config: {exc}", severity="warning")
 
@@ -615,19 +634,62 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     # ---- download (Partner Center's co-sell CSV, docs/csv.md) ----------------------------------
 
+    #: A download of at least this many rows shows a progress bar while it is written.
+    EXPORT_PROGRESS_FROM: ClassVar[int] = 500
+    #: Seconds between two moves of the bar (a few frames a second, not one per chunk).
+    PROGRESS_PERIOD: ClassVar[float] = 0.1
+
     def action_export_csv(self) -> None:
         """Write the current tab with its filter and sort (only the marked rows when rows are
-        marked) to a CSV in Partner Center's layout, in a worker; a message names the file."""
+        marked) to a CSV in Partner Center's layout, in a worker; a big one shows a progress
+        bar, and a message names the file."""
+        if self._exporting:
+            self.notify("A download is being written; wait for it to finish.", severity="warning")
+            return
         grid = self.grid
         marked = frozenset(grid.marked) if grid.marked else None
         what = f"{len(marked):,} marked deal(s)" if marked else grid.grid_query.tab.label
+        expected = len(marked) if marked else (None if grid.counting else grid.total)
         self.notify(f"Exporting {what} as CSV…")
+        if expected is None or expected >= self.EXPORT_PROGRESS_FROM:
+            self.query_one("#export-what", Label).update(f"Exporting {what} ")
+            self.query_one("#export-progress", ProgressBar).update(total=expected, progress=0)
+            self.query_one("#export-bar").display = True
+        self._exporting = True
         self._export_csv(grid.grid_query, marked)
 
     @background(group="export")
     def _export_csv(self, query: GridQuery, marked: frozenset[int] | None) -> None:
-        path, count = self.service.transfer.export_file(query, marked)
+        told = throttled(self, self.PROGRESS_PERIOD, self._export_progress)
+        try:
+            path, count = self.service.transfer.export_file(query, marked, progress=told)
+        finally:
+            self.app.call_from_thread(self._export_done)
         self.app.call_from_thread(self.notify, f"Wrote {count:,} deal(s) to {path}", timeout=10)
+
+    def _export_progress(self, rows: int) -> None:
+        self.query_one("#export-progress", ProgressBar).update(progress=rows)
+
+    def _export_done(self) -> None:
+        self._exporting = False
+        self.query_one("#export-bar").display = False
+
+    def action_upload_csv(self) -> None:
+        """The upload screen (screens/upload.py): choose a file, review the dry run, confirm;
+        the grids and counts follow when it wrote anything."""
+        from cosell_tui.screens.upload import UploadScreen
+
+        def done(wrote: bool | None) -> None:
+            if wrote:
+                self._preview_for = None
+                self._changed()
+
+        screen = UploadScreen(self.service, self.config.upload_dir, self._remember_upload_dir)
+        self.app.push_screen(screen, done)
+
+    def _remember_upload_dir(self, folder: str) -> None:
+        if folder != self.config.upload_dir:
+            self._save_config(replace(self.config, upload_dir=folder))
 
     # ---- acting on deals (screens/flows.py: shared with the deal screen and the palette) ------
 

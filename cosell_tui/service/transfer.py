@@ -58,6 +58,11 @@ if TYPE_CHECKING:
 
 #: Partner Center's limit per upload; `max_rows` raises it.
 MAX_ROWS = 1000
+#: An export reports its progress every this many rows.
+PROGRESS_EVERY = 200
+
+#: Told the rows written so far (an export's progress).
+Progress = Callable[[int], None]
 
 #: Columns whose value cannot change on an update row (docs/csv.md): a change is an error.
 READ_ONLY = (
@@ -156,6 +161,7 @@ class RowResult:
     action: str  # "created", "updated", "unchanged", "refused"
     deal_id: int | None = None
     name: str = ""
+    referral_id: str = ""  # the deal's (a created deal's new one; empty when refused)
     changed: tuple[str, ...] = ()  # the columns that changed
     errors: tuple[str, ...] = ()
     #: Output columns for the result file (the account match and its suggestions).
@@ -178,7 +184,9 @@ class ImportReport:
     def refused(self) -> int:
         return self.count("refused")
 
-    def summary(self) -> str:
+    def summary(self, partial_hint: str = "use --partial") -> str:
+        """`N changed (C created, U updated), K unchanged, R refused`, and whether it was
+        written; `partial_hint` says how to write only the good rows (the CLI's flag)."""
         created, updated = self.count("created"), self.count("updated")
         changed = created + updated
         text = (
@@ -189,7 +197,7 @@ class ImportReport:
             return f"Dry run, nothing written: {text}."
         if not self.written and self.refused:
             return (
-                f"Nothing written: {self.refused} row(s) refused (fix them, or use --partial"
+                f"Nothing written: {self.refused} row(s) refused (fix them, or {partial_hint}"
                 f" to write the good rows). Had it been written: {text}."
             )
         return f"{text.capitalize()}."
@@ -254,10 +262,12 @@ class Transfer:
         fmt: str = "csv",
         limit: int | None = None,
         marked: Collection[int] | None = None,
+        progress: Progress | None = None,
     ) -> int:
         """Stream the export of `q` to `out` as csv (Partner Center's), tsv or json (a list of
-        objects keyed by column); returns the row count."""
-        rows = self.export(q, limit=limit, marked=marked)
+        objects keyed by column); returns the row count. `progress(rows written so far)` is
+        called every `PROGRESS_EVERY` rows and once at the end."""
+        rows = _counted(self.export(q, limit=limit, marked=marked), progress)
         if fmt == "json":
             n = 0
             out.write("[")
@@ -269,18 +279,29 @@ class Transfer:
         columns = self.export_columns(q, marked)
         return pc.write(out, rows, columns, delimiter="\t" if fmt == "tsv" else ",")
 
-    def export_file(self, q: GridQuery, marked: Collection[int] | None = None) -> tuple[Path, int]:
-        """Write `q` (only `marked` when given) as a CSV in the export folder (COSELL_EXPORT_DIR,
-        else the user's Downloads folder, else the working directory): the TUI's download."""
+    def export_folder(self) -> Path:
+        """Where downloads go (and where the upload screen first looks): COSELL_EXPORT_DIR,
+        else the user's Downloads folder, else the working directory."""
         folder = os.environ.get("COSELL_EXPORT_DIR")
-        if not folder:
-            downloads = Path(platformdirs.user_downloads_dir())
-            folder = str(downloads if downloads.is_dir() else Path.cwd())
+        if folder:
+            return Path(folder)
+        downloads = Path(platformdirs.user_downloads_dir())
+        return downloads if downloads.is_dir() else Path.cwd()
+
+    def export_file(
+        self,
+        q: GridQuery,
+        marked: Collection[int] | None = None,
+        progress: Progress | None = None,
+    ) -> tuple[Path, int]:
+        """Write `q` (only `marked` when given) as a CSV in the export folder (COSELL_EXPORT_DIR,
+        else the user's Downloads folder, else the working directory): the TUI's download.
+        `progress` as in `write`."""
         stamp = self._ctx.clock.now().strftime("%Y%m%d-%H%M%S")
-        path = Path(folder) / f"cosell-{q.tab.value}-{stamp}.csv"
+        path = self.export_folder() / f"cosell-{q.tab.value}-{stamp}.csv"
         try:
             with path.open("w", encoding="utf-8-sig", newline="") as f:
-                count = self.write(f, q, marked=marked)
+                count = self.write(f, q, marked=marked, progress=progress)
         except OSError as exc:
             raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
         return path, count
@@ -295,14 +316,20 @@ class Transfer:
             raise ValidationError(str(exc), {"file": str(exc)}) from exc
 
     def import_sheet(
-        self, sheet: pc.Sheet, partial: bool = False, dry_run: bool = False
+        self,
+        sheet: pc.Sheet,
+        partial: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportReport:
         """Try every row in one transaction; commit all (or, `partial`, the good rows), or
-        nothing when a row is refused; a dry run commits nothing."""
+        nothing when a row is refused; a dry run commits nothing. `progress(rows tried, rows)`
+        is called after each row (the TUI's progress bar)."""
         results: list[RowResult] = []
         seen: dict[str, int] = {}
+        total = len(sheet.rows)
         with self._ctx.batch() as session:
-            for raw in sheet.rows:
+            for done, raw in enumerate(sheet.rows, 1):
                 try:
                     with session.begin_nested():
                         results.append(self._row(sheet, raw, seen))
@@ -310,6 +337,8 @@ class Transfer:
                     results.append(
                         RowResult(raw.line, "refused", errors=tuple(exc.problems), fills=exc.fills)
                     )
+                if progress is not None:
+                    progress(done, total)
             refused = any(r.action == "refused" for r in results)
             write = not dry_run and (partial or not refused)
             if write:
@@ -319,6 +348,16 @@ class Transfer:
         errors = {r.line: r.errors for r in results if r.errors}
         fills = {r.line: r.fills for r in results if r.fills}
         return ImportReport(tuple(results), write, dry_run, partial, errors, fills)
+
+    def write_result(self, path: Path, sheet: pc.Sheet, report: ImportReport) -> Path:
+        """The result file at `path`: the input as read with the Errors column and the account
+        match filled (docs/csv.md); `cosell deal import -o` and the TUI's upload screen."""
+        try:
+            with path.open("w", encoding="utf-8-sig", newline="") as f:
+                pc.write_result(f, sheet, report.errors, report.fills)
+        except OSError as exc:
+            raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        return path
 
     def _row(self, sheet: pc.Sheet, raw: pc.SheetRow, seen: dict[str, int]) -> RowResult:
         row, problems = pc.parse_row(raw.cells)
@@ -392,6 +431,7 @@ class Transfer:
             "created",
             outcome.deal.id,
             outcome.deal.name,
+            outcome.deal.referral_id,
             changed=(pc.REFERRAL_ID,),
             fills=fills,
         )
@@ -522,7 +562,7 @@ class Transfer:
         )
         changed = [c for c in (*pc.FIELDS, *numbered) if c not in NOT_STORED and differs(c)]
         if not changed:
-            return RowResult(raw.line, "unchanged", deal_id, ref.name)
+            return RowResult(raw.line, "unchanged", deal_id, ref.name, row.referral_id)
         problems = []
         if substatus in TERMINAL_SUBSTATUSES:
             raise RowRefused(
@@ -550,7 +590,8 @@ class Transfer:
         steps = _Steps(deal_id, version)
         self._plan(steps, row, current, changed)
         steps.run()
-        return RowResult(raw.line, "updated", deal_id, row.name or ref.name, tuple(changed))
+        name = row.name or ref.name
+        return RowResult(raw.line, "updated", deal_id, name, row.referral_id, tuple(changed))
 
     def _plan(self, steps: _Steps, row: pc.PcRow, was: pc.Deal, changed: list[str]) -> None:
         """The use cases that make the deal look like the row, in an order the rules allow:
@@ -680,6 +721,17 @@ def _account_text(account: Account) -> str:
         head = f"DUNSID: {account.duns or ''}"
     address = address_line(account).replace(",", "")
     return f"{head}, AccountName: {account.name.replace(',', '')}, AccountAddress: {address}"
+
+
+def _counted(rows: Iterator[pc.Deal], progress: Progress | None) -> Iterator[pc.Deal]:
+    """`rows`, telling `progress` the count every PROGRESS_EVERY rows and at the end."""
+    n = 0
+    for n, row in enumerate(rows, 1):
+        yield row
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n)
+    if progress is not None:
+        progress(n)
 
 
 def _said(value: Any) -> str:

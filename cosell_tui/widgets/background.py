@@ -14,6 +14,7 @@ message log (`L`), so nothing said in a toast is lost when the toast goes.
 from __future__ import annotations
 
 import functools
+import time
 import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
@@ -98,3 +99,17 @@ def run_flow(node: Any, flow: Coroutine[Any, Any, T]) -> Worker[T | None]:
         guarded(), group="flow", exclusive=True, exit_on_error=False
     )
     return worker
+
+
+def throttled(node: Any, period: float, update: Callable[..., object]) -> Callable[..., None]:
+    """A progress callback for a worker: `update(*args)` on the event loop, at most once per
+    `period` seconds (a bar moves a few times a second, not once per row)."""
+    last = time.monotonic()
+
+    def tell(*args: Any) -> None:
+        nonlocal last
+        if time.monotonic() - last >= period:
+            last = time.monotonic()
+            node.app.call_from_thread(update, *args)
+
+    return tell

@@ -215,3 +215,14 @@ def test_guid_is_normalised() -> None:
     assert row is not None and row.referral_id == str(guid)
     assert pc.cells(row)[pc.VALUE] == "25000.00"
     assert Decimal(pc.cells(row)[pc.VALUE]) == Decimal(25000)
+
+
+def test_account_cell_reads_matchings_form_and_with_cells_adds_columns() -> None:
+    text = "MicrosoftID: 3-01, AccountName: Torres Inc, AccountAddress: 1 Main St Leeds LS1 GB"
+    assert pc.account_cell(text) == ("MicrosoftID: 3-01", "Torres Inc", "1 Main St Leeds LS1 GB")
+    assert pc.account_cell(" DUNSID: 123456789 ") == ("DUNSID: 123456789", "", "")
+    sheet = pc.Sheet((pc.DEAL_NAME,), (pc.SheetRow(2, {pc.DEAL_NAME: "a"}),), ";")
+    changed = pc.with_cells(sheet, {2: {pc.FINAL_MATCH: text}, 9: {pc.FINAL_MATCH: "x"}})
+    assert changed.columns == (pc.DEAL_NAME, pc.FINAL_MATCH)
+    assert changed.rows[0].cells == {pc.DEAL_NAME: "a", pc.FINAL_MATCH: text}
+    assert changed.delimiter == ";" and sheet.rows[0].cells == {pc.DEAL_NAME: "a"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cosell_tui.domain import pccsv as pc
-from tests.screens.conftest import settle
+from tests.screens.conftest import burst, settle
 from tests.screens.test_main import SIZE, notices, start
 
 
@@ -42,3 +42,43 @@ async def test_x_downloads_the_tab_then_only_the_marked_rows(
         await settle(pilot)
         (written,) = tmp_path.glob("cosell-inbound-*.csv")
         assert len(pc.read(written.read_bytes()).rows) == 2
+
+
+async def test_a_big_download_shows_a_progress_bar_then_names_the_file(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import ProgressBar
+
+    from cosell_tui.screens.main import MainScreen
+    from cosell_tui.service import transfer
+
+    monkeypatch.setenv("COSELL_EXPORT_DIR", str(tmp_path))
+    monkeypatch.setattr(MainScreen, "EXPORT_PROGRESS_FROM", 10)
+    monkeypatch.setattr(MainScreen, "PROGRESS_PERIOD", 0.0)
+    monkeypatch.setattr(transfer, "PROGRESS_EVERY", 5)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        total = main.grid.total
+        assert total >= 10
+        moves: list[tuple[int, bool, float | None]] = []
+        bar = main.query_one("#export-bar")
+        progress = main.query_one("#export-progress", ProgressBar)
+        shown = main._export_progress
+
+        def move(rows: int) -> None:
+            moves.append((rows, bar.display, progress.total))
+            shown(rows)
+
+        monkeypatch.setattr(main, "_export_progress", move)
+        # x twice in one burst, as keys typed fast arrive: the second waits for the first
+        await burst(pilot, "x", "x")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not bar.display
+        assert [rows for rows, _, _ in moves] == [*range(5, total + 1, 5), total]
+        assert all(display and of == total for _, display, of in moves)
+        assert len(list(tmp_path.glob("cosell-inbound-*.csv"))) == 1
+        said = notices(app)
+        assert any(f"Wrote {total:,} deal(s) to" in n for n in said)
+        assert "A download is being written; wait for it to finish." in said

@@ -1,0 +1,102 @@
+"""The transfer service's parts the TUI leans on, on every backend: progress reported while a
+download streams and while an upload is tried, the referral ID of each row's deal, a confirmed
+account match set into the sheet (`pccsv.with_cells`), and the result file written by the
+service."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cosell_tui.demo.seed import seed
+from cosell_tui.domain import pccsv as pc
+from cosell_tui.domain.clock import parse_instant
+from cosell_tui.domain.views import GridQuery, Tab
+from cosell_tui.service import Service, open_service
+from cosell_tui.service import transfer as transfer_module
+from cosell_tui.service.errors import SetupError
+from cosell_tui.store.db import make_engine
+from cosell_tui.store.migrate import upgrade
+
+NOW = "2026-11-23T09:00:00Z"
+TEMPLATE = Path(__file__).resolve().parents[2] / "examples" / "co-sell-upload-template.csv"
+
+
+@pytest.fixture
+def service(db_url: str) -> Iterator[Service]:
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine)
+        seed(engine, deals=30, seed=3, now=parse_instant(NOW))
+    finally:
+        engine.dispose()
+    opened = open_service(db_url, user="ava", now=NOW)
+    yield opened
+    opened.close()
+
+
+def _sheet(service: Service, tab: Tab) -> pc.Sheet:
+    out = io.StringIO()
+    service.transfer.write(out, GridQuery(tab))
+    return pc.read(out.getvalue())
+
+
+def test_a_download_reports_its_progress(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transfer_module, "PROGRESS_EVERY", 4)
+    told: list[int] = []
+    count = service.transfer.write(io.StringIO(), GridQuery(Tab.OUTBOUND), progress=told.append)
+    assert count >= 8
+    assert told == [*range(4, count + 1, 4), count]
+
+
+def test_an_upload_reports_each_row_and_names_each_deal(service: Service) -> None:
+    sheet = _sheet(service, Tab.OUTBOUND)
+    template = pc.read(TEMPLATE.read_bytes())
+    both = pc.Sheet(
+        sheet.columns,
+        (*sheet.rows[:3], pc.SheetRow(99, {**template.rows[0].cells})),
+        sheet.delimiter,
+    )
+    told: list[tuple[int, int]] = []
+    report = service.transfer.import_sheet(both, dry_run=True, progress=lambda *p: told.append(p))
+    assert told == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    unchanged = [r for r in report.rows if r.action == "unchanged"]
+    assert [r.referral_id for r in unchanged] == [r.cells[pc.REFERRAL_ID] for r in sheet.rows[:3]]
+    (created,) = [r for r in report.rows if r.action == "created"]
+    assert created.referral_id  # the new deal's, though the dry run rolled it back
+
+
+def test_a_confirmed_match_creates_the_row(service: Service, tmp_path: Path) -> None:
+    template = pc.read(TEMPLATE.read_bytes()).rows[0]
+    waiting = None
+    for row in _sheet(service, Tab.OUTBOUND).rows:
+        cells = {
+            **template.cells,
+            pc.CUSTOMER_NAME: row.cells[pc.CUSTOMER_NAME],
+            pc.COUNTRY: row.cells[pc.COUNTRY],
+            pc.CITY: "Somewhere Else",
+            pc.PARTNER_ID: row.cells[pc.PARTNER_ID],
+        }
+        sheet = pc.Sheet(tuple(c for c in cells if c != pc.FINAL_MATCH), (pc.SheetRow(2, cells),))
+        report = service.transfer.import_sheet(sheet, dry_run=True)
+        fills = report.rows[0].fills
+        if report.refused and fills.get(pc.FINAL_MATCH, "").split(",")[0][8:].strip():
+            waiting = sheet, fills
+            break
+    assert waiting is not None, "the seed has no customer that matches below High"
+    sheet, fills = waiting
+    assert fills[pc.CONFIDENCE] in ("Medium", "Low")
+    confirmed = pc.with_cells(sheet, {2: {pc.FINAL_MATCH: fills[pc.FINAL_MATCH]}})
+    assert confirmed.columns[-1] == pc.FINAL_MATCH  # added: the result file keeps the choice
+    report = service.transfer.import_sheet(confirmed)
+    assert report.written and report.count("created") == 1
+
+    result = service.transfer.write_result(tmp_path / "result.csv", confirmed, report)
+    back = pc.read(result.read_bytes())
+    assert back.rows[0].cells[pc.FINAL_MATCH] == fills[pc.FINAL_MATCH]
+    assert back.rows[0].cells[pc.ERRORS] == ""
+    with pytest.raises(SetupError, match="Could not write"):
+        service.transfer.write_result(tmp_path / "no" / "such.csv", confirmed, report)
