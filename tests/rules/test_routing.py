@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ TABLE = (
 
 
 @pytest.fixture(scope="module")
-def book() -> RuleBook:
+def book() -> Iterator[RuleBook]:
     with RuleBook.load(cache_size=0) as rules:
         yield rules
 
@@ -98,10 +99,11 @@ def test_engine_agrees_with_d18_and_the_oracle(
     table = RoutingTable(rules)
     try:
         oracle = Oracle(table.engine.definitions)
-        for solution in solutions or [None]:
+        asked: list[str | None] = [*solutions] or [None]
+        for solution in asked:
             facts = RoutingFacts(market, solution)
-            message = table.engine.message({"market": market, "solution": solution} if solution
-                                           else {"market": market})  # fmt: skip
+            fields = {"market": market, **({"solution": solution} if solution else {})}
+            message = table.engine.message(fields)
             fired = {int(name[1:]) for name in oracle.fired(message)}
             assert table.fired(facts) == fired
     finally:
