@@ -1037,9 +1037,12 @@ class RateIn(Input):
 @kind()
 def Market(value: object, label: str, context: object) -> str:
     """`*` (all markets) or an ISO 3166 alpha-2 code, any case."""
-    if isinstance(value, str) and value.strip() == ALL:
+    text = trimmed(value, label, 40)
+    if text == ALL:
         return ALL
-    return country_code(value, label)
+    if len(text) != 2:
+        raise problem(f"{label} '{text}' is neither * nor an ISO country code (e.g. US, DE, IN).")
+    return country_code(text, label)
 
 
 @kind()
