@@ -183,16 +183,21 @@ class Routing:
         with self._ctx.write() as uow:
             self._editor(uow)
             rows, found = read_routing_csv(text)
-            problems: dict[str, str] = {}
-            for text_ in found:
-                where, _, what = text_.partition(": ")
-                problems.setdefault(where, what)
-            for row in rows:
+            bad: dict[int, str] = {}
+            for said in found:  # "line N: what is wrong" (the shape of the file and its rows)
+                where, _, what = said.partition(": ")
+                number = int(where.removeprefix("line ")) if where.startswith("line ") else 0
+                bad.setdefault(number, f"{what[:1].upper()}{what[1:]}.")
+            for row in rows:  # what the database knows: countries, the catalog, the locations
                 _, here = check(inputs.RoutingRuleIn, dict(_as_values(row.rule)))
                 _solution_name(uow.session, row.rule.solution, here)
                 _location(uow, row.rule.location, here)
                 if here:
-                    problems.setdefault(f"line {row.line}", next(iter(here.values())))
+                    bad.setdefault(row.line, next(iter(here.values())))
+            problems = {
+                (f"line {number}" if number else "file"): what
+                for number, what in sorted(bad.items())
+            }
             if problems:
                 count = len(problems)
                 raise ValidationError(
