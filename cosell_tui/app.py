@@ -67,7 +67,7 @@ class CosellApp(App[None]):
             tooltip="Your notifications (what was sent to you by mail)",
         ),
         Binding(
-            "R",
+            "W",
             "routing",
             "Routing rules",
             show=False,

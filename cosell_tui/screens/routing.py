@@ -1,4 +1,4 @@
-"""Routing rules (`R`, and the palette): where Microsoft's referrals land, most specific first
+"""Routing rules (`W`, and the palette): where Microsoft's referrals land, most specific first
 (domain.md D18), as `cosell routing list` shows them.
 
 Everyone of the organisation reads them; an entire-company Referrals admin also adds (`a`),
@@ -110,7 +110,7 @@ class RoutingScreen(ListBox[None]):
     FOOT = "a: add · enter/e: change · d: remove · esc/q: close"
     READ_ONLY_FOOT = "Read only: an entire-company Referrals admin changes them · esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,R", "close", "Close", id="routing.close"),
+        Binding("escape,q,W", "close", "Close", id="routing.close"),
         Binding("a", "add", "Add rule", id="routing.add", tooltip="Add a routing rule"),
         Binding("e", "change", "Change", id="routing.change", tooltip="Change the rule's location"),
         Binding("d,delete", "remove", "Remove", id="routing.remove", tooltip="Remove the rule"),

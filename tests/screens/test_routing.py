@@ -1,4 +1,4 @@
-"""The routing rules screen (`R`): everyone reads, an entire-company admin adds, changes and
+"""The routing rules screen (`W`): everyone reads, an entire-company admin adds, changes and
 removes rules in dialogs that stay open on a refusal; keys typed fast land in the dialog."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ async def test_an_admin_adds_changes_and_removes_a_rule(make_app) -> None:
     app = make_app(size=SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
+        await pilot.press("W")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RoutingScreen) and screen.editable
@@ -71,7 +71,7 @@ async def test_keys_typed_fast_land_in_the_dialog(make_app) -> None:
     app = make_app(size=SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
+        await pilot.press("W")
         await settle(pilot)
         await burst(pilot, "a", "U", "S")
         dialog = app.screen
@@ -83,7 +83,7 @@ async def test_others_read_only(make_app) -> None:
     app = make_app(user="ben", size=SIZE)  # an admin of London only
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("R")
+        await pilot.press("W")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RoutingScreen) and not screen.editable

@@ -7,10 +7,10 @@ import pytest
 from tests.snapshots.test_main_snapshots import SIZES, keys
 
 STEPS = {
-    "admin": ("ava", ("R",)),
-    "reader": ("cara", ("R",)),
-    "add": ("ava", ("R", "a")),
-    "change": ("ava", ("R", "j", "enter")),
+    "admin": ("ava", ("W",)),
+    "reader": ("cara", ("W",)),
+    "add": ("ava", ("W", "a")),
+    "change": ("ava", ("W", "j", "enter")),
 }
 
 
