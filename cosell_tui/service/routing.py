@@ -20,12 +20,6 @@ from sqlalchemy.orm import Session
 
 from cosell_tui.domain import Role
 from cosell_tui.domain.facts import ALL, RoutingDecision, RoutingRule
-from cosell_tui.rules.routing import (
-    MAX_ROUTING_RULES,
-    no_rule_reason,
-    read_routing_csv,
-    rules_as_csv,
-)
 from cosell_tui.service.audit import log_admin
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.parse import check, inputs, parse
@@ -34,6 +28,10 @@ from cosell_tui.store.models import Location, RoutingRuleRow, Solution
 if TYPE_CHECKING:
     from cosell_tui.rules import RuleBook
     from cosell_tui.service.context import Context, UnitOfWork
+
+#: Most rules of one organisation (the rules engine's rules/routing.py says the same; the rules
+#: package is imported only when a rule is read or routed, so `deal list` never loads it).
+MAX_ROUTING_RULES = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +98,8 @@ class Routing:
 
     def export_csv(self) -> str:
         """The table in its data form (`market,solution,location`), for `import` to read back."""
+        from cosell_tui.rules.routing import rules_as_csv
+
         with self._ctx.read() as uow:
             _partner(uow)
             rows = uow.session.execute(_entries(uow.user.org_id)).all()
@@ -180,6 +180,8 @@ class Routing:
     def import_csv(self, text: str) -> RoutingImport:
         """Replace the organisation's rules with a file's (`market,solution,location`). All or
         nothing: any bad row refuses the whole file, naming every bad line."""
+        from cosell_tui.rules.routing import read_routing_csv, rules_as_csv
+
         with self._ctx.write() as uow:
             self._editor(uow)
             rows, found = read_routing_csv(text)
@@ -258,6 +260,8 @@ def route(
     """The location of `org_id` that receives Microsoft's referral to a customer in `market`
     naming `solutions`, by the organisation's routing rules (D18), and the decision in words.
     None when no rule matches (the caller then places it as before any rule existed)."""
+    from cosell_tui.rules.routing import no_rule_reason
+
     rows = session.execute(
         select(RoutingRuleRow.market, RoutingRuleRow.solution, Location)
         .join(Location, Location.id == RoutingRuleRow.location_id)

@@ -155,3 +155,9 @@ def test_rules_check_covers_the_shipped_and_example_files(tmp_path: Path) -> Non
     assert check_rule_files([broken]) == [
         f"{broken}: line 3: market DE with solution * is already routed on line 2"
     ]
+
+
+def test_the_service_and_the_rules_agree_on_the_cap() -> None:
+    from cosell_tui.service import routing
+
+    assert routing.MAX_ROUTING_RULES == MAX_ROUTING_RULES
