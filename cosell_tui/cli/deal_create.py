@@ -113,7 +113,10 @@ def send(rt: Runtime, to: str, file: str, as_json: bool) -> int:
     text, source = read_document(file)
     document = parse_document(text, source)
     service = rt.service()
-    draft = referral_from_json(document, resolve_partner(service, to, "--to"))
+    target = resolve_partner(service, to, "--to")
+    if target == "microsoft":
+        raise CliError("--to: a referral is sent to a partner; Microsoft is asked for help instead")
+    draft = referral_from_json(document, target)
     try:
         outcome = service.creation.send_referral(draft)
     except ValidationError as exc:  # name the document's fields, not the service's

@@ -102,4 +102,6 @@ def test_deal_send_refuses_what_it_cannot_use(cosell: Runner, tmp_path: Path) ->
     assert result.code == 1 and "Value cannot be negative" in result.err, result.err
     nobody = cosell("deal", "send", "--to", "Nobody", str(own), user="ms-jordan")
     assert nobody.code == 1 and "--to: no co-sell partner" in nobody.err
+    microsoft = cosell("deal", "send", "--to", "microsoft", str(own), user="ms-jordan")
+    assert microsoft.code == 1 and "sent to a partner" in microsoft.err
     no_traceback(result)

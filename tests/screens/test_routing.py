@@ -94,3 +94,12 @@ async def test_others_read_only(make_app) -> None:
             await settle(pilot)
             assert app.screen is screen
         assert any("entire-company" in str(n.message) for n in app._notifications)
+
+
+async def test_microsoft_sellers_are_not_offered_routing(make_app) -> None:
+    app = make_app(user="ms-jordan", size=SIZE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("W")
+        await settle(pilot)
+        assert not isinstance(app.screen, RoutingScreen)
