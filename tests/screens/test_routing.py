@@ -103,3 +103,23 @@ async def test_microsoft_sellers_are_not_offered_routing(make_app) -> None:
         await pilot.press("W")
         await settle(pilot)
         assert not isinstance(app.screen, RoutingScreen)
+
+
+def test_the_deal_screen_says_which_rule_placed_microsofts_referral(open_demo) -> None:
+    from cosell_tui.screens.deal_sections import details
+    from cosell_tui.service.forms import AccountInput, ReferralDraft, SolutionInput
+
+    seller = open_demo("ms-jordan")
+    seller.creation.send_referral(
+        ReferralDraft(
+            to_org_id=1, name="Contoso Retail SOC", value="95000", currency="GBP",
+            close_date="2027-03-31", notes="A partner for the SOC.",
+            account=AccountInput(name="Contoso Retail Ltd", country="GB"),
+            solutions=(SolutionInput("SOL-41002-SOC"),),
+        )
+    )  # fmt: skip
+    ava = open_demo("ava")
+    [row] = ava.listing.find_deals("Contoso Retail SOC")
+    shown = details(ava.listing.deal(row.id))
+    assert "Location:" in shown and "Fabrikam London (4100002)" in shown
+    assert "Routing:" in shown and "solution SOL-41002-SOC → 4100002" in shown
