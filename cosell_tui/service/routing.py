@@ -16,12 +16,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cosell_tui.domain import Role
 from cosell_tui.domain.facts import ALL, RoutingDecision, RoutingRule
 from cosell_tui.service.audit import log_admin
-from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
+from cosell_tui.service.errors import (
+    ConflictError,
+    NotFoundError,
+    RuleRefusal,
+    ValidationError,
+)
 from cosell_tui.service.parse import check, inputs, parse
 from cosell_tui.store.models import Location, RoutingRuleRow, Solution
 
@@ -142,7 +148,7 @@ class Routing:
             row.location_id = location.id
             row.updated_at = uow.now()
             row.updated_by = uow.user.id
-            uow.session.flush()
+            _flush(uow.session)
             log_admin(
                 uow.session, uow.now(), uow.user.id, action, _subject(rule), said,
                 market=rule.market, solution=rule.solution, location=rule.location, old=old,
@@ -227,7 +233,7 @@ class Routing:
                         updated_by=uow.user.id,
                     )
                 )  # fmt: skip
-            uow.session.flush()
+            _flush(uow.session)
             done = RoutingImport(
                 rules=len(rows),
                 added=len(after.keys() - before.keys()),
@@ -343,6 +349,17 @@ def _location(uow: UnitOfWork, partner_id: str, problems: dict[str, str]) -> Loc
     if location is None:
         problems["location"] = f"No location with PartnerID {partner_id} in {uow.user.org_name}."
     return location
+
+
+def _flush(session: Session) -> None:
+    """Write now; another admin's rule for the same pair, saved meanwhile, is a conflict."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise ConflictError(
+            "Someone else changed the routing rules meanwhile; nothing was changed. List them "
+            "again and retry."
+        ) from exc
 
 
 def _as_values(rule: RoutingRule) -> dict[str, str]:

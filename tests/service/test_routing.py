@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cosell_tui.service import Service
-from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
+from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import SolutionInput
 from tests import factories as f
 from tests.service.conftest import dump, rows, scalar
@@ -143,3 +143,17 @@ def test_a_microsoft_seller_cannot_pick_the_location(svc: Service) -> None:
 def test_microsoft_sellers_have_no_routing_table(svc: Service) -> None:
     with pytest.raises(RuleRefusal):
         svc.as_user("jordan").routing.rules()
+
+
+def test_a_rule_saved_meanwhile_by_another_admin_is_a_conflict(
+    svc: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cosell_tui.service import routing
+
+    svc.routing.set_rule({"market": "GB", "solution": "*", "location": "101"})
+    before = dump(svc)
+    # as if the other admin's insert landed between this one's read and its write
+    monkeypatch.setattr(routing, "_row", lambda *_args: None)
+    with pytest.raises(ConflictError, match="Someone else changed the routing rules"):
+        svc.routing.set_rule({"market": "GB", "solution": "*", "location": "100"})
+    assert dump(svc) == before
