@@ -123,3 +123,33 @@ def test_the_deal_screen_says_which_rule_placed_microsofts_referral(open_demo) -
     shown = details(ava.listing.deal(row.id))
     assert "Location:" in shown and "Fabrikam London (4100002)" in shown
     assert "Routing:" in shown and "solution SOL-41002-SOC → 4100002" in shown
+
+
+async def test_the_rules_are_read_a_page_at_a_time(make_app) -> None:
+    from cosell_tui.screens.routing import PAGE
+
+    app = make_app(size=SIZE)
+    markets = _MARKETS[: PAGE + 10]
+    app.service.routing.import_csv(
+        "market,solution,location\n" + "".join(f"{m},*,4100001\n" for m in markets)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("W")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RoutingScreen)
+        assert screen.total == PAGE + 10 and len(screen.rules) == PAGE
+        screen.options.highlighted = PAGE - 2  # near the end of what is shown
+        await settle(pilot)
+        assert len(screen.rules) == PAGE + 10
+        assert screen.options.option_count == PAGE + 10
+
+
+_MARKETS = [
+    "AT", "AU", "BE", "BG", "BR", "CA", "CH", "CL", "CN", "CO", "CY", "CZ", "DE", "DK", "EE",
+    "EG", "ES", "FI", "FR", "GB", "GR", "HK", "HR", "HU", "ID", "IE", "IL", "IN", "IS", "IT",
+    "JP", "KE", "KR", "LT", "LU", "LV", "MA", "MT", "MX", "MY", "NG", "NL", "NO", "NZ", "PE",
+    "PH", "PK", "PL", "PT", "QA", "RO", "RS", "SA", "SE", "SG", "SI", "SK", "TH", "TR", "TW",
+    "UA", "US", "VN", "ZA",
+]  # fmt: skip
