@@ -67,6 +67,14 @@ class CosellApp(App[None]):
             tooltip="Your notifications (what was sent to you by mail)",
         ),
         Binding(
+            "W",
+            "routing",
+            "Routing rules",
+            show=False,
+            id="app.routing",
+            tooltip="Routing rules: where Microsoft's referrals land",
+        ),
+        Binding(
             "V",
             "review_registrations",
             "Review registrations",
@@ -282,12 +290,22 @@ class CosellApp(App[None]):
             main.open_deal(deal_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Registration review is Microsoft's: offered to Microsoft sellers only."""
-        if action == "review_registrations":
+        """Registration review is Microsoft's: offered to Microsoft sellers only; routing rules
+        are a partner organisation's: offered to its users only."""
+        if action in ("review_registrations", "routing"):
             from cosell_tui.domain import Role
 
-            return self.service is not None and self.service.user.role is Role.MICROSOFT_SELLER
+            seller = self.service is not None and self.service.user.role is Role.MICROSOFT_SELLER
+            return seller if action == "review_registrations" else not seller
         return True
+
+    def action_routing(self) -> None:
+        """The organisation's routing rules: everyone reads, entire-company admins edit."""
+        from cosell_tui.screens.routing import RoutingScreen
+
+        if self.service is None or isinstance(self.screen, RoutingScreen):
+            return
+        self.push_screen(RoutingScreen(self.service))
 
     def action_review_registrations(self) -> None:
         """The registrations waiting for a Microsoft reviewer; enter decides one."""

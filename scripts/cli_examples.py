@@ -163,6 +163,14 @@ ROLES: dict[str, Callable[[Cosell], str]] = {
 }
 
 
+#: Roles that name a deal an earlier example made: resolved when first used, not before.
+LATE_ROLES: dict[str, Callable[[Cosell], str]] = {
+    "sent": lambda c: _number(
+        c.json("deal", "list", "--tab", "inbound", "--filter", "Contoso Retail")["items"][0]
+    ),
+}
+
+
 # --- the document --------------------------------------------------------------------------------
 
 
@@ -170,6 +178,8 @@ def _block(kind: str, template: str, cosell: Cosell, roles: dict[str, str]) -> l
     """The console block for one marker: the command as typed and what it printed."""
     shown = template
     for name in re.findall(r"\{(\w+)\}", template):
+        if name not in roles and name in LATE_ROLES:
+            roles[name] = LATE_ROLES[name](cosell)
         if name not in roles:
             raise SystemExit(f"cli_examples: no role {{{name}}} (see ROLES)")
         shown = shown.replace(f"{{{name}}}", shlex.quote(roles[name]))

@@ -16,6 +16,7 @@ ACTIONS = {
     "show": Lazy(f"{_READ}:show", "Everything about one deal."),
     "explain": Lazy("cosell_tui.cli.explain:explain", "Deal type, allowed actions, eligibility."),
     "create": Lazy(f"{_CREATE}:create", "Create a deal from a JSON document."),
+    "send": Lazy(f"{_CREATE}:send", "Send a referral to a partner (Microsoft sellers)."),
     "accept": Lazy(f"{_WRITE}:accept", "Accept an inbound referral."),
     "decline": Lazy(f"{_WRITE}:decline", "Decline an inbound referral."),
     "stage": Lazy(f"{_WRITE}:mark_stage", "Mark a sales stage."),

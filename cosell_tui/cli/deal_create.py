@@ -99,6 +99,32 @@ def create(rt: Runtime, file: str, as_json: bool) -> int:
     return print_outcome(rt, outcome, as_json)
 
 
+@command("send", help="Send a referral to a partner (a Microsoft seller; docs/deal-format.md).")
+@option("--to", "to", required=True, metavar="PARTNER", help="The receiving partner: name or id.")
+@argument("file", metavar="FILE", help="JSON document as `deal create` reads, or - for stdin.")
+@json_option
+@pass_runtime
+def send(rt: Runtime, to: str, file: str, as_json: bool) -> int:
+    from cosell_tui.cli.deal_write import print_outcome
+    from cosell_tui.cli.document import in_document_terms, parse_document, referral_from_json
+    from cosell_tui.cli.parse import resolve_partner
+    from cosell_tui.service.errors import ValidationError
+
+    text, source = read_document(file)
+    document = parse_document(text, source)
+    service = rt.service()
+    target = resolve_partner(service, to, "--to")
+    if target == "microsoft":
+        raise CliError("--to: a referral is sent to a partner; Microsoft is asked for help instead")
+    draft = referral_from_json(document, target)
+    try:
+        outcome = service.creation.send_referral(draft)
+    except ValidationError as exc:  # name the document's fields, not the service's
+        fields, message = in_document_terms(exc.fields, exc.message)
+        raise ValidationError(message, fields) from None
+    return print_outcome(rt, outcome, as_json)
+
+
 # --- register ---------------------------------------------------------------------------------
 
 #: Options that give (or override) an answer of the registration form: option -> form field.

@@ -42,6 +42,7 @@ from cosell_tui.service.forms import (
     DealDraft,
     InvitationDraft,
     PersonInput,
+    ReferralDraft,
     RegistrationForm,
     SolutionInput,
 )
@@ -556,8 +557,69 @@ def draft_from_json(doc: JSON, service: Service) -> DealDraft:
     )
 
 
+def _unused_by_send(d: CreateDocument) -> list[str]:
+    """The answers of a create document that a sent referral has no place for, each with why."""
+    ext = d.extension or _empty(Extension)
+    said = [
+        (d.mpn_id, "mpnId (the receiving partner's routing rules decide the location)"),
+        (ext.location_id, "x-cosell.locationId (the routing rules decide the location)"),
+        (d.team, "team (you are the sender; the receiving partner names its own team)"),
+        (ext.invitations, "x-cosell.invitations (the receiving partner invites others)"),
+        (ext.assessment_location, "x-cosell.assessmentLocation"),
+        (d.crm_id, "externalReferenceId"),
+        (d.campaign_id, "campaignId"),
+        (d.partner_role, "partnerRole"),
+        (d.partner_program, "referralProgram"),
+    ]
+    return [why for value, why in said if value is not None]
+
+
+def referral_from_json(doc: JSON, to_org_id: int | str) -> ReferralDraft:
+    """A ReferralDraft (`deal send`) from a document in the create document's shape: the
+    customer, the deal's details, the solutions and the help wanted. An answer only a deal of
+    your own can have (your location, team, invitations, CRM ids) is refused, not dropped."""
+    d = _validated(CreateDocument, doc)
+    unused = _unused_by_send(d)
+    if unused:
+        raise DocumentError(
+            "deal send cannot use these fields of the document; remove them", unused
+        )
+    customer = d.customer or _empty(Customer)
+    address = customer.address or _empty(Address)
+    details = d.details or _empty(Details)
+    requirements = details.requirements or _empty(Requirements)
+    invite = d.invite or _empty(InviteContext)
+    ext = d.extension or _empty(Extension)
+    account = None
+    if ext.account_id is None and customer.name is not None:
+        account = AccountInput(
+            name=customer.name,
+            country=address.country or "",
+            address_line1=address.address_line1,
+            city=address.city,
+            state=address.state,
+            postal_code=address.postal_code,
+            duns=customer.duns(),
+        )
+    return ReferralDraft(
+        to_org_id=to_org_id,
+        name=d.name or "",
+        value=details.value or "",
+        currency=details.currency or "USD",
+        close_date=details.close_date or "",
+        notes=details.notes or invite.notes or "",
+        account_id=ext.account_id,
+        account=account,
+        contact=customer.team[0].person() if customer.team else None,
+        help_type=invite.help_type or HelpType.GENERAL,
+        solutions=tuple(s.line() for s in requirements.solutions or ()),
+    )
+
+
 #: DealDraft field -> where the answer sits in the create document (for the service's messages).
 DRAFT_FIELD_PATHS = {
+    "to_org_id": "--to",
+    "to_location_id": "mpnId",
     "name": "name",
     "location_id": "mpnId",
     "value": "details.dealValue",

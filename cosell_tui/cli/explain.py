@@ -121,6 +121,7 @@ def explain_json(detail: DealDetail, reason: str) -> dict[str, Any]:
             "p2p": row.p2p,
             "reason": reason,
         },
+        "routing": detail.routed_by,
         "actions": decision_to_json(detail.decision),
         "eligibility": checklist_to_json(detail.checklist),
     }
@@ -130,6 +131,9 @@ def render_explain(detail: DealDetail, reason: str) -> str:
     row = detail.row
     decision = detail.decision
     out = [f"#{row.id}  {row.name}", "", f"Deal type: {row.deal_type.label}", f"  {reason}", ""]
+    if detail.routed_by:
+        out += [f"Location: {detail.location_name} ({detail.location_partner_id})"]
+        out += [f"  {detail.routed_by}", ""]
     allowed = [a for a in Action if a in decision.allowed]
     out.append("Allowed now:")
     if allowed:

@@ -51,6 +51,9 @@ COMMANDS = {
         "cosell_tui.cli.administration:admin",
         "Users, locations, rates, solutions, accounts, partners (admins).",
     ),
+    "routing": Lazy(
+        "cosell_tui.cli.routing:routing", "Routing rules: where Microsoft's referrals land."
+    ),
     "mail": Lazy("cosell_tui.cli.mail:mail", "Deliver queued notifications over SMTP."),
     "registration": Lazy(
         "cosell_tui.cli.registration:registration",

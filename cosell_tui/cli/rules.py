@@ -19,7 +19,8 @@ def rules() -> None:
 
 def builtin_rule_files() -> list[Path]:
     folder = BUILTIN_FOLDER
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml"), *folder.glob("*.json")])
+    found = [*folder.glob("*.yaml"), *folder.glob("*.yml"), *folder.glob("*.json")]
+    return sorted([*found, *folder.glob("*.csv")])  # routing.csv: the demo's routing rules
 
 
 def _relative(path: Path) -> str:
@@ -30,7 +31,10 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-@command("check", help="Validate rule files: syntax, known fields and operators, limits.")
+@command(
+    "check",
+    help="Validate rule files (YAML, or routing rules as CSV): syntax, fields, operators, limits.",
+)
 @argument("files", nargs=-1, metavar="FILE...", help="Default: the built-in rule files.")
 @pass_runtime
 def check(rt: Runtime, files: tuple[str, ...]) -> int:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from multiprocessing import get_context
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.engine import Connection
 
 from cosell_tui.demo import parallel as seed_parallel
@@ -44,9 +44,11 @@ from cosell_tui.demo.reference import (
     ORGANIZATIONS,
     USERS,
 )
+from cosell_tui.rules.routing import read_routing_csv
+from cosell_tui.rules.rulebook import DEFAULT_ROUTING
 from cosell_tui.store import bulk, search
 from cosell_tui.store import insights as insights_store
-from cosell_tui.store.models import mark_database
+from cosell_tui.store.models import RoutingRuleRow, mark_database
 
 #: Above this many deals, secondary indexes are dropped during the load and rebuilt after.
 BULK_THRESHOLD = 2000
@@ -222,6 +224,7 @@ def seed(
             clock.lap("build indexes")
             search.resume(conn)
             bulk.reset_sequences(conn)
+            _routing_rules(conn, now)
             mark_database(conn, "demo")  # --now and --user stay free on it (README "Security")
             conn.commit()
             clock.lap("search index and commit")
@@ -288,6 +291,22 @@ def _reference_rows(
         )  # fmt: skip
     for month, currency, rate in rates:
         loader.add("exchange_rate", (month, currency, str(rate)))
+
+
+def _routing_rules(conn: Connection, now: datetime) -> None:
+    """Fabrikam's routing rules: the data file shipped with the rules (rules/routing.csv)."""
+    rows, problems = read_routing_csv(DEFAULT_ROUTING.read_text(encoding="utf-8"))
+    if problems:  # `cosell rules check` and the tests keep the shipped file valid
+        raise ValueError(f"{DEFAULT_ROUTING}: {problems[0]}")
+    location = {loc[2]: loc[0] for loc in LOCATIONS if loc[1] == FABRIKAM}
+    conn.execute(
+        insert(RoutingRuleRow),
+        [
+            {"org_id": FABRIKAM, "market": row.rule.market, "solution": row.rule.solution,
+             "location_id": location[row.rule.location], "updated_at": now, "updated_by": None}
+            for row in rows
+        ],
+    )  # fmt: skip
 
 
 def _analyze(engine: Engine) -> None:

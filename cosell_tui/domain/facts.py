@@ -132,7 +132,52 @@ class Checklist:
         return tuple(item for item in self.items if item.outcome is not Outcome.MET)
 
 
+# --- routing (inbound referrals from Microsoft) --------------------------------------------------
+
+#: "All markets" / "all solutions" in a routing rule (Partner Center's `*`).
+ALL = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingFacts:
+    """What a routing rule tests: the customer's market (ISO country) and one solution."""
+
+    market: str
+    solution: str | None  # None: the referral names no solution
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingRule:
+    """(market, solution) → location; `*` stands for all markets or all solutions (D18)."""
+
+    market: str  # ISO alpha-2, or ALL
+    solution: str  # a solution id, or ALL
+    location: str  # the location's PartnerID
+
+    @property
+    def rank(self) -> int:
+        """Precedence (D18), lower wins: both named 0, the solution 1, the market 2, default 3."""
+        return (self.solution == ALL) * 2 + (self.market == ALL)
+
+    @property
+    def kind(self) -> str:
+        return ("market and solution", "solution", "market", "default")[self.rank]
+
+    def describe(self) -> str:
+        """`market DE, solution SOL-1 → 4100003` as a person reads the rule."""
+        market = "all markets" if self.market == ALL else f"market {self.market}"
+        solution = "all solutions" if self.solution == ALL else f"solution {self.solution}"
+        return f"{market}, {solution} → {self.location}"
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingDecision:
+    rule: RoutingRule | None  # None: no rule matches (the organisation has none, or no default)
+    reason: str  # in words: which rule routed the referral and why it won
+
+
 __all__ = [
+    "ALL",
     "Checklist",
     "Criterion",
     "DealTypeDecision",
@@ -140,6 +185,9 @@ __all__ = [
     "EligibilityFacts",
     "Outcome",
     "Role",
+    "RoutingDecision",
+    "RoutingFacts",
+    "RoutingRule",
     "TransitionDecision",
     "TransitionFacts",
 ]

@@ -308,6 +308,8 @@ class DealDetail:
     history: tuple[HistoryView, ...] = field(default_factory=tuple)
     #: Stages a mark jumped over (D6 lets a normal deal skip forward): not done, skipped.
     skipped_stages: frozenset[int] = frozenset()
+    #: Microsoft's referral: the routing rule that placed it at its location, in words (D18).
+    routed_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

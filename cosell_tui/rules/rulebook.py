@@ -22,6 +22,8 @@ from cosell_tui.domain.facts import (
     DealTypeDecision,
     DealTypeFacts,
     EligibilityFacts,
+    RoutingDecision,
+    RoutingRule,
     TransitionDecision,
     TransitionFacts,
 )
@@ -29,6 +31,7 @@ from cosell_tui.rules.deal_type import DealTypeRules
 from cosell_tui.rules.eligibility import EligibilityRules
 from cosell_tui.rules.engine import EngineRuleset
 from cosell_tui.rules.errors import EngineError, RuleFileError
+from cosell_tui.rules.routing import RoutingTable, check_routing_file, ordered
 from cosell_tui.rules.rulefile import RuleFile
 from cosell_tui.rules.schema import sample_values, to_message
 from cosell_tui.rules.transitions import TransitionRules
@@ -40,6 +43,10 @@ RULE_SETS: dict[str, type[RuleFile]] = {
     cls.name: cls for cls in (DealTypeRules, TransitionRules, EligibilityRules)
 }
 DEFAULT_CACHE_SIZE = 4096
+#: The shipped routing rules of the demo organisation (the data form, CSV; docs/rules.md).
+DEFAULT_ROUTING = DEFAULT_DIRECTORY / "routing.csv"
+#: Compiled routing tables kept per rule book: one per organisation whose rules were asked.
+ROUTING_TABLES = 8
 
 D = TypeVar("D")
 
@@ -156,6 +163,8 @@ class RuleBook:
         )
         self._deal_type_rules = deal_type
         self._transition_rules = transitions
+        self._routing: OrderedDict[tuple[RoutingRule, ...], RoutingTable] = OrderedDict()
+        self._routing_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -191,6 +200,24 @@ class RuleBook:
         """The Azure IP co-sell registration checklist: each criterion met, failed or unknown."""
         return self._eligibility.decide(facts)
 
+    def route(
+        self, rules: tuple[RoutingRule, ...], market: str, solutions: tuple[str, ...]
+    ) -> RoutingDecision:
+        """Which of an organisation's routing rules places Microsoft's referral to a customer in
+        `market` naming `solutions` (D18: the most specific rule wins). The rules are the
+        organisation's table, compiled into the engine once and kept while it is unchanged."""
+        key = ordered(rules)
+        with self._routing_lock:
+            table = self._routing.get(key)
+            if table is None:
+                table = RoutingTable(key)
+                self._routing[key] = table
+                if len(self._routing) > ROUTING_TABLES:
+                    self._routing.popitem(last=False)[1].close()
+            self._routing.move_to_end(key)
+            # Under the lock: a table closed by another thread's eviction is never asked.
+            return table.route(market, solutions)
+
     # --- answers that need no engine: what the rule files state as plain lists ---------------
 
     def upgraded_type(self, current: DealType, decided: DealType) -> DealType:
@@ -209,6 +236,10 @@ class RuleBook:
         """Free the engine's rulesets (idempotent); the book cannot answer afterwards."""
         for compiled in self._all:
             compiled.close()
+        with self._routing_lock:
+            for table in self._routing.values():
+                table.close()
+            self._routing.clear()
 
     @property
     def closed(self) -> bool:
@@ -239,12 +270,16 @@ def check_rule_files(paths: list[Path] | None = None) -> list[str]:
     """Problems found in rule files (empty = all good), for `cosell rules check [FILE]`.
 
     Each file names its rule set (``ruleset:``), is validated like at start-up, compiled into
-    the engine and asked one sample question, then freed.
+    the engine and asked one sample question, then freed. A ``.csv`` file holds routing rules
+    (``market,solution,location``), checked the same way.
     """
     if paths is None:
-        paths = [DEFAULT_DIRECTORY / f"{name}.yaml" for name in RULE_SETS]
+        paths = [*(DEFAULT_DIRECTORY / f"{name}.yaml" for name in RULE_SETS), DEFAULT_ROUTING]
     problems: list[str] = []
     for path in map(Path, paths):
+        if path.suffix.lower() == ".csv":  # routing rules: their data form (docs/rules.md)
+            problems.extend(check_routing_file(path))
+            continue
         try:
             data = read_yaml(path)
             named = data.get("ruleset")
@@ -268,4 +303,10 @@ def check_rule_files(paths: list[Path] | None = None) -> list[str]:
     return problems
 
 
-__all__ = ["DEFAULT_DIRECTORY", "RuleBook", "check_rule_files", "default_rulebook"]
+__all__ = [
+    "DEFAULT_DIRECTORY",
+    "DEFAULT_ROUTING",
+    "RuleBook",
+    "check_rule_files",
+    "default_rulebook",
+]

@@ -70,6 +70,7 @@ def details(detail: DealDetail) -> str:
             ("Referral ID", row.referral_id),
             ("Deal type", row.deal_type.label + (" (P2P)" if row.p2p else "")),
             ("Location", f"{detail.location_name} ({detail.location_partner_id})"),
+            ("Routing", detail.routed_by or ""),
             ("Close date", day(row.close_date)),
             ("Created", instant(row.created_at)),
             ("Accepted", instant(detail.accepted_at)),

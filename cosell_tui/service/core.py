@@ -32,6 +32,7 @@ from cosell_tui.service.mail import Mail
 from cosell_tui.service.microsoft import Microsoft
 from cosell_tui.service.reference import Reference
 from cosell_tui.service.registration import Registration
+from cosell_tui.service.routing import Routing
 from cosell_tui.service.sharing import Sharing
 from cosell_tui.service.transfer import Transfer
 from cosell_tui.store.migrate import upgrade
@@ -54,6 +55,7 @@ class Service:
         self.transfer = Transfer(ctx, self.creation, self.lifecycle, self.sharing)
         self.administration = Administration(ctx)
         self.reference = Reference(ctx)
+        self.routing = Routing(ctx)
         self.mail = Mail(ctx)
 
     @property

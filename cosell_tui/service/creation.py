@@ -38,10 +38,11 @@ from cosell_tui.service.drafts import (
     names_customer,
     preview,
 )
-from cosell_tui.service.errors import NotFoundError, RuleRefusal
+from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import DealDraft, ReferralDraft
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import check, inputs, refuse
+from cosell_tui.service.routing import route
 from cosell_tui.store.models import (
     Account,
     CustomerContact,
@@ -91,8 +92,9 @@ def manual_account(manual: inputs.ManualAccount) -> Account:
 
 
 def route_location(session: Session, org_id: int, country: str | None) -> Location | None:
-    """Where an inbound referral lands: the target's location in the customer's country if it
-    has one, else its first location (routing rules are not modelled)."""
+    """Where an inbound referral lands when no routing rule places it (a partner's referral or
+    invitation, or Microsoft's to an organisation without a matching rule): the target's
+    location in the customer's country if it has one, else its first location."""
     preferred = case((Location.country == (country or ""), 0), else_=1)
     return session.scalar(
         select(Location).where(Location.org_id == org_id).order_by(preferred, Location.id).limit(1)
@@ -162,11 +164,24 @@ class Creation:
                 uow.session.add(account)
                 uow.session.flush()
             sender_location = _home_location(uow)
-            location = answers.location or route_location(uow.session, target.id, account.country)
+            from_microsoft = self._ctx.user.role is Role.MICROSOFT_SELLER
+            location, routed_by = answers.location, None
+            if from_microsoft:  # the target's routing rules place Microsoft's referral (D18)
+                if location is not None:
+                    raise ValidationError(
+                        f"{target.name}'s routing rules decide where Microsoft's referral "
+                        "lands; do not name a location.",
+                        {"to_location_id": "Routing rules decide the location."},
+                    )
+                solutions = tuple(p.solution.id for p in picks)
+                location, decision = route(
+                    uow.session, self._ctx.rules, target.id, account.country, solutions
+                )
+                routed_by = decision.reason
+            location = location or route_location(uow.session, target.id, account.country)
             if location is None:
                 raise RuleRefusal(f"{target.name} has no location that could receive a referral.")
             now = uow.now()
-            from_microsoft = self._ctx.user.role is Role.MICROSOFT_SELLER
             engagement = Engagement(id=new_guid(), created_at=now)
             uow.session.add(engagement)
             me = uow.session.get(User, self._ctx.user.id)
@@ -241,7 +256,7 @@ class Creation:
                 "sent",
                 f"Sent '{answers.name}' to {target.name} ({location.name}).",
             )
-            _announce(uow, receiver, "new_inbound", self._ctx.user.org_name)
+            _announce(uow, receiver, "new_inbound", self._ctx.user.org_name, routed_by)
             uow.session.flush()
             row = uow.row(sender)
         return Outcome(row, f"Sent referral {row.id} '{row.name}' to {target.name}.")
@@ -387,16 +402,23 @@ def _inbound_copy(
     return invitee
 
 
-def _announce(uow: UnitOfWork, invitee: Referral, kind: str, sender: str) -> None:
-    """History on the invitee's side and an email to the admins of its location (D11)."""
+def _announce(
+    uow: UnitOfWork, invitee: Referral, kind: str, sender: str, routed_by: str | None = None
+) -> None:
+    """History on the invitee's side and an email to the admins of its location (D11); for
+    Microsoft's referral the routing rule that placed it (`deal explain` names it)."""
     now = uow.now()
+    location = uow.session.get(Location, invitee.location_id)
+    where = f" at {location.name}" if location is not None and routed_by else ""
+    detail: dict[str, object] = {"routed_by": routed_by} if routed_by else {}
     record(
         uow.session,
         invitee.id,
         now,
         uow.user.id,
         "received",
-        f"Received from {sender}; answer within {RESPONSE_WINDOW.days} days.",
+        f"Received from {sender}{where}; answer within {RESPONSE_WINDOW.days} days.",
+        **detail,
     )
     admins = location_admins(uow.session, invitee.org_id, invitee.location_id)
     notify(

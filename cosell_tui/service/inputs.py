@@ -61,6 +61,7 @@ from cosell_tui.domain import (
     SolutionKind,
     TenantType,
 )
+from cosell_tui.domain.facts import ALL
 from cosell_tui.domain.format import read_amount
 from cosell_tui.service import forms
 from cosell_tui.service.errors import NotFoundError
@@ -205,6 +206,10 @@ def Currency(value: object, label: str, context: object) -> str:
 @kind()
 def Country(value: object, label: str, context: object) -> str:
     """An ISO 3166 alpha-2 code, any case ('gb' -> 'GB')."""
+    return country_code(value, label)
+
+
+def country_code(value: object, label: str) -> str:
     code = trimmed(value, label, 2)
     if code.upper() not in territories():
         raise problem(f"{label} '{code}' is not an ISO country code (e.g. US, DE, IN).")
@@ -1267,3 +1272,40 @@ class PartnerIn(Input):
             if self.partner_ids or self.solutions:
                 raise problem("PartnerIDs and Solutions are for partners, not Microsoft sellers.")
         return self
+# --- routing rules (service/routing.py) ----------------------------------------------------------
+
+
+@kind()
+def Market(value: object, label: str, context: object) -> str:
+    """`*` (all markets) or an ISO 3166 alpha-2 code, any case."""
+    text = trimmed(value, label, 40)
+    if text == ALL:
+        return ALL
+    if len(text) != 2:
+        raise problem(f"{label} '{text}' is neither * nor an ISO country code (e.g. US, DE, IN).")
+    return country_code(text, label)
+
+
+@kind()
+def SolutionOrAll(value: object, label: str, context: object) -> str:
+    """`*` (all solutions) or a solution ID as typed (the catalog is asked by the service)."""
+    text = trimmed(value, label, 40)
+    if text != ALL and (" " in text or not text.isascii()):
+        raise problem(f"{label} '{text}' is neither * nor a solution ID (e.g. SOL-41001-LKH).")
+    return text
+
+
+class RoutingRuleIn(Input):
+    """A routing rule: (market, solution) → the PartnerID of one of the organisation's
+    locations; `*` for all markets or all solutions (D18)."""
+
+    market: Annotated[str, Market("Market")]
+    solution: Annotated[str, SolutionOrAll("Solution")]
+    location: Annotated[str, PartnerId("Location")]
+
+
+class RoutingKeyIn(Input):
+    """The (market, solution) pair that names a rule."""
+
+    market: Annotated[str, Market("Market")]
+    solution: Annotated[str, SolutionOrAll("Solution")]

@@ -34,6 +34,7 @@ from cosell_tui.domain import (
     NORMAL_STAGES,
     CloseReason,
     DealType,
+    Direction,
     ErrorReason,
     MicrosoftStatus,
     Status,
@@ -386,7 +387,25 @@ def _detail(uow: UnitOfWork, ref: Referral) -> DealDetail:
         registration=registration_view(registration) if registration else None,
         history=_history(uow, ref.id),
         skipped_stages=_skipped_stages(uow, ref),
+        routed_by=_routed_by(uow, ref),
     )
+
+
+def _routed_by(uow: UnitOfWork, ref: Referral) -> str | None:
+    """The routing rule that placed Microsoft's referral, as recorded when it was received."""
+    if ref.direction is not Direction.INCOMING:
+        return None
+    detail = uow.session.scalar(
+        select(HistoryEntry.detail)
+        .where(HistoryEntry.referral_id == ref.id, HistoryEntry.action == "received")
+        .order_by(HistoryEntry.id)
+        .limit(1)
+    )
+    try:
+        said = json.loads(detail or "{}").get("routed_by")
+    except (ValueError, AttributeError):
+        return None
+    return said if isinstance(said, str) else None
 
 
 def _invitations(uow: UnitOfWork, ref: Referral) -> tuple[InvitationView, ...]:

@@ -119,6 +119,26 @@ class UserLocation(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
 
 
+class RoutingRuleRow(Base):
+    """One routing rule of an organisation: (market, solution) → location, `*` for all (D18).
+
+    Edited by the organisation's entire-company Referrals admins; each change is in the admin
+    log. The rules are compiled into durable-rules by the rule book (rules/routing.py).
+    """
+
+    __tablename__ = "routing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    market: Mapped[str] = mapped_column(String(2))  # ISO alpha-2, or "*"
+    solution: Mapped[str] = mapped_column(String(40))  # a solution id, or "*"
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("org_id", "market", "solution"),)
+
+
 # --- customers and catalog --------------------------------------------------------------------
 
 

@@ -131,7 +131,7 @@ def test_explain(cosell: Runner) -> None:
     assert "Deal type: " in human.out
     assert "Allowed now:" in human.out
     doc = cosell("deal", "explain", number, "--json").json()
-    assert set(doc) == {"id", "number", "version", "dealType", "actions", "eligibility"}
+    assert set(doc) == {"id", "number", "version", "dealType", "routing", "actions", "eligibility"}
     assert doc["dealType"]["value"] == deal["x-cosell"]["dealType"]
     assert doc["dealType"]["reason"]
     assert set(doc["actions"]) == {"allowed", "stages", "refusals", "warnings"}
