@@ -50,7 +50,7 @@ class Service:
         self.microsoft = Microsoft(ctx)
         self.registration = Registration(ctx)
         self.insights = Insights(ctx)
-        self.transfer = Transfer(ctx, self.creation, self.lifecycle, self.sharing)
+        self.transfer = Transfer(ctx, self.catalog, self.creation, self.lifecycle, self.sharing)
         self.administration = Administration(ctx)
         self.mail = Mail(ctx)
 
