@@ -21,6 +21,7 @@ from .conftest import engine_of
 HERMAN_DUNS = 700
 LOOKALIKES = range(710, 726)  # 16 managed "… Holdings" customers
 PUNE = 730
+HERMAN_SERVICES = 731  # managed, a longer name: offered, but below the exact DUNS name
 
 
 def _account(pk: int, name: str, kind: AccountKind, **extra: object) -> Account:
@@ -49,6 +50,12 @@ def herman(svc: Service) -> Service:
             )  # fmt: skip
         s.add(
             _account(
+                HERMAN_SERVICES, "Herman Holdings Federal Services", AccountKind.MANAGED,
+                microsoft_account_id="1-0000000731", group_key="H731",
+            )
+        )  # fmt: skip
+        s.add(
+            _account(
                 PUNE, "Contoso Software", AccountKind.UNMANAGED, country="IN", city="Pune",
                 microsoft_account_id="6-0000000730", domain="contoso-software.in",
             )
@@ -61,8 +68,9 @@ def test_an_exact_name_comes_first_whatever_its_tab(herman: Service) -> None:
     found = herman.catalog.search_accounts("Herman Holdings Federal")
     assert [a.id for a in found[AccountKind.OTHER]][:1] == [HERMAN_DUNS]
     assert found[AccountKind.OTHER][0].match == 100
-    assert all(a.match < 100 for a in found[AccountKind.MANAGED])
-    assert best_tab(found) is AccountKind.OTHER  # the wizard opens the DUNS tab
+    assert [a.id for a in found[AccountKind.MANAGED]] == [HERMAN_SERVICES]
+    assert found[AccountKind.MANAGED][0].match < 100
+    assert best_tab(found) is AccountKind.OTHER  # the wizard opens the DUNS tab, not Managed
 
 
 def test_unrelated_names_sharing_a_common_word_are_not_offered(herman: Service) -> None:
