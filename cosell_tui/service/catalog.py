@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from cosell_tui.domain import (
@@ -66,6 +66,8 @@ WORD_CAP = 1000
 #: Accounts read for one or two typed letters (listed by name, not scored).
 SHORT_CAP = 200
 MAX_PER_KIND = 50
+#: Scored candidates read as accounts (the tabs show MAX_PER_KIND each after collapsing).
+MAX_LOADED = 600
 SEARCH_KINDS = (AccountKind.MANAGED, AccountKind.UNMANAGED, AccountKind.OTHER)
 #: Suggestions per category in an import's result file.
 SUGGESTIONS = 2
@@ -106,22 +108,35 @@ def _in_search(country: str | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _candidate_ids(
-    session: Session, cleaned: str, conditions: Sequence[ColumnElement[bool]]
-) -> set[int]:
+#: What scoring needs of a candidate (no ORM objects until it is kept).
+_Candidate = tuple[int, str, AccountKind, str]
+
+
+def _candidates(
+    session: Session, cleaned: str, conditions: Sequence[ColumnElement[bool]], floor: int
+) -> dict[int, _Candidate]:
     """Accounts worth scoring: the same cleaned name, and those a typed word finds in
-    `account_key` (rare words only when there are rare words: each probe is capped)."""
-    ids = set(
-        session.scalars(
-            select(Account.id).where(Account.search_name == cleaned, *conditions).limit(WORD_CAP)
-        )
+    `account_key`. Words are probed longest first, each probe capped; a word found more often
+    than WORD_CAP is too common to go by while other words are not. Probing stops once the
+    words probed are long enough that a name matching none of them would score below `floor`
+    (`names.name_score` gives at most 80 for the typed letters found and 20 for the rest)."""
+    columns = (Account.id, Account.search_name, Account.kind, Account.name)
+    found: dict[int, _Candidate] = {}
+
+    def keep(rows: Iterable[Row[int, str, AccountKind, str]]) -> None:
+        for pk, search_name, kind, name in rows:
+            found.setdefault(pk, (pk, search_name, kind, name))
+
+    exact = select(*columns).where(Account.search_name == cleaned, *conditions)
+    keep(session.execute(exact.limit(WORD_CAP)))
+    words = sorted(
+        (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
     )
-    words = [w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN]
     if not words:
         # One or two letters cannot be matched fuzzily: the names starting so (index range).
-        ids.update(
-            session.scalars(
-                select(Account.id)
+        keep(
+            session.execute(
+                select(*columns)
                 .where(
                     Account.search_name >= cleaned,
                     Account.search_name < cleaned + "\uffff",
@@ -131,42 +146,70 @@ def _candidate_ids(
                 .limit(SHORT_CAP)
             )
         )
-        return ids
-    rare: list[Sequence[int]] = []
-    common: list[Sequence[int]] = []
+        return found
+    typed = len(cleaned.replace(" ", ""))
+    enough = typed * (100 - floor) / 80
+    probed = 0
+    common: list[str] = []
     for word in words:
-        hits = session.scalars(
-            select(AccountKey.account_id)
-            .join(Account, Account.id == AccountKey.account_id)
-            .where(AccountKey.key.in_(sorted(word_probe(word))), *conditions)
-            .limit(WORD_CAP + 1)
-        ).all()
-        (common if len(hits) > WORD_CAP else rare).append(hits)
-    for hits in rare or common:
-        ids.update(hits)
-    return ids
-
-
-def _accounts(session: Session, ids: Iterable[int]) -> list[Account]:
-    wanted = sorted(ids)
-    found: list[Account] = []
-    for at in range(0, len(wanted), 500):
-        found.extend(session.scalars(select(Account).where(Account.id.in_(wanted[at : at + 500]))))
+        if probed > enough:
+            break
+        keys = sorted(word_probe(word))
+        # Counted on the key index alone (no account row read) before anything is fetched.
+        hits = select(AccountKey.account_id).where(AccountKey.key.in_(keys)).limit(WORD_CAP + 1)
+        if (session.scalar(select(func.count()).select_from(hits.subquery())) or 0) > WORD_CAP:
+            common.append(word)
+            continue
+        keep(
+            session.execute(
+                select(*columns)
+                .select_from(AccountKey)
+                .join(Account, Account.id == AccountKey.account_id)
+                .where(AccountKey.key.in_(keys), *conditions)
+            )
+        )
+        probed += len(word)
+    if not probed and common and not found:  # only common words: WORD_CAP of the longest
+        keep(
+            session.execute(
+                select(*columns)
+                .select_from(AccountKey)
+                .join(Account, Account.id == AccountKey.account_id)
+                .where(AccountKey.key.in_(sorted(word_probe(common[0]))), *conditions)
+                .limit(WORD_CAP)
+            )
+        )
     return found
 
 
 def _ranked(
-    session: Session, name: str, conditions: Sequence[ColumnElement[bool]]
+    session: Session,
+    name: str,
+    conditions: Sequence[ColumnElement[bool]],
+    floor: int,
+    limit: int,
 ) -> tuple[str, list[tuple[int, Account]]]:
-    """The cleaned name and the candidates with their scores, best first: score, then Managed
-    before Unmanaged before DUNS, then name."""
+    """The cleaned name and up to `limit` candidates scoring `floor` or more (any, for one or
+    two letters), best first: score, then Managed before Unmanaged before DUNS, then name."""
     cleaned = company_key(name) if name.strip() else ""
     if not cleaned:
         return "", []
-    accounts = _accounts(session, _candidate_ids(session, cleaned, conditions))
-    scored = [(name_score(cleaned, a.search_name), a) for a in accounts]
-    scored.sort(key=lambda p: (-p[0], SEARCH_KINDS.index(p[1].kind), p[1].name, p[1].id))
-    return cleaned, scored
+    short = len(cleaned) < PREFIX_MIN
+    scored = [
+        (score, c)
+        for c in _candidates(session, cleaned, conditions, floor).values()
+        if (score := name_score(cleaned, c[1])) >= floor or short
+    ]
+    scored.sort(key=lambda p: (-p[0], SEARCH_KINDS.index(p[1][2]), p[1][3], p[1][0]))
+    del scored[limit:]
+    accounts: dict[int, Account] = {}
+    wanted = [c[0] for _s, c in scored]
+    for at in range(0, len(wanted), 500):
+        for account in session.scalars(
+            select(Account).where(Account.id.in_(wanted[at : at + 500]))
+        ):
+            accounts[account.id] = account
+    return cleaned, [(s, accounts[c[0]]) for s, c in scored if c[0] in accounts]
 
 
 def _confidence(account: Account, score: int, city: str | None) -> Confidence | None:
@@ -203,13 +246,15 @@ class Catalog:
         result: dict[AccountKind, tuple[AccountView, ...]] = {k: () for k in SEARCH_KINDS}
         threshold = WIDER_THRESHOLD if wider else THRESHOLD
         with self._ctx.read() as uow:
-            cleaned, scored = _ranked(
-                uow.session, name or "", _in_search(None if wider else country)
+            cleaned, hits = _ranked(
+                uow.session,
+                name or "",
+                _in_search(None if wider else country),
+                threshold,
+                MAX_LOADED,
             )
             if not cleaned:
                 return result
-            short = len(cleaned) < PREFIX_MIN
-            hits = [(s, a) for s, a in scored if short or s >= threshold]
             groups = {
                 a.group_key for _s, a in hits if a.kind is AccountKind.MANAGED and a.group_key
             }
@@ -266,7 +311,7 @@ class Catalog:
                         )
                     )
                     by = what
-            _cleaned, scored = _ranked(session, name, _in_search(country))
+            _cleaned, scored = _ranked(session, name, _in_search(country), THRESHOLD, MAX_LOADED)
             rated: list[tuple[Confidence, int, Account]] = [
                 (Confidence.HIGH, 100, a) for a in exact
             ]
