@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
-from sqlalchemy import ColumnElement, Row, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from cosell_tui.domain import (
@@ -108,35 +108,62 @@ def _in_search(country: str | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
-#: What scoring needs of a candidate (no ORM objects until it is kept).
-_Candidate = tuple[int, str, AccountKind, str]
-
-
 def _candidates(
     session: Session, cleaned: str, conditions: Sequence[ColumnElement[bool]], floor: int
-) -> dict[int, _Candidate]:
-    """Accounts worth scoring: the same cleaned name, and those a typed word finds in
-    `account_key`. Words are probed longest first, each probe capped; a word found more often
-    than WORD_CAP is too common to go by while other words are not. Probing stops once the
-    words probed are long enough that a name matching none of them would score below `floor`
-    (`names.name_score` gives at most 80 for the typed letters found and 20 for the rest)."""
-    columns = (Account.id, Account.search_name, Account.kind, Account.name)
-    found: dict[int, _Candidate] = {}
+) -> dict[int, Account]:
+    """Accounts worth scoring, those a typed word finds in `account_key`. Words are probed
+    longest first, each probe capped; a word found more often than WORD_CAP is too common to go
+    by while other words are not. Probing stops once the words probed are long enough that a
+    name matching none of them would score below `floor` (`names.name_score` gives at most 80
+    for the typed letters found and 20 for the rest). An account with the same cleaned name
+    shares every typed word, so it is among them; when no word could be probed, it is looked up
+    by name."""
+    found: dict[int, Account] = {}
 
-    def keep(rows: Iterable[Row[int, str, AccountKind, str]]) -> None:
-        for pk, search_name, kind, name in rows:
-            found.setdefault(pk, (pk, search_name, kind, name))
+    def keep(accounts: Iterable[Account]) -> None:
+        for account in accounts:
+            found.setdefault(account.id, account)
 
-    exact = select(*columns).where(Account.search_name == cleaned, *conditions)
-    keep(session.execute(exact.limit(WORD_CAP)))
+    def keep_ids(ids: set[int]) -> None:
+        # By primary key, after the key index alone: a join would let PostgreSQL's planner
+        # hash every account of the country instead.
+        wanted = sorted(ids - found.keys())
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            keep(session.scalars(select(Account).where(Account.id.in_(chunk), *conditions)))
+
     words = sorted(
         (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
+    )
+    typed = len(cleaned.replace(" ", ""))
+    enough = typed * (100 - floor) / 80
+    probed = 0
+    common: list[str] = []
+    for word in words:
+        if probed > enough:
+            break
+        ids = session.scalars(
+            select(AccountKey.account_id)
+            .where(AccountKey.key.in_(sorted(word_probe(word))))
+            .limit(WORD_CAP + 1)
+        ).all()
+        if len(ids) > WORD_CAP:
+            common.append(word)
+            continue
+        keep_ids(set(ids))
+        probed += len(word)
+    if probed:
+        return found
+    keep(
+        session.scalars(
+            select(Account).where(Account.search_name == cleaned, *conditions).limit(WORD_CAP)
+        )
     )
     if not words:
         # One or two letters cannot be matched fuzzily: the names starting so (index range).
         keep(
-            session.execute(
-                select(*columns)
+            session.scalars(
+                select(Account)
                 .where(
                     Account.search_name >= cleaned,
                     Account.search_name < cleaned + "\uffff",
@@ -146,37 +173,14 @@ def _candidates(
                 .limit(SHORT_CAP)
             )
         )
-        return found
-    typed = len(cleaned.replace(" ", ""))
-    enough = typed * (100 - floor) / 80
-    probed = 0
-    common: list[str] = []
-    for word in words:
-        if probed > enough:
-            break
-        keys = sorted(word_probe(word))
-        # Counted on the key index alone (no account row read) before anything is fetched.
-        hits = select(AccountKey.account_id).where(AccountKey.key.in_(keys)).limit(WORD_CAP + 1)
-        if (session.scalar(select(func.count()).select_from(hits.subquery())) or 0) > WORD_CAP:
-            common.append(word)
-            continue
-        keep(
-            session.execute(
-                select(*columns)
-                .select_from(AccountKey)
-                .join(Account, Account.id == AccountKey.account_id)
-                .where(AccountKey.key.in_(keys), *conditions)
-            )
-        )
-        probed += len(word)
-    if not probed and common and not found:  # only common words: WORD_CAP of the longest
-        keep(
-            session.execute(
-                select(*columns)
-                .select_from(AccountKey)
-                .join(Account, Account.id == AccountKey.account_id)
-                .where(AccountKey.key.in_(sorted(word_probe(common[0]))), *conditions)
-                .limit(WORD_CAP)
+    elif common and not found:  # only common words typed: WORD_CAP of the longest
+        keep_ids(
+            set(
+                session.scalars(
+                    select(AccountKey.account_id)
+                    .where(AccountKey.key.in_(sorted(word_probe(common[0]))))
+                    .limit(WORD_CAP)
+                )
             )
         )
     return found
@@ -196,20 +200,12 @@ def _ranked(
         return "", []
     short = len(cleaned) < PREFIX_MIN
     scored = [
-        (score, c)
-        for c in _candidates(session, cleaned, conditions, floor).values()
-        if (score := name_score(cleaned, c[1])) >= floor or short
+        (score, a)
+        for a in _candidates(session, cleaned, conditions, floor).values()
+        if (score := name_score(cleaned, a.search_name)) >= floor or short
     ]
-    scored.sort(key=lambda p: (-p[0], SEARCH_KINDS.index(p[1][2]), p[1][3], p[1][0]))
-    del scored[limit:]
-    accounts: dict[int, Account] = {}
-    wanted = [c[0] for _s, c in scored]
-    for at in range(0, len(wanted), 500):
-        for account in session.scalars(
-            select(Account).where(Account.id.in_(wanted[at : at + 500]))
-        ):
-            accounts[account.id] = account
-    return cleaned, [(s, accounts[c[0]]) for s, c in scored if c[0] in accounts]
+    scored.sort(key=lambda p: (-p[0], SEARCH_KINDS.index(p[1].kind), p[1].name, p[1].id))
+    return cleaned, scored[:limit]
 
 
 def _confidence(account: Account, score: int, city: str | None) -> Confidence | None:
