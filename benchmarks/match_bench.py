@@ -170,10 +170,12 @@ def main() -> int:
         print(f"match_account, {len(rows)} rows (half with a typo): {spent:.2f} s, {found} matched")
         if url.startswith("sqlite"):
             with make_engine(url).connect() as conn:
-                plan = conn.exec_driver_sql(
-                    "EXPLAIN QUERY PLAN SELECT account_id FROM account_key"
-                    " WHERE key IN ('=contoso', '~ontoso', '>contos') LIMIT 1001"
-                ).all()
+                plan = list(
+                    conn.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN SELECT account_id FROM account_key"
+                        " WHERE key IN ('=contoso', '~ontoso', '>contos') LIMIT 1001"
+                    )
+                )
                 plan += conn.exec_driver_sql(
                     "EXPLAIN QUERY PLAN SELECT * FROM account WHERE id IN (1, 2, 3)"
                     " AND country = 'IN'"

@@ -63,6 +63,10 @@ WIDER_THRESHOLD = 55
 #: Key rows read per typed word; a word found more often ("holdings") is too common to find
 #: candidates by, as long as another typed word is not.
 WORD_CAP = 1000
+#: Longer typed names are cut here (a stored name has at most 200 characters).
+MAX_NAME = 200
+#: Typed words probed at most (the longest; a pasted paragraph is not a company name).
+MAX_WORDS = 8
 #: Accounts read for one or two typed letters (listed by name, not scored).
 SHORT_CAP = 200
 MAX_PER_KIND = 50
@@ -134,7 +138,7 @@ def _candidates(
 
     words = sorted(
         (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
-    )
+    )[:MAX_WORDS]
     typed = len(cleaned.replace(" ", ""))
     enough = typed * (100 - floor) / 80
     probed = 0
@@ -195,6 +199,7 @@ def _ranked(
 ) -> tuple[str, list[tuple[int, Account]]]:
     """The cleaned name and up to `limit` candidates scoring `floor` or more (any, for one or
     two letters), best first: score, then Managed before Unmanaged before DUNS, then name."""
+    name = name[:MAX_NAME]
     cleaned = company_key(name) if name.strip() else ""
     if not cleaned:
         return "", []

@@ -33,7 +33,10 @@ def _account(pk: int, name: str, kind: AccountKind, **extra: object) -> Account:
 @pytest.fixture
 def herman(svc: Service) -> Service:
     """The issue's case: an exact DUNS account and 16 managed '… Holdings' look-alikes."""
-    surnames = "Adams Baker Clark Davis Evans Foster Green Hughes Irwin Jones Klein Lewis Moore Nash Owen Price".split()
+    surnames = (
+        "Adams", "Baker", "Clark", "Davis", "Evans", "Foster", "Green", "Hughes",
+        "Irwin", "Jones", "Klein", "Lewis", "Moore", "Nash", "Owen", "Price",
+    )  # fmt: skip
     with Session(engine_of(svc)) as s:
         s.add(
             _account(
@@ -171,3 +174,14 @@ def test_a_match_suggests_two_accounts_per_tab(herman: Service) -> None:
 def test_no_match_in_another_country_or_for_another_name(herman: Service) -> None:
     assert herman.catalog.match_account("Contoso Private Limited", "US", "City") is None
     assert herman.catalog.match_account("Wingtip Toys", "IN", "City") is None
+
+
+def test_a_pasted_paragraph_is_answered_quickly(svc: Service) -> None:
+    """At most MAX_WORDS words are probed and MAX_NAME characters scored."""
+    import time
+
+    started = time.perf_counter()
+    found = svc.catalog.search_accounts("Contoso " + "lorem ipsum dolor sit amet " * 2000)
+    assert time.perf_counter() - started < 2
+    assert all(isinstance(v, tuple) for v in found.values())
+    assert svc.catalog.match_account("\x00" * 50, "IN", "\x00") is None
