@@ -185,3 +185,9 @@ def test_a_pasted_paragraph_is_answered_quickly(svc: Service) -> None:
     assert time.perf_counter() - started < 2
     assert all(isinstance(v, tuple) for v in found.values())
     assert svc.catalog.match_account("\x00" * 50, "IN", "\x00") is None
+
+
+def test_one_or_two_letters_list_the_names_starting_so(svc: Service) -> None:
+    found = svc.catalog.search_accounts("Co")
+    assert {a.id for a in found[AccountKind.MANAGED]} == {f.CONTOSO_IN}  # one linked group
+    assert all(v == () for v in svc.catalog.search_accounts("Zq").values())
