@@ -138,6 +138,7 @@ ACCOUNT_COLUMNS = (
     "country",
     "size",
     "matched_managed_account_id",
+    "domain",
 )
 SIZES = ("1to50employees", "51to500employees", "251to1000employees", "Morethan500employees")
 
@@ -271,6 +272,7 @@ class Pools:
             nonlocal next_id
             f = fakers[country]
             managed = kind is AccountKind.MANAGED or matched is not None
+            domain = f"{_ascii(name)[:20] or 'customer'}.example"
             row = (
                 next_id,
                 name,
@@ -288,8 +290,8 @@ class Pools:
                 country,
                 rng.choice(SIZES),
                 matched,
+                domain,
             )
-            domain = f"{_ascii(name)[:20] or 'customer'}.example"
             acc = AccountSeed(next_id, name, kind, country, managed, row, domain)
             accounts.append(acc)
             next_id += 1

@@ -44,6 +44,7 @@ from cosell_tui.demo.reference import (
     ORGANIZATIONS,
     USERS,
 )
+from cosell_tui.domain.names import name_keys
 from cosell_tui.rules.routing import read_routing_csv
 from cosell_tui.rules.rulebook import DEFAULT_ROUTING
 from cosell_tui.store import bulk, search
@@ -64,6 +65,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "user_location": ("user_id", "location_id"),
     "account": ACCOUNT_COLUMNS,
+    "account_key": ("key", "account_id"),
     "solution": (
         "id", "name", "kind", "publisher_org_id", "publisher_name", "co_sell_ready",
         "azure_ip_co_sell", "biz_apps_premium", "biz_apps_standard", "marketplace_incentivized",
@@ -282,6 +284,7 @@ def _reference_rows(
             loader.add("user_location", (u.id, loc))
     for a in pools.accounts:
         loader.add("account", a.row)
+        loader.extend("account_key", ((key, a.id) for key in sorted(name_keys(str(a.row[2])))))
     for s in CATALOG:
         loader.add(
             "solution",

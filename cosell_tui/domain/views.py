@@ -202,6 +202,7 @@ class AccountView:
     postal_code: str | None
     country: str
     linked_count: int = 0  # other entries of the same managed customer
+    match: int = 0  # how well it matched a customer search (names.name_score, 0..100)
 
 
 @dataclass(frozen=True, slots=True)

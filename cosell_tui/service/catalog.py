@@ -1,17 +1,22 @@
-"""Customer and solution search for the New Deal wizard.
+"""Customer and solution search for the New Deal wizard, and the account matching of CSV import.
 
 Company names are matched forgivingly: legal suffixes are removed with cleanco ("Contoso Pvt
-Ltd" and "Contoso Private Limited" are both "contoso"), SQL narrows the candidates by word
-prefixes on the indexed cleaned name, and rapidfuzz ranks them, so a typo still finds the
-account without scanning the table in Python.
+Ltd" and "Contoso Private Limited" are both "contoso"). Candidates come from exact look-ups in
+the `account_key` table (each typed word, its start, and its one-letter deletions, so a typo
+anywhere, the first letters included, is still an index look-up: domain/names.py), never from
+a scan of the account table; `names.name_score` ranks them, the same name first whatever its
+tab. A DUNS number or a web domain matches exactly (docs/csv.md "Account matching").
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from enum import IntEnum
 
-from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
 
 from cosell_tui.domain import (
     AccountKind,
@@ -19,7 +24,14 @@ from cosell_tui.domain import (
     SolutionCategory,
     SolutionKind,
 )
-from cosell_tui.domain.names import company_key
+from cosell_tui.domain.names import (
+    EXACT,
+    PREFIX_MIN,
+    company_key,
+    name_score,
+    web_domain,
+    word_probe,
+)
 from cosell_tui.domain.views import (
     AccountView,
     PersonView,
@@ -36,6 +48,7 @@ from cosell_tui.service.scope import visible_clause
 from cosell_tui.store.models import (
     GRID_TABS,
     Account,
+    AccountKey,
     Location,
     Organization,
     Referral,
@@ -44,29 +57,176 @@ from cosell_tui.store.models import (
     User,
 )
 
-#: Scores (0..100) a candidate needs; `wider=True` uses the lower one.
-THRESHOLD = 82
-WIDER_THRESHOLD = 65
-MAX_CANDIDATES = 3000
+#: Scores (0..100, `names.name_score`) a candidate needs; `wider=True` uses the lower one.
+THRESHOLD = 75
+WIDER_THRESHOLD = 55
+#: Key rows read per typed word; a word found more often ("holdings") is too common to find
+#: candidates by, as long as another typed word is not.
+WORD_CAP = 1000
+#: Longer typed names are cut here (a stored name has at most 200 characters).
+MAX_NAME = 200
+#: Typed words probed at most (the longest; a pasted paragraph is not a company name).
+MAX_WORDS = 8
+#: Accounts read for one or two typed letters (listed by name, not scored).
+SHORT_CAP = 200
 MAX_PER_KIND = 50
+#: Scored candidates read as accounts (the tabs show MAX_PER_KIND each after collapsing).
+MAX_LOADED = 600
 SEARCH_KINDS = (AccountKind.MANAGED, AccountKind.UNMANAGED, AccountKind.OTHER)
+#: Suggestions per category in an import's result file.
+SUGGESTIONS = 2
 
 
-def _prefix_clause(cleaned: str, size: int) -> ColumnElement[bool]:
-    """Some word of the stored cleaned name starts like some word of the query."""
-    tests: list[ColumnElement[bool]] = []
-    for word in dict.fromkeys(cleaned.split()):
-        prefix = word[:size]
-        if not prefix:
+class Confidence(IntEnum):
+    """How sure an account match is (Partner Center's Confidence column)."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountMatch:
+    """The account a CSV row's customer matched, how surely, and suggestions per tab."""
+
+    best: AccountView
+    confidence: Confidence
+    #: What matched: "DUNS", "domain" or "name".
+    by: str
+    suggestions: dict[AccountKind, tuple[AccountView, ...]]
+
+
+def _in_search(country: str | None) -> list[ColumnElement[bool]]:
+    """The accounts customer search offers: not manual ones, federal ones only under DUNS,
+    in the country when one is given."""
+    conditions = [
+        Account.kind.in_(SEARCH_KINDS),
+        or_(Account.federal.is_(False), Account.kind == AccountKind.OTHER),
+    ]
+    if country:
+        conditions.append(Account.country == country.strip().upper())
+    return conditions
+
+
+def _candidates(
+    session: Session, cleaned: str, conditions: Sequence[ColumnElement[bool]], floor: int
+) -> dict[int, Account]:
+    """Accounts worth scoring, those a typed word finds in `account_key`. Words are probed
+    longest first, each probe capped; a word found more often than WORD_CAP is too common to go
+    by while other words are not. Probing stops once the words probed are long enough that a
+    name matching none of them would score below `floor` (`names.name_score` gives at most 80
+    for the typed letters found and 20 for the rest). An account with the same cleaned name
+    shares every typed word, so it is among them; when no word could be probed, it is looked up
+    by name."""
+    found: dict[int, Account] = {}
+
+    def keep(accounts: Iterable[Account]) -> None:
+        for account in accounts:
+            found.setdefault(account.id, account)
+
+    def keep_ids(ids: set[int]) -> None:
+        # By primary key, after the key index alone: a join would let PostgreSQL's planner
+        # hash every account of the country instead.
+        wanted = sorted(ids - found.keys())
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            keep(session.scalars(select(Account).where(Account.id.in_(chunk), *conditions)))
+
+    words = sorted(
+        (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
+    )[:MAX_WORDS]
+    typed = len(cleaned.replace(" ", ""))
+    enough = typed * (100 - floor) / 80
+    probed = 0
+    common: list[str] = []
+    for word in words:
+        if probed > enough:
+            break
+        ids = session.scalars(
+            select(AccountKey.account_id)
+            .where(AccountKey.key.in_(sorted(word_probe(word))))
+            .limit(WORD_CAP + 1)
+        ).all()
+        if len(ids) > WORD_CAP:
+            common.append(word)
             continue
-        tests.append(Account.search_name.startswith(prefix, autoescape=True))
-        tests.append(Account.search_name.contains(" " + prefix, autoescape=True))
-    return or_(*tests) if tests else Account.id < 0
+        keep_ids(set(ids))
+        probed += len(word)
+    if probed:
+        return found
+    keep(
+        session.scalars(
+            select(Account).where(Account.search_name == cleaned, *conditions).limit(WORD_CAP)
+        )
+    )
+    if not words:
+        # One or two letters cannot be matched fuzzily: the names starting so (index range).
+        keep(
+            session.scalars(
+                select(Account)
+                .where(
+                    Account.search_name >= cleaned,
+                    Account.search_name < cleaned + "\uffff",
+                    *conditions,
+                )
+                .order_by(Account.search_name, Account.id)
+                .limit(SHORT_CAP)
+            )
+        )
+    elif common and not found:  # only common words typed: WORD_CAP of the longest
+        keep_ids(
+            set(
+                session.scalars(
+                    select(AccountKey.account_id)
+                    .where(AccountKey.key.in_(sorted(word_probe(common[0]))))
+                    .limit(WORD_CAP)
+                )
+            )
+        )
+    return found
 
 
-def score(query: str, candidate: str) -> float:
-    """How well a cleaned candidate name matches the cleaned query (0..100)."""
-    return max(fuzz.WRatio(query, candidate), fuzz.token_set_ratio(query, candidate))
+def _ranked(
+    session: Session,
+    name: str,
+    conditions: Sequence[ColumnElement[bool]],
+    floor: int,
+    limit: int,
+) -> tuple[str, list[tuple[int, Account]]]:
+    """The cleaned name and up to `limit` candidates scoring `floor` or more (any, for one or
+    two letters), best first: score, then Managed before Unmanaged before DUNS, then name."""
+    name = name[:MAX_NAME]
+    cleaned = company_key(name) if name.strip() else ""
+    if not cleaned:
+        return "", []
+    short = len(cleaned) < PREFIX_MIN
+    scored = [
+        (score, a)
+        for a in _candidates(session, cleaned, conditions, floor).values()
+        if (score := name_score(cleaned, a.search_name)) >= floor or short
+    ]
+    scored.sort(key=lambda p: (-p[0], SEARCH_KINDS.index(p[1].kind), p[1].name, p[1].id))
+    return cleaned, scored[:limit]
+
+
+def _confidence(account: Account, score: int, city: str | None) -> Confidence | None:
+    """A name match's confidence (docs/csv.md): the same name in the same city on a managed
+    account is High; each of another city, a close rather than the same name, and an unmanaged
+    or DUNS account is one step less, never below Low."""
+    if score < THRESHOLD:
+        return None
+    level = 3
+    if account.kind is not AccountKind.MANAGED:
+        level -= 1
+    if (account.city or "").casefold() != (city or "").strip().casefold():
+        level -= 1
+    if score < EXACT:
+        level -= 1
+    return Confidence(max(level, 1))
 
 
 class Catalog:
@@ -79,34 +239,26 @@ class Catalog:
     def search_accounts(
         self, name: str, country: str | None = None, wider: bool = False
     ) -> dict[AccountKind, tuple[AccountView, ...]]:
-        """Accounts per customer-search tab. Managed entries of one customer collapse into
+        """Accounts per customer-search tab, best first, each with its `match` score (the
+        same name is 100 whichever tab it is in). Managed entries of one customer collapse into
         one (with `linked_count`); federal accounts appear only under Other (DUNS), as the
         wizard must pick them from the DUNS list. `wider` ignores the country and accepts
         weaker matches ("Search more")."""
         result: dict[AccountKind, tuple[AccountView, ...]] = {k: () for k in SEARCH_KINDS}
-        cleaned = company_key(name or "") if (name or "").strip() else ""
-        if not cleaned:
-            return result
-        # One or two letters cannot be matched fuzzily: list the names with a word starting so.
-        short = len(cleaned) < 3
-        conditions = [
-            Account.kind.in_(SEARCH_KINDS),
-            or_(Account.federal.is_(False), Account.kind == AccountKind.OTHER),
-            _prefix_clause(cleaned, len(cleaned) if short else 2 if wider else 3),
-        ]
-        if country and not wider:
-            conditions.append(Account.country == country.strip().upper())
         threshold = WIDER_THRESHOLD if wider else THRESHOLD
         with self._ctx.read() as uow:
-            candidates = uow.session.scalars(
-                select(Account).where(and_(*conditions)).limit(MAX_CANDIDATES)
-            ).all()
-            scored = sorted(
-                ((score(cleaned, a.search_name), a) for a in candidates),
-                key=lambda pair: (-pair[0], pair[1].name, pair[1].id),
+            cleaned, hits = _ranked(
+                uow.session,
+                name or "",
+                _in_search(None if wider else country),
+                threshold,
+                MAX_LOADED,
             )
-            hits = [a for s, a in scored if short or s >= threshold]
-            groups = {a.group_key for a in hits if a.kind is AccountKind.MANAGED and a.group_key}
+            if not cleaned:
+                return result
+            groups = {
+                a.group_key for _s, a in hits if a.kind is AccountKind.MANAGED and a.group_key
+            }
             sizes: dict[str, int] = {}
             if groups:
                 rows = uow.session.execute(
@@ -117,7 +269,7 @@ class Catalog:
                 sizes = {key: n for key, n in rows if key is not None}  # none is: in_(groups)
         per_kind: dict[AccountKind, list[AccountView]] = {k: [] for k in SEARCH_KINDS}
         shown_groups: set[str] = set()
-        for account in hits:
+        for score, account in hits:
             bucket = per_kind[account.kind]
             if len(bucket) >= MAX_PER_KIND:
                 continue
@@ -127,8 +279,66 @@ class Catalog:
                     continue
                 shown_groups.add(account.group_key)
                 linked = sizes.get(account.group_key, 1) - 1
-            bucket.append(account_view(account, linked))
+            bucket.append(account_view(account, linked, score))
         return {kind: tuple(views) for kind, views in per_kind.items()}
+
+    def match_account(
+        self,
+        name: str,
+        country: str | None,
+        city: str | None = None,
+        duns: str | None = None,
+        domain: str | None = None,
+    ) -> AccountMatch | None:
+        """Partner Center's account matching for a CSV row (docs/csv.md): an account with the
+        row's DUNS number or web domain is a High match; else the name, country and city decide
+        (`_confidence`). None when nothing matches."""
+        host = web_domain(domain)
+        with self._ctx.read() as uow:
+            session = uow.session
+            exact: list[Account] = []
+            by = "name"
+            for column, value, what in (
+                (Account.duns, duns, "DUNS"),
+                (Account.domain, host, "domain"),
+            ):
+                if value and not exact:
+                    exact = list(
+                        session.scalars(
+                            select(Account)
+                            .where(column == value, *_in_search(None))
+                            .order_by(Account.id)
+                            .limit(20)
+                        )
+                    )
+                    by = what
+            _cleaned, scored = _ranked(session, name, _in_search(country), THRESHOLD, MAX_LOADED)
+            rated: list[tuple[Confidence, int, Account]] = [
+                (Confidence.HIGH, 100, a) for a in exact
+            ]
+            exact_ids = {a.id for a in exact}
+            for score, account in scored:
+                level = _confidence(account, score, city)
+                if level is not None and account.id not in exact_ids:
+                    rated.append((level, score, account))
+            if not rated:
+                return None
+            rated.sort(
+                key=lambda r: (-r[0], -r[1], SEARCH_KINDS.index(r[2].kind), r[2].name, r[2].id)
+            )
+            level, score, best = rated[0]
+            suggestions = {
+                kind: tuple(account_view(a, match=s) for _l, s, a in rated if a.kind is kind)[
+                    :SUGGESTIONS
+                ]
+                for kind in SEARCH_KINDS
+            }
+            return AccountMatch(
+                account_view(best, match=score),
+                level,
+                by if best.id in exact_ids else "name",
+                suggestions,
+            )
 
     def linked_accounts(self, group_key: str) -> tuple[AccountView, ...]:
         """Every managed entry of one customer ("Show linked accounts")."""

@@ -52,7 +52,7 @@ class Service:
         self.microsoft = Microsoft(ctx)
         self.registration = Registration(ctx)
         self.insights = Insights(ctx)
-        self.transfer = Transfer(ctx, self.creation, self.lifecycle, self.sharing)
+        self.transfer = Transfer(ctx, self.catalog, self.creation, self.lifecycle, self.sharing)
         self.administration = Administration(ctx)
         self.reference = Reference(ctx)
         self.routing = Routing(ctx)

@@ -63,7 +63,7 @@ def address_line(account: Account) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def account_view(account: Account, linked_count: int = 0) -> AccountView:
+def account_view(account: Account, linked_count: int = 0, match: int = 0) -> AccountView:
     return AccountView(
         id=account.id,
         name=account.name,
@@ -77,6 +77,7 @@ def account_view(account: Account, linked_count: int = 0) -> AccountView:
         postal_code=account.postal_code,
         country=account.country,
         linked_count=linked_count,
+        match=match,
     )
 
 

@@ -34,9 +34,9 @@ from cosell_tui.domain import (
     Substatus,
 )
 from cosell_tui.domain import pccsv as pc
-from cosell_tui.domain.names import company_key
 from cosell_tui.domain.query import Query, QueryError, parse
-from cosell_tui.domain.views import GridQuery, Outcome, Tab
+from cosell_tui.domain.views import AccountView, GridQuery, Outcome, Tab
+from cosell_tui.service.catalog import SEARCH_KINDS, Catalog, Confidence
 from cosell_tui.service.context import Context
 from cosell_tui.service.creation import Creation
 from cosell_tui.service.errors import CosellError, SetupError, ValidationError
@@ -49,7 +49,6 @@ from cosell_tui.service.forms import (
     SolutionInput,
 )
 from cosell_tui.service.lifecycle import Lifecycle
-from cosell_tui.service.mapping import address_line
 from cosell_tui.service.sharing import Sharing
 from cosell_tui.store.models import Account, Location
 
@@ -207,9 +206,15 @@ class Transfer:
     """export and import_file."""
 
     def __init__(
-        self, ctx: Context, creation: Creation, lifecycle: Lifecycle, sharing: Sharing
+        self,
+        ctx: Context,
+        catalog: Catalog,
+        creation: Creation,
+        lifecycle: Lifecycle,
+        sharing: Sharing,
     ) -> None:
         self._ctx = ctx
+        self._catalog = catalog
         self._creation = creation
         self._lifecycle = lifecycle
         self._sharing = sharing
@@ -437,47 +442,26 @@ class Transfer:
         )
 
     def _match(self, row: pc.PcRow, problems: list[str]) -> tuple[int | None, dict[str, str]]:
-        """Partner Center's account matching, first cut: the accounts whose cleaned name is the
-        row's (customer search's key) in the row's country. A managed account in the row's city
-        is a High match and is used; anything less is written into the result file with
-        suggestions and the row waits for the user to confirm (paste the match or a suggestion
-        into Final Matched Customer Account); no account at all: a manually entered customer."""
-        key = company_key(row.customer_name)
-        with self._ctx.read() as uow:
-            found = uow.session.scalars(
-                select(Account)
-                .where(
-                    Account.search_name == key,
-                    Account.country == (row.country or ""),
-                    Account.kind != AccountKind.MANUAL,
-                )
-                .order_by(Account.id)
-                .limit(200)
-            ).all()
-        if not found:
+        """Partner Center's account matching (docs/csv.md, `Catalog.match_account`): the row's
+        DUNS number or web domain, else its name in its country and city. A High match is
+        used; anything less is written into the result file with suggestions and the row waits
+        for the user to confirm (keep the match or paste a suggestion into Final Matched
+        Customer Account); no account at all: a manually entered customer."""
+        found = self._catalog.match_account(
+            row.customer_name, row.country, row.city, row.duns, row.domain
+        )
+        if found is None:
             return None, {}
-        city = (row.city or "").casefold()
-        kinds = (AccountKind.MANAGED, AccountKind.UNMANAGED, AccountKind.OTHER)
-
-        def rank(account: Account) -> tuple[int, int]:
-            return (0 if (account.city or "").casefold() == city else 1, kinds.index(account.kind))
-
-        best = min(found, key=rank)
-        in_city = (best.city or "").casefold() == city
-        if best.kind is AccountKind.MANAGED:
-            confidence = "High" if in_city else "Medium"
-        else:
-            confidence = "Medium" if in_city else "Low"
+        best, confidence = found.best, found.confidence.label
         fills = {
             pc.FINAL_MATCH: _account_text(best),
             pc.MATCHED_CATEGORY: _CATEGORY[best.kind],
             pc.CONFIDENCE: confidence,
         }
-        for kind, columns in zip(kinds, _SUGGESTION_COLUMNS, strict=True):
-            same = sorted((a for a in found if a.kind is kind), key=rank)
-            for column, account in zip(columns, same, strict=False):
+        for kind, columns in zip(SEARCH_KINDS, _SUGGESTION_COLUMNS, strict=True):
+            for column, account in zip(columns, found.suggestions[kind], strict=False):
                 fills[column] = _account_text(account)
-        if confidence != "High":
+        if found.confidence is not Confidence.HIGH:
             problems.append(
                 f"{pc.FINAL_MATCH}: the customer matched {best.name} with {confidence} confidence;"
                 " keep the match or paste a suggestion into this column, and upload again"
@@ -713,13 +697,13 @@ _SUGGESTION_COLUMNS = (
 )
 
 
-def _account_text(account: Account) -> str:
+def _account_text(account: AccountView) -> str:
     """Partner Center's `MicrosoftID: …, AccountName: …, AccountAddress: …` form."""
     if account.microsoft_account_id:
         head = f"MicrosoftID: {account.microsoft_account_id}"
     else:
         head = f"DUNSID: {account.duns or ''}"
-    address = address_line(account).replace(",", "")
+    address = account.address.replace(",", "")
     return f"{head}, AccountName: {account.name.replace(',', '')}, AccountAddress: {address}"
 
 

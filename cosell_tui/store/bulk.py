@@ -26,6 +26,7 @@ LOAD_ORDER = (
     "user_account",
     "user_location",
     "account",
+    "account_key",
     "solution",
     "exchange_rate",
     "engagement",

@@ -51,6 +51,7 @@ from cosell_tui.domain import (
     Substatus,
     TenantType,
 )
+from cosell_tui.domain.names import name_keys
 from cosell_tui.store.types import Cents, StrEnum, UTCDateTime
 from cosell_tui.store.valuation import in_usd, usd_rate
 
@@ -157,8 +158,10 @@ class Account(Base):
     kind: Mapped[AccountKind] = mapped_column(StrEnum(AccountKind), index=True)
     microsoft_account_id: Mapped[str | None] = mapped_column(String(40), index=True)
     group_key: Mapped[str | None] = mapped_column(String(40), index=True)
-    duns: Mapped[str | None] = mapped_column(String(9))
+    duns: Mapped[str | None] = mapped_column(String(9), index=True)
     federal: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The customer's web domain as matching compares it (`names.web_domain`: "contoso.com").
+    domain: Mapped[str | None] = mapped_column(String(253), index=True)
     address_line1: Mapped[str | None] = mapped_column(String(200))
     address_line2: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
@@ -168,6 +171,44 @@ class Account(Base):
     size: Mapped[str | None] = mapped_column(String(40))
     #: A manual or DUNS account later matched to a Microsoft-managed one (eligibility rule 6).
     matched_managed_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+
+
+class AccountKey(Base):
+    """The keys customer search finds an account by (`names.name_keys` of its cleaned name):
+    an exact index look-up per typed word instead of a scan of the account table."""
+
+    __tablename__ = "account_key"
+
+    key: Mapped[str] = mapped_column(String(48), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+
+    __table_args__ = (Index("ix_account_key_account", "account_id"),)
+
+
+def account_key_rows(account_id: int, search_name: str) -> list[dict[str, Any]]:
+    """The `account_key` rows of one account."""
+    return [{"key": k, "account_id": account_id} for k in sorted(name_keys(search_name))]
+
+
+# The keys follow the account's cleaned name through mapper events, so every ORM write keeps
+# them (bulk loads write them with the accounts: demo/seed.py).
+
+
+@event.listens_for(Account, "after_insert")
+def _account_keys_on_insert(_mapper: Any, conn: Connection, target: Account) -> None:
+    conn.execute(insert(AccountKey), account_key_rows(target.id, target.search_name))
+
+
+@event.listens_for(Account, "after_update")
+def _account_keys_on_update(_mapper: Any, conn: Connection, target: Account) -> None:
+    if inspect(target).attrs.search_name.history.has_changes():
+        conn.execute(delete(AccountKey).where(AccountKey.account_id == target.id))
+        conn.execute(insert(AccountKey), account_key_rows(target.id, target.search_name))
+
+
+@event.listens_for(Account, "before_delete")
+def _account_keys_on_delete(_mapper: Any, conn: Connection, target: Account) -> None:
+    conn.execute(delete(AccountKey).where(AccountKey.account_id == target.id))
 
 
 class Solution(Base):

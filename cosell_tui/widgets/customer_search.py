@@ -1,7 +1,8 @@
 """Customer search for the New Deal wizard: name and country; results in Partner Center's 3 tabs.
 
 The matching itself (legal suffixes, punctuation, word order, typos) is the service's job
-(`Service.search_accounts`); this widget only asks, shows and lets the user pick. Several entries
+(`Service.search_accounts`); this widget only asks, shows and lets the user pick, opening the
+tab that holds the best match (an exact name in the DUNS tab opens that tab). Several entries
 of one Microsoft-managed customer arrive collapsed into one row (`linked_count`); `l` (or the
 "Show linked accounts" button) expands them in place, from `Service.linked_accounts`. Searches
 run in a thread worker so typing never waits for the database.
@@ -64,6 +65,16 @@ def account_line(account: AccountView, *, linked: bool = False, expanded: bool =
         sign = "−" if expanded else "+"
         text += f"  ({sign}{account.linked_count} linked accounts)"
     return text
+
+
+def best_tab(results: dict[AccountKind, tuple[AccountView, ...]]) -> AccountKind | None:
+    """The tab the results open on: the one whose first row matched best (the same name is
+    100 wherever it is), the leftmost on a tie; None when nothing was found."""
+    found = [(kind, rows[0].match) for kind in TAB_IDS if (rows := results.get(kind))]
+    if not found:
+        return None
+    top = max(match for _kind, match in found)
+    return next(kind for kind, match in found if match == top)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +228,7 @@ class CustomerSearch(Vertical):
         tabs = self.query_one(TabbedContent)
         for kind, tab_id in TAB_IDS.items():
             tabs.get_tab(tab_id).label = f"{kind.label} ({counts[kind]})"
-        first = next((kind for kind in TAB_IDS if counts[kind]), None)
+        first = best_tab(self.results)
         if first is not None:
             tabs.active = TAB_IDS[first]
             # Enter searched, so the next Enter picks: the cursor goes to the results.

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -385,3 +386,93 @@ def test_create_rows_are_matched_to_accounts_and_wait_below_high_confidence(
         return  # an unmanaged account without a DUNS number cannot be named in the file
     assert code == 0, err
     assert out.strip() == "1 changed (1 created, 0 updated), 0 unchanged, 0 refused."
+
+
+def _accounts(url: str, sql: str) -> list[Any]:
+    from sqlalchemy import text
+
+    from cosell_tui.store.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql)))
+    finally:
+        engine.dispose()
+
+
+def _create_row(**cells: str) -> dict[str, str]:
+    template = Path(__file__).resolve().parents[2] / "examples" / "co-sell-upload-template.csv"
+    with template.open(encoding="utf-8-sig", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    row.update(cells)
+    return row
+
+
+def _import(
+    capsys: pytest.CaptureFixture[str], url: str, tmp_path: Path, row: dict[str, str]
+) -> tuple[int, str, dict[str, str]]:
+    path, result = tmp_path / "in.csv", tmp_path / "result.csv"
+    _write(path, [row])
+    code, _out, err = run(capsys, url, "deal", "import", str(path), "-o", str(result))
+    with result.open(encoding="utf-8-sig", newline="") as f:
+        (back,) = list(csv.DictReader(f))
+    return code, err, back
+
+
+def test_a_row_with_a_known_duns_number_or_domain_is_a_high_match(
+    url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The name may be anything: the DUNS number (or the web domain) names the account."""
+    ((duns, country),) = _accounts(
+        url,
+        "SELECT duns, country FROM account WHERE kind = 'Other' AND NOT federal"
+        " AND duns IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    row = _create_row(
+        **{pc.CUSTOMER_NAME: "Not Its Name At All", pc.DUNS: duns, pc.COUNTRY: country}
+    )
+    code, err, back = _import(capsys, url, tmp_path, row)
+    assert code == 0, err
+    assert (back[pc.CONFIDENCE], back[pc.MATCHED_CATEGORY]) == ("High", "DUNS")
+    assert back[pc.FINAL_MATCH].startswith(f"DUNSID: {duns}, AccountName: ")
+    ((domain, country, mid),) = _accounts(
+        url,
+        "SELECT domain, country, microsoft_account_id FROM account"
+        " WHERE kind = 'MicrosoftManaged' AND NOT federal ORDER BY id DESC LIMIT 1",
+    )
+    row = _create_row(
+        **{
+            pc.CUSTOMER_NAME: "Someone Else",
+            pc.COUNTRY: country,
+            pc.DOMAIN_NAME: f"https://www.{domain}/",
+        }
+    )
+    code, err, back = _import(capsys, url, tmp_path, row)
+    assert code == 0, err
+    assert (back[pc.CONFIDENCE], back[pc.MATCHED_CATEGORY]) == ("High", "Managed")
+    assert back[pc.FINAL_MATCH].startswith(f"MicrosoftID: {mid}, AccountName: ")
+
+
+def test_a_misspelt_customer_is_matched_with_suggestions_per_tab(
+    url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """'Cntoso' (first letters wrong) in Contoso's city: the managed Contoso with Medium
+    confidence, the row waits, and the suggestions are in Partner Center's form."""
+    ((city,),) = _accounts(url, "SELECT city FROM account WHERE id = 1")  # Contoso Private Ltd
+    row = _create_row(
+        **{pc.CUSTOMER_NAME: "Cntoso Private Limited", pc.COUNTRY: "IN", pc.CITY: city}
+    )
+    code, err, back = _import(capsys, url, tmp_path, row)
+    assert code == 1
+    assert "the customer matched Contoso Private Limited with Medium confidence" in err
+    assert (back[pc.CONFIDENCE], back[pc.MATCHED_CATEGORY]) == ("Medium", "Managed")
+    for column in pc.MATCH_SUGGESTIONS[:2]:
+        assert back[column].startswith("MicrosoftID: ")
+        assert ", AccountName: Contoso" in back[column] and ", AccountAddress: " in back[column]
+    assert back[pc.MATCH_SUGGESTIONS[2]] == back[pc.MATCH_SUGGESTIONS[4]] == ""  # none in IN
+    # the same name in the same city: High, created with that account
+    row[pc.CUSTOMER_NAME] = "Contoso Private Limited"
+    code, err, back = _import(capsys, url, tmp_path, row)
+    assert code == 0, err
+    assert back[pc.CONFIDENCE] == "High"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
-from textual.widgets import Input, OptionList, Select, SelectionList, Static
+from textual.widgets import Input, OptionList, Select, SelectionList, Static, TabbedContent
 
 from cosell_tui.domain import AccountKind, DealType, HelpType, MarketplaceIntent, SolutionKind
 from cosell_tui.domain.views import Outcome
@@ -388,6 +388,36 @@ async def test_search_forgives_a_typo(open_demo: Callable) -> None:
         step = app.wizard.step
         assert isinstance(step, CustomerStep) and step.account is not None
         assert step.account.name == "Contoso Private Limited"
+
+
+async def test_results_open_on_the_tab_holding_the_exact_name(open_demo: Callable) -> None:
+    """A federal DUNS account typed exactly: the DUNS tab opens with it first, not the Managed
+    tab's look-alikes, and Enter picks it (keys sent without waiting too)."""
+    app = WizardHost(open_demo("ava"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search_customer(pilot, "Gray Holdings Federal")
+        assert app.wizard.query_one("#customer-tabs", TabbedContent).active == "tab-other"
+        found = app.wizard.query_one(CustomerSearch).results[AccountKind.OTHER]
+        assert found[0].name == "Gray Holdings Federal" and found[0].match == 100
+        await pilot.press("enter")
+        await settle(pilot)
+        step = app.wizard.step
+        assert isinstance(step, CustomerStep) and step.account is not None
+        assert step.account.name == "Gray Holdings Federal"
+
+
+async def test_a_typo_in_the_first_letters_still_finds_the_customer(open_demo: Callable) -> None:
+    app = WizardHost(open_demo("ava"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_into(pilot, "#customer-name", "Kontoso")
+        app.wizard.query_one("#customer-name", Input).focus()
+        await pilot.press("enter", "enter")  # search, then pick the first result, unwaited
+        await settle(pilot)
+        step = app.wizard.step
+        assert isinstance(step, CustomerStep) and step.account is not None
+        assert step.account.name.startswith("Contoso")
 
 
 async def test_linked_accounts_collapse_and_expand(open_demo: Callable) -> None:
