@@ -10,6 +10,7 @@ from cosell_tui.domain import (
     AccountKind,
     DealType,
     Direction,
+    ExceptionStatus,
     HelpType,
     Label,
     MarketplaceIntent,
@@ -146,6 +147,8 @@ class ReviewItem:
     filed_at: datetime
     value: Decimal
     currency: str
+    #: An exception request (`cosell registration exceptions`): the partner's message.
+    message: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +279,12 @@ class RegistrationView:
     tenant_type: str
     pricing_model: str
     registered_at: datetime
+    #: The exception request (one per referral): its state, the partner's message, when it
+    #: was sent, and the reviewer's message.
+    exception_status: ExceptionStatus | None = None
+    exception_message: str | None = None
+    exception_requested_at: datetime | None = None
+    exception_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

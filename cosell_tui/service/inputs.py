@@ -622,6 +622,14 @@ class Review(Input):
         return reason
 
 
+class ExceptionRequest(Input):
+    """An exception request on a rejected registration: why, in at most 5,000 characters."""
+
+    message: Annotated[
+        str, Text("Message", max_len=5000, missing="Say why the exception should be granted.")
+    ]
+
+
 class Registration(Input):
     """The Azure IP co-sell registration form (§4.4), against the context's `today`, the deal's
     `earliest` sign date (its creation or Microsoft invitation) and its `azure_ip` solutions."""

@@ -133,4 +133,8 @@ def registration_view(reg: Registration) -> RegistrationView:
         tenant_type=reg.tenant_type.value,
         pricing_model=reg.pricing_model.value,
         registered_at=reg.registered_at,
+        exception_status=reg.exception_status,
+        exception_message=reg.exception_message,
+        exception_requested_at=reg.exception_requested_at,
+        exception_reason=reg.exception_reason,
     )

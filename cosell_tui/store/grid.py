@@ -195,11 +195,10 @@ def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bo
     if name == "status":
         # A received referral reads Expired from its expiry instant on, before the sweep has
         # recorded it (D9a): it leaves "Received" and joins "Expired" at once.
-        recorded = R.substatus.in_(values)
         if not _WINDOWED & set(values):
-            return recorded
+            return R.substatus.in_(values)
         overdue = and_(R.status == Status.NEW, R.expires_at.is_not(None), R.expires_at <= now)
-        recorded = and_(recorded, not_(overdue))
+        recorded = and_(R.substatus.in_(values), not_(overdue))
         return or_(recorded, overdue) if Substatus.EXPIRED in values else recorded
     if name == "type":
         types = [v for v in values if v != P2P]
