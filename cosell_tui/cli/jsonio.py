@@ -163,6 +163,16 @@ def registration_to_json(reg: RegistrationView) -> JSON:
         "status": reg.status.value,
         "statusReason": reg.status_reason,
         "registeredDateTime": iso_instant(reg.registered_at),
+        "exceptionRequest": (
+            {
+                "status": reg.exception_status.value,
+                "message": reg.exception_message,
+                "requestedDateTime": iso_instant(reg.exception_requested_at),
+                "reviewerMessage": reg.exception_reason,
+            }
+            if reg.exception_status
+            else None
+        ),
         "contract": {
             "value": amount(reg.contract_value),
             "currency": reg.contract_currency,

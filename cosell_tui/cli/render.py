@@ -179,6 +179,9 @@ def render_detail(d: DealDetail, now: datetime) -> str:
                     ("Signed", fmt.day(reg.sign_date)),
                     ("Term", f"{fmt.day(reg.start_date)} – {fmt.day(reg.end_date) or 'perpetual'}"),
                     ("Registered", fmt.instant(reg.registered_at)),
+                    ("Exception", reg.exception_status.label if reg.exception_status else ""),
+                    ("Asked", reg.exception_message or ""),
+                    ("Answer", reg.exception_reason or ""),
                 ]
             ),
         )
