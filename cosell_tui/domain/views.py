@@ -150,6 +150,11 @@ class ReviewItem:
     #: An exception request (`cosell registration exceptions`): the partner's message.
     message: str = ""
 
+    @property
+    def exception(self) -> bool:
+        """An exception request (its message is required), not a registration to review."""
+        return bool(self.message)
+
 
 @dataclass(frozen=True, slots=True)
 class NotificationView:

@@ -201,6 +201,9 @@ def registration(reg: RegistrationView | None) -> str:
             ("Signed", day(reg.sign_date)),
             ("Pricing", reg.pricing_model),
             ("Tenant", reg.tenant_type),
+            ("Exception", reg.exception_status.label if reg.exception_status else ""),
+            ("Asked", reg.exception_message or ""),
+            ("Answer", reg.exception_reason or ""),
         ]
     )
 
