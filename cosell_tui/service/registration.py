@@ -294,7 +294,9 @@ class Registration:
             if text:
                 text = parse(inputs.ExceptionRequest, {"message": text}, "The review").message
             now = uow.now()
-            changes: dict[str, tuple[object, object]] = {"exception_status": (reg.exception_status, target)}
+            changes: dict[str, tuple[object, object]] = {
+                "exception_status": (reg.exception_status, target)
+            }
             reg.exception_status = target
             reg.exception_reason = text or None
             reg.exception_decided_at = now

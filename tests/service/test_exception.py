@@ -52,7 +52,7 @@ def test_one_request_per_referral(svc: Service) -> None:
     row = rejected(svc)
     out = svc.registration.request_exception(row.id, row.version, "Please reconsider.")
     before = dump(svc)
-    with pytest.raises(RuleRefusal, match="one\\s+request per referral"):
+    with pytest.raises(RuleRefusal, match=r"one\s+request per referral"):
         svc.registration.request_exception(out.deal.id, out.deal.version, "Again")
     assert dump(svc) == before
 

@@ -330,7 +330,9 @@ def test_an_overdue_referral_reads_expired_before_the_sweep(engine: Engine, grid
     assert hit[[r.id for r in hit].index(target.id)].as_of(later).substatus is Substatus.EXPIRED
     still = grid.page(AVA, Tab.INBOUND, parse("status:received"), later, limit=500)
     assert target.id not in {r.id for r in still}
-    assert target.id in {r.id for r in grid.page(AVA, Tab.INBOUND, parse("!status:received"), later)}
+    assert target.id in {
+        r.id for r in grid.page(AVA, Tab.INBOUND, parse("!status:received"), later)
+    }
     with engine.connect() as conn:  # nothing was written: the sweep stays the only writer
         assert conn.execute(
             text("SELECT substatus FROM referral WHERE id = :i"), {"i": target.id}

@@ -28,7 +28,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("exception_requested_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("exception_decided_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("exception_reason", sa.Text(), nullable=True))
-        batch_op.create_index("ix_registration_exception_status", ["exception_status"], unique=False)
+        batch_op.create_index(
+            "ix_registration_exception_status", ["exception_status"], unique=False
+        )
     with op.batch_alter_table("invitation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("team", sa.Text(), server_default="", nullable=False))
 
