@@ -322,6 +322,8 @@ class DealDetail:
     history: tuple[HistoryView, ...] = field(default_factory=tuple)
     #: Stages a mark jumped over (D6 lets a normal deal skip forward): not done, skipped.
     skipped_stages: frozenset[int] = frozenset()
+    #: On an invitee's referral: the inviter's team sent with the invitation (its contacts).
+    inviter_contacts: tuple[PersonView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -818,6 +818,16 @@ class InvitationAnswers(Input):
         found = [session.get(Solution, sid) if isinstance(sid, str) else None for sid in ids]
         if None in found:
             raise problem(f"No solution '{ids[found.index(None)]}' in the catalog.")
+        if org is not None:
+            # The partner brings its own solutions, as the ecosystem catalog lists them.
+            theirs = [s.publisher_org_id == org.id for s in found if s is not None]
+            if not all(theirs):
+                other = next(s for s, own in zip(found, theirs, strict=True) if not own)
+                assert other is not None
+                raise problem(
+                    f"'{other.name}' is not one of {org.name}'s solutions: choose what they "
+                    "publish in the co-sell catalog."
+                )
         return tuple(dict.fromkeys(one for one in found if one is not None))
 
 

@@ -46,6 +46,7 @@ from cosell_tui.domain.views import (
     HistoryView,
     InvitationView,
     MicrosoftCard,
+    PersonView,
     SolutionLine,
 )
 from cosell_tui.service.context import MAX_ID, Context, UnitOfWork
@@ -53,6 +54,7 @@ from cosell_tui.service.errors import CosellError
 from cosell_tui.service.mapping import (
     account_view,
     deal_row,
+    people_views,
     person_view,
     registration_view,
     solution_view,
@@ -386,7 +388,21 @@ def _detail(uow: UnitOfWork, ref: Referral) -> DealDetail:
         registration=registration_view(registration) if registration else None,
         history=_history(uow, ref.id),
         skipped_stages=_skipped_stages(uow, ref),
+        inviter_contacts=_inviter_contacts(uow, ref),
     )
+
+
+def _inviter_contacts(uow: UnitOfWork, ref: Referral) -> tuple[PersonView, ...]:
+    """The team the inviter sent with the invitation this referral came from."""
+    if ref.invited_by_org_id is None:
+        return ()
+    team = uow.session.scalar(
+        select(Invitation.team)
+        .where(Invitation.to_referral_id == ref.id)
+        .order_by(Invitation.id)
+        .limit(1)
+    )
+    return people_views(team or "")
 
 
 def _invitations(uow: UnitOfWork, ref: Referral) -> tuple[InvitationView, ...]:
