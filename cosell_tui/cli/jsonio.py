@@ -309,6 +309,11 @@ def detail_to_json(detail: DealDetail) -> JSON:
                     "invitedBy": (
                         {"organizationName": detail.invited_by} if detail.invited_by else None
                     ),
+                    "contacts": (
+                        [member_to_json(p) for p in detail.inviter_contacts]
+                        if detail.inviter_contacts
+                        else None
+                    ),
                 }
             ),
             "registrations": (

@@ -107,6 +107,7 @@ def render_detail(d: DealDetail, now: datetime) -> str:
     if d.invite_notes:
         out += _section("Invitation notes", d.invite_notes)
     out += _people("Team", d.team) + _people("Customer contacts", d.contacts)
+    out += _people("The inviter's team", d.inviter_contacts)
     if d.solutions:
         out += _section(
             "Solutions",

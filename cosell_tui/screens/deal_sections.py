@@ -85,6 +85,7 @@ def details(detail: DealDetail) -> str:
             ("MS sellers see", yes_no(detail.visible_to_microsoft)),
             ("Notes", detail.notes),
             ("Invite notes", detail.invite_notes or ""),
+            ("Their team", "; ".join(person(p) for p in detail.inviter_contacts)),
         ]
     )
 

@@ -447,16 +447,17 @@ def _originator_closed(uow: UnitOfWork, ref: Referral, substatus: Substatus) -> 
     deal and its team is told; a pending request to Microsoft is closed, except after a win,
     when Microsoft may still accept (D9)."""
     now = uow.now()
-    ms_org = uow.microsoft_org_id()
-    sent = uow.session.execute(
-        select(Invitation.to_org_id, Referral)
-        .join(Referral, Referral.id == Invitation.to_referral_id)
-        .where(Invitation.from_referral_id == ref.id)
-        .order_by(Invitation.id)
-    ).all()
+    with uow.session.no_autoflush:  # one change, one version: the deal is written once
+        ms_org = uow.microsoft_org_id()
+        sent = uow.session.execute(
+            select(Invitation.to_org_id, Referral)
+            .join(Referral, Referral.id == Invitation.to_referral_id)
+            .where(Invitation.from_referral_id == ref.id)
+            .order_by(Invitation.id)
+        ).all()
+        org = uow.session.get(Organization, ref.org_id) if sent else None
     if not sent:
         return
-    org = uow.session.get(Organization, ref.org_id)
     closed = f"{org.name if org else 'The inviting partner'} closed its deal ({substatus.label})"
     for to_org, invitee in sent:
         microsoft = to_org == ms_org
