@@ -49,6 +49,20 @@ def test_the_inviter_picks_the_invited_partners_own_solutions(svc: Service) -> N
         svc.sharing.invite(row.id, row.version, mine)
 
 
+def test_a_solution_assessment_draft_cannot_invite_microsoft(svc: Service) -> None:
+    microsoft = f.invitation(org_id="microsoft", help_type=HelpType.GENERAL, solution_ids=())
+    draft = f.draft(
+        solutions=(SolutionInput(f.ASSESSMENT),),
+        assessment_location_id=f.SEATTLE,
+        contact=f.CONTACT,
+        consent=True,
+        invitations=(microsoft,),
+    )
+    with pytest.raises((RuleRefusal, ValidationError), match="cannot invite Microsoft"):
+        svc.creation.create_deal(draft)
+    assert svc.creation.preview_deal_type(draft).problems
+
+
 def test_a_solution_assessment_deal_cannot_invite_microsoft(svc: Service) -> None:
     row = svc.creation.create_deal(
         f.draft(solutions=(SolutionInput(f.ASSESSMENT),), assessment_location_id=f.SEATTLE)
