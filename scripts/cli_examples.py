@@ -160,6 +160,13 @@ ROLES: dict[str, Callable[[Cosell], str]] = {
     "ipsol": _ip_solution,
     "account": _customer_word,
     "review": lambda c: str(c.json("--user", "ms-jordan", "registration", "list")[0]["number"]),
+    # The most recent filing: within the 60 days an exception may be asked for.
+    "recent": lambda c: str(
+        max(
+            c.json("--user", "ms-jordan", "registration", "list"),
+            key=lambda i: i["filedDateTime"],
+        )["number"]
+    ),
 }
 
 
