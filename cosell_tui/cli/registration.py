@@ -8,7 +8,8 @@ exception request on a rejected registration is decided the same way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from cosell_tui.domain.views import ReviewItem
 
 DECISIONS = ("approve", "send-back", "reject")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @group("registration", help="Review Azure IP co-sell registrations (Microsoft).")
@@ -93,30 +95,42 @@ def _queue(rt: Runtime, items: tuple[ReviewItem, ...], as_json: bool, requests: 
     return EXIT_OK
 
 
-@command("review", help="Approve, send back or reject a registration under review.")
-@argument("deal", metavar="N", help="The partner's deal number (`cosell registration list`).")
-@argument("decision", type=click.Choice(DECISIONS), metavar="approve|send-back|reject")
-@option("--message", default="", help="For the team; required to send back or reject.")
-@json_option
-@pass_runtime
-def review(rt: Runtime, deal: str, decision: str, message: str, as_json: bool) -> int:
+def _decision_options(listed_by: str) -> Callable[[F], F]:
+    """N, the decision and `--message`: what `review` and `exception` both take."""
+
+    def wrap(f: F) -> F:
+        f = json_option(f)
+        f = option("--message", default="", help="For the team; required to send back or reject.")(
+            f
+        )
+        f = argument("decision", type=click.Choice(DECISIONS), metavar="approve|send-back|reject")(
+            f
+        )
+        return argument("deal", metavar="N", help=f"The partner's deal number (`{listed_by}`).")(f)
+
+    return wrap
+
+
+def _decide(rt: Runtime, deal: str, decision: str, message: str, as_json: bool, kind: str) -> int:
     from cosell_tui.cli.deal_write import print_outcome
 
-    outcome = rt.service().registration.review(_deal_number(deal), decision, message)
-    return print_outcome(rt, outcome, as_json)
+    registration = rt.service().registration
+    decide = registration.review_exception if kind == "exception" else registration.review
+    return print_outcome(rt, decide(_deal_number(deal), decision, message), as_json)
+
+
+@command("review", help="Approve, send back or reject a registration under review.")
+@_decision_options("cosell registration list")
+@pass_runtime
+def review(rt: Runtime, deal: str, decision: str, message: str, as_json: bool) -> int:
+    return _decide(rt, deal, decision, message, as_json, "registration")
 
 
 @command("exception", help="Approve, send back or reject an exception request.")
-@argument("deal", metavar="N", help="The partner's deal number (`cosell registration exceptions`).")
-@argument("decision", type=click.Choice(DECISIONS), metavar="approve|send-back|reject")
-@option("--message", default="", help="For the team; required to send back or reject.")
-@json_option
+@_decision_options("cosell registration exceptions")
 @pass_runtime
 def exception(rt: Runtime, deal: str, decision: str, message: str, as_json: bool) -> int:
-    from cosell_tui.cli.deal_write import print_outcome
-
-    outcome = rt.service().registration.review_exception(_deal_number(deal), decision, message)
-    return print_outcome(rt, outcome, as_json)
+    return _decide(rt, deal, decision, message, as_json, "exception")
 
 
 registration.add_command(list_)

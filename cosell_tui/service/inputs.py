@@ -51,6 +51,7 @@ from cosell_tui.domain import (
     CloseReason,
     ContractTerm,
     ErrorReason,
+    ExceptionStatus,
     HelpType,
     MarketplaceIntent,
     OrgKind,
@@ -628,6 +629,21 @@ class ExceptionRequest(Input):
     message: Annotated[
         str, Text("Message", max_len=5000, missing="Say why the exception should be granted.")
     ]
+
+
+class ExceptionReview(Input):
+    """Microsoft's decision on an exception request; sending back or rejecting needs a
+    message for the team."""
+
+    status: Annotated[ExceptionStatus, Choice("Decision", enum=ExceptionStatus)]
+    reason: Annotated[str | None, Text("Message", False, max_len=5000)]
+
+    @field_validator("reason")
+    def _why(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        if reason is None and status in (ExceptionStatus.ACTION_REQUIRED, ExceptionStatus.REJECTED):
+            raise problem(f"A message to the team is required for '{status.label}'.")
+        return reason
 
 
 class Registration(Input):

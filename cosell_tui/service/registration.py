@@ -149,13 +149,7 @@ class Registration:
             )
         if current is None:
             raise NotFoundError(f"Deal {deal} has no registration.")
-        words = decision.strip().lower().replace("_", "-").replace(" ", "-")
-        if words not in REVIEW_DECISIONS:
-            raise ValidationError(
-                f"'{decision}' is not a review decision: use approve, send-back or reject.",
-                {"decision": "unknown"},
-            )
-        target = REVIEW_DECISIONS[words].get(current)
+        target = REVIEW_DECISIONS[_decision(decision)].get(current)
         if target is None:
             raise RuleRefusal(
                 f"Only a registration under review can be decided; this one is '{current.label}'."
@@ -265,40 +259,26 @@ class Registration:
         request and sends it again) or `reject` (final). Send-back and reject need a message."""
         if self._ctx.user.role is not Role.MICROSOFT_SELLER:
             raise RuleRefusal("Exception requests are reviewed by Microsoft.")
-        words = decision.strip().lower().replace("_", "-").replace(" ", "-")
-        if words not in EXCEPTION_DECISIONS:
-            raise ValidationError(
-                f"'{decision}' is not a review decision: use approve, send-back or reject.",
-                {"decision": "unknown"},
-            )
-        target = EXCEPTION_DECISIONS[words]
+        target = EXCEPTION_DECISIONS[_decision(decision)]
         with self._ctx.write() as uow:
-            reg = uow.session.scalar(
-                select(RegistrationRecord).where(RegistrationRecord.referral_id == deal)
-            )
-            ref = uow.session.get(Referral, deal) if reg is not None else None
-            if reg is None or ref is None or reg.exception_status is None:
+            reg, ref = _registration(uow, deal)
+            if reg.exception_status is None:
                 raise NotFoundError(f"Deal {deal} has no exception request.")
             if reg.exception_status is not E.PENDING:
                 raise RuleRefusal(
                     "Only a pending exception request can be decided; this one is "
                     f"'{reg.exception_status.label}'."
                 )
-            text = (message or "").strip()
-            if target is not E.APPROVED and not text:
-                raise ValidationError(
-                    f"The review is not valid: a message to the team is required for "
-                    f"'{target.label}'.",
-                    {"message": "required"},
-                )
-            if text:
-                text = parse(inputs.ExceptionRequest, {"message": text}, "The review").message
+            review = parse(
+                inputs.ExceptionReview, {"status": target, "reason": message}, "The review"
+            )
+            text = review.reason or ""
             now = uow.now()
             changes: dict[str, tuple[object, object]] = {
                 "exception_status": (reg.exception_status, target)
             }
             reg.exception_status = target
-            reg.exception_reason = text or None
+            reg.exception_reason = review.reason
             reg.exception_decided_at = now
             if target is E.APPROVED:
                 # The team files the registration again (register() takes it from here).
@@ -344,12 +324,7 @@ class Registration:
         if self._ctx.user.role is not Role.MICROSOFT_SELLER:
             raise RuleRefusal("Registrations are reviewed by Microsoft.")
         with self._ctx.write() as uow:
-            reg = uow.session.scalar(
-                select(RegistrationRecord).where(RegistrationRecord.referral_id == deal)
-            )
-            ref = uow.session.get(Referral, deal) if reg is not None else None
-            if reg is None or ref is None:
-                raise NotFoundError(f"Deal {deal} has no registration.")
+            reg, ref = _registration(uow, deal)
             review = parse(inputs.Review, {"status": status, "reason": reason}, "The review")
             target, text = review.status, review.reason
             if target not in REVIEW_MOVES[reg.status]:
@@ -380,6 +355,28 @@ class Registration:
             uow.session.flush()
             row = uow.row(ref)
         return Outcome(row, f"Registration of deal {row.id} is now {target.label}.")
+
+
+def _decision(decision: str) -> str:
+    """`approve`, `send-back` or `reject`, however it was spelled; else a ValidationError."""
+    words = decision.strip().lower().replace("_", "-").replace(" ", "-")
+    if words not in EXCEPTION_DECISIONS:
+        raise ValidationError(
+            f"'{decision}' is not a review decision: use approve, send-back or reject.",
+            {"decision": "unknown"},
+        )
+    return words
+
+
+def _registration(uow: UnitOfWork, deal: int) -> tuple[RegistrationRecord, Referral]:
+    """The deal's registration and the deal, for a Microsoft reviewer; NotFound without one."""
+    reg = uow.session.scalar(
+        select(RegistrationRecord).where(RegistrationRecord.referral_id == deal)
+    )
+    ref = uow.session.get(Referral, deal) if reg is not None else None
+    if reg is None or ref is None:
+        raise NotFoundError(f"Deal {deal} has no registration.")
+    return reg, ref
 
 
 def _check_form(
