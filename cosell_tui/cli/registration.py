@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 DECISIONS = ("approve", "send-back", "reject")
 F = TypeVar("F", bound=Callable[..., Any])
+MESSAGE_HELP = "For the team; required to send back or reject."
 
 
 @group("registration", help="Review Azure IP co-sell registrations (Microsoft).")
@@ -100,12 +101,8 @@ def _decision_options(listed_by: str) -> Callable[[F], F]:
 
     def wrap(f: F) -> F:
         f = json_option(f)
-        f = option("--message", default="", help="For the team; required to send back or reject.")(
-            f
-        )
-        f = argument("decision", type=click.Choice(DECISIONS), metavar="approve|send-back|reject")(
-            f
-        )
+        f = option("--message", default="", help=MESSAGE_HELP)(f)
+        f = argument("decision", type=click.Choice(DECISIONS), metavar="|".join(DECISIONS))(f)
         return argument("deal", metavar="N", help=f"The partner's deal number (`{listed_by}`).")(f)
 
     return wrap
