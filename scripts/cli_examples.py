@@ -132,6 +132,13 @@ def _ip_solution(cosell: Cosell) -> str:
     return str(next(s["id"] for s in solutions if s["x-cosell"]["azureIpCoSell"]))
 
 
+def _partner_solution(cosell: Cosell) -> str:
+    """A solution {partner} publishes: what an invitation may ask them to bring."""
+    partner = str(cosell.json("catalog", "partners")[0]["name"])
+    found = cosell.json("catalog", "solutions", "--search", partner)
+    return str(next(s["id"] for s in found if s["publisherName"] == partner))
+
+
 def _customer_word(cosell: Cosell) -> str:
     detail = cosell.json("deal", "show", _qualified(cosell, 3))
     return str(detail["customerProfile"]["name"].split()[0])
@@ -157,9 +164,17 @@ ROLES: dict[str, Callable[[Cosell], str]] = {
     ),
     "partner": lambda c: str(c.json("catalog", "partners")[0]["name"]),
     "solution": lambda c: str(_solutions(c, _qualified(c, 3))[0]["id"]),
+    "partnersol": _partner_solution,
     "ipsol": _ip_solution,
     "account": _customer_word,
     "review": lambda c: str(c.json("--user", "ms-jordan", "registration", "list")[0]["number"]),
+    # The most recent filing: within the 60 days an exception may be asked for.
+    "recent": lambda c: str(
+        max(
+            c.json("--user", "ms-jordan", "registration", "list"),
+            key=lambda i: i["filedDateTime"],
+        )["number"]
+    ),
 }
 
 

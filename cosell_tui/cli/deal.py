@@ -28,6 +28,7 @@ ACTIONS = {
     "invite": Lazy(f"{_WRITE}:invite", "Invite a partner or Microsoft."),
     "favorite": Lazy(f"{_WRITE}:favorite", "Star a deal (or --off)."),
     "register": Lazy(f"{_CREATE}:register", "Register a won deal (Azure IP co-sell)."),
+    "exception": Lazy(f"{_WRITE}:exception", "Ask for an exception to a rejected registration."),
     "export": Lazy("cosell_tui.cli.deal_csv:export_deals", "Write a tab as co-sell CSV."),
     "import": Lazy("cosell_tui.cli.deal_csv:import_deals", "Create/update deals from co-sell CSV."),
 }

@@ -238,6 +238,20 @@ def error(
     return print_outcome(rt, outcome, as_json)
 
 
+@command("exception", help="Ask Microsoft for an exception to a rejected registration.")
+@write_options
+@option("--message", required=True, help="Why (at most 5,000 characters); Microsoft reads it.")
+@pass_runtime
+def exception(
+    rt: Runtime, deal: str, expect_version: int | None, as_json: bool, message: str
+) -> int:
+    service, row = _row(rt, deal)
+    version = _version(row, expect_version)
+    return print_outcome(
+        rt, service.registration.request_exception(row.id, version, message), as_json
+    )
+
+
 # --- Microsoft and partners -------------------------------------------------------------------
 
 

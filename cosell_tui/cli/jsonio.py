@@ -163,6 +163,16 @@ def registration_to_json(reg: RegistrationView) -> JSON:
         "status": reg.status.value,
         "statusReason": reg.status_reason,
         "registeredDateTime": iso_instant(reg.registered_at),
+        "exceptionRequest": (
+            {
+                "status": reg.exception_status.value,
+                "message": reg.exception_message,
+                "requestedDateTime": iso_instant(reg.exception_requested_at),
+                "reviewerMessage": reg.exception_reason,
+            }
+            if reg.exception_status
+            else None
+        ),
         "contract": {
             "value": amount(reg.contract_value),
             "currency": reg.contract_currency,
@@ -298,6 +308,11 @@ def detail_to_json(detail: DealDetail) -> JSON:
                     ),
                     "invitedBy": (
                         {"organizationName": detail.invited_by} if detail.invited_by else None
+                    ),
+                    "contacts": (
+                        [member_to_json(p) for p in detail.inviter_contacts]
+                        if detail.inviter_contacts
+                        else None
                     ),
                 }
             ),

@@ -107,6 +107,7 @@ def render_detail(d: DealDetail, now: datetime) -> str:
     if d.invite_notes:
         out += _section("Invitation notes", d.invite_notes)
     out += _people("Team", d.team) + _people("Customer contacts", d.contacts)
+    out += _people("The inviter's team", d.inviter_contacts)
     if d.solutions:
         out += _section(
             "Solutions",
@@ -179,6 +180,9 @@ def render_detail(d: DealDetail, now: datetime) -> str:
                     ("Signed", fmt.day(reg.sign_date)),
                     ("Term", f"{fmt.day(reg.start_date)} – {fmt.day(reg.end_date) or 'perpetual'}"),
                     ("Registered", fmt.instant(reg.registered_at)),
+                    ("Exception", reg.exception_status.label if reg.exception_status else ""),
+                    ("Asked", reg.exception_message or ""),
+                    ("Answer", reg.exception_reason or ""),
                 ]
             ),
         )

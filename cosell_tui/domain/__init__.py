@@ -204,6 +204,16 @@ class RegistrationStatus(Label):
     CLOSED = "Closed", "Closed"
 
 
+class ExceptionStatus(Label):
+    """An exception request on a rejected registration (domain.md §2.5): one per referral,
+    reviewed by Microsoft as a registration is."""
+
+    PENDING = "Pending", "Exception (Pending)"
+    ACTION_REQUIRED = "ActionRequired", "Exception (Action required)"
+    APPROVED = "Approved", "Exception (Approved)"
+    REJECTED = "Rejected", "Exception (Rejected)"
+
+
 class ContractTerm(Label):
     PERPETUAL = "Perpetual", "Perpetual"
     FINITE = "Finite", "Finite"
@@ -236,6 +246,12 @@ class Action(Label):
     REQUEST_HELP = "request_help", "Ask Microsoft for help"
     INVITE = "invite", "Invite a partner or Microsoft"
     REGISTER = "register", "Register deal"
+    REQUEST_EXCEPTION = "request_exception", "Request exception"
+
+
+#: The only actions a closed deal may still allow (a won deal's registration and its exception
+#: request, domain.md §2.7); the service refuses every other on a terminal deal (docs/rules.md).
+REGISTRATION_ACTIONS: frozenset[Action] = frozenset({Action.REGISTER, Action.REQUEST_EXCEPTION})
 
 
 # --- sales stages (domain.md §3, decisions D5/D6): the percentage is the stable key ----------

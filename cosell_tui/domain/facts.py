@@ -15,6 +15,7 @@ from cosell_tui.domain import (
     Action,
     DealType,
     Direction,
+    ExceptionStatus,
     HelpType,
     MicrosoftStatus,
     RegistrationStatus,
@@ -69,6 +70,10 @@ class TransitionFacts:
     registration_eligible: bool  # from the eligibility checklist (for REGISTER)
     #: On Microsoft's referral of a co-sell request: the requesting partner's deal substatus.
     requester_substatus: Substatus | None = None
+    #: The exception request on the registration (missing = none asked for).
+    exception_status: ExceptionStatus | None = None
+    #: Whole days since the first registration was filed (missing = not registered).
+    days_since_registered: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from cosell_tui.domain import (
     AccountKind,
     DealType,
     Direction,
+    ExceptionStatus,
     HelpType,
     Label,
     MarketplaceIntent,
@@ -146,6 +147,13 @@ class ReviewItem:
     filed_at: datetime
     value: Decimal
     currency: str
+    #: An exception request (`cosell registration exceptions`): the partner's message.
+    message: str = ""
+
+    @property
+    def exception(self) -> bool:
+        """An exception request (its message is required), not a registration to review."""
+        return bool(self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +285,12 @@ class RegistrationView:
     tenant_type: str
     pricing_model: str
     registered_at: datetime
+    #: The exception request (one per referral): its state, the partner's message, when it
+    #: was sent, and the reviewer's message.
+    exception_status: ExceptionStatus | None = None
+    exception_message: str | None = None
+    exception_requested_at: datetime | None = None
+    exception_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +325,8 @@ class DealDetail:
     skipped_stages: frozenset[int] = frozenset()
     #: Microsoft's referral: the routing rule that placed it at its location, in words (D18).
     routed_by: str | None = None
+    #: On an invitee's referral: the inviter's team sent with the invitation (its contacts).
+    inviter_contacts: tuple[PersonView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 Keys (each binding has an id, so a config keymap can remap it):
   a accept · d decline · m mark stage · w won · l lost · e close as error · c edit details ·
   t edit team · o edit solutions · s share with Microsoft sellers · h ask Microsoft for help ·
-  i invite · v edit invitation terms (invitee) · R register · f favourite · y copy referral ID ·
+  i invite · v edit invitation terms (invitee) · R register · x request an exception (a rejected
+  registration) · f favourite · y copy referral ID ·
   r reload ·
   [ / ctrl+left previous deal · ] / ctrl+right next deal (in the grid's order) · Esc / q back.
 The footer lists only the actions in `decision.allowed` (via `check_action`); a key of a refused
@@ -130,6 +131,7 @@ class DealScreen(Screen[int | None]):
         _deal_binding("h", Action.REQUEST_HELP, "Help", "help"),
         _deal_binding("i", Action.INVITE, "Invite", "invite"),
         _deal_binding("R", Action.REGISTER, "Register", "register"),
+        _deal_binding("x", Action.REQUEST_EXCEPTION, "Exception", "exception"),
         _deal_binding("v", Action.EDIT_INVITATION_TERMS, "Terms", "edit_terms"),
         Binding("f", "favourite", "♥", id="deal.favourite"),
         Binding("y", "copy_id", "Copy ID", show=False, id="deal.copy_id"),

@@ -86,6 +86,7 @@ def details(detail: DealDetail) -> str:
             ("MS sellers see", yes_no(detail.visible_to_microsoft)),
             ("Notes", detail.notes),
             ("Invite notes", detail.invite_notes or ""),
+            ("Their team", "; ".join(person(p) for p in detail.inviter_contacts)),
         ]
     )
 
@@ -202,6 +203,9 @@ def registration(reg: RegistrationView | None) -> str:
             ("Signed", day(reg.sign_date)),
             ("Pricing", reg.pricing_model),
             ("Tenant", reg.tenant_type),
+            ("Exception", reg.exception_status.label if reg.exception_status else ""),
+            ("Asked", reg.exception_message or ""),
+            ("Answer", reg.exception_reason or ""),
         ]
     )
 

@@ -256,6 +256,22 @@ class Flows:
             )
         )
 
+    async def request_exception(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.registration import ExceptionDialog
+
+        if (detail := await self.detail(deal_id, Action.REQUEST_EXCEPTION)) is None:
+            return None
+        registration = self.service.registration
+        return await self._dialog(
+            ExceptionDialog(
+                detail,
+                run=lambda text, deal: registration.request_exception(
+                    deal.row.id, deal.row.version, text
+                ),
+                reload=self.service.listing.deal,
+            )
+        )
+
     async def share_with_microsoft(self, deal_id: int) -> Outcome | None:
         from cosell_tui.screens.upgrade import ShareDialog
 
@@ -298,6 +314,7 @@ class Flows:
             Action.EDIT_SOLUTIONS: self.edit_solutions,
             Action.EDIT_INVITATION_TERMS: self.edit_invitation_terms,
             Action.REGISTER: self.register,
+            Action.REQUEST_EXCEPTION: self.request_exception,
             Action.SHARE_WITH_MICROSOFT: self.share_with_microsoft,
             Action.REQUEST_HELP: self.request_help,
             Action.INVITE: self.invite,

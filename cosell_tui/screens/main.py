@@ -426,6 +426,8 @@ class MainScreen(ServiceSlot, Screen[None]):
     def _applicable(self, row: DealRow | None) -> tuple[bool, ...]:
         """(a row is selected, it is a referral to answer, it is open, deals are marked)."""
         has_row = row is not None
+        if row is not None and self.has_service:
+            row = row.as_of(self.service.clock.now())  # an overdue referral reads Expired
         received = (
             row is not None and row.status is Status.NEW and row.direction is Direction.INCOMING
         )

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select
 
-from cosell_tui.domain import ContractTerm, PricingModel, TenantType
+from cosell_tui.domain import MAX_NOTES_LEN, ContractTerm, PricingModel, TenantType
 from cosell_tui.domain.views import DealDetail, RegistrationView
 from cosell_tui.screens.dialogs import FormDialog, Reload, Run
 from cosell_tui.service.forms import RegistrationForm
@@ -184,4 +184,53 @@ class RegistrationDialog(FormDialog[Any]):
             pricing_model=self._choice("pricing_model", PricingModel),
             end_date=None if perpetual else (self.text("end_date") or None),
             marketplace_date=(self.text("marketplace_date") or None) if marketplace else None,
+        )
+
+
+class ExceptionDialog(FormDialog[Any]):
+    """Ask Microsoft for an exception to a rejected registration → the message (at most 5,000
+    characters). One request per referral: the dialog asks for a confirmation first."""
+
+    SUBMIT_LABEL = "Request exception"
+
+    def __init__(
+        self,
+        detail: DealDetail,
+        *,
+        values: Mapping[str, object] | None = None,
+        errors: Mapping[str, str] | None = None,
+        message: str = "",
+        run: Run[Any] | None = None,
+        reload: Reload | None = None,
+    ) -> None:
+        super().__init__(
+            values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
+        )
+        self.deal = detail
+
+    def dialog_title(self) -> str:
+        return f"Request an exception for “{self.deal.row.name}”"
+
+    def dialog_subtitle(self) -> str:
+        reg = self.deal.registration
+        why = f"Rejected: {reg.status_reason}\n" if reg and reg.status_reason else ""
+        return f"{why}One request, within 60 days of registering · * required"
+
+    def compose_fields(self) -> ComposeResult:
+        yield text_field(
+            "Why should Microsoft make an exception?",
+            "message",
+            str(self.initial("message", "")),
+            required=True,
+            max_length=MAX_NOTES_LEN,
+            placeholder="At most 5,000 characters; Microsoft's reviewer reads it",
+        )
+
+    def build(self) -> str:
+        return self.text("message")
+
+    def confirm_text(self, value: Any) -> str | None:
+        return (
+            "A deal has one exception request: ctrl+y again to send it to Microsoft, esc to "
+            "go back."
         )

@@ -1,6 +1,7 @@
 """Registration review for Microsoft reviewers (`V`, and the palette): the registrations waiting
-for review, oldest first; `enter` decides one (approve, send back or reject, with a message for
-the team), as `cosell registration review` does.
+for review, oldest first, then the partners' exception requests on rejected registrations;
+`enter` decides one (approve, send back or reject, with a message for the team), as
+`cosell registration review` and `cosell registration exception` do.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ DECISIONS = (
 
 
 def entry(item: ReviewItem) -> Content:
+    if item.exception:
+        return Content.assemble(
+            (f"#{item.deal_id} ", "bold"),
+            (item.name, "bold"),
+            f"  {item.partner} · exception request: ",
+            (fmt.clip(item.message, 60), "italic"),
+            (f"  asked {fmt.instant(item.filed_at)}", "$text-muted"),
+        )
     return Content.assemble(
         (f"#{item.deal_id} ", "bold"),
         (item.name, "bold"),
@@ -50,15 +59,21 @@ class ReviewDialog(FormDialog[Any]):
 
     def __init__(self, item: ReviewItem, service: Service) -> None:
         registration = service.registration
-        super().__init__(
-            run=lambda value, _deal: registration.review(item.deal_id, *value),
-        )
+        decide = registration.review_exception if item.exception else registration.review
+        super().__init__(run=lambda value, _deal: decide(item.deal_id, *value))
         self.item = item
 
     def dialog_title(self) -> str:
+        if self.item.exception:
+            return f"Exception request on “{self.item.name}”"
         return f"Review “{self.item.name}”"
 
     def dialog_subtitle(self) -> str:
+        if self.item.exception:
+            return (
+                f"{self.item.partner} asks: {self.item.message}\nApproved, the team files the "
+                "registration again; sent back, they correct the request; rejected is final."
+            )
         return (
             f"{self.item.partner} · {self.item.status.label}. The deal team is told; a "
             "registration sent back comes back here when they file it again."
@@ -108,7 +123,8 @@ class ReviewQueueScreen(ListBox[None]):
 
     @background(group="review-queue")
     def load(self) -> None:
-        items = self.service.registration.awaiting_review()
+        registration = self.service.registration
+        items = registration.awaiting_review() + registration.awaiting_exceptions()
         self.app.call_from_thread(self._show, items)
 
     def _show(self, items: tuple[ReviewItem, ...]) -> None:
@@ -120,7 +136,9 @@ class ReviewQueueScreen(ListBox[None]):
         if not items:
             options.add_option(Option("No registration is waiting for review.", disabled=True))
             return
-        options.add_options([Option(entry(i), id=str(i.deal_id)) for i in items])
+        options.add_options(
+            [Option(entry(i), id=f"{'x' if i.exception else 'r'}{i.deal_id}") for i in items]
+        )
         options.highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -191,7 +191,6 @@ class InviteDialog(UseCaseDialog[Outcome]):
             value=f"{row.value:f}",
             currency=row.currency,
             team=[PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in self.deal.team],
-            solutions=[(line.solution.id, line.solution.name) for line in self.deal.solutions],
         )
         self.query_one("#partner-text").focus()
 

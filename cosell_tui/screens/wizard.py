@@ -300,13 +300,11 @@ class NewDealScreen(Screen[Outcome | None]):
         elif isinstance(step, PartnersStep):
             details = self.step_for("details").collect()
             team = self.step_for("team").collect()["team"]
-            solutions = self._solutions_step().chosen
             step.prefill(
                 close_date=str(details["close_date"] or ""),
                 value=str(details["value"] or ""),
                 currency=details["currency"],
                 team=team,
-                solutions=[(s.id, s.name) for s in solutions],
             )
         elif isinstance(step, ReviewStep):
             step.show_review(self._review_lines(), [])

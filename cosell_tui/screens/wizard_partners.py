@@ -3,7 +3,8 @@
 The form is shared with the upgrade dialog that invites more partners to an open deal
 (`InvitationForm`), so both ask the same things in the same words. Per partner: close date and
 value (pre-filled from the deal, frozen for the inviter once sent, D14), notes, the team for
-that partner (pre-filled from step 4), the solutions the partner should bring and the help wanted.
+that partner (pre-filled from step 4), the solutions the partner should bring (its own, as the
+co-sell catalog lists them, loaded once the partner is chosen) and the help wanted.
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ class InvitationForm(Vertical):
         def __init__(self, partners: tuple[tuple[int, str], ...]) -> None:
             super().__init__()
             self.partners = partners
+
+    class SolutionsLoaded(Message):
+        """The chosen partner's own solutions (id, name), from the co-sell catalog."""
+
+        def __init__(self, org_id: int, solutions: tuple[tuple[str, str], ...]) -> None:
+            super().__init__()
+            self.org_id = org_id
+            self.solutions = solutions
 
     def __init__(self, service: Any, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -142,7 +151,31 @@ class InvitationForm(Vertical):
         self.invitee = invitee
         self.add_class("-chosen")
         self.query_one("#invite-chosen", Static).update(f"Invitation to {invitee[1]}")
+        self._offer(())  # Microsoft brings no partner solution; a partner's load below
+        if isinstance(invitee[0], int):
+            self._load_solutions(invitee[0])
         self.query_one("#input-inv_close_date").focus()
+
+    @background(group="wizard-partner-solutions")
+    def _load_solutions(self, org_id: int) -> None:
+        solutions = self.service.catalog.partner_solutions(org_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.SolutionsLoaded(org_id, solutions))
+
+    @on(SolutionsLoaded)
+    def _solutions_loaded(self, event: SolutionsLoaded) -> None:
+        event.stop()
+        if self.invitee is not None and self.invitee[0] == event.org_id:
+            self._offer(event.solutions)
+
+    def _offer(self, solutions: tuple[tuple[str, str], ...]) -> None:
+        """The solutions the chosen partner may be asked to bring (none selected)."""
+        if solutions == self.solutions:
+            return
+        self.solutions = solutions
+        picker = self.query_one("#inv-solutions", SelectionList)
+        picker.clear_options()
+        picker.add_options((name, sid, False) for sid, name in solutions)
 
     def prefill(
         self,
@@ -151,7 +184,6 @@ class InvitationForm(Vertical):
         value: str,
         currency: str,
         team: Sequence[PersonInput],
-        solutions: Sequence[tuple[str, str]],
     ) -> None:
         """Fill what comes from the deal; fields the user already typed keep their text."""
         self.deal_terms = {
@@ -170,11 +202,6 @@ class InvitationForm(Vertical):
             picker.add_options(
                 (f"{p.first_name} {p.last_name}".strip(), i, True) for i, p in enumerate(self.team)
             )
-        if tuple(solutions) != self.solutions:
-            self.solutions = tuple(solutions)
-            picker = self.query_one("#inv-solutions", SelectionList)
-            picker.clear_options()
-            picker.add_options((name, sid, False) for sid, name in self.solutions)
 
     @property
     def fields(self) -> dict[str, FormField]:

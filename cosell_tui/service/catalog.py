@@ -401,6 +401,18 @@ class Catalog:
             rows = uow.session.execute(query.order_by(Organization.name).limit(200)).all()
             return tuple((row.id, row.name) for row in rows)
 
+    def partner_solutions(self, org_id: int, limit: int = 200) -> tuple[tuple[str, str], ...]:
+        """(id, name) of the solutions an invited partner publishes in the co-sell catalog:
+        what an invitation may ask them to bring."""
+        with self._ctx.read() as uow:
+            rows = uow.session.execute(
+                select(Solution.id, Solution.name)
+                .where(Solution.kind == SolutionKind.PARTNER, Solution.publisher_org_id == org_id)
+                .order_by(Solution.name, Solution.id)
+                .limit(max(1, min(limit, 500)))
+            ).all()
+            return tuple((row.id, row.name) for row in rows)
+
     def scope_locations(self) -> tuple[tuple[int, str, str], ...]:
         """(id, name, PartnerID) of the locations this user may create deals for (D2)."""
         with self._ctx.read() as uow:

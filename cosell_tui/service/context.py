@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from cosell_tui.domain import (
+    REGISTRATION_ACTIONS,
     TERMINAL_SUBSTATUSES,
     Action,
     DealType,
@@ -52,6 +53,7 @@ from cosell_tui.store.models import (
     Organization,
     Referral,
     ReferralSolution,
+    Registration,
     Solution,
 )
 from cosell_tui.store.valuation import usd_rate
@@ -409,8 +411,24 @@ class UnitOfWork:
             registration_status=ref.registration_status,
             registration_eligible=eligible,
             requester_substatus=self._requester_substatus(ref),
+            **self._exception_facts(ref, now),
         )
         return self.rules.transitions(facts)
+
+    def _exception_facts(self, ref: Referral, now: datetime) -> dict[str, Any]:
+        """The exception request's state and the whole days since the first registration."""
+        if ref.registration_status is None:
+            return {}
+        found = self.session.execute(
+            select(Registration.exception_status, Registration.registered_at).where(
+                Registration.referral_id == ref.id
+            )
+        ).first()
+        if found is None:
+            return {}
+        status, registered_at = found
+        days = max(0, (now - registered_at).days)
+        return {"exception_status": status, "days_since_registered": days}
 
     def _requester_substatus(self, ref: Referral) -> Substatus | None:
         """For a Microsoft seller on Microsoft's own referral: the requesting partner's deal."""
@@ -421,9 +439,10 @@ class UnitOfWork:
 
     def require(self, ref: Referral, action: Action) -> TransitionDecision:
         """RuleRefusal with the rule's reason unless `action` is allowed now. Terminal deals
-        are refused here too, whatever a rule file says (only registration follows a win)."""
+        are refused here too, whatever a rule file says (only the registration and its
+        exception request follow a win)."""
         _, substatus = self.shown_status(ref)
-        if substatus in TERMINAL_SUBSTATUSES and action is not Action.REGISTER:
+        if substatus in TERMINAL_SUBSTATUSES and action not in REGISTRATION_ACTIONS:
             raise RuleRefusal(
                 f"{action.label} is not possible: the deal is closed "
                 f"({substatus.label}) and can no longer be changed."

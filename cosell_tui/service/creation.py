@@ -40,6 +40,7 @@ from cosell_tui.service.drafts import (
 )
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import DealDraft, ReferralDraft
+from cosell_tui.service.mapping import people_text
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import check, inputs, refuse
 from cosell_tui.service.routing import route
@@ -529,6 +530,7 @@ def invite_partner(
         close_date=pick.close_date,
         notes=pick.notes or "",
         invite_notes=pick.notes,
+        help_type=pick.help_type,  # the help the inviter wants from them
     )
     invitee.solutions = [ReferralSolution(solution_id=s.id) for s in pick.solutions]
     uow.session.add(invitee)
@@ -545,6 +547,7 @@ def invite_partner(
             notes=pick.notes or "",
             help_type=pick.help_type,
             solution_ids=",".join(s.id for s in pick.solutions),
+            team=people_text(team),  # the invitee reads them as its contacts at the inviter
             created_at=now,
         )
     )

@@ -51,6 +51,7 @@ from cosell_tui.domain import (
     CloseReason,
     ContractTerm,
     ErrorReason,
+    ExceptionStatus,
     HelpType,
     IncentiveTag,
     MarketplaceIntent,
@@ -629,6 +630,29 @@ class Review(Input):
         return reason
 
 
+class ExceptionRequest(Input):
+    """An exception request on a rejected registration: why, in at most 5,000 characters."""
+
+    message: Annotated[
+        str, Text("Message", max_len=5000, missing="Say why the exception should be granted.")
+    ]
+
+
+class ExceptionReview(Input):
+    """Microsoft's decision on an exception request; sending back or rejecting needs a
+    message for the team."""
+
+    status: Annotated[ExceptionStatus, Choice("Decision", enum=ExceptionStatus)]
+    reason: Annotated[str | None, Text("Message", False, max_len=5000)]
+
+    @field_validator("reason")
+    def _why(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        if reason is None and status in (ExceptionStatus.ACTION_REQUIRED, ExceptionStatus.REJECTED):
+            raise problem(f"A message to the team is required for '{status.label}'.")
+        return reason
+
+
 class Registration(Input):
     """The Azure IP co-sell registration form (§4.4), against the context's `today`, the deal's
     `earliest` sign date (its creation or Microsoft invitation) and its `azure_ip` solutions."""
@@ -817,6 +841,16 @@ class InvitationAnswers(Input):
         found = [session.get(Solution, sid) if isinstance(sid, str) else None for sid in ids]
         if None in found:
             raise problem(f"No solution '{ids[found.index(None)]}' in the catalog.")
+        if org is not None:
+            # The partner brings its own solutions, as the ecosystem catalog lists them.
+            theirs = [s.publisher_org_id == org.id for s in found if s is not None]
+            if not all(theirs):
+                other = next(s for s, own in zip(found, theirs, strict=True) if not own)
+                assert other is not None
+                raise problem(
+                    f"'{other.name}' is not one of {org.name}'s solutions: choose what they "
+                    "publish in the co-sell catalog."
+                )
         return tuple(dict.fromkeys(one for one in found if one is not None))
 
 
@@ -1272,6 +1306,8 @@ class PartnerIn(Input):
             if self.partner_ids or self.solutions:
                 raise problem("PartnerIDs and Solutions are for partners, not Microsoft sellers.")
         return self
+
+
 # --- routing rules (service/routing.py) ----------------------------------------------------------
 
 

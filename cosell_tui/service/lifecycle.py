@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
+from sqlalchemy import select
+
 from cosell_tui.domain import (
     CREATED_PCT,
     WON_PCT,
@@ -21,11 +23,13 @@ from cosell_tui.domain import (
     DealType,
     ErrorReason,
     MarketplaceIntent,
+    MicrosoftStatus,
     Role,
     SolutionKind,
     Status,
     Substatus,
     stage_name,
+    window_over,
 )
 from cosell_tui.domain.facts import Outcome as CriterionOutcome
 from cosell_tui.domain.views import BulkResult, DealRow, Outcome, WonPreview
@@ -40,9 +44,17 @@ from cosell_tui.service.forms import (
 )
 from cosell_tui.service.listing import Listing, bulk
 from cosell_tui.service.microsoft import Microsoft
-from cosell_tui.service.outbox import Change, record, tell_sender
+from cosell_tui.service.outbox import (
+    Change,
+    location_admins,
+    notify,
+    record,
+    team_recipients,
+    tell_sender,
+    users_as_recipients,
+)
 from cosell_tui.service.parse import inputs, parse, refuse
-from cosell_tui.store.models import Referral
+from cosell_tui.store.models import Invitation, Organization, Referral
 
 
 class Lifecycle:
@@ -426,3 +438,70 @@ def _close(
         f"{substatus.label}.{why}",
         {"substatus": (old, substatus)},
     )
+    _originator_closed(uow, ref, substatus)
+
+
+def _originator_closed(uow: UnitOfWork, ref: Referral, substatus: Substatus) -> None:
+    """D15: the deal that sent invitations closed. Invitations not yet answered are withdrawn
+    (closed, the invited organisation's admins told); accepted ones go on as the invitee's own
+    deal and its team is told; a pending request to Microsoft is closed, except after a win,
+    when Microsoft may still accept (D9)."""
+    now = uow.now()
+    with uow.session.no_autoflush:  # one change, one version: the deal is written once
+        ms_org = uow.microsoft_org_id()
+        sent = uow.session.execute(
+            select(Invitation.to_org_id, Referral)
+            .join(Referral, Referral.id == Invitation.to_referral_id)
+            .where(Invitation.from_referral_id == ref.id)
+            .order_by(Invitation.id)
+        ).all()
+        org = uow.session.get(Organization, ref.org_id) if sent else None
+    if not sent:
+        return
+    closed = f"{org.name if org else 'The inviting partner'} closed its deal ({substatus.label})"
+    for to_org, invitee in sent:
+        microsoft = to_org == ms_org
+        if invitee.status is Status.NEW and not window_over(
+            invitee.status, invitee.expires_at, now
+        ):
+            if microsoft and substatus is Substatus.WON:
+                continue  # D9: an acceptance after the win makes the deal registrable
+            _withdraw(uow, invitee, closed)
+            if microsoft and ref.microsoft_status is MicrosoftStatus.PENDING:
+                ref.microsoft_status = MicrosoftStatus.EXPIRED
+        elif invitee.status is Status.ACTIVE and not microsoft:
+            text = f"{closed}; this deal goes on as yours."
+            record(uow.session, invitee.id, now, uow.user.id, "originator_closed", text)
+            people = team_recipients(uow.session, invitee) or users_as_recipients(
+                location_admins(uow.session, invitee.org_id, invitee.location_id)
+            )
+            notify(
+                uow.session, now, "originator_closed", invitee.id, people,
+                f"The inviting partner closed its deal: {invitee.name}",
+                f"{closed}. '{invitee.name}' goes on as your own deal.",
+            )  # fmt: skip
+
+
+def _withdraw(uow: UnitOfWork, invitee: Referral, closed: str) -> None:
+    """An invitation not yet answered: closed (Error, 'Withdrawn') and its admins told."""
+    now = uow.now()
+    old = invitee.substatus
+    invitee.status, invitee.substatus = Status.CLOSED, Substatus.ERROR
+    invitee.closed_at = invitee.updated_at = now
+    invitee.status_reason_code = None
+    invitee.status_reason_notes = f"Withdrawn: {closed}."
+    record(
+        uow.session,
+        invitee.id,
+        now,
+        uow.user.id,
+        "withdrawn",
+        f"Withdrawn: {closed}.",
+        {"substatus": (old, Substatus.ERROR)},
+    )
+    admins = location_admins(uow.session, invitee.org_id, invitee.location_id)
+    notify(
+        uow.session, now, "withdrawn", invitee.id, users_as_recipients(admins),
+        f"Invitation withdrawn: {invitee.name}",
+        f"{closed}, so its invitation '{invitee.name}' is withdrawn; nothing is left to answer.",
+    )  # fmt: skip

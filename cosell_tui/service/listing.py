@@ -47,6 +47,7 @@ from cosell_tui.domain.views import (
     HistoryView,
     InvitationView,
     MicrosoftCard,
+    PersonView,
     SolutionLine,
 )
 from cosell_tui.service.context import MAX_ID, Context, UnitOfWork
@@ -54,6 +55,7 @@ from cosell_tui.service.errors import CosellError
 from cosell_tui.service.mapping import (
     account_view,
     deal_row,
+    people_views,
     person_view,
     registration_view,
     solution_view,
@@ -388,6 +390,7 @@ def _detail(uow: UnitOfWork, ref: Referral) -> DealDetail:
         history=_history(uow, ref.id),
         skipped_stages=_skipped_stages(uow, ref),
         routed_by=_routed_by(uow, ref),
+        inviter_contacts=_inviter_contacts(uow, ref),
     )
 
 
@@ -406,6 +409,19 @@ def _routed_by(uow: UnitOfWork, ref: Referral) -> str | None:
     except (ValueError, AttributeError):
         return None
     return said if isinstance(said, str) else None
+
+
+def _inviter_contacts(uow: UnitOfWork, ref: Referral) -> tuple[PersonView, ...]:
+    """The team the inviter sent with the invitation this referral came from."""
+    if ref.invited_by_org_id is None:
+        return ()
+    team = uow.session.scalar(
+        select(Invitation.team)
+        .where(Invitation.to_referral_id == ref.id)
+        .order_by(Invitation.id)
+        .limit(1)
+    )
+    return people_views(team or "")
 
 
 def _invitations(uow: UnitOfWork, ref: Referral) -> tuple[InvitationView, ...]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from typing import Protocol
+
 from cosell_tui.domain import SolutionCategory, SolutionKind
 from cosell_tui.domain.views import (
     AccountView,
@@ -111,6 +115,34 @@ def person_view(person: TeamMember | CustomerContact) -> PersonView:
     return PersonView(person.first_name, person.last_name, person.phone or None, person.email)
 
 
+class _Person(Protocol):
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+
+
+def people_text(people: Iterable[_Person]) -> str:
+    """People as the invitation row keeps them (its `team`): one JSON list."""
+    return json.dumps(
+        [[p.first_name, p.last_name, p.phone or None, p.email or None] for p in people],
+        ensure_ascii=False,
+    )
+
+
+def people_views(text: str) -> tuple[PersonView, ...]:
+    """`people_text` read back; an empty or unreadable column is nobody."""
+    try:
+        rows = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    return tuple(PersonView(*row) for row in rows if isinstance(row, list) and len(row) == 4)
+
+
 def user_person(user: User) -> PersonView:
     first, _, last = user.display_name.partition(" ")
     return PersonView(first, last, user.phone, user.email)
@@ -134,4 +166,8 @@ def registration_view(reg: Registration) -> RegistrationView:
         tenant_type=reg.tenant_type.value,
         pricing_model=reg.pricing_model.value,
         registered_at=reg.registered_at,
+        exception_status=reg.exception_status,
+        exception_message=reg.exception_message,
+        exception_requested_at=reg.exception_requested_at,
+        exception_reason=reg.exception_reason,
     )

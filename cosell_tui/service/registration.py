@@ -8,17 +8,24 @@ A missing exchange rate is a clear refusal, never a silent pass (D8).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
-from cosell_tui.domain import Action, PricingModel, RegistrationStatus, Role
+from cosell_tui.domain import (
+    Action,
+    ExceptionStatus,
+    PricingModel,
+    RegistrationStatus,
+    Role,
+)
 from cosell_tui.domain.views import Outcome, ReviewItem
 from cosell_tui.service.context import Context, UnitOfWork
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import RegistrationForm
-from cosell_tui.service.outbox import notify, record, team_recipients
+from cosell_tui.service.outbox import notify, record, team_recipients, users_as_recipients
 from cosell_tui.service.parse import inputs, parse, refuse
-from cosell_tui.store.models import Organization, Referral
+from cosell_tui.store.models import Organization, Referral, User
 from cosell_tui.store.models import Registration as RegistrationRecord
 
 #: domain.md §4.4 and §2.5 (D8): ACV must be above this; above the review line goes to review.
@@ -47,6 +54,14 @@ REVIEW_DECISIONS: dict[str, dict[RegistrationStatus, RegistrationStatus]] = {
     "send-back": {S.REVIEW_PENDING: S.ACTION_REQUIRED, S.MARKETPLACE_PENDING: S.ACTION_REQUIRED},
     "reject": {S.REVIEW_PENDING: S.FAILED, S.MARKETPLACE_PENDING: S.MARKETPLACE_FAILED},
 }
+E = ExceptionStatus
+#: `cosell registration exception N DECISION`: a pending exception request's next state.
+EXCEPTION_DECISIONS: dict[str, ExceptionStatus] = {
+    "approve": E.APPROVED,
+    "send-back": E.ACTION_REQUIRED,
+    "reject": E.REJECTED,
+}
+
 #: Which timestamp of the registration row each state stamps (its status history).
 STAMP = {
     S.REVIEW_PENDING: "review_pending_at",
@@ -134,21 +149,30 @@ class Registration:
             )
         if current is None:
             raise NotFoundError(f"Deal {deal} has no registration.")
-        words = decision.strip().lower().replace("_", "-").replace(" ", "-")
-        if words not in REVIEW_DECISIONS:
-            raise ValidationError(
-                f"'{decision}' is not a review decision: use approve, send-back or reject.",
-                {"decision": "unknown"},
-            )
-        target = REVIEW_DECISIONS[words].get(current)
+        target = REVIEW_DECISIONS[_decision(decision)].get(current)
         if target is None:
             raise RuleRefusal(
                 f"Only a registration under review can be decided; this one is '{current.label}'."
             )
         return self.review_registration(deal, target, message)
 
-    def awaiting_review(self) -> tuple[ReviewItem, ...]:
+    def awaiting_review(self, limit: int = 500) -> tuple[ReviewItem, ...]:
         """The registrations waiting for a Microsoft reviewer, oldest filing first."""
+        return self._queue(
+            RegistrationRecord.status.in_(tuple(REVIEW_DECISIONS["approve"])),
+            (RegistrationRecord.registered_at, RegistrationRecord.id),
+            limit,
+        )
+
+    def awaiting_exceptions(self, limit: int = 500) -> tuple[ReviewItem, ...]:
+        """The exception requests waiting for a Microsoft reviewer, oldest request first."""
+        return self._queue(
+            RegistrationRecord.exception_status == E.PENDING,
+            (RegistrationRecord.exception_requested_at, RegistrationRecord.id),
+            limit,
+        )
+
+    def _queue(self, where: Any, order: tuple[Any, ...], limit: int) -> tuple[ReviewItem, ...]:
         if self._ctx.user.role is not Role.MICROSOFT_SELLER:
             raise RuleRefusal("Registrations are reviewed by Microsoft.")
         with self._ctx.read() as uow:
@@ -156,8 +180,9 @@ class Registration:
                 select(RegistrationRecord, Referral, Organization.name)
                 .join(Referral, Referral.id == RegistrationRecord.referral_id)
                 .join(Organization, Organization.id == Referral.org_id)
-                .where(RegistrationRecord.status.in_(tuple(REVIEW_DECISIONS["approve"])))
-                .order_by(RegistrationRecord.registered_at, RegistrationRecord.id)
+                .where(where)
+                .order_by(*order)
+                .limit(limit)
             ).all()
             return tuple(
                 ReviewItem(
@@ -166,12 +191,130 @@ class Registration:
                     customer_name=ref.customer_name,
                     partner=org,
                     status=reg.status,
-                    filed_at=reg.review_pending_at or reg.registered_at,
+                    filed_at=(
+                        reg.exception_requested_at
+                        if reg.exception_status is E.PENDING
+                        else reg.review_pending_at
+                    )
+                    or reg.registered_at,
                     value=reg.contract_value,
                     currency=reg.contract_currency,
+                    message=reg.exception_message or "",
                 )
                 for reg, ref, org in found
             )
+
+    def request_exception(self, deal: int, version: int, message: str) -> Outcome:
+        """Ask Microsoft for an exception to a rejected registration (§2.5): one request per
+        referral, at most 5,000 characters, within 60 days of the first registration (the
+        transitions rules decide). A request sent back is corrected and sent again."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.REQUEST_EXCEPTION)
+            text = parse(inputs.ExceptionRequest, {"message": message}, "The request").message
+            reg = uow.session.scalar(
+                select(RegistrationRecord).where(RegistrationRecord.referral_id == ref.id)
+            )
+            assert reg is not None  # the rules allow it only on a rejected registration
+            now = uow.now()
+            old = reg.exception_status
+            reg.exception_status = E.PENDING
+            reg.exception_message = text
+            reg.exception_requested_at = now
+            reg.exception_decided_at = None
+            reg.exception_reason = None
+            ref.updated_at = now
+            again = " again" if old is E.ACTION_REQUIRED else ""
+            record(
+                uow.session,
+                ref.id,
+                now,
+                self._ctx.user.id,
+                "exception_requested",
+                f"Exception requested{again}: {text}",
+                {"exception_status": (old, E.PENDING)},
+            )
+            reviewers = uow.session.scalars(
+                select(User)
+                .where(User.org_id == uow.microsoft_org_id(), User.role == Role.MICROSOFT_SELLER)
+                .order_by(User.id)
+            )
+            notify(
+                uow.session,
+                now,
+                "exception",
+                ref.id,
+                users_as_recipients(reviewers),
+                f"Exception requested: {ref.name}",
+                f"The partner asks for an exception to the rejected registration of "
+                f"'{ref.name}': {text}\nDecide with `cosell registration exception {ref.id}`.",
+            )
+            uow.session.flush()
+            row = uow.row(ref)
+        return Outcome(row, f"Exception requested for deal {row.id}; Microsoft reviews it.")
+
+    def review_exception(self, deal: int, decision: str, message: str = "") -> Outcome:
+        """A Microsoft reviewer decides on a pending exception request: `approve` (the team may
+        file the registration again: Action required), `send-back` (the team corrects the
+        request and sends it again) or `reject` (final). Send-back and reject need a message."""
+        if self._ctx.user.role is not Role.MICROSOFT_SELLER:
+            raise RuleRefusal("Exception requests are reviewed by Microsoft.")
+        target = EXCEPTION_DECISIONS[_decision(decision)]
+        with self._ctx.write() as uow:
+            reg, ref = _registration(uow, deal)
+            if reg.exception_status is None:
+                raise NotFoundError(f"Deal {deal} has no exception request.")
+            if reg.exception_status is not E.PENDING:
+                raise RuleRefusal(
+                    "Only a pending exception request can be decided; this one is "
+                    f"'{reg.exception_status.label}'."
+                )
+            review = parse(
+                inputs.ExceptionReview, {"status": target, "reason": message}, "The review"
+            )
+            text = review.reason or ""
+            now = uow.now()
+            changes: dict[str, tuple[object, object]] = {
+                "exception_status": (reg.exception_status, target)
+            }
+            reg.exception_status = target
+            reg.exception_reason = review.reason
+            reg.exception_decided_at = now
+            if target is E.APPROVED:
+                # The team files the registration again (register() takes it from here).
+                changes["registration_status"] = (reg.status, S.ACTION_REQUIRED)
+                reg.status = ref.registration_status = S.ACTION_REQUIRED
+                reg.status_reason = "Exception approved: file the registration again."
+                reg.action_required_at = now
+            ref.updated_at = now
+            record(
+                uow.session,
+                ref.id,
+                now,
+                self._ctx.user.id,
+                "exception_review",
+                f"{target.label}." + (f" {text}" if text else ""),
+                changes,
+            )
+            next_step = {
+                E.APPROVED: " File the registration again.",
+                E.ACTION_REQUIRED: " Correct the request and send it again.",
+                E.REJECTED: " The decision is final.",
+            }[target]
+            notify(
+                uow.session,
+                now,
+                "registration",
+                ref.id,
+                team_recipients(uow.session, ref),
+                f"{target.label}: {ref.name}",
+                f"Microsoft decided on the exception request for '{ref.name}': {target.label}."
+                + (f" Reason: {text}" if text else "")
+                + next_step,
+            )
+            uow.session.flush()
+            row = uow.row(ref)
+        return Outcome(row, f"Exception request of deal {row.id} is now {target.label}.")
 
     def review_registration(
         self, deal: int, status: RegistrationStatus, reason: str = ""
@@ -181,12 +324,7 @@ class Registration:
         if self._ctx.user.role is not Role.MICROSOFT_SELLER:
             raise RuleRefusal("Registrations are reviewed by Microsoft.")
         with self._ctx.write() as uow:
-            reg = uow.session.scalar(
-                select(RegistrationRecord).where(RegistrationRecord.referral_id == deal)
-            )
-            ref = uow.session.get(Referral, deal) if reg is not None else None
-            if reg is None or ref is None:
-                raise NotFoundError(f"Deal {deal} has no registration.")
+            reg, ref = _registration(uow, deal)
             review = parse(inputs.Review, {"status": status, "reason": reason}, "The review")
             target, text = review.status, review.reason
             if target not in REVIEW_MOVES[reg.status]:
@@ -217,6 +355,28 @@ class Registration:
             uow.session.flush()
             row = uow.row(ref)
         return Outcome(row, f"Registration of deal {row.id} is now {target.label}.")
+
+
+def _decision(decision: str) -> str:
+    """`approve`, `send-back` or `reject`, however it was spelled; else a ValidationError."""
+    words = decision.strip().lower().replace("_", "-").replace(" ", "-")
+    if words not in EXCEPTION_DECISIONS:
+        raise ValidationError(
+            f"'{decision}' is not a review decision: use approve, send-back or reject.",
+            {"decision": "unknown"},
+        )
+    return words
+
+
+def _registration(uow: UnitOfWork, deal: int) -> tuple[RegistrationRecord, Referral]:
+    """The deal's registration and the deal, for a Microsoft reviewer; NotFound without one."""
+    reg = uow.session.scalar(
+        select(RegistrationRecord).where(RegistrationRecord.referral_id == deal)
+    )
+    ref = uow.session.get(Referral, deal) if reg is not None else None
+    if reg is None or ref is None:
+        raise NotFoundError(f"Deal {deal} has no registration.")
+    return reg, ref
 
 
 def _check_form(

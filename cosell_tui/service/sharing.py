@@ -82,6 +82,9 @@ class Sharing:
             refuse("The invitation", problems)
             assert pick is not None
             if pick.microsoft:
+                if ref.deal_type is DealType.SOLUTION_ASSESSMENT:
+                    # Inviting Microsoft is asking for help, which no assessment may do.
+                    raise RuleRefusal(uow.decision(ref).why_not(Action.REQUEST_HELP))
                 if ref.microsoft_status.value in ("Pending", "Accepted", "Won"):
                     raise RuleRefusal("Microsoft is already engaged on this deal.")
                 if not ref.contacts:

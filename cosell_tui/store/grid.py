@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import SQLCoreOperations
 
-from cosell_tui.domain import Direction, Role, Status
+from cosell_tui.domain import Direction, Role, Status, Substatus
 from cosell_tui.domain.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
 from cosell_tui.domain.views import DealRow, SortKey, Tab
 from cosell_tui.store import search
@@ -168,6 +168,11 @@ def _starred(scope: Scope) -> ColumnElement[bool]:
     return exists().where(F.user_id == scope.user_id, F.referral_id == R.id)
 
 
+#: The substatuses a received referral's window moves between (the `status:` term reads them
+#: at `now`).
+_WINDOWED = frozenset({Substatus.PENDING, Substatus.RECEIVED, Substatus.EXPIRED})
+
+
 def _to_minute(now: datetime) -> datetime:
     """`expires:` is judged to the minute, so a ticking clock still hits the cache."""
     return now.replace(second=0, microsecond=0)
@@ -188,7 +193,13 @@ def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bo
     values = term.values
     name = term.field
     if name == "status":
-        return R.substatus.in_(values)
+        # A received referral reads Expired from its expiry instant on, before the sweep has
+        # recorded it (D9a): it leaves "Received" and joins "Expired" at once.
+        if not _WINDOWED & set(values):
+            return R.substatus.in_(values)
+        overdue = and_(R.status == Status.NEW, R.expires_at.is_not(None), R.expires_at <= now)
+        recorded = and_(R.substatus.in_(values), not_(overdue))
+        return or_(recorded, overdue) if Substatus.EXPIRED in values else recorded
     if name == "type":
         types = [v for v in values if v != P2P]
         parts: list[ColumnElement[bool]] = [R.deal_type.in_(types)] if types else []
@@ -417,8 +428,11 @@ class Grid:
     def _key(
         self, scope: Scope, tab: Tab, query: Query, now: datetime, *rest: Any
     ) -> tuple[Any, ...]:
-        # `expires:` compares with now; other filters do not depend on the clock.
+        # `expires:` and `status:` (an overdue referral reads Expired) compare with now; other
+        # filters do not depend on the clock.
         instant = _to_minute(now) if query.uses("expires") else None
+        if any(t.field == "status" and _WINDOWED & set(t.values) for t in query.terms):
+            instant = now  # exact: the window ends to the second
         return (scope, tab, query, instant, *rest)
 
     def _entry(self, key: tuple[Any, ...], version: int | None) -> _Entry:

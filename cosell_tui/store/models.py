@@ -38,6 +38,7 @@ from cosell_tui.domain import (
     ContractTerm,
     DealType,
     Direction,
+    ExceptionStatus,
     HelpType,
     MarketplaceIntent,
     MicrosoftStatus,
@@ -475,6 +476,9 @@ class Invitation(Base):
     help_type: Mapped[HelpType] = mapped_column(StrEnum(HelpType))
     #: Comma-separated solution ids the invitee should bring (at least one).
     solution_ids: Mapped[str] = mapped_column(Text, default="")
+    #: The inviter's team sent with it, one "First|Last|phone|email" line each: the invitee
+    #: reads them as its contacts.
+    team: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -530,6 +534,14 @@ class Registration(Base):
     passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The exception request (one per referral, domain.md §2.5); None = none asked for.
+    exception_status: Mapped[ExceptionStatus | None] = mapped_column(
+        StrEnum(ExceptionStatus), index=True
+    )
+    exception_message: Mapped[str | None] = mapped_column(Text)
+    exception_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    exception_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    exception_reason: Mapped[str | None] = mapped_column(Text)  # the reviewer's message
 
 
 # --- history and notifications ----------------------------------------------------------------

@@ -145,3 +145,16 @@ def test_fit_table_drops_then_clips_for_narrow_terminals() -> None:
     assert max(len(line) for line in lines) <= 40
     assert "Customer" not in lines[0] and "Ctry" not in lines[0]
     assert lines[2].split("  ")[1].endswith("…")
+
+
+def test_an_invitee_reads_the_inviters_team_as_contacts() -> None:
+    from cosell_tui.domain.views import PersonView
+
+    team = (PersonView("Ava", "Lindqvist", None, "ava@fabrikam.example"),)
+    shown = detail(inviter_contacts=team)
+    contacts = referral_to_json(shown)["inviteContext"]["contacts"]
+    assert contacts == [
+        {"firstName": "Ava", "lastName": "Lindqvist", "email": "ava@fabrikam.example"}
+    ]
+    assert "The inviter's team" in render_detail(shown, datetime(2026, 11, 23, tzinfo=UTC))
+    assert "contacts" not in referral_to_json(detail())["inviteContext"]

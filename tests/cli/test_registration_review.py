@@ -33,3 +33,36 @@ def test_partners_do_not_review_and_unknown_deals_are_exit_4(cosell: Runner) -> 
     assert cosell("registration", "review", "99999", "approve", user="ms-jordan").code == 4
     usage = cosell("registration", "review", "1", "maybe", user="ms-jordan")
     assert usage.code == 2
+
+
+def test_exception_request_and_its_review(cosell: Runner) -> None:
+    latest = max(under_review(cosell), key=lambda i: i["filedDateTime"])  # within 60 days
+    number = str(latest["number"])
+    early = cosell("deal", "exception", number, "--message", "Please")
+    assert early.code == 1 and "only on a registration Microsoft rejected" in early.err
+    rejected = cosell(
+        "registration", "review", number, "reject", "--message", "Duplicate", user="ms-jordan"
+    )
+    assert rejected.code == 0, rejected.err
+    assert cosell("deal", "exception", number, "--message", "").code == 1
+    assert cosell("deal", "exception", number, "--message", "x" * 5001).code == 1
+    asked = cosell("deal", "exception", number, "--message", "Signed twice; see POE.")
+    assert asked.code == 0, asked.err
+    assert "Microsoft reviews it" in asked.out
+    again = cosell("deal", "exception", number, "--message", "Again")
+    assert again.code == 1 and "one request per referral" in again.err
+    waiting = cosell("registration", "exceptions", "--json", user="ms-jordan")
+    assert [(str(i["number"]), i["message"]) for i in waiting.json()] == [
+        (number, "Signed twice; see POE.")
+    ]
+    refused = cosell("registration", "exception", number, "reject", user="ms-jordan")
+    assert refused.code == 1 and "message to the team is required" in refused.err
+    done = cosell("registration", "exception", number, "approve", user="ms-jordan")
+    assert done.code == 0 and "Exception (Approved)" in done.out
+    assert cosell("registration", "exceptions", user="ms-jordan").out.startswith("No exception")
+    shown = cosell("deal", "show", number, "--json").json()
+    (registration,) = shown["registrations"]
+    assert registration["status"] == "ActionRequired"
+    assert registration["exceptionRequest"]["status"] == "Approved"
+    assert cosell("registration", "exception", "99999", "approve", user="ms-jordan").code == 4
+    assert cosell("registration", "exceptions").code == 1

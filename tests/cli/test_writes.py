@@ -182,7 +182,13 @@ def test_ask_microsoft_for_help(cosell: Runner) -> None:
 def test_invite_a_partner(cosell: Runner) -> None:
     deal = pick(cosell, "outbound", "invite")
     partners = cosell("catalog", "partners", "--json").json()
-    solution = deal["details"]["requirements"]["solutions"][0]["id"]
+    own = deal["details"]["requirements"]["solutions"][0]["id"]
+    theirs = cosell("catalog", "solutions", "--search", partners[0]["name"], "--json").json()
+    solution = next(s["id"] for s in theirs if s["publisherName"] == partners[0]["name"])
+    mine = cosell("deal", "invite", number(deal), "--partner", partners[0]["name"],
+                  "--value", "15000", "--currency", "USD", "--close-date", "2027-02-28",
+                  "--solutions", own, "--help-type", "GeneralOrOther")  # fmt: skip
+    assert mine.code == 1 and "is not one of" in mine.err  # the partner brings its own
     result = cosell("deal", "invite", number(deal), "--partner", partners[0]["name"],
                     "--value", "15000", "--currency", "USD", "--close-date", "2027-02-28",
                     "--solutions", solution, "--help-type", "GeneralOrOther",

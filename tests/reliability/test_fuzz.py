@@ -46,6 +46,8 @@ COMMANDS = [
      "--close-date", "A"],
     ["deal", "favorite", "A"], ["deal", "favorite", "A", "--off"],
     ["deal", "register", "A", "--marketplace", "A", "--azure", "A"],
+    ["deal", "exception", "A", "--message", "A"],
+    ["--user", "ms-jordan", "registration", "exception", "A", "A", "--message", "A"],
     ["catalog", "accounts", "--search", "A", "--country", "A"],
     ["catalog", "solutions", "--search", "A", "--limit", "A"],
     ["catalog", "partners", "--search", "A"], ["users"], ["sweep"], ["db", "check"],

@@ -18,6 +18,7 @@ from cosell_tui.domain import (
     AccountKind,
     DealType,
     Direction,
+    ExceptionStatus,
     HelpType,
     MicrosoftStatus,
     RegistrationStatus,
@@ -61,6 +62,8 @@ def transition_facts(draw: st.DrawFn) -> TransitionFacts:
         registration_status=draw(st.none() | st.sampled_from(RegistrationStatus)),
         registration_eligible=draw(st.booleans()),
         requester_substatus=draw(st.none() | st.sampled_from(Substatus)),
+        exception_status=draw(st.none() | st.sampled_from(ExceptionStatus)),
+        days_since_registered=draw(st.none() | st.integers(0, 400)),
     )
 
 

@@ -18,6 +18,7 @@ CHOICES: dict[str, list[Any]] = {
     "stage_pct": [10, 20, 40, 60, 80, 100],
     "hours_since_created": [0, 71, 72, 500],
     "hours_to_expiry": [None, -1, 0, 1, 300],
+    "days_since_registered": [None, 0, 59, 60, 400],
     "azure_ip_solution_count": [0, 1],
     "value_usd": [None, 0, 24_999, 25_000],
     "value": ["1.00"],

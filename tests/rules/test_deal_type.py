@@ -15,9 +15,9 @@ from tests.rules.factories import deal_facts
     ("changes", "deal_type", "rule"),
     [
         ({"assessment_count": 1}, DealType.SOLUTION_ASSESSMENT, "solution-assessment"),
-        # the assessment decides before help and visibility (first policy)
+        # the assessment decides before visibility (first policy); with help it is a problem
         (
-            {"assessment_count": 1, "help_type": HelpType.GENERAL, "visible_to_microsoft": False},
+            {"assessment_count": 1, "visible_to_microsoft": False},
             DealType.SOLUTION_ASSESSMENT,
             "solution-assessment",
         ),
@@ -80,6 +80,11 @@ PROBLEMS = [
         "not vetted for solution assessments",
     ),
     (
+        {"assessment_count": 1, "help_type": HelpType.GENERAL},
+        "assessment-cannot-invite-microsoft",
+        "A solution-assessment deal cannot invite Microsoft or ask for its help (General",
+    ),
+    (
         {"help_type": HelpType.GENERAL, "has_customer_contact": False},
         "help-needs-customer-contact",
         "needs a customer contact",
@@ -133,6 +138,7 @@ def test_several_problems_are_all_reported_in_file_order(book: RuleBook) -> None
     )
     assert decision.deal_type is None
     assert decision.rule == "assessment-not-alone"
-    assert len(decision.problems) == 3
+    assert len(decision.problems) == 4
     assert "not vetted" in decision.problems[1]
-    assert "customer contact" in decision.problems[2]
+    assert "cannot invite Microsoft" in decision.problems[2]
+    assert "customer contact" in decision.problems[3]

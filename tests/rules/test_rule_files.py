@@ -172,8 +172,8 @@ BROKEN = [
     ("transitions", "- stage: 20  ", "- stagee: 20", "mark_stage", "unknown key 'stagee'"),
     (
         "transitions",
-        "    except: [register]\n",
-        "    except: [registr]\n",
+        "    except: [register, request_exception]\n",
+        "    except: [registr, request_exception]\n",
         "closed-deals-are-frozen",
         "not an action",
     ),

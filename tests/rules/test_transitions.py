@@ -8,6 +8,7 @@ from cosell_tui.domain import (
     Action,
     DealType,
     Direction,
+    ExceptionStatus,
     MicrosoftStatus,
     RegistrationStatus,
     Role,
@@ -41,11 +42,58 @@ def test_every_refused_action_has_a_reason(book: RuleBook) -> None:
 )
 def test_closed_deals_allow_nothing_but_register(book: RuleBook, substatus: Substatus) -> None:
     decision = book.transitions(won(substatus=substatus))
-    assert decision.allowed <= {A.REGISTER}
+    assert decision.allowed <= {A.REGISTER, A.REQUEST_EXCEPTION}
     assert decision.stages == ()
     assert decision.refusals[A.EDIT_DETAILS] == (
         f"This deal is closed ({substatus.label}): closed deals cannot be changed."
     )
+
+
+@pytest.mark.parametrize(
+    "substatus",
+    [Substatus.LOST, Substatus.DECLINED, Substatus.EXPIRED, Substatus.ERROR],
+)
+def test_an_exception_follows_only_a_won_deals_rejected_registration(
+    book: RuleBook, substatus: Substatus
+) -> None:
+    failed = {"registration_status": RegistrationStatus.FAILED, "days_since_registered": 3}
+    assert allowed(book, won(substatus=substatus, **failed)) == frozenset()
+    assert allowed(book, won(**failed)) == {A.REQUEST_EXCEPTION}
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"registration_status": RegistrationStatus.APPROVED}, "Microsoft rejected"),
+        ({"registration_status": None, "days_since_registered": None}, "Microsoft rejected"),
+        ({"days_since_registered": 60}, "filed 60 days ago; an exception can be requested only"),
+        ({"exception_status": ExceptionStatus.PENDING}, "Exception (Pending)); there is one"),
+        ({"exception_status": ExceptionStatus.REJECTED}, "one request per referral"),
+        ({"role": Role.USER, "on_team": False}, "You are not on this deal's team"),
+        ({"role": Role.MICROSOFT_SELLER}, "Microsoft sellers cannot change"),
+    ],
+)
+def test_exception_refused_with_reason(
+    book: RuleBook, changes: dict[str, object], words: str
+) -> None:
+    facts: dict[str, object] = {
+        "registration_status": RegistrationStatus.MARKETPLACE_FAILED,
+        "days_since_registered": 59,
+    }
+    facts.update(changes)
+    decision = book.transitions(won(**facts))
+    assert A.REQUEST_EXCEPTION not in decision.allowed
+    assert words in decision.why_not(A.REQUEST_EXCEPTION)
+
+
+def test_a_sent_back_exception_may_be_sent_again(book: RuleBook) -> None:
+    facts = won(
+        registration_status=RegistrationStatus.FAILED,
+        days_since_registered=90,
+        exception_status=ExceptionStatus.ACTION_REQUIRED,
+        role=Role.USER,
+    )
+    assert A.REQUEST_EXCEPTION in allowed(book, facts)
 
 
 def test_closed_lost_reason_matches_the_wording(book: RuleBook) -> None:

@@ -291,3 +291,65 @@ async def test_invitee_edits_the_invitation_terms(open_demo: Any) -> None:
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
     assert service.listing.deal(detail.row.id).row.value == 61000
+
+
+def rejected_registration(open_demo: Any) -> int:
+    """A deal whose registration, filed in the last 30 days, Microsoft has just rejected."""
+    reviewer = open_demo("ms-jordan")
+    since = reviewer.clock.now() - timedelta(days=30)
+    recent = [i for i in reviewer.registration.awaiting_review() if i.filed_at > since]
+    reviewer.registration.review(recent[0].deal_id, "reject", "A duplicate of another deal")
+    return recent[0].deal_id
+
+
+async def test_request_exception_on_a_rejected_registration(open_demo: Any) -> None:
+    """`x` on a won deal whose registration Microsoft rejected: the message is required, the
+    request is confirmed first, and a second request is refused with the rule's reason."""
+    from cosell_tui.domain import ExceptionStatus
+    from cosell_tui.screens.registration import ExceptionDialog
+
+    service = open_demo("ava")
+    deal_id = rejected_registration(open_demo)
+    assert Action.REQUEST_EXCEPTION in service.listing.deal(deal_id).decision.allowed
+    app = ScreenHost(DealScreen(service, deal_id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExceptionDialog)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.screen is dialog  # the message is required
+        assert str(dialog.query_one("#error-message", Static).content)
+        dialog.query_one("#input-message", Input).value = "The customer signed twice."
+        await pilot.press("ctrl+y")  # shows what will happen
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        registration = service.listing.deal(deal_id).registration
+        assert registration is not None
+        assert registration.exception_status is ExceptionStatus.PENDING
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+        assert any("one request per referral" in t for t in toasts(app))
+
+
+async def test_exception_keys_sent_without_waiting(open_demo: Any) -> None:
+    """`x`, the message and both confirmations typed at once still send one request."""
+    from cosell_tui.domain import ExceptionStatus
+
+    service = open_demo("ava")
+    deal_id = rejected_registration(open_demo)
+    app = ScreenHost(DealScreen(service, deal_id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", *"Signed twice", "ctrl+y", "ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen)
+    registration = service.listing.deal(deal_id).registration
+    assert registration is not None and registration.exception_status is ExceptionStatus.PENDING
+    assert registration.exception_message == "Signed twice"

@@ -518,3 +518,23 @@ class ScreenHost(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.first)
+
+
+def registration_rejected() -> DealDetail:
+    """A won deal whose registration Microsoft rejected: an exception may be requested."""
+    base = won_eligible(registered=True)
+    assert base.registration is not None
+    registration = replace(
+        base.registration,
+        status=RegistrationStatus.FAILED,
+        status_reason="A duplicate of deal 12",
+    )
+    return replace(
+        base,
+        row=replace(base.row, registration_status=RegistrationStatus.FAILED),
+        registration=registration,
+        decision=TransitionDecision(
+            allowed=frozenset({Action.REQUEST_EXCEPTION}),
+            refusals={a: TERMINAL_REFUSAL for a in Action if a is not Action.REQUEST_EXCEPTION},
+        ),
+    )

@@ -709,3 +709,28 @@ async def test_keys_typed_while_the_help_opens_reach_its_bindings(make_app) -> N
         await burst(pilot, "question_mark", "escape", "j")
         assert app.screen is main, f"left open: {app.screen!r}"
         assert main.grid.cursor == 1
+
+
+async def test_an_overdue_referral_reads_expired_and_is_not_offered(make_app) -> None:
+    """D9a: from its expiry instant a received referral reads Expired in the grid and `a`/`d`
+    say why they do not apply, though the sweep has not recorded the expiry."""
+    from cosell_tui.screens.dialogs import AcceptDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        index = first_row(main, lambda r: r.substatus in (Substatus.PENDING, Substatus.RECEIVED))
+        row = row_at(main, index)
+        assert row.expires_at is not None
+        app.service.clock.set(row.expires_at)  # the expiry instant: over, nothing swept yet
+        await pilot.press("j", "k")  # the cursor comes back to the same row
+        await settle(pilot)
+        assert selected(main).id == row.id
+        status = grid_module.COLUMNS["status"]
+        assert status.render(selected(main), app.service.clock.now()) == "Expired"
+        assert main.check_action("accept", ()) is None  # greyed out in the footer
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, AcceptDialog)
+        assert any("closed" in n for n in notices(app))
+    assert app.service.listing.row(row.id).substatus is Substatus.EXPIRED

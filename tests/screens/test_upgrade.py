@@ -125,6 +125,10 @@ async def test_help_asks_for_the_missing_contact_then_makes_co_sell(open_demo: C
     assert [c.email for c in after.contacts] == ["asha.rao@contoso.example"]
 
 
+def litware_id(service: Any) -> int:
+    return next(i for i, name in service.catalog.search_partners("Litware") if "Security" in name)
+
+
 async def test_invite_adds_a_partner_to_an_open_deal(open_demo: Callable) -> None:
     service = open_demo("ava")
     detail = private_deal(service, contoso(service))
@@ -143,7 +147,12 @@ async def test_invite_adds_a_partner_to_an_open_deal(open_demo: Callable) -> Non
         await settle(pilot)
         assert app.result == "open"  # no solution to bring yet: refused next to the picker
         assert screen.query_one("#field-inv_solution_ids", FormField).error
-        screen.query_one("#inv-solutions", SelectionList).select(LAKEHOUSE)
+        picker = screen.query_one("#inv-solutions", SelectionList)
+        offered = [picker.get_option_at_index(i).value for i in range(picker.option_count)]
+        litware = {sid for sid, _name in service.catalog.partner_solutions(litware_id(service))}
+        assert offered and set(offered) == litware  # Litware's own, from the catalog
+        assert LAKEHOUSE not in offered
+        picker.select(offered[0])
         await pilot.press("ctrl+y")
         await settle(pilot)
     assert isinstance(app.result, Outcome)

@@ -29,7 +29,7 @@ from cosell_tui.screens.dialogs_edit import (
     TeamDialog,
 )
 from cosell_tui.screens.dialogs_solutions import SolutionsDialog
-from cosell_tui.screens.registration import RegistrationDialog
+from cosell_tui.screens.registration import ExceptionDialog, RegistrationDialog
 from tests.screens.conftest import settle
 from tests.screens.test_deal_support import (
     RecordingService,
@@ -37,6 +37,7 @@ from tests.screens.test_deal_support import (
     active_cosell,
     assessment_deal,
     make_detail,
+    registration_rejected,
     won_eligible,
 )
 
@@ -122,6 +123,16 @@ CASES: dict[str, Case] = {
         won_eligible,
         lambda d, s: RegistrationDialog(d),
         {"input-is_marketplace": True, "input-term": "Finite"},
+        ("ctrl+y",),
+    ),
+    "exception": Case(registration_rejected, lambda d, s: ExceptionDialog(d)),
+    "exception_errors": Case(
+        registration_rejected, lambda d, s: ExceptionDialog(d), keys=("ctrl+y",)
+    ),
+    "exception_confirm": Case(
+        registration_rejected,
+        lambda d, s: ExceptionDialog(d, run=lambda _text, _deal: None),
+        {"input-message": "The customer signed twice; the proof of execution is attached."},
         ("ctrl+y",),
     ),
 }

@@ -330,3 +330,26 @@ def test_frequent_short_words_probed_during_the_walk_give_the_same_pages(
     if engine.dialect.name == "sqlite" and q in ("e", "co"):
         with engine.connect() as conn:
             assert probing._frequent_words(conn, parse(q), grid_mod._Entry(0))  # probing path
+
+
+def test_an_overdue_referral_reads_expired_before_the_sweep(engine: Engine, grid: Grid) -> None:
+    """D9a: from its expiry instant a received referral leaves `status:received` and joins
+    `status:expired` (and its row reads Expired), though the sweep has not recorded it."""
+    received = {r.id: r for r in _all(grid, AVA, Tab.INBOUND, "status:received")}
+    target = min(received.values(), key=lambda r: (r.expires_at, r.id))
+    assert target.expires_at is not None and target.expires_at > NOW
+    later = target.expires_at  # the expiry instant itself: the window is over
+    before = grid.page(AVA, Tab.INBOUND, parse("status:received"), later - timedelta(seconds=1))
+    assert target.id in {r.id for r in before}
+    hit = grid.page(AVA, Tab.INBOUND, parse("status:expired"), later, limit=500)
+    assert [r.id for r in hit if r.id == target.id] == [target.id]
+    assert hit[[r.id for r in hit].index(target.id)].as_of(later).substatus is Substatus.EXPIRED
+    still = grid.page(AVA, Tab.INBOUND, parse("status:received"), later, limit=500)
+    assert target.id not in {r.id for r in still}
+    assert target.id in {
+        r.id for r in grid.page(AVA, Tab.INBOUND, parse("!status:received"), later)
+    }
+    with engine.connect() as conn:  # nothing was written: the sweep stays the only writer
+        assert conn.execute(
+            text("SELECT substatus FROM referral WHERE id = :i"), {"i": target.id}
+        ).scalar() in ("Pending", "Received")

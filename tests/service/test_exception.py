@@ -1,0 +1,156 @@
+"""The exception request on a rejected registration (domain.md §2.5): one per referral, at most
+5,000 characters, within 60 days of the first registration, reviewed by Microsoft."""
+
+from __future__ import annotations
+
+import pytest
+
+from cosell_tui.domain import Action, ExceptionStatus, RegistrationStatus
+from cosell_tui.domain.views import DealRow
+from cosell_tui.service import Service
+from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
+from tests import factories as f
+from tests.service.conftest import advance, dump, rows
+from tests.service.test_registration import won_registrable
+
+
+def rejected(svc: Service, row: DealRow | None = None) -> DealRow:
+    """A won deal whose registration Microsoft rejected (filed at day 10, rejected at once)."""
+    row = row or won_registrable(svc)
+    svc.registration.register(row.id, row.version, f.registration_form(pricing_model="PayAsYouGo"))
+    svc.as_user("jordan").registration.review(row.id, "reject", "A duplicate of deal 12")
+    return svc.listing.row(row.id)
+
+
+def test_allowed_only_on_a_rejected_registration_with_the_reason_otherwise(svc: Service) -> None:
+    row = won_registrable(svc)
+    detail = svc.listing.deal(row.id)
+    assert Action.REQUEST_EXCEPTION not in detail.decision.allowed
+    assert "only on a registration Microsoft rejected" in detail.decision.why_not(
+        Action.REQUEST_EXCEPTION
+    )
+    with pytest.raises(RuleRefusal, match="only on a registration Microsoft rejected"):
+        svc.registration.request_exception(row.id, row.version, "Please")
+    row = rejected(svc, row)
+    assert Action.REQUEST_EXCEPTION in svc.listing.deal(row.id).decision.allowed
+
+
+def test_request_is_recorded_and_microsoft_told(svc: Service) -> None:
+    row = rejected(svc)
+    out = svc.registration.request_exception(row.id, row.version, "  The customer signed twice. ")
+    assert "Microsoft reviews it" in out.message
+    reg = svc.listing.deal(row.id).registration
+    assert reg is not None and reg.exception_status is ExceptionStatus.PENDING
+    assert reg.exception_message == "The customer signed twice."
+    history = svc.listing.deal(row.id).history
+    assert any(h.action == "exception_requested" for h in history)
+    told = rows(svc, "SELECT recipient_email FROM notification WHERE kind = 'exception'")
+    assert told == [("jordan@microsoft.example",)]
+
+
+def test_one_request_per_referral(svc: Service) -> None:
+    row = rejected(svc)
+    out = svc.registration.request_exception(row.id, row.version, "Please reconsider.")
+    before = dump(svc)
+    with pytest.raises(RuleRefusal, match=r"one\s+request per referral"):
+        svc.registration.request_exception(out.deal.id, out.deal.version, "Again")
+    assert dump(svc) == before
+
+
+def test_message_required_and_at_most_5000_characters(svc: Service) -> None:
+    row = rejected(svc)
+    before = dump(svc)
+    for text in ("", "   ", "x" * 5001):
+        with pytest.raises(ValidationError):
+            svc.registration.request_exception(row.id, row.version, text)
+    assert dump(svc) == before
+    out = svc.registration.request_exception(row.id, row.version, "x" * 5000)
+    assert out.deal.id == row.id
+
+
+def test_within_60_days_of_the_first_registration(svc: Service) -> None:
+    row = rejected(svc)
+    advance(svc, days=59, hours=23)
+    assert Action.REQUEST_EXCEPTION in svc.listing.deal(row.id).decision.allowed
+    advance(svc, hours=1)
+    why = svc.listing.deal(row.id).decision.why_not(Action.REQUEST_EXCEPTION)
+    assert "filed 60 days ago" in why and "within 60 days" in why
+    with pytest.raises(RuleRefusal, match="within 60 days"):
+        svc.registration.request_exception(row.id, row.version, "Late")
+
+
+def test_microsoft_cannot_request_on_a_partners_deal(svc: Service) -> None:
+    row = rejected(svc)
+    with pytest.raises(NotFoundError):  # a partner's deal is not Microsoft's to see (D10)
+        svc.as_user("jordan").registration.request_exception(row.id, row.version, "Please")
+
+
+@pytest.mark.parametrize(
+    ("decision", "message", "status", "registration"),
+    [
+        ("approve", "", ExceptionStatus.APPROVED, RegistrationStatus.ACTION_REQUIRED),
+        ("send-back", "Attach the POE", ExceptionStatus.ACTION_REQUIRED, RegistrationStatus.FAILED),
+        ("reject", "No grounds", ExceptionStatus.REJECTED, RegistrationStatus.FAILED),
+    ],
+)
+def test_review_decisions(
+    svc: Service,
+    decision: str,
+    message: str,
+    status: ExceptionStatus,
+    registration: RegistrationStatus,
+) -> None:
+    row = rejected(svc)
+    svc.registration.request_exception(row.id, row.version, "Please reconsider.")
+    jordan = svc.as_user("jordan")
+    queue = jordan.registration.awaiting_exceptions()
+    assert [(i.deal_id, i.message) for i in queue] == [(row.id, "Please reconsider.")]
+    out = jordan.registration.review_exception(row.id, decision, message)
+    assert out.deal.registration_status is registration
+    reg = svc.listing.deal(row.id).registration
+    assert reg is not None and reg.exception_status is status
+    assert jordan.registration.awaiting_exceptions() == ()
+    told = rows(svc, "SELECT body FROM notification WHERE kind = 'registration' ORDER BY id")
+    assert status.label in str(told[-1][0]) and message in str(told[-1][0])
+    history = svc.listing.deal(row.id).history
+    assert any(h.action == "exception_review" for h in history)
+
+
+def test_sent_back_request_is_corrected_and_sent_again(svc: Service) -> None:
+    row = rejected(svc)
+    svc.registration.request_exception(row.id, row.version, "Please reconsider.")
+    svc.as_user("jordan").registration.review_exception(row.id, "send-back", "Attach the POE")
+    again = svc.listing.row(row.id)
+    out = svc.registration.request_exception(again.id, again.version, "POE attached.")
+    reg = svc.listing.deal(out.deal.id).registration
+    assert reg is not None and reg.exception_status is ExceptionStatus.PENDING
+
+
+def test_approved_exception_lets_the_team_file_again(svc: Service) -> None:
+    row = rejected(svc)
+    svc.registration.request_exception(row.id, row.version, "Please reconsider.")
+    svc.as_user("jordan").registration.review_exception(row.id, "approve")
+    again = svc.listing.row(row.id)
+    out = svc.registration.register(again.id, again.version, f.registration_form())
+    assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
+
+
+def test_review_refusals(svc: Service) -> None:
+    row = rejected(svc)
+    jordan = svc.as_user("jordan")
+    with pytest.raises(NotFoundError):
+        jordan.registration.review_exception(row.id, "approve")
+    svc.registration.request_exception(row.id, row.version, "Please reconsider.")
+    with pytest.raises(RuleRefusal, match="reviewed by Microsoft"):
+        svc.registration.review_exception(row.id, "approve")
+    with pytest.raises(RuleRefusal, match="reviewed by Microsoft"):
+        svc.registration.awaiting_exceptions()
+    before = dump(svc)
+    with pytest.raises(ValidationError, match="message to the team is required"):
+        jordan.registration.review_exception(row.id, "reject")
+    with pytest.raises(ValidationError, match="not a review decision"):
+        jordan.registration.review_exception(row.id, "maybe")
+    assert dump(svc) == before
+    jordan.registration.review_exception(row.id, "reject", "No grounds")
+    with pytest.raises(RuleRefusal, match="Only a pending exception request"):
+        jordan.registration.review_exception(row.id, "approve")
