@@ -61,9 +61,11 @@ def test_transition_invariants(book: RuleBook, facts: TransitionFacts) -> None:
     assert set(decision.refusals) == set(Action) - decision.allowed
     assert all(reason.strip() for reason in decision.refusals.values())
     assert set(decision.warnings) <= decision.allowed
-    # terminal deals allow nothing but registration
+    # terminal deals allow nothing but registration and its exception request (D19)
     if facts.status is Status.CLOSED:
-        assert decision.allowed <= {Action.REGISTER}
+        assert decision.allowed <= {Action.REGISTER, Action.REQUEST_EXCEPTION}
+    if Action.REQUEST_EXCEPTION in decision.allowed:
+        assert facts.substatus is Substatus.WON
     if Action.REGISTER in decision.allowed:
         assert facts.substatus is Substatus.WON and facts.registration_eligible
         assert facts.registration_status is None

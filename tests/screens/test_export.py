@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cosell_tui.domain import pccsv as pc
-from tests.screens.conftest import burst, settle
+from tests.screens.conftest import settle
 from tests.screens.test_main import SIZE, notices, start
 
 
@@ -71,8 +71,11 @@ async def test_a_big_download_shows_a_progress_bar_then_names_the_file(
             shown(rows)
 
         monkeypatch.setattr(main, "_export_progress", move)
-        # x twice in one burst, as keys typed fast arrive: the second waits for the first
-        await burst(pilot, "x", "x")
+        # x twice before the first download is written: the second is told to wait (keys in
+        # one burst now go on one at a time, after the key before has had its effect, which
+        # a download of 19 rows may already have finished: so two presses of the action)
+        main.action_export_csv()
+        main.action_export_csv()
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert not bar.display
