@@ -19,6 +19,7 @@ from textual.notifications import SeverityLevel
 
 from cosell_tui.commands import ScreenCommands
 from cosell_tui.config import Config, load_config
+from cosell_tui.domain.format import printable
 from cosell_tui.screens.help import HelpScreen, binding_rows
 from cosell_tui.screens.keys import ORIGIN, KeyHold
 from cosell_tui.screens.main import MainScreen
@@ -254,7 +255,9 @@ class CosellApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Show a toast and keep it in the message log: nothing said is lost when it fades.
-        Markup is off by default: messages carry deal and customer names, which may hold '['."""
+        Markup is off by default: messages carry deal and customer names, which may hold '['
+        (and, for the same reason, every message is shown `printable`)."""
+        message, title = printable(message), printable(title)
         now = self.service.clock.now() if self.service is not None else datetime.now(UTC)
         self.messages.append(LoggedMessage(now, severity, title, message))
         del self.messages[:-MESSAGE_LOG_SIZE]

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cosell_tui.domain.format import UNSAFE_CHARACTERS, printable
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.measure import Measurement
@@ -126,13 +128,11 @@ def table_text(
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
-#: Control characters (but tab and line break) as U+FFFD: text from the database (names, notes,
-#: messages) never carries a terminal escape sequence to the user's terminal. JSON escapes them.
-_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
-
-
-def printable(text: str) -> str:
-    return text.translate(_CONTROLS)
+#: JSON keeps stored text exact but never writes an unsafe character raw: json.dumps escapes
+#: the C0 controls itself; with ensure_ascii=False it writes DEL, the C1 controls and the bidi
+#: controls as they are, so those become `\u009b`-style escapes (they can only occur inside
+#: strings, so escaping them in the finished text gives the same value).
+_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in UNSAFE_CHARACTERS if ord(c) >= 0x20}
 
 
 class Output:
@@ -172,4 +172,4 @@ class Output:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return json.dumps(value, indent=2, ensure_ascii=False).translate(_JSON_ESCAPES)
