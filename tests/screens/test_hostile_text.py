@@ -86,8 +86,9 @@ def test_insights_tables_and_charts_replace_control_characters() -> None:
     from cosell_tui.screens.insights import rich_table
     from cosell_tui.widgets.charts import Bar, bars, stacked
 
-    console = Console(file=io.StringIO(), width=120, color_system=None)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, color_system=None)
     console.print(rich_table(TextTable("Solutions", ("Solution", "Deals"), ((HOSTILE, "1"),))))
     console.print(bars([Bar(HOSTILE, 1.0, "1")], 80))
     console.print(stacked([("2026-10", [1.0], "1")], [HOSTILE], 80))
-    assert_clean(console.file.getvalue().splitlines())
+    assert_clean(buffer.getvalue().splitlines())
