@@ -146,6 +146,18 @@ def printable(text: str) -> str:
     return text.translate(_PRINTABLE)
 
 
+#: json.dumps escapes the C0 controls itself; with ensure_ascii=False it writes DEL, the C1
+#: controls and the bidi controls as they are. They can only occur inside JSON strings, so
+#: escaping them in the finished text gives the same value.
+_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in UNSAFE_CHARACTERS if ord(c) >= 0x20}
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps) with every unsafe character escaped (`\\u009b`): the exact
+    text is kept, and nothing in it drives the terminal the JSON is printed on."""
+    return text.translate(_JSON_ESCAPES)
+
+
 def clip(text: str, width: int) -> str:
     """One line of at most `width` characters, with an ellipsis when cut (and `printable`)."""
     flat = " ".join(printable(text).split())

@@ -190,3 +190,25 @@ def test_stored_control_and_bidi_characters_are_replaced_on_screen_and_escaped_i
         found = result.json()
         names = [d["name"] for d in found.get("items", [found])]
         assert HOSTILE in names  # the exact text is kept
+
+
+def test_an_export_on_a_terminal_is_printable_and_in_a_pipe_exact(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`deal export` to standard output: JSON escapes control characters (exact either way); CSV
+    is exact in a pipe (it is data) but shown `printable` on a terminal."""
+    from cosell_tui.cli.output import Output
+    from cosell_tui.domain.format import UNSAFE_CHARACTERS
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE referral SET name = ? WHERE id = 1", (HOSTILE,))
+    conn.close()
+    export = ["--db", db, "deal", "export", "--tab", "outbound", "--limit", "500"]
+    result = run(*export, "--format", "json")
+    assert result.code == 0 and not set(result.out) & UNSAFE_CHARACTERS
+    assert HOSTILE in [item["Deal Name"] for item in result.json()]
+    assert HOSTILE in run(*export).out  # a pipe gets the data as it is
+    monkeypatch.setattr(Output, "terminal_width", lambda self: 100)
+    shown = run(*export)
+    assert shown.code == 0 and not set(shown.out) & UNSAFE_CHARACTERS
+    assert "Acme\ufffd31m\ufffdevil" in shown.out and "\r" not in shown.out
