@@ -92,3 +92,11 @@ def test_insights_tables_and_charts_replace_control_characters() -> None:
     console.print(bars([Bar(HOSTILE, 1.0, "1")], 80))
     console.print(stacked([("2026-10", [1.0], "1")], [HOSTILE], 80))
     assert_clean(buffer.getvalue().splitlines())
+
+
+def test_bulk_results_show_deal_names_and_reasons_printable() -> None:
+    from cosell_tui.domain.views import BulkResult
+    from cosell_tui.screens.bulk import lines
+
+    result = BulkResult(done=(), refused=((1, HOSTILE, HOSTILE),), unchanged=((2, HOSTILE, "x"),))
+    assert_clean([line.plain for line in lines(result, only_failures=False)])
