@@ -19,6 +19,7 @@ from textual.notifications import SeverityLevel
 
 from cosell_tui.commands import ScreenCommands
 from cosell_tui.config import Config, load_config
+from cosell_tui.domain.format import printable
 from cosell_tui.screens.help import HelpScreen, binding_rows
 from cosell_tui.screens.keys import ORIGIN, KeyHold
 from cosell_tui.screens.main import MainScreen
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from typing import Any
 
     from cosell_tui.service import Service
+
+    #: Opens the service, telling its argument what it waits for (an upgrade, another
+    #: process's upgrade); cli/tui.py gives one.
+    Opener = Callable[[Callable[[str], None]], Service]
 
 #: When this module was first imported: start-up is measured from here (logged on first rows).
 STARTED = time.perf_counter()
@@ -47,7 +52,9 @@ class CosellApp(App[None]):
     grid's header) before it opens the database: the service, SQLAlchemy and the store are
     imported and the schema checked in a thread started after that frame, and the rows follow.
     A refusal while opening (no such user, a database that cannot be opened) ends the app with
-    that sentence and the command's exit code.
+    that sentence and the command's exit code. What the opener says meanwhile (an upgrade's
+    steps, "Waiting for another cosell to finish upgrading the database…") is shown on the main
+    screen's status line until the rows come: stderr is hidden behind the TUI's screen.
     """
 
     CSS_PATH = "app.tcss"
@@ -89,7 +96,7 @@ class CosellApp(App[None]):
         service: Service | None,
         config: Config | None = None,
         *,
-        opener: Callable[[], Service] | None = None,
+        opener: Opener | None = None,
         animations: bool = True,
         live_every: float | None = LIVE_EVERY,
         setup: Callable[[Mapping[str, Any]], Any] | None = None,
@@ -158,11 +165,20 @@ class CosellApp(App[None]):
     def _open_service(self) -> None:
         assert self._opener is not None
         try:
-            service = self._opener()
+            service = self._opener(self._say_while_opening)
         except Exception as exc:
             self.call_from_thread(self._not_opened, exc)
             return
         self.call_from_thread(self._opened, service)
+
+    def _say_while_opening(self, message: str) -> None:
+        """From the opening thread: the message on the status line, at once."""
+        self.call_from_thread(self._show_opening, message)
+
+    def _show_opening(self, message: str) -> None:
+        main = self.main_screen
+        if main is not None:
+            main.say_opening(message)
 
     def _opened(self, service: Service) -> None:
         self.service = service
@@ -254,7 +270,9 @@ class CosellApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Show a toast and keep it in the message log: nothing said is lost when it fades.
-        Markup is off by default: messages carry deal and customer names, which may hold '['."""
+        Markup is off by default: messages carry deal and customer names, which may hold '['
+        (and, for the same reason, every message is shown `printable`)."""
+        message, title = printable(message), printable(title)
         now = self.service.clock.now() if self.service is not None else datetime.now(UTC)
         self.messages.append(LoggedMessage(now, severity, title, message))
         del self.messages[:-MESSAGE_LOG_SIZE]
@@ -330,7 +348,7 @@ class CosellApp(App[None]):
 
 
 def run(
-    opener: Callable[[], Service],
+    opener: Opener,
     *,
     mouse: bool = True,
     setup: Callable[[Mapping[str, Any]], Any] | None = None,

@@ -57,7 +57,7 @@ def export_deals(
             raise CliError(f"--filter: {problem}")
     query = GridQuery(Tab(tab), text, SortKey(sort) if sort else None, desc)
     if path is None:
-        count = write_export(service, query, fmt, limit, rt.output.out)
+        count = write_export(service, query, fmt, limit, rt.output.stream())
     else:
         with open(path, "w", encoding="utf-8-sig" if fmt != "json" else "utf-8", newline="") as f:
             count = write_export(service, query, fmt, limit, f)

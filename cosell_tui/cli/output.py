@@ -15,7 +15,9 @@ import json
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+from cosell_tui.domain.format import json_safe, printable
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -126,13 +128,21 @@ def table_text(
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
-#: Control characters (but tab and line break) as U+FFFD: text from the database (names, notes,
-#: messages) never carries a terminal escape sequence to the user's terminal. JSON escapes them.
-_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+class _Printable(io.TextIOBase):
+    """A text stream that writes to `out` what `printable` leaves of it."""
 
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
 
-def printable(text: str) -> str:
-    return text.translate(_CONTROLS)
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._out.write(printable(text.replace("\r\n", "\n")))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
 
 
 class Output:
@@ -153,6 +163,14 @@ class Output:
         """Stable, readable JSON (keys in the API's order, not sorted)."""
         print(dumps(value), file=self.out)
 
+    def stream(self) -> TextIO:
+        """Where a command streams stored text (an export): `out` itself for pipes and files,
+        which get it exact; on a terminal, a writer that shows it `printable` (CSV's `\r\n`
+        line ends kept as line breaks)."""
+        if self.terminal_width() is None:
+            return self.out
+        return cast(TextIO, _Printable(self.out))
+
     def terminal_width(self) -> int | None:
         """The terminal's width when writing to one; None for pipes and files."""
         isatty = getattr(self.out, "isatty", None)
@@ -172,4 +190,5 @@ class Output:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """JSON keeps stored text exact but never writes a control character raw."""
+    return json_safe(json.dumps(value, indent=2, ensure_ascii=False))

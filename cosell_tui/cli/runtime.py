@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from cosell_tui.cli.errors import CliError
@@ -138,14 +139,16 @@ class Runtime:
             return setting
         return not over_ssh()
 
-    def service(self) -> Service:
-        """The service for --db/--user/--now (environment and config as fallback), opened once."""
+    def service(self, on_upgrade: Callable[[str], None] = _say_on_stderr) -> Service:
+        """The service for --db/--user/--now (environment and config as fallback), opened once;
+        `on_upgrade` hears an upgrade's progress and a wait for another process's (stderr, but
+        the TUI shows it on its own screen)."""
         if self._service is None:
             from cosell_tui.service import open_service
 
             user = self.user or os.environ.get("COSELL_USER") or self.config().user
             self._service = open_service(
-                db=self.db_url(), user=user, now=self.now, on_upgrade=_say_on_stderr
+                db=self.db_url(), user=user, now=self.now, on_upgrade=on_upgrade
             )
         return self._service
 

@@ -17,25 +17,30 @@ if TYPE_CHECKING:
 DEMO_USER = "ava"
 
 
+#: Opens the service, telling `say` what it waits for (an upgrade, another process's upgrade).
+Opener = Callable[[Callable[[str], None]], "Service"]
+
+
 def open_tui(
-    opener: Callable[[], Service],
+    opener: Opener,
     mouse: bool,
     setup: Callable[[Mapping[str, Any]], Any] | None = None,
 ) -> int:
     """The TUI, which calls `opener` for its service once its first frame is painted (and
-    offers `setup` when the database is empty)."""
+    offers `setup` when the database is empty); what the opener says is shown on its screen."""
     from cosell_tui.app import run  # Textual loads only here
 
     return run(opener, mouse=mouse, setup=setup)
 
 
-def service_opener(rt: Runtime) -> Callable[[], Service]:
+def service_opener(rt: Runtime) -> Opener:
     """`rt.service`, with a database that cannot be used told as a refusal (a sentence and the
-    exit code the TUI ends with) rather than a traceback from inside the app."""
+    exit code the TUI ends with) rather than a traceback from inside the app, and the upgrade's
+    progress (or the wait for another cosell's) told to `say`, not to the hidden stderr."""
 
-    def open_service() -> Service:
+    def open_service(say: Callable[[str], None]) -> Service:
         try:
-            return rt.service()
+            return rt.service(on_upgrade=say)
         except Exception as exc:
             from cosell_tui.service.environment import refusal
 
@@ -81,8 +86,8 @@ def demo(rt: Runtime, deals: int, seed: int) -> int:
         admin.seed_database(url, deals, seed, Clock.from_env(rt.now).now())
         opened: list[Service] = []
 
-        def opener() -> Service:
-            opened.append(open_service(db=url, user=DEMO_USER, now=rt.now))
+        def opener(say: Callable[[str], None]) -> Service:
+            opened.append(open_service(db=url, user=DEMO_USER, now=rt.now, on_upgrade=say))
             return opened[-1]
 
         try:

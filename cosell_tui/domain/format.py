@@ -3,7 +3,8 @@
 One module, so a deal reads the same on every screen and in every command: money through babel
 (ISO code after the amount, so mixed currencies never look alike; the locale is `COSELL_LOCALE`,
 default en_US), dates as ISO-8601 (they sort and paste well), the time left to answer a
-referral as `2d 4h` / `5h 12m` / `12m` / `expired`, and text clipped with an ellipsis.
+referral as `2d 4h` / `5h 12m` / `12m` / `expired`, text clipped with an ellipsis, and text from
+the database made safe to show (`printable`).
 """
 
 from __future__ import annotations
@@ -118,7 +119,46 @@ def fields(pairs: Iterable[tuple[str, str]]) -> str:
     return "\n".join(f"{(label + ':').ljust(width + 1)} {value}" for label, value in items)
 
 
+#: Characters that would drive the terminal rather than be shown: the C0 controls but tab and
+#: line break (ESC starts every escape sequence, BEL, backspace and carriage return rewrite what is
+#: on screen), DEL, the C1 controls U+0080-U+009F (`\x9b` is a CSI on its own for terminals that
+#: read 8-bit controls) and the bidi embeddings, overrides and isolates (U+202A-U+202E,
+#: U+2066-U+2069) that make text read in another order than it is stored.
+UNSAFE_CHARACTERS = frozenset(
+    chr(c)
+    for c in (
+        *range(0x00, 0x09),
+        *range(0x0B, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+)
+#: What an unsafe character is shown as: U+FFFD, the replacement character.
+REPLACEMENT = "\ufffd"
+_PRINTABLE = {ord(c): REPLACEMENT for c in UNSAFE_CHARACTERS}
+
+
+def printable(text: str) -> str:
+    """Text from the database (names, notes, messages...) as it may reach a screen: every
+    unsafe character (see UNSAFE_CHARACTERS) replaced by `�`; tab and line break kept.
+    Every text path of the CLI and the TUI shows stored text through this function."""
+    return text.translate(_PRINTABLE)
+
+
+#: json.dumps escapes the C0 controls itself; with ensure_ascii=False it writes DEL, the C1
+#: controls and the bidi controls as they are. They can only occur inside JSON strings, so
+#: escaping them in the finished text gives the same value.
+_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in UNSAFE_CHARACTERS if ord(c) >= 0x20}
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps) with every unsafe character escaped (`\\u009b`): the exact
+    text is kept, and nothing in it drives the terminal the JSON is printed on."""
+    return text.translate(_JSON_ESCAPES)
+
+
 def clip(text: str, width: int) -> str:
-    """One line of at most `width` characters, with an ellipsis when cut."""
-    flat = " ".join(text.split())
+    """One line of at most `width` characters, with an ellipsis when cut (and `printable`)."""
+    flat = " ".join(printable(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
 
 from cosell_tui.domain import Role
+from cosell_tui.domain.format import printable
 from cosell_tui.screens.dialogs import ConfirmDialog
 from cosell_tui.screens.dialogs_admin import LocationDialog, RateDialog, UserDialog
 from cosell_tui.screens.keys import bound_action
@@ -185,7 +186,7 @@ class AdminScreen(Screen[None]):
             table = self.table(name)
             row = table.cursor_row
             table.clear()
-            table.add_rows(cells)
+            table.add_rows([tuple(printable(cell) for cell in row) for row in cells])
             if cells:
                 table.move_cursor(row=min(row, len(cells) - 1))
         self.refresh_bindings()

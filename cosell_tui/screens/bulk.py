@@ -18,23 +18,28 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import BulkResult
 
 
 def lines(result: BulkResult, only_failures: bool) -> list[Content]:
-    """One line per deal: the refused first (they need the user), then the rest."""
+    """One line per deal: the refused first (they need the user), then the rest; deal names
+    `printable`."""
     out = [
-        Content.assemble(("✘ ", "$text-error"), (f"#{deal} {name}: ", "bold"), reason)
+        Content.assemble(
+            ("✘ ", "$text-error"), (f"#{deal} {printable(name)}: ", "bold"), printable(reason)
+        )
         for deal, name, reason in result.refused
     ]
     if only_failures:
         return out
     out += [
-        Content.assemble(("· ", "$text-muted"), f"#{deal} {name}: {why}")
+        Content.assemble(("· ", "$text-muted"), printable(f"#{deal} {name}: {why}"))
         for deal, name, why in result.unchanged
     ]
     out += [
-        Content.assemble(("✔ ", "$text-success"), f"#{row.id} {row.name}") for row in result.done
+        Content.assemble(("✔ ", "$text-success"), f"#{row.id} {printable(row.name)}")
+        for row in result.done
     ]
     return out
 
@@ -69,7 +74,8 @@ class BulkResultsScreen(ModalScreen[frozenset[int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.result.summary(self.verb), classes="bulk-title", markup=False)
+            title = printable(self.result.summary(self.verb))
+            yield Label(title, classes="bulk-title", markup=False)
             yield OptionList(id="bulk-list")
             yield Static(
                 "f: only failures · m: close and mark the failures again · esc/q: close",

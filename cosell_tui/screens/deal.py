@@ -31,6 +31,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cosell_tui.domain import Action, DealType
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import DealDetail, DealRow, GridQuery
 from cosell_tui.screens import deal_sections as sections
 from cosell_tui.screens.flows import Flows
@@ -251,12 +252,12 @@ class DealScreen(Screen[int | None]):
             "history": sections.history(detail),
         }
         for key, text in bodies.items():
-            self.query_one(f"#body-{key}", Static).update(text)
+            self.query_one(f"#body-{key}", Static).update(printable(text))
         self.query_one(EligibilityChecklist).show(detail.checklist)
         applies = detail.checklist is not None or detail.registration is not None
         self.query_one("#section-eligibility").display = detail.checklist is not None
         self.query_one("#section-registration").display = applies
-        self.sub_title = row.name
+        self.sub_title = printable(row.name)
         self.refresh_bindings()
 
     def _tick(self) -> None:
@@ -265,7 +266,7 @@ class DealScreen(Screen[int | None]):
             now = self.service.clock.now()
             self.query_one("#deal-header", Static).update(sections.header(self.detail, now))
             body = self.query_one("#body-microsoft", Static)
-            body.update(sections.microsoft(self.detail, now))
+            body.update(printable(sections.microsoft(self.detail, now)))
 
     # --- the live queue: a change by someone else is shown, never silently swapped in ----------
 

@@ -16,7 +16,16 @@ from cosell_tui.domain import (
     Status,
     Substatus,
 )
-from cosell_tui.domain.format import clip, day, duration, fields, instant, money, yes_no
+from cosell_tui.domain.format import (
+    clip,
+    day,
+    duration,
+    fields,
+    instant,
+    money,
+    printable,
+    yes_no,
+)
 from cosell_tui.domain.views import DealDetail, DealRow, PersonView, RegistrationView
 
 
@@ -26,7 +35,7 @@ def header(detail: DealDetail, now: datetime) -> Content:
     badge = " INBOUND " if row.direction is Direction.INCOMING else " OUTBOUND "
     incoming = row.direction is Direction.INCOMING
     parts: list[str | tuple[str, str] | Content] = [
-        (row.name, "bold"),
+        (printable(row.name), "bold"),
         "  ",
         (badge, "bold reverse $text-primary" if incoming else "bold reverse $text-accent"),
     ]
@@ -40,7 +49,7 @@ def header(detail: DealDetail, now: datetime) -> Content:
         " · ",
         (money(row.value, row.currency), "bold"),
         " · ",
-        row.customer_name,
+        printable(row.customer_name),
     ]
     if row.expires_at is not None and row.status is Status.NEW:
         left = (row.expires_at - now).total_seconds()

@@ -30,6 +30,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from cosell_tui.domain import MAX_NAME_LEN, MAX_NOTES_LEN, CloseReason, ErrorReason
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import DealDetail
 from cosell_tui.service.errors import ConflictError, CosellError, ValidationError
 from cosell_tui.service.forms import AcceptForm, PersonInput
@@ -145,7 +146,7 @@ class UseCaseDialog(ModalScreen[ResultT | None], Generic[ResultT]):
         """Lines under the content, or nothing."""
         general = self.query_one("#general-error", Static)
         shown = [line for line in lines if line]
-        general.update("\n".join(shown))
+        general.update(printable("\n".join(shown)))
         general.set_class(bool(shown), "-shown")
 
     def start(self, value: Any) -> None:
@@ -292,9 +293,9 @@ class FormDialog(UseCaseDialog[ResultT]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.dialog_title(), classes="dialog-title")
+            yield Label(printable(self.dialog_title()), classes="dialog-title", markup=False)
             if subtitle := self.dialog_subtitle():
-                yield Static(subtitle, classes="dialog-subtitle", markup=False)
+                yield Static(printable(subtitle), classes="dialog-subtitle", markup=False)
             with VerticalScroll(id="fields"):
                 yield from self.compose_fields()
             yield Static("", id="general-error", markup=False)
@@ -406,10 +407,10 @@ class ConfirmDialog(UseCaseDialog[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.body, classes="body", markup=False)
+            yield Label(printable(self.title_text), classes="dialog-title", markup=False)
+            yield Static(printable(self.body), classes="body", markup=False)
             for warning in self.warnings:
-                yield Static(f"⚠ {warning}", classes="warning", markup=False)
+                yield Static(f"⚠ {printable(warning)}", classes="warning", markup=False)
             yield Static("", id="general-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="primary", id="yes", compact=True)

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.insights import (
     DEFAULT_RANGE,
     RANGE_MONTHS,
@@ -67,7 +68,7 @@ def rich_table(table: TextTable) -> RenderableType:
     for i, head in enumerate(table.headers):
         out.add_column(head, justify="right" if i in table.right else "left", no_wrap=i > 0)
     for row in table.rows:
-        out.add_row(*row)
+        out.add_row(*(Text(printable(cell)) for cell in row))  # not markup: names may hold "["
     return out
 
 

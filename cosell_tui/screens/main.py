@@ -21,6 +21,7 @@ from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action, Direction, Status
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import (
     DEFAULT_COLUMNS,
     DealDetail,
@@ -271,12 +272,18 @@ class MainScreen(ServiceSlot, Screen[None]):
         if self.has_service:
             self._first_load()
 
+    def say_opening(self, message: str) -> None:
+        """While the app opens the database: what it waits for, on the status line (an
+        upgrade's steps, another cosell upgrading or creating it), until the rows come."""
+        self.query_one("#status-line", Static).update(printable(message))
+
     def service_ready(self, service: Service) -> None:
         """The app opened the database after the first frame: now the rows can come."""
         self.service = service
         for tab in TABS:
             self.grid_for(tab).service = service
         self._first_load()
+        self._update_status()  # no longer what opening waited for
         self.refresh_bindings()
 
     def _first_load(self) -> None:

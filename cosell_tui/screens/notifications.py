@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import NotificationView
 from cosell_tui.screens.listbox import ListBox
 from cosell_tui.widgets.background import background
@@ -28,9 +29,9 @@ def entry(note: NotificationView) -> Content:
     return Content.assemble(
         mark,
         (f"{note.created_at:%Y-%m-%d %H:%M} ", "$text-muted"),
-        (note.subject, "bold" if not note.read else ""),
+        (printable(note.subject), "bold" if not note.read else ""),
         "\n  ",
-        (note.body, "$text-muted"),
+        (printable(note.body), "$text-muted"),
     )
 
 

@@ -37,15 +37,15 @@ def entry(item: ReviewItem) -> Content:
     if item.exception:
         return Content.assemble(
             (f"#{item.deal_id} ", "bold"),
-            (item.name, "bold"),
-            f"  {item.partner} · exception request: ",
+            (fmt.printable(item.name), "bold"),
+            f"  {fmt.printable(item.partner)} · exception request: ",
             (fmt.clip(item.message, 60), "italic"),
             (f"  asked {fmt.instant(item.filed_at)}", "$text-muted"),
         )
     return Content.assemble(
         (f"#{item.deal_id} ", "bold"),
-        (item.name, "bold"),
-        f"  {item.partner} · {item.status.label} · ",
+        (fmt.printable(item.name), "bold"),
+        f"  {fmt.printable(item.partner)} · {item.status.label} · ",
         (fmt.money(item.value, item.currency), "bold"),
         (f"  filed {fmt.instant(item.filed_at)}", "$text-muted"),
     )

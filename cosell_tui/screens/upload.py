@@ -42,6 +42,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from cosell_tui.domain import pccsv as pc
+from cosell_tui.domain.format import printable
 from cosell_tui.screens.listbox import ListBox
 from cosell_tui.widgets.background import background, throttled
 from cosell_tui.widgets.pathpick import PathPicker
@@ -177,7 +178,7 @@ class MatchPicker(ListBox[str | None]):
                 self.values.append(account)
         choices.append(("Leave it unconfirmed (the row stays refused)", ""))
         self.values.append("")
-        self.options.add_options([Option(text) for text, _ in choices])
+        self.options.add_options([Option(printable(text)) for text, _ in choices])
         current = self.values.index(self.chosen) if self.chosen in self.values else 0
         self.options.highlighted = current
         self.options.focus()
@@ -288,7 +289,9 @@ class UploadScreen(Screen[bool]):
         self.query_one(ContentSwitcher).current = f"step-{step}"
         title = {"file": "choose a file", "review": "review", "results": "results"}[step]
         name = f" · {self.path.name}" if self.path is not None and step != "file" else ""
-        self.query_one("#upload-title", Label).update(f"Upload co-sell CSV{name} · {title}")
+        self.query_one("#upload-title", Label).update(
+            printable(f"Upload co-sell CSV{name} · {title}")
+        )
         if step == "file":
             self.picker.focus_line()
         else:
@@ -439,12 +442,11 @@ class UploadScreen(Screen[bool]):
         self.shown = tuple(shown)
         for line in shown:
             referral = line.referral if wide or len(line.referral) <= 9 else line.referral[:8] + "…"
+            cells = (line.customer, f"✘ {line.does}" if line.refused else line.does, line.what)
             table.add_row(
                 str(line.line),
-                referral,
-                line.customer,
-                f"✘ {line.does}" if line.refused else line.does,
-                line.what,
+                printable(referral),
+                *(printable(cell) for cell in cells),  # from the file and the database
                 key=str(line.line),
             )
         if shown:
@@ -481,7 +483,7 @@ class UploadScreen(Screen[bool]):
                 f"\nCustomer matched {line.match.name} ({line.match.category},"
                 f" {line.match.confidence} confidence): m keeps it or picks a suggestion."
             )
-        detail.update(text)
+        detail.update(printable(text))
 
     def action_cursor(self, step: int) -> None:
         if self.busy and not self.shown:  # typed before the rows came: kept for them

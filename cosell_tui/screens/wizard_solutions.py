@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from cosell_tui.domain import MAX_SOLUTIONS, SolutionCategory
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import SolutionView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import SolutionInput
@@ -33,7 +34,7 @@ def solution_line(solution: SolutionView) -> str:
     flags = [f"IP co-sell incentive: {'Yes' if solution.azure_ip_co_sell else 'No'}"]
     if solution.marketplace_incentivized:
         flags.append("marketplace incentivised")
-    return (
+    return printable(
         f"{solution.name} — {solution.publisher_name} · {solution.category.label} · "
         + " · ".join(flags)
     )

@@ -34,6 +34,7 @@ from cosell_tui.domain import (
     Substatus,
 )
 from cosell_tui.domain import pccsv as pc
+from cosell_tui.domain.format import json_safe
 from cosell_tui.domain.query import Query, QueryError, parse
 from cosell_tui.domain.views import AccountView, GridQuery, Outcome, Tab
 from cosell_tui.service.catalog import SEARCH_KINDS, Catalog, Confidence
@@ -277,7 +278,7 @@ class Transfer:
             n = 0
             out.write("[")
             for n, row in enumerate(rows, 1):
-                cells = json.dumps(pc.cells(row), ensure_ascii=False)
+                cells = json_safe(json.dumps(pc.cells(row), ensure_ascii=False))
                 out.write(("\n  " if n == 1 else ",\n  ") + cells)
             out.write("\n]\n" if n else "]\n")
             return n

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from cosell_tui.domain.format import printable
+
 #: Eighths of a cell, for bars that end between cells.
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 #: One glyph and one colour per part of a stacked bar (the glyph alone tells them apart).
@@ -32,6 +34,10 @@ class Bar:
     value: float
     #: What is written after the bar (the number as the user reads it).
     text: str
+
+    def __post_init__(self) -> None:
+        # labels are solution, program and country names from the database
+        object.__setattr__(self, "label", printable(self.label))
 
 
 def _clip(text: str, width: int) -> str:
@@ -103,5 +109,5 @@ def stacked(
         glyph, colour = PART_STYLES[i % len(PART_STYLES)]
         share = 100 * sum(r[1][i] for r in rows if i < len(r[1])) / total
         out.append(glyph, style=colour)
-        out.append(f" {part} {share:.0f} %  ")
+        out.append(f" {printable(part)} {share:.0f} %  ")
     return out

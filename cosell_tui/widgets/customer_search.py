@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from cosell_tui.domain import AccountKind
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import AccountView
 from cosell_tui.service.errors import CosellError
 from cosell_tui.widgets.background import background
@@ -64,7 +65,7 @@ def account_line(account: AccountView, *, linked: bool = False, expanded: bool =
     if account.linked_count and not linked:
         sign = "−" if expanded else "+"
         text += f"  ({sign}{account.linked_count} linked accounts)"
-    return text
+    return printable(text)
 
 
 def best_tab(results: dict[AccountKind, tuple[AccountView, ...]]) -> AccountKind | None:

@@ -586,7 +586,7 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         now = self.service.clock.now()
         segments: list[Segment] = []
         for position, (column, width) in enumerate(self._layout):
-            text = column.render(row, now)
+            text = fmt.printable(column.render(row, now))  # before its width is measured
             if column.id == "name" and row.id in self.marked:
                 text = "● " + text
             cell = fit(text, width, column.right)

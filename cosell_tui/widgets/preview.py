@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from cosell_tui.domain import TERMINAL_SUBSTATUSES, Direction
 from cosell_tui.domain.facts import Outcome
-from cosell_tui.domain.format import countdown
+from cosell_tui.domain.format import countdown, printable
 from cosell_tui.domain.views import DealDetail
 from cosell_tui.widgets.grid import is_urgent, money
 
@@ -32,6 +32,7 @@ class _Parts(list):
     """(text, style) pieces assembled into one Content; styles are theme variables."""
 
     def append(self, text: str, style: str = "") -> None:
+        text = printable(text)  # names, people and reasons come from the database
         super().append((text, style) if style else text)
 
 

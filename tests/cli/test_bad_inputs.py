@@ -155,3 +155,60 @@ def test_terminal_escapes_never_reach_the_terminal(db: str, tmp_path: Path) -> N
         assert result.code == 0, result.err
         assert "\x1b" not in result.out and "\x9b" not in result.out
     assert "\\u001b" in run("--db", db, "deal", "show", "1", "--json").out  # JSON keeps it, escaped
+
+
+#: ESC sequences, BEL, a CSI by its C1 byte, a bidi override and isolate, CR and backspace.
+HOSTILE = "\x1b[2J\x1b]0;pwned\x07Acme\x9b31m\u202eevil\u2066x\u2069\r\x08"
+
+
+def test_stored_control_and_bidi_characters_are_replaced_on_screen_and_escaped_in_json(
+    db: str,
+) -> None:
+    """Text written straight into the file (an attacker with file access) reaches neither the
+    terminal raw nor the JSON raw: lines and tables show `�`, JSON escapes (`\\u009b`) and
+    keeps the exact text."""
+    from cosell_tui.domain.format import UNSAFE_CHARACTERS
+
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE referral SET name = ?, notes = ?, customer_name = ? WHERE id = 1",
+            (HOSTILE, HOSTILE, HOSTILE),
+        )
+        conn.execute("UPDATE history SET summary = ? WHERE referral_id = 1", (HOSTILE,))
+    conn.close()
+    listing = ["deal", "list", "--tab", "outbound", "--limit", "500"]
+    for argv in (["deal", "show", "1"], listing):
+        result = run("--db", db, *argv)
+        assert result.code == 0, result.err
+        assert not set(result.out) & UNSAFE_CHARACTERS, argv
+        assert "Acme\ufffd31m\ufffdevil" in result.out
+    for argv in (["deal", "show", "1", "--json"], [*listing, "--json"]):
+        result = run("--db", db, *argv)
+        assert result.code == 0, result.err
+        assert not set(result.out) & UNSAFE_CHARACTERS, argv
+        assert "\\u009b31m\\u202eevil\\u2066x\\u2069\\r\\b" in result.out
+        found = result.json()
+        names = [d["name"] for d in found.get("items", [found])]
+        assert HOSTILE in names  # the exact text is kept
+
+
+def test_an_export_on_a_terminal_is_printable_and_in_a_pipe_exact(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`deal export` to standard output: JSON escapes control characters (exact either way); CSV
+    is exact in a pipe (it is data) but shown `printable` on a terminal."""
+    from cosell_tui.cli.output import Output
+    from cosell_tui.domain.format import UNSAFE_CHARACTERS
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE referral SET name = ? WHERE id = 1", (HOSTILE,))
+    conn.close()
+    export = ["--db", db, "deal", "export", "--tab", "outbound", "--limit", "500"]
+    result = run(*export, "--format", "json")
+    assert result.code == 0 and not set(result.out) & UNSAFE_CHARACTERS
+    assert HOSTILE in [item["Deal Name"] for item in result.json()]
+    assert HOSTILE in run(*export).out  # a pipe gets the data as it is
+    monkeypatch.setattr(Output, "terminal_width", lambda self: 100)
+    shown = run(*export)
+    assert shown.code == 0 and not set(shown.out) & UNSAFE_CHARACTERS
+    assert "Acme\ufffd31m\ufffdevil" in shown.out and "\r" not in shown.out

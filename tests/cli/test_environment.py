@@ -162,7 +162,7 @@ def test_the_tui_ends_with_the_same_sentence(
 
     def fake_open(opener, mouse: bool, setup: object = None) -> int:
         try:
-            opener()
+            opener(print)
         except CosellError as exc:
             told.append((exc.exit_code, exc.message))
             return exc.exit_code

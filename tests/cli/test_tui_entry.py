@@ -17,7 +17,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
     def fake_open(opener, mouse: bool, setup: object = None) -> int:
-        service = opener()
+        service = opener(print)
         calls.append(
             {
                 "user": service.user.username,

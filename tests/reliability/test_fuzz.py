@@ -1,29 +1,36 @@
 """Property-based fuzz of every command's arguments and of `deal create` documents: whatever
 is typed, the answer is an exit code other than 70 (a sentence, not a crash), and a command that
-refuses changes nothing. CI runs a few dozen examples; COSELL_RELIABILITY_SCALE multiplies them."""
+refuses changes nothing. On SQLite and, with COSELL_TEST_PG_URL, PostgreSQL (one seeded database
+per backend for the module). CI runs a few dozen examples on SQLite and twenty on PostgreSQL,
+where every command costs more; COSELL_RELIABILITY_SCALE multiplies them."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine, text
 
 from cosell_tui.cli import main
+from cosell_tui.store.db import make_engine
 from tests.cli.conftest import NOW, invoke
 
 from .conftest import SCALE, record
 
 SETTINGS = settings(
-    max_examples=40 * SCALE,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+#: Examples per property test and backend at scale 1: a PostgreSQL command opens a connection
+#: to the server and checks the schema there, about twice the cost of one on SQLite.
+EXAMPLES = {"sqlite": 40, "postgresql": 20}
 
 #: Values that broke a command once, mixed into the random ones.
 HOSTILE = [
@@ -62,29 +69,43 @@ values = st.one_of(
 )
 
 
+@dataclass(frozen=True)
+class Seeded:
+    """The module's seeded database: its URL, an engine to look at it, its backend."""
+
+    url: str
+    engine: Engine
+    backend: str
+
+    def examples(self) -> int:
+        return EXAMPLES[self.backend] * SCALE
+
+
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     folder = tmp_path_factory.mktemp("fuzz")
-    path = folder / "cosell.db"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COSELL_CONFIG_FILE", str(folder / "config.toml"))
-        assert main(["--db", str(path), "--now", NOW, "seed", "--deals", "60"]) == 0
-    return path
+        assert main(["--db", module_db_url, "--now", NOW, "seed", "--deals", "60"]) == 0
+    engine = make_engine(module_db_url)
+    yield Seeded(module_db_url, engine, engine.dialect.name)
+    engine.dispose()
 
 
-def snapshot(db: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT id, version FROM referral ORDER BY id").fetchall()
-        rows += conn.execute("SELECT count(*), 0 FROM history").fetchall()
-        rows += conn.execute("SELECT count(*), 1 FROM favorite").fetchall()
-    conn.close()
+def snapshot(db: Seeded) -> list[tuple[Any, ...]]:
+    with db.engine.connect() as conn:
+        rows = [
+            tuple(r) for r in conn.execute(text("SELECT id, version FROM referral ORDER BY id"))
+        ]
+        rows += [tuple(r) for r in conn.execute(text("SELECT count(*), 0 FROM history"))]
+        rows += [tuple(r) for r in conn.execute(text("SELECT count(*), 1 FROM favorite"))]
     return rows
 
 
-def _check(db: Path, argv: list[str], stdin: str | None = None) -> None:
-    record("fuzz", runs=1)
+def _check(db: Seeded, argv: list[str], stdin: str | None = None) -> None:
+    record("fuzz", runs=1, backend=db.backend)
     before = snapshot(db)
-    result = invoke(["--db", str(db), "--now", NOW, *argv], stdin=stdin)
+    result = invoke(["--db", db.url, "--now", NOW, *argv], stdin=stdin)
     assert result.code != 70, (argv, result.err)
     assert "Traceback" not in result.err
     if result.code != 0:
@@ -92,14 +113,17 @@ def _check(db: Path, argv: list[str], stdin: str | None = None) -> None:
         assert snapshot(db) == before, (argv, result.err)
 
 
-@SETTINGS
-@given(data=st.data())
-def test_any_arguments_of_any_command(seeded: Path, data: st.DataObject) -> None:
-    template = data.draw(st.sampled_from(COMMANDS))
-    argv = [data.draw(values) if part == "A" else part for part in template]
-    if argv[:2] == ["deal", "create"]:
-        argv[2] = "/dev/null" if argv[2].startswith("/dev/") else argv[2]
-    _check(seeded, argv)
+def test_any_arguments_of_any_command(seeded: Seeded) -> None:
+    @settings(SETTINGS, max_examples=seeded.examples())
+    @given(data=st.data())
+    def any_arguments(data: st.DataObject) -> None:
+        template = data.draw(st.sampled_from(COMMANDS))
+        argv = [data.draw(values) if part == "A" else part for part in template]
+        if argv[:2] == ["deal", "create"]:
+            argv[2] = "/dev/null" if argv[2].startswith("/dev/") else argv[2]
+        _check(seeded, argv)
+
+    any_arguments()
 
 
 FIELDS = ["name", "details", "dealValue", "currency", "closingDate", "notes", "customerProfile",
@@ -121,17 +145,20 @@ json_values = st.recursive(
 )  # fmt: skip
 
 
-@SETTINGS
-@given(document=st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=8))
-def test_any_deal_document(seeded: Path, document: dict[str, Any]) -> None:
-    text = json.dumps(document, ensure_ascii=True)  # lone surrogates travel as \\ud800 escapes
-    _check(seeded, ["deal", "create", "-"], stdin=text)
+def test_any_deal_document(seeded: Seeded) -> None:
+    @settings(SETTINGS, max_examples=seeded.examples())
+    @given(document=st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=8))
+    def any_document(document: dict[str, Any]) -> None:
+        stdin = json.dumps(document, ensure_ascii=True)  # lone surrogates travel as escapes
+        _check(seeded, ["deal", "create", "-"], stdin=stdin)
+
+    any_document()
 
 
 @pytest.mark.parametrize(
     "example", sorted(Path(__file__).resolve().parents[2].glob("examples/*.json")), ids=str
 )
-def test_mangled_examples(seeded: Path, example: Path) -> None:
+def test_mangled_examples(seeded: Seeded, example: Path) -> None:
     """Each example document, truncated at a few places and with a field blanked."""
     text = example.read_text(encoding="utf-8")
     for cut in (1, len(text) // 3, len(text) // 2, len(text) - 2):

@@ -42,7 +42,7 @@ def empty_app(
         monkeypatch.delenv(name, raising=False)
     opened: list[Service] = []
 
-    def opener() -> Service:
+    def opener(say: object) -> Service:
         opened.append(open_service(db=url))
         return opened[-1]
 

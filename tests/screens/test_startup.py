@@ -3,15 +3,23 @@ while opening ends the app with that sentence and its exit code."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.widgets import Static
 
 from cosell_tui.app import CosellApp
 from cosell_tui.config import load_config
 from cosell_tui.domain.views import Tab
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.service.errors import NotFoundError
-from tests.screens.conftest import settle
+from tests.screens.conftest import NOW, settle
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 SIZE = (80, 24)
 
@@ -22,7 +30,7 @@ async def test_first_frame_comes_before_the_database_then_the_rows(
     release = threading.Event()
     asked: list[str] = []
 
-    def opener():
+    def opener(say):
         asked.append("open")
         assert release.wait(10), "the test never let the service open"
         return open_demo("ava")
@@ -49,10 +57,56 @@ async def test_first_frame_comes_before_the_database_then_the_rows(
 
 
 async def test_a_refusal_while_opening_ends_the_app_with_its_sentence() -> None:
-    def opener():
+    def opener(say):
         raise NotFoundError("No user 'nobody'.")
 
     app = CosellApp(None, load_config(), opener=opener, animations=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
     assert app.return_code == 4
+
+
+async def test_waiting_for_another_cosells_upgrade_is_said_on_the_status_line(
+    demo_db: Path, config_file: Path
+) -> None:
+    """Another process holds the database's exclusive lock (as a cosell upgrading or creating
+    it does): the main screen says it waits, on its status line (stderr is hidden behind the
+    TUI), until the lock is released; then the upgrade runs and the rows come."""
+    from cosell_tui.service import open_service
+    from cosell_tui.store.db import make_engine
+    from cosell_tui.store.migrate import WAITING, downgrade, is_current
+
+    engine = make_engine(f"sqlite:///{demo_db}")
+    downgrade(engine, "-1")  # one revision behind: opening upgrades it
+    engine.dispose()
+    holder = sqlite3.connect(demo_db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    opened: list[Service] = []
+
+    def opener(say: Callable[[str], None]) -> Service:
+        opened.append(open_service(db=str(demo_db), user="ava", now=NOW, on_upgrade=say))
+        return opened[-1]
+
+    app = CosellApp(None, load_config(), opener=opener, animations=False, live_every=None)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            main = app.screen
+            assert isinstance(main, MainScreen)
+            status = main.query_one("#status-line", Static)
+            for _ in range(100):  # the opener's quiet try for the lock takes 0.2 s
+                await pilot.pause(0.05)
+                if str(status.content) == WAITING:
+                    break
+            assert str(status.content) == WAITING
+            assert not main.has_service
+            holder.rollback()  # the other cosell is done
+            await settle(pilot)
+            assert main.has_service and main.grid.loaded and main.grid.total > 0
+            assert "Waiting" not in str(status.content) and "sort:" in str(status.content)
+    finally:
+        holder.close()
+        for service in opened:
+            service.close()
+    engine = make_engine(f"sqlite:///{demo_db}")
+    assert is_current(engine)
+    engine.dispose()
