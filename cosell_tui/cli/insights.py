@@ -73,6 +73,26 @@ DOWNLOAD_HEADERS = (
     type=click.Choice(["yes", "no", "undecided", "na"]),
     help="Marketplace purchase intent, repeatable (na: deals older than the field).",
 )
+@option(
+    "--customer",
+    default="",
+    metavar="WORDS",
+    help="Customer name words (normalised as customer search does); every word must be in it.",
+)
+@option(
+    "--program",
+    "programs",
+    multiple=True,
+    metavar="NAME",
+    help="Partner program, repeatable (any case; `none`: deals without one).",
+)
+@option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="ROLE",
+    help="Partner role, repeatable: its name or start (presales, deployment...) or `none`.",
+)
 @option("--download", type=click.Path(dir_okay=False), metavar="FILE", help="Write the rows.")
 @option(
     "--format",
@@ -92,11 +112,16 @@ def insights(
     countries: tuple[str, ...],
     solution: str | None,
     marketplace: tuple[str, ...],
+    customer: str,
+    programs: tuple[str, ...],
+    roles: tuple[str, ...],
     download: str | None,
     file_format: str,
     as_json: bool,
 ) -> int:
-    flt = build_filter(tab, types, direction, countries, solution, marketplace)
+    flt = build_filter(tab, types, direction, countries, solution, marketplace).but(
+        customer=customer, programs=programs, roles=roles
+    )
     service = rt.service()
     out = rt.output
     if download:
@@ -243,6 +268,9 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
             "countries": list(f.countries),
             "solution": f.solution,
             "marketplaceIntent": list(f.marketplace),
+            "customer": f.customer or None,
+            "programs": [p or None for p in f.programs],
+            "roles": [r or None for r in f.roles],
         },
         "summary": {
             "total": s.total,

@@ -120,7 +120,10 @@ class InsightsScreen(Screen[None]):
             "filter",
             "Filter",
             id="insights.filter",
-            tooltip="Range and filters as words (range: country: type: dir: solution: mp:)",
+            tooltip=(
+                "Range and filters as words "
+                "(range: country: type: dir: solution: mp: customer: program: role:)"
+            ),
         ),
         Binding("t", "tables", "Tables", id="insights.tables", tooltip="Charts or their numbers"),
         Binding(
@@ -336,15 +339,7 @@ class InsightsScreen(Screen[None]):
         self.dismiss(None)
 
     def action_kind(self, kind: str) -> None:
-        f = self.filters
-        self.filters = InsightsFilter(
-            kind=CoSellKind(kind),
-            deal_types=f.deal_types,
-            direction=f.direction,
-            countries=f.countries,
-            solution=f.solution,
-            marketplace=f.marketplace,
-        )
+        self.filters = self.filters.but(kind=CoSellKind(kind))
         self._head()
         self.reload()
 

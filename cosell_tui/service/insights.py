@@ -26,7 +26,9 @@ from cosell_tui.domain import (
 from cosell_tui.domain.insights import (
     DOWNLOAD_LIMIT,
     MARKETPLACE_CHOICES,
+    NONE_WORD,
     TOP_PARTS,
+    WITHOUT,
     Amount,
     BreakdownRow,
     Change,
@@ -40,7 +42,9 @@ from cosell_tui.domain.insights import (
     ReasonRow,
     Stage,
     Summary,
+    role_value,
 )
+from cosell_tui.domain.names import company_key
 from cosell_tui.service.context import Context
 from cosell_tui.service.errors import ValidationError
 from cosell_tui.store import insights as store
@@ -100,13 +104,28 @@ class Insights:
                     {"marketplace": value},
                 )
         solution = filters.solution.strip() if filters.solution else None
-        return InsightsFilter(
-            kind=filters.kind,
-            deal_types=filters.deal_types,
-            direction=filters.direction,
+        roles: list[str] = []
+        for word in filters.roles:
+            role = WITHOUT if word == WITHOUT else role_value(word)
+            if role is None:
+                raise ValidationError(
+                    f"{word!r} is not a partner role; the roles are "
+                    + ", ".join(r.label for r in PartnerRole)
+                    + ", or none.",
+                    {"role": word},
+                )
+            roles.append(role)
+        programs = {
+            p.strip().lower(): WITHOUT if p.strip().lower() == NONE_WORD else p.strip()
+            for p in filters.programs
+            if p.strip() or p == WITHOUT
+        }
+        return filters.but(
             countries=countries,
             solution=solution or None,
-            marketplace=filters.marketplace,
+            customer=company_key(filters.customer) if filters.customer.strip() else "",
+            programs=tuple(programs.values()),
+            roles=tuple(dict.fromkeys(roles)),
         )
 
     def figures(self, range_text: str = "", filters: InsightsFilter | None = None) -> Dashboard:

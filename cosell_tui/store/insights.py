@@ -30,20 +30,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from cosell_tui.domain import DealType, Direction, Substatus
+from cosell_tui.domain import DealType, Direction, PartnerRole, Substatus
 from cosell_tui.domain.insights import (
     MARKETPLACE_FIELD_SINCE,
     NOT_APPLICABLE,
+    WITHOUT,
     CoSellKind,
     DownloadRow,
     InsightsFilter,
 )
+from cosell_tui.domain.names import KEY_WORD_MAX
 from cosell_tui.store.grid import Scope, scope_condition
-from cosell_tui.store.models import Referral, ReferralSolution, Solution
+from cosell_tui.store.models import AccountKey, Referral, ReferralSolution, Solution
 
 R = Referral.__table__.c
 RS = ReferralSolution.__table__.c
 S = Solution.__table__.c
+AK = AccountKey.__table__.c
 
 #: The columns of ix_referral_insights (models.py and migration 0007_insights).
 INDEX_COLUMNS = (
@@ -153,6 +156,25 @@ def filter_conditions(f: InsightsFilter) -> list[ColumnElement[bool]]:
         if NOT_APPLICABLE in f.marketplace:
             parts.append(R.created_at < MARKETPLACE_FIELD_SINCE)
         conds.append(or_(*parts))
+    # every customer word is a whole word of the customer's normalised name: the `=word` key
+    # customer search stores for it (account_key), an index look-up per word
+    for word in f.customer.split():
+        has_word = select(AK.account_id).where(AK.key == "=" + word[:KEY_WORD_MAX])
+        conds.append(R.customer_account_id.in_(has_word))
+    if f.programs:
+        named = [p.lower() for p in f.programs if p != WITHOUT]
+        either: list[ColumnElement[bool]] = []
+        if named:
+            either.append(func.lower(R.partner_program).in_(named))
+        if WITHOUT in f.programs:
+            either += [R.partner_program.is_(None), R.partner_program == ""]
+        conds.append(or_(*either))
+    if f.roles:
+        roles = [PartnerRole(r) for r in f.roles if r != WITHOUT]
+        either = [R.partner_role.in_(roles)] if roles else []
+        if WITHOUT in f.roles:
+            either.append(R.partner_role.is_(None))
+        conds.append(or_(*either))
     return conds
 
 

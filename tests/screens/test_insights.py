@@ -3,7 +3,7 @@ and figures that are the service's for the same question."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from cosell_tui.domain.insights import CoSellKind, InsightsFilter
 from cosell_tui.screens.insights import InsightsScreen
@@ -112,3 +112,30 @@ async def test_palette_offers_insights(make_app) -> None:
         await settle(pilot)
         titles = [title for title, _help, _action in live_commands(app.screen)]
         assert "Insights: the co-sell dashboard" in titles
+
+
+async def test_customer_program_and_role_words(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=app.test_size) as pilot:
+        screen = await open_insights(pilot)
+        await pilot.press("slash")
+        field = screen.query_one("#ins-filter", Input)
+        field.value = 'range:12m customer:"Contoso Pvt. Ltd." program:none role:presales,none'
+        await pilot.press("enter")
+        await settle(pilot)
+        d = screen.dashboard
+        assert d is not None
+        assert [m.text for m in app.messages] == []
+        assert (d.filters.customer, d.filters.programs) == ("contoso", ("",))
+        assert d.filters.roles == ("PresalesEnvisioning", "")
+        assert d == app.service.insights.figures("12m", d.filters)
+        assert [r.key for r in d.programs] in ([""], [])
+        await pilot.press("slash")
+        # the words as typed come back (the status line shows them normalised)
+        assert 'customer:"Contoso Pvt. Ltd." program:none' in field.value
+        assert "customer:contoso" in str(screen.query_one("#ins-status", Static).content)
+        field.value = "role:juggler"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.dashboard is d  # nothing changed
+        assert any("partner role" in m.text for m in app.messages)

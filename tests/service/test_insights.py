@@ -31,6 +31,7 @@ from cosell_tui.domain.insights import (
     InsightsFilter,
     Period,
 )
+from cosell_tui.domain.names import company_key
 from cosell_tui.service import Service
 from cosell_tui.service.errors import ValidationError
 from cosell_tui.store.models import (
@@ -79,6 +80,7 @@ class Spec:
     intent: MarketplaceIntent
     solutions: tuple[str, ...]
     cara_on_team: bool
+    customer: int = f.CONTOSO_IN
 
 
 specs = st.builds(
@@ -106,7 +108,15 @@ specs = st.builds(
     intent=st.sampled_from(list(MarketplaceIntent)),
     solutions=st.lists(st.sampled_from(SOLUTIONS), unique=True, max_size=3).map(tuple),
     cara_on_team=st.booleans(),
+    customer=st.sampled_from([f.CONTOSO_IN, f.CONTOSO_IN_2, f.NORTHWIND, f.TAILSPIN_FED_MANAGED]),
 )
+#: The factories' customers by their normalised names (account.search_name).
+SEARCH_NAMES = {
+    f.CONTOSO_IN: "contoso",
+    f.CONTOSO_IN_2: "contoso pune",
+    f.NORTHWIND: "northwind traders",
+    f.TAILSPIN_FED_MANAGED: "tailspin federal agency",
+}
 
 filters = st.builds(
     InsightsFilter,
@@ -116,6 +126,10 @@ filters = st.builds(
     countries=st.sampled_from([(), ("US",), ("GB", "IN")]),
     solution=st.sampled_from([None, f.AZURE_IP]),
     marketplace=st.sampled_from([(), ("Yes",), (NOT_APPLICABLE,), ("No", NOT_APPLICABLE)]),
+    # as typed: the service normalises them (legal suffix, case, punctuation)
+    customer=st.sampled_from(["", "Contoso Pvt. Ltd.", "PUNE contoso", "traders", "federal x"]),
+    programs=st.sampled_from([(), ("azure migrate",), ("none",), ("Modern Work", "none")]),
+    roles=st.sampled_from([(), ("presales",), ("none",), ("Deployment services", "none")]),
 )
 ranges = st.sampled_from(
     ["1m", "3m", "6m", "12m", "2023-01-15..2025-03-31", "2026-11-01..2026-11-30"]
@@ -180,7 +194,7 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
                     location_id=location, direction=spec.direction, status=status,
                     substatus=sub, deal_type=spec.deal_type, name=f"Deal {i}",
                     value=Decimal(spec.cents) / 100, currency=spec.currency, value_usd=usd,
-                    close_date=date(2027, 1, 1), customer_account_id=f.CONTOSO_IN,
+                    close_date=date(2027, 1, 1), customer_account_id=spec.customer,
                     customer_name="Contoso", country=spec.country, created_at=created,
                     updated_at=created, accepted_at=accepted, closed_at=closed,
                     status_reason_code=spec.reason, registration_status=spec.registration,
@@ -227,6 +241,22 @@ def _matches(d: Deal, flt: InsightsFilter) -> bool:
         return False
     if flt.solution and flt.solution not in s.solutions:
         return False
+    if flt.customer:
+        typed = company_key(flt.customer).split()
+        if not set(typed) <= set(SEARCH_NAMES[s.customer].split()):
+            return False
+    if flt.programs:
+        wanted = {"" if p == "none" else p.lower() for p in flt.programs}
+        if (s.program or "").lower() not in wanted:
+            return False
+    if flt.roles:
+        words = {
+            "none": "",
+            "presales": PartnerRole.PRESALES.value,
+            "Deployment services": PartnerRole.DEPLOYMENT.value,
+        }
+        if (s.role.value if s.role else "") not in {words[r] for r in flt.roles}:
+            return False
     if flt.marketplace:
         old = d.created < MARKETPLACE_FIELD_SINCE
         if not (
@@ -452,3 +482,23 @@ def test_period_months_and_full_months() -> None:
     assert Period.parse("1m", datetime(2026, 3, 31, tzinfo=UTC)).start == datetime(
         2026, 2, 28, tzinfo=UTC
     )
+
+
+def test_filter_words_read_quoted_values_and_give_them_back() -> None:
+    from cosell_tui.domain.insights import FilterWordsError, filter_words, parse_filter_words
+
+    words = 'customer:"northwind traders" program:"Azure Migrate,none" role:deploy'
+    rng, flt = parse_filter_words(words, InsightsFilter())
+    assert rng is None
+    assert flt.customer == "northwind traders"
+    assert flt.programs == ("Azure Migrate", "")
+    assert flt.roles == (PartnerRole.DEPLOYMENT.value,)
+    assert parse_filter_words(filter_words("3m", flt), InsightsFilter()) == ("3m", flt)
+    for bad in ("role:p", 'customer:"open', "who:x"):
+        with pytest.raises(FilterWordsError):
+            parse_filter_words(bad, InsightsFilter())
+
+
+def test_an_unknown_role_is_refused(svc: Service) -> None:
+    with pytest.raises(ValidationError, match="partner role"):
+        svc.insights.figures("3m", InsightsFilter(roles=("juggler",)))
