@@ -282,6 +282,10 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
             "registered": s.registered,
             "approved": s.approved,
             "rejected": s.rejected,
+            "annualValueUsd": amount(s.annual_value.usd),
+            "annualWithoutRate": s.annual_value.without_rate,
+            "approvedValueUsd": amount(s.approved_value.usd),
+            "approvedWithoutRate": s.approved_value.without_rate,
             "changes": {
                 name: {
                     "firstMonth": f"{c.first_month:%Y-%m}",
@@ -301,6 +305,7 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
             "averageSecondsToAccept": d.funnel.avg_seconds_to_accept,
             "averageSecondsToWin": d.funnel.avg_seconds_to_win,
         },
+        "registrationFunnel": {"stages": [_stage(st) for st in d.registration_funnel]},
         "reasons": [
             {"outcome": r.outcome, "code": r.code, "reason": r.label, "count": r.count}
             for r in d.reasons

@@ -208,9 +208,14 @@ class Summary:
     registered: int
     approved: int
     rejected: int
-    #: Per figure name (total, accepted, won, lost, wonValueUsd): first vs last full month;
-    #: empty when the range holds fewer than two full months.
+    #: Per figure name (total, accepted, won, lost, wonValueUsd, annualValueUsd,
+    #: approvedValueUsd): first vs last full month; empty when the range holds fewer than two
+    #: full months.
     changes: dict[str, Change] = field(default_factory=dict)
+    #: The registrations' annual contract value and the approved ones' contract value, in USD
+    #: at the rate of the registration's month (docs/insights.md "Registrations").
+    annual_value: Amount = Amount()
+    approved_value: Amount = Amount()
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +288,9 @@ class Dashboard:
     months_by_solution: tuple[MonthRow, ...]
     #: Deals in the range whose value has no USD rate for their month (shown, never dropped).
     without_rate: int
+    #: IP co-sell registrations: registered → in review / action required / approved /
+    #: rejected / closed, by count and contract value (USD); empty without registrations.
+    registration_funnel: tuple[Stage, ...] = ()
     #: Widgets still being counted (service Insights.figures_in_steps); empty when complete.
     pending: tuple[str, ...] = ()
 

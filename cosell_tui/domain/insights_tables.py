@@ -76,10 +76,22 @@ def summary_table(d: Dashboard) -> TextTable:
         for name, label in SUMMARY_LABELS.items()
     ]
     if s.registered:
+        counting = "registrations" in d.pending
         rows += [
             ("Registered", f"{s.registered:,}", ""),
             ("Approved", f"{s.approved:,}", ""),
             ("Rejected", f"{s.rejected:,}", ""),
+            *(
+                (
+                    label,
+                    "Counting…" if counting else usd_amount(value),
+                    "" if counting else change_text(s.changes.get(name), money=True),
+                )
+                for name, label, value in (
+                    ("annualValueUsd", "Annual contract value", s.annual_value),
+                    ("approvedValueUsd", "Approved value", s.approved_value),
+                )
+            ),
         ]
     first_last = next(iter(s.changes.values()), None)
     change_head = (
@@ -108,6 +120,15 @@ def funnel_tables(d: Dashboard) -> list[TextTable]:
             right=(1, 2),
         ),
     ]
+
+
+def registration_funnel_table(d: Dashboard) -> TextTable:
+    return TextTable(
+        "Registration funnel (contract value)",
+        ("Stage", "Registrations", "Value"),
+        _stage_rows(d.registration_funnel),
+        right=(1, 2),
+    )
 
 
 def reasons_table(d: Dashboard) -> TextTable:
@@ -173,6 +194,7 @@ def all_tables(d: Dashboard) -> list[TextTable]:
     return [
         summary_table(d),
         *funnel_tables(d),
+        registration_funnel_table(d),
         reasons_table(d),
         breakdown_table("Geography", "Country", d.geography),
         breakdown_table("Solutions", "Solution", d.solutions),

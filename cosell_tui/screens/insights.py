@@ -3,7 +3,8 @@
 Tabs IP co-sell / Services co-sell / All (1 2 3), a range (`r` cycles 1, 3, 6, 12 months; `/`
 takes any range and the filters as words), and the widgets: summary, conversion funnel (`v`:
 by count or USD), declined and lost reasons, geography, solutions, partner programs and roles,
-and the month-by-month comparison (`m`: split by deal type, market or solution). `t` shows
+the registration funnel (IP co-sell, when the range has registrations), and the month-by-month
+comparison (`m`: split by deal type, market or solution). `t` shows
 every chart's numbers as a table. The figures come from the service in a worker
 (`@background`), so the screen stays live while the database counts.
 """
@@ -42,6 +43,7 @@ from cosell_tui.domain.insights_tables import (
     funnel_tables,
     months_table,
     reasons_table,
+    registration_funnel_table,
     summary_table,
     usd,
     usd_amount,
@@ -156,8 +158,8 @@ class InsightsScreen(Screen[None]):
         yield Static("Loading…", id="ins-status")
         with VerticalScroll(id="ins-body"), Grid(id="ins-grid"):
             for name in (
-                "summary", "funnel", "comparison", "reasons", "geography", "solutions",
-                "programs", "roles",
+                "summary", "funnel", "registrations", "comparison", "reasons", "geography",
+                "solutions", "programs", "roles",
             ):  # fmt: skip
                 yield Panel(id=f"ins-{name}")
         yield Input(placeholder="range:3m country:US type:all dir:in mp:yes", id="ins-filter")
@@ -221,6 +223,7 @@ class InsightsScreen(Screen[None]):
         panels = {
             "summary": ("Summary", rich_table(summary_table(d))),
             "funnel": self._funnel(d, width),
+            "registrations": self._registrations(d, width),
             "comparison": self._comparison(d, width),
             "reasons": self._reasons(d, width),
             "geography": self._breakdown(d, "geography", width),
@@ -229,6 +232,7 @@ class InsightsScreen(Screen[None]):
             "roles": self._breakdown(d, "roles", width),
         }
         waiting = {
+            "registrations": "registrations",
             "geography": "geography",
             "programs": "capabilities",
             "roles": "capabilities",
@@ -241,6 +245,9 @@ class InsightsScreen(Screen[None]):
             if waiting.get(name, "") in d.pending:
                 body = Text("Counting…", style="italic")
             panel.update(body)
+        # IP co-sell registrations only exist on won deals without a partner role: the widget
+        # is there when the range has some (the summary counts them before their values come)
+        self.query_one("#ins-registrations", Panel).display = d.summary.registered > 0
 
     def _funnel(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:
         how = "USD" if self.by_value else "count"
@@ -271,6 +278,21 @@ class InsightsScreen(Screen[None]):
         if past:
             lines.append(Text(f"From before the range: {past}", style="italic"))
         return title, _stack(lines)
+
+    def _registrations(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:
+        how = "USD (contract value)" if self.by_value else "count"
+        title = f"Registration funnel, by {how}"
+        if self.as_tables:
+            return title, rich_table(registration_funnel_table(d))
+        items = [
+            Bar(
+                s.name,
+                float(s.value.usd) if self.by_value else s.count,
+                usd_amount(s.value) if self.by_value else f"{s.count:,}",
+            )
+            for s in d.registration_funnel
+        ]
+        return title, bars(items, width)
 
     def _reasons(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:
         title = "Declined and lost reasons"

@@ -54,8 +54,31 @@ from cosell_tui.store.insights import Tally
 ACCEPTED_OR_LATER = frozenset({Substatus.ACCEPTED, Substatus.WON, Substatus.LOST})
 OPEN_INBOUND = frozenset({Substatus.PENDING, Substatus.RECEIVED})
 REJECTED = frozenset({RegistrationStatus.FAILED.value, RegistrationStatus.MARKETPLACE_FAILED.value})
+#: Approved automatically, after review, or after marketplace validation.
+APPROVED = frozenset(
+    {
+        RegistrationStatus.APPROVED.value,
+        RegistrationStatus.PASSED.value,
+        RegistrationStatus.MARKETPLACE_PASSED.value,
+    }
+)
+#: The registration funnel after "Registered": each stage by the registrations' status now.
+REGISTRATION_STAGES: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "In review",
+        frozenset(
+            {RegistrationStatus.REVIEW_PENDING.value, RegistrationStatus.MARKETPLACE_PENDING.value}
+        ),
+    ),
+    ("Action required", frozenset({RegistrationStatus.ACTION_REQUIRED.value})),
+    ("Approved", APPROVED),
+    ("Rejected", REJECTED),
+    ("Closed", frozenset({RegistrationStatus.CLOSED.value})),
+)
 #: The summary figures whose first/last full month are compared, by their JSON names.
-CHANGE_FIGURES = ("total", "accepted", "won", "lost", "wonValueUsd")
+CHANGE_FIGURES = (
+    "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+)  # fmt: skip
 NO_REASON = "No reason given"
 OTHER = "Other"
 
@@ -148,12 +171,14 @@ class Insights:
             conn = uow.session.connection()
             groups.main = store.main_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[1:])
-            groups.countries = store.country_groups(conn, *args)
+            groups.registrations = store.registration_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[2:])
-            groups.capabilities = store.capability_groups(conn, *args)
+            groups.countries = store.country_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[3:])
-            groups.solutions = store.solution_groups(conn, *args)
+            groups.capabilities = store.capability_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[4:])
+            groups.solutions = store.solution_groups(conn, *args)
+            yield _dashboard(period, f, groups, STEPS[5:])
             groups.past = store.past_groups(conn, *args)
         yield _dashboard(period, f, groups, ())
 
@@ -178,12 +203,13 @@ class Insights:
 # --- rolling groups up --------------------------------------------------------------------
 
 #: The queries in the order they run, by the widgets they feed (Dashboard.pending).
-STEPS = ("summary", "geography", "capabilities", "solutions", "past")
+STEPS = ("summary", "registrations", "geography", "capabilities", "solutions", "past")
 
 
 @dataclass
 class _Groups:
     main: list[store.MainGroup] = field(default_factory=list)
+    registrations: list[store.RegistrationGroup] = field(default_factory=list)
     countries: list[tuple[str, str, Substatus, Tally]] = field(default_factory=list)
     capabilities: list[tuple[str | None, str | None, Substatus, Tally]] = field(
         default_factory=list
@@ -199,7 +225,7 @@ def _dashboard(
     return Dashboard(
         period=period,
         filters=f,
-        summary=_summary(main, period),
+        summary=_summary(main, g.registrations, period),
         funnel=_funnel(main, g.past),
         reasons=_reasons(main),
         geography=_breakdown((c, c, sub, t) for _m, c, sub, t in countries),
@@ -215,7 +241,50 @@ def _dashboard(
             period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions)
         ),
         without_rate=sum(x.tally.without_rate for x in main),
+        registration_funnel=_registration_funnel(g.registrations),
         pending=pending,
+    )
+
+
+def cents_amount(cents: Decimal, without_rate: int) -> Amount:
+    """An unrounded sum of cents (registrations, store.RegistrationGroup) rounded once."""
+    return Amount((cents / 100).quantize(Decimal("0.01")), without_rate)
+
+
+def _annual(groups: Iterable[store.RegistrationGroup]) -> Amount:
+    mine = list(groups)
+    return cents_amount(
+        sum((g.annual_cents for g in mine), Decimal(0)), sum(g.without_rate for g in mine)
+    )
+
+
+def _contract(groups: Iterable[store.RegistrationGroup]) -> Amount:
+    mine = list(groups)
+    return cents_amount(
+        sum((g.contract_cents for g in mine), Decimal(0)), sum(g.without_rate for g in mine)
+    )
+
+
+def _registration_values(groups: Sequence[store.RegistrationGroup]) -> dict[str, Decimal]:
+    return {
+        "annualValueUsd": _annual(groups).usd,
+        "approvedValueUsd": _contract(g for g in groups if g.status in APPROVED).usd,
+    }
+
+
+def _registration_funnel(groups: Sequence[store.RegistrationGroup]) -> tuple[Stage, ...]:
+    if not groups:
+        return ()
+    return (
+        Stage("Registered", sum(g.n for g in groups), _contract(groups)),
+        *(
+            Stage(
+                name,
+                sum(g.n for g in groups if g.status in statuses),
+                _contract(g for g in groups if g.status in statuses),
+            )
+            for name, statuses in REGISTRATION_STAGES
+        ),
     )
 
 
@@ -229,14 +298,24 @@ def _summary_of(groups: Sequence[store.MainGroup]) -> dict[str, Decimal]:
     }
 
 
-def _summary(main: Sequence[store.MainGroup], period: Period) -> Summary:
+def _summary(
+    main: Sequence[store.MainGroup],
+    registrations: Sequence[store.RegistrationGroup],
+    period: Period,
+) -> Summary:
     whole = _summary_of(main)
     changes: dict[str, Change] = {}
     full = period.full_months()
     if len(full) >= 2:
         first_month, last_month = full[0], full[-1]
-        first = _summary_of([g for g in main if _month_key(g.month) == first_month])
-        last = _summary_of([g for g in main if _month_key(g.month) == last_month])
+
+        def of_month(month: date) -> dict[str, Decimal]:
+            return {
+                **_summary_of([g for g in main if _month_key(g.month) == month]),
+                **_registration_values([g for g in registrations if _month_key(g.month) == month]),
+            }
+
+        first, last = of_month(first_month), of_month(last_month)
         changes = {
             name: Change(first_month, last_month, first[name], last[name])
             for name in CHANGE_FIGURES
@@ -249,13 +328,11 @@ def _summary(main: Sequence[store.MainGroup], period: Period) -> Summary:
         lost=int(whole["lost"]),
         won_value=amount(g.tally for g in main if g.substatus is Substatus.WON),
         registered=sum(g.tally.n for g in registered),
-        approved=sum(
-            g.tally.n
-            for g in registered
-            if g.registration_status == RegistrationStatus.APPROVED.value
-        ),
+        approved=sum(g.tally.n for g in registered if g.registration_status in APPROVED),
         rejected=sum(g.tally.n for g in registered if g.registration_status in REJECTED),
         changes=changes,
+        annual_value=_annual(registrations),
+        approved_value=_contract(g for g in registrations if g.status in APPROVED),
     )
 
 

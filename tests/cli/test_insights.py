@@ -14,7 +14,7 @@ from .conftest import NOW, Runner, no_traceback
 
 WIDGETS = {
     "range", "filters", "summary", "dealsWithoutRate", "funnel", "reasons", "geography",
-    "solutions", "capabilities", "comparison",
+    "solutions", "capabilities", "comparison", "registrationFunnel",
 }  # fmt: skip
 
 
@@ -28,7 +28,15 @@ def test_json_has_the_documented_shape(cosell: Runner) -> None:
     assert summary["total"] >= summary["won"] + summary["lost"]
     assert summary["total"] > 0
     assert doc["filters"]["dealTypes"] == ["CoSell", "PartnerLed"]
-    assert set(summary["changes"]) == {"total", "accepted", "won", "lost", "wonValueUsd"}
+    assert set(summary["changes"]) == {
+        "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+    }  # fmt: skip
+    reg = {s["stage"]: s for s in doc["registrationFunnel"]["stages"]}
+    assert reg["Registered"]["count"] == summary["registered"] > 0
+    assert reg["Approved"]["count"] == summary["approved"]
+    assert reg["Rejected"]["count"] == summary["rejected"]
+    assert summary["approvedValueUsd"] == reg["Approved"]["value"]["usd"]
+    assert summary["annualValueUsd"] > 0
     stages = {s["stage"]: s for s in doc["funnel"]["stages"]}
     assert stages["Won"]["count"] == summary["won"]
     assert sum(r["deals"] for r in doc["geography"]) == summary["total"]

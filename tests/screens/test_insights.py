@@ -139,3 +139,24 @@ async def test_customer_program_and_role_words(make_app) -> None:
         await settle(pilot)
         assert screen.dashboard is d  # nothing changed
         assert any("partner role" in m.text for m in app.messages)
+
+
+async def test_registration_funnel_only_with_registrations(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=app.test_size) as pilot:
+        screen = await open_insights(pilot)
+        await pilot.press("1", "r", "r")  # IP co-sell, 12 months: the seed's registrations
+        await settle(pilot)
+        d = screen.dashboard
+        assert d is not None and d.summary.registered > 0
+        panel = screen.query_one("#ins-registrations")
+        assert panel.display
+        assert "Registered" in text_of(panel)
+        assert d.registration_funnel[0].count == d.summary.registered
+        assert "Annual contract value" in text_of(screen.query_one("#ins-summary"))
+        await pilot.press("slash")
+        screen.query_one("#ins-filter", Input).value = "range:12m customer:nosuchcustomer"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.dashboard is not None and screen.dashboard.summary.registered == 0
+        assert not panel.display

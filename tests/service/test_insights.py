@@ -16,13 +16,16 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
 from cosell_tui.domain import (
+    ContractTerm,
     DealType,
     Direction,
     MarketplaceIntent,
     PartnerRole,
+    PricingModel,
     RegistrationStatus,
     Status,
     Substatus,
+    TenantType,
 )
 from cosell_tui.domain.insights import (
     MARKETPLACE_FIELD_SINCE,
@@ -39,6 +42,7 @@ from cosell_tui.store.models import (
     ExchangeRate,
     Referral,
     ReferralSolution,
+    Registration,
     TeamMember,
 )
 from tests import factories as f
@@ -81,6 +85,12 @@ class Spec:
     solutions: tuple[str, ...]
     cara_on_team: bool
     customer: int = f.CONTOSO_IN
+    #: The registration (when `registration` is set): currency, contract value in cents,
+    #: days from the deal's creation to registering, contract days (None: perpetual).
+    reg_currency: str = "USD"
+    reg_cents: int = 5_000_000
+    reg_after: int = 0
+    reg_days: int | None = None
 
 
 specs = st.builds(
@@ -102,14 +112,33 @@ specs = st.builds(
     registration=st.one_of(
         st.none(),
         st.sampled_from(
-            [RegistrationStatus.APPROVED, RegistrationStatus.FAILED, RegistrationStatus.CLOSED]
+            [
+                RegistrationStatus.APPROVED,
+                RegistrationStatus.FAILED,
+                RegistrationStatus.CLOSED,
+                RegistrationStatus.REVIEW_PENDING,
+                RegistrationStatus.ACTION_REQUIRED,
+                RegistrationStatus.PASSED,
+                RegistrationStatus.MARKETPLACE_FAILED,
+                RegistrationStatus.MARKETPLACE_PENDING,
+            ]
         ),
     ),
     intent=st.sampled_from(list(MarketplaceIntent)),
     solutions=st.lists(st.sampled_from(SOLUTIONS), unique=True, max_size=3).map(tuple),
     cara_on_team=st.booleans(),
     customer=st.sampled_from([f.CONTOSO_IN, f.CONTOSO_IN_2, f.NORTHWIND, f.TAILSPIN_FED_MANAGED]),
+    reg_currency=st.sampled_from(["USD", "EUR", "INR", "JPY"]),
+    reg_cents=st.integers(1, 900_000_000),
+    reg_after=st.integers(0, 400),
+    reg_days=st.one_of(st.none(), st.integers(1, 2000)),
 )
+APPROVED_STATUSES = {
+    RegistrationStatus.APPROVED,
+    RegistrationStatus.PASSED,
+    RegistrationStatus.MARKETPLACE_PASSED,
+}
+REJECTED_STATUSES = {RegistrationStatus.FAILED, RegistrationStatus.MARKETPLACE_FAILED}
 #: The factories' customers by their normalised names (account.search_name).
 SEARCH_NAMES = {
     f.CONTOSO_IN: "contoso",
@@ -157,6 +186,23 @@ def _usd(spec: Spec, created: datetime, rates: dict[tuple[date, str], Decimal]) 
     return (value * rate).quantize(Decimal("0.01"))
 
 
+def _contract_cents(
+    spec: Spec, registered: datetime, rates: dict[tuple[date, str], Decimal]
+) -> tuple[Decimal, Decimal] | None:
+    """(contract value, annual contract value) in USD cents, unrounded; None without a rate."""
+    if spec.reg_currency == "USD":
+        rate = Decimal(1)
+    elif (
+        found := rates.get((date(registered.year, registered.month, 1), spec.reg_currency))
+    ) is None:
+        return None
+    else:
+        rate = found
+    contract = spec.reg_cents * rate
+    years = Decimal(6) if spec.reg_days is None else max(Decimal(1), Decimal(spec.reg_days) / 365)
+    return contract, contract / years
+
+
 @dataclass(frozen=True)
 class Deal:
     spec: Spec
@@ -164,6 +210,8 @@ class Deal:
     accepted: datetime | None
     closed: datetime | None
     usd: Decimal | None
+    #: The registration's (contract, annual) value in USD cents; None: no rate (or none).
+    reg_usd: tuple[Decimal, Decimal] | None = None
 
     @property
     def sub(self) -> Substatus:
@@ -174,6 +222,7 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
     rates = _rates(svc)
     out = []
     with engine_of(svc).begin() as conn:
+        conn.execute(delete(Registration))
         conn.execute(delete(ReferralSolution))
         conn.execute(delete(TeamMember))
         conn.execute(delete(Referral))
@@ -211,7 +260,27 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
                         email="cara@fabrikam.example",
                     )
                 )  # fmt: skip
-            out.append(Deal(spec, created, accepted, closed, usd))
+            reg_usd = None
+            if spec.registration is not None:
+                registered = created + timedelta(days=spec.reg_after, minutes=i)
+                start = registered.date()
+                conn.execute(
+                    insert(Registration).values(
+                        referral_id=i, status=spec.registration, is_marketplace=False,
+                        deployed_on_azure=True, term=ContractTerm.PERPETUAL
+                        if spec.reg_days is None else ContractTerm.FINITE,
+                        contract_value=Decimal(spec.reg_cents) / 100,
+                        contract_currency=spec.reg_currency, solution_id=f.AZURE_IP,
+                        solution_value=Decimal(1), solution_currency="USD", sign_date=start,
+                        start_date=start,
+                        end_date=None if spec.reg_days is None
+                        else start + timedelta(days=spec.reg_days),
+                        tenant_type=TenantType.CUSTOMER, pricing_model=PricingModel.OTHER,
+                        registered_at=registered,
+                    )
+                )  # fmt: skip
+                reg_usd = _contract_cents(spec, registered, rates)
+            out.append(Deal(spec, created, accepted, closed, usd, reg_usd))
     return out
 
 
@@ -274,6 +343,23 @@ def _sum(deals: list[Deal]) -> tuple[Decimal, int]:
     )
 
 
+#: SQLite converts registrations' values in floating point (it has no decimal type): a sum may
+#: round to the next cent. PostgreSQL's are exact.
+CENT = Decimal("0.01")
+
+
+def _reg_sum(deals: list[Deal], which: int) -> tuple[Decimal, int]:
+    """Contract (0) or annual (1) value in USD of these deals' registrations, and how many have
+    no rate: rounded once, as the service does."""
+    cents = sum((d.reg_usd[which] for d in deals if d.reg_usd is not None), Decimal(0))
+    return (cents / 100).quantize(CENT), sum(1 for d in deals if d.reg_usd is None)
+
+
+def _same_money(got: Any, expected: tuple[Decimal, int]) -> None:
+    assert got.without_rate == expected[1]
+    assert abs(got.usd - expected[0]) <= CENT, (got, expected)
+
+
 def _month(when: datetime) -> date:
     return date(when.year, when.month, 1)
 
@@ -296,10 +382,35 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
     assert (s.won_value.usd, s.won_value.without_rate) == _sum(won)
     assert got.without_rate == _sum(inside)[1]
     assert s.registered == sum(1 for d in inside if d.spec.registration is not None)
-    assert s.approved == sum(
-        1 for d in inside if d.spec.registration is RegistrationStatus.APPROVED
-    )
-    assert s.rejected == sum(1 for d in inside if d.spec.registration is RegistrationStatus.FAILED)
+    assert s.approved == sum(1 for d in inside if d.spec.registration in APPROVED_STATUSES)
+    assert s.rejected == sum(1 for d in inside if d.spec.registration in REJECTED_STATUSES)
+    registered = [d for d in inside if d.spec.registration is not None]
+    approved = [d for d in registered if d.spec.registration in APPROVED_STATUSES]
+    _same_money(s.annual_value, _reg_sum(registered, 1))
+    _same_money(s.approved_value, _reg_sum(approved, 0))
+    if registered:
+        funnel = {st_.name: st_ for st_ in got.registration_funnel}
+        wanted = {
+            "Registered": registered,
+            "In review": [
+                d
+                for d in registered
+                if d.spec.registration
+                in (RegistrationStatus.REVIEW_PENDING, RegistrationStatus.MARKETPLACE_PENDING)
+            ],
+            "Action required": [
+                d for d in registered if d.spec.registration is RegistrationStatus.ACTION_REQUIRED
+            ],
+            "Approved": approved,
+            "Rejected": [d for d in registered if d.spec.registration in REJECTED_STATUSES],
+            "Closed": [d for d in registered if d.spec.registration is RegistrationStatus.CLOSED],
+        }
+        assert list(funnel) == list(wanted)
+        for name, ds in wanted.items():
+            assert funnel[name].count == len(ds), name
+            _same_money(funnel[name].value, _reg_sum(ds, 0))
+    else:
+        assert got.registration_funnel == ()
     full = period.full_months()
     if len(full) >= 2:
         first = [d for d in inside if _month(d.created) == full[0]]
@@ -307,6 +418,8 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
         assert s.changes["total"].first == len(first)
         assert s.changes["total"].last == len(last)
         assert s.changes["wonValueUsd"].last == _sum(subs(last, Substatus.WON))[0]
+        last_registered = [d for d in last if d.spec.registration is not None]
+        assert abs(s.changes["annualValueUsd"].last - _reg_sum(last_registered, 1)[0]) <= CENT
     else:
         assert s.changes == {}
 
@@ -502,3 +615,49 @@ def test_filter_words_read_quoted_values_and_give_them_back() -> None:
 def test_an_unknown_role_is_refused(svc: Service) -> None:
     with pytest.raises(ValidationError, match="partner role"):
         svc.insights.figures("3m", InsightsFilter(roles=("juggler",)))
+
+
+def test_registration_values_and_funnel_by_example(svc: Service) -> None:
+    base = dict(
+        org=f.FABRIKAM, location=f.SEATTLE, direction=Direction.OUTGOING,
+        state=(Status.CLOSED, Substatus.WON), deal_type=DealType.CO_SELL, role=None,
+        program=None, country="US", currency="USD", cents=100_00, created_days=3,
+        accepted_after=None, closed_after=1, reason=None, intent=MarketplaceIntent.YES,
+        solutions=(), cara_on_team=False,
+    )  # fmt: skip
+    _store(
+        svc,
+        [
+            # perpetual USD 600,000: ACV 100,000
+            Spec(registration=RegistrationStatus.APPROVED, reg_cents=600_000_00, **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            # EUR 200,000 over 730 days at 1.10: 220,000, ACV 110,000
+            Spec(
+                registration=RegistrationStatus.REVIEW_PENDING,
+                reg_currency="EUR",
+                reg_cents=200_000_00,
+                reg_days=730,
+                **base,  # type: ignore[arg-type]  # base: a dict of typed fields
+            ),
+            # JPY has no rate: counted, not summed
+            Spec(registration=RegistrationStatus.PASSED, reg_currency="JPY", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(registration=None, **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+        ],
+    )
+    got = svc.insights.figures("1m")
+    s = got.summary
+    assert (s.registered, s.approved, s.rejected) == (3, 2, 0)
+    assert (s.annual_value.usd, s.annual_value.without_rate) == (Decimal("210000.00"), 1)
+    assert (s.approved_value.usd, s.approved_value.without_rate) == (Decimal("600000.00"), 1)
+    stages = {st_.name: (st_.count, st_.value.usd) for st_ in got.registration_funnel}
+    assert stages == {
+        "Registered": (3, Decimal("820000.00")),
+        "In review": (1, Decimal("220000.00")),
+        "Action required": (0, Decimal("0.00")),
+        "Approved": (2, Decimal("600000.00")),
+        "Rejected": (0, Decimal("0.00")),
+        "Closed": (0, Decimal("0.00")),
+    }
+    assert (
+        svc.insights.figures("1m", InsightsFilter(kind=CoSellKind.SERVICES)).registration_funnel
+        == ()
+    )
