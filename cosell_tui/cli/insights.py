@@ -237,6 +237,8 @@ def _breakdown(rows: tuple[BreakdownRow, ...], key: str) -> list[dict[str, Any]]
 
 
 def _months(rows: tuple[MonthRow, ...]) -> list[dict[str, Any]]:
+    from cosell_tui.cli.jsonio import amount
+
     return [
         {
             "month": f"{m.month:%Y-%m}",
@@ -244,6 +246,8 @@ def _months(rows: tuple[MonthRow, ...]) -> list[dict[str, Any]]:
             "won": m.won,
             "wonValue": _usd(m.won_value),
             "parts": m.parts,
+            "wonValueParts": {p: amount(v) for p, v in m.won_value_parts.items()},
+            "approvedValue": _usd(m.approved_value),
         }
         for m in rows
     ]

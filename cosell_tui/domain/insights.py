@@ -269,6 +269,10 @@ class MonthRow:
     won: int
     won_value: Amount
     parts: dict[str, int]
+    #: Value won (USD) by the same parts (deals without a rate left out, as in won_value).
+    won_value_parts: dict[str, Decimal] = field(default_factory=dict)
+    #: Contract value (USD) of the month's deals' approved registrations (not split by part).
+    approved_value: Amount = Amount()
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,6 +189,30 @@ def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
     )
 
 
+def months_value_table(title: str, months: Sequence[MonthRow]) -> TextTable:
+    """The value comparison (`v` on the screen): value won per month and part, in USD."""
+    parts: list[str] = []
+    for m in months:
+        for p in m.won_value_parts:
+            if p not in parts:
+                parts.append(p)
+    rows = tuple(
+        (
+            f"{m.month:%Y-%m}",
+            *(usd(m.won_value_parts.get(p, Decimal(0))) for p in parts),
+            usd_amount(m.won_value),
+            usd_amount(m.approved_value),
+        )
+        for m in months
+    )
+    return TextTable(
+        title,
+        ("Month", *parts, "Value won", "Approved value"),
+        rows,
+        right=tuple(range(1, len(parts) + 3)),
+    )
+
+
 def all_tables(d: Dashboard) -> list[TextTable]:
     """Every widget's table, in the screen's order."""
     return [
@@ -203,4 +227,7 @@ def all_tables(d: Dashboard) -> list[TextTable]:
         months_table("Comparison by deal type", d.months),
         months_table("Comparison by market", d.months_by_market),
         months_table("Comparison by solution", d.months_by_solution),
+        months_value_table("Value won by deal type", d.months),
+        months_value_table("Value won by market", d.months_by_market),
+        months_value_table("Value won by solution", d.months_by_solution),
     ]

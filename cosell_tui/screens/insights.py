@@ -42,6 +42,7 @@ from cosell_tui.domain.insights_tables import (
     change_text,
     funnel_tables,
     months_table,
+    months_value_table,
     reasons_table,
     registration_funnel_table,
     summary_table,
@@ -129,7 +130,11 @@ class InsightsScreen(Screen[None]):
         ),
         Binding("t", "tables", "Tables", id="insights.tables", tooltip="Charts or their numbers"),
         Binding(
-            "v", "by_value", "Count/USD", id="insights.value", tooltip="Funnel by count or USD"
+            "v",
+            "by_value",
+            "Count/USD",
+            id="insights.value",
+            tooltip="Funnels and comparison by count or USD",
         ),
         Binding(
             "m",
@@ -329,6 +334,9 @@ class InsightsScreen(Screen[None]):
             "solution": d.months_by_solution,
         }[self.split]
         title = f"Comparison by month, by {SPLIT_TITLES[self.split]}"
+        if self.as_tables and self.by_value:
+            title += ", value won (USD)"
+            return title, rich_table(months_value_table(title, months))
         if self.as_tables:
             return title, rich_table(months_table(title, months))
         parts: list[str] = []
@@ -336,6 +344,8 @@ class InsightsScreen(Screen[None]):
             for part in m.parts:
                 if part not in parts:
                     parts.append(part)
+        if self.by_value:
+            return title + ", value won (USD)", self._value_comparison(d, months, parts, width)
         rows = [
             (f"{m.month:%Y-%m}", [float(m.parts.get(p, 0)) for p in parts], f"{m.deals:,}")
             for m in months
@@ -345,6 +355,33 @@ class InsightsScreen(Screen[None]):
         if change is not None:
             body.append(Text(f"Deals, first to last full month: {change_text(change)}"))
         return title, _stack(body)
+
+    def _value_comparison(
+        self, d: Dashboard, months: Sequence[MonthRow], parts: list[str], width: int
+    ) -> RenderableType:
+        """`v`: value won per month, split like the deals; then, when the range has approved
+        registrations, their approved value per month (not split: registrations are counted
+        by month and status only)."""
+        rows = [
+            (
+                f"{m.month:%Y-%m}",
+                [float(m.won_value_parts.get(p, 0)) for p in parts],
+                usd_amount(m.won_value),
+            )
+            for m in months
+        ]
+        body: list[RenderableType] = [stacked(rows, parts, width)]
+        change = d.summary.changes.get("wonValueUsd")
+        if change is not None:
+            body.append(Text(f"Value won, first to last full month: {change_text(change, True)}"))
+        if any(m.approved_value.usd or m.approved_value.without_rate for m in months):
+            body.append(Text("Approved value (registrations)", style="bold"))
+            approved = [
+                Bar(f"{m.month:%Y-%m}", float(m.approved_value.usd), usd_amount(m.approved_value))
+                for m in months
+            ]
+            body.append(bars(approved, width, style="green4"))
+        return _stack(body)
 
     # --- actions ------------------------------------------------------------------------
 

@@ -222,6 +222,7 @@ def _dashboard(
     period: Period, f: InsightsFilter, g: _Groups, pending: tuple[str, ...]
 ) -> Dashboard:
     main, countries, capabilities, solutions = g.main, g.countries, g.capabilities, g.solutions
+    approved = _approved_by_month(g.registrations)
     return Dashboard(
         period=period,
         filters=f,
@@ -235,10 +236,12 @@ def _dashboard(
             (r or "", PartnerRole(r).label if r else "(none)", sub, t)
             for _p, r, sub, t in capabilities
         ),
-        months=_months_by_type(main, period),
-        months_by_market=_months_by_part(period, ((m, c, sub, t) for m, c, sub, t in countries)),
+        months=_months_by_type(main, approved, period),
+        months_by_market=_months_by_part(
+            period, ((m, c, sub, t) for m, c, sub, t in countries), approved
+        ),
         months_by_solution=_months_by_part(
-            period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions)
+            period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions), approved
         ),
         without_rate=sum(x.tally.without_rate for x in main),
         registration_funnel=_registration_funnel(g.registrations),
@@ -422,28 +425,51 @@ def _breakdown(
     return tuple(sorted(rows, key=lambda r: (-r.deals, r.key)))
 
 
-def _months_by_type(main: Sequence[store.MainGroup], period: Period) -> tuple[MonthRow, ...]:
+def _approved_by_month(groups: Sequence[store.RegistrationGroup]) -> dict[date, Amount]:
+    by_month: dict[date, list[store.RegistrationGroup]] = defaultdict(list)
+    for g in groups:
+        if g.status in APPROVED:
+            by_month[_month_key(g.month)].append(g)
+    return {month: _contract(mine) for month, mine in by_month.items()}
+
+
+def _won_parts(won: Iterable[tuple[str, Tally]], parts: Iterable[str]) -> dict[str, Decimal]:
+    """Value won (USD) per part, in the order of `parts`."""
+    mine = list(won)
+    return {p: amount(t for q, t in mine if q == p).usd for p in parts}
+
+
+def _months_by_type(
+    main: Sequence[store.MainGroup], approved: dict[date, Amount], period: Period
+) -> tuple[MonthRow, ...]:
     rows = []
     for month in period.months():
         groups = [g for g in main if _month_key(g.month) == month]
         parts: dict[str, int] = defaultdict(int)
         for g in groups:
             parts[DealType(g.deal_type).label] += g.tally.n
-        won = [g.tally for g in groups if g.substatus is Substatus.WON]
+        won = [g for g in groups if g.substatus is Substatus.WON]
+        ordered = dict(sorted(parts.items()))
         rows.append(
             MonthRow(
                 month=month,
                 deals=sum(g.tally.n for g in groups),
-                won=sum(t.n for t in won),
-                won_value=amount(won),
-                parts=dict(sorted(parts.items())),
+                won=sum(g.tally.n for g in won),
+                won_value=amount(g.tally for g in won),
+                parts=ordered,
+                won_value_parts=_won_parts(
+                    ((DealType(g.deal_type).label, g.tally) for g in won), ordered
+                ),
+                approved_value=approved.get(month, Amount()),
             )
         )
     return tuple(rows)
 
 
 def _months_by_part(
-    period: Period, groups: Iterable[tuple[str, str, Substatus, Tally]]
+    period: Period,
+    groups: Iterable[tuple[str, str, Substatus, Tally]],
+    approved: dict[date, Amount],
 ) -> tuple[MonthRow, ...]:
     """The comparison split by the TOP_PARTS parts with the most deals; the rest is "Other"."""
     items = list(groups)
@@ -458,14 +484,16 @@ def _months_by_part(
         for p, _s, t in mine:
             key = p if p in top else OTHER
             parts[key] = parts.get(key, 0) + t.n
-        won = [t for _p, s, t in mine if s is Substatus.WON]
+        won = [(p if p in top else OTHER, t) for p, s, t in mine if s is Substatus.WON]
         rows.append(
             MonthRow(
                 month=month,
                 deals=sum(t.n for _p, _s, t in mine),
-                won=sum(t.n for t in won),
-                won_value=amount(won),
+                won=sum(t.n for _p, t in won),
+                won_value=amount(t for _p, t in won),
                 parts=parts,
+                won_value_parts=_won_parts(won, parts),
+                approved_value=approved.get(month, Amount()),
             )
         )
     return tuple(rows)

@@ -42,6 +42,11 @@ def test_json_has_the_documented_shape(cosell: Runner) -> None:
     assert sum(r["deals"] for r in doc["geography"]) == summary["total"]
     assert len(doc["comparison"]["byDealType"]) == 13  # 12 months back touch 13 months
     assert sum(m["deals"] for m in doc["comparison"]["byDealType"]) == summary["total"]
+    by_type = doc["comparison"]["byDealType"]
+    for month in by_type:
+        assert sum(month["wonValueParts"].values()) == pytest.approx(month["wonValue"]["usd"])
+    approved = sum(m["approvedValue"]["usd"] for m in by_type)
+    assert approved == pytest.approx(summary["approvedValueUsd"])
 
 
 def test_filters_narrow_the_figures(cosell: Runner) -> None:

@@ -160,3 +160,19 @@ async def test_registration_funnel_only_with_registrations(make_app) -> None:
         await settle(pilot)
         assert screen.dashboard is not None and screen.dashboard.summary.registered == 0
         assert not panel.display
+
+
+async def test_v_compares_value_won_and_approved_value(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=app.test_size) as pilot:
+        screen = await open_insights(pilot)
+        await pilot.press("1", "r", "r", "v")
+        await settle(pilot)
+        panel = screen.query_one("#ins-comparison")
+        assert "value won" in str(panel.border_title)
+        shown = text_of(panel)
+        assert "Approved value (registrations)" in shown
+        assert "USD" in shown
+        await pilot.press("t")
+        assert "Approved value" in text_of(panel)
+        assert "Value won" in text_of(panel)

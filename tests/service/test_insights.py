@@ -507,6 +507,26 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
             == {k.label: n for k, n in sorted(Counter(d.spec.deal_type for d in ds).items())}
             or not ds
         )
+        won_ds = subs(ds, Substatus.WON)
+        assert row.won_value_parts == {
+            part: _sum([d for d in won_ds if d.spec.deal_type.label == part])[0]
+            for part in row.parts
+        }
+        _same_money(
+            row.approved_value,
+            _reg_sum([d for d in ds if d.spec.registration in APPROVED_STATUSES], 0),
+        )
+    for row in got.months_by_market:
+        won_ds = [d for d in subs(inside, Substatus.WON) if _month(d.created) == row.month]
+        top = [p for p in row.parts if p != "Other"]
+        for part in row.parts:
+            mine = [
+                d
+                for d in won_ds
+                if (d.spec.country == part if part != "Other" else d.spec.country not in top)
+            ]
+            assert row.won_value_parts[part] == _sum(mine)[0], (row.month, part)
+        assert sum(row.won_value_parts.values()) == row.won_value.usd
     for split in (got.months_by_market, got.months_by_solution):
         assert [m.month for m in split] == list(period.months())
     assert sum(m.deals for m in got.months_by_market) == len(inside)

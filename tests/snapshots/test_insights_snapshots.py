@@ -1,7 +1,7 @@
 """Snapshots of the Insights screen at 80×24 and 160×48 (fixed clock, seed 7): every widget as
 a chart and as a table, another tab and range, the comparison split, the filter line, and
-NO_COLOR (the bars differ by glyph, not only by colour), and the registration funnel by count
-and by value."""
+NO_COLOR (the bars differ by glyph, not only by colour), the registration funnel by count
+and by value, and the comparison of value won and approved value."""
 
 from __future__ import annotations
 
@@ -48,6 +48,13 @@ async def registrations_by_value(pilot) -> None:
     await settle(pilot)
 
 
+async def value_comparison(pilot) -> None:
+    """IP co-sell over 12 months, `v`: the comparison of value won and approved value."""
+    await keys("1", "r", "r", "v")(pilot)
+    pilot.app.screen.query_one("#ins-comparison").scroll_visible(animate=False, top=True)
+    await settle(pilot)
+
+
 CASES = {
     "charts": keys(),
     "tables": keys("t"),
@@ -57,6 +64,7 @@ CASES = {
     "filtered": filter_line,
     "registrations": registrations,
     "registrations_by_value": registrations_by_value,
+    "value_comparison": value_comparison,
 }
 
 
