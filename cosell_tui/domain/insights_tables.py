@@ -160,12 +160,18 @@ def breakdown_table(title: str, head: str, rows: Sequence[BreakdownRow]) -> Text
     )
 
 
-def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
+def month_parts(months: Sequence[MonthRow], value: bool = False) -> list[str]:
+    """The parts of a comparison (its deals', or `value`: its value won's), first seen first."""
     parts: list[str] = []
     for m in months:
-        for p in m.parts:
+        for p in m.won_value_parts if value else m.parts:
             if p not in parts:
                 parts.append(p)
+    return parts
+
+
+def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
+    parts = month_parts(months)
     rows = []
     total = sum(m.deals for m in months) or 1
     for m in months:
@@ -191,11 +197,7 @@ def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
 
 def months_value_table(title: str, months: Sequence[MonthRow]) -> TextTable:
     """The value comparison (`v` on the screen): value won per month and part, in USD."""
-    parts: list[str] = []
-    for m in months:
-        for p in m.won_value_parts:
-            if p not in parts:
-                parts.append(p)
+    parts = month_parts(months, value=True)
     rows = tuple(
         (
             f"{m.month:%Y-%m}",

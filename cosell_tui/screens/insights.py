@@ -32,6 +32,7 @@ from cosell_tui.domain.insights import (
     FilterWordsError,
     InsightsFilter,
     MonthRow,
+    Stage,
     filter_words,
     parse_filter_words,
 )
@@ -41,6 +42,7 @@ from cosell_tui.domain.insights_tables import (
     breakdown_table,
     change_text,
     funnel_tables,
+    month_parts,
     months_table,
     months_value_table,
     reasons_table,
@@ -259,15 +261,7 @@ class InsightsScreen(Screen[None]):
         title = f"Conversion funnel, by {how}"
         if self.as_tables:
             return title, _stack([rich_table(t) for t in funnel_tables(d)])
-        items = [
-            Bar(
-                s.name,
-                float(s.value.usd) if self.by_value else s.count,
-                usd_amount(s.value) if self.by_value else f"{s.count:,}",
-            )
-            for s in d.funnel.stages
-        ]
-        chart = bars(items, width)
+        chart = bars(self._stage_bars(d.funnel.stages), width)
         f = d.funnel
         extra = []
         if f.avg_seconds_to_accept is not None:
@@ -289,15 +283,18 @@ class InsightsScreen(Screen[None]):
         title = f"Registration funnel, by {how}"
         if self.as_tables:
             return title, rich_table(registration_funnel_table(d))
-        items = [
+        return title, bars(self._stage_bars(d.registration_funnel), width)
+
+    def _stage_bars(self, stages: Sequence[Stage]) -> list[Bar]:
+        """A funnel's stages as bars, by count or (`v`) by USD."""
+        return [
             Bar(
                 s.name,
                 float(s.value.usd) if self.by_value else s.count,
                 usd_amount(s.value) if self.by_value else f"{s.count:,}",
             )
-            for s in d.registration_funnel
+            for s in stages
         ]
-        return title, bars(items, width)
 
     def _reasons(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:
         title = "Declined and lost reasons"
@@ -339,11 +336,7 @@ class InsightsScreen(Screen[None]):
             return title, rich_table(months_value_table(title, months))
         if self.as_tables:
             return title, rich_table(months_table(title, months))
-        parts: list[str] = []
-        for m in months:
-            for part in m.parts:
-                if part not in parts:
-                    parts.append(part)
+        parts = month_parts(months)
         if self.by_value:
             return title + ", value won (USD)", self._value_comparison(d, months, parts, width)
         rows = [

@@ -44,6 +44,16 @@ async def test_opens_with_I_and_shows_the_services_figures(make_app) -> None:
         assert not isinstance(app.screen, InsightsScreen)
 
 
+async def filter_by(pilot, screen: InsightsScreen, words: str) -> Input:
+    """Type `words` on the filter line (`/`) and submit them."""
+    await pilot.press("slash")
+    field = screen.query_one("#ins-filter", Input)
+    field.value = words
+    await pilot.press("enter")
+    await settle(pilot)
+    return field
+
+
 async def test_tabs_and_range(make_app) -> None:
     app = make_app()
     async with app.run_test(size=app.test_size) as pilot:
@@ -118,11 +128,8 @@ async def test_customer_program_and_role_words(make_app) -> None:
     app = make_app()
     async with app.run_test(size=app.test_size) as pilot:
         screen = await open_insights(pilot)
-        await pilot.press("slash")
-        field = screen.query_one("#ins-filter", Input)
-        field.value = 'range:12m customer:"Contoso Pvt. Ltd." program:none role:presales,none'
-        await pilot.press("enter")
-        await settle(pilot)
+        words = 'range:12m customer:"Contoso Pvt. Ltd." program:none role:presales,none'
+        field = await filter_by(pilot, screen, words)
         d = screen.dashboard
         assert d is not None
         assert [m.text for m in app.messages] == []
@@ -134,9 +141,8 @@ async def test_customer_program_and_role_words(make_app) -> None:
         # the words as typed come back (the status line shows them normalised)
         assert 'customer:"Contoso Pvt. Ltd." program:none' in field.value
         assert "customer:contoso" in str(screen.query_one("#ins-status", Static).content)
-        field.value = "role:juggler"
-        await pilot.press("enter")
-        await settle(pilot)
+        await pilot.press("escape")
+        await filter_by(pilot, screen, "role:juggler")
         assert screen.dashboard is d  # nothing changed
         assert any("partner role" in m.text for m in app.messages)
 
@@ -154,10 +160,7 @@ async def test_registration_funnel_only_with_registrations(make_app) -> None:
         assert "Registered" in text_of(panel)
         assert d.registration_funnel[0].count == d.summary.registered
         assert "Annual contract value" in text_of(screen.query_one("#ins-summary"))
-        await pilot.press("slash")
-        screen.query_one("#ins-filter", Input).value = "range:12m customer:nosuchcustomer"
-        await pilot.press("enter")
-        await settle(pilot)
+        await filter_by(pilot, screen, "range:12m customer:nosuchcustomer")
         assert screen.dashboard is not None and screen.dashboard.summary.registered == 0
         assert not panel.display
 

@@ -583,21 +583,24 @@ def test_a_bad_country_is_refused(svc: Service) -> None:
         svc.insights.figures("3m", InsightsFilter(countries=("USA",)))
 
 
+#: A won outbound co-sell deal of Fabrikam's Seattle, worth USD 100 (tests add the rest).
+WON_DEAL: dict[str, Any] = dict(
+    org=f.FABRIKAM, location=f.SEATTLE, direction=Direction.OUTGOING,
+    state=(Status.CLOSED, Substatus.WON), deal_type=DealType.CO_SELL, role=None, program=None,
+    currency="USD", cents=100_00, accepted_after=None, closed_after=1, reason=None,
+    intent=MarketplaceIntent.YES, solutions=(), cara_on_team=False,
+)  # fmt: skip
+
+
 def test_download_is_newest_first_and_honours_filters(svc: Service) -> None:
-    base = dict(
-        org=f.FABRIKAM, location=f.SEATTLE, direction=Direction.OUTGOING,
-        state=(Status.CLOSED, Substatus.WON), deal_type=DealType.CO_SELL, role=None,
-        program=None, currency="USD", cents=100_00, accepted_after=None, closed_after=1,
-        reason=None, registration=None, intent=MarketplaceIntent.YES, solutions=(),
-        cara_on_team=False,
-    )  # fmt: skip
+    base = {**WON_DEAL, "registration": None}
     _store(
         svc,
         [
-            Spec(created_days=5, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
-            Spec(created_days=2, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
-            Spec(created_days=1, country="GB", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
-            Spec(created_days=200, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(created_days=5, country="US", **base),
+            Spec(created_days=2, country="US", **base),
+            Spec(created_days=1, country="GB", **base),
+            Spec(created_days=200, country="US", **base),
         ],
     )
     rows = svc.insights.download("3m", InsightsFilter(countries=("us",)))
@@ -638,29 +641,23 @@ def test_an_unknown_role_is_refused(svc: Service) -> None:
 
 
 def test_registration_values_and_funnel_by_example(svc: Service) -> None:
-    base = dict(
-        org=f.FABRIKAM, location=f.SEATTLE, direction=Direction.OUTGOING,
-        state=(Status.CLOSED, Substatus.WON), deal_type=DealType.CO_SELL, role=None,
-        program=None, country="US", currency="USD", cents=100_00, created_days=3,
-        accepted_after=None, closed_after=1, reason=None, intent=MarketplaceIntent.YES,
-        solutions=(), cara_on_team=False,
-    )  # fmt: skip
+    base = {**WON_DEAL, "country": "US", "created_days": 3}
     _store(
         svc,
         [
             # perpetual USD 600,000: ACV 100,000
-            Spec(registration=RegistrationStatus.APPROVED, reg_cents=600_000_00, **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(registration=RegistrationStatus.APPROVED, reg_cents=600_000_00, **base),
             # EUR 200,000 over 730 days at 1.10: 220,000, ACV 110,000
             Spec(
                 registration=RegistrationStatus.REVIEW_PENDING,
                 reg_currency="EUR",
                 reg_cents=200_000_00,
                 reg_days=730,
-                **base,  # type: ignore[arg-type]  # base: a dict of typed fields
+                **base,
             ),
             # JPY has no rate: counted, not summed
-            Spec(registration=RegistrationStatus.PASSED, reg_currency="JPY", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
-            Spec(registration=None, **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(registration=RegistrationStatus.PASSED, reg_currency="JPY", **base),
+            Spec(registration=None, **base),
         ],
     )
     got = svc.insights.figures("1m")
