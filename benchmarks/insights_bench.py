@@ -36,7 +36,14 @@ from cosell_tui.store.grid import Scope
 from cosell_tui.store.migrate import upgrade
 
 NOW = "2026-11-23T09:00:00Z"
-QUERIES = ("main_groups", "country_groups", "capability_groups", "solution_groups", "past_groups")
+QUERIES = (
+    "main_groups",
+    "registration_groups",
+    "country_groups",
+    "capability_groups",
+    "solution_groups",
+    "past_groups",
+)
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> float:

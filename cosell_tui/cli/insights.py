@@ -73,6 +73,26 @@ DOWNLOAD_HEADERS = (
     type=click.Choice(["yes", "no", "undecided", "na"]),
     help="Marketplace purchase intent, repeatable (na: deals older than the field).",
 )
+@option(
+    "--customer",
+    default="",
+    metavar="WORDS",
+    help="Customer name words (normalised as customer search does); every word must be in it.",
+)
+@option(
+    "--program",
+    "programs",
+    multiple=True,
+    metavar="NAME",
+    help="Partner program, repeatable (any case; `none`: deals without one).",
+)
+@option(
+    "--role",
+    "roles",
+    multiple=True,
+    metavar="ROLE",
+    help="Partner role, repeatable: its name or start (presales, deployment...) or `none`.",
+)
 @option("--download", type=click.Path(dir_okay=False), metavar="FILE", help="Write the rows.")
 @option(
     "--format",
@@ -92,11 +112,16 @@ def insights(
     countries: tuple[str, ...],
     solution: str | None,
     marketplace: tuple[str, ...],
+    customer: str,
+    programs: tuple[str, ...],
+    roles: tuple[str, ...],
     download: str | None,
     file_format: str,
     as_json: bool,
 ) -> int:
-    flt = build_filter(tab, types, direction, countries, solution, marketplace)
+    flt = build_filter(tab, types, direction, countries, solution, marketplace).but(
+        customer=customer, programs=programs, roles=roles
+    )
     service = rt.service()
     out = rt.output
     if download:
@@ -212,6 +237,8 @@ def _breakdown(rows: tuple[BreakdownRow, ...], key: str) -> list[dict[str, Any]]
 
 
 def _months(rows: tuple[MonthRow, ...]) -> list[dict[str, Any]]:
+    from cosell_tui.cli.jsonio import amount
+
     return [
         {
             "month": f"{m.month:%Y-%m}",
@@ -219,6 +246,8 @@ def _months(rows: tuple[MonthRow, ...]) -> list[dict[str, Any]]:
             "won": m.won,
             "wonValue": _usd(m.won_value),
             "parts": m.parts,
+            "wonValueParts": {p: amount(v) for p, v in m.won_value_parts.items()},
+            "approvedValue": _usd(m.approved_value),
         }
         for m in rows
     ]
@@ -243,6 +272,9 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
             "countries": list(f.countries),
             "solution": f.solution,
             "marketplaceIntent": list(f.marketplace),
+            "customer": f.customer or None,
+            "programs": [p or None for p in f.programs],
+            "roles": [r or None for r in f.roles],
         },
         "summary": {
             "total": s.total,
@@ -254,6 +286,10 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
             "registered": s.registered,
             "approved": s.approved,
             "rejected": s.rejected,
+            "annualValueUsd": amount(s.annual_value.usd),
+            "annualWithoutRate": s.annual_value.without_rate,
+            "approvedValueUsd": amount(s.approved_value.usd),
+            "approvedWithoutRate": s.approved_value.without_rate,
             "changes": {
                 name: {
                     "firstMonth": f"{c.first_month:%Y-%m}",
@@ -273,6 +309,7 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
             "averageSecondsToAccept": d.funnel.avg_seconds_to_accept,
             "averageSecondsToWin": d.funnel.avg_seconds_to_win,
         },
+        "registrationFunnel": {"stages": [_stage(st) for st in d.registration_funnel]},
         "reasons": [
             {"outcome": r.outcome, "code": r.code, "reason": r.label, "count": r.count}
             for r in d.reasons

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from cosell_tui.domain import DealType, Direction, Label, MarketplaceIntent
+from cosell_tui.domain import DealType, Direction, Label, MarketplaceIntent, PartnerRole
+from cosell_tui.domain.query import QueryError, read_value
 
 #: Deals created before this day predate the marketplace-intent field: "Not applicable".
 MARKETPLACE_FIELD_SINCE = datetime(2023, 6, 1, tzinfo=UTC)
@@ -124,6 +125,44 @@ class InsightsFilter:
     solution: str | None = None
     #: MarketplaceIntent values and/or NOT_APPLICABLE.
     marketplace: tuple[str, ...] = ()
+    #: Customer name words, as customer search normalises them (names.company_key): a deal
+    #: counts when every word is a word of its customer's normalised name. "" = any customer.
+    customer: str = ""
+    #: Partner programs (compared without regard to case); WITHOUT = deals without one.
+    programs: tuple[str, ...] = ()
+    #: PartnerRole values; WITHOUT = deals without a partner role.
+    roles: tuple[str, ...] = ()
+
+    def but(self, **changes: object) -> InsightsFilter:
+        """This filter with some fields changed (the tab keys, the service's clean-up)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)  # type: ignore[arg-type]  # field names checked by dataclasses
+
+
+#: In the program and role filters: deals without a program / role ("(none)" in the tables).
+WITHOUT = ""
+#: The word for WITHOUT on the filter line and in the CLI.
+NONE_WORD = "none"
+
+
+def role_value(word: str) -> str | None:
+    """A partner role from what a user types: its value, its label, or the start of either
+    (any case, spaces and hyphens ignored), `none` for deals without; None when unknown or
+    ambiguous."""
+
+    def squeeze(text: str) -> str:
+        return text.strip().lower().replace(" ", "").replace("-", "")
+
+    key = squeeze(word)
+    if key == NONE_WORD:
+        return WITHOUT
+    names = {str(r.value): (squeeze(str(r.value)), squeeze(r.label)) for r in PartnerRole}
+    exact = [value for value, both in names.items() if key in both]
+    if exact:
+        return exact[0]
+    starts = [v for v, both in names.items() if key and any(n.startswith(key) for n in both)]
+    return starts[0] if len(starts) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +208,14 @@ class Summary:
     registered: int
     approved: int
     rejected: int
-    #: Per figure name (total, accepted, won, lost, wonValueUsd): first vs last full month;
-    #: empty when the range holds fewer than two full months.
+    #: Per figure name (total, accepted, won, lost, wonValueUsd, annualValueUsd,
+    #: approvedValueUsd): first vs last full month; empty when the range holds fewer than two
+    #: full months.
     changes: dict[str, Change] = field(default_factory=dict)
+    #: The registrations' annual contract value and the approved ones' contract value, in USD
+    #: at the rate of the registration's month (docs/insights.md "Registrations").
+    annual_value: Amount = Amount()
+    approved_value: Amount = Amount()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +269,10 @@ class MonthRow:
     won: int
     won_value: Amount
     parts: dict[str, int]
+    #: Value won (USD) by the same parts (deals without a rate left out, as in won_value).
+    won_value_parts: dict[str, Decimal] = field(default_factory=dict)
+    #: Contract value (USD) of the month's deals' approved registrations (not split by part).
+    approved_value: Amount = Amount()
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +292,9 @@ class Dashboard:
     months_by_solution: tuple[MonthRow, ...]
     #: Deals in the range whose value has no USD rate for their month (shown, never dropped).
     without_rate: int
+    #: IP co-sell registrations: registered → in review / action required / approved /
+    #: rejected / closed, by count and contract value (USD); empty without registrations.
+    registration_funnel: tuple[Stage, ...] = ()
     #: Widgets still being counted (service Insights.figures_in_steps); empty when complete.
     pending: tuple[str, ...] = ()
 
@@ -268,8 +319,9 @@ class DownloadRow:
 
 
 #: The Insights screen's filter words (`/`): `range:3m country:US,GB type:all dir:in
-#: solution:SOL-1 mp:yes,na`.
-FILTER_WORDS = ("range", "country", "type", "dir", "solution", "mp")
+#: solution:SOL-1 mp:yes,na customer:contoso program:"Azure Migrate" role:presales,none`;
+#: a value with spaces is quoted, as in the grid's filter line (query.read_value).
+FILTER_WORDS = ("range", "country", "type", "dir", "solution", "mp", "customer", "program", "role")
 _TYPE_WORDS = {
     "cosell": DealType.CO_SELL,
     "partnerled": DealType.PARTNER_LED,
@@ -297,10 +349,11 @@ def parse_filter_words(text: str, base: InsightsFilter) -> tuple[str | None, Ins
     countries: tuple[str, ...] = ()
     solution: str | None = None
     marketplace: tuple[str, ...] = ()
-    for token in text.split():
-        word, sep, value = token.partition(":")
-        word = word.lower()
-        if not sep or word not in FILTER_WORDS or not value:
+    customer = ""
+    programs: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    for token, word, value in _tokens(text):
+        if word not in FILTER_WORDS or not value:
             raise FilterWordsError(
                 f"{token!r} is not one of {', '.join(w + ':' for w in FILTER_WORDS)} with a value"
             )
@@ -322,6 +375,22 @@ def parse_filter_words(text: str, base: InsightsFilter) -> tuple[str | None, Ins
             direction = {"in": Direction.INCOMING, "out": Direction.OUTGOING}.get(value.lower())
         elif word == "solution":
             solution = value
+        elif word == "customer":
+            customer = value
+        elif word == "program":
+            programs = tuple(
+                WITHOUT if v.strip().lower() == NONE_WORD else v.strip()
+                for v in value.split(",")
+                if v.strip()
+            )
+        elif word == "role":
+            found = [(v, role_value(v)) for v in values]
+            unknown = [v for v, r in found if r is None]
+            if unknown:
+                raise FilterWordsError(
+                    f"role:{unknown[0]} is not a partner role (e.g. presales, deployment) or none"
+                )
+            roles = tuple(r for _v, r in found if r is not None)
         else:
             unknown = [v for v in values if v not in _MP_WORDS]
             if unknown:
@@ -334,7 +403,37 @@ def parse_filter_words(text: str, base: InsightsFilter) -> tuple[str | None, Ins
         countries=countries,
         solution=solution,
         marketplace=marketplace,
+        customer=customer,
+        programs=programs,
+        roles=roles,
     )
+
+
+def _tokens(text: str) -> list[tuple[str, str, str]]:
+    """(token as typed, word, value) of each `word:value`; the value may be "quoted"."""
+    out: list[tuple[str, str, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        colon = text.find(":", i)
+        space = next((j for j in range(i, n) if text[j].isspace()), n)
+        if colon < 0 or colon > space:
+            out.append((text[start:space], text[start:space].lower(), ""))
+            i = space
+            continue
+        try:
+            value, i = read_value(text, colon + 1)
+        except QueryError as exc:
+            raise FilterWordsError(exc.message) from exc
+        out.append((text[start:i], text[start:colon].lower(), value))
+    return out
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) else value
 
 
 def filter_words(rng: str, f: InsightsFilter) -> str:
@@ -354,4 +453,10 @@ def filter_words(rng: str, f: InsightsFilter) -> str:
     if f.marketplace:
         back = {v: k for k, v in _MP_WORDS.items()}
         words.append("mp:" + ",".join(back.get(m, m) for m in f.marketplace))
+    if f.customer:
+        words.append("customer:" + _quoted(f.customer))
+    if f.programs:
+        words.append("program:" + _quoted(",".join(p or NONE_WORD for p in f.programs)))
+    if f.roles:
+        words.append("role:" + ",".join(r or NONE_WORD for r in f.roles))
     return " ".join(words)

@@ -76,10 +76,22 @@ def summary_table(d: Dashboard) -> TextTable:
         for name, label in SUMMARY_LABELS.items()
     ]
     if s.registered:
+        counting = "registrations" in d.pending
         rows += [
             ("Registered", f"{s.registered:,}", ""),
             ("Approved", f"{s.approved:,}", ""),
             ("Rejected", f"{s.rejected:,}", ""),
+            *(
+                (
+                    label,
+                    "Counting…" if counting else usd_amount(value),
+                    "" if counting else change_text(s.changes.get(name), money=True),
+                )
+                for name, label, value in (
+                    ("annualValueUsd", "Annual contract value", s.annual_value),
+                    ("approvedValueUsd", "Approved value", s.approved_value),
+                )
+            ),
         ]
     first_last = next(iter(s.changes.values()), None)
     change_head = (
@@ -108,6 +120,15 @@ def funnel_tables(d: Dashboard) -> list[TextTable]:
             right=(1, 2),
         ),
     ]
+
+
+def registration_funnel_table(d: Dashboard) -> TextTable:
+    return TextTable(
+        "Registration funnel (contract value)",
+        ("Stage", "Registrations", "Value"),
+        _stage_rows(d.registration_funnel),
+        right=(1, 2),
+    )
 
 
 def reasons_table(d: Dashboard) -> TextTable:
@@ -139,12 +160,18 @@ def breakdown_table(title: str, head: str, rows: Sequence[BreakdownRow]) -> Text
     )
 
 
-def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
+def month_parts(months: Sequence[MonthRow], value: bool = False) -> list[str]:
+    """The parts of a comparison (its deals', or `value`: its value won's), first seen first."""
     parts: list[str] = []
     for m in months:
-        for p in m.parts:
+        for p in m.won_value_parts if value else m.parts:
             if p not in parts:
                 parts.append(p)
+    return parts
+
+
+def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
+    parts = month_parts(months)
     rows = []
     total = sum(m.deals for m in months) or 1
     for m in months:
@@ -168,11 +195,32 @@ def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
     )
 
 
+def months_value_table(title: str, months: Sequence[MonthRow]) -> TextTable:
+    """The value comparison (`v` on the screen): value won per month and part, in USD."""
+    parts = month_parts(months, value=True)
+    rows = tuple(
+        (
+            f"{m.month:%Y-%m}",
+            *(usd(m.won_value_parts.get(p, Decimal(0))) for p in parts),
+            usd_amount(m.won_value),
+            usd_amount(m.approved_value),
+        )
+        for m in months
+    )
+    return TextTable(
+        title,
+        ("Month", *parts, "Value won", "Approved value"),
+        rows,
+        right=tuple(range(1, len(parts) + 3)),
+    )
+
+
 def all_tables(d: Dashboard) -> list[TextTable]:
     """Every widget's table, in the screen's order."""
     return [
         summary_table(d),
         *funnel_tables(d),
+        registration_funnel_table(d),
         reasons_table(d),
         breakdown_table("Geography", "Country", d.geography),
         breakdown_table("Solutions", "Solution", d.solutions),
@@ -181,4 +229,7 @@ def all_tables(d: Dashboard) -> list[TextTable]:
         months_table("Comparison by deal type", d.months),
         months_table("Comparison by market", d.months_by_market),
         months_table("Comparison by solution", d.months_by_solution),
+        months_value_table("Value won by deal type", d.months),
+        months_value_table("Value won by market", d.months_by_market),
+        months_value_table("Value won by solution", d.months_by_solution),
     ]

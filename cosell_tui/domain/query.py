@@ -216,12 +216,12 @@ def parse(text: str) -> Query:
                     i,
                 )
             vpos = m.end()
-            raw, i = _read_value(text, vpos)
+            raw, i = read_value(text, vpos)
             if not raw:
                 raise QueryError(f"'{name}:' needs a value, e.g. {_EXAMPLES[name]}", vpos)
             terms.append(Term(name, _field_values(name, raw, vpos), negated, start))
             continue
-        raw, i = _read_value(text, i)
+        raw, i = read_value(text, i)
         if not re.search(r"[^\W_]", raw):
             raise QueryError(
                 f"'{raw or text[start:i]}' has no letters or digits to search for", start
@@ -230,8 +230,9 @@ def parse(text: str) -> Query:
     return Query(tuple(terms))
 
 
-def _read_value(text: str, i: int) -> tuple[str, int]:
-    """A bare token up to the next space, or a "quoted phrase" (no escapes)."""
+def read_value(text: str, i: int) -> tuple[str, int]:
+    """A bare token up to the next space, or a "quoted phrase" (no escapes); the value and
+    where it ends. Also the Insights screen's filter words (domain/insights.py)."""
     n = len(text)
     if i < n and text[i] == '"':
         end = text.find('"', i + 1)

@@ -3,7 +3,8 @@
 Tabs IP co-sell / Services co-sell / All (1 2 3), a range (`r` cycles 1, 3, 6, 12 months; `/`
 takes any range and the filters as words), and the widgets: summary, conversion funnel (`v`:
 by count or USD), declined and lost reasons, geography, solutions, partner programs and roles,
-and the month-by-month comparison (`m`: split by deal type, market or solution). `t` shows
+the registration funnel (IP co-sell, when the range has registrations), and the month-by-month
+comparison (`m`: split by deal type, market or solution). `t` shows
 every chart's numbers as a table. The figures come from the service in a worker
 (`@background`), so the screen stays live while the database counts.
 """
@@ -32,6 +33,7 @@ from cosell_tui.domain.insights import (
     FilterWordsError,
     InsightsFilter,
     MonthRow,
+    Stage,
     filter_words,
     parse_filter_words,
 )
@@ -41,8 +43,11 @@ from cosell_tui.domain.insights_tables import (
     breakdown_table,
     change_text,
     funnel_tables,
+    month_parts,
     months_table,
+    months_value_table,
     reasons_table,
+    registration_funnel_table,
     summary_table,
     usd,
     usd_amount,
@@ -121,11 +126,18 @@ class InsightsScreen(Screen[None]):
             "filter",
             "Filter",
             id="insights.filter",
-            tooltip="Range and filters as words (range: country: type: dir: solution: mp:)",
+            tooltip=(
+                "Range and filters as words "
+                "(range: country: type: dir: solution: mp: customer: program: role:)"
+            ),
         ),
         Binding("t", "tables", "Tables", id="insights.tables", tooltip="Charts or their numbers"),
         Binding(
-            "v", "by_value", "Count/USD", id="insights.value", tooltip="Funnel by count or USD"
+            "v",
+            "by_value",
+            "Count/USD",
+            id="insights.value",
+            tooltip="Funnels and comparison by count or USD",
         ),
         Binding(
             "m",
@@ -154,8 +166,8 @@ class InsightsScreen(Screen[None]):
         yield Static("Loading…", id="ins-status")
         with VerticalScroll(id="ins-body"), Grid(id="ins-grid"):
             for name in (
-                "summary", "funnel", "comparison", "reasons", "geography", "solutions",
-                "programs", "roles",
+                "summary", "funnel", "registrations", "comparison", "reasons", "geography",
+                "solutions", "programs", "roles",
             ):  # fmt: skip
                 yield Panel(id=f"ins-{name}")
         yield Input(placeholder="range:3m country:US type:all dir:in mp:yes", id="ins-filter")
@@ -219,6 +231,7 @@ class InsightsScreen(Screen[None]):
         panels = {
             "summary": ("Summary", rich_table(summary_table(d))),
             "funnel": self._funnel(d, width),
+            "registrations": self._registrations(d, width),
             "comparison": self._comparison(d, width),
             "reasons": self._reasons(d, width),
             "geography": self._breakdown(d, "geography", width),
@@ -227,6 +240,7 @@ class InsightsScreen(Screen[None]):
             "roles": self._breakdown(d, "roles", width),
         }
         waiting = {
+            "registrations": "registrations",
             "geography": "geography",
             "programs": "capabilities",
             "roles": "capabilities",
@@ -239,21 +253,16 @@ class InsightsScreen(Screen[None]):
             if waiting.get(name, "") in d.pending:
                 body = Text("Counting…", style="italic")
             panel.update(body)
+        # IP co-sell registrations only exist on won deals without a partner role: the widget
+        # is there when the range has some (the summary counts them before their values come)
+        self.query_one("#ins-registrations", Panel).display = d.summary.registered > 0
 
     def _funnel(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:
         how = "USD" if self.by_value else "count"
         title = f"Conversion funnel, by {how}"
         if self.as_tables:
             return title, _stack([rich_table(t) for t in funnel_tables(d)])
-        items = [
-            Bar(
-                s.name,
-                float(s.value.usd) if self.by_value else s.count,
-                usd_amount(s.value) if self.by_value else f"{s.count:,}",
-            )
-            for s in d.funnel.stages
-        ]
-        chart = bars(items, width)
+        chart = bars(self._stage_bars(d.funnel.stages), width)
         f = d.funnel
         extra = []
         if f.avg_seconds_to_accept is not None:
@@ -269,6 +278,24 @@ class InsightsScreen(Screen[None]):
         if past:
             lines.append(Text(f"From before the range: {past}", style="italic"))
         return title, _stack(lines)
+
+    def _registrations(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:
+        how = "USD (contract value)" if self.by_value else "count"
+        title = f"Registration funnel, by {how}"
+        if self.as_tables:
+            return title, rich_table(registration_funnel_table(d))
+        return title, bars(self._stage_bars(d.registration_funnel), width)
+
+    def _stage_bars(self, stages: Sequence[Stage]) -> list[Bar]:
+        """A funnel's stages as bars, by count or (`v`) by USD."""
+        return [
+            Bar(
+                s.name,
+                float(s.value.usd) if self.by_value else s.count,
+                usd_amount(s.value) if self.by_value else f"{s.count:,}",
+            )
+            for s in stages
+        ]
 
     def _reasons(self, d: Dashboard, width: int) -> tuple[str, RenderableType]:
         title = "Declined and lost reasons"
@@ -305,13 +332,14 @@ class InsightsScreen(Screen[None]):
             "solution": d.months_by_solution,
         }[self.split]
         title = f"Comparison by month, by {SPLIT_TITLES[self.split]}"
+        if self.as_tables and self.by_value:
+            title += ", value won (USD)"
+            return title, rich_table(months_value_table(title, months))
         if self.as_tables:
             return title, rich_table(months_table(title, months))
-        parts: list[str] = []
-        for m in months:
-            for part in m.parts:
-                if part not in parts:
-                    parts.append(part)
+        parts = month_parts(months)
+        if self.by_value:
+            return title + ", value won (USD)", self._value_comparison(d, months, parts, width)
         rows = [
             (f"{m.month:%Y-%m}", [float(m.parts.get(p, 0)) for p in parts], f"{m.deals:,}")
             for m in months
@@ -321,6 +349,33 @@ class InsightsScreen(Screen[None]):
         if change is not None:
             body.append(Text(f"Deals, first to last full month: {change_text(change)}"))
         return title, _stack(body)
+
+    def _value_comparison(
+        self, d: Dashboard, months: Sequence[MonthRow], parts: list[str], width: int
+    ) -> RenderableType:
+        """`v`: value won per month, split like the deals; then, when the range has approved
+        registrations, their approved value per month (not split: registrations are counted
+        by month and status only)."""
+        rows = [
+            (
+                f"{m.month:%Y-%m}",
+                [float(m.won_value_parts.get(p, 0)) for p in parts],
+                usd_amount(m.won_value),
+            )
+            for m in months
+        ]
+        body: list[RenderableType] = [stacked(rows, parts, width)]
+        change = d.summary.changes.get("wonValueUsd")
+        if change is not None:
+            body.append(Text(f"Value won, first to last full month: {change_text(change, True)}"))
+        if any(m.approved_value.usd or m.approved_value.without_rate for m in months):
+            body.append(Text("Approved value (registrations)", style="bold"))
+            approved = [
+                Bar(f"{m.month:%Y-%m}", float(m.approved_value.usd), usd_amount(m.approved_value))
+                for m in months
+            ]
+            body.append(bars(approved, width, style="green4"))
+        return _stack(body)
 
     # --- actions ------------------------------------------------------------------------
 
@@ -337,15 +392,7 @@ class InsightsScreen(Screen[None]):
         self.dismiss(None)
 
     def action_kind(self, kind: str) -> None:
-        f = self.filters
-        self.filters = InsightsFilter(
-            kind=CoSellKind(kind),
-            deal_types=f.deal_types,
-            direction=f.direction,
-            countries=f.countries,
-            solution=f.solution,
-            marketplace=f.marketplace,
-        )
+        self.filters = self.filters.but(kind=CoSellKind(kind))
         self._head()
         self.reload()
 

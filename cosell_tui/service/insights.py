@@ -26,7 +26,9 @@ from cosell_tui.domain import (
 from cosell_tui.domain.insights import (
     DOWNLOAD_LIMIT,
     MARKETPLACE_CHOICES,
+    NONE_WORD,
     TOP_PARTS,
+    WITHOUT,
     Amount,
     BreakdownRow,
     Change,
@@ -40,7 +42,9 @@ from cosell_tui.domain.insights import (
     ReasonRow,
     Stage,
     Summary,
+    role_value,
 )
+from cosell_tui.domain.names import company_key
 from cosell_tui.service.context import Context
 from cosell_tui.service.errors import ValidationError
 from cosell_tui.store import insights as store
@@ -50,8 +54,31 @@ from cosell_tui.store.insights import Tally
 ACCEPTED_OR_LATER = frozenset({Substatus.ACCEPTED, Substatus.WON, Substatus.LOST})
 OPEN_INBOUND = frozenset({Substatus.PENDING, Substatus.RECEIVED})
 REJECTED = frozenset({RegistrationStatus.FAILED.value, RegistrationStatus.MARKETPLACE_FAILED.value})
+#: Approved automatically, after review, or after marketplace validation.
+APPROVED = frozenset(
+    {
+        RegistrationStatus.APPROVED.value,
+        RegistrationStatus.PASSED.value,
+        RegistrationStatus.MARKETPLACE_PASSED.value,
+    }
+)
+#: The registration funnel after "Registered": each stage by the registrations' status now.
+REGISTRATION_STAGES: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "In review",
+        frozenset(
+            {RegistrationStatus.REVIEW_PENDING.value, RegistrationStatus.MARKETPLACE_PENDING.value}
+        ),
+    ),
+    ("Action required", frozenset({RegistrationStatus.ACTION_REQUIRED.value})),
+    ("Approved", APPROVED),
+    ("Rejected", REJECTED),
+    ("Closed", frozenset({RegistrationStatus.CLOSED.value})),
+)
 #: The summary figures whose first/last full month are compared, by their JSON names.
-CHANGE_FIGURES = ("total", "accepted", "won", "lost", "wonValueUsd")
+CHANGE_FIGURES = (
+    "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+)  # fmt: skip
 NO_REASON = "No reason given"
 OTHER = "Other"
 
@@ -100,13 +127,28 @@ class Insights:
                     {"marketplace": value},
                 )
         solution = filters.solution.strip() if filters.solution else None
-        return InsightsFilter(
-            kind=filters.kind,
-            deal_types=filters.deal_types,
-            direction=filters.direction,
+        roles: list[str] = []
+        for word in filters.roles:
+            role = WITHOUT if word == WITHOUT else role_value(word)
+            if role is None:
+                raise ValidationError(
+                    f"{word!r} is not a partner role; the roles are "
+                    + ", ".join(r.label for r in PartnerRole)
+                    + ", or none.",
+                    {"role": word},
+                )
+            roles.append(role)
+        programs = {
+            p.strip().lower(): WITHOUT if p.strip().lower() == NONE_WORD else p.strip()
+            for p in filters.programs
+            if p.strip() or p == WITHOUT
+        }
+        return filters.but(
             countries=countries,
             solution=solution or None,
-            marketplace=filters.marketplace,
+            customer=company_key(filters.customer) if filters.customer.strip() else "",
+            programs=tuple(programs.values()),
+            roles=tuple(dict.fromkeys(roles)),
         )
 
     def figures(self, range_text: str = "", filters: InsightsFilter | None = None) -> Dashboard:
@@ -129,12 +171,14 @@ class Insights:
             conn = uow.session.connection()
             groups.main = store.main_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[1:])
-            groups.countries = store.country_groups(conn, *args)
+            groups.registrations = store.registration_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[2:])
-            groups.capabilities = store.capability_groups(conn, *args)
+            groups.countries = store.country_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[3:])
-            groups.solutions = store.solution_groups(conn, *args)
+            groups.capabilities = store.capability_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[4:])
+            groups.solutions = store.solution_groups(conn, *args)
+            yield _dashboard(period, f, groups, STEPS[5:])
             groups.past = store.past_groups(conn, *args)
         yield _dashboard(period, f, groups, ())
 
@@ -159,12 +203,13 @@ class Insights:
 # --- rolling groups up --------------------------------------------------------------------
 
 #: The queries in the order they run, by the widgets they feed (Dashboard.pending).
-STEPS = ("summary", "geography", "capabilities", "solutions", "past")
+STEPS = ("summary", "registrations", "geography", "capabilities", "solutions", "past")
 
 
 @dataclass
 class _Groups:
     main: list[store.MainGroup] = field(default_factory=list)
+    registrations: list[store.RegistrationGroup] = field(default_factory=list)
     countries: list[tuple[str, str, Substatus, Tally]] = field(default_factory=list)
     capabilities: list[tuple[str | None, str | None, Substatus, Tally]] = field(
         default_factory=list
@@ -177,10 +222,11 @@ def _dashboard(
     period: Period, f: InsightsFilter, g: _Groups, pending: tuple[str, ...]
 ) -> Dashboard:
     main, countries, capabilities, solutions = g.main, g.countries, g.capabilities, g.solutions
+    approved = _approved_by_month(g.registrations)
     return Dashboard(
         period=period,
         filters=f,
-        summary=_summary(main, period),
+        summary=_summary(main, g.registrations, period),
         funnel=_funnel(main, g.past),
         reasons=_reasons(main),
         geography=_breakdown((c, c, sub, t) for _m, c, sub, t in countries),
@@ -190,13 +236,58 @@ def _dashboard(
             (r or "", PartnerRole(r).label if r else "(none)", sub, t)
             for _p, r, sub, t in capabilities
         ),
-        months=_months_by_type(main, period),
-        months_by_market=_months_by_part(period, ((m, c, sub, t) for m, c, sub, t in countries)),
+        months=_months_by_type(main, approved, period),
+        months_by_market=_months_by_part(
+            period, ((m, c, sub, t) for m, c, sub, t in countries), approved
+        ),
         months_by_solution=_months_by_part(
-            period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions)
+            period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions), approved
         ),
         without_rate=sum(x.tally.without_rate for x in main),
+        registration_funnel=_registration_funnel(g.registrations),
         pending=pending,
+    )
+
+
+def cents_amount(cents: Decimal, without_rate: int) -> Amount:
+    """An unrounded sum of cents (registrations, store.RegistrationGroup) rounded once."""
+    return Amount((cents / 100).quantize(Decimal("0.01")), without_rate)
+
+
+def _annual(groups: Iterable[store.RegistrationGroup]) -> Amount:
+    mine = list(groups)
+    return cents_amount(
+        sum((g.annual_cents for g in mine), Decimal(0)), sum(g.without_rate for g in mine)
+    )
+
+
+def _contract(groups: Iterable[store.RegistrationGroup]) -> Amount:
+    mine = list(groups)
+    return cents_amount(
+        sum((g.contract_cents for g in mine), Decimal(0)), sum(g.without_rate for g in mine)
+    )
+
+
+def _registration_values(groups: Sequence[store.RegistrationGroup]) -> dict[str, Decimal]:
+    return {
+        "annualValueUsd": _annual(groups).usd,
+        "approvedValueUsd": _contract(g for g in groups if g.status in APPROVED).usd,
+    }
+
+
+def _registration_funnel(groups: Sequence[store.RegistrationGroup]) -> tuple[Stage, ...]:
+    if not groups:
+        return ()
+    return (
+        Stage("Registered", sum(g.n for g in groups), _contract(groups)),
+        *(
+            Stage(
+                name,
+                sum(g.n for g in groups if g.status in statuses),
+                _contract(g for g in groups if g.status in statuses),
+            )
+            for name, statuses in REGISTRATION_STAGES
+        ),
     )
 
 
@@ -210,14 +301,24 @@ def _summary_of(groups: Sequence[store.MainGroup]) -> dict[str, Decimal]:
     }
 
 
-def _summary(main: Sequence[store.MainGroup], period: Period) -> Summary:
+def _summary(
+    main: Sequence[store.MainGroup],
+    registrations: Sequence[store.RegistrationGroup],
+    period: Period,
+) -> Summary:
     whole = _summary_of(main)
     changes: dict[str, Change] = {}
     full = period.full_months()
     if len(full) >= 2:
         first_month, last_month = full[0], full[-1]
-        first = _summary_of([g for g in main if _month_key(g.month) == first_month])
-        last = _summary_of([g for g in main if _month_key(g.month) == last_month])
+
+        def of_month(month: date) -> dict[str, Decimal]:
+            return {
+                **_summary_of([g for g in main if _month_key(g.month) == month]),
+                **_registration_values([g for g in registrations if _month_key(g.month) == month]),
+            }
+
+        first, last = of_month(first_month), of_month(last_month)
         changes = {
             name: Change(first_month, last_month, first[name], last[name])
             for name in CHANGE_FIGURES
@@ -230,13 +331,11 @@ def _summary(main: Sequence[store.MainGroup], period: Period) -> Summary:
         lost=int(whole["lost"]),
         won_value=amount(g.tally for g in main if g.substatus is Substatus.WON),
         registered=sum(g.tally.n for g in registered),
-        approved=sum(
-            g.tally.n
-            for g in registered
-            if g.registration_status == RegistrationStatus.APPROVED.value
-        ),
+        approved=sum(g.tally.n for g in registered if g.registration_status in APPROVED),
         rejected=sum(g.tally.n for g in registered if g.registration_status in REJECTED),
         changes=changes,
+        annual_value=_annual(registrations),
+        approved_value=_contract(g for g in registrations if g.status in APPROVED),
     )
 
 
@@ -326,28 +425,51 @@ def _breakdown(
     return tuple(sorted(rows, key=lambda r: (-r.deals, r.key)))
 
 
-def _months_by_type(main: Sequence[store.MainGroup], period: Period) -> tuple[MonthRow, ...]:
+def _approved_by_month(groups: Sequence[store.RegistrationGroup]) -> dict[date, Amount]:
+    by_month: dict[date, list[store.RegistrationGroup]] = defaultdict(list)
+    for g in groups:
+        if g.status in APPROVED:
+            by_month[_month_key(g.month)].append(g)
+    return {month: _contract(mine) for month, mine in by_month.items()}
+
+
+def _won_parts(won: Iterable[tuple[str, Tally]], parts: Iterable[str]) -> dict[str, Decimal]:
+    """Value won (USD) per part, in the order of `parts`."""
+    mine = list(won)
+    return {p: amount(t for q, t in mine if q == p).usd for p in parts}
+
+
+def _months_by_type(
+    main: Sequence[store.MainGroup], approved: dict[date, Amount], period: Period
+) -> tuple[MonthRow, ...]:
     rows = []
     for month in period.months():
         groups = [g for g in main if _month_key(g.month) == month]
         parts: dict[str, int] = defaultdict(int)
         for g in groups:
             parts[DealType(g.deal_type).label] += g.tally.n
-        won = [g.tally for g in groups if g.substatus is Substatus.WON]
+        won = [g for g in groups if g.substatus is Substatus.WON]
+        ordered = dict(sorted(parts.items()))
         rows.append(
             MonthRow(
                 month=month,
                 deals=sum(g.tally.n for g in groups),
-                won=sum(t.n for t in won),
-                won_value=amount(won),
-                parts=dict(sorted(parts.items())),
+                won=sum(g.tally.n for g in won),
+                won_value=amount(g.tally for g in won),
+                parts=ordered,
+                won_value_parts=_won_parts(
+                    ((DealType(g.deal_type).label, g.tally) for g in won), ordered
+                ),
+                approved_value=approved.get(month, Amount()),
             )
         )
     return tuple(rows)
 
 
 def _months_by_part(
-    period: Period, groups: Iterable[tuple[str, str, Substatus, Tally]]
+    period: Period,
+    groups: Iterable[tuple[str, str, Substatus, Tally]],
+    approved: dict[date, Amount],
 ) -> tuple[MonthRow, ...]:
     """The comparison split by the TOP_PARTS parts with the most deals; the rest is "Other"."""
     items = list(groups)
@@ -362,14 +484,16 @@ def _months_by_part(
         for p, _s, t in mine:
             key = p if p in top else OTHER
             parts[key] = parts.get(key, 0) + t.n
-        won = [t for _p, s, t in mine if s is Substatus.WON]
+        won = [(p if p in top else OTHER, t) for p, s, t in mine if s is Substatus.WON]
         rows.append(
             MonthRow(
                 month=month,
                 deals=sum(t.n for _p, _s, t in mine),
-                won=sum(t.n for t in won),
-                won_value=amount(won),
+                won=sum(t.n for _p, t in won),
+                won_value=amount(t for _p, t in won),
                 parts=parts,
+                won_value_parts=_won_parts(won, parts),
+                approved_value=approved.get(month, Amount()),
             )
         )
     return tuple(rows)

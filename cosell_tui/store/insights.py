@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Float,
+    Numeric,
     and_,
     case,
     cast,
@@ -30,20 +33,35 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from cosell_tui.domain import DealType, Direction, Substatus
+from cosell_tui.domain import DealType, Direction, PartnerRole, Substatus
 from cosell_tui.domain.insights import (
     MARKETPLACE_FIELD_SINCE,
     NOT_APPLICABLE,
+    WITHOUT,
     CoSellKind,
     DownloadRow,
     InsightsFilter,
 )
+from cosell_tui.domain.names import KEY_WORD_MAX
 from cosell_tui.store.grid import Scope, scope_condition
-from cosell_tui.store.models import Referral, ReferralSolution, Solution
+from cosell_tui.store.models import (
+    AccountKey,
+    ExchangeRate,
+    Referral,
+    ReferralSolution,
+    Registration,
+    Solution,
+)
 
 R = Referral.__table__.c
 RS = ReferralSolution.__table__.c
 S = Solution.__table__.c
+AK = AccountKey.__table__.c
+REG = Registration.__table__.c
+XR = ExchangeRate.__table__.c
+#: A perpetual contract's value is spread over this many years for its ACV (domain.md §4.4,
+#: as service/registration.py checks it); a finite one over its term, at least a year.
+PERPETUAL_YEARS = 6
 
 #: The columns of ix_referral_insights (models.py and migration 0007_insights).
 INDEX_COLUMNS = (
@@ -153,6 +171,25 @@ def filter_conditions(f: InsightsFilter) -> list[ColumnElement[bool]]:
         if NOT_APPLICABLE in f.marketplace:
             parts.append(R.created_at < MARKETPLACE_FIELD_SINCE)
         conds.append(or_(*parts))
+    # every customer word is a whole word of the customer's normalised name: the `=word` key
+    # customer search stores for it (account_key), an index look-up per word
+    for word in f.customer.split():
+        has_word = select(AK.account_id).where(AK.key == "=" + word[:KEY_WORD_MAX])
+        conds.append(R.customer_account_id.in_(has_word))
+    if f.programs:
+        named = [p.lower() for p in f.programs if p != WITHOUT]
+        either: list[ColumnElement[bool]] = []
+        if named:
+            either.append(func.lower(R.partner_program).in_(named))
+        if WITHOUT in f.programs:
+            either += [R.partner_program.is_(None), R.partner_program == ""]
+        conds.append(or_(*either))
+    if f.roles:
+        roles = [PartnerRole(r) for r in f.roles if r != WITHOUT]
+        either = [R.partner_role.in_(roles)] if roles else []
+        if WITHOUT in f.roles:
+            either.append(R.partner_role.is_(None))
+        conds.append(or_(*either))
     return conds
 
 
@@ -296,6 +333,88 @@ def solution_groups(
     return [
         (str(m), sid, names.get(sid, sid), sub, _tally(n, rated, cents))
         for m, sid, sub, n, rated, cents in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationGroup:
+    """Registrations of deals in the range, by creation month and the deal's registration
+    status: how many, how many have a USD value, and their contract value and annual contract
+    value in USD cents (unrounded sums: the caller rounds each sum once)."""
+
+    month: str
+    status: str
+    n: int
+    rated: int
+    contract_cents: Decimal
+    annual_cents: Decimal
+
+    @property
+    def without_rate(self) -> int:
+        return self.n - self.rated
+
+
+def _rate_month(dialect: str) -> ColumnElement[Any]:
+    """The first day of the registration's month, as exchange_rate.month is stored."""
+    if dialect == "sqlite":
+        return func.substr(REG.registered_at, 1, 7).op("||")(literal_column("'-01'"))
+    return cast(func.date_trunc("month", REG.registered_at), Date)
+
+
+def registration_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[RegistrationGroup]:
+    """The registrations of the deals the figures count (the deal's registration status set),
+    with their contract value converted at the rate of the registration's month (the monthly
+    rates table; USD is 1). A registration whose currency has no rate that month, or a deal
+    whose registration row is missing, is counted and has no value (`rated` leaves it out)."""
+    dialect = conn.dialect.name
+    month = month_of(dialect, R.created_at)
+    # PostgreSQL sums exactly (numeric); SQLite has no decimal type, so in floating point
+    # (an integer type there would divide as integers)
+    numeric: Any = Float() if dialect == "sqlite" else Numeric(30, 10)
+    rate = case(
+        (REG.contract_currency == "USD", cast(1, numeric)),
+        else_=cast(XR.usd_per_unit, numeric),
+    )
+    if dialect == "sqlite":
+        days: ColumnElement[Any] = func.julianday(REG.end_date) - func.julianday(REG.start_date)
+    else:
+        days = REG.end_date - REG.start_date
+    years = case(
+        (REG.end_date.is_(None), cast(PERPETUAL_YEARS, numeric)),
+        (days < 365, cast(1, numeric)),
+        else_=cast(days, numeric) / 365,
+    )
+    contract = cast(REG.contract_value, numeric) * rate  # cents × USD per unit
+    query = (
+        select(
+            month,
+            R.registration_status,
+            func.count(),
+            func.count(rate),
+            func.coalesce(func.sum(contract), 0),
+            func.coalesce(func.sum(contract / years), 0),
+        )
+        .select_from(
+            Referral.__table__.outerjoin(Registration.__table__, REG.referral_id == R.id).outerjoin(
+                ExchangeRate.__table__,
+                and_(XR.currency == REG.contract_currency, XR.month == _rate_month(dialect)),
+            )
+        )
+        .where(conditions(scope, f, start, end, dialect), R.registration_status.is_not(None))
+        .group_by(month, R.registration_status)
+    )
+    return [
+        RegistrationGroup(
+            month=str(m),
+            status=str(status.value),
+            n=int(n),
+            rated=int(rated or 0),
+            contract_cents=Decimal(str(contract_sum or 0)),
+            annual_cents=Decimal(str(annual_sum or 0)),
+        )
+        for m, status, n, rated, contract_sum, annual_sum in conn.execute(query)
     ]
 
 

@@ -14,7 +14,7 @@ from .conftest import NOW, Runner, no_traceback
 
 WIDGETS = {
     "range", "filters", "summary", "dealsWithoutRate", "funnel", "reasons", "geography",
-    "solutions", "capabilities", "comparison",
+    "solutions", "capabilities", "comparison", "registrationFunnel",
 }  # fmt: skip
 
 
@@ -28,12 +28,25 @@ def test_json_has_the_documented_shape(cosell: Runner) -> None:
     assert summary["total"] >= summary["won"] + summary["lost"]
     assert summary["total"] > 0
     assert doc["filters"]["dealTypes"] == ["CoSell", "PartnerLed"]
-    assert set(summary["changes"]) == {"total", "accepted", "won", "lost", "wonValueUsd"}
+    assert set(summary["changes"]) == {
+        "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+    }  # fmt: skip
+    reg = {s["stage"]: s for s in doc["registrationFunnel"]["stages"]}
+    assert reg["Registered"]["count"] == summary["registered"] > 0
+    assert reg["Approved"]["count"] == summary["approved"]
+    assert reg["Rejected"]["count"] == summary["rejected"]
+    assert summary["approvedValueUsd"] == reg["Approved"]["value"]["usd"]
+    assert summary["annualValueUsd"] > 0
     stages = {s["stage"]: s for s in doc["funnel"]["stages"]}
     assert stages["Won"]["count"] == summary["won"]
     assert sum(r["deals"] for r in doc["geography"]) == summary["total"]
     assert len(doc["comparison"]["byDealType"]) == 13  # 12 months back touch 13 months
     assert sum(m["deals"] for m in doc["comparison"]["byDealType"]) == summary["total"]
+    by_type = doc["comparison"]["byDealType"]
+    for month in by_type:
+        assert sum(month["wonValueParts"].values()) == pytest.approx(month["wonValue"]["usd"])
+    approved = sum(m["approvedValue"]["usd"] for m in by_type)
+    assert approved == pytest.approx(summary["approvedValueUsd"])
 
 
 def test_filters_narrow_the_figures(cosell: Runner) -> None:
@@ -106,3 +119,37 @@ def test_insights_on_backend(db_url: str, capsys: pytest.CaptureFixture[str]) ->
     assert main(["--db", db_url, "--now", NOW, "insights", "--range", "12m", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["total"] > 0
+
+
+def test_customer_program_and_role_filters(cosell: Runner, tmp_path: Path) -> None:
+    every = cosell("insights", "--range", "12m", "--type", "all", "--json").json()
+    total = every["summary"]["total"]
+    programs = [p["program"] or "none" for p in every["capabilities"]["programs"]]
+    by_program = [
+        cosell("insights", "--range", "12m", "--type", "all", "--program", p, "--json").json()
+        for p in programs
+    ]
+    assert sum(d["summary"]["total"] for d in by_program) == total
+    assert by_program[0]["filters"]["programs"] == [None if programs[0] == "none" else programs[0]]
+    without_role = cosell(
+        "insights", "--range", "12m", "--type", "all", "--role", "none", "--json"
+    ).json()
+    ip = cosell("insights", "--range", "12m", "--type", "all", "--tab", "ip", "--json").json()
+    assert without_role["summary"] == ip["summary"]
+    target = tmp_path / "rows.csv"
+    cosell("insights", "--range", "12m", "--type", "all", "--download", str(target))
+    with target.open(newline="", encoding="utf-8") as handle:
+        customer = list(csv.reader(handle))[1][2]
+    one = cosell(
+        "insights", "--range", "12m", "--type", "all", "--customer", customer.upper(), "--json"
+    )
+    assert one.code == 0, one.err
+    assert 1 <= one.json()["summary"]["total"] <= total
+    assert one.json()["filters"]["customer"] == one.json()["filters"]["customer"].lower()
+
+
+def test_an_unknown_role_is_refused_in_words(cosell: Runner) -> None:
+    result = cosell("insights", "--role", "juggler")
+    assert result.code == 1
+    assert "not a partner role" in result.err
+    no_traceback(result)

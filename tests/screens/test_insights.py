@@ -3,7 +3,7 @@ and figures that are the service's for the same question."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from cosell_tui.domain.insights import CoSellKind, InsightsFilter
 from cosell_tui.screens.insights import InsightsScreen
@@ -42,6 +42,16 @@ async def test_opens_with_I_and_shows_the_services_figures(make_app) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, InsightsScreen)
+
+
+async def filter_by(pilot, screen: InsightsScreen, words: str) -> Input:
+    """Type `words` on the filter line (`/`) and submit them."""
+    await pilot.press("slash")
+    field = screen.query_one("#ins-filter", Input)
+    field.value = words
+    await pilot.press("enter")
+    await settle(pilot)
+    return field
 
 
 async def test_tabs_and_range(make_app) -> None:
@@ -112,3 +122,60 @@ async def test_palette_offers_insights(make_app) -> None:
         await settle(pilot)
         titles = [title for title, _help, _action in live_commands(app.screen)]
         assert "Insights: the co-sell dashboard" in titles
+
+
+async def test_customer_program_and_role_words(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=app.test_size) as pilot:
+        screen = await open_insights(pilot)
+        words = 'range:12m customer:"Contoso Pvt. Ltd." program:none role:presales,none'
+        field = await filter_by(pilot, screen, words)
+        d = screen.dashboard
+        assert d is not None
+        assert [m.text for m in app.messages] == []
+        assert (d.filters.customer, d.filters.programs) == ("contoso", ("",))
+        assert d.filters.roles == ("PresalesEnvisioning", "")
+        assert d == app.service.insights.figures("12m", d.filters)
+        assert [r.key for r in d.programs] in ([""], [])
+        await pilot.press("slash")
+        # the words as typed come back (the status line shows them normalised)
+        assert 'customer:"Contoso Pvt. Ltd." program:none' in field.value
+        assert "customer:contoso" in str(screen.query_one("#ins-status", Static).content)
+        await pilot.press("escape")
+        await filter_by(pilot, screen, "role:juggler")
+        assert screen.dashboard is d  # nothing changed
+        assert any("partner role" in m.text for m in app.messages)
+
+
+async def test_registration_funnel_only_with_registrations(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=app.test_size) as pilot:
+        screen = await open_insights(pilot)
+        await pilot.press("1", "r", "r")  # IP co-sell, 12 months: the seed's registrations
+        await settle(pilot)
+        d = screen.dashboard
+        assert d is not None and d.summary.registered > 0
+        panel = screen.query_one("#ins-registrations")
+        assert panel.display
+        assert "Registered" in text_of(panel)
+        assert d.registration_funnel[0].count == d.summary.registered
+        assert "Annual contract value" in text_of(screen.query_one("#ins-summary"))
+        await filter_by(pilot, screen, "range:12m customer:nosuchcustomer")
+        assert screen.dashboard is not None and screen.dashboard.summary.registered == 0
+        assert not panel.display
+
+
+async def test_v_compares_value_won_and_approved_value(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=app.test_size) as pilot:
+        screen = await open_insights(pilot)
+        await pilot.press("1", "r", "r", "v")
+        await settle(pilot)
+        panel = screen.query_one("#ins-comparison")
+        assert "value won" in str(panel.border_title)
+        shown = text_of(panel)
+        assert "Approved value (registrations)" in shown
+        assert "USD" in shown
+        await pilot.press("t")
+        assert "Approved value" in text_of(panel)
+        assert "Value won" in text_of(panel)

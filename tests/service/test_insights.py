@@ -16,13 +16,16 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
 from cosell_tui.domain import (
+    ContractTerm,
     DealType,
     Direction,
     MarketplaceIntent,
     PartnerRole,
+    PricingModel,
     RegistrationStatus,
     Status,
     Substatus,
+    TenantType,
 )
 from cosell_tui.domain.insights import (
     MARKETPLACE_FIELD_SINCE,
@@ -31,6 +34,7 @@ from cosell_tui.domain.insights import (
     InsightsFilter,
     Period,
 )
+from cosell_tui.domain.names import company_key
 from cosell_tui.service import Service
 from cosell_tui.service.errors import ValidationError
 from cosell_tui.store.models import (
@@ -38,6 +42,7 @@ from cosell_tui.store.models import (
     ExchangeRate,
     Referral,
     ReferralSolution,
+    Registration,
     TeamMember,
 )
 from tests import factories as f
@@ -79,6 +84,13 @@ class Spec:
     intent: MarketplaceIntent
     solutions: tuple[str, ...]
     cara_on_team: bool
+    customer: int = f.CONTOSO_IN
+    #: The registration (when `registration` is set): currency, contract value in cents,
+    #: days from the deal's creation to registering, contract days (None: perpetual).
+    reg_currency: str = "USD"
+    reg_cents: int = 5_000_000
+    reg_after: int = 0
+    reg_days: int | None = None
 
 
 specs = st.builds(
@@ -100,13 +112,40 @@ specs = st.builds(
     registration=st.one_of(
         st.none(),
         st.sampled_from(
-            [RegistrationStatus.APPROVED, RegistrationStatus.FAILED, RegistrationStatus.CLOSED]
+            [
+                RegistrationStatus.APPROVED,
+                RegistrationStatus.FAILED,
+                RegistrationStatus.CLOSED,
+                RegistrationStatus.REVIEW_PENDING,
+                RegistrationStatus.ACTION_REQUIRED,
+                RegistrationStatus.PASSED,
+                RegistrationStatus.MARKETPLACE_FAILED,
+                RegistrationStatus.MARKETPLACE_PENDING,
+            ]
         ),
     ),
     intent=st.sampled_from(list(MarketplaceIntent)),
     solutions=st.lists(st.sampled_from(SOLUTIONS), unique=True, max_size=3).map(tuple),
     cara_on_team=st.booleans(),
+    customer=st.sampled_from([f.CONTOSO_IN, f.CONTOSO_IN_2, f.NORTHWIND, f.TAILSPIN_FED_MANAGED]),
+    reg_currency=st.sampled_from(["USD", "EUR", "INR", "JPY"]),
+    reg_cents=st.integers(1, 900_000_000),
+    reg_after=st.integers(0, 400),
+    reg_days=st.one_of(st.none(), st.integers(1, 2000)),
 )
+APPROVED_STATUSES = {
+    RegistrationStatus.APPROVED,
+    RegistrationStatus.PASSED,
+    RegistrationStatus.MARKETPLACE_PASSED,
+}
+REJECTED_STATUSES = {RegistrationStatus.FAILED, RegistrationStatus.MARKETPLACE_FAILED}
+#: The factories' customers by their normalised names (account.search_name).
+SEARCH_NAMES = {
+    f.CONTOSO_IN: "contoso",
+    f.CONTOSO_IN_2: "contoso pune",
+    f.NORTHWIND: "northwind traders",
+    f.TAILSPIN_FED_MANAGED: "tailspin federal agency",
+}
 
 filters = st.builds(
     InsightsFilter,
@@ -116,6 +155,10 @@ filters = st.builds(
     countries=st.sampled_from([(), ("US",), ("GB", "IN")]),
     solution=st.sampled_from([None, f.AZURE_IP]),
     marketplace=st.sampled_from([(), ("Yes",), (NOT_APPLICABLE,), ("No", NOT_APPLICABLE)]),
+    # as typed: the service normalises them (legal suffix, case, punctuation)
+    customer=st.sampled_from(["", "Contoso Pvt. Ltd.", "PUNE contoso", "traders", "federal x"]),
+    programs=st.sampled_from([(), ("azure migrate",), ("none",), ("Modern Work", "none")]),
+    roles=st.sampled_from([(), ("presales",), ("none",), ("Deployment services", "none")]),
 )
 ranges = st.sampled_from(
     ["1m", "3m", "6m", "12m", "2023-01-15..2025-03-31", "2026-11-01..2026-11-30"]
@@ -143,6 +186,23 @@ def _usd(spec: Spec, created: datetime, rates: dict[tuple[date, str], Decimal]) 
     return (value * rate).quantize(Decimal("0.01"))
 
 
+def _contract_cents(
+    spec: Spec, registered: datetime, rates: dict[tuple[date, str], Decimal]
+) -> tuple[Decimal, Decimal] | None:
+    """(contract value, annual contract value) in USD cents, unrounded; None without a rate."""
+    if spec.reg_currency == "USD":
+        rate = Decimal(1)
+    elif (
+        found := rates.get((date(registered.year, registered.month, 1), spec.reg_currency))
+    ) is None:
+        return None
+    else:
+        rate = found
+    contract = spec.reg_cents * rate
+    years = Decimal(6) if spec.reg_days is None else max(Decimal(1), Decimal(spec.reg_days) / 365)
+    return contract, contract / years
+
+
 @dataclass(frozen=True)
 class Deal:
     spec: Spec
@@ -150,6 +210,8 @@ class Deal:
     accepted: datetime | None
     closed: datetime | None
     usd: Decimal | None
+    #: The registration's (contract, annual) value in USD cents; None: no rate (or none).
+    reg_usd: tuple[Decimal, Decimal] | None = None
 
     @property
     def sub(self) -> Substatus:
@@ -160,6 +222,7 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
     rates = _rates(svc)
     out = []
     with engine_of(svc).begin() as conn:
+        conn.execute(delete(Registration))
         conn.execute(delete(ReferralSolution))
         conn.execute(delete(TeamMember))
         conn.execute(delete(Referral))
@@ -180,7 +243,7 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
                     location_id=location, direction=spec.direction, status=status,
                     substatus=sub, deal_type=spec.deal_type, name=f"Deal {i}",
                     value=Decimal(spec.cents) / 100, currency=spec.currency, value_usd=usd,
-                    close_date=date(2027, 1, 1), customer_account_id=f.CONTOSO_IN,
+                    close_date=date(2027, 1, 1), customer_account_id=spec.customer,
                     customer_name="Contoso", country=spec.country, created_at=created,
                     updated_at=created, accepted_at=accepted, closed_at=closed,
                     status_reason_code=spec.reason, registration_status=spec.registration,
@@ -197,7 +260,27 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
                         email="cara@fabrikam.example",
                     )
                 )  # fmt: skip
-            out.append(Deal(spec, created, accepted, closed, usd))
+            reg_usd = None
+            if spec.registration is not None:
+                registered = created + timedelta(days=spec.reg_after, minutes=i)
+                start = registered.date()
+                conn.execute(
+                    insert(Registration).values(
+                        referral_id=i, status=spec.registration, is_marketplace=False,
+                        deployed_on_azure=True, term=ContractTerm.PERPETUAL
+                        if spec.reg_days is None else ContractTerm.FINITE,
+                        contract_value=Decimal(spec.reg_cents) / 100,
+                        contract_currency=spec.reg_currency, solution_id=f.AZURE_IP,
+                        solution_value=Decimal(1), solution_currency="USD", sign_date=start,
+                        start_date=start,
+                        end_date=None if spec.reg_days is None
+                        else start + timedelta(days=spec.reg_days),
+                        tenant_type=TenantType.CUSTOMER, pricing_model=PricingModel.OTHER,
+                        registered_at=registered,
+                    )
+                )  # fmt: skip
+                reg_usd = _contract_cents(spec, registered, rates)
+            out.append(Deal(spec, created, accepted, closed, usd, reg_usd))
     return out
 
 
@@ -227,6 +310,22 @@ def _matches(d: Deal, flt: InsightsFilter) -> bool:
         return False
     if flt.solution and flt.solution not in s.solutions:
         return False
+    if flt.customer:
+        typed = company_key(flt.customer).split()
+        if not set(typed) <= set(SEARCH_NAMES[s.customer].split()):
+            return False
+    if flt.programs:
+        wanted = {"" if p == "none" else p.lower() for p in flt.programs}
+        if (s.program or "").lower() not in wanted:
+            return False
+    if flt.roles:
+        words = {
+            "none": "",
+            "presales": PartnerRole.PRESALES.value,
+            "Deployment services": PartnerRole.DEPLOYMENT.value,
+        }
+        if (s.role.value if s.role else "") not in {words[r] for r in flt.roles}:
+            return False
     if flt.marketplace:
         old = d.created < MARKETPLACE_FIELD_SINCE
         if not (
@@ -242,6 +341,23 @@ def _sum(deals: list[Deal]) -> tuple[Decimal, int]:
         sum((d.usd for d in deals if d.usd is not None), Decimal("0.00")),
         sum(1 for d in deals if d.usd is None),
     )
+
+
+#: SQLite converts registrations' values in floating point (it has no decimal type): a sum may
+#: round to the next cent. PostgreSQL's are exact.
+CENT = Decimal("0.01")
+
+
+def _reg_sum(deals: list[Deal], which: int) -> tuple[Decimal, int]:
+    """Contract (0) or annual (1) value in USD of these deals' registrations, and how many have
+    no rate: rounded once, as the service does."""
+    cents = sum((d.reg_usd[which] for d in deals if d.reg_usd is not None), Decimal(0))
+    return (cents / 100).quantize(CENT), sum(1 for d in deals if d.reg_usd is None)
+
+
+def _same_money(got: Any, expected: tuple[Decimal, int]) -> None:
+    assert got.without_rate == expected[1]
+    assert abs(got.usd - expected[0]) <= CENT, (got, expected)
 
 
 def _month(when: datetime) -> date:
@@ -266,10 +382,35 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
     assert (s.won_value.usd, s.won_value.without_rate) == _sum(won)
     assert got.without_rate == _sum(inside)[1]
     assert s.registered == sum(1 for d in inside if d.spec.registration is not None)
-    assert s.approved == sum(
-        1 for d in inside if d.spec.registration is RegistrationStatus.APPROVED
-    )
-    assert s.rejected == sum(1 for d in inside if d.spec.registration is RegistrationStatus.FAILED)
+    assert s.approved == sum(1 for d in inside if d.spec.registration in APPROVED_STATUSES)
+    assert s.rejected == sum(1 for d in inside if d.spec.registration in REJECTED_STATUSES)
+    registered = [d for d in inside if d.spec.registration is not None]
+    approved = [d for d in registered if d.spec.registration in APPROVED_STATUSES]
+    _same_money(s.annual_value, _reg_sum(registered, 1))
+    _same_money(s.approved_value, _reg_sum(approved, 0))
+    if registered:
+        funnel = {st_.name: st_ for st_ in got.registration_funnel}
+        wanted = {
+            "Registered": registered,
+            "In review": [
+                d
+                for d in registered
+                if d.spec.registration
+                in (RegistrationStatus.REVIEW_PENDING, RegistrationStatus.MARKETPLACE_PENDING)
+            ],
+            "Action required": [
+                d for d in registered if d.spec.registration is RegistrationStatus.ACTION_REQUIRED
+            ],
+            "Approved": approved,
+            "Rejected": [d for d in registered if d.spec.registration in REJECTED_STATUSES],
+            "Closed": [d for d in registered if d.spec.registration is RegistrationStatus.CLOSED],
+        }
+        assert list(funnel) == list(wanted)
+        for name, ds in wanted.items():
+            assert funnel[name].count == len(ds), name
+            _same_money(funnel[name].value, _reg_sum(ds, 0))
+    else:
+        assert got.registration_funnel == ()
     full = period.full_months()
     if len(full) >= 2:
         first = [d for d in inside if _month(d.created) == full[0]]
@@ -277,6 +418,8 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
         assert s.changes["total"].first == len(first)
         assert s.changes["total"].last == len(last)
         assert s.changes["wonValueUsd"].last == _sum(subs(last, Substatus.WON))[0]
+        last_registered = [d for d in last if d.spec.registration is not None]
+        assert abs(s.changes["annualValueUsd"].last - _reg_sum(last_registered, 1)[0]) <= CENT
     else:
         assert s.changes == {}
 
@@ -364,6 +507,26 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
             == {k.label: n for k, n in sorted(Counter(d.spec.deal_type for d in ds).items())}
             or not ds
         )
+        won_ds = subs(ds, Substatus.WON)
+        assert row.won_value_parts == {
+            part: _sum([d for d in won_ds if d.spec.deal_type.label == part])[0]
+            for part in row.parts
+        }
+        _same_money(
+            row.approved_value,
+            _reg_sum([d for d in ds if d.spec.registration in APPROVED_STATUSES], 0),
+        )
+    for row in got.months_by_market:
+        won_ds = [d for d in subs(inside, Substatus.WON) if _month(d.created) == row.month]
+        top = [p for p in row.parts if p != "Other"]
+        for part in row.parts:
+            mine = [
+                d
+                for d in won_ds
+                if (d.spec.country == part if part != "Other" else d.spec.country not in top)
+            ]
+            assert row.won_value_parts[part] == _sum(mine)[0], (row.month, part)
+        assert sum(row.won_value_parts.values()) == row.won_value.usd
     for split in (got.months_by_market, got.months_by_solution):
         assert [m.month for m in split] == list(period.months())
     assert sum(m.deals for m in got.months_by_market) == len(inside)
@@ -420,21 +583,24 @@ def test_a_bad_country_is_refused(svc: Service) -> None:
         svc.insights.figures("3m", InsightsFilter(countries=("USA",)))
 
 
+#: A won outbound co-sell deal of Fabrikam's Seattle, worth USD 100 (tests add the rest).
+WON_DEAL: dict[str, Any] = dict(
+    org=f.FABRIKAM, location=f.SEATTLE, direction=Direction.OUTGOING,
+    state=(Status.CLOSED, Substatus.WON), deal_type=DealType.CO_SELL, role=None, program=None,
+    currency="USD", cents=100_00, accepted_after=None, closed_after=1, reason=None,
+    intent=MarketplaceIntent.YES, solutions=(), cara_on_team=False,
+)  # fmt: skip
+
+
 def test_download_is_newest_first_and_honours_filters(svc: Service) -> None:
-    base = dict(
-        org=f.FABRIKAM, location=f.SEATTLE, direction=Direction.OUTGOING,
-        state=(Status.CLOSED, Substatus.WON), deal_type=DealType.CO_SELL, role=None,
-        program=None, currency="USD", cents=100_00, accepted_after=None, closed_after=1,
-        reason=None, registration=None, intent=MarketplaceIntent.YES, solutions=(),
-        cara_on_team=False,
-    )  # fmt: skip
+    base = {**WON_DEAL, "registration": None}
     _store(
         svc,
         [
-            Spec(created_days=5, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
-            Spec(created_days=2, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
-            Spec(created_days=1, country="GB", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
-            Spec(created_days=200, country="US", **base),  # type: ignore[arg-type]  # base: a dict of typed fields
+            Spec(created_days=5, country="US", **base),
+            Spec(created_days=2, country="US", **base),
+            Spec(created_days=1, country="GB", **base),
+            Spec(created_days=200, country="US", **base),
         ],
     )
     rows = svc.insights.download("3m", InsightsFilter(countries=("us",)))
@@ -451,4 +617,64 @@ def test_period_months_and_full_months() -> None:
     assert custom.full_months() == (date(2026, 1, 1), date(2026, 2, 1))
     assert Period.parse("1m", datetime(2026, 3, 31, tzinfo=UTC)).start == datetime(
         2026, 2, 28, tzinfo=UTC
+    )
+
+
+def test_filter_words_read_quoted_values_and_give_them_back() -> None:
+    from cosell_tui.domain.insights import FilterWordsError, filter_words, parse_filter_words
+
+    words = 'customer:"northwind traders" program:"Azure Migrate,none" role:deploy'
+    rng, flt = parse_filter_words(words, InsightsFilter())
+    assert rng is None
+    assert flt.customer == "northwind traders"
+    assert flt.programs == ("Azure Migrate", "")
+    assert flt.roles == (PartnerRole.DEPLOYMENT.value,)
+    assert parse_filter_words(filter_words("3m", flt), InsightsFilter()) == ("3m", flt)
+    for bad in ("role:p", 'customer:"open', "who:x"):
+        with pytest.raises(FilterWordsError):
+            parse_filter_words(bad, InsightsFilter())
+
+
+def test_an_unknown_role_is_refused(svc: Service) -> None:
+    with pytest.raises(ValidationError, match="partner role"):
+        svc.insights.figures("3m", InsightsFilter(roles=("juggler",)))
+
+
+def test_registration_values_and_funnel_by_example(svc: Service) -> None:
+    base = {**WON_DEAL, "country": "US", "created_days": 3}
+    _store(
+        svc,
+        [
+            # perpetual USD 600,000: ACV 100,000
+            Spec(registration=RegistrationStatus.APPROVED, reg_cents=600_000_00, **base),
+            # EUR 200,000 over 730 days at 1.10: 220,000, ACV 110,000
+            Spec(
+                registration=RegistrationStatus.REVIEW_PENDING,
+                reg_currency="EUR",
+                reg_cents=200_000_00,
+                reg_days=730,
+                **base,
+            ),
+            # JPY has no rate: counted, not summed
+            Spec(registration=RegistrationStatus.PASSED, reg_currency="JPY", **base),
+            Spec(registration=None, **base),
+        ],
+    )
+    got = svc.insights.figures("1m")
+    s = got.summary
+    assert (s.registered, s.approved, s.rejected) == (3, 2, 0)
+    assert (s.annual_value.usd, s.annual_value.without_rate) == (Decimal("210000.00"), 1)
+    assert (s.approved_value.usd, s.approved_value.without_rate) == (Decimal("600000.00"), 1)
+    stages = {st_.name: (st_.count, st_.value.usd) for st_ in got.registration_funnel}
+    assert stages == {
+        "Registered": (3, Decimal("820000.00")),
+        "In review": (1, Decimal("220000.00")),
+        "Action required": (0, Decimal("0.00")),
+        "Approved": (2, Decimal("600000.00")),
+        "Rejected": (0, Decimal("0.00")),
+        "Closed": (0, Decimal("0.00")),
+    }
+    assert (
+        svc.insights.figures("1m", InsightsFilter(kind=CoSellKind.SERVICES)).registration_funnel
+        == ()
     )

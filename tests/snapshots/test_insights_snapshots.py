@@ -1,6 +1,7 @@
 """Snapshots of the Insights screen at 80×24 and 160×48 (fixed clock, seed 7): every widget as
 a chart and as a table, another tab and range, the comparison split, the filter line, and
-NO_COLOR (the bars differ by glyph, not only by colour)."""
+NO_COLOR (the bars differ by glyph, not only by colour), the registration funnel by count
+and by value, and the comparison of value won and approved value."""
 
 from __future__ import annotations
 
@@ -34,6 +35,26 @@ async def filter_line(pilot) -> None:
     await settle(pilot)
 
 
+async def registrations(pilot) -> None:
+    """IP co-sell over 12 months (the seed's registrations), the registration funnel in view."""
+    await keys("1", "r", "r")(pilot)
+    pilot.app.screen.query_one("#ins-registrations").scroll_visible(animate=False, top=True)
+    await settle(pilot)
+
+
+async def registrations_by_value(pilot) -> None:
+    await registrations(pilot)
+    await pilot.press("v")
+    await settle(pilot)
+
+
+async def value_comparison(pilot) -> None:
+    """IP co-sell over 12 months, `v`: the comparison of value won and approved value."""
+    await keys("1", "r", "r", "v")(pilot)
+    pilot.app.screen.query_one("#ins-comparison").scroll_visible(animate=False, top=True)
+    await settle(pilot)
+
+
 CASES = {
     "charts": keys(),
     "tables": keys("t"),
@@ -41,6 +62,9 @@ CASES = {
     "services_12m": keys("2", "r", "r"),
     "by_value_by_market": keys("v", "m", "r", "r"),
     "filtered": filter_line,
+    "registrations": registrations,
+    "registrations_by_value": registrations_by_value,
+    "value_comparison": value_comparison,
 }
 
 
