@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from cosell_tui.domain.facts import ALL
+from cosell_tui.domain.format import printable
 from cosell_tui.screens.dialogs import ConfirmDialog, FormDialog
 from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.screens.listbox import ListBox
@@ -42,7 +43,7 @@ def entry(rule: RoutingEntry) -> Content:
         (f"{market:<7}", "bold"),
         (f"{solution:<15}", "bold"),
         "→ ",
-        (f"{rule.location_name} ({rule.location})", "bold"),
+        (printable(f"{rule.location_name} ({rule.location})"), "bold"),
         (f"  {rule.kind}", "$text-muted"),
     )
 
@@ -96,7 +97,7 @@ def remove_dialog(service: Service, rule: RoutingEntry) -> ConfirmDialog:
     routing = service.routing
     return ConfirmDialog(
         "Remove the routing rule?",
-        f"{rule.rule.describe()} ({rule.location_name}). Microsoft's referrals it placed will go "
+        f"{rule.rule.describe()} ({printable(rule.location_name)}). Microsoft's referrals it placed will go "
         "by the next most specific rule.",
         confirm_label="Remove",
         run=lambda _value, _detail: routing.remove_rule(rule.market, rule.solution),
@@ -154,7 +155,7 @@ class RoutingScreen(ListBox[None]):
         routing = self.service.routing
         total, rules = routing.count(), routing.rules(0, PAGE)
         places = tuple(
-            (f"{name} ({pid})", pid) for _id, name, pid in self.service.catalog.scope_locations()
+            (printable(f"{name} ({pid})"), pid) for _id, name, pid in self.service.catalog.scope_locations()
         )
         self.app.call_from_thread(self._show, total, rules, places)
 

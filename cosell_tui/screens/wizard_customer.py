@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import AccountView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import AccountInput, PersonInput
@@ -108,7 +109,7 @@ class CustomerStep(WizardStep):
             else (", ".join(p for p in (account.address, account.country) if p))
         )
         self.query_one("#chosen-account", Static).update(
-            f"Customer: {account.name} — {where} ({account.kind.label})"
+            printable(f"Customer: {account.name} — {where} ({account.kind.label})")
         )
         self.fields["account_id"].set_error(None)
         self.query_one("#input-contact_first_name").focus()
@@ -196,9 +197,10 @@ class CustomerStep(WizardStep):
             rest = ", ".join(
                 str(fields[n].value) for n, _l, _r in MANUAL_FIELDS[1:] if fields[n].value
             )
-            customer = f"{name} — {rest} (entered manually)"
+            customer = printable(f"{name} — {rest} (entered manually)")
         elif self.account is not None:
-            customer = f"{self.account.name} — {self.account.address} ({self.account.kind.label})"
+            account = self.account
+            customer = printable(f"{account.name} — {account.address} ({account.kind.label})")
         else:
             customer = "none chosen"
         contact = self._contact()
