@@ -97,8 +97,8 @@ def remove_dialog(service: Service, rule: RoutingEntry) -> ConfirmDialog:
     routing = service.routing
     return ConfirmDialog(
         "Remove the routing rule?",
-        f"{rule.rule.describe()} ({printable(rule.location_name)}). Microsoft's referrals it placed will go "
-        "by the next most specific rule.",
+        f"{rule.rule.describe()} ({printable(rule.location_name)}). Microsoft's referrals it "
+        "placed will go by the next most specific rule.",
         confirm_label="Remove",
         run=lambda _value, _detail: routing.remove_rule(rule.market, rule.solution),
     )
@@ -155,7 +155,8 @@ class RoutingScreen(ListBox[None]):
         routing = self.service.routing
         total, rules = routing.count(), routing.rules(0, PAGE)
         places = tuple(
-            (printable(f"{name} ({pid})"), pid) for _id, name, pid in self.service.catalog.scope_locations()
+            (printable(f"{name} ({pid})"), pid)
+            for _id, name, pid in self.service.catalog.scope_locations()
         )
         self.app.call_from_thread(self._show, total, rules, places)
 
