@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -19,22 +20,22 @@ from cosell_tui.domain.views import UserView
 
 if TYPE_CHECKING:
     from cosell_tui.rules import RuleBook
+    from cosell_tui.service.administration import Administration
+    from cosell_tui.service.catalog import Catalog
+    from cosell_tui.service.creation import Creation
+    from cosell_tui.service.insights import Insights
+    from cosell_tui.service.lifecycle import Lifecycle
+    from cosell_tui.service.listing import Listing
+    from cosell_tui.service.mail import Mail
+    from cosell_tui.service.microsoft import Microsoft
+    from cosell_tui.service.reference import Reference
+    from cosell_tui.service.registration import Registration
+    from cosell_tui.service.routing import Routing
+    from cosell_tui.service.sharing import Sharing
+    from cosell_tui.service.transfer import Transfer
 from cosell_tui.service.admin import open_engine
-from cosell_tui.service.administration import Administration
-from cosell_tui.service.catalog import Catalog
 from cosell_tui.service.context import Context, Shared
-from cosell_tui.service.creation import Creation
 from cosell_tui.service.identity import find_user, identify, user_view
-from cosell_tui.service.insights import Insights
-from cosell_tui.service.lifecycle import Lifecycle
-from cosell_tui.service.listing import Listing
-from cosell_tui.service.mail import Mail
-from cosell_tui.service.microsoft import Microsoft
-from cosell_tui.service.reference import Reference
-from cosell_tui.service.registration import Registration
-from cosell_tui.service.routing import Routing
-from cosell_tui.service.sharing import Sharing
-from cosell_tui.service.transfer import Transfer
 from cosell_tui.store.migrate import upgrade
 
 
@@ -42,21 +43,89 @@ class Service:
     """Every use case of cosell, by subject; see docs/service.md."""
 
     def __init__(self, shared: Shared, user: UserView) -> None:
-        ctx = Context(shared, user)
-        self._ctx = ctx
-        self.listing = Listing(ctx)
-        self.catalog = Catalog(ctx)
-        self.creation = Creation(ctx)
-        self.lifecycle = Lifecycle(ctx, self.listing)
-        self.sharing = Sharing(ctx)
-        self.microsoft = Microsoft(ctx)
-        self.registration = Registration(ctx)
-        self.insights = Insights(ctx)
-        self.transfer = Transfer(ctx, self.catalog, self.creation, self.lifecycle, self.sharing)
-        self.administration = Administration(ctx)
-        self.reference = Reference(ctx)
-        self.routing = Routing(ctx)
-        self.mail = Mail(ctx)
+        self._ctx = Context(shared, user)
+
+    # The use cases by subject, each made (and its module imported) on first use: a command
+    # pays only for the subjects it touches (`deal list` neither imports the CSV sheets nor
+    # the insights), which is most of a short command's start-up.
+
+    @cached_property
+    def listing(self) -> Listing:
+        from cosell_tui.service.listing import Listing
+
+        return Listing(self._ctx)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from cosell_tui.service.catalog import Catalog
+
+        return Catalog(self._ctx)
+
+    @cached_property
+    def creation(self) -> Creation:
+        from cosell_tui.service.creation import Creation
+
+        return Creation(self._ctx)
+
+    @cached_property
+    def lifecycle(self) -> Lifecycle:
+        from cosell_tui.service.lifecycle import Lifecycle
+
+        return Lifecycle(self._ctx, self.listing)
+
+    @cached_property
+    def sharing(self) -> Sharing:
+        from cosell_tui.service.sharing import Sharing
+
+        return Sharing(self._ctx)
+
+    @cached_property
+    def microsoft(self) -> Microsoft:
+        from cosell_tui.service.microsoft import Microsoft
+
+        return Microsoft(self._ctx)
+
+    @cached_property
+    def registration(self) -> Registration:
+        from cosell_tui.service.registration import Registration
+
+        return Registration(self._ctx)
+
+    @cached_property
+    def insights(self) -> Insights:
+        from cosell_tui.service.insights import Insights
+
+        return Insights(self._ctx)
+
+    @cached_property
+    def transfer(self) -> Transfer:
+        from cosell_tui.service.transfer import Transfer
+
+        return Transfer(self._ctx, self.catalog, self.creation, self.lifecycle, self.sharing)
+
+    @cached_property
+    def administration(self) -> Administration:
+        from cosell_tui.service.administration import Administration
+
+        return Administration(self._ctx)
+
+    @cached_property
+    def reference(self) -> Reference:
+        from cosell_tui.service.reference import Reference
+
+        return Reference(self._ctx)
+
+    @cached_property
+    def routing(self) -> Routing:
+        from cosell_tui.service.routing import Routing
+
+        return Routing(self._ctx)
+
+    @cached_property
+    def mail(self) -> Mail:
+        from cosell_tui.service.mail import Mail
+
+        return Mail(self._ctx)
 
     @property
     def user(self) -> UserView:
