@@ -75,7 +75,8 @@ def run_tui(rt: Runtime) -> int:
 @option("--seed", type=int, default=7, metavar="S", help="Random seed (default 7).")
 @pass_runtime
 def demo(rt: Runtime, deals: int, seed: int) -> int:
-    """A fresh temporary SQLite database, seeded, opened as ava; deleted on exit."""
+    """A fresh temporary SQLite database, seeded, opened as ava (or `--user`: any of the demo's
+    users, e.g. ben, cara or the Microsoft seller ms-jordan); deleted on exit."""
     from cosell_tui.cli.parse import check_deal_count
     from cosell_tui.domain.clock import Clock
     from cosell_tui.service import admin, open_service
@@ -85,9 +86,10 @@ def demo(rt: Runtime, deals: int, seed: int) -> int:
         url = f"sqlite:///{Path(folder) / 'demo.db'}"
         admin.seed_database(url, deals, seed, Clock.from_env(rt.now).now())
         opened: list[Service] = []
+        user = rt.user or DEMO_USER
 
         def opener(say: Callable[[str], None]) -> Service:
-            opened.append(open_service(db=url, user=DEMO_USER, now=rt.now, on_upgrade=say))
+            opened.append(open_service(db=url, user=user, now=rt.now, on_upgrade=say))
             return opened[-1]
 
         try:

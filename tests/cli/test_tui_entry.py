@@ -51,6 +51,11 @@ def test_demo_seeds_a_temporary_database_as_ava(opened: list[dict[str, Any]]) ->
     assert opened[0]["counts"]["inbound"] > 0 and opened[0]["counts"]["outbound"] > 0
 
 
+def test_demo_opens_as_the_user_asked_for(opened: list[dict[str, Any]]) -> None:
+    assert main(["--now", NOW, "--user", "cara", "demo", "--deals", "30"]) == 0
+    assert opened[0]["user"] == "cara"
+
+
 def test_unknown_user_is_refused(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["--db", db, "--now", NOW, "--user", "nobody-here", "deal", "list"])
     assert code in (1, 4)
