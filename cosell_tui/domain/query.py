@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from babel import Locale
-
 from cosell_tui.domain import (
     ASSESSMENT_STAGES,
     CREATED_PCT,
@@ -29,6 +27,7 @@ from cosell_tui.domain import (
     RegistrationStatus,
     Substatus,
 )
+from cosell_tui.domain.countries import country_codes
 from cosell_tui.domain.format import read_amount
 
 
@@ -143,9 +142,6 @@ STAGE_WORDS: dict[str, int] = {
 STAGE_PCTS = (CREATED_PCT, 20, 40, 60, 80, WON_PCT)
 YES_WORDS = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
 # Babel types the keys loosely (str | int | None); the ISO 3166 alpha-2 codes are the 2-letter str.
-_COUNTRIES = frozenset(
-    code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2
-)
 
 FIELDS = (
     "status",
@@ -300,7 +296,7 @@ def _choice(name: str, word: str, pos: int) -> tuple[object, ...]:
         )
     if name == "country":
         code = word.upper()
-        if code in _COUNTRIES:
+        if code in country_codes():
             return (code,)
         raise QueryError(
             f"'{word}' is not a two-letter ISO country code (for example GB, US, DE)", pos

@@ -24,7 +24,6 @@ from functools import lru_cache, partial
 from typing import Annotated, Any, ClassVar
 
 import phonenumbers
-from babel import Locale
 from babel.numbers import list_currencies
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -62,6 +61,7 @@ from cosell_tui.domain import (
     SolutionKind,
     TenantType,
 )
+from cosell_tui.domain.countries import country_codes
 from cosell_tui.domain.facts import ALL
 from cosell_tui.domain.format import read_amount
 from cosell_tui.service import forms
@@ -75,11 +75,9 @@ from cosell_tui.store.models import Account, Location, Organization, Solution
 OURS = "cosell"
 
 
-@lru_cache(maxsize=1)
 def territories() -> frozenset[str]:
-    """ISO 3166 alpha-2 codes (babel's CLDR territories without the numeric regions)."""
-    codes = Locale("en").territories
-    return frozenset(code for code in codes if isinstance(code, str) and len(code) == 2)
+    """ISO 3166 alpha-2 country codes (domain/countries.py)."""
+    return country_codes()
 
 
 def as_id(value: object) -> int | None:

@@ -104,6 +104,8 @@ def test_negation_of_fields_and_words() -> None:
         ("value:>=x", 8, "not an amount"),
         ("expires:<3w", 9, "h or d"),
         ("country:England", 8, "two-letter"),
+        ("country:ZZ", 8, "two-letter"),  # CLDR's "Unknown Region" is no country
+        ("country:EU", 8, "two-letter"),
         ('"open phrase', 0, "unterminated"),
         ("a !", 2, "must be followed"),
         ("status:", 7, "needs a value"),
