@@ -137,12 +137,13 @@ def read_fields_grid(stride: int = 1) -> Iterator[Any]:
 
 
 def test_transitions_grid_agrees_with_the_oracle(book: RuleBook) -> None:
-    """A third of the grid (30,720 facts, a few seconds): the engine fires what the oracle says."""
+    """A sixth of the grid (15,360 facts, a few seconds): the engine fires what the oracle says.
+    (The property tests beside it draw from the whole space.)"""
     count = 0
-    for facts in read_fields_grid(stride=3):
+    for facts in read_fields_grid(stride=6):
         oracle_fired(book, "transitions", facts)
         count += 1
-    assert count == 30_720
+    assert count == 15_360
 
 
 # --- the oracle itself follows durable's semantics -------------------------------------------

@@ -337,7 +337,7 @@ def _places(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
             yield from _places(value, (*at, index))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=75, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_any_broken_shape_is_said_in_words(tmp_path_factory: Any, data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(sorted(RULE_SETS)), label="file")
