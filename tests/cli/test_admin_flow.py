@@ -4,24 +4,38 @@ import solutions, accounts, partners and rates from examples/, create a co-sell 
 operating-system login and accept it as another (a Microsoft seller), win it, and register it
 once its month's EUR rate is added by command and its account is matched to a managed one.
 
-On a real team's database there is no `--now`: the clock is the system's, so the month the
-rate is set for is read from the won deal."""
+On a real team's database `--now` is refused, so these tests pin the system clock itself
+(domain/clock.system_now) to December 2026, a month examples/rates.csv has no rate for: the
+won deal waits for the rate set by command whatever the real date is."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cosell_tui.domain import clock
 from cosell_tui.service import identity
 from tests.cli.conftest import Result, invoke, no_traceback
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 IMPORTS = ("user", "solution", "partner", "account", "rate")
+
+
+#: The pinned system clock's first instant: a month after the last one examples/rates.csv has.
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system clock, from START on, a second further at each reading (so what happens
+    later is later), whatever the real date."""
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(clock, "system_now", lambda: START + timedelta(seconds=next(ticks)))
 
 
 @pytest.fixture
@@ -85,9 +99,10 @@ def test_a_real_team_from_an_empty_database(db_url: str, login: list[str], tmp_p
     ok(db, "deal", "won", str(number), "--yes")
     shown = ok(db, "deal", "show", str(number), "--json").json()
     month = shown["closedDateTime"][:7]
+    assert month == "2026-12"  # the pinned clock's month, after the last one rates.csv has
     waiting = {c["id"]: c["outcome"] for c in ok(db, "deal", "explain", str(number), "--json")
                .json()["eligibility"]["criteria"]}  # fmt: skip
-    assert waiting["deal-value"] == "undecidable"  # examples/rates.csv stops at 2026-10
+    assert waiting["deal-value"] == "undecidable"  # no EUR rate for 2026-12 yet
     assert waiting["managed-account"] not in ("met", "undecidable")
 
     assert (
