@@ -11,7 +11,7 @@ registration eligibility of every won deal on it (eligibility rule `managed-acco
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select, update
@@ -25,7 +25,7 @@ from cosell_tui.service.audit import log_admin
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.mapping import account_view, solution_view
 from cosell_tui.service.parse import inputs, parse
-from cosell_tui.service.sheets import MAX_ROWS, Layout, read_rows
+from cosell_tui.service.sheets import MAX_ROWS, Imported, Layout, Tally, read_rows
 from cosell_tui.store.models import Account, Location, Organization, Referral, Solution, User
 
 if TYPE_CHECKING:
@@ -94,26 +94,6 @@ _TAG_FIELDS = {
 
 
 @dataclass(frozen=True, slots=True)
-class Imported:
-    """What an import did: rows added, changed and left as they were."""
-
-    what: str
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    #: Won deals whose registration eligibility was decided again (account matching).
-    decided: int = 0
-
-    def said(self, source: str = "") -> str:
-        """`Imported 6 accounts from accounts.csv: 6 added, 0 changed, 0 unchanged.`"""
-        return (
-            f"Imported {self.added + self.changed + self.unchanged:,} {self.what}"
-            f"{' from ' + source if source else ''}: {self.added:,} added, "
-            f"{self.changed:,} changed, {self.unchanged:,} unchanged."
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class AccountEntry:
     account: AccountView
     matched_to: str | None  # the managed account it is matched to: "Name (MS account ID)"
@@ -145,24 +125,6 @@ class Matched:
     eligible: int  # of those, eligible now
 
 
-@dataclass(slots=True)
-class _Tally:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-
-    def count(self, key: str, new: bool, changed: bool) -> None:
-        if new:
-            self.added.append(key)
-        elif changed:
-            self.changed.append(key)
-        else:
-            self.unchanged += 1
-
-    def done(self, what: str) -> Imported:
-        return Imported(what, len(self.added), len(self.changed), self.unchanged)
-
-
 def _state(row: object, names: tuple[str, ...]) -> tuple[object, ...]:
     return tuple(getattr(row, name) for name in names)
 
@@ -177,9 +139,9 @@ class Reference:
         log_admin(uow.session, uow.now(), uow.user.id, action, subject, summary, **detail)
 
     def _logged_import(
-        self, uow: UnitOfWork, action: str, name: str, tally: _Tally, what: str
+        self, uow: UnitOfWork, action: str, name: str, tally: Tally, what: str, dry_run: bool
     ) -> Imported:
-        done = tally.done(what)
+        done = tally.done(what, dry_run)
         self._log(uow, action, name, done.said(name), added=tally.added, changed=tally.changed)
         return done
 
@@ -233,12 +195,15 @@ class Reference:
                           f"Changed solution {solution.id}: {said}.", changes=changes)  # fmt: skip
             return solution_view(solution, uow.user.org_id)
 
-    def import_solutions(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> Imported:
-        """The catalog from a CSV (docs/admin.md): a solution ID already there is updated."""
+    def import_solutions(
+        self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
+        """The catalog from a CSV (docs/admin.md): a solution ID already there is updated.
+        `dry_run`: checked and counted, nothing written (sheets.py)."""
         rows = read_rows(data, SOLUTIONS, inputs.SolutionIn, max_rows)
-        with self._ctx.write() as uow:
+        with self._ctx.write(dry_run) as uow:
             require_admin(uow, "the catalog")
-            tally = _Tally()
+            tally = Tally()
             for line, parsed in rows.rows:
                 if not rows.problems.once(line, parsed.id, f"Solution ID {parsed.id}"):
                     continue
@@ -250,9 +215,9 @@ class Reference:
                 self._fill_solution(uow, solution, parsed, own=False)
                 after = _state(solution, _SOLUTION_STATE + _PUBLISHER_STATE)
                 tally.count(parsed.id, new, before != after)
-            rows.problems.raise_any()
+            rows.problems.raise_any(dry_run)
             uow.session.flush()
-            return self._logged_import(uow, "solutions_imported", name, tally, "solutions")
+            return self._logged_import(uow, "solutions_imported", name, tally, "solutions", dry_run)
 
     def _new_solution(self, uow: UnitOfWork, solution_id: str) -> Solution:
         solution = Solution(id=solution_id, name="", kind=SolutionKind.PARTNER, publisher_name="")
@@ -330,13 +295,15 @@ class Reference:
                 for a, n, m in rows
             )
 
-    def import_accounts(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> Imported:
+    def import_accounts(
+        self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
         """Customer accounts from a CSV: a Microsoft account ID (managed, unmanaged) or D-U-N-S
-        number (DUNS) already there is updated."""
+        number (DUNS) already there is updated. `dry_run`: checked, nothing written."""
         rows = read_rows(data, ACCOUNTS, inputs.AccountIn, max_rows)
-        with self._ctx.write() as uow:
+        with self._ctx.write(dry_run) as uow:
             require_admin(uow, "the customer accounts")
-            tally = _Tally()
+            tally = Tally()
             for line, parsed in rows.rows:
                 key = _account_key(parsed)
                 if not rows.problems.once(line, key, _account_label(parsed)):
@@ -353,9 +320,9 @@ class Reference:
                 account.search_name = company_key(parsed.name)
                 changed = before != _state(account, _ACCOUNT_STATE)
                 tally.count(_account_label(parsed), new, changed)
-            rows.problems.raise_any()
+            rows.problems.raise_any(dry_run)
             uow.session.flush()
-            return self._logged_import(uow, "accounts_imported", name, tally, "accounts")
+            return self._logged_import(uow, "accounts_imported", name, tally, "accounts", dry_run)
 
     def _account(self, uow: UnitOfWork, ref: str, what: str) -> Account:
         """An imported account by its number, Microsoft account ID or D-U-N-S number."""
@@ -455,13 +422,15 @@ class Reference:
                 for u in users
             )
 
-    def import_partners(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> Imported:
+    def import_partners(
+        self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
         """Partner organisations and Microsoft sellers from a CSV: a partner of the same name,
-        a seller of the same login, is updated."""
+        a seller of the same login, is updated. `dry_run`: checked, nothing written."""
         rows = read_rows(data, PARTNERS, inputs.PartnerIn, max_rows, region="US")
-        with self._ctx.write() as uow:
+        with self._ctx.write(dry_run) as uow:
             require_admin(uow, "the co-sell ecosystem")
-            tally = _Tally()
+            tally = Tally()
             for line, parsed in rows.rows:
                 seller = parsed.type is inputs.EcosystemKind.SELLER
                 key = ("login", parsed.login) if seller else ("name", parsed.name.casefold())
@@ -471,13 +440,13 @@ class Reference:
                 said = apply(uow, parsed, tally)
                 if said:
                     rows.problems.add(line, *said)
-            rows.problems.raise_any()
+            rows.problems.raise_any(dry_run)
             uow.session.flush()
             return self._logged_import(
-                uow, "partners_imported", name, tally, "partners and sellers"
+                uow, "partners_imported", name, tally, "partners and sellers", dry_run
             )
 
-    def _partner(self, uow: UnitOfWork, parsed: Any, tally: _Tally) -> list[str]:
+    def _partner(self, uow: UnitOfWork, parsed: Any, tally: Tally) -> list[str]:
         said: list[str] = []
         if parsed.name.casefold() in (uow.user.org_name.casefold(), MICROSOFT.casefold()):
             return [f"Name: {parsed.name} is not another partner."]
@@ -524,7 +493,7 @@ class Reference:
         tally.count(org.name, new, grew or before != _state(org, state))
         return said
 
-    def _seller(self, uow: UnitOfWork, parsed: Any, tally: _Tally) -> list[str]:
+    def _seller(self, uow: UnitOfWork, parsed: Any, tally: Tally) -> list[str]:
         user = uow.session.scalar(select(User).where(User.username == parsed.login))
         if user is not None and user.role is not Role.MICROSOFT_SELLER:
             return [f"Login: {parsed.login} is taken by a user who is not a Microsoft seller."]
