@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from cosell_tui.domain import AccountKind, IncentiveTag, OrgKind, Role, SolutionKind
 from cosell_tui.domain.names import company_key
@@ -81,8 +82,9 @@ PARTNERS = Layout(
     ("Name",),
 )
 
-#: Microsoft's organisation and the location its referrals live in, made by the first
-#: Microsoft seller a partners file brings (as the demo data names them).
+#: Microsoft's organisation and the location its referrals live in, made by `cosell setup` (or,
+#: on a database set up before it did, by the first seller a partners file brings), named as
+#: the demo data names them.
 MICROSOFT = "Microsoft"
 MICROSOFT_LOCATION = ("msft", "Microsoft", "US")
 
@@ -517,26 +519,35 @@ _ACCOUNT_STATE = ("name", "microsoft_account_id", "duns", "group_key", "federal"
 
 
 def _microsoft_id(uow: UnitOfWork, create: bool = False) -> int | None:
-    """Microsoft's organisation; with `create`, made (with its location) when missing."""
+    """Microsoft's organisation; with `create`, made (with its location) when missing (a
+    database set up before `cosell setup` made it)."""
     found = uow.session.scalar(
         select(Organization.id).where(Organization.kind == OrgKind.MICROSOFT).order_by(
             Organization.id).limit(1)
     )  # fmt: skip
     if found is not None or not create:
         return found
+    return add_microsoft(uow.session, uow.now(), uow.user.id)
+
+
+def add_microsoft(session: Session, now: datetime, by: int | None) -> int:
+    """Microsoft's organisation and the location its referrals live in (D12: Microsoft is an
+    organisation of the same database), logged; `cosell setup` makes it, so asking Microsoft
+    for help works from the first day. Its people, the sellers, come from a partners file:
+    nobody is invented here."""
     org = Organization(name=MICROSOFT, kind=OrgKind.MICROSOFT, assessment_vetted=False,
                        co_sell_ecosystem=True)  # fmt: skip
-    uow.session.add(org)
-    uow.session.flush()
+    session.add(org)
+    session.flush()
     pid, name, country = MICROSOFT_LOCATION
-    uow.session.add(Location(org_id=org.id, partner_id=pid, name=name, country=country))
-    uow.session.execute(  # the catalog's Microsoft entries imported before it existed
+    session.add(Location(org_id=org.id, partner_id=pid, name=name, country=country))
+    session.execute(  # the catalog's Microsoft entries imported before it existed
         update(Solution)
         .where(Solution.kind != SolutionKind.PARTNER, Solution.publisher_org_id.is_(None))
         .values(publisher_org_id=org.id)
     )
-    log_admin(uow.session, uow.now(), uow.user.id, "microsoft_added", MICROSOFT,
-              "Added Microsoft's organisation (for its sellers).")  # fmt: skip
+    said = "Added Microsoft's organisation (its sellers come from a partners file)."
+    log_admin(session, now, by, "microsoft_added", MICROSOFT, said)
     return org.id
 
 

@@ -181,3 +181,27 @@ def test_a_bad_file_is_refused_whole_with_every_line(
     login[0] = "ben"
     user = run(sqlite_url, "admin", "solution", "add", "SOL-1", "--name", "X")
     assert user.code == 1 and "Administration is for Referrals admins." in user.err
+
+
+def test_asking_microsoft_works_from_the_set_up_and_says_a_seller_is_missing(
+    sqlite_url: str, login: list[str], tmp_path: Path
+) -> None:
+    """`cosell setup` makes Microsoft's organisation (D12), so a co-sell deal can ask it for
+    help before any partners file; the missing seller is a sentence pointing at the import,
+    and the seller a partners file brings later finds the request waiting."""
+    db = sqlite_url
+    ok(db, "setup", "--file", str(EXAMPLES / "setup.toml"))
+    assert "microsoft_added" in [e["action"] for e in ok(db, "admin", "log", "--json").json()]
+    for noun in ("solution", "account"):
+        ok(db, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"))
+    accounts = ok(db, "admin", "account", "list", "--search", "Northwind", "--json").json()
+    document = tmp_path / "deal.json"
+    document.write_text(json.dumps(deal_document(accounts[0]["id"])))
+    created = ok(db, "deal", "create", str(document))
+    assert "Microsoft has no seller in this database yet" in created.err
+    assert "cosell admin partner import FILE" in created.err
+    ok(db, "admin", "partner", "import", str(EXAMPLES / "partners.csv"))
+    login[0] = "ms-jordan"
+    inbound = ok(db, "deal", "list", "--tab", "inbound", "--json").json()["items"]
+    assert len(inbound) == 1
+    ok(db, "deal", "accept", str(inbound[0]["x-cosell"]["number"]))
