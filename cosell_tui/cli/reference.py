@@ -55,7 +55,8 @@ solution_options = cli.options_of(
 
 
 def _show_solution(rt: Runtime, found: Any, as_json: bool, said: str) -> int:
-    from cosell_tui.cli.catalog import solution_json, solution_tags
+    from cosell_tui.cli.catalog import solution_json
+    from cosell_tui.domain.format import solution_tags
 
     if as_json:
         rt.output.json(solution_json(found))

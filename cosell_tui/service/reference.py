@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from cosell_tui.domain import AccountKind, IncentiveTag, OrgKind, Role, SolutionKind
@@ -266,27 +266,13 @@ class Reference:
         """A page of the customer accounts by name (a name's words, or an account ID or
         D-U-N-S number) of one kind (Managed, Unmanaged, DUNS) or all, with the managed
         account each is matched to."""
-        of_kind = parse(inputs.AccountFilter, {"kind": kind}, "The listing").kind
         with self._ctx.read() as uow:
             require_admin(uow)
             managed = aliased(Account)
-            query = select(Account, managed.name, managed.microsoft_account_id).outerjoin(
-                managed, managed.id == Account.matched_managed_account_id
+            query = self._accounts(search, kind).add_columns(
+                managed.name, managed.microsoft_account_id
             )
-            query = query.where(Account.kind != AccountKind.MANUAL)
-            if of_kind is not None:
-                query = query.where(Account.kind == of_kind)
-            wanted = search.strip()
-            if wanted:
-                key = company_key(wanted)
-                query = query.where(
-                    or_(
-                        Account.search_name.startswith(key, autoescape=True),
-                        Account.search_name.contains(" " + key, autoescape=True),
-                        Account.microsoft_account_id == wanted,
-                        Account.duns == wanted,
-                    )
-                )
+            query = query.outerjoin(managed, managed.id == Account.matched_managed_account_id)
             rows = uow.session.execute(
                 query.order_by(Account.name, Account.id)
                 .limit(max(1, min(limit, 1000)))
@@ -296,6 +282,31 @@ class Reference:
                 AccountEntry(account_view(a), f"{n} ({m})" if n is not None else None)
                 for a, n, m in rows
             )
+
+    def count_accounts(self, search: str = "", kind: str | None = None) -> int:
+        """How many accounts `accounts` pages through."""
+        with self._ctx.read() as uow:
+            require_admin(uow)
+            query = self._accounts(search, kind).with_only_columns(func.count())
+            return int(uow.session.scalar(query) or 0)
+
+    def _accounts(self, search: str, kind: str | None) -> Select[Account]:
+        of_kind = parse(inputs.AccountFilter, {"kind": kind}, "The listing").kind
+        query = select(Account).where(Account.kind != AccountKind.MANUAL)
+        if of_kind is not None:
+            query = query.where(Account.kind == of_kind)
+        wanted = search.strip()
+        if wanted:
+            key = company_key(wanted)
+            query = query.where(
+                or_(
+                    Account.search_name.startswith(key, autoescape=True),
+                    Account.search_name.contains(" " + key, autoescape=True),
+                    Account.microsoft_account_id == wanted,
+                    Account.duns == wanted,
+                )
+            )
+        return query
 
     def import_accounts(
         self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
@@ -379,16 +390,16 @@ class Reference:
 
     # --- the co-sell ecosystem ----------------------------------------------------------------
 
-    def partners(self, limit: int = 200) -> tuple[PartnerEntry, ...]:
-        """The other partner organisations, by name."""
+    def partners(
+        self, search: str = "", limit: int = 200, offset: int = 0
+    ) -> tuple[PartnerEntry, ...]:
+        """A page of the other partner organisations by name (or part of it)."""
         with self._ctx.read() as uow:
             require_admin(uow)
             orgs = uow.session.scalars(
-                select(Organization)
-                .where(Organization.kind == OrgKind.PARTNER, Organization.id != uow.user.org_id)
-                .order_by(Organization.name)
-                .limit(limit)
-            ).all()
+                _partners(uow, search).order_by(Organization.name, Organization.id)
+                .limit(max(1, min(limit, 1000))).offset(max(0, offset))
+            ).all()  # fmt: skip
             ids = [o.id for o in orgs]
             locations: dict[int, list[str]] = {}
             for loc in uow.session.scalars(
@@ -409,20 +420,31 @@ class Reference:
                 for o in orgs
             )  # fmt: skip
 
-    def sellers(self, limit: int = 200) -> tuple[SellerEntry, ...]:
-        """Microsoft's sellers, by login."""
+    def count_partners(self, search: str = "") -> int:
+        with self._ctx.read() as uow:
+            require_admin(uow)
+            query = _partners(uow, search).with_only_columns(func.count())
+            return int(uow.session.scalar(query) or 0)
+
+    def sellers(
+        self, search: str = "", limit: int = 200, offset: int = 0
+    ) -> tuple[SellerEntry, ...]:
+        """A page of Microsoft's sellers by login (search: login or name, or part)."""
         with self._ctx.read() as uow:
             require_admin(uow)
             users = uow.session.scalars(
-                select(User)
-                .where(User.role == Role.MICROSOFT_SELLER)
-                .order_by(User.username)
-                .limit(limit)
-            )
+                _sellers(search).order_by(User.username)
+                .limit(max(1, min(limit, 1000))).offset(max(0, offset))
+            )  # fmt: skip
             return tuple(
                 SellerEntry(u.username, u.display_name, u.email, u.phone or "", u.active)
                 for u in users
             )
+
+    def count_sellers(self, search: str = "") -> int:
+        with self._ctx.read() as uow:
+            require_admin(uow)
+            return int(uow.session.scalar(_sellers(search).with_only_columns(func.count())) or 0)
 
     def import_partners(
         self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
@@ -549,6 +571,27 @@ def add_microsoft(session: Session, now: datetime, by: int | None) -> int:
     said = "Added Microsoft's organisation (its sellers come from a partners file)."
     log_admin(session, now, by, "microsoft_added", MICROSOFT, said)
     return org.id
+
+
+def _partners(uow: UnitOfWork, search: str) -> Select[Organization]:
+    query = select(Organization).where(
+        Organization.kind == OrgKind.PARTNER, Organization.id != uow.user.org_id
+    )
+    if wanted := search.strip().lower():
+        query = query.where(func.lower(Organization.name).contains(wanted, autoescape=True))
+    return query
+
+
+def _sellers(search: str) -> Select[User]:
+    query = select(User).where(User.role == Role.MICROSOFT_SELLER)
+    if wanted := search.strip().lower():
+        query = query.where(
+            or_(
+                func.lower(User.username).contains(wanted, autoescape=True),
+                func.lower(User.display_name).contains(wanted, autoescape=True),
+            )
+        )
+    return query
 
 
 def _partner_named(uow: UnitOfWork, name: str) -> Organization | None:
