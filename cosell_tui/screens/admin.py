@@ -97,7 +97,7 @@ COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
                   ("Tags", 60)),
     "accounts": (("Name", 28), ("Kind", 19), ("MS account / DUNS", 17), ("Ctry", 4),
                  ("Federal", 7), ("Group", 10), ("Matched to", 36)),
-    "partners": (("Partner", 26), ("PartnerIDs", 36), ("Vetted", 6), ("Ecosystem", 9),
+    "partners": (("Partner", 26), ("PartnerIDs", 22), ("Vetted", 6), ("Ecosystem", 9),
                  ("Solutions", 9)),
     "sellers": (("Microsoft seller", 16), ("Name", 22), ("Email", 34), ("Phone", 14),
                 ("Active", 6)),
