@@ -11,26 +11,23 @@ from textual.widgets import DataTable, Input
 
 from cosell_tui.commands import live_commands
 from cosell_tui.domain import AccountKind, SolutionCategory
+from cosell_tui.screens import dialogs_admin as d
 from cosell_tui.screens.admin import NOT_AN_ADMIN, PAGE, AdminScreen
 from cosell_tui.screens.dialogs import ConfirmDialog
-from cosell_tui.screens.dialogs_admin import (
-    ImportDialog,
-    LocationDialog,
-    MatchDialog,
-    RateDialog,
-    SolutionDialog,
-    UserDialog,
-)
 from cosell_tui.widgets.pathpick import PathPicker
 from tests.screens.conftest import burst, settle
 
 
-async def open_admin(pilot) -> AdminScreen:
+async def open_admin(pilot, *keys: str) -> AdminScreen:
+    """The screen, after `keys` (a section's number...) pressed on it."""
     await settle(pilot)
     await pilot.press("M")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, AdminScreen)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
     return screen
 
 
@@ -74,7 +71,7 @@ async def test_add_a_user_refused_then_added_and_logged(make_app) -> None:
         await pilot.press("a")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, UserDialog)
+        assert isinstance(dialog, d.UserDialog)
         fill(dialog, login="eve", name="Eve Park", email="eve@fabrikam", phone="12",
              locations="4100001")  # fmt: skip
         await pilot.press("ctrl+y")
@@ -98,7 +95,7 @@ async def test_edit_deactivate_and_reactivate_a_user(make_app) -> None:
         await pilot.press("e")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, UserDialog) and dialog.editing == "cara"
+        assert isinstance(dialog, d.UserDialog) and dialog.editing == "cara"
         fill(dialog, name="Cara N. Nguyen")
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -120,7 +117,7 @@ async def test_locations_and_a_missing_rate_set_from_its_row(make_app) -> None:
         screen = await open_admin(pilot)
         await pilot.press("2", "a")
         await settle(pilot)
-        assert isinstance(app.screen, LocationDialog)
+        assert isinstance(app.screen, d.LocationDialog)
         fill(app.screen, partner_id="4100009", name="Munich", country="DE")
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -133,7 +130,7 @@ async def test_locations_and_a_missing_rate_set_from_its_row(make_app) -> None:
         await pilot.press("e")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, RateDialog)
+        assert isinstance(dialog, d.RateDialog)
         assert dialog.text("month") == f"{missing[0].month:%Y-%m}"
         fill(dialog, rate="0")
         await pilot.press("ctrl+y")
@@ -151,11 +148,11 @@ async def test_keys_sent_without_waiting(make_app) -> None:
     async with app.run_test(size=app.test_size) as pilot:
         await settle(pilot)
         await burst(pilot, "M", "3", "a")
-        assert isinstance(app.screen, RateDialog)
+        assert isinstance(app.screen, d.RateDialog)
         await burst(pilot, "escape", "7", "escape")
-        assert not isinstance(app.screen, AdminScreen | RateDialog)
+        assert not isinstance(app.screen, AdminScreen | d.RateDialog)
         await burst(pilot, "M", "e")  # before the rows arrive: it waits for them
-        assert isinstance(app.screen, UserDialog) and app.screen.editing == "ava"
+        assert isinstance(app.screen, d.UserDialog) and app.screen.editing == "ava"
 
 
 async def test_a_referrals_user_gets_a_sentence_not_the_screen(make_app) -> None:
@@ -173,9 +170,7 @@ async def test_a_referrals_user_gets_a_sentence_not_the_screen(make_app) -> None
 async def test_accounts_are_paged_from_the_database_and_searched(make_app) -> None:
     app = make_app()
     async with app.run_test(size=app.test_size) as pilot:
-        screen = await open_admin(pilot)
-        await pilot.press("5")
-        await settle(pilot)
+        screen = await open_admin(pilot, "5")
         ref = app.service.reference
         total = ref.count_accounts()
         assert total > PAGE  # the demo has more than a page: only one is read
@@ -199,11 +194,9 @@ async def test_accounts_are_paged_from_the_database_and_searched(make_app) -> No
 async def test_own_solutions_added_and_changed_others_refused_with_a_sentence(make_app) -> None:
     app = make_app()
     async with app.run_test(size=app.test_size) as pilot:
-        screen = await open_admin(pilot)
-        await pilot.press("4", "a")
-        await settle(pilot)
+        screen = await open_admin(pilot, "4", "a")
         dialog = app.screen
-        assert isinstance(dialog, SolutionDialog)
+        assert isinstance(dialog, d.SolutionDialog)
         fill(dialog, id="SOL-NEW-1", name="Fabrikam New Thing", tags="Gold")
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -218,7 +211,7 @@ async def test_own_solutions_added_and_changed_others_refused_with_a_sentence(ma
         await pilot.press("e")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, SolutionDialog) and dialog.text("tags") == "AzureIPCoSell"
+        assert isinstance(dialog, d.SolutionDialog) and dialog.text("tags") == "AzureIPCoSell"
         fill(dialog, name="Fabrikam Newer Thing")
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -247,7 +240,7 @@ async def test_an_account_is_matched_from_its_row(make_app) -> None:
         await pilot.press("enter", "e")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, MatchDialog)
+        assert isinstance(dialog, d.MatchDialog)
         fill(dialog, managed="no-such-account")
         await pilot.press("ctrl+y")
         await settle(pilot)
@@ -261,9 +254,9 @@ async def test_an_account_is_matched_from_its_row(make_app) -> None:
         assert managed.kind is AccountKind.MANAGED
 
 
-async def choose_file(pilot, path: Path) -> ImportDialog:
+async def choose_file(pilot, path: Path) -> d.ImportDialog:
     dialog = pilot.app.screen
-    assert isinstance(dialog, ImportDialog)
+    assert isinstance(dialog, d.ImportDialog)
     dialog.query_one(PathPicker).line.value = str(path)
     await pilot.press("enter")
     await settle(pilot)
@@ -276,10 +269,8 @@ async def test_an_import_is_checked_reviewed_then_written(make_app, tmp_path: Pa
     good.write_text("Account kind,Name,DUNS,Country\nDUNS,Tailspin Two,987654321,US\n")
     app = make_app()
     async with app.run_test(size=app.test_size) as pilot:
-        screen = await open_admin(pilot)
         before = app.service.reference.count_accounts()
-        await pilot.press("5", "i")
-        await settle(pilot)
+        screen = await open_admin(pilot, "5", "i")
         dialog = await choose_file(pilot, bad)
         assert app.screen is dialog  # every bad line under the picker, nothing written
         said = str(dialog.query_one("#general-error").render())
@@ -304,7 +295,7 @@ async def test_new_sections_take_keys_in_bursts(make_app, tmp_path: Path) -> Non
     async with app.run_test(size=app.test_size) as pilot:
         await settle(pilot)
         await burst(pilot, "M", "5", "i")
-        assert isinstance(app.screen, ImportDialog)
+        assert isinstance(app.screen, d.ImportDialog)
         await burst(pilot, "escape", "4", "slash", "z", "z", "q")
         screen = app.screen
         assert isinstance(screen, AdminScreen) and screen.section == "solutions"
@@ -313,4 +304,4 @@ async def test_new_sections_take_keys_in_bursts(make_app, tmp_path: Path) -> Non
         assert not isinstance(app.screen, AdminScreen)
         mine = app.service.catalog.search_solutions("", SolutionCategory.MINE)[0]
         await burst(pilot, "M", "4", "slash", *mine.id, "enter", "e")  # rows: then the edit
-        assert isinstance(app.screen, SolutionDialog) and app.screen.editing == mine.id
+        assert isinstance(app.screen, d.SolutionDialog) and app.screen.editing == mine.id
