@@ -143,11 +143,20 @@ def account_match(rt: Runtime, account_ref: str, managed: str, as_json: bool) ->
     return EXIT_OK
 
 
+def page_options(search: str) -> Any:
+    """--search TEXT, --limit N and --offset N: a page of a listing read from the database."""
+    return cli.options_of(
+        cli.option("--search", default="", metavar="TEXT", help=search),
+        cli.option(
+            "--limit", type=click.IntRange(1, 1000), default=50, metavar="N", help="Rows (50)."
+        ),
+        cli.option("--offset", type=click.IntRange(0), default=0, metavar="N", help="Skip N rows."),
+    )
+
+
 @cli.command("list", help="Customer accounts by name, a page at a time.")
-@cli.option("--search", default="", metavar="TEXT", help="Name, Microsoft account ID or DUNS.")
+@page_options("Name, Microsoft account ID or DUNS.")
 @cli.option("--kind", metavar="KIND", help="Managed, Unmanaged or DUNS.")
-@cli.option("--limit", type=click.IntRange(1, 1000), default=50, metavar="N", help="Rows (50).")
-@cli.option("--offset", type=click.IntRange(0), default=0, metavar="N", help="Skip N rows.")
 @cli.json_option
 @cli.pass_runtime
 def account_list(
@@ -195,12 +204,14 @@ partner_import = cli.import_command(
 )
 
 
-@cli.command("list", help="Other partner organisations and Microsoft sellers.")
+@cli.command("list", help="Other partner organisations and Microsoft sellers, a page at a time.")
+@page_options("A partner's name, or a seller's login or name (or part).")
 @cli.json_option
 @cli.pass_runtime
-def partner_list(rt: Runtime, as_json: bool) -> int:
+def partner_list(rt: Runtime, search: str, limit: int, offset: int, as_json: bool) -> int:
     reference = rt.service().reference
-    partners, sellers = reference.partners(), reference.sellers()
+    partners = reference.partners(search, limit, offset)
+    sellers = reference.sellers(search, limit, offset)
     if as_json:
         rt.output.json(
             {

@@ -274,3 +274,23 @@ def test_a_rates_file_again_changes_only_what_differs(real: Opener) -> None:
     ava.administration.import_rates(RATES, "r.csv")
     again = ava.administration.import_rates(RATES.replace(b"1.27", b"1.30"), "r.csv")
     assert (again.added_keys, again.changed_keys, again.unchanged) == ((), ("GBP 2026-11",), 1)
+
+
+def test_partners_sellers_and_accounts_are_read_a_page_at_a_time(real: Opener) -> None:
+    ava = real("ava")
+    ava.reference.import_solutions(CATALOG, "catalog.csv")
+    ava.reference.import_partners(PARTNERS, "partners.csv")
+    ava.reference.import_accounts(ACCOUNTS, "accounts.csv")
+    ref = ava.reference
+    assert ref.count_partners() == 1 and ref.count_partners("adat") == 1
+    assert ref.partners("nobody") == () and ref.count_partners("nobody") == 0
+    assert (
+        [s.login for s in ref.sellers("ellis")] == ["ms-jordan"] == [s.login for s in ref.sellers()]
+    )
+    assert ref.count_sellers("priya") == 0
+    everyone = [e.account.name for e in ref.accounts()]
+    assert ref.count_accounts() == len(everyone) >= 3
+    assert [e.account.name for e in ref.accounts(limit=1, offset=1)] == everyone[1:2]
+    assert ref.count_accounts("northwind") == 2
+    assert ava.catalog.count_solutions("SOL-") >= 3
+    assert len(ava.catalog.search_solutions("SOL-", None, 1, 1)) == 1
