@@ -128,10 +128,12 @@ class CosellApp(App[None]):
     def takes_keys(self) -> bool:
         """False while the main screen waits for the database to open or for a tab's first
         rows: keys typed meanwhile wait for them (screens/keys.py), so `a` typed as the app
-        opens accepts the first referral. Dialogs, such as the setup screen's, take theirs."""
+        opens accepts the first referral. Another screen says so itself (`takes_keys`: the
+        administration screen until its rows arrive); dialogs, such as the setup screen's,
+        take theirs."""
         screen = self.screen
         if not isinstance(screen, MainScreen):
-            return True
+            return bool(getattr(screen, "takes_keys", True))  # a screen may say (admin.py)
         return self.service is not None and not screen.grid.reading_first_rows
 
     async def on_event(self, event: Event) -> None:

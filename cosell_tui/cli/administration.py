@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from cosell_tui.service.administration import (
         LocationEntry,
         RateEntry,
-        RatesImported,
         UserEntry,
     )
 
@@ -165,8 +164,7 @@ def user_list(rt: Runtime, active_only: bool, as_json: bool) -> int:
 
 user_import = import_command(
     "Add users from a CSV: Login, Name, Email, Phone, Role, Locations.",
-    lambda service, data, _name, most: service.administration.import_users(data, most),
-    lambda added: ({"added": added}, f"Added {added:,} user(s)."),
+    lambda service: service.administration.import_users,
 )
 
 
@@ -327,18 +325,9 @@ def rate_missing(rt: Runtime, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _rates_imported(done: RatesImported) -> tuple[dict[str, Any], str]:
-    return (
-        {"rates": done.rates, "revalued": done.revalued, "decided": done.decided},
-        f"Set {done.rates:,} rate(s); {done.revalued:,} deal(s) valued in USD; registration "
-        f"eligibility decided for {done.decided:,} won deal(s) that waited for a rate.",
-    )
-
-
 rate_import = import_command(
     "Set monthly rates from a CSV: Month, Currency, USD per unit.",
-    lambda service, *file: service.administration.import_rates(*file),
-    _rates_imported,
+    lambda service: service.administration.import_rates,
 )
 
 

@@ -94,19 +94,6 @@ def solution_json(s: SolutionView) -> dict[str, Any]:
     }
 
 
-def solution_tags(s: SolutionView) -> str:
-    """The catalog flags that matter for co-sell and registration, as short words."""
-    flags = (
-        ("co-sell-ready", s.co_sell_ready),
-        ("ip-co-sell", s.azure_ip_co_sell),
-        ("bizapps-premium", s.biz_apps_premium),
-        ("bizapps-standard", s.biz_apps_standard),
-        ("marketplace", s.marketplace_incentivized),
-        ("priced", s.priced),
-    )
-    return " ".join(name for name, on in flags if on)
-
-
 #: The options of a solution listing (`catalog solutions`, `admin solution list`).
 solution_list_options = options_of(
     option("--search", default="", metavar="TEXT", help="Name, publisher or ID (or part)."),
@@ -152,7 +139,7 @@ def list_solutions(
                 fmt.clip(s.name, 40),
                 fmt.clip(s.publisher_name, 24),
                 s.category.label,
-                solution_tags(s),
+                fmt.solution_tags(s),
             ]
             for s in found
         ],

@@ -277,28 +277,49 @@ def file_name(file: str) -> str:
     return "standard input" if file == "-" else file.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def import_command(
-    help: str,
-    run: Callable[[Any, bytes, str, int], Any],
-    shown: Callable[[Any], tuple[dict[str, Any], str]],
-) -> Command:
-    """`cosell admin … import FILE [--max-rows N] [--json]`: `run(service, data, file name,
-    max rows)` is the use case (all or nothing); `shown(result)` its JSON and its sentence."""
+dry_run_option = option(
+    "--dry-run",
+    is_flag=True,
+    help="Check the whole file and say what it would add, change and refuse; write nothing.",
+)
+
+
+def imported_json(done: Any) -> dict[str, Any]:
+    """An import's result (service/sheets.Imported) as JSON."""
+    found: dict[str, Any] = {
+        "dryRun": done.dry_run,
+        "added": done.added,
+        "changed": done.changed,
+        "unchanged": done.unchanged,
+        "addedKeys": list(done.added_keys),
+        "changedKeys": list(done.changed_keys),
+    }
+    if done.what == "rates":
+        found.update(revalued=done.revalued, decided=done.decided)
+    return found
+
+
+def import_command(help: str, use_case: Callable[[Any], Callable[..., Any]]) -> Command:
+    """`cosell admin … import FILE [--dry-run] [--max-rows N] [--json]`: `use_case(service)`
+    is the service's import (all or nothing, service/sheets.py), called with the file's bytes,
+    its name, the most rows and whether it is a dry run; it says what it did or would do."""
 
     @command("import", help=help)
     @file_argument
+    @dry_run_option
     @max_rows_option
     @json_option
     @pass_runtime
-    def run_import(rt: Runtime, file: str, max_rows: int, as_json: bool) -> int:
+    def run_import(rt: Runtime, file: str, dry_run: bool, max_rows: int, as_json: bool) -> int:
         from cosell_tui.cli.errors import EXIT_OK
         from cosell_tui.cli.parse import read_input
 
-        as_dict, sentence = shown(run(rt.service(), read_input(file), file_name(file), max_rows))
+        run = use_case(rt.service())
+        done = run(read_input(file), file_name(file), max_rows, dry_run)
         if as_json:
-            rt.output.json(as_dict)
+            rt.output.json(imported_json(done))
         else:
-            rt.output.line(sentence)
+            rt.output.line(done.said())
         return EXIT_OK
 
     return run_import

@@ -7,37 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cosell_tui.cli import options as cli
 from cosell_tui.cli.catalog import list_solutions, solution_list_options
 from cosell_tui.cli.errors import EXIT_OK
-from cosell_tui.cli.options import (
-    argument,
-    command,
-    import_command,
-    json_option,
-    option,
-    options_of,
-    pass_runtime,
-    subgroup,
-)
 from cosell_tui.cli.runtime import Runtime
 
 if TYPE_CHECKING:
-    from cosell_tui.service.reference import AccountEntry, Imported
+    from cosell_tui.service.reference import AccountEntry
 
 
-solution = subgroup("solution", "Your co-sell solutions, and the catalog from CSV.")
+solution = cli.subgroup("solution", "Your co-sell solutions, and the catalog from CSV.")
 
 
-account = subgroup("account", "Customer accounts from CSV; match one to a managed account.")
+account = cli.subgroup("account", "Customer accounts from CSV; match one to a managed account.")
 
 
-partner = subgroup("partner", "The co-sell ecosystem from CSV: partners and Microsoft sellers.")
-
-
-def imported(done: Imported) -> tuple[dict[str, Any], str]:
-    """An import's result as JSON and as a sentence."""
-    counts = {"added": done.added, "changed": done.changed, "unchanged": done.unchanged}
-    return counts, done.said()
+partner = cli.subgroup("partner", "The co-sell ecosystem from CSV: partners and Microsoft sellers.")
 
 
 # --- solutions -----------------------------------------------------------------------------------
@@ -55,22 +40,23 @@ def solution_values(
             "marketplace_incentivized": marketplace, "priced": priced}  # fmt: skip
 
 
-solution_options = options_of(
-    option("--name", metavar="NAME", help="The solution's name."),
-    option(
+solution_options = cli.options_of(
+    cli.option("--name", metavar="NAME", help="The solution's name."),
+    cli.option(
         "--tags",
         metavar="TAGS",
         help="Incentive tags, comma-separated: AzureIPCoSell, BizAppsPremium, "
         "BizAppsStandard ('' for none).",
     ),
-    option("--co-sell-ready/--not-co-sell-ready", default=None, help="Co-sell ready."),
-    option("--marketplace/--no-marketplace", default=None, help="Marketplace incentivised."),
-    option("--priced/--not-priced", default=None, help="Deals give price and quantity."),
+    cli.option("--co-sell-ready/--not-co-sell-ready", default=None, help="Co-sell ready."),
+    cli.option("--marketplace/--no-marketplace", default=None, help="Marketplace incentivised."),
+    cli.option("--priced/--not-priced", default=None, help="Deals give price and quantity."),
 )
 
 
 def _show_solution(rt: Runtime, found: Any, as_json: bool, said: str) -> int:
-    from cosell_tui.cli.catalog import solution_json, solution_tags
+    from cosell_tui.cli.catalog import solution_json
+    from cosell_tui.domain.format import solution_tags
 
     if as_json:
         rt.output.json(solution_json(found))
@@ -80,21 +66,21 @@ def _show_solution(rt: Runtime, found: Any, as_json: bool, said: str) -> int:
     return EXIT_OK
 
 
-@command("add", help="Add one of your organisation's co-sell solutions.")
-@argument("solution_id", metavar="ID", help="Its catalog ID, e.g. SOL-41001-LKH.")
+@cli.command("add", help="Add one of your organisation's co-sell solutions.")
+@cli.argument("solution_id", metavar="ID", help="Its catalog ID, e.g. SOL-41001-LKH.")
 @solution_options
-@json_option
-@pass_runtime
+@cli.json_option
+@cli.pass_runtime
 def solution_add(rt: Runtime, solution_id: str, as_json: bool, **options: Any) -> int:
     values = {"id": solution_id, **solution_values(**options)}
     return _show_solution(rt, rt.service().reference.add_solution(values), as_json, "Added")
 
 
-@command("edit", help="Change one of your solutions; what is not given stays.")
-@argument("solution_id", metavar="ID")
+@cli.command("edit", help="Change one of your solutions; what is not given stays.")
+@cli.argument("solution_id", metavar="ID")
 @solution_options
-@json_option
-@pass_runtime
+@cli.json_option
+@cli.pass_runtime
 def solution_edit(rt: Runtime, solution_id: str, as_json: bool, **options: Any) -> int:
     values = solution_values(**options)
     if values["tags"] == "":
@@ -103,16 +89,15 @@ def solution_edit(rt: Runtime, solution_id: str, as_json: bool, **options: Any) 
     return _show_solution(rt, changed, as_json, "Changed")
 
 
-solution_import = import_command(
+solution_import = cli.import_command(
     "The catalog (yours, Microsoft's, third parties') from a CSV.",
-    lambda service, *file: service.reference.import_solutions(*file),
-    imported,
+    lambda service: service.reference.import_solutions,
 )
 
 
-@command("list", help="The catalog (the listing of `cosell catalog solutions`).")
+@cli.command("list", help="The catalog (the listing of `cosell catalog solutions`).")
 @solution_list_options
-@pass_runtime
+@cli.pass_runtime
 def solution_list(rt: Runtime, search: str, category: str | None, limit: int, as_json: bool) -> int:
     return list_solutions(rt, search, category, limit, as_json)
 
@@ -130,18 +115,17 @@ def account_entry_json(entry: AccountEntry) -> dict[str, Any]:
     return {**account_json(entry.account), "matchedTo": entry.matched_to}
 
 
-account_import = import_command(
+account_import = cli.import_command(
     "Customer accounts (managed, unmanaged, DUNS) from a CSV.",
-    lambda service, *file: service.reference.import_accounts(*file),
-    imported,
+    lambda service: service.reference.import_accounts,
 )
 
 
-@command("match", help="Match an unmanaged or DUNS account to a managed one.")
-@argument("account_ref", metavar="ACCOUNT", help="Its number, Microsoft account ID or DUNS.")
-@option("--to", "managed", required=True, metavar="MANAGED", help="The managed account.")
-@json_option
-@pass_runtime
+@cli.command("match", help="Match an unmanaged or DUNS account to a managed one.")
+@cli.argument("account_ref", metavar="ACCOUNT", help="Its number, Microsoft account ID or DUNS.")
+@cli.option("--to", "managed", required=True, metavar="MANAGED", help="The managed account.")
+@cli.json_option
+@cli.pass_runtime
 def account_match(rt: Runtime, account_ref: str, managed: str, as_json: bool) -> int:
     done = rt.service().reference.match_account(account_ref, managed)
     if as_json:
@@ -159,13 +143,22 @@ def account_match(rt: Runtime, account_ref: str, managed: str, as_json: bool) ->
     return EXIT_OK
 
 
-@command("list", help="Customer accounts by name, a page at a time.")
-@option("--search", default="", metavar="TEXT", help="Name, Microsoft account ID or DUNS.")
-@option("--kind", metavar="KIND", help="Managed, Unmanaged or DUNS.")
-@option("--limit", type=click.IntRange(1, 1000), default=50, metavar="N", help="Rows (50).")
-@option("--offset", type=click.IntRange(0), default=0, metavar="N", help="Skip N rows.")
-@json_option
-@pass_runtime
+def page_options(search: str) -> Any:
+    """--search TEXT, --limit N and --offset N: a page of a listing read from the database."""
+    return cli.options_of(
+        cli.option("--search", default="", metavar="TEXT", help=search),
+        cli.option(
+            "--limit", type=click.IntRange(1, 1000), default=50, metavar="N", help="Rows (50)."
+        ),
+        cli.option("--offset", type=click.IntRange(0), default=0, metavar="N", help="Skip N rows."),
+    )
+
+
+@cli.command("list", help="Customer accounts by name, a page at a time.")
+@page_options("Name, Microsoft account ID or DUNS.")
+@cli.option("--kind", metavar="KIND", help="Managed, Unmanaged or DUNS.")
+@cli.json_option
+@cli.pass_runtime
 def account_list(
     rt: Runtime, search: str, kind: str | None, limit: int, offset: int, as_json: bool
 ) -> int:
@@ -205,19 +198,20 @@ for _cmd in (account_import, account_match, account_list):
 # --- the co-sell ecosystem -----------------------------------------------------------------------
 
 
-partner_import = import_command(
+partner_import = cli.import_command(
     "Partner organisations and Microsoft sellers from a CSV.",
-    lambda service, *file: service.reference.import_partners(*file),
-    imported,
+    lambda service: service.reference.import_partners,
 )
 
 
-@command("list", help="Other partner organisations and Microsoft sellers.")
-@json_option
-@pass_runtime
-def partner_list(rt: Runtime, as_json: bool) -> int:
+@cli.command("list", help="Other partner organisations and Microsoft sellers, a page at a time.")
+@page_options("A partner's name, or a seller's login or name (or part).")
+@cli.json_option
+@cli.pass_runtime
+def partner_list(rt: Runtime, search: str, limit: int, offset: int, as_json: bool) -> int:
     reference = rt.service().reference
-    partners, sellers = reference.partners(), reference.sellers()
+    partners = reference.partners(search, limit, offset)
+    sellers = reference.sellers(search, limit, offset)
     if as_json:
         rt.output.json(
             {

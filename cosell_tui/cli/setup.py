@@ -114,6 +114,10 @@ def setup(
         f"Admin: {result.admin} (Referrals admin, entire company). Next: `cosell admin user add` "
         "for your colleagues, then `cosell` to open the app."
     )
+    out.line(
+        "Microsoft: its organisation is set up, so deals can ask it for help; its sellers, who "
+        "answer, come with `cosell admin partner import FILE`."
+    )
     me = os_login()
     if me and me != result.admin:  # on stderr: stdout stays what the docs show
         out.warn(

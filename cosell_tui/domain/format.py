@@ -15,6 +15,10 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cosell_tui.domain.views import SolutionView
 
 #: The locale money is written in; `COSELL_LOCALE` lets a team pick theirs (e.g. de_DE).
 DEFAULT_LOCALE = "en_US"
@@ -162,3 +166,16 @@ def clip(text: str, width: int) -> str:
     """One line of at most `width` characters, with an ellipsis when cut (and `printable`)."""
     flat = " ".join(printable(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def solution_tags(s: SolutionView) -> str:
+    """The catalog flags that matter for co-sell and registration, as short words."""
+    flags = (
+        ("co-sell-ready", s.co_sell_ready),
+        ("ip-co-sell", s.azure_ip_co_sell),
+        ("bizapps-premium", s.biz_apps_premium),
+        ("bizapps-standard", s.biz_apps_standard),
+        ("marketplace", s.marketplace_incentivized),
+        ("priced", s.priced),
+    )
+    return " ".join(name for name, on in flags if on)

@@ -21,7 +21,7 @@ from cosell_tui.domain import DealType, Role, Status, Substatus
 from cosell_tui.service.audit import AdminLogView, admin_log, log_admin
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.parse import inputs, parse
-from cosell_tui.service.sheets import MAX_ROWS, Layout, read_rows
+from cosell_tui.service.sheets import MAX_ROWS, Imported, Layout, Tally, read_rows
 from cosell_tui.store.models import ExchangeRate, Location, Referral, User
 from cosell_tui.store.valuation import in_usd, rate_month
 
@@ -88,13 +88,6 @@ class MissingRate:
 class RateSet:
     rate: RateEntry
     revalued: int  # deals of that month and currency whose USD value was filled in
-    decided: int  # won deals whose registration eligibility could now be decided
-
-
-@dataclass(frozen=True, slots=True)
-class RatesImported:
-    rates: int  # rates set
-    revalued: int  # deals whose USD value was filled in
     decided: int  # won deals whose registration eligibility could now be decided
 
 
@@ -250,24 +243,28 @@ class Administration:
                 uow, parse(inputs.UserIn, dict(values), "The user", region=region)
             )
 
-    def import_users(self, data: bytes, max_rows: int = MAX_ROWS) -> int:
+    def import_users(
+        self, data: bytes, name: str = "", max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
         """Users from a CSV (docs/admin.md), each as `add_user` (and logged as it logs them),
-        all or none; how many."""
-        with self._ctx.write() as uow:
+        all or none; users are only added (a login taken is a bad line). `dry_run`: checked,
+        nothing written."""
+        with self._ctx.write(dry_run) as uow:
             self._admin(uow)
             rows = read_rows(
                 data, USERS, inputs.UserIn, max_rows,
                 context_of=lambda v: {"region": self._region(uow, v.get("locations"))},
             )  # fmt: skip
+            tally = Tally()
             for line, parsed in rows.rows:
                 if not rows.problems.once(line, parsed.login, f"Login {parsed.login}"):
                     continue
                 try:
-                    self._add_user(uow, parsed)
+                    tally.count(self._add_user(uow, parsed).login, new=True, changed=False)
                 except (ValidationError, RuleRefusal) as exc:
                     rows.problems.add(line, exc.message)
-            rows.problems.raise_any()
-            return len(rows.rows)
+            rows.problems.raise_any(dry_run)
+            return tally.done("users", dry_run)
 
     def _add_user(self, uow: UnitOfWork, parsed: inputs.UserIn) -> UserEntry:
         """Checked against the database before anything is written."""
@@ -487,12 +484,15 @@ class Administration:
                 raise ValidationError(_NO_USD, {"currency": "USD needs no rate."})
             return self._set_rate(uow, parsed)
 
-    def import_rates(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> RatesImported:
-        """Rates from a CSV (Month, Currency, USD per unit), each as `set_rate`, all or none."""
+    def import_rates(
+        self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
+        """Rates from a CSV (Month, Currency, USD per unit), each as `set_rate`, all or none;
+        a month and currency already there is replaced. `dry_run`: checked, nothing written."""
         rows = read_rows(data, RATES, inputs.RateIn, max_rows)
-        with self._ctx.write() as uow:
+        with self._ctx.write(dry_run) as uow:
             self._admin(uow)
-            done: list[RateSet] = []
+            tally, revalued, decided = Tally(), 0, 0
             for line, parsed in rows.rows:
                 key, named = (
                     (parsed.month, parsed.currency),
@@ -501,11 +501,13 @@ class Administration:
                 if parsed.currency == "USD":
                     rows.problems.add(line, _NO_USD)
                 elif rows.problems.once(line, key, named):
-                    done.append(self._set_rate(uow, parsed))
-            rows.problems.raise_any()
-            return RatesImported(
-                len(done), sum(r.revalued for r in done), sum(r.decided for r in done)
-            )
+                    row = uow.session.get(ExchangeRate, key)
+                    was = None if row is None else Decimal(row.usd_per_unit)
+                    done = self._set_rate(uow, parsed)
+                    tally.count(named, was is None, was not in (None, parsed.usd_per_unit))
+                    revalued, decided = revalued + done.revalued, decided + done.decided
+            rows.problems.raise_any(dry_run)
+            return tally.done("rates", dry_run, revalued=revalued, decided=decided)
 
     def _set_rate(self, uow: UnitOfWork, parsed: inputs.RateIn) -> RateSet:
         text = format(parsed.usd_per_unit, "f")

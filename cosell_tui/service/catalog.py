@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from cosell_tui.domain import (
@@ -351,10 +351,31 @@ class Catalog:
             return tuple(account_view(a) for a in accounts)
 
     def search_solutions(
-        self, text: str = "", category: SolutionCategory | None = None, limit: int = 50
+        self,
+        text: str = "",
+        category: SolutionCategory | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> tuple[SolutionView, ...]:
         """Catalog entries by name or ID, in the wizard's categories relative to the user's
-        company (its own solutions are "Mine", other partners' are "third-party")."""
+        company (its own solutions are "Mine", other partners' are "third-party"); a page of
+        them from `offset` on."""
+        org_id = self._ctx.user.org_id
+        query = self._solutions(text, category)
+        limit = max(1, min(limit, 500))
+        with self._ctx.read() as uow:
+            rows = uow.session.scalars(
+                query.order_by(Solution.name, Solution.id).limit(limit).offset(max(0, offset))
+            ).all()
+            return tuple(solution_view(s, org_id) for s in rows)
+
+    def count_solutions(self, text: str = "", category: SolutionCategory | None = None) -> int:
+        """How many entries `search_solutions` pages through."""
+        query = self._solutions(text, category).with_only_columns(func.count())
+        with self._ctx.read() as uow:
+            return int(uow.session.scalar(query.order_by(None)) or 0)
+
+    def _solutions(self, text: str, category: SolutionCategory | None) -> Select[Solution]:
         org_id = self._ctx.user.org_id
         query = select(Solution)
         wanted = text.strip()
@@ -379,12 +400,7 @@ class Catalog:
                 Solution.kind == SolutionKind.PARTNER,
                 or_(Solution.publisher_org_id.is_(None), Solution.publisher_org_id != org_id),
             )
-        limit = max(1, min(limit, 500))
-        with self._ctx.read() as uow:
-            rows = uow.session.scalars(
-                query.order_by(Solution.name, Solution.id).limit(limit)
-            ).all()
-            return tuple(solution_view(s, org_id) for s in rows)
+        return query
 
     def search_partners(self, text_: str = "") -> tuple[tuple[int, str], ...]:
         """Co-sell ecosystem partners that can be invited (never the user's own company)."""

@@ -101,6 +101,11 @@ class Shared:
             self._rules = default_rulebook()
         return self._rules
 
+    def forget_rolled_back(self) -> None:
+        """After a dry run: what it cached may be rows it made and rolled back."""
+        with self._lock:
+            self._microsoft_org_id = None
+
     def microsoft_org_id(self, session: Session) -> int | None:
         if self._microsoft_org_id is None:
             with self._lock:
@@ -174,12 +179,14 @@ class Context:
             session.close()
 
     @contextmanager
-    def write(self) -> Iterator[UnitOfWork]:
+    def write(self, dry_run: bool = False) -> Iterator[UnitOfWork]:
         """One transaction: commit on success, nothing written on any error; a version clash
         or a lock held past the busy timeout is a ConflictError, a database that cannot be
-        used a refusal in words. Inside a `batch`, a savepoint of the batch's transaction."""
+        used a refusal in words. Inside a `batch`, a savepoint of the batch's transaction.
+        `dry_run`: the use case runs all the same and is rolled back at the end (an import's
+        check: what it would do, nothing written); never inside a batch."""
         batched = self._batch_session()
-        if batched is not None:
+        if batched is not None and not dry_run:
             try:
                 with batched.begin_nested():
                     yield UnitOfWork(self, batched)
@@ -191,7 +198,11 @@ class Context:
         session.info["operator_id"] = self.user.operator_id
         try:
             yield UnitOfWork(self, session)
-            session.commit()
+            if dry_run:
+                session.rollback()
+                self.shared.forget_rolled_back()
+            else:
+                session.commit()
         except StaleDataError as exc:
             session.rollback()
             raise ConflictError(CONFLICT) from exc

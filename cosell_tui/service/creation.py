@@ -127,7 +127,8 @@ class Creation:
                 if help_type is HelpType.NONE and ms is not None:
                     help_type = ms.help_type
                 notes = parsed.help_notes or (ms.notes if ms else "") or ref.notes
-                ask_microsoft(uow, ref, help_type, notes)
+                if warning := ask_microsoft(uow, ref, help_type, notes):
+                    warnings.append(warning)
             for invitation in parsed.invitations:
                 if not invitation.microsoft:
                     invite_partner(uow, ref, invitation, invitation.team or parsed.team)
@@ -435,9 +436,19 @@ def _announce(
     )
 
 
-def ask_microsoft(uow: UnitOfWork, ref: Referral, help_type: HelpType, notes: str) -> None:
+#: Said when Microsoft is asked for help and has no seller here yet (a new team's database:
+#: `cosell setup` makes Microsoft's organisation, its sellers come from a partners file).
+NO_SELLER = (
+    "Microsoft has no seller in this database yet, so nobody here will answer the request "
+    "in its 14 days: an entire-company Referrals admin imports Microsoft's sellers with "
+    "`cosell admin partner import FILE` (docs/admin.md)."
+)
+
+
+def ask_microsoft(uow: UnitOfWork, ref: Referral, help_type: HelpType, notes: str) -> str | None:
     """T12/D12: Microsoft's referral (Incoming, New/Pending, 14 days) in the engagement;
-    Microsoft's status on ours becomes Pending."""
+    Microsoft's status on ours becomes Pending. Returns a warning (NO_SELLER) when Microsoft
+    has no active seller to answer it."""
     now = uow.now()
     ms_org = uow.microsoft_org_id()
     location = route_location(uow.session, ms_org, ref.country) if ms_org else None
@@ -489,6 +500,12 @@ def ask_microsoft(uow: UnitOfWork, ref: Referral, help_type: HelpType, notes: st
         f"Asked Microsoft for help: {help_type.label}. Microsoft has "
         f"{RESPONSE_WINDOW.days} days to answer.",
     )
+    seller = uow.session.scalar(
+        select(User.id)
+        .where(User.org_id == ms_org, User.role == Role.MICROSOFT_SELLER, User.active.is_(True))
+        .limit(1)
+    )
+    return NO_SELLER if seller is None else None
 
 
 def invite_partner(

@@ -11,11 +11,12 @@ registration eligibility of every won deal on it (eligibility rule `managed-acco
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from cosell_tui.domain import AccountKind, IncentiveTag, OrgKind, Role, SolutionKind
 from cosell_tui.domain.names import company_key
@@ -25,7 +26,7 @@ from cosell_tui.service.audit import log_admin
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.mapping import account_view, solution_view
 from cosell_tui.service.parse import inputs, parse
-from cosell_tui.service.sheets import MAX_ROWS, Layout, read_rows
+from cosell_tui.service.sheets import MAX_ROWS, Imported, Layout, Tally, read_rows
 from cosell_tui.store.models import Account, Location, Organization, Referral, Solution, User
 
 if TYPE_CHECKING:
@@ -81,8 +82,9 @@ PARTNERS = Layout(
     ("Name",),
 )
 
-#: Microsoft's organisation and the location its referrals live in, made by the first
-#: Microsoft seller a partners file brings (as the demo data names them).
+#: Microsoft's organisation and the location its referrals live in, made by `cosell setup` (or,
+#: on a database set up before it did, by the first seller a partners file brings), named as
+#: the demo data names them.
 MICROSOFT = "Microsoft"
 MICROSOFT_LOCATION = ("msft", "Microsoft", "US")
 
@@ -91,26 +93,6 @@ _TAG_FIELDS = {
     IncentiveTag.BIZ_APPS_PREMIUM: "biz_apps_premium",
     IncentiveTag.BIZ_APPS_STANDARD: "biz_apps_standard",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Imported:
-    """What an import did: rows added, changed and left as they were."""
-
-    what: str
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    #: Won deals whose registration eligibility was decided again (account matching).
-    decided: int = 0
-
-    def said(self, source: str = "") -> str:
-        """`Imported 6 accounts from accounts.csv: 6 added, 0 changed, 0 unchanged.`"""
-        return (
-            f"Imported {self.added + self.changed + self.unchanged:,} {self.what}"
-            f"{' from ' + source if source else ''}: {self.added:,} added, "
-            f"{self.changed:,} changed, {self.unchanged:,} unchanged."
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,24 +127,6 @@ class Matched:
     eligible: int  # of those, eligible now
 
 
-@dataclass(slots=True)
-class _Tally:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-
-    def count(self, key: str, new: bool, changed: bool) -> None:
-        if new:
-            self.added.append(key)
-        elif changed:
-            self.changed.append(key)
-        else:
-            self.unchanged += 1
-
-    def done(self, what: str) -> Imported:
-        return Imported(what, len(self.added), len(self.changed), self.unchanged)
-
-
 def _state(row: object, names: tuple[str, ...]) -> tuple[object, ...]:
     return tuple(getattr(row, name) for name in names)
 
@@ -177,9 +141,9 @@ class Reference:
         log_admin(uow.session, uow.now(), uow.user.id, action, subject, summary, **detail)
 
     def _logged_import(
-        self, uow: UnitOfWork, action: str, name: str, tally: _Tally, what: str
+        self, uow: UnitOfWork, action: str, name: str, tally: Tally, what: str, dry_run: bool
     ) -> Imported:
-        done = tally.done(what)
+        done = tally.done(what, dry_run)
         self._log(uow, action, name, done.said(name), added=tally.added, changed=tally.changed)
         return done
 
@@ -233,12 +197,15 @@ class Reference:
                           f"Changed solution {solution.id}: {said}.", changes=changes)  # fmt: skip
             return solution_view(solution, uow.user.org_id)
 
-    def import_solutions(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> Imported:
-        """The catalog from a CSV (docs/admin.md): a solution ID already there is updated."""
+    def import_solutions(
+        self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
+        """The catalog from a CSV (docs/admin.md): a solution ID already there is updated.
+        `dry_run`: checked and counted, nothing written (sheets.py)."""
         rows = read_rows(data, SOLUTIONS, inputs.SolutionIn, max_rows)
-        with self._ctx.write() as uow:
+        with self._ctx.write(dry_run) as uow:
             require_admin(uow, "the catalog")
-            tally = _Tally()
+            tally = Tally()
             for line, parsed in rows.rows:
                 if not rows.problems.once(line, parsed.id, f"Solution ID {parsed.id}"):
                     continue
@@ -250,9 +217,9 @@ class Reference:
                 self._fill_solution(uow, solution, parsed, own=False)
                 after = _state(solution, _SOLUTION_STATE + _PUBLISHER_STATE)
                 tally.count(parsed.id, new, before != after)
-            rows.problems.raise_any()
+            rows.problems.raise_any(dry_run)
             uow.session.flush()
-            return self._logged_import(uow, "solutions_imported", name, tally, "solutions")
+            return self._logged_import(uow, "solutions_imported", name, tally, "solutions", dry_run)
 
     def _new_solution(self, uow: UnitOfWork, solution_id: str) -> Solution:
         solution = Solution(id=solution_id, name="", kind=SolutionKind.PARTNER, publisher_name="")
@@ -299,27 +266,13 @@ class Reference:
         """A page of the customer accounts by name (a name's words, or an account ID or
         D-U-N-S number) of one kind (Managed, Unmanaged, DUNS) or all, with the managed
         account each is matched to."""
-        of_kind = parse(inputs.AccountFilter, {"kind": kind}, "The listing").kind
         with self._ctx.read() as uow:
             require_admin(uow)
             managed = aliased(Account)
-            query = select(Account, managed.name, managed.microsoft_account_id).outerjoin(
-                managed, managed.id == Account.matched_managed_account_id
+            query = self._accounts(search, kind).add_columns(
+                managed.name, managed.microsoft_account_id
             )
-            query = query.where(Account.kind != AccountKind.MANUAL)
-            if of_kind is not None:
-                query = query.where(Account.kind == of_kind)
-            wanted = search.strip()
-            if wanted:
-                key = company_key(wanted)
-                query = query.where(
-                    or_(
-                        Account.search_name.startswith(key, autoescape=True),
-                        Account.search_name.contains(" " + key, autoescape=True),
-                        Account.microsoft_account_id == wanted,
-                        Account.duns == wanted,
-                    )
-                )
+            query = query.outerjoin(managed, managed.id == Account.matched_managed_account_id)
             rows = uow.session.execute(
                 query.order_by(Account.name, Account.id)
                 .limit(max(1, min(limit, 1000)))
@@ -330,13 +283,40 @@ class Reference:
                 for a, n, m in rows
             )
 
-    def import_accounts(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> Imported:
+    def count_accounts(self, search: str = "", kind: str | None = None) -> int:
+        """How many accounts `accounts` pages through."""
+        with self._ctx.read() as uow:
+            require_admin(uow)
+            query = self._accounts(search, kind).with_only_columns(func.count())
+            return int(uow.session.scalar(query) or 0)
+
+    def _accounts(self, search: str, kind: str | None) -> Select[Account]:
+        of_kind = parse(inputs.AccountFilter, {"kind": kind}, "The listing").kind
+        query = select(Account).where(Account.kind != AccountKind.MANUAL)
+        if of_kind is not None:
+            query = query.where(Account.kind == of_kind)
+        wanted = search.strip()
+        if wanted:
+            key = company_key(wanted)
+            query = query.where(
+                or_(
+                    Account.search_name.startswith(key, autoescape=True),
+                    Account.search_name.contains(" " + key, autoescape=True),
+                    Account.microsoft_account_id == wanted,
+                    Account.duns == wanted,
+                )
+            )
+        return query
+
+    def import_accounts(
+        self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
         """Customer accounts from a CSV: a Microsoft account ID (managed, unmanaged) or D-U-N-S
-        number (DUNS) already there is updated."""
+        number (DUNS) already there is updated. `dry_run`: checked, nothing written."""
         rows = read_rows(data, ACCOUNTS, inputs.AccountIn, max_rows)
-        with self._ctx.write() as uow:
+        with self._ctx.write(dry_run) as uow:
             require_admin(uow, "the customer accounts")
-            tally = _Tally()
+            tally = Tally()
             for line, parsed in rows.rows:
                 key = _account_key(parsed)
                 if not rows.problems.once(line, key, _account_label(parsed)):
@@ -353,9 +333,9 @@ class Reference:
                 account.search_name = company_key(parsed.name)
                 changed = before != _state(account, _ACCOUNT_STATE)
                 tally.count(_account_label(parsed), new, changed)
-            rows.problems.raise_any()
+            rows.problems.raise_any(dry_run)
             uow.session.flush()
-            return self._logged_import(uow, "accounts_imported", name, tally, "accounts")
+            return self._logged_import(uow, "accounts_imported", name, tally, "accounts", dry_run)
 
     def _account(self, uow: UnitOfWork, ref: str, what: str) -> Account:
         """An imported account by its number, Microsoft account ID or D-U-N-S number."""
@@ -410,16 +390,16 @@ class Reference:
 
     # --- the co-sell ecosystem ----------------------------------------------------------------
 
-    def partners(self, limit: int = 200) -> tuple[PartnerEntry, ...]:
-        """The other partner organisations, by name."""
+    def partners(
+        self, search: str = "", limit: int = 200, offset: int = 0
+    ) -> tuple[PartnerEntry, ...]:
+        """A page of the other partner organisations by name (or part of it)."""
         with self._ctx.read() as uow:
             require_admin(uow)
             orgs = uow.session.scalars(
-                select(Organization)
-                .where(Organization.kind == OrgKind.PARTNER, Organization.id != uow.user.org_id)
-                .order_by(Organization.name)
-                .limit(limit)
-            ).all()
+                _partners(uow, search).order_by(Organization.name, Organization.id)
+                .limit(max(1, min(limit, 1000))).offset(max(0, offset))
+            ).all()  # fmt: skip
             ids = [o.id for o in orgs]
             locations: dict[int, list[str]] = {}
             for loc in uow.session.scalars(
@@ -440,28 +420,41 @@ class Reference:
                 for o in orgs
             )  # fmt: skip
 
-    def sellers(self, limit: int = 200) -> tuple[SellerEntry, ...]:
-        """Microsoft's sellers, by login."""
+    def count_partners(self, search: str = "") -> int:
+        with self._ctx.read() as uow:
+            require_admin(uow)
+            query = _partners(uow, search).with_only_columns(func.count())
+            return int(uow.session.scalar(query) or 0)
+
+    def sellers(
+        self, search: str = "", limit: int = 200, offset: int = 0
+    ) -> tuple[SellerEntry, ...]:
+        """A page of Microsoft's sellers by login (search: login or name, or part)."""
         with self._ctx.read() as uow:
             require_admin(uow)
             users = uow.session.scalars(
-                select(User)
-                .where(User.role == Role.MICROSOFT_SELLER)
-                .order_by(User.username)
-                .limit(limit)
-            )
+                _sellers(search).order_by(User.username)
+                .limit(max(1, min(limit, 1000))).offset(max(0, offset))
+            )  # fmt: skip
             return tuple(
                 SellerEntry(u.username, u.display_name, u.email, u.phone or "", u.active)
                 for u in users
             )
 
-    def import_partners(self, data: bytes, name: str, max_rows: int = MAX_ROWS) -> Imported:
+    def count_sellers(self, search: str = "") -> int:
+        with self._ctx.read() as uow:
+            require_admin(uow)
+            return int(uow.session.scalar(_sellers(search).with_only_columns(func.count())) or 0)
+
+    def import_partners(
+        self, data: bytes, name: str, max_rows: int = MAX_ROWS, dry_run: bool = False
+    ) -> Imported:
         """Partner organisations and Microsoft sellers from a CSV: a partner of the same name,
-        a seller of the same login, is updated."""
+        a seller of the same login, is updated. `dry_run`: checked, nothing written."""
         rows = read_rows(data, PARTNERS, inputs.PartnerIn, max_rows, region="US")
-        with self._ctx.write() as uow:
+        with self._ctx.write(dry_run) as uow:
             require_admin(uow, "the co-sell ecosystem")
-            tally = _Tally()
+            tally = Tally()
             for line, parsed in rows.rows:
                 seller = parsed.type is inputs.EcosystemKind.SELLER
                 key = ("login", parsed.login) if seller else ("name", parsed.name.casefold())
@@ -471,13 +464,13 @@ class Reference:
                 said = apply(uow, parsed, tally)
                 if said:
                     rows.problems.add(line, *said)
-            rows.problems.raise_any()
+            rows.problems.raise_any(dry_run)
             uow.session.flush()
             return self._logged_import(
-                uow, "partners_imported", name, tally, "partners and sellers"
+                uow, "partners_imported", name, tally, "partners and sellers", dry_run
             )
 
-    def _partner(self, uow: UnitOfWork, parsed: Any, tally: _Tally) -> list[str]:
+    def _partner(self, uow: UnitOfWork, parsed: Any, tally: Tally) -> list[str]:
         said: list[str] = []
         if parsed.name.casefold() in (uow.user.org_name.casefold(), MICROSOFT.casefold()):
             return [f"Name: {parsed.name} is not another partner."]
@@ -524,7 +517,7 @@ class Reference:
         tally.count(org.name, new, grew or before != _state(org, state))
         return said
 
-    def _seller(self, uow: UnitOfWork, parsed: Any, tally: _Tally) -> list[str]:
+    def _seller(self, uow: UnitOfWork, parsed: Any, tally: Tally) -> list[str]:
         user = uow.session.scalar(select(User).where(User.username == parsed.login))
         if user is not None and user.role is not Role.MICROSOFT_SELLER:
             return [f"Login: {parsed.login} is taken by a user who is not a Microsoft seller."]
@@ -548,27 +541,57 @@ _ACCOUNT_STATE = ("name", "microsoft_account_id", "duns", "group_key", "federal"
 
 
 def _microsoft_id(uow: UnitOfWork, create: bool = False) -> int | None:
-    """Microsoft's organisation; with `create`, made (with its location) when missing."""
+    """Microsoft's organisation; with `create`, made (with its location) when missing (a
+    database set up before `cosell setup` made it)."""
     found = uow.session.scalar(
         select(Organization.id).where(Organization.kind == OrgKind.MICROSOFT).order_by(
             Organization.id).limit(1)
     )  # fmt: skip
     if found is not None or not create:
         return found
+    return add_microsoft(uow.session, uow.now(), uow.user.id)
+
+
+def add_microsoft(session: Session, now: datetime, by: int | None) -> int:
+    """Microsoft's organisation and the location its referrals live in (D12: Microsoft is an
+    organisation of the same database), logged; `cosell setup` makes it, so asking Microsoft
+    for help works from the first day. Its people, the sellers, come from a partners file:
+    nobody is invented here."""
     org = Organization(name=MICROSOFT, kind=OrgKind.MICROSOFT, assessment_vetted=False,
                        co_sell_ecosystem=True)  # fmt: skip
-    uow.session.add(org)
-    uow.session.flush()
+    session.add(org)
+    session.flush()
     pid, name, country = MICROSOFT_LOCATION
-    uow.session.add(Location(org_id=org.id, partner_id=pid, name=name, country=country))
-    uow.session.execute(  # the catalog's Microsoft entries imported before it existed
+    session.add(Location(org_id=org.id, partner_id=pid, name=name, country=country))
+    session.execute(  # the catalog's Microsoft entries imported before it existed
         update(Solution)
         .where(Solution.kind != SolutionKind.PARTNER, Solution.publisher_org_id.is_(None))
         .values(publisher_org_id=org.id)
     )
-    log_admin(uow.session, uow.now(), uow.user.id, "microsoft_added", MICROSOFT,
-              "Added Microsoft's organisation (for its sellers).")  # fmt: skip
+    said = "Added Microsoft's organisation (its sellers come from a partners file)."
+    log_admin(session, now, by, "microsoft_added", MICROSOFT, said)
     return org.id
+
+
+def _partners(uow: UnitOfWork, search: str) -> Select[Organization]:
+    query = select(Organization).where(
+        Organization.kind == OrgKind.PARTNER, Organization.id != uow.user.org_id
+    )
+    if wanted := search.strip().lower():
+        query = query.where(func.lower(Organization.name).contains(wanted, autoescape=True))
+    return query
+
+
+def _sellers(search: str) -> Select[User]:
+    query = select(User).where(User.role == Role.MICROSOFT_SELLER)
+    if wanted := search.strip().lower():
+        query = query.where(
+            or_(
+                func.lower(User.username).contains(wanted, autoescape=True),
+                func.lower(User.display_name).contains(wanted, autoescape=True),
+            )
+        )
+    return query
 
 
 def _partner_named(uow: UnitOfWork, name: str) -> Organization | None:

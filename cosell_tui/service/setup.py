@@ -2,8 +2,9 @@
 
 Before it there is no user to act as, so, like `init` and `seed` (admin.py), it works on a
 database URL: in one transaction it creates the partner organisation, its locations, whether
-it is vetted for solution assessments, and the first Referrals admin with entire-company scope,
-and logs it (admin_log). A database that already holds an organisation (set up, or seeded) is
+it is vetted for solution assessments, the first Referrals admin with entire-company scope, and
+Microsoft's organisation (D12; its sellers come from a partners file, nobody is invented), and
+logs it (admin_log). A database that already holds an organisation (set up, or seeded) is
 refused and left as it is.
 """
 
@@ -22,6 +23,7 @@ from cosell_tui.service.admin import open_engine, shown_url
 from cosell_tui.service.audit import log_admin
 from cosell_tui.service.errors import RuleRefusal
 from cosell_tui.service.parse import inputs, parse
+from cosell_tui.service.reference import add_microsoft
 from cosell_tui.store.db import writer_engine
 from cosell_tui.store.migrate import upgrade
 from cosell_tui.store.models import Location, Organization, User
@@ -89,6 +91,7 @@ def setup_database(url: str, values: Mapping[str, Any], now: datetime) -> SetupR
                 locations=[loc.partner_id for loc in locations],
                 admin=admin.login,
             )
+            add_microsoft(session, now, None)  # D12: asking Microsoft for help works at once
             return SetupResult(parsed.org, shown, admin.login)
     finally:
         engine.dispose()

@@ -133,11 +133,11 @@ def _co_sell(
     ref.help_type = kind
     ref.visible_to_microsoft = True
     ref.deal_type = _upgrade_type(uow, ref)
-    ask_microsoft(uow, ref, kind, text)
+    warning = ask_microsoft(uow, ref, kind, text)
     ref.updated_at = uow.now()
     uow.session.flush()
     row = uow.row(ref)
     message = f"Asked Microsoft for help on deal {row.id}"
     if old_type is not ref.deal_type:
         message += f"; it is now {ref.deal_type.label}"
-    return Outcome(row, message + ".")
+    return Outcome(row, message + ".", (warning,) if warning else ())

@@ -6,7 +6,14 @@ model (inputs.py), whose labels are the columns.
 An import is all or nothing: every row is read and checked, the use case then applies them in
 one transaction and collects what the database refuses (a taken PartnerID, an unknown
 location) by line as well; any problem raises one ValidationError naming every bad line, so
-nothing is written.
+nothing is written. A dry run does all of that, then rolls the transaction back: it says what
+the import would add, change and refuse, and writes nothing (not even the log).
+
+Imports never delete: a row the file does not name stays as it is. A file is what one admin
+exported or typed, often a part (one region's accounts, this quarter's rates); removing what
+it leaves out would silently drop deals' customers, solutions and sellers, which deals and
+their history point at. Removing or deactivating is one command per thing (`user
+deactivate`), never a side effect of a file.
 """
 
 from __future__ import annotations
@@ -60,17 +67,82 @@ class Problems:
         self.seen[key] = line
         return True
 
-    def raise_any(self) -> None:
+    def raise_any(self, dry_run: bool = False) -> None:
         """Nothing is written: one ValidationError naming every bad line."""
         if not self.lines:
             return
         bad = len(self.lines)
+        rows = f"{bad} of {self.rows} row{'s' if self.rows != 1 else ''} of the {self.what} file"
+        are, them = ("is", "it") if bad == 1 else ("are", "them")
         raise ValidationError(
-            f"Nothing imported: {bad} of {self.rows} row{'s' if self.rows != 1 else ''} of the "
-            f"{self.what} file {'is' if bad == 1 else 'are'} not valid; fix "
-            f"{'it' if bad == 1 else 'them'} and import the file again.",
+            f"Checked, nothing written: {rows} {are} not valid; fix {them} before importing."
+            if dry_run
+            else f"Nothing imported: {rows} {are} not valid; fix {them} and import the file again.",
             {f"line {line}": " ".join(said) for line, said in sorted(self.lines.items())},
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import did, or with `dry_run` would do: the keys (a solution ID, a login, a
+    month and currency) of the rows it adds and of those it changes, and how many it leaves as
+    they were."""
+
+    what: str  # "accounts", as the sentence says it
+    added_keys: tuple[str, ...] = ()
+    changed_keys: tuple[str, ...] = ()
+    unchanged: int = 0
+    dry_run: bool = False
+    #: Rates: deals whose USD value was filled in.
+    revalued: int = 0
+    #: Rates: won deals whose registration eligibility could now be decided.
+    decided: int = 0
+
+    @property
+    def added(self) -> int:
+        return len(self.added_keys)
+
+    @property
+    def changed(self) -> int:
+        return len(self.changed_keys)
+
+    def said(self, source: str = "") -> str:
+        """`Imported 6 accounts from accounts.csv: 6 added, 0 changed, 0 unchanged.`, or for
+        a dry run `Checked 6 accounts …: 6 would be added, … (nothing written).`"""
+        rows = self.added + self.changed + self.unchanged
+        would = "would be " if self.dry_run else ""
+        text = (
+            f"{'Checked' if self.dry_run else 'Imported'} {rows:,} {self.what}"
+            f"{' from ' + source if source else ''}: {self.added:,} {would}added, "
+            f"{self.changed:,} {would}changed, {self.unchanged:,} unchanged"
+        )
+        if self.revalued or self.decided:
+            text += (
+                f"; {self.revalued:,} deal(s) {would}valued in USD, registration eligibility "
+                f"{would}decided for {self.decided:,} won deal(s) that waited for a rate"
+            )
+        return text + ("; nothing written." if self.dry_run else ".")
+
+
+@dataclass(slots=True)
+class Tally:
+    """An import's rows as it applies them: added, changed or left as they were."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def count(self, key: str, new: bool, changed: bool) -> None:
+        if new:
+            self.added.append(key)
+        elif changed:
+            self.changed.append(key)
+        else:
+            self.unchanged += 1
+
+    def done(self, what: str, dry_run: bool = False, **more: int) -> Imported:
+        return Imported(what, tuple(self.added), tuple(self.changed), self.unchanged, dry_run,
+                        **more)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

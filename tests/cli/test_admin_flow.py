@@ -4,24 +4,38 @@ import solutions, accounts, partners and rates from examples/, create a co-sell 
 operating-system login and accept it as another (a Microsoft seller), win it, and register it
 once its month's EUR rate is added by command and its account is matched to a managed one.
 
-On a real team's database there is no `--now`: the clock is the system's, so the month the
-rate is set for is read from the won deal."""
+On a real team's database `--now` is refused, so these tests pin the system clock itself
+(domain/clock.system_now) to December 2026, a month examples/rates.csv has no rate for: the
+won deal waits for the rate set by command whatever the real date is."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cosell_tui.domain import clock
 from cosell_tui.service import identity
 from tests.cli.conftest import Result, invoke, no_traceback
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 IMPORTS = ("user", "solution", "partner", "account", "rate")
+
+
+#: The pinned system clock's first instant: a month after the last one examples/rates.csv has.
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system clock, from START on, a second further at each reading (so what happens
+    later is later), whatever the real date."""
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(clock, "system_now", lambda: START + timedelta(seconds=next(ticks)))
 
 
 @pytest.fixture
@@ -65,7 +79,7 @@ def test_a_real_team_from_an_empty_database(db_url: str, login: list[str], tmp_p
     ok(db, "admin", "location", "add", "4812347", "--name", "Munich", "--country", "DE")
     for noun in IMPORTS:
         done = ok(db, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"), "--json").json()
-        assert done["rates" if noun == "rate" else "added"] > 0, noun
+        assert done["added"] > 0 and not done["dryRun"], noun
     assert len(ok(db, "admin", "user", "list", "--json").json()) == 5  # ava, ben, the file's 3
 
     accounts = ok(db, "admin", "account", "list", "--search", "Northwind", "--json").json()
@@ -85,9 +99,10 @@ def test_a_real_team_from_an_empty_database(db_url: str, login: list[str], tmp_p
     ok(db, "deal", "won", str(number), "--yes")
     shown = ok(db, "deal", "show", str(number), "--json").json()
     month = shown["closedDateTime"][:7]
+    assert month == "2026-12"  # the pinned clock's month, after the last one rates.csv has
     waiting = {c["id"]: c["outcome"] for c in ok(db, "deal", "explain", str(number), "--json")
                .json()["eligibility"]["criteria"]}  # fmt: skip
-    assert waiting["deal-value"] == "undecidable"  # examples/rates.csv stops at 2026-10
+    assert waiting["deal-value"] == "undecidable"  # no EUR rate for 2026-12 yet
     assert waiting["managed-account"] not in ("met", "undecidable")
 
     assert (
@@ -123,8 +138,15 @@ def test_every_example_imports_into_a_fresh_database(
     ok(sqlite_url, "setup", "--file", str(EXAMPLES / "setup.toml"))
     if noun == "partner":
         ok(sqlite_url, "admin", "solution", "import", str(EXAMPLES / "solutions.csv"))
-    first = ok(sqlite_url, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"))
-    assert first.out.startswith(("Imported", "Set ", "Added"))
+    file = str(EXAMPLES / f"{noun}s.csv")
+    said = ok(sqlite_url, "admin", noun, "import", file, "--dry-run").out
+    assert said.startswith("Checked") and said.rstrip().endswith("nothing written."), said
+    checked = ok(sqlite_url, "admin", noun, "import", file, "--dry-run", "--json").json()
+    first = ok(sqlite_url, "admin", noun, "import", file, "--json").json()
+    assert checked["dryRun"] and not first["dryRun"]
+    assert (
+        checked["addedKeys"] == first["addedKeys"] and first["added"] > 0
+    )  # the dry runs wrote none
     if noun == "user":  # users are added, not updated: the file again is every login taken
         again = run(sqlite_url, "admin", noun, "import", str(EXAMPLES / "users.csv"))
         assert again.code == 1 and "line 4: The login erin is taken." in again.err
@@ -159,3 +181,27 @@ def test_a_bad_file_is_refused_whole_with_every_line(
     login[0] = "ben"
     user = run(sqlite_url, "admin", "solution", "add", "SOL-1", "--name", "X")
     assert user.code == 1 and "Administration is for Referrals admins." in user.err
+
+
+def test_asking_microsoft_works_from_the_set_up_and_says_a_seller_is_missing(
+    sqlite_url: str, login: list[str], tmp_path: Path
+) -> None:
+    """`cosell setup` makes Microsoft's organisation (D12), so a co-sell deal can ask it for
+    help before any partners file; the missing seller is a sentence pointing at the import,
+    and the seller a partners file brings later finds the request waiting."""
+    db = sqlite_url
+    ok(db, "setup", "--file", str(EXAMPLES / "setup.toml"))
+    assert "microsoft_added" in [e["action"] for e in ok(db, "admin", "log", "--json").json()]
+    for noun in ("solution", "account"):
+        ok(db, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"))
+    accounts = ok(db, "admin", "account", "list", "--search", "Northwind", "--json").json()
+    document = tmp_path / "deal.json"
+    document.write_text(json.dumps(deal_document(accounts[0]["id"])))
+    created = ok(db, "deal", "create", str(document))
+    assert "Microsoft has no seller in this database yet" in created.err
+    assert "cosell admin partner import FILE" in created.err
+    ok(db, "admin", "partner", "import", str(EXAMPLES / "partners.csv"))
+    login[0] = "ms-jordan"
+    inbound = ok(db, "deal", "list", "--tab", "inbound", "--json").json()["items"]
+    assert len(inbound) == 1
+    ok(db, "deal", "accept", str(inbound[0]["x-cosell"]["number"]))

@@ -155,7 +155,7 @@ def test_locations_and_rates(real: str) -> None:
     assert "2026-12" in listed.out and "1.08" in listed.out
     log = run(real, "admin", "log", "--json").json()
     assert [e["action"] for e in log] == ["rate_set", "location_edited", "location_added",
-                                          "setup"]  # fmt: skip
+                                          "microsoft_added", "setup"]  # fmt: skip
 
 
 def test_the_demo_database_stays_free(cosell: Runner) -> None:

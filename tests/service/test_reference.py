@@ -3,10 +3,14 @@ co-sell ecosystem from CSV, all or nothing, every change logged — on SQLite an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from cosell_tui.domain import AccountKind, SolutionCategory
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
+from cosell_tui.service.sheets import Imported
 from tests.service.realdb import BEN, SOLUTION, Opener, dump
 
 CATALOG = b"""Solution ID,Name,Publisher,Kind,Incentive tags,Co-sell ready,Marketplace incentivized
@@ -154,7 +158,7 @@ def test_rates_import_all_or_nothing(real: Opener, db_url: str) -> None:
     done = ava.administration.import_rates(
         b"Month,Currency,USD per unit\n2026-11,eur,1.08\n2026-11,GBP,1.27\n", "r.csv"
     )
-    assert done.rates == 2
+    assert (done.added, done.changed) == (2, 0)
     before = dump(db_url)
     with pytest.raises(ValidationError) as caught:
         ava.administration.import_rates(
@@ -195,7 +199,7 @@ def test_users_import_names_an_unknown_location_and_a_taken_login(
         b"ben,Ben Okafor,ben@fabrikam.example,020 7946 0018,user,4812346\n"  # national: London
         b"dev,Dev Patel,dev@fabrikam.example,+12065550104,admin,4812345 4812346\n"
     )
-    assert added == 2
+    assert added.added_keys == ("ben", "dev")
     ben = next(u for u in ava.administration.users() if u.login == "ben")
     assert ben.phone == "+442079460018"
     before = dump(db_url)
@@ -213,3 +217,80 @@ def test_users_import_names_an_unknown_location_and_a_taken_login(
     assert "email" in said["line 4"].lower()
     assert "on line 2 too" in said["line 5"]
     assert dump(db_url) == before
+
+
+RATES = b"Month,Currency,USD per unit\n2026-11,EUR,1.08\n2026-11,GBP,1.27\n"
+USERS = b"Login,Name,Email,Phone,Locations\nzed,Zed Ray,zed@fabrikam.example,+12065550188,4812345\n"
+
+
+def _importers(ava: Any) -> dict[str, tuple[Callable[..., Imported], bytes]]:
+    return {
+        "solutions": (ava.reference.import_solutions, CATALOG),
+        "accounts": (ava.reference.import_accounts, ACCOUNTS),
+        "partners": (ava.reference.import_partners, PARTNERS),
+        "rates": (ava.administration.import_rates, RATES),
+        "users": (ava.administration.import_users, USERS),
+    }
+
+
+@pytest.mark.parametrize("what", ["solutions", "accounts", "partners", "rates", "users"])
+def test_a_dry_run_says_what_the_import_would_do_and_writes_nothing(
+    real: Opener, db_url: str, what: str
+) -> None:
+    ava = real("ava")
+    if what == "partners":
+        ava.reference.import_solutions(CATALOG, "catalog.csv")  # the partners' solutions
+    run, data = _importers(ava)[what]
+    before = dump(db_url)
+    checked = run(data, "f.csv", dry_run=True)
+    assert dump(db_url) == before  # nothing written, not even the log
+    assert checked.dry_run and checked.added > 0
+    assert checked.said().startswith("Checked") and "nothing written" in checked.said()
+    done = run(data, "f.csv")
+    assert (done.added_keys, done.changed_keys, done.unchanged) == (
+        checked.added_keys, checked.changed_keys, checked.unchanged,
+    )  # fmt: skip
+    assert not done.dry_run and dump(db_url) != before
+
+
+def test_a_dry_run_of_a_bad_file_names_every_line_and_writes_nothing(
+    real: Opener, db_url: str
+) -> None:
+    ava = real("ava")
+    before = dump(db_url)
+    with pytest.raises(ValidationError) as caught:
+        ava.administration.import_rates(
+            b"Month,Currency,USD per unit\n2026-12,EUR,-1\n2026-12,GBP,1.2\n2026-12,USD,1\n",
+            "r.csv",
+            dry_run=True,
+        )
+    assert caught.value.message.startswith("Checked, nothing written: 2 of 3 rows")
+    assert set(caught.value.fields) == {"line 2", "line 4"}
+    assert dump(db_url) == before
+
+
+def test_a_rates_file_again_changes_only_what_differs(real: Opener) -> None:
+    ava = real("ava")
+    ava.administration.import_rates(RATES, "r.csv")
+    again = ava.administration.import_rates(RATES.replace(b"1.27", b"1.30"), "r.csv")
+    assert (again.added_keys, again.changed_keys, again.unchanged) == ((), ("GBP 2026-11",), 1)
+
+
+def test_partners_sellers_and_accounts_are_read_a_page_at_a_time(real: Opener) -> None:
+    ava = real("ava")
+    ava.reference.import_solutions(CATALOG, "catalog.csv")
+    ava.reference.import_partners(PARTNERS, "partners.csv")
+    ava.reference.import_accounts(ACCOUNTS, "accounts.csv")
+    ref = ava.reference
+    assert ref.count_partners() == 1 and ref.count_partners("adat") == 1
+    assert ref.partners("nobody") == () and ref.count_partners("nobody") == 0
+    assert (
+        [s.login for s in ref.sellers("ellis")] == ["ms-jordan"] == [s.login for s in ref.sellers()]
+    )
+    assert ref.count_sellers("priya") == 0
+    everyone = [e.account.name for e in ref.accounts()]
+    assert ref.count_accounts() == len(everyone) >= 3
+    assert [e.account.name for e in ref.accounts(limit=1, offset=1)] == everyone[1:2]
+    assert ref.count_accounts("northwind") == 2
+    assert ava.catalog.count_solutions("SOL-") >= 3
+    assert len(ava.catalog.search_solutions("SOL-", None, 1, 1)) == 1

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Input
 
+from cosell_tui.widgets.pathpick import PathPicker
 from tests.screens.conftest import settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
@@ -54,7 +56,14 @@ CASES = {
         submit=True,
     ),
     "rate_dialog": keys("M", "3", "a"),
+    "solutions": keys("M", "4"),
+    "accounts": keys("M", "5"),
+    "partners": keys("M", "6"),
+    "solution_dialog": keys("M", "4", "a"),
+    "import_review": keys("M", "5", "i"),
 }
+#: The examples' accounts file, reviewed before its import (its name, not the path, is shown).
+ACCOUNTS = Path(__file__).resolve().parents[2] / "examples" / "accounts.csv"
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -63,7 +72,11 @@ def test_admin_screen(snap_compare: Any, make_app: Any, case: str, size: tuple[i
     async def run_before(pilot: Any) -> None:
         await CASES[case](pilot)
         if case == "log":
-            await pilot.press("4")
+            await pilot.press("7")
+            await settle(pilot)
+        if case == "import_review":
+            pilot.app.screen.query_one(PathPicker).line.value = str(ACCOUNTS)
+            await pilot.press("enter")
             await settle(pilot)
 
     app = make_app(size=size)
