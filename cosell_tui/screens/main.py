@@ -531,15 +531,7 @@ class MainScreen(ServiceSlot, Screen[None]):
     def _save_prefs(self, **changes: Any) -> None:
         """Remember this tab's view in the config file (a tiny write, not database work)."""
         name = self.tab.value
-        prefs = self.config.tab(name)
-        values = {
-            "columns": prefs.columns,
-            "filter": prefs.filter,
-            "sort": prefs.sort,
-            "descending": prefs.descending,
-            **changes,
-        }
-        self._save_config(self.config.with_tab(name, TabPrefs(**values)))
+        self._save_config(self.config.with_tab(name, replace(self.config.tab(name), **changes)))
 
     def _save_config(self, config: Config) -> None:
         """Keep `config` and write what changed into the file (a tiny write, not database

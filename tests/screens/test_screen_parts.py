@@ -4,6 +4,8 @@ waiting between keys, then checks that every part shows the same, settled state.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from textual.widgets import Static
@@ -24,14 +26,21 @@ def body(widget: Any, selector: str) -> str:
     return str(widget.query_one(selector, Static).render())
 
 
-async def test_a_burst_over_tabs_preview_and_cursor_settles_every_part_on_one_state(
-    make_app,
-) -> None:
+@asynccontextmanager
+async def main_screen(make_app: Any) -> AsyncIterator[tuple[Any, MainScreen]]:
+    """(pilot, the main screen) of a demo app at SIZE, settled."""
     app = make_app(size=SIZE)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         main = app.screen
         assert isinstance(main, MainScreen)
+        yield pilot, main
+
+
+async def test_a_burst_over_tabs_preview_and_cursor_settles_every_part_on_one_state(
+    make_app,
+) -> None:
+    async with main_screen(make_app) as (pilot, main):
         await burst(pilot, "p", "j", "j", "2", "]", "[", "1", "j", "k", "j")
         grid = main.grid
         row = grid.selected
@@ -51,16 +60,12 @@ async def test_a_burst_over_tabs_preview_and_cursor_settles_every_part_on_one_st
 async def test_the_status_line_says_what_opening_waits_for_until_the_service_is_ready(
     make_app,
 ) -> None:
-    app = make_app(size=SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        main = app.screen
-        assert isinstance(main, MainScreen)
+    async with main_screen(make_app) as (pilot, main):
         status = main.query_one(StatusLine)
         main.say_opening("Upgrading the database\x1b[31m…")
         await pilot.pause()
         assert str(status.content) == "Upgrading the database�[31m…"  # printable, not obeyed
-        main.service_ready(app.service)
+        main.service_ready(pilot.app.service)
         await settle(pilot)
         assert str(status.content).startswith("1 of ")
 
@@ -68,11 +73,9 @@ async def test_the_status_line_says_what_opening_waits_for_until_the_service_is_
 async def test_a_burst_of_next_and_previous_on_the_deal_screen_shows_one_deal_in_every_part(
     make_app,
 ) -> None:
-    app = make_app(size=SIZE)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with main_screen(make_app) as (pilot, main):
         await burst(pilot, "enter", "]", "]", "[")
-        screen = app.screen
+        screen = pilot.app.screen
         assert isinstance(screen, DealScreen)
         detail = screen.detail
         assert detail is not None and detail.row.id == screen.deal_id
@@ -82,5 +85,5 @@ async def test_a_burst_of_next_and_previous_on_the_deal_screen_shows_one_deal_in
         assert detail.row.referral_id in body(sections, "#body-details")
         assert not screen.query_one(StaleBanner).has_class("-shown")
         await burst(pilot, "escape")
-        assert isinstance(app.screen, MainScreen) and app.screen.grid.selected is not None
-        assert app.screen.grid.selected.id == detail.row.id
+        assert pilot.app.screen is main and main.grid.selected is not None
+        assert main.grid.selected.id == detail.row.id
