@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/tui_bench.py                 # 10k, 100k, 1M
     .venv/bin/python benchmarks/tui_bench.py --sizes 10000   # one size
     .venv/bin/python benchmarks/tui_bench.py --data /tmp/b   # where seeded databases are kept
+    .venv/bin/python benchmarks/tui_bench.py --rounds 3 --against /tmp/old  # old code interleaved
 
 Each size is seeded once (kept in --data and reused) and measured in a fresh process, headless
 through Textual's Pilot at 160×48, so the memory figure is the TUI's own and not the seeder's:
@@ -14,7 +15,10 @@ through Textual's Pilot at 160×48, so the memory figure is the TUI's own and no
   accepted and the grid shows the updated row (median and p95 of up to 10 accepts);
 - filter key → rows painted: one key typed in the filter line until the grid shows the new rows
   (median and p95 of 12 keys; there is no debounce: the filter is parsed on the event loop);
-- memory: peak resident set size of the measuring process.
+- memory: peak resident set size of the measuring process;
+- "painted": the same accept and filter, timed to the first frame after the rows arrived;
+- "ref": the same gestures in bare Textual (a DataTable, a modal, an Input) in the same process,
+  timed to the frame: the floor Textual itself sets on this machine at this moment.
 """
 
 from __future__ import annotations
@@ -84,6 +88,43 @@ async def _until(pilot, condition, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.005)
 
 
+def _spy_frames(app) -> list[tuple[float, int]]:
+    """(time, bytes) of every frame the app produces from now on, rendered as a terminal would
+    receive it (headless runs skip the write). Wraps Textual's private `App._display`."""
+    frames: list[tuple[float, int]] = []
+    display = app._display
+
+    def recording_display(screen: Screen[Any], renderable: RenderableType | None) -> None:
+        size = 0
+        if renderable is not None and hasattr(renderable, "render_segments"):
+            size = len(renderable.render_segments(app.console).encode())
+        frames.append((time.perf_counter(), size))
+        display(screen, renderable)
+
+    app._display = recording_display
+    return frames
+
+
+async def _painted_after(pilot, frames: list[tuple[float, int]], stamp: float) -> float:
+    """When the first frame after `stamp` (the rows applied) reached the terminal."""
+    await _until(pilot, lambda: any(t >= stamp for t, _ in frames))
+    return next(t for t, _ in frames if t >= stamp)
+
+
+async def _cursor_moves(pilot, key: str, frames: list[tuple[float, int]]) -> tuple[float, float]:
+    """Median ms from `key` to the next frame, and median bytes of the frames of a move."""
+    samples, sizes = [], []
+    for _ in range(40):
+        frames.clear()
+        before = time.perf_counter()
+        await pilot.press(key)
+        await _until(pilot, lambda: bool(frames))
+        await pilot.pause()
+        samples.append((frames[0][0] - before) * 1000)
+        sizes.append(sum(size for _, size in frames))
+    return statistics.median(samples), statistics.median(sizes)
+
+
 @contextmanager
 def _rows_arrival(grid, arrived: Callable[[], bool]) -> Iterator[list[float]]:
     """Stamp (into the yielded list) the moment rows reach `grid` and `arrived()` holds.
@@ -128,30 +169,10 @@ async def measure(db: Path) -> dict[str, float]:
         results["launch_first_rows_ms"] = (time.perf_counter() - started) * 1000
 
         grid = main.grid
-        frames: list[tuple[float, int]] = []
-        display = app._display
-
-        def recording_display(screen: Screen[Any], renderable: RenderableType | None) -> None:
-            # Headless runs skip the terminal write; render the update anyway to weigh it.
-            size = 0
-            if renderable is not None and hasattr(renderable, "render_segments"):
-                size = len(renderable.render_segments(app.console).encode())
-            frames.append((time.perf_counter(), size))
-            display(screen, renderable)
-
-        app._display = recording_display  # type: ignore[method-assign]  # Textual's private hook
-        samples, sizes = [], []
-        for _ in range(40):
-            frames.clear()
-            before = time.perf_counter()
-            await pilot.press("j")
-            await _until(pilot, lambda: bool(frames))
-            await pilot.pause()
-            samples.append((frames[0][0] - before) * 1000)
-            sizes.append(sum(size for _, size in frames))
-        app._display = display  # type: ignore[method-assign]  # restore Textual's hook
-        results["cursor_key_frame_ms"] = statistics.median(samples)
-        results["cursor_frame_bytes"] = statistics.median(sizes)
+        frames = _spy_frames(app)
+        cursor_ms, cursor_bytes = await _cursor_moves(pilot, "j", frames)
+        results["cursor_key_frame_ms"] = cursor_ms
+        results["cursor_frame_bytes"] = cursor_bytes
 
         # Loaded rows the rules let ava accept now (the seed has refused ones too).
         acceptable = [
@@ -161,6 +182,7 @@ async def measure(db: Path) -> dict[str, float]:
             and Action.ACCEPT in service.listing.deal(candidate.id).decision.allowed
         ][:ACCEPTS]
         accepts: list[float] = []
+        accepts_painted: list[float] = []
         for index in acceptable:
             grid.move_to(index)
             await pilot.pause()
@@ -183,15 +205,21 @@ async def measure(db: Path) -> dict[str, float]:
                     notes = [n.message for n in app._notifications]
                     raise TimeoutError(f"accept did not land: {app.screen!r} {notes}") from None
             accepts.append((applied[0] - before) * 1000)
+            accepts_painted.append(
+                (await _painted_after(pilot, frames, applied[0]) - before) * 1000
+            )
             assert service.listing.row(row.id).substatus is Substatus.ACCEPTED
             await _until(pilot, lambda: app.screen is main)
         if accepts:
             results["accept_key_committed_ms"] = statistics.median(accepts)
             results["accept_p95_ms"] = _p95(accepts)
+            results["accept_painted_ms"] = statistics.median(accepts_painted)
+            results["accept_painted_p95_ms"] = _p95(accepts_painted)
 
         await pilot.press("slash")
         typed = ""
         filters: list[float] = []
+        filters_painted: list[float] = []
         for key in FILTER_KEYS:
             typed = typed + key if len(typed) < 3 else key  # short words, then start again
             await pilot.press(*(["ctrl+u"] if len(typed) == 1 else []))
@@ -206,48 +234,189 @@ async def measure(db: Path) -> dict[str, float]:
                 await _until(pilot, lambda: bool(painted))
             assert grid.grid_query.text == typed
             filters.append((painted[0] - before) * 1000)
+            filters_painted.append(
+                (await _painted_after(pilot, frames, painted[0]) - before) * 1000
+            )
         results["filter_key_rows_ms"] = statistics.median(filters)
         results["filter_p95_ms"] = _p95(filters)
+        results["filter_painted_ms"] = statistics.median(filters_painted)
+        results["filter_painted_p95_ms"] = _p95(filters_painted)
     service.close()
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
+
+
+async def reference() -> dict[str, float]:
+    """The same three gestures on bare Textual at the same size, as the floor Textual itself sets:
+    a DataTable of 200 rows with the grid's columns and a footer; cursor key → next frame (and its
+    bytes); a modal dialog's ctrl+y → dialog popped and its row updated; a key typed in an Input
+    → the table's rows replaced (45, a screenful) — each stamped as cosell's are."""
+    from textual.app import App, ComposeResult
+    from textual.screen import ModalScreen
+    from textual.widgets import DataTable, Footer, Input, Label
+
+    headers = ("Deal name", "Customer", "Status", "Value", "Expires in", "Country", "♥")
+
+    def row(i: int, text: str = "") -> tuple[str, ...]:
+        return (
+            f"Contoso {text}deal {i}",
+            "Contoso Ltd",
+            "Received",
+            "48,000 EUR",
+            "1d 6h",
+            "GB",
+            "",
+        )
+
+    stamps: list[float] = []
+
+    class Dialog(ModalScreen[bool]):
+        BINDINGS = [("ctrl+y", "ok")]
+
+        def compose(self) -> ComposeResult:
+            yield Label("Accept?")
+            yield Input(value="notes")
+
+        def action_ok(self) -> None:
+            self.dismiss(True)
+
+    class Reference(App[None]):
+        BINDINGS = [("a", "accept")]
+
+        def compose(self) -> ComposeResult:
+            yield Input(id="filter")
+            yield DataTable(cursor_type="row")
+            yield Footer(compact=True)
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns(*headers)
+            for i in range(200):
+                table.add_row(*row(i))
+            table.focus()
+
+        def action_accept(self) -> None:
+            table = self.query_one(DataTable)
+
+            def accepted(_ok: bool | None) -> None:
+                table.update_cell_at(table.cursor_coordinate._replace(column=2), "Accepted")
+                stamps.append(time.perf_counter())
+
+            self.push_screen(Dialog(), accepted)
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            table = self.query_one(DataTable)
+            table.clear()
+            for i in range(45):
+                table.add_row(*row(i, event.value))
+            stamps.append(time.perf_counter())
+
+    results: dict[str, float] = {}
+    app = Reference()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        frames = _spy_frames(app)
+        cursor_ms, cursor_bytes = await _cursor_moves(pilot, "down", frames)
+        results["ref_cursor_key_frame_ms"] = cursor_ms
+        results["ref_cursor_frame_bytes"] = cursor_bytes
+
+        accepts: list[float] = []
+        for _ in range(ACCEPTS):
+            await pilot.press("a")
+            await _until(pilot, lambda: isinstance(app.screen, Dialog))
+            await pilot.pause()
+            stamps.clear()
+            before = time.perf_counter()
+            await pilot.press("ctrl+y")
+            await _until(pilot, lambda: bool(stamps))
+            accepts.append((await _painted_after(pilot, frames, stamps[0]) - before) * 1000)
+        results["ref_accept_ms"] = statistics.median(accepts)
+        results["ref_accept_p95_ms"] = _p95(accepts)
+
+        app.query_one("#filter", Input).focus()
+        await pilot.pause()
+        filters: list[float] = []
+        for key in FILTER_KEYS:
+            stamps.clear()
+            before = time.perf_counter()
+            await pilot.press(key)
+            await _until(pilot, lambda: bool(stamps))
+            filters.append((await _painted_after(pilot, frames, stamps[0]) - before) * 1000)
+        results["ref_filter_ms"] = statistics.median(filters)
+        results["ref_filter_p95_ms"] = _p95(filters)
+    return results
+
+
+async def measure_both(db: Path) -> dict[str, float]:
+    """Cosell and the bare-Textual reference in one process, one after the other."""
+    results = await measure(db)
+    results.update(await reference())
+    return results
+
+
+def _use_code(folder: str) -> None:
+    """Import cosell_tui from `folder` (another checkout, e.g. the code before a change) instead
+    of the editable install of this one."""
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "")]
+    sys.path.insert(0, folder)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "cosell-bench")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each size (interleaved)")
+    parser.add_argument(
+        "--against",
+        metavar="DIR",
+        help="also measure the cosell_tui in DIR (e.g. `git archive` of the code before a "
+        "change), alternating with this checkout's in every round",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--code", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
+        if args.code:
+            _use_code(args.code)
         os.environ["COSELL_CONFIG_FILE"] = str(args.measure.with_suffix(".config.toml"))
-        print(json.dumps(asyncio.run(measure(args.measure))))
+        print(json.dumps(asyncio.run(measure_both(args.measure))))
         return
+    codes: list[str | None] = [None, args.against] if args.against else [None]
     rows = []
     for deals in args.sizes:
         db = seeded(args.data, deals)
-        out = subprocess.run(
-            [sys.executable, __file__, "--measure", str(db)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        rows.append((deals, json.loads(out.stdout.strip().splitlines()[-1])))
+        for _ in range(args.rounds):
+            for code in codes:
+                command = [sys.executable, __file__, "--measure", str(db)]
+                out = subprocess.run(
+                    command + (["--code", code] if code else []),
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                label = f"{deals:,}" + (" (against)" if code else "")
+                rows.append((label, json.loads(out.stdout.strip().splitlines()[-1])))
     headers = [
         ("launch_first_rows_ms", "launch→rows ms"),
         ("cursor_key_frame_ms", "cursor key ms"),
         ("accept_key_committed_ms", "accept ms"),
         ("accept_p95_ms", "accept p95"),
+        ("accept_painted_p95_ms", "accept painted p95"),
         ("filter_key_rows_ms", "filter key ms"),
         ("filter_p95_ms", "filter p95"),
+        ("filter_painted_p95_ms", "filter painted p95"),
         ("cursor_frame_bytes", "bytes/move"),
         ("peak_rss_mb", "peak RSS MB"),
+        ("ref_cursor_key_frame_ms", "ref cursor ms"),
+        ("ref_cursor_frame_bytes", "ref bytes/move"),
+        ("ref_accept_p95_ms", "ref accept p95"),
+        ("ref_filter_p95_ms", "ref filter p95"),
     ]
     print("| deals | " + " | ".join(h for _, h in headers) + " |")
     print("|---:|" + "---:|" * len(headers))
-    for deals, result in rows:
+    for deals, result in rows:  # deals: the size's label
         cells = [f"{result[k]:.1f}" if k in result else "—" for k, _ in headers]
-        print(f"| {deals:,} | " + " | ".join(cells) + " |")
+        print(f"| {deals} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

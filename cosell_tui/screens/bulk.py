@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import BulkResult
+from cosell_tui.screens.listbox import ListBox
 
 
 def lines(result: BulkResult, only_failures: bool) -> list[Content]:
@@ -44,19 +41,10 @@ def lines(result: BulkResult, only_failures: bool) -> list[Content]:
     return out
 
 
-class BulkResultsScreen(ModalScreen[frozenset[int] | None]):
+class BulkResultsScreen(ListBox[frozenset[int] | None]):
     """Dismisses with the failed deals to mark again (`m`), or None (esc, q)."""
 
-    DEFAULT_CSS = """
-    BulkResultsScreen { align: center middle; }
-    BulkResultsScreen > Vertical {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary 80%; background: $surface; padding: 0 1;
-    }
-    BulkResultsScreen .bulk-title { text-style: bold; padding: 0 0 1 0; }
-    BulkResultsScreen OptionList { height: auto; max-height: 1fr; border: none; padding: 0; }
-    BulkResultsScreen .bulk-foot { color: $text-muted; padding: 1 0 0 0; }
-    """
+    FOOT = "f: only failures · m: close and mark the failures again · esc/q: close"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="bulk.close"),
         Binding("f", "toggle_failures", "Only failures", id="bulk.failures"),
@@ -72,22 +60,13 @@ class BulkResultsScreen(ModalScreen[frozenset[int] | None]):
         self.verb = verb
         self.result = result
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            title = printable(self.result.summary(self.verb))
-            yield Label(title, classes="bulk-title", markup=False)
-            yield OptionList(id="bulk-list")
-            yield Static(
-                "f: only failures · m: close and mark the failures again · esc/q: close",
-                classes="bulk-foot",
-            )
-
     def on_mount(self) -> None:
+        self.set_title(printable(self.result.summary(self.verb)))
         self._fill()
-        self.query_one(OptionList).focus()
+        self.options.focus()
 
     def _fill(self) -> None:
-        options = self.query_one(OptionList)
+        options = self.options
         options.clear_options()
         shown = lines(self.result, self.only_failures)
         if not shown:
@@ -110,12 +89,6 @@ class BulkResultsScreen(ModalScreen[frozenset[int] | None]):
 
     def action_mark_failures(self) -> None:
         self.dismiss(frozenset(deal for deal, _name, _reason in self.result.refused))
-
-    def action_cursor_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -10,7 +10,9 @@ Keys (each binding has an id, so a config keymap can remap it):
 The footer lists only the actions in `decision.allowed` (via `check_action`); a key of a refused
 action answers with the rule's reason (`decision.why_not`) as a toast.
 
-Reads run in `@background` workers; every action runs its flow (screens/flows.py, shared with
+The header, the stale banner and the sections are widgets that hold the deal they show in
+reactives (screens/deal_parts.py); the screen reads the deal and sets them. Reads run in
+`@background` workers; every action runs its flow (screens/flows.py, shared with
 the main screen and the palette), whose dialog runs the use case and stays open until it
 succeeds. Previous/next is a question to the service (the grid's order), never a read of the
 grid's cache from another thread.
@@ -24,21 +26,20 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from cosell_tui.domain import Action, DealType
 from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import DealDetail, DealRow, GridQuery
-from cosell_tui.screens import deal_sections as sections
+from cosell_tui.screens.deal_parts import LOADING, DealHeader, DealSections, StaleBanner
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.service.errors import CosellError
 from cosell_tui.widgets.background import background, run_flow
-from cosell_tui.widgets.checklist import EligibilityChecklist
 from cosell_tui.widgets.live import DatabaseChanged
 from cosell_tui.widgets.stagebar import StageBar, stage_cells
 
@@ -173,32 +174,19 @@ class DealScreen(Screen[int | None]):
     # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("Loading…", id="deal-header")
-        yield Static("", id="deal-stale", markup=False)
+        yield DealHeader(id="deal-header")
+        yield StaleBanner(id="deal-stale")
         yield StageBar(id="stagebar")
-        with VerticalScroll(id="sections", can_focus=True), Grid(id="sections-grid"):
-            # Eligibility sits under the progress (domain.md §4.2), shown once it applies.
-            with Vertical(classes="section", id="section-eligibility") as box:
-                box.border_title = "Registration eligibility"
-                yield EligibilityChecklist(id="checklist")
-            with Vertical(classes="section", id="section-registration") as box:
-                box.border_title = "Registration"
-                yield Static("", id="body-registration", markup=False)
-            for key, title in (
-                ("details", "Details"),
-                ("customer", "Customer and contacts"),
-                ("team", "Team"),
-                ("solutions", "Solutions"),
-                ("microsoft", "Microsoft"),
-                ("invitations", "Partner invitations"),
-            ):
-                with Vertical(classes="section", id=f"section-{key}") as box:
-                    box.border_title = title
-                    yield Static("", id=f"body-{key}", markup=False)
-            with Vertical(classes="section -span", id="section-history") as box:
-                box.border_title = "History (newest first)"
-                yield Static("", id="body-history", markup=False)
+        yield DealSections(id="sections", can_focus=True)
         yield Footer()
+
+    @property
+    def header(self) -> DealHeader:
+        return self.query_one(DealHeader)
+
+    @property
+    def sections(self) -> DealSections:
+        return self.query_one(DealSections)
 
     def on_mount(self) -> None:
         self.set_interval(30, self._tick)
@@ -227,10 +215,11 @@ class DealScreen(Screen[int | None]):
         if detail.row.id != self.deal_id:
             return  # a stale read from before prev/next
         self.detail = detail
-        self.query_one("#deal-stale", Static).remove_class("-shown")
+        self.query_one(StaleBanner).notice = ""
         row = detail.row
         now = self.service.clock.now()
-        self.query_one("#deal-header", Static).update(sections.header(detail, now))
+        self.header.now = self.sections.now = now
+        self.header.detail = detail
         await self.query_one(StageBar).show(
             stage_cells(
                 direction=row.direction,
@@ -241,32 +230,14 @@ class DealScreen(Screen[int | None]):
                 skipped=detail.skipped_stages,
             )
         )
-        bodies = {
-            "details": sections.details(detail),
-            "customer": sections.customer(detail),
-            "team": sections.team(detail),
-            "solutions": sections.solutions(detail),
-            "microsoft": sections.microsoft(detail, now),
-            "invitations": sections.invitations(detail),
-            "registration": sections.registration(detail.registration),
-            "history": sections.history(detail),
-        }
-        for key, text in bodies.items():
-            self.query_one(f"#body-{key}", Static).update(printable(text))
-        self.query_one(EligibilityChecklist).show(detail.checklist)
-        applies = detail.checklist is not None or detail.registration is not None
-        self.query_one("#section-eligibility").display = detail.checklist is not None
-        self.query_one("#section-registration").display = applies
+        self.sections.detail = detail
         self.sub_title = printable(row.name)
         self.refresh_bindings()
 
     def _tick(self) -> None:
         """Keep the expiry and Microsoft countdowns current while the screen is open."""
         if self.detail is not None:
-            now = self.service.clock.now()
-            self.query_one("#deal-header", Static).update(sections.header(self.detail, now))
-            body = self.query_one("#body-microsoft", Static)
-            body.update(printable(sections.microsoft(self.detail, now)))
+            self.header.now = self.sections.now = self.service.clock.now()
 
     # --- the live queue: a change by someone else is shown, never silently swapped in ----------
 
@@ -296,13 +267,12 @@ class DealScreen(Screen[int | None]):
     def _stale(self, deal_id: int, text: str) -> None:
         if deal_id != self.deal_id:
             return  # the user moved on (previous/next) meanwhile
-        banner = self.query_one("#deal-stale", Static)
-        banner.update(text)
-        banner.add_class("-shown")
+        self.query_one(StaleBanner).notice = text
 
     @on(LoadFailed)
     def _load_failed(self, event: LoadFailed) -> None:
-        self.query_one("#deal-header", Static).update(event.message)
+        self.header.detail = None
+        self.header.message = event.message
         self.notify(event.message, severity="error", title="Cannot open the deal")
 
     # --- which keys apply ------------------------------------------------------------------------
@@ -368,7 +338,8 @@ class DealScreen(Screen[int | None]):
     def _goto(self, deal_id: int) -> None:
         self.deal_id = deal_id
         self.detail = None
-        self.query_one("#deal-header", Static).update("Loading…")
+        self.header.detail = None
+        self.header.message = LOADING
         self.refresh_bindings()
         self.query_one("#sections", VerticalScroll).scroll_home(animate=False)
         self.load()

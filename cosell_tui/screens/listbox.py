@@ -1,7 +1,8 @@
 """A centred box holding a list: a title, an OptionList and a line saying the keys.
 
-The shape the message log, the notifications and the registration review share: esc/q close
-(each screen binds its own keys), j/k move, the list grows with its content up to the screen.
+The shape the message log, the notifications, the registration review and the bulk results
+share: esc/q close (each screen binds its own keys), j/k move, the list grows with its content
+up to the screen.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class ListBox(ModalScreen[ResultT]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.TITLE_TEXT, id="list-title", classes="list-title")
+            # Titles carry deal and customer names: text, never markup.
+            yield Label(self.TITLE_TEXT, id="list-title", classes="list-title", markup=False)
             yield OptionList(id="list")
             yield Static(self.FOOT, classes="list-foot")
 

@@ -1,8 +1,11 @@
 """The main screen: four tabs of deals (D1), a filter line, a preview pane and keyboard triage.
 
-The screen translates keys into service calls and renders the answers; it never touches the
-database itself. Every read and write runs in a thread worker and comes back with
-`call_from_thread`, so a key press is answered within a frame whatever the database does.
+The screen is the keys and the wiring between widgets that own their state (docs/tui.md,
+"How the main screen is built"): the tab bar (active tab and counts), one grid per tab (query,
+cursor, marks, pages), the filter line, the preview pane (the deal it shows), the status line
+(place, unread mail) and the download bar. They tell the screen what happened by messages; the
+screen sets their reactives, saves the view in the config and runs the flows (screens/flows.py).
+It never touches the database itself: every read and write runs in a thread worker.
 """
 
 from __future__ import annotations
@@ -16,15 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Key
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static
+from textual.widgets import ContentSwitcher, Footer
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action, Direction, Status
-from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import (
     DEFAULT_COLUMNS,
-    DealDetail,
     DealRow,
     GridQuery,
     Outcome,
@@ -33,25 +35,24 @@ from cosell_tui.domain.views import (
 )
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action, mark_origin
-from cosell_tui.service.errors import CosellError
 from cosell_tui.widgets.background import background, run_flow, throttled
+from cosell_tui.widgets.exportbar import ExportBar
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.live import DatabaseChanged
 from cosell_tui.widgets.preview import DealPreview
 from cosell_tui.widgets.service_slot import ServiceSlot
+from cosell_tui.widgets.statusline import Place, StatusLine, default_order
 from cosell_tui.widgets.tabbar import TabBar
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
 
 TABS: tuple[Tab, ...] = tuple(Tab)
-DEFAULT_ORDER = {Tab.INBOUND: "soonest expiry"}
-CONFLICT = "“{name}” was changed by someone else — press r to reload"
 
-
-def default_order(tab: Tab) -> str:
-    return DEFAULT_ORDER.get(tab, "newest first")
+#: What applies to the selected row: (a row is selected, it is a referral to answer, it is
+#: open, deals are marked); the footer greys out the keys that do not apply.
+NOTHING_APPLIES = (False, False, False, False)
 
 
 class MainScreen(ServiceSlot, Screen[None]):
@@ -222,26 +223,24 @@ class MainScreen(ServiceSlot, Screen[None]):
         ),
     ]
 
+    #: What applies to the selected row (NOTHING_APPLIES's shape): a change refreshes the footer.
+    applies: reactive[tuple[bool, bool, bool, bool]] = reactive(
+        NOTHING_APPLIES, bindings=True, repaint=False
+    )
+
     def __init__(self, service: Service | None, config: Config) -> None:
         """`service` None: the app is still opening it (see CosellApp); `service_ready` follows."""
         super().__init__()
         self._service = service
         self.config = config
-        self.tab: Tab = Tab.INBOUND
-        self.counts: dict[Tab, int] = {}
+        #: Tabs whose grid reloads when next shown (a write changed what they list).
         self._stale: set[Tab] = set()
-        self._preview_for: int | None = None
-        self._applies: tuple[bool, ...] = ()
         self._counts_after_first_rows = False
-        #: Tell the user about new inbound referrals when the next counts arrive (live queue).
-        self._announce_inbound = False
-        self.unread = 0  # the user's unread notifications (status line)
-        self._exporting = False  # a download is being written (one at a time)
 
     # ---- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield TabBar(id="tabs")
+        yield TabBar(self._service, id="tabs")
         yield FilterLine(id="filter")
         with Horizontal(id="body"):
             with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
@@ -253,11 +252,9 @@ class MainScreen(ServiceSlot, Screen[None]):
                         prefs.columns or DEFAULT_COLUMNS[tab],
                         id=f"grid-{tab.value}",
                     )
-            yield DealPreview(id="preview")
-        with Horizontal(id="export-bar"):  # shown while a big download is written
-            yield Label("", id="export-what", markup=False)
-            yield ProgressBar(id="export-progress", show_eta=False)
-        yield Static("", id="status-line", markup=False)
+            yield DealPreview(self._service, id="preview")
+        yield ExportBar(id="export-bar")  # shown while a big download is written
+        yield StatusLine(self._service, id="status-line")
         yield Footer(compact=True)
 
     def _query_for(self, tab: Tab, prefs: TabPrefs) -> GridQuery:
@@ -265,8 +262,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         return GridQuery(tab, prefs.filter, sort, prefs.descending if sort else False)
 
     def on_mount(self) -> None:
-        self.query_one("#preview", DealPreview).display = False
-        self.query_one("#export-bar").display = False
+        self.preview.display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
         if self.has_service:
@@ -275,15 +271,17 @@ class MainScreen(ServiceSlot, Screen[None]):
     def say_opening(self, message: str) -> None:
         """While the app opens the database: what it waits for, on the status line (an
         upgrade's steps, another cosell upgrading or creating it), until the rows come."""
-        self.query_one("#status-line", Static).update(printable(message))
+        self.status_line.opening = message
 
     def service_ready(self, service: Service) -> None:
         """The app opened the database after the first frame: now the rows can come."""
         self.service = service
-        for tab in TABS:
-            self.grid_for(tab).service = service
+        slots: list[ServiceSlot] = [self.tabs, self.preview, self.status_line]
+        for slot in [*slots, *(self.grid_for(tab) for tab in TABS)]:
+            slot.service = service
+        self.status_line.opening = ""  # no longer what opening waited for
         self._first_load()
-        self._update_status()  # no longer what opening waited for
+        self._update_status()
         self.refresh_bindings()
 
     def _first_load(self) -> None:
@@ -310,6 +308,28 @@ class MainScreen(ServiceSlot, Screen[None]):
     def preview(self) -> DealPreview:
         return self.query_one("#preview", DealPreview)
 
+    @property
+    def tabs(self) -> TabBar:
+        return self.query_one("#tabs", TabBar)
+
+    @property
+    def status_line(self) -> StatusLine:
+        return self.query_one("#status-line", StatusLine)
+
+    @property
+    def export_bar(self) -> ExportBar:
+        return self.query_one("#export-bar", ExportBar)
+
+    @property
+    def tab(self) -> Tab:
+        """The tab shown (the tab bar's `active`)."""
+        return self.tabs.active
+
+    @property
+    def counts(self) -> dict[Tab, int]:
+        """Each tab's deal count, once read (the tab bar's `counts`)."""
+        return self.tabs.counts
+
     # ---- tabs and counts ---------------------------------------------------------------------
 
     def action_show_tab(self, name: str) -> None:
@@ -324,8 +344,7 @@ class MainScreen(ServiceSlot, Screen[None]):
     def switch_tab(self, tab: Tab) -> None:
         if tab is self.tab:
             return
-        self.tab = tab
-        self.query_one(TabBar).active = tab
+        self.tabs.active = tab
         self.query_one(ContentSwitcher).current = f"grid-{tab.value}"
         grid = self.grid
         self.filter_line.show_text(grid.grid_query.text)
@@ -334,41 +353,25 @@ class MainScreen(ServiceSlot, Screen[None]):
             grid.reload(keep_cursor=grid.loaded)
         self.set_focus(grid)  # at once: the next key (typed fast) is checked against it
         self._update_status()
-        self._follow_cursor(grid.selected)
+        self.preview.follow(grid.selected)
 
     @on(TabBar.Chosen)
     def _tab_clicked(self, event: TabBar.Chosen) -> None:
         event.stop()
         self.switch_tab(event.tab)
 
-    @background(group="tab-counts")
-    def _load_counts(self) -> None:
-        counts = self.service.listing.tab_counts()
-        self.app.call_from_thread(self._show_counts, counts)
-
-    def _show_counts(self, counts: dict[Tab, int]) -> None:
-        before = self.counts.get(Tab.INBOUND)
-        if self._announce_inbound and before is not None:
-            arrived = counts.get(Tab.INBOUND, 0) - before
-            if arrived > 0:
-                noun = "referral" if arrived == 1 else "referrals"
-                self.notify(f"{arrived:,} new inbound {noun}.", title="Inbound")
-        self._announce_inbound = False
-        self.counts = counts
-        self.query_one(TabBar).counts = counts
-
     def _changed(self, *, all_tabs: bool = True) -> None:
         """After a write: reload this grid (cursor kept) and the counts; others on next view."""
         self.grid.reload(keep_cursor=True)
         if all_tabs:
             self._stale.update(t for t in TABS if t is not self.tab)
-        self._load_counts()
+        self.tabs.load_counts()
 
     @on(DatabaseChanged)
     def _changed_elsewhere(self, _event: DatabaseChanged) -> None:
         """Someone (or this user in another window) changed deals: the queue follows."""
         if self.has_service:
-            self._announce_inbound = True
+            self.tabs.announce_next()
             self._changed()
 
     # ---- grid events -------------------------------------------------------------------------
@@ -376,14 +379,14 @@ class MainScreen(ServiceSlot, Screen[None]):
     @on(DealGrid.CursorMoved)
     def _cursor_moved(self, event: DealGrid.CursorMoved) -> None:
         if event.grid is self.grid:
-            self._follow_cursor(event.row)
+            self.preview.follow(event.row)
             self._update_status()
 
     @on(DealGrid.Loaded)
     def _grid_loaded(self, event: DealGrid.Loaded) -> None:
         if self._counts_after_first_rows:
             self._counts_after_first_rows = False
-            self._load_counts()
+            self.tabs.load_counts()
         rows_shown = getattr(self.app, "rows_shown", None)
         if rows_shown is not None and event.total:
             rows_shown()
@@ -395,43 +398,17 @@ class MainScreen(ServiceSlot, Screen[None]):
             self._update_status()
 
     def _update_status(self) -> None:
+        """The status line and the footer follow the grid (each redraws only on a change)."""
         grid = self.grid
-        q = grid.grid_query
-        parts = [f"{min(grid.cursor + 1, grid.total):,} of {grid.total:,}" if grid.loaded else "…"]
-        if grid.counting:
-            parts[0] += "+ (counting…)"
-        if grid.marked:
-            parts.append(f"{len(grid.marked):,} marked (A accept · D decline · F ♥ · u clear)")
-        order = q.sort.label if q.sort else default_order(q.tab)
-        if q.sort:
-            order += " ↓" if q.descending else " ↑"
-        parts.append(f"sort: {order}")
-        if q.text:
-            parts.append(f"filter: {q.text}")
-        if self.unread:
-            parts.append(f"✉ {self.unread:,} unread (N)")
-        text = "  ·  ".join(parts)
-        status = self.query_one("#status-line", Static)
-        if status.content != text:  # fixed height: no layout pass, so a cursor move stays small
-            status.update(text, layout=False)
-        applies = self._applicable(grid.selected)
-        if applies != self._applies:
-            self._applies = applies
-            self.refresh_bindings()
+        self.status_line.place = Place.of(grid)
+        self.applies = self._applicable(grid.selected)
 
-    @background(group="unread")
     def refresh_unread(self) -> None:
-        """How many of the user's notifications are unread, for the status line."""
-        count = self.service.mail.unread_count()
-        self.app.call_from_thread(self._set_unread, count)
+        """Count the user's unread notifications again, for the status line."""
+        self.status_line.refresh_unread()
 
-    def _set_unread(self, count: int) -> None:
-        if count != self.unread:
-            self.unread = count
-            self._update_status()
-
-    def _applicable(self, row: DealRow | None) -> tuple[bool, ...]:
-        """(a row is selected, it is a referral to answer, it is open, deals are marked)."""
+    def _applicable(self, row: DealRow | None) -> tuple[bool, bool, bool, bool]:
+        """What applies to `row` (NOTHING_APPLIES's shape)."""
         has_row = row is not None
         if row is not None and self.has_service:
             row = row.as_of(self.service.clock.now())  # an overdue referral reads Expired
@@ -446,7 +423,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         nothing but the tabs while the database is still being opened)."""
         if not self.has_service and action not in {"show_tab", "next_tab", "prev_tab"}:
             return None
-        has_row, received, still_open, marks = self._applies or (False, False, False, False)
+        has_row, received, still_open, marks = self.applies
         if action in {"accept", "decline"}:
             return True if received else None
         if action == "close_error":
@@ -554,15 +531,7 @@ class MainScreen(ServiceSlot, Screen[None]):
     def _save_prefs(self, **changes: Any) -> None:
         """Remember this tab's view in the config file (a tiny write, not database work)."""
         name = self.tab.value
-        prefs = self.config.tab(name)
-        values = {
-            "columns": prefs.columns,
-            "filter": prefs.filter,
-            "sort": prefs.sort,
-            "descending": prefs.descending,
-            **changes,
-        }
-        self._save_config(self.config.with_tab(name, TabPrefs(**values)))
+        self._save_config(self.config.with_tab(name, replace(self.config.tab(name), **changes)))
 
     def _save_config(self, config: Config) -> None:
         """Keep `config` and write what changed into the file (a tiny write, not database
@@ -578,33 +547,8 @@ class MainScreen(ServiceSlot, Screen[None]):
     def action_preview(self) -> None:
         preview = self.preview
         preview.display = not preview.display
-        self._preview_for = None
-        self._follow_cursor(self.grid.selected)
-
-    def _follow_cursor(self, row: DealRow | None) -> None:
-        if not self.preview.display:
-            return
-        if row is None:
-            self.preview.show(None, self.service.clock.now())
-            self._preview_for = None
-            return
-        if row.id == self._preview_for:
-            return
-        self._preview_for = row.id
-        self._load_preview(row.id)
-
-    @background(group="preview")
-    def _load_preview(self, deal_id: int) -> None:
-        try:
-            detail = self.service.listing.deal(deal_id)
-        except CosellError as exc:  # e.g. no longer visible: say so where the preview would be
-            self.app.call_from_thread(self.preview.show_message, exc.message)
-            return
-        self.app.call_from_thread(self._show_preview, detail)
-
-    def _show_preview(self, detail: DealDetail) -> None:
-        if detail.row.id == self._preview_for:
-            self.preview.show(detail, self.service.clock.now())
+        preview.forget()
+        preview.follow(self.grid.selected)
 
     # ---- reload and copy ---------------------------------------------------------------------
 
@@ -631,8 +575,8 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._stale.update(TABS)
         self._stale.discard(self.tab)
         self.grid.reload(keep_cursor=True)
-        self._preview_for = None
-        self._load_counts()
+        self.preview.forget()
+        self.tabs.load_counts()
         self.refresh_unread()
 
     def action_copy_id(self) -> None:
@@ -652,7 +596,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         """Write the current tab with its filter and sort (only the marked rows when rows are
         marked) to a CSV in Partner Center's layout, in a worker; a big one shows a progress
         bar, and a message names the file."""
-        if self._exporting:
+        if self.export_bar.busy:
             self.notify("A download is being written; wait for it to finish.", severity="warning")
             return
         grid = self.grid
@@ -660,11 +604,8 @@ class MainScreen(ServiceSlot, Screen[None]):
         what = f"{len(marked):,} marked deal(s)" if marked else grid.grid_query.tab.label
         expected = len(marked) if marked else (None if grid.counting else grid.total)
         self.notify(f"Exporting {what} as CSV…")
-        if expected is None or expected >= self.EXPORT_PROGRESS_FROM:
-            self.query_one("#export-what", Label).update(f"Exporting {what} ")
-            self.query_one("#export-progress", ProgressBar).update(total=expected, progress=0)
-            self.query_one("#export-bar").display = True
-        self._exporting = True
+        big = expected is None or expected >= self.EXPORT_PROGRESS_FROM
+        self.export_bar.start(what, expected, shown=big)
         self._export_csv(grid.grid_query, marked)
 
     @background(group="export")
@@ -677,11 +618,10 @@ class MainScreen(ServiceSlot, Screen[None]):
         self.app.call_from_thread(self.notify, f"Wrote {count:,} deal(s) to {path}", timeout=10)
 
     def _export_progress(self, rows: int) -> None:
-        self.query_one("#export-progress", ProgressBar).update(progress=rows)
+        self.export_bar.advance(rows)
 
     def _export_done(self) -> None:
-        self._exporting = False
-        self.query_one("#export-bar").display = False
+        self.export_bar.busy = False
 
     def action_upload_csv(self) -> None:
         """The upload screen (screens/upload.py): choose a file, review the dry run, confirm;
@@ -690,7 +630,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
         def done(wrote: bool | None) -> None:
             if wrote:
-                self._preview_for = None
+                self.preview.forget()
                 self._changed()
 
         screen = UploadScreen(self.service, self.config.upload_dir, self._remember_upload_dir)
@@ -720,7 +660,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     async def _then_refresh(self, flow: Awaitable[object]) -> None:
         if await flow is not None:
-            self._preview_for = None
+            self.preview.forget()
             self._changed()
 
     def action_accept(self) -> None:

@@ -598,7 +598,9 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
             if position:
                 segments.append(Segment(" ", style))
             segments.append(Segment(cell, cell_style))
-        return Strip(segments)
+        # One segment per run of one style, not per cell and separator: the terminal gets one
+        # style sequence for most of a row, which keeps a cursor move's bytes near DataTable's.
+        return Strip(segments).simplify()
 
     # ---- cursor ------------------------------------------------------------------------------
 

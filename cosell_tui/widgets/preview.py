@@ -1,24 +1,34 @@
 """The preview pane (`p`): the selected deal's key facts without leaving the list.
 
 It mirrors the portal's hover card (domain.md §5): created, status, Microsoft status, customer
-and contacts, the expiry countdown and whether the deal is eligible for registration. It gets a
-`DealDetail` (a frozen read model) from the screen's worker and only renders it.
+and contacts, the expiry countdown and whether the deal is eligible for registration. The screen
+tells it which row the cursor is on (`follow`); the pane holds the deal it shows in a reactive
+(`deal_id`), reads that deal's `DealDetail` (a frozen read model) in its own worker while it is
+shown, and renders it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from cosell_tui.domain import TERMINAL_SUBSTATUSES, Direction
 from cosell_tui.domain.facts import Outcome
 from cosell_tui.domain.format import countdown, printable
-from cosell_tui.domain.views import DealDetail
+from cosell_tui.domain.views import DealDetail, DealRow
+from cosell_tui.service.errors import CosellError
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.grid import is_urgent, money
+from cosell_tui.widgets.service_slot import ServiceSlot
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 MARKS = {
     Outcome.MET: ("✔", "$text-success"),
@@ -94,7 +104,7 @@ def preview_text(detail: DealDetail, now: datetime) -> Content:
     return Content.assemble(*text)
 
 
-class DealPreview(VerticalScroll, can_focus=False):
+class DealPreview(ServiceSlot, VerticalScroll, can_focus=False):
     """A side pane that shows one deal; hidden until `p`."""
 
     DEFAULT_CSS = """
@@ -109,8 +119,47 @@ class DealPreview(VerticalScroll, can_focus=False):
     DealPreview > Static { width: 1fr; }
     """
 
+    #: The deal shown (or being read); None: none yet, or read it again on the next `follow`.
+    deal_id: reactive[int | None] = reactive(None, init=False, repaint=False)
+
+    def __init__(self, service: Service | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._service = service
+
     def compose(self) -> ComposeResult:
         yield Static("", id="preview-body", markup=False)
+
+    def follow(self, row: DealRow | None) -> None:
+        """The cursor is on `row`: show it (read only when the pane is shown and the deal is
+        another one than the pane shows)."""
+        if not self.display:
+            return
+        if row is None:
+            self.forget()
+            self.show(None, self.service.clock.now())
+            return
+        self.deal_id = row.id
+
+    def forget(self) -> None:
+        """The deal may have changed: the next `follow` reads it again."""
+        self.set_reactive(DealPreview.deal_id, None)
+
+    def watch_deal_id(self, deal_id: int | None) -> None:
+        if deal_id is not None:
+            self._load(deal_id)
+
+    @background(group="preview")
+    def _load(self, deal_id: int) -> None:
+        try:
+            detail = self.service.listing.deal(deal_id)
+        except CosellError as exc:  # e.g. no longer visible: say so where the preview would be
+            self.app.call_from_thread(self.show_message, exc.message)
+            return
+        self.app.call_from_thread(self._loaded, detail)
+
+    def _loaded(self, detail: DealDetail) -> None:
+        if detail.row.id == self.deal_id:  # not one the cursor has already left
+            self.show(detail, self.service.clock.now())
 
     def show(self, detail: DealDetail | None, now: datetime) -> None:
         body = self.query_one("#preview-body", Static)

@@ -4,14 +4,15 @@ Textual's `Tabs` was replaced on purpose. Its active tab is state that posts a m
 (`active` → `TabActivated` → handler → `active`), so two tab keys arriving in one read bounced
 off each other forever; and its underline moved after a refresh of its own, so it raced the
 tab labels' new widths when the counts arrived. Here the screen owns which tab is active and
-sets it; the bar only draws `active` and `counts` (two reactives) and reports a click, so any
-sequence of keys settles, and the underline is drawn in the same frame as its label.
+sets it; the bar draws `active` and `counts` (two reactives), reads the counts itself in a
+worker when asked (`load_counts`), and reports a click, so any sequence of keys settles, and the
+underline is drawn in the same frame as its label.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,6 +24,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from cosell_tui.domain.views import Tab
+from cosell_tui.widgets.background import background
+from cosell_tui.widgets.service_slot import ServiceSlot
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 #: Space between two labels.
 GAP = 2
@@ -34,8 +40,8 @@ def tab_label(tab: Tab, counts: Mapping[Tab, int]) -> str:
     return tab.label if count is None else f"{tab.label} {count:,}"
 
 
-class TabBar(Widget):
-    """Draws the tabs; the screen decides which is active (`active`) and what they count."""
+class TabBar(ServiceSlot, Widget):
+    """Draws the tabs; the screen decides which is active (`active`) and when to count."""
 
     DEFAULT_CSS = """
     TabBar {
@@ -74,6 +80,32 @@ class TabBar(Widget):
         def __init__(self, tab: Tab) -> None:
             super().__init__()
             self.tab = tab
+
+    def __init__(self, service: Service | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._service = service
+        #: Tell the user about new inbound referrals when the next counts arrive (live queue).
+        self._announce = False
+
+    def announce_next(self) -> None:
+        """Deals changed elsewhere: the next counts say how many inbound referrals arrived."""
+        self._announce = True
+
+    @background(group="tab-counts")
+    def load_counts(self) -> None:
+        """Count every tab again (kept by triggers: a few indexed rows, whatever the deals)."""
+        counts = self.service.listing.tab_counts()
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[Tab, int]) -> None:
+        before = self.counts.get(Tab.INBOUND)
+        if self._announce and before is not None:
+            arrived = counts.get(Tab.INBOUND, 0) - before
+            if arrived > 0:
+                noun = "referral" if arrived == 1 else "referrals"
+                self.notify(f"{arrived:,} new inbound {noun}.", title="Inbound")
+        self._announce = False
+        self.counts = counts
 
     def spans(self) -> list[tuple[Tab, int, int]]:
         """(tab, first cell, end cell) of each label, relative to the content area."""
