@@ -24,7 +24,7 @@ from cosell_tui.domain import CloseReason, Role, Substatus
 from cosell_tui.domain.clock import parse_instant
 from cosell_tui.rules import default_rulebook
 from cosell_tui.service import Service, open_service
-from cosell_tui.service.errors import ConflictError, CosellError, RuleRefusal
+from cosell_tui.service.errors import ConflictError, CosellError, RuleRefusal, ValidationError
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import upgrade
 from tests import factories as f
@@ -258,3 +258,17 @@ def test_an_admin_edit_and_a_deactivation_keep_a_company_admin(
             )
         ]
     assert logged == ["user_added", ("user_edited", "user_deactivated")[winner]]
+
+
+def test_two_admins_add_the_same_login(opened: Callable[..., Service]) -> None:
+    """A check-then-insert, as starring was: one adds the user, the other is told the login
+    is taken (or that someone else was first), never a unique violation."""
+    first, second = opened("dan"), opened("dan")
+    user = {"login": "race-ann", "name": "Ann Race", "email": "ann@adatum.example",
+            "phone": "+12065550188", "role": "user", "entire_company": True}  # fmt: skip
+    results = race(
+        partial(first.administration.add_user, user),
+        partial(second.administration.add_user, {**user, "name": "Ann Other"}),
+    )
+    one_winner(results, told=(ConflictError, ValidationError))
+    assert [u.login for u in first.administration.users()].count("race-ann") == 1
