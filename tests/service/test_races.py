@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,16 +135,19 @@ def test_an_invitation_and_closing_the_deal(opened: Callable[..., Service]) -> N
     assert ("invited" in history(ava, row.id)) == (winner == 0)
 
 
-def test_two_stages_from_two_processes(opened: Callable[..., Service], url: str) -> None:
+def test_two_stages_from_two_processes(
+    opened: Callable[..., Service], url: str, tmp_path: Path
+) -> None:
     """Two `cosell deal stage` from the same `--version`: one exit 0, the other exit 3 with
     the conflict sentence; the stage is the winner's, marked once."""
     from tests.reliability.conftest import cosell
 
     ava = opened("ava")
     row = ava.creation.create_deal(f.draft(name="Race stage")).deal
+    alone = {"COSELL_CONFIG_FILE": str(tmp_path / "config.toml")}  # never the user's own
     procs = [
-        cosell("--db", url, "--now", f.NOW, "deal", "stage", str(row.id), pct, "--version",
-               str(row.version))
+        cosell("--db", url, "--now", f.NOW, "--user", "ava", "deal", "stage", str(row.id), pct,
+               "--version", str(row.version), env=alone)
         for pct in ("20", "40")
     ]  # fmt: skip
     outcomes = [(p.wait(timeout=120), *p.communicate()) for p in procs]
