@@ -138,6 +138,23 @@ UNSAFE_CHARACTERS = frozenset(
         *range(0x2066, 0x206A),
     )
 )
+#: Characters that show as nothing yet change how text reads: the bidi marks (LRM U+200E, RLM
+#: U+200F, ALM U+061C) that reorder the text around them, and invisible characters that hide
+#: inside a word (soft hyphen U+00AD, zero-width space U+200B, word joiner and the invisible
+#: operators U+2060-U+2064, the byte-order mark U+FEFF, the Hangul fillers, the deprecated
+#: format controls U+206A-U+206F, the interlinear annotation controls U+FFF9-U+FFFB) or break a
+#: line where no line break is seen (U+2028, U+2029). They cannot drive a terminal, so
+#: `printable` keeps them, but two names that differ only by them look alike: new text may hold
+#: none of them, nor an unsafe character (service/inputs.py). The zero-width joiner and
+#: non-joiner are allowed: Persian, the Indic scripts and emoji need them.
+INVISIBLE_CHARACTERS = frozenset(
+    chr(c)
+    for c in (
+        0x00AD, 0x061C, 0x115F, 0x1160, 0x180E, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029,
+        *range(0x2060, 0x2065), *range(0x206A, 0x2070), 0x3164, 0xFEFF, 0xFFA0,
+        *range(0xFFF9, 0xFFFC),
+    )
+)  # fmt: skip
 #: What an unsafe character is shown as: U+FFFD, the replacement character.
 REPLACEMENT = "\ufffd"
 _PRINTABLE = {ord(c): REPLACEMENT for c in UNSAFE_CHARACTERS}

@@ -185,7 +185,9 @@ class Administration:
         return found
 
     def _user(self, uow: UnitOfWork, login: str) -> User:
-        """A user of the admin's organisation whom the admin may manage."""
+        """A user of the admin's organisation whom the admin may manage; the organisation's
+        administrative changes wait for this one (`lock_organisation`)."""
+        uow.lock_organisation()
         user = uow.session.scalar(
             select(User)
             .where(User.username == login.strip(), User.org_id == uow.user.org_id)

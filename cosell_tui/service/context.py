@@ -254,6 +254,16 @@ class UnitOfWork:
     def microsoft_org_id(self) -> int | None:
         return self.ctx.shared.microsoft_org_id(self.session)
 
+    def lock_organisation(self) -> None:
+        """Serialise the user's organisation's administrative changes: its row, locked until
+        this transaction ends (PostgreSQL; SQLite's writers queue anyway). Call it first: a
+        check across several rows (one active entire-company admin remains) then sees what a
+        concurrent change committed, instead of each passing on what it read before and both
+        committing."""
+        self.session.execute(
+            select(Organization.id).where(Organization.id == self.user.org_id).with_for_update()
+        )
+
     def require_partner_user(self, what: str) -> None:
         if self.user.role is Role.MICROSOFT_SELLER:
             raise RuleRefusal(f"{what} is done by a partner's Referrals admin or user.")

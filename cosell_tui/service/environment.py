@@ -7,7 +7,10 @@ The service's unit of work raises these for every call, so the CLI and the TUI r
 same way; the CLI also asks here about failures before a service exists (opening). SQL and
 driver texts never reach a user. Nothing here imports SQLAlchemy or a driver: their exceptions
 are recognised by the names of their classes, so a command that never opened a database pays
-nothing. Anything not recognised (wrong SQL, a constraint) is a bug and stays as it is.
+nothing. A unique key violated is a race lost: two sessions checked that a login, an ID or a
+PartnerID was free and both added it; the second is told as a conflict (exit 3), and trying
+again gets the use case's own sentence ("The login ben is taken."). Anything else not
+recognised (wrong SQL, another constraint) is a bug and stays as it is.
 """
 
 from __future__ import annotations
@@ -127,7 +130,16 @@ def _sqlite_problem(code: str, database: str, path: str | None) -> Problem | Non
         return (f"the disk that holds the database {database} is full", False)
     if code.startswith(("SQLITE_IOERR", "SQLITE_NOLFS", "SQLITE_PROTOCOL")):
         return (f"cannot read or write the database {database} (a disk error)", False)
-    return None  # SQLITE_ERROR (wrong SQL), SQLITE_CONSTRAINT, ...: a bug of ours
+    if code in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
+        return (SAME_MOMENT, True)
+    return None  # SQLITE_ERROR (wrong SQL), other constraints, ...: a bug of ours
+
+
+#: A unique key another session took between this one's check and its write.
+SAME_MOMENT = (
+    "someone else added the same thing at the same moment (a login, an ID or a PartnerID that "
+    "must be unique); nothing was changed; look again and try again"
+)
 
 
 #: PostgreSQL SQLSTATE classes and codes that say something about the environment.
@@ -141,6 +153,8 @@ def _postgres_problem(sqlstate: str | None, database: str) -> Problem | None:
             "the host, port and database name are right",
             False,
         )
+    if sqlstate == "23505":  # unique_violation
+        return (SAME_MOMENT, True)
     if sqlstate in _PG_CONFLICT:
         return (
             f"the database {database} is busy with another change; nothing was changed; "

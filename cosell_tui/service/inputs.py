@@ -16,12 +16,13 @@ the use cases import it on first use (`parse.inputs`), not when the service is i
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache, partial
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import phonenumbers
 from babel.numbers import list_currencies
@@ -63,7 +64,7 @@ from cosell_tui.domain import (
 )
 from cosell_tui.domain.countries import country_codes
 from cosell_tui.domain.facts import ALL
-from cosell_tui.domain.format import read_amount
+from cosell_tui.domain.format import INVISIBLE_CHARACTERS, UNSAFE_CHARACTERS, read_amount
 from cosell_tui.service import forms
 from cosell_tui.service.errors import NotFoundError
 from cosell_tui.service.scope import account_in_scope, location_in_scope
@@ -136,32 +137,88 @@ def kind(
     return declare
 
 
-#: Characters no text of a deal may hold: C0 controls but tab and line breaks, DEL, C1 controls
-#: (an ESC would carry a terminal escape sequence to every screen that shows the text) and
-#: lone surrogates (not Unicode; no database stores them).
-_FORBIDDEN = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Characters no new text may hold (domain/format.py says why): those that would drive a
+#: terminal (UNSAFE_CHARACTERS: C0 controls but tab and line feed, DEL, C1 controls, the bidi
+#: embeddings, overrides and isolates), the invisible ones that make text read as other text
+#: (INVISIBLE_CHARACTERS: bidi marks, zero-width space...) and lone surrogates (not Unicode; no
+#: database stores them). A text of one line (a name, an id) holds no tab nor line break either.
+_REFUSED_CHARS = "".join(
+    f"\\u{ord(c):04x}" for c in sorted(UNSAFE_CHARACTERS | INVISIBLE_CHARACTERS)
+)
+_REFUSED_IN_LINES = re.compile(f"[{_REFUSED_CHARS}\\ud800-\\udfff]")
+_REFUSED_IN_LINE = re.compile(f"[{_REFUSED_CHARS}\\t\\n\\ud800-\\udfff]")
 
 
-def trimmed(value: object, label: str, max_len: int = MAX_NAME_LEN) -> str:
-    """Text, trimmed; at most `max_len` characters, never a NUL nor another control character."""
+def refused_character(text: str, label: str, lines: bool = False) -> str | None:
+    """What is wrong with the first character `text` may not hold (one of several `lines`
+    or not), as a sentence naming the field and where the character is; None when all is well."""
+    found = (_REFUSED_IN_LINES if lines else _REFUSED_IN_LINE).search(text)
+    if found is None:
+        return None
+    char, at = found.group(), found.start() + 1
+    if char == "\x00":
+        return f"{label} must not contain a NUL character (at character {at})."
+    if char in "\n\r" and not lines:
+        return f"{label} must be one line (a line break at character {at})."
+    if char == "\t":
+        return f"{label} must not contain a tab (at character {at})."
+    if "\ud800" <= char <= "\udfff":
+        return f"{label} must be valid Unicode (a lone surrogate at character {at})."
+    name = unicodedata.name(char, "").lower()
+    return (
+        f"{label} must not contain invisible or control characters: U+{ord(char):04X}"
+        f"{f' ({name})' if name else ''} at character {at}."
+    )
+
+
+def trimmed(value: object, label: str, max_len: int = MAX_NAME_LEN, lines: bool = False) -> str:
+    """Text, trimmed; at most `max_len` characters, without a character text may not hold
+    (`refused_character`); with `lines`, it may hold tabs and line breaks (a Windows line end
+    is kept as one)."""
     if not isinstance(value, str):
         raise problem(f"{label} must be text.")
-    if "\x00" in value:
-        raise problem(f"{label} must not contain a NUL character.")
-    if _FORBIDDEN.search(value):
-        raise problem(f"{label} must not contain control characters.")
-    if len(value.strip()) > max_len:
+    text = value.replace("\r\n", "\n").strip() if lines else value.strip()
+    if (wrong := refused_character(text, label, lines)) is not None:
+        raise problem(wrong)
+    if len(text) > max_len:
         raise problem(f"{label} must be at most {max_len} characters.")
-    return value.strip()
+    return text
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def named_member(value: object, label: str, names: Mapping[str, E], allowed: str) -> E:
+    """One of the members `names` has, given as itself or typed as any of its names (case,
+    spaces and punctuation do not matter: `names` are folded); else a sentence listing the
+    `allowed` names."""
+    if isinstance(value, Enum) and value in names.values():
+        return value  # type: ignore[return-value]  # one of the members, as given
+    typed = trimmed(value, label, 40)
+    if (found := names.get(_folded(typed))) is None:
+        raise problem(f"{label} '{typed}' is not one of: {allowed}.")
+    return found
+
+
+def named_kind(names: Mapping[str, E], allowed: str) -> Callable[..., PlainValidator]:
+    """A kind whose value is one of the members `names` has (`named_member`)."""
+    return kind()(lambda value, label, context: named_member(value, label, names, allowed))
 
 
 @kind()
-def Text(value: object, label: str, context: object, max_len: int = MAX_NAME_LEN) -> str:
-    return trimmed(value, label, max_len)
+def Text(
+    value: object, label: str, context: object, max_len: int = MAX_NAME_LEN, lines: bool = False
+) -> str:
+    """Text of one line (a name, an id), or of several `lines` (notes, a message)."""
+    return trimmed(value, label, max_len, lines)
 
 
 #: Free text of up to 5,000 characters: `Notes()`, or `Notes(required=False)`.
-Notes = partial(Text, "Notes", max_len=MAX_NOTES_LEN, missing="Notes are required.")
+Notes = partial(Text, "Notes", max_len=MAX_NOTES_LEN, lines=True, missing="Notes are required.")
 
 
 @kind()
@@ -619,7 +676,7 @@ class Answer(Input):
 
 class Review(Input):
     status: Annotated[RegistrationStatus, Choice("Status", enum=RegistrationStatus)]
-    reason: Annotated[str | None, Text("Message", False, max_len=5000)]
+    reason: Annotated[str | None, Text("Message", False, max_len=5000, lines=True)]
 
     @field_validator("reason")
     def _why(cls, reason: str | None, info: ValidationInfo) -> str | None:
@@ -632,7 +689,10 @@ class ExceptionRequest(Input):
     """An exception request on a rejected registration: why, in at most 5,000 characters."""
 
     message: Annotated[
-        str, Text("Message", max_len=5000, missing="Say why the exception should be granted.")
+        str,
+        Text(
+            "Message", max_len=5000, lines=True, missing="Say why the exception should be granted."
+        ),
     ]
 
 
@@ -641,7 +701,7 @@ class ExceptionReview(Input):
     message for the team."""
 
     status: Annotated[ExceptionStatus, Choice("Decision", enum=ExceptionStatus)]
-    reason: Annotated[str | None, Text("Message", False, max_len=5000)]
+    reason: Annotated[str | None, Text("Message", False, max_len=5000, lines=True)]
 
     @field_validator("reason")
     def _why(cls, reason: str | None, info: ValidationInfo) -> str | None:
@@ -937,16 +997,12 @@ class GrantedRole(Enum):
     USER = "user"
 
 
-@kind()
-def RoleName(value: object, label: str, context: object) -> GrantedRole:
-    """admin or user, also as Partner Center names them (ReferralsAdmin, Referrals user)."""
-    if isinstance(value, GrantedRole):
-        return value
-    word = trimmed(value, label, 40).casefold().replace(" ", "").removeprefix("referrals")
-    for member in GrantedRole:
-        if word == member.value:
-            return member
-    raise problem(f"{label} '{value}' is not one of: admin, user.")
+#: admin or user, also as Partner Center names them (ReferralsAdmin, Referrals user).
+RoleName = named_kind(
+    {"admin": GrantedRole.ADMIN, "referralsadmin": GrantedRole.ADMIN,
+     "user": GrantedRole.USER, "referralsuser": GrantedRole.USER},
+    "admin, user",
+)  # fmt: skip
 
 
 def _partner_ids(value: object) -> object:
@@ -1082,10 +1138,6 @@ def words(value: object) -> tuple[str, ...]:
     return tuple(w for w in _SEPARATORS.split(str(value).strip()) if w)
 
 
-def _folded(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
-
-
 @kind()
 def SolutionId(value: object, label: str, context: object) -> str:
     """A catalog ID as Partner Center writes it (SOL-41001-LKH)."""
@@ -1163,15 +1215,8 @@ _ACCOUNT_KINDS = {
 }
 
 
-@kind()
-def AccountKindName(value: object, label: str, context: object) -> AccountKind:
-    """Managed, Unmanaged or DUNS (Partner Center's names accepted too)."""
-    if isinstance(value, AccountKind) and value is not AccountKind.MANUAL:
-        return value
-    typed = trimmed(value, label, 40)
-    if (found := _ACCOUNT_KINDS.get(_folded(typed))) is None:
-        raise problem(f"{label} '{typed}' is not one of: Managed, Unmanaged, DUNS.")
-    return found
+#: Managed, Unmanaged or DUNS (Partner Center's names accepted too).
+AccountKindName = named_kind(_ACCOUNT_KINDS, "Managed, Unmanaged, DUNS")
 
 
 @kind()
@@ -1231,18 +1276,12 @@ class EcosystemKind(Enum):
     SELLER = "Microsoft seller"
 
 
-@kind()
-def EcosystemKindName(value: object, label: str, context: object) -> EcosystemKind:
-    """Partner, or Microsoft seller (Seller for short)."""
-    if isinstance(value, EcosystemKind):
-        return value
-    typed = trimmed(value, label, 40)
-    folded = _folded(typed)
-    if folded == "partner":
-        return EcosystemKind.PARTNER
-    if folded in ("microsoftseller", "seller"):
-        return EcosystemKind.SELLER
-    raise problem(f"{label} '{typed}' is not one of: Partner, Microsoft seller.")
+#: Partner, or Microsoft seller (Seller for short).
+EcosystemKindName = named_kind(
+    {"partner": EcosystemKind.PARTNER, "microsoftseller": EcosystemKind.SELLER,
+     "seller": EcosystemKind.SELLER},
+    "Partner, Microsoft seller",
+)  # fmt: skip
 
 
 @kind()

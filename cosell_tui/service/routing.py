@@ -321,12 +321,17 @@ def _count(session: Session, org_id: int) -> int:
 
 
 def _row(session: Session, org_id: int, market: str, solution: str) -> RoutingRuleRow | None:
+    """The rule for (market, solution), locked until the change commits: another admin's change
+    of it waits, then reads what this one wrote (PostgreSQL; SQLite's writers queue anyway),
+    so a change always names the location it really replaced, and none is lost."""
     return session.scalar(
-        select(RoutingRuleRow).where(
+        select(RoutingRuleRow)
+        .where(
             RoutingRuleRow.org_id == org_id,
             RoutingRuleRow.market == market,
             RoutingRuleRow.solution == solution,
         )
+        .with_for_update()
     )
 
 

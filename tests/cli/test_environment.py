@@ -128,6 +128,9 @@ def _named(module: str, name: str, **attributes: object) -> Exception:
         (_named("psycopg", "Error", sqlstate="28P01"), 1, "refused the login"),
         (_named("psycopg", "Error", sqlstate="3D000"), 1, "does not exist"),
         (_named("sqlalchemy.exc", "TimeoutError"), 3, "busy"),
+        # a unique key taken between a check and the write: a race lost (test_races.py)
+        (_named("psycopg", "Error", sqlstate="23505"), 3, "at the same moment"),
+        (_named("sqlite3", "Error", sqlite_errorname="SQLITE_CONSTRAINT_UNIQUE"), 3, "same"),
     ],
 )
 def test_driver_errors_become_sentences(error: Exception, code: int, words: str) -> None:
@@ -143,6 +146,8 @@ def test_driver_errors_become_sentences(error: Exception, code: int, words: str)
     [
         _named("sqlite3", "Error", sqlite_errorname="SQLITE_ERROR"),  # wrong SQL: our bug
         _named("psycopg", "Error", sqlstate="42P01"),  # undefined table: our bug
+        _named("psycopg", "Error", sqlstate="23503"),  # a foreign key: our bug
+        _named("sqlite3", "Error", sqlite_errorname="SQLITE_CONSTRAINT_NOTNULL"),
         _Fake("anything else"),
     ],
 )

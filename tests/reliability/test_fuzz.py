@@ -38,6 +38,7 @@ HOSTILE = [
     "NaN", "inf", "\x00", "a\x00b", "\ud800", "\u202e", "'", '"', ";", "%", "_", "*", "\\",
     "' OR 1=1 --", "x" * 5000, "2026-02-30", "9999-12-31", "Developed", "40%", "won",
     "00000000-0000-0000-0000-000000000000", "ab" * 18, "../../etc/passwd", "/dev/zero",
+    "a\u200fb", "x\u2066y\u2069", "\u200b", "Oslo\nHQ", "\ufeffName", "\x1b[2J",
 ]  # fmt: skip
 
 #: Every command, with the slots its arguments go in (A: any value).
@@ -59,6 +60,8 @@ COMMANDS = [
     ["catalog", "solutions", "--search", "A", "--limit", "A"],
     ["catalog", "partners", "--search", "A"], ["users"], ["sweep"], ["db", "check"],
     ["locate", "A"], ["rules", "check", "A"], ["deal", "create", "A"],
+    ["admin", "location", "add", "A", "--name", "A", "--country", "A"],
+    ["admin", "user", "edit", "ben", "--name", "A"], ["routing", "set", "A", "A", "A"],
 ]  # fmt: skip
 
 values = st.one_of(
@@ -99,6 +102,7 @@ def snapshot(db: Seeded) -> list[tuple[Any, ...]]:
         ]
         rows += [tuple(r) for r in conn.execute(text("SELECT count(*), 0 FROM history"))]
         rows += [tuple(r) for r in conn.execute(text("SELECT count(*), 1 FROM favorite"))]
+        rows += [tuple(r) for r in conn.execute(text("SELECT count(*), 2 FROM admin_log"))]
     return rows
 
 

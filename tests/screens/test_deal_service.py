@@ -7,7 +7,8 @@ two users. Deals are picked by what they are, never by a hard-coded id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -67,14 +68,21 @@ def open_normal(d: DealDetail) -> bool:
     )
 
 
-async def test_accept_through_the_dialog_lands_in_the_store(open_demo: Any) -> None:
-    service = open_demo("ava")
+@asynccontextmanager
+async def accept_dialog(service: Service) -> AsyncIterator[tuple[Any, Any, DealDetail]]:
+    """A received referral's deal screen with its accept dialog open: (app, pilot, deal)."""
     detail = find(service, received)
     app = ScreenHost(DealScreen(service, detail.row.id))
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("a")
         assert isinstance(app.screen, AcceptDialog)
+        yield app, pilot, detail
+
+
+async def test_accept_through_the_dialog_lands_in_the_store(open_demo: Any) -> None:
+    service = open_demo("ava")
+    async with accept_dialog(service) as (app, pilot, detail):
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)
