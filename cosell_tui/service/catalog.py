@@ -112,8 +112,77 @@ def _in_search(country: str | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _offered(account: Account, country: str | None) -> bool:
+    """`_in_search` in Python, for accounts read by id (`_Lookup.accounts`)."""
+    if account.kind not in SEARCH_KINDS:
+        return False
+    if account.federal and account.kind is not AccountKind.OTHER:
+        return False
+    return not country or account.country == country.strip().upper()
+
+
+class _Lookup:
+    """Where `_candidates` reads the key index and the accounts it finds. One lookup serves a
+    search; a CSV import keeps one for all its rows (`Catalog.matcher`), so a word is probed
+    and an account read once per file, whatever the rows' countries (filtered here,
+    `_offered`), and `prepare` reads the words of every row in a few statements."""
+
+    #: Accounts `prepare` reads ahead at most (beyond, they are read row by row).
+    AHEAD = 50_000
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._probes: dict[str, Sequence[int]] = {}
+        self._accounts: dict[int, Account | None] = {}
+
+    def probe(self, word: str) -> Sequence[int]:
+        """Up to WORD_CAP + 1 ids of the accounts a typed word finds (more: a common word)."""
+        ids = self._probes.get(word)
+        if ids is None:
+            ids = self._probes[word] = self.session.scalars(
+                select(AccountKey.account_id)
+                .where(AccountKey.key.in_(sorted(word_probe(word))))
+                .limit(WORD_CAP + 1)
+            ).all()
+        return ids
+
+    def accounts(self, ids: Iterable[int], country: str | None) -> list[Account]:
+        """The accounts among `ids` that customer search offers in `country`. By primary
+        key, after the key index alone: a join would let PostgreSQL's planner hash every
+        account of the country instead."""
+        wanted = set(ids)
+        self._read(wanted - self._accounts.keys())
+        found = (self._accounts[pk] for pk in sorted(wanted))
+        return [a for a in found if a is not None and _offered(a, country)]
+
+    def _read(self, ids: Iterable[int]) -> None:
+        missing = sorted(ids)
+        for at in range(0, len(missing), 500):
+            chunk = missing[at : at + 500]
+            self._accounts.update(dict.fromkeys(chunk))
+            for account in self.session.scalars(select(Account).where(Account.id.in_(chunk))):
+                self._accounts[account.id] = account
+
+    def prepare(self, names: Iterable[str]) -> None:
+        """Probe the words of every name at once and read the accounts they find."""
+        ahead: set[int] = set()
+        for name in names:
+            for word in _words(company_key(name[:MAX_NAME]) if name.strip() else ""):
+                ids = self.probe(word)
+                if len(ids) <= WORD_CAP and len(ahead) < self.AHEAD:
+                    ahead.update(ids)
+        self._read(ahead - self._accounts.keys())
+
+
+def _words(cleaned: str) -> list[str]:
+    """The typed words `_candidates` probes, longest first."""
+    return sorted(
+        (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
+    )[:MAX_WORDS]
+
+
 def _candidates(
-    session: Session, cleaned: str, conditions: Sequence[ColumnElement[bool]], floor: int
+    lookup: _Lookup, cleaned: str, country: str | None, floor: int
 ) -> dict[int, Account]:
     """Accounts worth scoring, those a typed word finds in `account_key`. Words are probed
     longest first, each probe capped; a word found more often than WORD_CAP is too common to go
@@ -123,22 +192,14 @@ def _candidates(
     shares every typed word, so it is among them; when no word could be probed, it is looked up
     by name."""
     found: dict[int, Account] = {}
+    session = lookup.session
+    conditions = _in_search(country)
 
     def keep(accounts: Iterable[Account]) -> None:
         for account in accounts:
             found.setdefault(account.id, account)
 
-    def keep_ids(ids: set[int]) -> None:
-        # By primary key, after the key index alone: a join would let PostgreSQL's planner
-        # hash every account of the country instead.
-        wanted = sorted(ids - found.keys())
-        for at in range(0, len(wanted), 500):
-            chunk = wanted[at : at + 500]
-            keep(session.scalars(select(Account).where(Account.id.in_(chunk), *conditions)))
-
-    words = sorted(
-        (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
-    )[:MAX_WORDS]
+    words = _words(cleaned)
     typed = len(cleaned.replace(" ", ""))
     enough = typed * (100 - floor) / 80
     probed = 0
@@ -146,15 +207,11 @@ def _candidates(
     for word in words:
         if probed > enough:
             break
-        ids = session.scalars(
-            select(AccountKey.account_id)
-            .where(AccountKey.key.in_(sorted(word_probe(word))))
-            .limit(WORD_CAP + 1)
-        ).all()
+        ids = lookup.probe(word)
         if len(ids) > WORD_CAP:
             common.append(word)
             continue
-        keep_ids(set(ids))
+        keep(lookup.accounts(set(ids) - found.keys(), country))
         probed += len(word)
     if probed:
         return found
@@ -178,24 +235,12 @@ def _candidates(
             )
         )
     elif common and not found:  # only common words typed: WORD_CAP of the longest
-        keep_ids(
-            set(
-                session.scalars(
-                    select(AccountKey.account_id)
-                    .where(AccountKey.key.in_(sorted(word_probe(common[0]))))
-                    .limit(WORD_CAP)
-                )
-            )
-        )
+        keep(lookup.accounts(set(lookup.probe(common[0])[:WORD_CAP]), country))
     return found
 
 
 def _ranked(
-    session: Session,
-    name: str,
-    conditions: Sequence[ColumnElement[bool]],
-    floor: int,
-    limit: int,
+    lookup: _Lookup, name: str, country: str | None, floor: int, limit: int
 ) -> tuple[str, list[tuple[int, Account]]]:
     """The cleaned name and up to `limit` candidates scoring `floor` or more (any, for one or
     two letters), best first: score, then Managed before Unmanaged before DUNS, then name."""
@@ -206,7 +251,7 @@ def _ranked(
     short = len(cleaned) < PREFIX_MIN
     scored = [
         (score, a)
-        for a in _candidates(session, cleaned, conditions, floor).values()
+        for a in _candidates(lookup, cleaned, country, floor).values()
         if (score := name_score(cleaned, a.search_name)) >= floor or short
     ]
     scored.sort(key=lambda p: (-p[0], SEARCH_KINDS.index(p[1].kind), p[1].name, p[1].id))
@@ -229,6 +274,13 @@ def _confidence(account: Account, score: int, city: str | None) -> Confidence | 
     return Confidence(max(level, 1))
 
 
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """`Catalog.matching`: account matching's reads shared by the rows of one file."""
+
+    lookup: _Lookup
+
+
 class Catalog:
     """What the wizard and the dialogs pick from: customers, solutions, partners, locations
     and recent team members."""
@@ -248,11 +300,7 @@ class Catalog:
         threshold = WIDER_THRESHOLD if wider else THRESHOLD
         with self._ctx.read() as uow:
             cleaned, hits = _ranked(
-                uow.session,
-                name or "",
-                _in_search(None if wider else country),
-                threshold,
-                MAX_LOADED,
+                _Lookup(uow.session), name or "", None if wider else country, threshold, MAX_LOADED
             )
             if not cleaned:
                 return result
@@ -282,6 +330,14 @@ class Catalog:
             bucket.append(account_view(account, linked, score))
         return {kind: tuple(views) for kind, views in per_kind.items()}
 
+    def matching(self, names: Iterable[str]) -> Matching:
+        """What `match_account` shares across the rows of one file: the words of every name
+        probed and the accounts they find read in a few statements, each once."""
+        with self._ctx.read() as uow:
+            lookup = _Lookup(uow.session)
+            lookup.prepare(names)
+        return Matching(lookup)
+
     def match_account(
         self,
         name: str,
@@ -289,13 +345,17 @@ class Catalog:
         city: str | None = None,
         duns: str | None = None,
         domain: str | None = None,
+        matching: Matching | None = None,
     ) -> AccountMatch | None:
         """Partner Center's account matching for a CSV row (docs/csv.md): an account with the
         row's DUNS number or web domain is a High match; else the name, country and city decide
-        (`_confidence`). None when nothing matches."""
+        (`_confidence`). None when nothing matches. `matching` (from `matching`) when many
+        rows are matched."""
         host = web_domain(domain)
         with self._ctx.read() as uow:
             session = uow.session
+            lookup = _Lookup(session) if matching is None else matching.lookup
+            lookup.session = session
             exact: list[Account] = []
             by = "name"
             for column, value, what in (
@@ -312,7 +372,7 @@ class Catalog:
                         )
                     )
                     by = what
-            _cleaned, scored = _ranked(session, name, _in_search(country), THRESHOLD, MAX_LOADED)
+            _cleaned, scored = _ranked(lookup, name, country, THRESHOLD, MAX_LOADED)
             rated: list[tuple[Confidence, int, Account]] = [
                 (Confidence.HIGH, 100, a) for a in exact
             ]

@@ -37,7 +37,7 @@ from cosell_tui.domain import pccsv as pc
 from cosell_tui.domain.format import json_safe
 from cosell_tui.domain.query import Query, QueryError, parse
 from cosell_tui.domain.views import AccountView, GridQuery, Outcome, Tab
-from cosell_tui.service.catalog import SEARCH_KINDS, Catalog, Confidence
+from cosell_tui.service.catalog import SEARCH_KINDS, Catalog, Confidence, Matching
 from cosell_tui.service.context import Context
 from cosell_tui.service.creation import Creation
 from cosell_tui.service.errors import CosellError, SetupError, ValidationError
@@ -332,13 +332,13 @@ class Transfer:
         nothing when a row is refused; a dry run commits nothing. `progress(rows tried, rows)`
         is called after each row (the TUI's progress bar)."""
         results: list[RowResult] = []
-        seen: dict[str, int] = {}
         total = len(sheet.rows)
         with self._ctx.batch() as session:
+            run = self._run(sheet)
             for done, raw in enumerate(sheet.rows, 1):
                 try:
                     with session.begin_nested():
-                        results.append(self._row(sheet, raw, seen))
+                        results.append(self._row(sheet, raw, run))
                 except RowRefused as exc:
                     results.append(
                         RowResult(raw.line, "refused", errors=tuple(exc.problems), fills=exc.fills)
@@ -365,12 +365,33 @@ class Transfer:
             raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
         return path
 
-    def _row(self, sheet: pc.Sheet, raw: pc.SheetRow, seen: dict[str, int]) -> RowResult:
+    def _run(self, sheet: pc.Sheet) -> _Run:
+        """What every row of one import reads alike, read once: the user's locations, and the
+        account matching of the rows that create a deal without naming their account."""
+        user = self._ctx.user
+        with self._ctx.read() as uow:
+            query = select(Location.id, Location.partner_id).where(Location.org_id == user.org_id)
+            if not user.entire_company:
+                query = query.where(Location.id.in_(user.location_ids))
+            locations = tuple(
+                (int(pk), str(partner))
+                for pk, partner in uow.session.execute(query.order_by(Location.id))
+            )
+        names = [
+            raw.cells.get(pc.CUSTOMER_NAME, "")
+            for raw in sheet.rows
+            if not raw.cells.get(pc.REFERRAL_ID, "").strip()
+            and not raw.cells.get(pc.FINAL_MATCH, "").strip()
+        ]
+        return _Run(locations, self._catalog.matching(names))
+
+    def _row(self, sheet: pc.Sheet, raw: pc.SheetRow, run: _Run) -> RowResult:
         row, problems = pc.parse_row(raw.cells)
         if row is None:
             raise RowRefused(problems)
         if row.referral_id is None:
-            return self._create(sheet, raw, row)
+            return self._create(sheet, raw, row, run)
+        seen = run.seen
         if row.referral_id in seen:
             raise RowRefused(
                 [f"{pc.REFERRAL_ID}: the same deal is on line {seen[row.referral_id]} too"]
@@ -380,7 +401,7 @@ class Transfer:
 
     # --- creating -----------------------------------------------------------------------------
 
-    def _create(self, sheet: pc.Sheet, raw: pc.SheetRow, row: pc.PcRow) -> RowResult:
+    def _create(self, sheet: pc.Sheet, raw: pc.SheetRow, row: pc.PcRow, run: _Run) -> RowResult:
         problems = pc.missing_to_create(row, sheet.columns)
         if row.consent is False:
             problems.append(f"{pc.CONSENT}: a row with No is not created")
@@ -390,11 +411,11 @@ class Transfer:
             )
         if row.stage_pct not in (None, 10):
             problems.append(f"{pc.SALES_STAGE}: a new deal starts at 10; mark stages later")
-        location = self._location(row, problems)
+        location = _location(row, run.locations, problems)
         account_id = self._named_account(row, problems)
         fills: dict[str, str] = {}
         if account_id is None and not row.final_match and not problems:
-            account_id, fills = self._match(row, problems)
+            account_id, fills = self._match(row, problems, run.matching)
         if problems:
             raise RowRefused(problems, fills)
         help_type = row.help_type if row.help_required else HelpType.NONE
@@ -442,14 +463,16 @@ class Transfer:
             fills=fills,
         )
 
-    def _match(self, row: pc.PcRow, problems: list[str]) -> tuple[int | None, dict[str, str]]:
+    def _match(
+        self, row: pc.PcRow, problems: list[str], matching: Matching | None = None
+    ) -> tuple[int | None, dict[str, str]]:
         """Partner Center's account matching (docs/csv.md, `Catalog.match_account`): the row's
         DUNS number or web domain, else its name in its country and city. A High match is
         used; anything less is written into the result file with suggestions and the row waits
         for the user to confirm (keep the match or paste a suggestion into Final Matched
         Customer Account); no account at all: a manually entered customer."""
         found = self._catalog.match_account(
-            row.customer_name, row.country, row.city, row.duns, row.domain
+            row.customer_name, row.country, row.city, row.duns, row.domain, matching
         )
         if found is None:
             return None, {}
@@ -469,31 +492,6 @@ class Transfer:
             )
             return None, fills
         return best.id, fills
-
-    def _location(self, row: pc.PcRow, problems: list[str]) -> int | None:
-        """The deal's location: the PartnerID column, else the user's only location."""
-        user = self._ctx.user
-        with self._ctx.read() as uow:
-            query = select(Location.id, Location.partner_id).where(Location.org_id == user.org_id)
-            if not user.entire_company:
-                query = query.where(Location.id.in_(user.location_ids))
-            locations = uow.session.execute(query.order_by(Location.id)).all()
-        if row.partner_id:
-            found = [loc.id for loc in locations if loc.partner_id == row.partner_id]
-            if not found:
-                problems.append(
-                    f"{pc.PARTNER_ID}: '{row.partner_id}' is not a location you can create"
-                    " deals for"
-                )
-                return None
-            return int(found[0])
-        if len(locations) == 1:
-            return int(locations[0].id)
-        problems.append(
-            f"{pc.PARTNER_ID}: say which location (PartnerID) the deal belongs to; you have"
-            f" {len(locations)}"
-        )
-        return None
 
     def _named_account(self, row: pc.PcRow, problems: list[str]) -> int | None:
         """`MicrosoftID: <id>` or `DUNSID: <number>` in Final Matched Customer Account names
@@ -717,6 +715,36 @@ def _counted(rows: Iterator[pc.Deal], progress: Progress | None) -> Iterator[pc.
             progress(n)
     if progress is not None:
         progress(n)
+
+
+@dataclass(slots=True)
+class _Run:
+    """One import's shared reads (`Transfer._run`) and the deals its rows named so far."""
+
+    locations: tuple[tuple[int, str], ...]  # (id, PartnerID) the user may create deals for
+    matching: Matching
+    seen: dict[str, int] = field(default_factory=dict)  # Referral ID -> line
+
+
+def _location(
+    row: pc.PcRow, locations: Sequence[tuple[int, str]], problems: list[str]
+) -> int | None:
+    """The deal's location: the PartnerID column, else the user's only location."""
+    if row.partner_id:
+        found = [pk for pk, partner_id in locations if partner_id == row.partner_id]
+        if not found:
+            problems.append(
+                f"{pc.PARTNER_ID}: '{row.partner_id}' is not a location you can create deals for"
+            )
+            return None
+        return found[0]
+    if len(locations) == 1:
+        return locations[0][0]
+    problems.append(
+        f"{pc.PARTNER_ID}: say which location (PartnerID) the deal belongs to; you have"
+        f" {len(locations)}"
+    )
+    return None
 
 
 def _said(value: Any) -> str:
