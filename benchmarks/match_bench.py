@@ -27,8 +27,8 @@ import os
 import random
 import statistics
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -220,7 +220,8 @@ def run_import(db: Path, csv: Path, reference: str) -> tuple[float, float, str]:
 
 def bench_import(args: argparse.Namespace) -> int:
     db = Path(args.import_db)
-    csv = import_file(db, args.rows, Path(tempfile.gettempdir()) / f"cosell-import-bench-{args.rows}.csv")
+    bench_csv = Path(tempfile.gettempdir()) / f"cosell-import-bench-{args.rows}.csv"
+    csv = import_file(db, args.rows, bench_csv)
     print(f"{args.rows} create rows from {db.name}; machine: {os.cpu_count()} cores, load"
           f" {os.getloadavg()[0]:.1f}")  # fmt: skip
     runs: dict[str, list[float]] = {"ours": [], "reference": []}

@@ -10,7 +10,7 @@ tab. A DUNS number or a web domain matches exactly (docs/csv.md "Account matchin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -38,8 +38,10 @@ from cosell_tui.domain.views import (
     SolutionView,
 )
 from cosell_tui.service.context import Context
+from cosell_tui.service.errors import ValidationError
 from cosell_tui.service.mapping import (
     account_view,
+    address_line,
     person_view,
     solution_view,
     user_person,
@@ -258,20 +260,106 @@ def _ranked(
     return cleaned, scored[:limit]
 
 
-def _confidence(account: Account, score: int, city: str | None) -> Confidence | None:
-    """A name match's confidence (docs/csv.md): the same name in the same city on a managed
-    account is High; each of another city, a close rather than the same name, and an unmanaged
-    or DUNS account is one step less, never below Low."""
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a CSV row says its customer is: what grades a name match (`_confidence`)."""
+
+    city: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    state: str | None = None
+
+
+def _same(stored: str | None, given: str | None, postal: bool = False) -> bool | None:
+    """Whether two address parts agree; None when either is missing (nothing to compare)."""
+    a, b = _plain(stored), _plain(given)
+    if not a or not b:
+        return None
+    if postal:
+        a, b = a.replace(" ", "").replace("-", ""), b.replace(" ", "").replace("-", "")
+    return a == b
+
+
+def _grade_place(account: Account, place: Place) -> tuple[bool, int]:
+    """(whether the account is where the row says, how many address parts agree). The same
+    place: the same city (both empty counts), with no street or postal code saying another
+    site and no other state; or, whatever the city is called, the same street and postal
+    code."""
+    street = _same(account.address_line1, place.street)
+    postal = _same(account.postal_code, place.postal_code, postal=True)
+    state = _same(account.state, place.state)
+    city = _plain(account.city) == _plain(place.city)
+    agree = sum(x is True for x in (city, street, postal, state))
+    other_site = (street is False and postal is not True) or (
+        postal is False and street is not True
+    )
+    same = (city and not other_site and state is not False) or (street is True and postal is True)
+    return same, agree
+
+
+def _confidence(account: Account, score: int, place: Place) -> Confidence | None:
+    """A name match's confidence (docs/csv.md): the same name at the same place (`_grade_place`)
+    on a managed account is High; each of another place, a close rather than the same name, and
+    an unmanaged or DUNS account is one step less, never below Low."""
     if score < THRESHOLD:
         return None
     level = 3
     if account.kind is not AccountKind.MANAGED:
         level -= 1
-    if (account.city or "").casefold() != (city or "").strip().casefold():
+    if not _grade_place(account, place)[0]:
         level -= 1
     if score < EXACT:
         level -= 1
     return Confidence(max(level, 1))
+
+
+#: Accounts a refusal names when an ID names several.
+NAMED_AT_MOST = 5
+
+
+def pick_account(
+    candidates: Sequence[Account],
+    named: str,
+    *,
+    name: str = "",
+    address: str = "",
+    duns: str | None = None,
+    customer: str = "",
+    fix: str = "",
+) -> Account:
+    """The one account of `candidates` (those a Microsoft ID or D-U-N-S number `named` finds:
+    accounts may share an ID, one customer's sites), never the first of several: narrowed by
+    the account name and address written with the ID (`MicrosoftID: …, AccountName: …,
+    AccountAddress: …`), then the row's D-U-N-S number, then its customer name, each only
+    when it leaves at least one. Several left: a ValidationError naming them; `fix` says how
+    to name one instead."""
+    pool = list(candidates)
+    hints: list[tuple[str, Callable[[Account], bool]]] = [
+        (name, lambda a: _plain(a.name) == _plain(name)),
+        (address, lambda a: _plain(address) in (_plain(address_line(a)), _plain(a.address_line1))),
+        (duns or "", lambda a: a.duns == duns),
+        (customer, lambda a: company_key(a.name) == company_key(customer)),
+    ]
+    for given, fits in hints:
+        if len(pool) <= 1:
+            break
+        if given:
+            pool = [a for a in pool if fits(a)] or pool
+    if len(pool) == 1:
+        return pool[0]
+    listed = "; ".join(
+        f"{a.name} ({address_line(a) or 'no address'})" for a in pool[:NAMED_AT_MOST]
+    )
+    more = f" and {len(pool) - NAMED_AT_MOST} more" if len(pool) > NAMED_AT_MOST else ""
+    raise ValidationError(
+        f"'{named}' names {len(pool)} accounts: {listed}{more}; {fix or 'say which one'}.",
+        {"account": "ambiguous"},
+    )
+
+
+def _plain(text: str | None) -> str:
+    """A name or address as matching writes it (commas dropped), compared loosely."""
+    return " ".join((text or "").replace(",", " ").casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,12 +434,15 @@ class Catalog:
         duns: str | None = None,
         domain: str | None = None,
         matching: Matching | None = None,
+        place: Place | None = None,
     ) -> AccountMatch | None:
         """Partner Center's account matching for a CSV row (docs/csv.md): an account with the
-        row's DUNS number or web domain is a High match; else the name, country and city decide
+        row's DUNS number or web domain is a High match; else the name in the country, graded
+        by the address (`place`: city, street, postal code, state; else just `city`) decide
         (`_confidence`). None when nothing matches. `matching` (from `matching`) when many
         rows are matched."""
         host = web_domain(domain)
+        where = place or Place(city=city)
         with self._ctx.read() as uow:
             session = uow.session
             lookup = _Lookup(session) if matching is None else matching.lookup
@@ -378,13 +469,21 @@ class Catalog:
             ]
             exact_ids = {a.id for a in exact}
             for score, account in scored:
-                level = _confidence(account, score, city)
+                level = _confidence(account, score, where)
                 if level is not None and account.id not in exact_ids:
                     rated.append((level, score, account))
             if not rated:
                 return None
+            # the same confidence and score: the account whose address agrees most first
             rated.sort(
-                key=lambda r: (-r[0], -r[1], SEARCH_KINDS.index(r[2].kind), r[2].name, r[2].id)
+                key=lambda r: (
+                    -r[0],
+                    -r[1],
+                    -_grade_place(r[2], where)[1],
+                    SEARCH_KINDS.index(r[2].kind),
+                    r[2].name,
+                    r[2].id,
+                )
             )
             level, score, best = rated[0]
             suggestions = {

@@ -37,7 +37,14 @@ from cosell_tui.domain import pccsv as pc
 from cosell_tui.domain.format import json_safe
 from cosell_tui.domain.query import Query, QueryError, parse
 from cosell_tui.domain.views import AccountView, GridQuery, Outcome, Tab
-from cosell_tui.service.catalog import SEARCH_KINDS, Catalog, Confidence, Matching
+from cosell_tui.service.catalog import (
+    SEARCH_KINDS,
+    Catalog,
+    Confidence,
+    Matching,
+    Place,
+    pick_account,
+)
 from cosell_tui.service.context import Context
 from cosell_tui.service.creation import Creation
 from cosell_tui.service.errors import CosellError, SetupError, ValidationError
@@ -85,6 +92,8 @@ DETAIL_COLUMNS = {
     pc.CAMPAIGN_ID: "campaign_id",
     pc.MARKETPLACE_INTENT: "marketplace_intent",
 }
+#: Optional detail columns an update row empties with an empty cell (DetailsChange.CLEARABLE).
+CLEARABLE = frozenset({pc.CRM_ID, pc.CAMPAIGN_ID})
 #: The columns an update row applies (through the use cases in `Transfer._plan`).
 _APPLIED = frozenset(
     {*DETAIL_COLUMNS, pc.SHARE, pc.HELP_REQUIRED, pc.HELP_WHAT, pc.NOTES_TO_MICROSOFT,
@@ -472,7 +481,13 @@ class Transfer:
         for the user to confirm (keep the match or paste a suggestion into Final Matched
         Customer Account); no account at all: a manually entered customer."""
         found = self._catalog.match_account(
-            row.customer_name, row.country, row.city, row.duns, row.domain, matching
+            row.customer_name,
+            row.country,
+            row.city,
+            row.duns,
+            row.domain,
+            matching,
+            Place(row.city, row.address_line1, row.postal_code, row.state),
         )
         if found is None:
             return None, {}
@@ -495,11 +510,15 @@ class Transfer:
 
     def _named_account(self, row: pc.PcRow, problems: list[str]) -> int | None:
         """`MicrosoftID: <id>` or `DUNSID: <number>` in Final Matched Customer Account names
-        the customer directly; an unknown one is an error on the row."""
+        the customer directly; an unknown one is an error on the row. Accounts may share an ID
+        (one customer's sites): the AccountName and AccountAddress written with it, the row's
+        D-U-N-S number and customer name pick one (`catalog.pick_account`), else the row is
+        refused naming them, never the first."""
         text = (row.final_match or "").strip()
         if not text:
             return None
-        head = text.split(",", 1)[0]
+        head, name, address = pc.account_cell(text)
+        head = head.split(",", 1)[0]
         kind, _, value = head.partition(":")
         kind, value = kind.strip().casefold(), value.strip()
         if kind not in ("microsoftid", "dunsid") or not value:
@@ -509,13 +528,29 @@ class Transfer:
             return None
         column = Account.microsoft_account_id if kind == "microsoftid" else Account.duns
         with self._ctx.read() as uow:
-            found = uow.session.scalar(
-                select(Account.id).where(column == value).order_by(Account.id).limit(1)
-            )
-        if found is None:
-            problems.append(f"{pc.FINAL_MATCH}: no customer account '{head}'")
-            return None
-        return int(found)
+            found = uow.session.scalars(
+                select(Account)
+                .where(column == value, Account.kind != AccountKind.MANUAL)
+                .order_by(Account.id)
+                .limit(100)
+            ).all()
+            if not found:
+                problems.append(f"{pc.FINAL_MATCH}: no customer account '{head}'")
+                return None
+            try:
+                return pick_account(
+                    found,
+                    head,
+                    name=name,
+                    address=address,
+                    duns=row.duns,
+                    customer=row.customer_name,
+                    fix="paste the one you mean with its AccountName and AccountAddress as the"
+                    " suggestions write it",
+                ).id
+            except ValidationError as exc:
+                problems.append(f"{pc.FINAL_MATCH}: {exc.message}")
+                return None
 
     # --- updating -----------------------------------------------------------------------------
 
@@ -609,7 +644,7 @@ class Transfer:
         }
         if edit:
             for column, name in DETAIL_COLUMNS.items():
-                if name in edit and edit[name] in (None, ""):
+                if name in edit and edit[name] in (None, "") and column not in CLEARABLE:
                     steps.refuse(column, "cannot be emptied; write the new value")
             details = DetailsEdit(**{k: ("" if v is None else v) for k, v in edit.items()})
             column = next(c for c in changed if c in DETAIL_COLUMNS)
