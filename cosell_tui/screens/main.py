@@ -7,6 +7,7 @@ database itself. Every read and write runs in a thread worker and comes back wit
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -33,7 +34,7 @@ from cosell_tui.domain.views import (
 )
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action, mark_origin
-from cosell_tui.service.errors import CosellError
+from cosell_tui.service.errors import Cancelled, CosellError
 from cosell_tui.widgets.background import background, run_flow, throttled
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
@@ -189,6 +190,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             tooltip="Download this tab (or the marked deals) as Partner Center CSV",
         ),
         Binding(
+            "escape",
+            "cancel_export",
+            "Cancel download",
+            show=False,
+            id="main.cancel_export",
+            tooltip="Stop the download being written (no file is left)",
+        ),
+        Binding(
             "U",
             "upload_csv",
             "Upload CSV",
@@ -237,6 +246,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._announce_inbound = False
         self.unread = 0  # the user's unread notifications (status line)
         self._exporting = False  # a download is being written (one at a time)
+        self._export_cancel = threading.Event()  # set by esc: the download stops
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -455,6 +465,8 @@ class MainScreen(ServiceSlot, Screen[None]):
             return True if has_row else None
         if action in {"bulk_accept", "bulk_decline", "bulk_favorite"}:
             return True if marks else None
+        if action == "cancel_export":  # esc means nothing here but while a download runs
+            return self._exporting
         return True
 
     #: Actions that may be refused by the rules: a key of one that does not apply says why.
@@ -653,7 +665,10 @@ class MainScreen(ServiceSlot, Screen[None]):
         marked) to a CSV in Partner Center's layout, in a worker; a big one shows a progress
         bar, and a message names the file."""
         if self._exporting:
-            self.notify("A download is being written; wait for it to finish.", severity="warning")
+            self.notify(
+                "A download is being written; wait for it, or press esc to cancel it.",
+                severity="warning",
+            )
             return
         grid = self.grid
         marked = frozenset(grid.marked) if grid.marked else None
@@ -661,17 +676,29 @@ class MainScreen(ServiceSlot, Screen[None]):
         expected = len(marked) if marked else (None if grid.counting else grid.total)
         self.notify(f"Exporting {what} as CSV…")
         if expected is None or expected >= self.EXPORT_PROGRESS_FROM:
-            self.query_one("#export-what", Label).update(f"Exporting {what} ")
+            self.query_one("#export-what", Label).update(f"Exporting {what} (esc cancels) ")
             self.query_one("#export-progress", ProgressBar).update(total=expected, progress=0)
             self.query_one("#export-bar").display = True
         self._exporting = True
-        self._export_csv(grid.grid_query, marked)
+        self._export_cancel = threading.Event()
+        self._export_csv(grid.grid_query, marked, self._export_cancel)
+
+    def action_cancel_export(self) -> None:
+        """Stop the download being written: the service removes its unfinished file."""
+        self._export_cancel.set()
 
     @background(group="export")
-    def _export_csv(self, query: GridQuery, marked: frozenset[int] | None) -> None:
+    def _export_csv(
+        self, query: GridQuery, marked: frozenset[int] | None, cancel: threading.Event
+    ) -> None:
         told = throttled(self, self.PROGRESS_PERIOD, self._export_progress)
         try:
-            path, count = self.service.transfer.export_file(query, marked, progress=told)
+            path, count = self.service.transfer.export_file(
+                query, marked, progress=told, cancelled=cancel.is_set
+            )
+        except Cancelled as exc:
+            self.app.call_from_thread(self.notify, exc.message, timeout=10)
+            return
         finally:
             self.app.call_from_thread(self._export_done)
         self.app.call_from_thread(self.notify, f"Wrote {count:,} deal(s) to {path}", timeout=10)

@@ -47,7 +47,12 @@ from cosell_tui.service.catalog import (
 )
 from cosell_tui.service.context import Context
 from cosell_tui.service.creation import Creation
-from cosell_tui.service.errors import CosellError, SetupError, ValidationError
+from cosell_tui.service.errors import (
+    Cancelled,
+    CosellError,
+    SetupError,
+    ValidationError,
+)
 from cosell_tui.service.forms import (
     AcceptForm,
     AccountInput,
@@ -278,11 +283,13 @@ class Transfer:
         limit: int | None = None,
         marked: Collection[int] | None = None,
         progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> int:
         """Stream the export of `q` to `out` as csv (Partner Center's), tsv or json (a list of
         objects keyed by column); returns the row count. `progress(rows written so far)` is
-        called every `PROGRESS_EVERY` rows and once at the end."""
-        rows = _counted(self.export(q, limit=limit, marked=marked), progress)
+        called every `PROGRESS_EVERY` rows and once at the end; once `cancelled()` is true the
+        export stops with `Cancelled`."""
+        rows = _counted(self.export(q, limit=limit, marked=marked), progress, cancelled)
         if fmt == "json":
             n = 0
             out.write("[")
@@ -308,18 +315,48 @@ class Transfer:
         q: GridQuery,
         marked: Collection[int] | None = None,
         progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> tuple[Path, int]:
         """Write `q` (only `marked` when given) as a CSV in the export folder (COSELL_EXPORT_DIR,
         else the user's Downloads folder, else the working directory): the TUI's download.
-        `progress` as in `write`."""
+        `progress` and `cancelled` as in `write`; a cancelled download leaves no file."""
         stamp = self._ctx.clock.now().strftime("%Y%m%d-%H%M%S")
         path = self.export_folder() / f"cosell-{q.tab.value}-{stamp}.csv"
-        try:
-            with path.open("w", encoding="utf-8-sig", newline="") as f:
-                count = self.write(f, q, marked=marked, progress=progress)
-        except OSError as exc:
-            raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        count = self.write_file(path, q, marked=marked, progress=progress, cancelled=cancelled)
         return path, count
+
+    def write_file(
+        self,
+        path: Path,
+        q: GridQuery,
+        fmt: str = "csv",
+        limit: int | None = None,
+        marked: Collection[int] | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> int:
+        """`write` into the file `path`, all or nothing: the rows go to `<path>.part`, renamed
+        to `path` once complete; a failure, a cancel (`Cancelled`) or Ctrl-C removes it, so a
+        file at `path` is always a whole export (a device or a pipe is written directly)."""
+        encoding = "utf-8" if fmt == "json" else "utf-8-sig"
+        if path.exists() and not path.is_file():  # /dev/null, a pipe: written as it is
+            try:
+                with path.open("w", encoding=encoding, newline="") as f:
+                    return self.write(f, q, fmt, limit, marked, progress, cancelled)
+            except OSError as exc:
+                raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        part = path.with_name(path.name + ".part")
+        try:
+            with part.open("w", encoding=encoding, newline="") as f:
+                count = self.write(f, q, fmt, limit, marked, progress, cancelled)
+            part.replace(path)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        return count
 
     # --- import -------------------------------------------------------------------------------
 
@@ -741,10 +778,15 @@ def _account_text(account: AccountView) -> str:
     return f"{head}, AccountName: {account.name.replace(',', '')}, AccountAddress: {address}"
 
 
-def _counted(rows: Iterator[pc.Deal], progress: Progress | None) -> Iterator[pc.Deal]:
-    """`rows`, telling `progress` the count every PROGRESS_EVERY rows and at the end."""
+def _counted(
+    rows: Iterator[pc.Deal], progress: Progress | None, cancelled: Callable[[], bool] | None = None
+) -> Iterator[pc.Deal]:
+    """`rows`, telling `progress` the count every PROGRESS_EVERY rows and at the end; stopped
+    by `Cancelled` once `cancelled()` is true."""
     n = 0
     for n, row in enumerate(rows, 1):
+        if cancelled is not None and cancelled():
+            raise Cancelled(f"Download cancelled after {n - 1:,} row(s); no file was written.")
         yield row
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(n)

@@ -17,7 +17,7 @@ from cosell_tui.domain.clock import parse_instant
 from cosell_tui.domain.views import GridQuery, Tab
 from cosell_tui.service import Service, open_service
 from cosell_tui.service import transfer as transfer_module
-from cosell_tui.service.errors import SetupError
+from cosell_tui.service.errors import Cancelled, SetupError
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import upgrade
 
@@ -100,3 +100,29 @@ def test_a_confirmed_match_creates_the_row(service: Service, tmp_path: Path) -> 
     assert back.rows[0].cells[pc.ERRORS] == ""
     with pytest.raises(SetupError, match="Could not write"):
         service.transfer.write_result(tmp_path / "no" / "such.csv", confirmed, report)
+
+
+def test_a_cancelled_or_interrupted_download_leaves_no_file(
+    service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows go to `<file>.part`, renamed when complete: esc in the TUI (`cancelled`) and
+    Ctrl-C in the CLI (KeyboardInterrupt) remove it; a complete export is the only file."""
+    out = tmp_path / "downloads"
+    out.mkdir()
+    path = out / "deals.csv"
+    answers = iter([False, False, True])
+    with pytest.raises(Cancelled, match="no file was written"):
+        service.transfer.write_file(path, GridQuery(Tab.OUTBOUND), cancelled=lambda: next(answers))
+    assert list(out.iterdir()) == []
+
+    def interrupt(rows: int) -> None:
+        assert [p.name for p in out.iterdir()] == ["deals.csv.part"]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(transfer_module, "PROGRESS_EVERY", 2)
+    with pytest.raises(KeyboardInterrupt):
+        service.transfer.write_file(path, GridQuery(Tab.OUTBOUND), progress=interrupt)
+    assert list(out.iterdir()) == []
+    count = service.transfer.write_file(path, GridQuery(Tab.OUTBOUND))
+    assert [p.name for p in out.iterdir()] == ["deals.csv"]
+    assert len(pc.read(path.read_bytes()).rows) == count
