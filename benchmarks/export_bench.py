@@ -26,6 +26,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tui_bench import NOW, seeded
 
 GOAL_SECONDS = 10.0
+#: A `cosell` command in a child process that prints its peak memory (KiB) last on stderr;
+#: its first argument is a checkout whose code runs instead of ours ("" for ours).
+CHILD = (
+    "import resource, sys\n"
+    "ref = sys.argv.pop(1)\n"
+    "if ref:\n"
+    "    sys.meta_path[:] = [f for f in sys.meta_path if 'Editable' not in"
+    " getattr(f, '__name__', type(f).__name__)]\n"
+    "    sys.path.insert(0, ref)\n"
+    "from cosell_tui.cli import main\n"
+    "rc = main(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(rc)\n"
+)
 
 
 def run_export(
@@ -33,24 +47,12 @@ def run_export(
 ) -> tuple[float, float, int]:
     """(seconds, peak MiB, rows written) of one export in a child process; `reference` is a
     checkout whose code runs instead of ours ("" for ours)."""
-    code = (
-        "import resource, sys\n"
-        "ref = sys.argv.pop(1)\n"
-        "if ref:\n"
-        "    sys.meta_path[:] = [f for f in sys.meta_path if 'Editable' not in"
-        " getattr(f, '__name__', type(f).__name__)]\n"
-        "    sys.path.insert(0, ref)\n"
-        "from cosell_tui.cli import main\n"
-        "rc = main(sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-        "sys.exit(rc)\n"
-    )
     out = Path(tempfile.gettempdir()) / f"cosell-export-bench.{fmt}"
     args = ["--db", str(db), "--now", NOW, "deal", "export", "--tab", tab, "--limit", str(rows),
             "--format", fmt, "-o", str(out)]  # fmt: skip
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code, reference, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, reference, *args], capture_output=True, text=True, check=True
     )
     seconds = time.perf_counter() - started
     peak_kib = int(done.stderr.strip().splitlines()[-1])
