@@ -125,17 +125,20 @@ def _offered(account: Account, country: str | None) -> bool:
 
 class _Lookup:
     """Where `_candidates` reads the key index and the accounts it finds. One lookup serves a
-    search; a CSV import keeps one for all its rows (`Catalog.matcher`), so a word is probed
-    and an account read once per file, whatever the rows' countries (filtered here,
-    `_offered`), and `prepare` reads the words of every row in a few statements."""
+    search; a CSV import keeps one for all its rows (`Catalog.matching`), so a word is probed
+    and an account read once per file, and `prepare` reads the words of every row, and the
+    accounts they find in each row's country, in a few statements."""
 
     #: Accounts `prepare` reads ahead at most (beyond, they are read row by row).
-    AHEAD = 50_000
+    AHEAD = 20_000
+    #: Words `prepare` probes in one statement.
+    PROBE_CHUNK = 50
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._probes: dict[str, Sequence[int]] = {}
-        self._accounts: dict[int, Account | None] = {}
+        self._accounts: dict[int, Account] = {}  # read, offered in some country
+        self._asked: dict[str, set[int]] = {}  # country -> ids read for it (found or not)
 
     def probe(self, word: str) -> Sequence[int]:
         """Up to WORD_CAP + 1 ids of the accounts a typed word finds (more: a common word)."""
@@ -151,29 +154,69 @@ class _Lookup:
     def accounts(self, ids: Iterable[int], country: str | None) -> list[Account]:
         """The accounts among `ids` that customer search offers in `country`. By primary
         key, after the key index alone: a join would let PostgreSQL's planner hash every
-        account of the country instead."""
+        account of the country instead. Each id is read at most once per country."""
         wanted = set(ids)
-        self._read(wanted - self._accounts.keys())
-        found = (self._accounts[pk] for pk in sorted(wanted))
-        return [a for a in found if a is not None and _offered(a, country)]
-
-    def _read(self, ids: Iterable[int]) -> None:
-        missing = sorted(ids)
+        asked = self._asked.setdefault((country or "").strip().upper(), set())
+        missing = sorted(wanted - asked - self._accounts.keys())
         for at in range(0, len(missing), 500):
             chunk = missing[at : at + 500]
-            self._accounts.update(dict.fromkeys(chunk))
-            for account in self.session.scalars(select(Account).where(Account.id.in_(chunk))):
+            query = select(Account).where(Account.id.in_(chunk), *_in_search(country))
+            for account in self.session.scalars(query):
                 self._accounts[account.id] = account
+        asked.update(missing)
+        found = (self._accounts.get(pk) for pk in sorted(wanted))
+        return [a for a in found if a is not None and _offered(a, country)]
 
-    def prepare(self, names: Iterable[str]) -> None:
-        """Probe the words of every name at once and read the accounts they find."""
-        ahead: set[int] = set()
-        for name in names:
-            for word in _words(company_key(name[:MAX_NAME]) if name.strip() else ""):
-                ids = self.probe(word)
-                if len(ids) <= WORD_CAP and len(ahead) < self.AHEAD:
-                    ahead.update(ids)
-        self._read(ahead - self._accounts.keys())
+    def _probe_many(self, words: Sequence[str]) -> None:
+        """`probe` for many words in two statements: the keys' counts, then the ids of the
+        words that are not common (a common word is left to `probe`, which caps its read)."""
+        probes = {w: sorted(word_probe(w)) for w in words}
+        keys = sorted({k for ks in probes.values() for k in ks})
+        counts = dict(
+            self.session.execute(
+                select(AccountKey.key, func.count())
+                .where(AccountKey.key.in_(keys))
+                .group_by(AccountKey.key)
+            ).all()
+        )
+        rare = {w: ks for w, ks in probes.items() if sum(counts.get(k, 0) for k in ks) <= WORD_CAP}
+        wanted = sorted({k for ks in rare.values() for k in ks if counts.get(k)})
+        found: dict[str, list[int]] = {}
+        if wanted:
+            rows = self.session.execute(
+                select(AccountKey.key, AccountKey.account_id).where(AccountKey.key.in_(wanted))
+            )
+            for key, pk in rows:
+                found.setdefault(key, []).append(pk)
+        for word, ks in rare.items():  # as `probe` reads it: a row per key
+            self._probes[word] = [pk for k in ks for pk in found.get(k, ())]
+
+    def prepare(self, rows: Iterable[tuple[str, str | None]]) -> None:
+        """For every (name, country): probe the name's words at once (PROBE_CHUNK words a
+        statement), then read the accounts they find in that country (a common word's aside)."""
+        per_country: dict[str | None, list[str]] = {}
+        for name, country in rows:
+            if name.strip():
+                per_country.setdefault(country, []).extend(_words(company_key(name[:MAX_NAME])))
+        todo = [
+            w
+            for w in dict.fromkeys(w for ws in per_country.values() for w in ws)
+            if w not in self._probes
+        ]
+        for at in range(0, len(todo), self.PROBE_CHUNK):
+            self._probe_many(todo[at : at + self.PROBE_CHUNK])
+        budget = self.AHEAD
+        for country, country_words in per_country.items():
+            ahead = {
+                pk
+                for w in dict.fromkeys(country_words)
+                if len(ids := self._probes.get(w, ())) <= WORD_CAP
+                for pk in ids
+            }
+            if len(ahead) > budget:
+                break
+            budget -= len(ahead)
+            self.accounts(ahead, country)
 
 
 def _words(cleaned: str) -> list[str]:
@@ -418,12 +461,13 @@ class Catalog:
             bucket.append(account_view(account, linked, score))
         return {kind: tuple(views) for kind, views in per_kind.items()}
 
-    def matching(self, names: Iterable[str]) -> Matching:
-        """What `match_account` shares across the rows of one file: the words of every name
-        probed and the accounts they find read in a few statements, each once."""
+    def matching(self, rows: Iterable[tuple[str, str | None]]) -> Matching:
+        """What `match_account` shares across the rows of one file, given their (customer
+        name, country): the words of every name probed and the accounts they find read in a
+        few statements, each once."""
         with self._ctx.read() as uow:
             lookup = _Lookup(uow.session)
-            lookup.prepare(names)
+            lookup.prepare(rows)
         return Matching(lookup)
 
     def match_account(

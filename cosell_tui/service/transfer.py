@@ -423,13 +423,13 @@ class Transfer:
                 (int(pk), str(partner))
                 for pk, partner in uow.session.execute(query.order_by(Location.id))
             )
-        names = [
-            raw.cells.get(pc.CUSTOMER_NAME, "")
+        rows = [
+            (raw.cells.get(pc.CUSTOMER_NAME, ""), raw.cells.get(pc.COUNTRY))
             for raw in sheet.rows
             if not raw.cells.get(pc.REFERRAL_ID, "").strip()
             and not raw.cells.get(pc.FINAL_MATCH, "").strip()
         ]
-        return _Run(locations, self._catalog.matching(names))
+        return _Run(locations, self._catalog.matching(rows))
 
     def _row(self, sheet: pc.Sheet, raw: pc.SheetRow, run: _Run) -> RowResult:
         row, problems = pc.parse_row(raw.cells)
