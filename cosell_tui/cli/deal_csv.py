@@ -62,7 +62,7 @@ def export_deals(
         from pathlib import Path
 
         try:  # written as PATH.part, renamed when complete: Ctrl-C leaves no partial file
-            count = service.transfer.write_file(Path(path), query, fmt, limit)
+            count = service.transfer.write(Path(path), query, fmt, limit)
         except KeyboardInterrupt:
             rt.output.warn(f"Cancelled: {path} was not written.")
             raise

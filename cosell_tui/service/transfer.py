@@ -277,7 +277,7 @@ class Transfer:
 
     def write(
         self,
-        out: TextIO,
+        out: TextIO | Path,
         q: GridQuery,
         fmt: str = "csv",
         limit: int | None = None,
@@ -288,7 +288,10 @@ class Transfer:
         """Stream the export of `q` to `out` as csv (Partner Center's), tsv or json (a list of
         objects keyed by column); returns the row count. `progress(rows written so far)` is
         called every `PROGRESS_EVERY` rows and once at the end; once `cancelled()` is true the
-        export stops with `Cancelled`."""
+        export stops with `Cancelled`. `out` a path: the file, whole or not at all (`_to_file`)."""
+        if isinstance(out, Path):
+            args = (q, fmt, limit, marked, progress, cancelled)
+            return _to_file(out, fmt, lambda f: self.write(f, *args))
         rows = _counted(self.export(q, limit=limit, marked=marked), progress, cancelled)
         if fmt == "json":
             n = 0
@@ -322,41 +325,8 @@ class Transfer:
         `progress` and `cancelled` as in `write`; a cancelled download leaves no file."""
         stamp = self._ctx.clock.now().strftime("%Y%m%d-%H%M%S")
         path = self.export_folder() / f"cosell-{q.tab.value}-{stamp}.csv"
-        count = self.write_file(path, q, marked=marked, progress=progress, cancelled=cancelled)
+        count = self.write(path, q, marked=marked, progress=progress, cancelled=cancelled)
         return path, count
-
-    def write_file(
-        self,
-        path: Path,
-        q: GridQuery,
-        fmt: str = "csv",
-        limit: int | None = None,
-        marked: Collection[int] | None = None,
-        progress: Progress | None = None,
-        cancelled: Callable[[], bool] | None = None,
-    ) -> int:
-        """`write` into the file `path`, all or nothing: the rows go to `<path>.part`, renamed
-        to `path` once complete; a failure, a cancel (`Cancelled`) or Ctrl-C removes it, so a
-        file at `path` is always a whole export (a device or a pipe is written directly)."""
-        encoding = "utf-8" if fmt == "json" else "utf-8-sig"
-        if path.exists() and not path.is_file():  # /dev/null, a pipe: written as it is
-            try:
-                with path.open("w", encoding=encoding, newline="") as f:
-                    return self.write(f, q, fmt, limit, marked, progress, cancelled)
-            except OSError as exc:
-                raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
-        part = path.with_name(path.name + ".part")
-        try:
-            with part.open("w", encoding=encoding, newline="") as f:
-                count = self.write(f, q, fmt, limit, marked, progress, cancelled)
-            part.replace(path)
-        except OSError as exc:
-            part.unlink(missing_ok=True)
-            raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-        return count
 
     # --- import -------------------------------------------------------------------------------
 
@@ -776,6 +746,28 @@ def _account_text(account: AccountView) -> str:
         head = f"DUNSID: {account.duns or ''}"
     address = account.address.replace(",", "")
     return f"{head}, AccountName: {account.name.replace(',', '')}, AccountAddress: {address}"
+
+
+def _to_file(path: Path, fmt: str, write: Callable[[TextIO], int]) -> int:
+    """`write` into the file `path`, all or nothing: the rows go to `<path>.part`, renamed to
+    `path` once complete; a failure, a cancel (`Cancelled`) or Ctrl-C removes it, so a file at
+    `path` is always a whole export (a device or a pipe is written directly)."""
+    encoding = "utf-8" if fmt == "json" else "utf-8-sig"
+    target = path if path.exists() and not path.is_file() else path.with_name(path.name + ".part")
+    try:
+        with target.open("w", encoding=encoding, newline="") as f:
+            count = write(f)
+        if target != path:
+            target.replace(path)
+    except OSError as exc:
+        if target != path:
+            target.unlink(missing_ok=True)
+        raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        if target != path:
+            target.unlink(missing_ok=True)
+        raise
+    return count
 
 
 def _counted(

@@ -118,7 +118,7 @@ def test_a_cancelled_or_interrupted_download_leaves_no_file(
     path = out / "deals.csv"
     answers = iter([False, False, True])
     with pytest.raises(Cancelled, match="no file was written"):
-        service.transfer.write_file(path, GridQuery(Tab.OUTBOUND), cancelled=lambda: next(answers))
+        service.transfer.write(path, GridQuery(Tab.OUTBOUND), cancelled=lambda: next(answers))
     assert list(out.iterdir()) == []
 
     def interrupt(rows: int) -> None:
@@ -127,9 +127,9 @@ def test_a_cancelled_or_interrupted_download_leaves_no_file(
 
     monkeypatch.setattr(transfer_module, "PROGRESS_EVERY", 2)
     with pytest.raises(KeyboardInterrupt):
-        service.transfer.write_file(path, GridQuery(Tab.OUTBOUND), progress=interrupt)
+        service.transfer.write(path, GridQuery(Tab.OUTBOUND), progress=interrupt)
     assert list(out.iterdir()) == []
-    count = service.transfer.write_file(path, GridQuery(Tab.OUTBOUND))
+    count = service.transfer.write(path, GridQuery(Tab.OUTBOUND))
     assert [p.name for p in out.iterdir()] == ["deals.csv"]
     assert len(pc.read(path.read_bytes()).rows) == count
 
