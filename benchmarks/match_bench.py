@@ -9,20 +9,34 @@ words included) with their `account_key` rows, written in bulk. Times the wizard
 (exact, typo in the first letters, halfway, a common word, Search more) and `match_account` for
 `--rows` CSV-like rows (name with a typo, country, city), and prints SQLite's plan for the key
 probe (an index search, never a scan of `account`). Results: docs/csv.md "Account matching".
+
+    .venv/bin/python benchmarks/match_bench.py --import-db /tmp/cosell-bench/bench-1000000.db \
+        [--reference /path/to/old/checkout] [--repeat 3]
+
+End to end instead: writes `--rows` create rows naming the store's own customers (Managed,
+Unmanaged and DUNS accounts, every other name with a typo in its first three letters) in their
+cities, and times `cosell deal import FILE --dry-run --partial -o RESULT` as its own process
+(start-up included), with its peak memory. With `--reference` the same import by that checkout's
+code runs interleaved with ours (the machine is shared: compare the ratio).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from export_bench import CHILD
 from sqlalchemy import text
 
 from cosell_tui.demo.seed import seed
@@ -121,12 +135,111 @@ def _ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.1f} ms, max {max(values) * 1000:.1f} ms"
 
 
+def import_file(db: Path, rows: int, out: Path) -> Path:
+    """`rows` create rows (a Partner Center upload) naming the store's customers in their
+    cities, every other name with a typo in its first three letters."""
+    from cosell_tui.domain import pccsv as pc
+
+    rng = random.Random(11)
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        accounts = conn.execute(
+            text(
+                "SELECT name, country, city, address_line1 FROM account"
+                " WHERE kind IN ('MicrosoftManaged', 'MicrosoftUnmanaged', 'Other')"
+                " ORDER BY id LIMIT 5000"
+            )
+        ).all()
+        partner_id = conn.execute(
+            text(
+                "SELECT l.partner_id FROM location l JOIN user_account u ON u.org_id = l.org_id"
+                " WHERE u.username = 'ava'"
+                " ORDER BY l.id LIMIT 1"
+            )
+        ).scalar()
+    engine.dispose()
+    picked = rng.choices(accounts, k=rows)
+    columns = pc.header(1, 1)
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = pc.writer(f, columns)
+        for i, (name, country, city, street) in enumerate(picked):
+            writer.writerow(
+                {
+                    pc.DEAL_NAME: f"Bench deal {i}",
+                    pc.CUSTOMER_NAME: typo(name, rng) if i % 2 else name,
+                    pc.ADDRESS_1: street or "1 Main Street",
+                    pc.CITY: city or "",
+                    pc.COUNTRY: country,
+                    pc.STATUS: "Active",
+                    pc.SUBSTATUS: "Accepted",
+                    pc.VALUE: "25000",
+                    pc.CURRENCY: "USD",
+                    pc.CLOSE_DATE: "6/30/2027",
+                    pc.NOTES: "Bench upload.",
+                    pc.HELP_REQUIRED: "No",
+                    pc.SHARE: "No",
+                    pc.CONSENT: "Yes",
+                    pc.PARTNER_ID: partner_id or "",
+                    pc.MARKETPLACE_INTENT: "Have not decided",
+                    f"{pc.SOLUTION} 1": "SOL-41004-FLD",
+                    f"{pc.TEAM_MEMBER} 1": "Ava, Bench, +12015550100, ava.bench@example.com",
+                }
+            )
+    return out
+
+
+def run_import(db: Path, csv: Path, reference: str) -> tuple[float, float, str]:
+    """(seconds, peak MiB, summary line) of one `cosell deal import` in a child process;
+    `reference` is a checkout whose code to run instead of ours ("" for ours)."""
+    result = csv.with_suffix(".result.csv")
+    args = ["--db", str(db), "--now", NOW.isoformat(), "--user", "ava", "deal", "import",
+            str(csv), "--dry-run", "--partial", "-o", str(result)]  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, reference, *args], capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    lines = done.stderr.strip().splitlines()
+    if not lines or not lines[-1].isdigit():  # exit 1: rows refused, as expected
+        raise SystemExit(f"the import failed: {done.stderr[-2000:]}")
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return seconds, int(lines[-1]) / 1024, summary
+
+
+def bench_import(args: argparse.Namespace) -> int:
+    db = Path(args.import_db)
+    bench_csv = Path(tempfile.gettempdir()) / f"cosell-import-bench-{args.rows}.csv"
+    csv = import_file(db, args.rows, bench_csv)
+    print(f"{args.rows} create rows from {db.name}; machine: {os.cpu_count()} cores, load"
+          f" {os.getloadavg()[0]:.1f}")  # fmt: skip
+    runs: dict[str, list[float]] = {"ours": [], "reference": []}
+    for _ in range(args.repeat):
+        for who, ref in (("reference", args.reference), ("ours", "")):
+            if who == "reference" and not ref:
+                continue
+            seconds, peak, summary = run_import(db, csv, ref)
+            runs[who].append(seconds)
+            print(f"  {who:>9}: {seconds:5.2f} s, {peak:4.0f} MiB peak; {summary}")
+    ours = statistics.median(runs["ours"])
+    line = f"median ours {ours:.2f} s"
+    if runs["reference"]:
+        old = statistics.median(runs["reference"])
+        line += f", reference {old:.2f} s, ratio {ours / old:.2f}"
+    print(line + f" (goal ≤ 5 s: {'met' if ours <= 5 else 'NOT met'})")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--accounts", type=int, default=200_000)
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--pg", help="a PostgreSQL URL (an empty database) instead of SQLite")
+    parser.add_argument("--import-db", help="time `cosell deal import` on this SQLite store")
+    parser.add_argument("--reference", default="", help="a checkout to compare with")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.import_db:
+        return bench_import(args)
     rng = random.Random(7)
     kept = BENCH_DIR / f"match-{args.accounts}.db"
     url = args.pg or f"sqlite:///{kept}"
@@ -168,6 +281,14 @@ def main() -> int:
         found = sum(svc.catalog.match_account(n, c, city) is not None for n, c, city in rows)
         spent = time.perf_counter() - t
         print(f"match_account, {len(rows)} rows (half with a typo): {spent:.2f} s, {found} matched")
+        t = time.perf_counter()  # as an import does: the file's reads shared (Catalog.matching)
+        shared = svc.catalog.matching((n, c) for n, c, _t in rows)
+        found = sum(
+            svc.catalog.match_account(n, c, city, matching=shared) is not None
+            for n, c, city in rows
+        )
+        spent = time.perf_counter() - t
+        print(f"  the same rows sharing their reads: {spent:.2f} s, {found} matched")
         if url.startswith("sqlite"):
             with make_engine(url).connect() as conn:
                 plan = list(

@@ -59,8 +59,13 @@ def export_deals(
     if path is None:
         count = write_export(service, query, fmt, limit, rt.output.stream())
     else:
-        with open(path, "w", encoding="utf-8-sig" if fmt != "json" else "utf-8", newline="") as f:
-            count = write_export(service, query, fmt, limit, f)
+        from pathlib import Path
+
+        try:  # written as PATH.part, renamed when complete: Ctrl-C leaves no partial file
+            count = service.transfer.write(Path(path), query, fmt, limit)
+        except KeyboardInterrupt:
+            rt.output.warn(f"Cancelled: {path} was not written.")
+            raise
         rt.output.warn(f"Wrote {count:,} deal(s) to {path}.")
     return EXIT_OK
 

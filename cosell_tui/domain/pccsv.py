@@ -4,9 +4,10 @@ reading and writing, no database.
 `read` takes a file as a spreadsheet leaves it (UTF-8 with or without a byte-order mark, CRLF,
 `,` `;` or tab as the separator, quoted commas and newlines, stray spaces, trailing empty
 columns and rows) and gives a `Sheet`: the header as written, and per row its cells by column.
-`parse_row` turns one row's cells into a typed `PcRow` (pydantic), or a list of problems in
-plain words, each naming its column. `cells` is the way back: a `PcRow` as the cells Partner
-Center writes (codes, `MM/DD/YYYY`, Yes/No), and `write` puts rows in Partner Center's layout.
+`parse_row` turns one row's cells into a typed `PcRow` (each column through its reader in
+`_COLUMNS`), or a list of problems in plain words, each naming its column. `cells` is the way
+back: a `PcRow` as the cells Partner Center writes (codes, `MM/DD/YYYY`, Yes/No), and `write`
+puts rows in Partner Center's layout.
 
 Columns the codec does not know (IoT fields, Microsoft's read-only answers, anything a user
 added) are kept in `PcRow.extra` and in the `Sheet`, so a result file carries them through.
@@ -22,9 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, TextIO
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from typing import Any, TextIO
 
 from cosell_tui.domain import (
     MAX_SOLUTIONS,
@@ -564,65 +563,53 @@ def person_cell(text: str) -> PersonCell:
     return PersonCell(first, last, phone or None, email or None)
 
 
-def _cell(reader: Any) -> BeforeValidator:
-    def run(value: object) -> Any:
-        try:
-            return reader(value)
-        except CellError as exc:
-            raise ValueError(str(exc)) from None
+@dataclass(slots=True)
+class PcRow:
+    """One co-sell row, typed: what `parse_row` reads from a file's cells (each column through
+    its reader in `_COLUMNS`) and what an export writes (`Deal`, built from the database). Every
+    field is optional here: what a row must have depends on whether it creates or updates a
+    deal (`missing_to_create`), which the service decides."""
 
-    return BeforeValidator(run)
-
-
-class PcRow(BaseModel):
-    """One co-sell row, typed. Every field is optional here: what a row must have depends on
-    whether it creates or updates a deal (`missing_to_create`), which the service decides."""
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True, arbitrary_types_allowed=True)
-
-    engagement_id: Annotated[str | None, _cell(_guid)] = None
-    referral_id: Annotated[str | None, _cell(_guid)] = None
-    name: Annotated[str, _cell(_text)] = ""
-    customer_name: Annotated[str, _cell(_text)] = ""
-    address_line1: Annotated[str | None, _cell(_opt)] = None
-    address_line2: Annotated[str | None, _cell(_opt)] = None
-    city: Annotated[str | None, _cell(_opt)] = None
-    state: Annotated[str | None, _cell(_opt)] = None
-    postal_code: Annotated[str | None, _cell(_identifier)] = None
-    country: Annotated[str | None, _cell(_country)] = None
-    duns: Annotated[str | None, _cell(_duns)] = None
-    contact_first_name: Annotated[str | None, _cell(_opt)] = None
-    contact_last_name: Annotated[str | None, _cell(_opt)] = None
-    contact_phone: Annotated[str | None, _cell(_identifier)] = None
-    contact_email: Annotated[str | None, _cell(_opt)] = None
-    status: Annotated[Status | None, _cell(_enum_word(Status, "referral status"))] = None
-    substatus: Annotated[Substatus | None, _cell(_enum_word(Substatus, "referral substatus"))] = (
-        None
-    )
-    microsoft_status: Annotated[str | None, _cell(_opt)] = None
-    reason: Annotated[str | None, _cell(_reason)] = None
-    stage_pct: Annotated[int | None, _cell(_stage)] = None
-    value: Annotated[Decimal | None, _cell(_amount)] = None
-    currency: Annotated[str | None, _cell(_currency)] = None
-    close_date: Annotated[date | None, _cell(_day)] = None
-    crm_id: Annotated[str | None, _cell(_identifier)] = None
-    campaign_id: Annotated[str | None, _cell(_identifier)] = None
-    notes: Annotated[str, _cell(_text)] = ""
-    help_required: Annotated[bool | None, _cell(_yes_no)] = None
-    help_type: Annotated[HelpType | None, _cell(_help)] = None
-    share: Annotated[bool | None, _cell(_yes_no)] = None
-    notes_to_microsoft: Annotated[str | None, _cell(_opt)] = None
-    consent: Annotated[bool | None, _cell(_yes_no)] = None
-    msx_id: Annotated[str | None, _cell(_identifier)] = None
-    psc_id: Annotated[str | None, _cell(_identifier)] = None
-    partner_id: Annotated[str | None, _cell(_identifier)] = None
-    marketplace_intent: Annotated[MarketplaceIntent | None, _cell(_intent)] = None
-    domain: Annotated[str | None, _cell(_opt)] = None
-    final_match: Annotated[str | None, _cell(_opt)] = None
+    engagement_id: str | None = None
+    referral_id: str | None = None
+    name: str = ""
+    customer_name: str = ""
+    address_line1: str | None = None
+    address_line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    duns: str | None = None
+    contact_first_name: str | None = None
+    contact_last_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    status: Status | None = None
+    substatus: Substatus | None = None
+    microsoft_status: str | None = None
+    reason: str | None = None
+    stage_pct: int | None = None
+    value: Decimal | None = None
+    currency: str | None = None
+    close_date: date | None = None
+    crm_id: str | None = None
+    campaign_id: str | None = None
+    notes: str = ""
+    help_required: bool | None = None
+    help_type: HelpType | None = None
+    share: bool | None = None
+    notes_to_microsoft: str | None = None
+    consent: bool | None = None
+    msx_id: str | None = None
+    psc_id: str | None = None
+    partner_id: str | None = None
+    marketplace_intent: MarketplaceIntent | None = None
+    domain: str | None = None
+    final_match: str | None = None
     solutions: tuple[SolutionCell, ...] = ()
     team: tuple[PersonCell, ...] = ()
-    #: Columns kept as written: IoT fields, Microsoft's read-only answers, unknown columns.
-    extra: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def contact(self) -> PersonCell | None:
@@ -647,104 +634,54 @@ class PcRow(BaseModel):
             return None
 
 
-@dataclass(slots=True)
-class Deal:
-    """A deal as an export writes it: the fields of `PcRow`, already typed (from the database),
-    without validation, so a 100,000-row download stays fast. `cells` takes either."""
+#: A deal as an export writes it: the same row, built from the database without reading cells,
+#: so a 100,000-row download stays fast.
+Deal = PcRow
 
-    engagement_id: str | None
-    referral_id: str | None
-    name: str
-    customer_name: str
-    address_line1: str | None
-    address_line2: str | None
-    city: str | None
-    state: str | None
-    postal_code: str | None
-    country: str | None
-    duns: str | None
-    contact_first_name: str | None
-    contact_last_name: str | None
-    contact_phone: str | None
-    contact_email: str | None
-    status: Status | None
-    substatus: Substatus | None
-    microsoft_status: str | None
-    reason: str | None
-    stage_pct: int | None
-    value: Decimal | None
-    currency: str | None
-    close_date: date | None
-    crm_id: str | None
-    campaign_id: str | None
-    notes: str
-    help_required: bool | None
-    help_type: HelpType | None
-    share: bool | None
-    notes_to_microsoft: str | None
-    consent: bool | None
-    msx_id: str | None
-    psc_id: str | None
-    partner_id: str | None
-    marketplace_intent: MarketplaceIntent | None
-    domain: str | None
-    final_match: str | None
-    solutions: tuple[SolutionCell, ...] = ()
-    team: tuple[PersonCell, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def contact(self) -> PersonCell | None:
-        if not (self.contact_first_name or self.contact_last_name or self.contact_email):
-            return None
-        return PersonCell(
-            self.contact_first_name or "",
-            self.contact_last_name or "",
-            self.contact_phone,
-            self.contact_email,
-        )
-
-
+#: Every column the model reads: (column, PcRow field, the reader of its cell). One table for
+#: both ways: `parse_row` reads a cell with its reader, `cells` writes the field (`_FORMAT`).
+_COLUMNS: tuple[tuple[str, str, Callable[[object], Any]], ...] = (
+    (ENGAGEMENT_ID, "engagement_id", _guid),
+    (REFERRAL_ID, "referral_id", _guid),
+    (DEAL_NAME, "name", _text),
+    (CUSTOMER_NAME, "customer_name", _text),
+    (ADDRESS_1, "address_line1", _opt),
+    (ADDRESS_2, "address_line2", _opt),
+    (CITY, "city", _opt),
+    (STATE, "state", _opt),
+    (POSTAL_CODE, "postal_code", _identifier),
+    (COUNTRY, "country", _country),
+    (DUNS, "duns", _duns),
+    (CONTACT_FIRST, "contact_first_name", _opt),
+    (CONTACT_LAST, "contact_last_name", _opt),
+    (CONTACT_PHONE, "contact_phone", _identifier),
+    (CONTACT_EMAIL, "contact_email", _opt),
+    (STATUS, "status", _enum_word(Status, "referral status")),
+    (SUBSTATUS, "substatus", _enum_word(Substatus, "referral substatus")),
+    (MICROSOFT_STATUS, "microsoft_status", _opt),
+    (REASON, "reason", _reason),
+    (SALES_STAGE, "stage_pct", _stage),
+    (VALUE, "value", _amount),
+    (CURRENCY, "currency", _currency),
+    (CLOSE_DATE, "close_date", _day),
+    (CRM_ID, "crm_id", _identifier),
+    (CAMPAIGN_ID, "campaign_id", _identifier),
+    (NOTES, "notes", _text),
+    (HELP_REQUIRED, "help_required", _yes_no),
+    (HELP_WHAT, "help_type", _help),
+    (SHARE, "share", _yes_no),
+    (NOTES_TO_MICROSOFT, "notes_to_microsoft", _opt),
+    (CONSENT, "consent", _yes_no),
+    (MSX_ID, "msx_id", _identifier),
+    (PSC_ID, "psc_id", _identifier),
+    (PARTNER_ID, "partner_id", _identifier),
+    (MARKETPLACE_INTENT, "marketplace_intent", _intent),
+    (DOMAIN_NAME, "domain", _opt),
+    (FINAL_MATCH, "final_match", _opt),
+)
 #: Column -> PcRow field, for the columns the model reads.
-FIELDS: dict[str, str] = {
-    ENGAGEMENT_ID: "engagement_id",
-    REFERRAL_ID: "referral_id",
-    DEAL_NAME: "name",
-    CUSTOMER_NAME: "customer_name",
-    ADDRESS_1: "address_line1",
-    ADDRESS_2: "address_line2",
-    CITY: "city",
-    STATE: "state",
-    POSTAL_CODE: "postal_code",
-    COUNTRY: "country",
-    DUNS: "duns",
-    CONTACT_FIRST: "contact_first_name",
-    CONTACT_LAST: "contact_last_name",
-    CONTACT_PHONE: "contact_phone",
-    CONTACT_EMAIL: "contact_email",
-    STATUS: "status",
-    SUBSTATUS: "substatus",
-    MICROSOFT_STATUS: "microsoft_status",
-    REASON: "reason",
-    SALES_STAGE: "stage_pct",
-    VALUE: "value",
-    CURRENCY: "currency",
-    CLOSE_DATE: "close_date",
-    CRM_ID: "crm_id",
-    CAMPAIGN_ID: "campaign_id",
-    NOTES: "notes",
-    HELP_REQUIRED: "help_required",
-    HELP_WHAT: "help_type",
-    SHARE: "share",
-    NOTES_TO_MICROSOFT: "notes_to_microsoft",
-    CONSENT: "consent",
-    MSX_ID: "msx_id",
-    PSC_ID: "psc_id",
-    PARTNER_ID: "partner_id",
-    MARKETPLACE_INTENT: "marketplace_intent",
-    DOMAIN_NAME: "domain",
-    FINAL_MATCH: "final_match",
-}
+FIELDS: dict[str, str] = {column: name for column, name, _ in _COLUMNS}
+_READERS: dict[str, Callable[[object], Any]] = {column: read for column, _, read in _COLUMNS}
 COLUMN_OF: dict[str, str] = {f: c for c, f in FIELDS.items()}
 #: Filled on output only (the match and its suggestions); never read back as input.
 OUTPUT_ONLY = frozenset({ERRORS, MATCHED_CATEGORY, CONFIDENCE, *MATCH_SUGGESTIONS})
@@ -755,15 +692,20 @@ def _number(column: str) -> int:
 
 
 def parse_row(cells: Mapping[str, str]) -> tuple[PcRow | None, list[str]]:
-    """The row typed, or None and every problem in words ('Estimated Close Date: …')."""
+    """The row typed, or None and every problem in words ('Estimated Close Date: …'): the
+    Solution / Team member cells', then the other columns' in the model's order."""
     problems: list[str] = []
+    wrong: dict[str, str] = {}
     values: dict[str, Any] = {}
     extra: dict[str, str] = {}
     solutions: list[tuple[int, SolutionCell]] = []
     team: list[tuple[int, PersonCell]] = []
     for column, text in cells.items():
         if column in FIELDS:
-            values[FIELDS[column]] = text
+            try:
+                values[FIELDS[column]] = _READERS[column](text)
+            except ValueError as exc:  # CellError, or a reader's own
+                wrong[column] = str(exc)
         elif column.startswith(SOLUTION + " ") or column.startswith(TEAM_MEMBER + " "):
             if not text.strip():
                 continue
@@ -776,22 +718,14 @@ def parse_row(cells: Mapping[str, str]) -> tuple[PcRow | None, list[str]]:
                 problems.append(f"{column}: {exc}")
         elif column not in OUTPUT_ONLY:
             extra[column] = text
-    try:
-        row = PcRow.model_validate(values)
-    except ValidationError as exc:
-        for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else ""
-            message = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(f"{COLUMN_OF.get(name, name)}: {message}")
-        return None, problems
+    problems += [f"{column}: {wrong[column]}" for column in FIELDS if column in wrong]
     if problems:
         return None, problems
-    return row.model_copy(
-        update={
-            "solutions": tuple(s for _, s in sorted(solutions, key=lambda p: p[0])),
-            "team": tuple(t for _, t in sorted(team, key=lambda p: p[0])),
-            "extra": extra,
-        }
+    return PcRow(
+        **values,
+        solutions=tuple(s for _, s in sorted(solutions, key=lambda p: p[0])),
+        team=tuple(t for _, t in sorted(team, key=lambda p: p[0])),
+        extra=extra,
     ), []
 
 

@@ -10,6 +10,7 @@ It never touches the database itself: every read and write runs in a thread work
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -35,6 +36,7 @@ from cosell_tui.domain.views import (
 )
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action, mark_origin
+from cosell_tui.service.errors import Cancelled
 from cosell_tui.widgets.background import background, run_flow, throttled
 from cosell_tui.widgets.exportbar import ExportBar
 from cosell_tui.widgets.filterline import FilterLine
@@ -190,6 +192,14 @@ class MainScreen(ServiceSlot, Screen[None]):
             tooltip="Download this tab (or the marked deals) as Partner Center CSV",
         ),
         Binding(
+            "escape",
+            "cancel_export",
+            "Cancel download",
+            show=False,
+            id="main.cancel_export",
+            tooltip="Stop the download being written (no file is left)",
+        ),
+        Binding(
             "U",
             "upload_csv",
             "Upload CSV",
@@ -236,6 +246,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         #: Tabs whose grid reloads when next shown (a write changed what they list).
         self._stale: set[Tab] = set()
         self._counts_after_first_rows = False
+        self._export_cancel = threading.Event()  # set by esc: the download stops
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -432,6 +443,8 @@ class MainScreen(ServiceSlot, Screen[None]):
             return True if has_row else None
         if action in {"bulk_accept", "bulk_decline", "bulk_favorite"}:
             return True if marks else None
+        if action == "cancel_export":  # esc means nothing here but while a download runs
+            return self.export_bar.busy
         return True
 
     #: Actions that may be refused by the rules: a key of one that does not apply says why.
@@ -597,7 +610,10 @@ class MainScreen(ServiceSlot, Screen[None]):
         marked) to a CSV in Partner Center's layout, in a worker; a big one shows a progress
         bar, and a message names the file."""
         if self.export_bar.busy:
-            self.notify("A download is being written; wait for it to finish.", severity="warning")
+            self.notify(
+                "A download is being written; wait for it, or press esc to cancel it.",
+                severity="warning",
+            )
             return
         grid = self.grid
         marked = frozenset(grid.marked) if grid.marked else None
@@ -606,13 +622,25 @@ class MainScreen(ServiceSlot, Screen[None]):
         self.notify(f"Exporting {what} as CSV…")
         big = expected is None or expected >= self.EXPORT_PROGRESS_FROM
         self.export_bar.start(what, expected, shown=big)
-        self._export_csv(grid.grid_query, marked)
+        self._export_cancel = threading.Event()
+        self._export_csv(grid.grid_query, marked, self._export_cancel)
+
+    def action_cancel_export(self) -> None:
+        """Stop the download being written: the service removes its unfinished file."""
+        self._export_cancel.set()
 
     @background(group="export")
-    def _export_csv(self, query: GridQuery, marked: frozenset[int] | None) -> None:
+    def _export_csv(
+        self, query: GridQuery, marked: frozenset[int] | None, cancel: threading.Event
+    ) -> None:
         told = throttled(self, self.PROGRESS_PERIOD, self._export_progress)
         try:
-            path, count = self.service.transfer.export_file(query, marked, progress=told)
+            path, count = self.service.transfer.export_file(
+                query, marked, progress=told, cancelled=cancel.is_set
+            )
+        except Cancelled as exc:
+            self.app.call_from_thread(self.notify, exc.message, timeout=10)
+            return
         finally:
             self.app.call_from_thread(self._export_done)
         self.app.call_from_thread(self.notify, f"Wrote {count:,} deal(s) to {path}", timeout=10)

@@ -169,11 +169,11 @@ class MatchPicker(ListBox[str | None]):
         )
         choices: list[tuple[str, str]] = [(f"Keep the match: {_account(match.account)}", "")]
         self.values = [match.account]
-        named = {pc.account_cell(match.account)[0]}
+        named = {match.account}
         for column, account in match.suggestions:
-            ident = pc.account_cell(account)[0]
-            if ident not in named:  # an ID named already would give that same account
-                named.add(ident)
+            # Accounts sharing an ID are told apart by the name and address written with it.
+            if account not in named:
+                named.add(account)
                 choices.append((f"{column}: {_account(account)}", ""))
                 self.values.append(account)
         choices.append(("Leave it unconfirmed (the row stays refused)", ""))

@@ -10,7 +10,7 @@ tab. A DUNS number or a web domain matches exactly (docs/csv.md "Account matchin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
@@ -38,8 +38,10 @@ from cosell_tui.domain.views import (
     SolutionView,
 )
 from cosell_tui.service.context import Context
+from cosell_tui.service.errors import ValidationError
 from cosell_tui.service.mapping import (
     account_view,
+    address_line,
     person_view,
     solution_view,
     user_person,
@@ -112,8 +114,120 @@ def _in_search(country: str | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _offered(account: Account, country: str | None) -> bool:
+    """`_in_search` in Python, for accounts read by id (`_Lookup.accounts`)."""
+    if account.kind not in SEARCH_KINDS:
+        return False
+    if account.federal and account.kind is not AccountKind.OTHER:
+        return False
+    return not country or account.country == country.strip().upper()
+
+
+class _Lookup:
+    """Where `_candidates` reads the key index and the accounts it finds. One lookup serves a
+    search; a CSV import keeps one for all its rows (`Catalog.matching`), so a word is probed
+    and an account read once per file, and `prepare` reads the words of every row, and the
+    accounts they find in each row's country, in a few statements."""
+
+    #: Accounts `prepare` reads ahead at most (beyond, they are read row by row).
+    AHEAD = 20_000
+    #: Words `prepare` probes in one statement.
+    PROBE_CHUNK = 50
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._probes: dict[str, Sequence[int]] = {}
+        self._accounts: dict[int, Account] = {}  # read, offered in some country
+        self._asked: dict[str, set[int]] = {}  # country -> ids read for it (found or not)
+
+    def probe(self, word: str) -> Sequence[int]:
+        """Up to WORD_CAP + 1 ids of the accounts a typed word finds (more: a common word)."""
+        ids = self._probes.get(word)
+        if ids is None:
+            ids = self._probes[word] = self.session.scalars(
+                select(AccountKey.account_id)
+                .where(AccountKey.key.in_(sorted(word_probe(word))))
+                .limit(WORD_CAP + 1)
+            ).all()
+        return ids
+
+    def accounts(self, ids: Iterable[int], country: str | None) -> list[Account]:
+        """The accounts among `ids` that customer search offers in `country`. By primary
+        key, after the key index alone: a join would let PostgreSQL's planner hash every
+        account of the country instead. Each id is read at most once per country."""
+        wanted = set(ids)
+        asked = self._asked.setdefault((country or "").strip().upper(), set())
+        missing = sorted(wanted - asked - self._accounts.keys())
+        for at in range(0, len(missing), 500):
+            chunk = missing[at : at + 500]
+            query = select(Account).where(Account.id.in_(chunk), *_in_search(country))
+            for account in self.session.scalars(query):
+                self._accounts[account.id] = account
+        asked.update(missing)
+        found = (self._accounts.get(pk) for pk in sorted(wanted))
+        return [a for a in found if a is not None and _offered(a, country)]
+
+    def _probe_many(self, words: Sequence[str]) -> None:
+        """`probe` for many words in two statements: the keys' counts, then the ids of the
+        words that are not common (a common word is left to `probe`, which caps its read)."""
+        probes = {w: sorted(word_probe(w)) for w in words}
+        keys = sorted({k for ks in probes.values() for k in ks})
+        counts = dict(
+            self.session.execute(
+                select(AccountKey.key, func.count())
+                .where(AccountKey.key.in_(keys))
+                .group_by(AccountKey.key)
+            ).all()
+        )
+        rare = {w: ks for w, ks in probes.items() if sum(counts.get(k, 0) for k in ks) <= WORD_CAP}
+        wanted = sorted({k for ks in rare.values() for k in ks if counts.get(k)})
+        found: dict[str, list[int]] = {}
+        if wanted:
+            rows = self.session.execute(
+                select(AccountKey.key, AccountKey.account_id).where(AccountKey.key.in_(wanted))
+            )
+            for key, pk in rows:
+                found.setdefault(key, []).append(pk)
+        for word, ks in rare.items():  # as `probe` reads it: a row per key
+            self._probes[word] = [pk for k in ks for pk in found.get(k, ())]
+
+    def prepare(self, rows: Iterable[tuple[str, str | None]]) -> None:
+        """For every (name, country): probe the name's words at once (PROBE_CHUNK words a
+        statement), then read the accounts they find in that country (a common word's aside)."""
+        per_country: dict[str | None, list[str]] = {}
+        for name, country in rows:
+            if name.strip():
+                per_country.setdefault(country, []).extend(_words(company_key(name[:MAX_NAME])))
+        todo = [
+            w
+            for w in dict.fromkeys(w for ws in per_country.values() for w in ws)
+            if w not in self._probes
+        ]
+        for at in range(0, len(todo), self.PROBE_CHUNK):
+            self._probe_many(todo[at : at + self.PROBE_CHUNK])
+        budget = self.AHEAD
+        for country, country_words in per_country.items():
+            ahead = {
+                pk
+                for w in dict.fromkeys(country_words)
+                if len(ids := self._probes.get(w, ())) <= WORD_CAP
+                for pk in ids
+            }
+            if len(ahead) > budget:
+                break
+            budget -= len(ahead)
+            self.accounts(ahead, country)
+
+
+def _words(cleaned: str) -> list[str]:
+    """The typed words `_candidates` probes, longest first."""
+    return sorted(
+        (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
+    )[:MAX_WORDS]
+
+
 def _candidates(
-    session: Session, cleaned: str, conditions: Sequence[ColumnElement[bool]], floor: int
+    lookup: _Lookup, cleaned: str, country: str | None, floor: int
 ) -> dict[int, Account]:
     """Accounts worth scoring, those a typed word finds in `account_key`. Words are probed
     longest first, each probe capped; a word found more often than WORD_CAP is too common to go
@@ -123,22 +237,14 @@ def _candidates(
     shares every typed word, so it is among them; when no word could be probed, it is looked up
     by name."""
     found: dict[int, Account] = {}
+    session = lookup.session
+    conditions = _in_search(country)
 
     def keep(accounts: Iterable[Account]) -> None:
         for account in accounts:
             found.setdefault(account.id, account)
 
-    def keep_ids(ids: set[int]) -> None:
-        # By primary key, after the key index alone: a join would let PostgreSQL's planner
-        # hash every account of the country instead.
-        wanted = sorted(ids - found.keys())
-        for at in range(0, len(wanted), 500):
-            chunk = wanted[at : at + 500]
-            keep(session.scalars(select(Account).where(Account.id.in_(chunk), *conditions)))
-
-    words = sorted(
-        (w for w in dict.fromkeys(cleaned.split()) if len(w) >= PREFIX_MIN), key=len, reverse=True
-    )[:MAX_WORDS]
+    words = _words(cleaned)
     typed = len(cleaned.replace(" ", ""))
     enough = typed * (100 - floor) / 80
     probed = 0
@@ -146,15 +252,11 @@ def _candidates(
     for word in words:
         if probed > enough:
             break
-        ids = session.scalars(
-            select(AccountKey.account_id)
-            .where(AccountKey.key.in_(sorted(word_probe(word))))
-            .limit(WORD_CAP + 1)
-        ).all()
+        ids = lookup.probe(word)
         if len(ids) > WORD_CAP:
             common.append(word)
             continue
-        keep_ids(set(ids))
+        keep(lookup.accounts(set(ids) - found.keys(), country))
         probed += len(word)
     if probed:
         return found
@@ -178,24 +280,12 @@ def _candidates(
             )
         )
     elif common and not found:  # only common words typed: WORD_CAP of the longest
-        keep_ids(
-            set(
-                session.scalars(
-                    select(AccountKey.account_id)
-                    .where(AccountKey.key.in_(sorted(word_probe(common[0]))))
-                    .limit(WORD_CAP)
-                )
-            )
-        )
+        keep(lookup.accounts(set(lookup.probe(common[0])[:WORD_CAP]), country))
     return found
 
 
 def _ranked(
-    session: Session,
-    name: str,
-    conditions: Sequence[ColumnElement[bool]],
-    floor: int,
-    limit: int,
+    lookup: _Lookup, name: str, country: str | None, floor: int, limit: int
 ) -> tuple[str, list[tuple[int, Account]]]:
     """The cleaned name and up to `limit` candidates scoring `floor` or more (any, for one or
     two letters), best first: score, then Managed before Unmanaged before DUNS, then name."""
@@ -206,27 +296,120 @@ def _ranked(
     short = len(cleaned) < PREFIX_MIN
     scored = [
         (score, a)
-        for a in _candidates(session, cleaned, conditions, floor).values()
+        for a in _candidates(lookup, cleaned, country, floor).values()
         if (score := name_score(cleaned, a.search_name)) >= floor or short
     ]
     scored.sort(key=lambda p: (-p[0], SEARCH_KINDS.index(p[1].kind), p[1].name, p[1].id))
     return cleaned, scored[:limit]
 
 
-def _confidence(account: Account, score: int, city: str | None) -> Confidence | None:
-    """A name match's confidence (docs/csv.md): the same name in the same city on a managed
-    account is High; each of another city, a close rather than the same name, and an unmanaged
-    or DUNS account is one step less, never below Low."""
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a CSV row says its customer is: what grades a name match (`_confidence`)."""
+
+    city: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    state: str | None = None
+
+
+def _same(stored: str | None, given: str | None, postal: bool = False) -> bool | None:
+    """Whether two address parts agree; None when either is missing (nothing to compare)."""
+    a, b = _plain(stored), _plain(given)
+    if not a or not b:
+        return None
+    if postal:
+        a, b = a.replace(" ", "").replace("-", ""), b.replace(" ", "").replace("-", "")
+    return a == b
+
+
+def _grade_place(account: Account, place: Place) -> tuple[bool, int]:
+    """(whether the account is where the row says, how many address parts agree). The same
+    place: the same city (both empty counts), with no street or postal code saying another
+    site and no other state; or, whatever the city is called, the same street and postal
+    code."""
+    street = _same(account.address_line1, place.street)
+    postal = _same(account.postal_code, place.postal_code, postal=True)
+    state = _same(account.state, place.state)
+    city = _plain(account.city) == _plain(place.city)
+    agree = sum(x is True for x in (city, street, postal, state))
+    other_site = (street is False and postal is not True) or (
+        postal is False and street is not True
+    )
+    same = (city and not other_site and state is not False) or (street is True and postal is True)
+    return same, agree
+
+
+def _confidence(account: Account, score: int, place: Place) -> Confidence | None:
+    """A name match's confidence (docs/csv.md): the same name at the same place (`_grade_place`)
+    on a managed account is High; each of another place, a close rather than the same name, and
+    an unmanaged or DUNS account is one step less, never below Low."""
     if score < THRESHOLD:
         return None
     level = 3
     if account.kind is not AccountKind.MANAGED:
         level -= 1
-    if (account.city or "").casefold() != (city or "").strip().casefold():
+    if not _grade_place(account, place)[0]:
         level -= 1
     if score < EXACT:
         level -= 1
     return Confidence(max(level, 1))
+
+
+#: Accounts a refusal names when an ID names several.
+NAMED_AT_MOST = 5
+
+
+def pick_account(
+    candidates: Sequence[Account],
+    named: str,
+    *,
+    name: str = "",
+    address: str = "",
+    duns: str | None = None,
+    customer: str = "",
+    fix: str = "",
+) -> Account:
+    """The one account of `candidates` (those a Microsoft ID or D-U-N-S number `named` finds:
+    accounts may share an ID, one customer's sites), never the first of several: narrowed by
+    the account name and address written with the ID (`MicrosoftID: …, AccountName: …,
+    AccountAddress: …`), then the row's D-U-N-S number, then its customer name, each only
+    when it leaves at least one. Several left: a ValidationError naming them; `fix` says how
+    to name one instead."""
+    pool = list(candidates)
+    hints: list[tuple[str, Callable[[Account], bool]]] = [
+        (name, lambda a: _plain(a.name) == _plain(name)),
+        (address, lambda a: _plain(address) in (_plain(address_line(a)), _plain(a.address_line1))),
+        (duns or "", lambda a: a.duns == duns),
+        (customer, lambda a: company_key(a.name) == company_key(customer)),
+    ]
+    for given, fits in hints:
+        if len(pool) <= 1:
+            break
+        if given:
+            pool = [a for a in pool if fits(a)] or pool
+    if len(pool) == 1:
+        return pool[0]
+    listed = "; ".join(
+        f"{a.name} ({address_line(a) or 'no address'})" for a in pool[:NAMED_AT_MOST]
+    )
+    more = f" and {len(pool) - NAMED_AT_MOST} more" if len(pool) > NAMED_AT_MOST else ""
+    raise ValidationError(
+        f"'{named}' names {len(pool)} accounts: {listed}{more}; {fix or 'say which one'}.",
+        {"account": "ambiguous"},
+    )
+
+
+def _plain(text: str | None) -> str:
+    """A name or address as matching writes it (commas dropped), compared loosely."""
+    return " ".join((text or "").replace(",", " ").casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """`Catalog.matching`: account matching's reads shared by the rows of one file."""
+
+    lookup: _Lookup
 
 
 class Catalog:
@@ -248,11 +431,7 @@ class Catalog:
         threshold = WIDER_THRESHOLD if wider else THRESHOLD
         with self._ctx.read() as uow:
             cleaned, hits = _ranked(
-                uow.session,
-                name or "",
-                _in_search(None if wider else country),
-                threshold,
-                MAX_LOADED,
+                _Lookup(uow.session), name or "", None if wider else country, threshold, MAX_LOADED
             )
             if not cleaned:
                 return result
@@ -282,6 +461,15 @@ class Catalog:
             bucket.append(account_view(account, linked, score))
         return {kind: tuple(views) for kind, views in per_kind.items()}
 
+    def matching(self, rows: Iterable[tuple[str, str | None]]) -> Matching:
+        """What `match_account` shares across the rows of one file, given their (customer
+        name, country): the words of every name probed and the accounts they find read in a
+        few statements, each once."""
+        with self._ctx.read() as uow:
+            lookup = _Lookup(uow.session)
+            lookup.prepare(rows)
+        return Matching(lookup)
+
     def match_account(
         self,
         name: str,
@@ -289,13 +477,20 @@ class Catalog:
         city: str | None = None,
         duns: str | None = None,
         domain: str | None = None,
+        matching: Matching | None = None,
+        place: Place | None = None,
     ) -> AccountMatch | None:
         """Partner Center's account matching for a CSV row (docs/csv.md): an account with the
-        row's DUNS number or web domain is a High match; else the name, country and city decide
-        (`_confidence`). None when nothing matches."""
+        row's DUNS number or web domain is a High match; else the name in the country, graded
+        by the address (`place`: city, street, postal code, state; else just `city`) decide
+        (`_confidence`). None when nothing matches. `matching` (from `matching`) when many
+        rows are matched."""
         host = web_domain(domain)
+        where = place or Place(city=city)
         with self._ctx.read() as uow:
             session = uow.session
+            lookup = _Lookup(session) if matching is None else matching.lookup
+            lookup.session = session
             exact: list[Account] = []
             by = "name"
             for column, value, what in (
@@ -312,19 +507,27 @@ class Catalog:
                         )
                     )
                     by = what
-            _cleaned, scored = _ranked(session, name, _in_search(country), THRESHOLD, MAX_LOADED)
+            _cleaned, scored = _ranked(lookup, name, country, THRESHOLD, MAX_LOADED)
             rated: list[tuple[Confidence, int, Account]] = [
                 (Confidence.HIGH, 100, a) for a in exact
             ]
             exact_ids = {a.id for a in exact}
             for score, account in scored:
-                level = _confidence(account, score, city)
+                level = _confidence(account, score, where)
                 if level is not None and account.id not in exact_ids:
                     rated.append((level, score, account))
             if not rated:
                 return None
+            # the same confidence and score: the account whose address agrees most first
             rated.sort(
-                key=lambda r: (-r[0], -r[1], SEARCH_KINDS.index(r[2].kind), r[2].name, r[2].id)
+                key=lambda r: (
+                    -r[0],
+                    -r[1],
+                    -_grade_place(r[2], where)[1],
+                    SEARCH_KINDS.index(r[2].kind),
+                    r[2].name,
+                    r[2].id,
+                )
             )
             level, score, best = rated[0]
             suggestions = {

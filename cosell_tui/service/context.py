@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Select, exists, func, select
+from sqlalchemy import Engine, Select, event, exists, func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -164,6 +164,11 @@ class Context:
         thread joins it, each write as a savepoint that a refusal rolls back alone. Nothing is
         committed here: the caller commits (or rolls back) the session it is given."""
         session = Session(self.shared.write_engine, expire_on_commit=False)
+        # The session's identity map holds its objects weakly: what one row's use case read
+        # (the organisation, the location, a solution) would be dropped and read again by the
+        # next row. Kept for the batch instead, each is read once per file.
+        kept: list[object] = []
+        event.listen(session, "loaded_as_persistent", lambda _s, obj: kept.append(obj))
         token = _BATCH.set((self.shared, session))
         try:
             with self.guarded():
@@ -177,6 +182,7 @@ class Context:
         finally:
             _BATCH.reset(token)
             session.close()
+            kept.clear()
 
     @contextmanager
     def write(self, dry_run: bool = False) -> Iterator[UnitOfWork]:
@@ -314,9 +320,11 @@ class UnitOfWork:
             )
         )
 
-    def row(self, ref: Referral) -> DealRow:
-        """The deal's row as it reads now (an overdue referral reads expired, §2.6)."""
-        return deal_row(ref, self.favorite(ref.id)).as_of(self.now())
+    def row(self, ref: Referral, favorite: bool | None = None) -> DealRow:
+        """The deal's row as it reads now (an overdue referral reads expired, §2.6);
+        `favorite` when known (a deal just created is nobody's yet), else read."""
+        marked = self.favorite(ref.id) if favorite is None else favorite
+        return deal_row(ref, marked).as_of(self.now())
 
     def sender_referral(self, ref: Referral) -> Referral | None:
         """The referral of whoever sent `ref` to its organisation: the invitation's source, or

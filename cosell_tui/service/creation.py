@@ -133,7 +133,7 @@ class Creation:
                 if not invitation.microsoft:
                     invite_partner(uow, ref, invitation, invitation.team or parsed.team)
             uow.session.flush()
-            row = uow.row(ref)
+            row = uow.row(ref, favorite=False)  # new: nobody's favorite yet
         label = decision.deal_type.label + (" P2P" if decision.p2p else "")
         return Outcome(row, f"Created {label} deal {row.id} '{row.name}'.", tuple(warnings))
 

@@ -31,6 +31,10 @@ class RuleRefusal(CosellError):
     """A business rule refuses the change (terminal deal, stage order, eligibility...)."""
 
 
+class Cancelled(CosellError):
+    """The user stopped a long job (a download); what it was writing was removed."""
+
+
 class ConflictError(CosellError):
     """Another user changed the deal since it was read; nothing was written."""
 

@@ -591,9 +591,22 @@ class DetailsChange(Input):
         MarketplaceIntent | None, Choice("Marketplace intent", enum=MarketplaceIntent)
     ] = None
 
+    #: Optional fields an edit may empty: given as "" (or spaces), they are cleared.
+    CLEARABLE: ClassVar[tuple[str, ...]] = ("crm_id", "campaign_id", "partner_program")
+    #: The optional fields to empty (from the "" given for them).
+    clear: tuple[str, ...] = ()
+
     @classmethod
     def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
-        return {name: value for name, value in values.items() if value is not None}
+        given = {name: value for name, value in values.items() if value is not None}
+        emptied = tuple(
+            name
+            for name in cls.CLEARABLE
+            if isinstance(given.get(name), str) and not given[name].strip()
+        )
+        for name in emptied:
+            del given[name]
+        return {**given, "clear": emptied} if emptied else given
 
     @field_validator("marketplace_intent")
     def _while_undecided(cls, intent: MarketplaceIntent, info: ValidationInfo) -> Any:

@@ -106,7 +106,8 @@ class Lifecycle:
 
     def edit_details(self, deal: int, version: int, edit: DetailsEdit) -> Outcome:
         """T6: name, value, close date, notes, CRM/campaign ids, partner role/programme; the
-        marketplace intent only while 'Have not decided'. None leaves a field as it is."""
+        marketplace intent only while 'Have not decided'. None leaves a field as it is; "" empties
+        an optional one (CRM ID, campaign ID, partner programme), refused for the others."""
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.EDIT_DETAILS)
@@ -121,7 +122,13 @@ class Lifecycle:
                 intent=ref.marketplace_intent,
                 incentivised=any(line.solution.marketplace_incentivized for line in ref.solutions),
             )
-            changes = assign(ref, **change.model_dump())
+            values = change.model_dump()
+            cleared = values.pop("clear")
+            changes = assign(ref, **values)
+            for name in cleared:  # an optional field emptied (DetailsChange.CLEARABLE)
+                if getattr(ref, name) is not None:
+                    changes[name] = (getattr(ref, name), None)
+                    setattr(ref, name, None)
             return finish_edit(uow, ref, changes, "details_edited", "Edited details")
 
     def edit_invitation_terms(

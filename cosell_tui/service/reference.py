@@ -23,6 +23,7 @@ from cosell_tui.domain.names import company_key
 from cosell_tui.domain.views import AccountView, SolutionView
 from cosell_tui.service.administration import decide_won, require_admin
 from cosell_tui.service.audit import log_admin
+from cosell_tui.service.catalog import pick_account
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.mapping import account_view, solution_view
 from cosell_tui.service.parse import inputs, parse
@@ -321,7 +322,21 @@ class Reference:
                 key = _account_key(parsed)
                 if not rows.problems.once(line, key, _account_label(parsed)):
                     continue
-                account = uow.session.scalar(_account_query(parsed.kind, key[1]))
+                found = uow.session.scalars(_account_query(parsed.kind, key[1]).limit(100)).all()
+                account = None
+                if found:
+                    try:  # accounts may share an ID (a customer's sites): never the first
+                        account = pick_account(
+                            found,
+                            _account_label(parsed),
+                            name=parsed.name,
+                            address=parsed.address_line1 or "",
+                            fix="give each site its own ID, or change it with `cosell admin"
+                            " account` by its number",
+                        )
+                    except ValidationError as exc:
+                        rows.problems.add(line, exc.message)
+                        continue
                 new = account is None
                 if account is None:
                     account = Account(kind=parsed.kind)
@@ -344,15 +359,10 @@ class Reference:
         ids = [Account.microsoft_account_id == text, Account.duns == text]
         if text.isascii() and text.isdigit() and len(text) < 10:
             ids.append(Account.id == int(text))
-        found = uow.session.scalars(query.where(or_(*ids)).order_by(Account.id).limit(2)).all()
+        found = uow.session.scalars(query.where(or_(*ids)).order_by(Account.id).limit(100)).all()
         if not found:
             raise NotFoundError(f"No {what} '{text}' (give its number, Microsoft ID or DUNS).")
-        if len(found) > 1:
-            raise ValidationError(
-                f"'{text}' names more than one account; give its number (`cosell admin "
-                "account list`)."
-            )
-        return found[0]
+        return pick_account(found, text, fix="give its number (`cosell admin account list`)")
 
     def match_account(self, account_ref: str, managed_ref: str) -> Matched:
         """Link an unmanaged or DUNS account to the managed account it is; every won deal on it
@@ -621,8 +631,16 @@ def _key_text(account: Account) -> str:
 
 def _account_query(kind: AccountKind, key: str) -> Any:
     if kind is AccountKind.OTHER:
-        return select(Account).where(Account.kind == AccountKind.OTHER, Account.duns == key)
-    return select(Account).where(
-        Account.kind.in_((AccountKind.MANAGED, AccountKind.UNMANAGED)),
-        Account.microsoft_account_id == key,
+        return (
+            select(Account)
+            .where(Account.kind == AccountKind.OTHER, Account.duns == key)
+            .order_by(Account.id)
+        )
+    return (
+        select(Account)
+        .where(
+            Account.kind.in_((AccountKind.MANAGED, AccountKind.UNMANAGED)),
+            Account.microsoft_account_id == key,
+        )
+        .order_by(Account.id)
     )

@@ -37,10 +37,22 @@ from cosell_tui.domain import pccsv as pc
 from cosell_tui.domain.format import json_safe
 from cosell_tui.domain.query import Query, QueryError, parse
 from cosell_tui.domain.views import AccountView, GridQuery, Outcome, Tab
-from cosell_tui.service.catalog import SEARCH_KINDS, Catalog, Confidence
+from cosell_tui.service.catalog import (
+    SEARCH_KINDS,
+    Catalog,
+    Confidence,
+    Matching,
+    Place,
+    pick_account,
+)
 from cosell_tui.service.context import Context
 from cosell_tui.service.creation import Creation
-from cosell_tui.service.errors import CosellError, SetupError, ValidationError
+from cosell_tui.service.errors import (
+    Cancelled,
+    CosellError,
+    SetupError,
+    ValidationError,
+)
 from cosell_tui.service.forms import (
     AcceptForm,
     AccountInput,
@@ -85,6 +97,8 @@ DETAIL_COLUMNS = {
     pc.CAMPAIGN_ID: "campaign_id",
     pc.MARKETPLACE_INTENT: "marketplace_intent",
 }
+#: Optional detail columns an update row empties with an empty cell (DetailsChange.CLEARABLE).
+CLEARABLE = frozenset({pc.CRM_ID, pc.CAMPAIGN_ID})
 #: The columns an update row applies (through the use cases in `Transfer._plan`).
 _APPLIED = frozenset(
     {*DETAIL_COLUMNS, pc.SHARE, pc.HELP_REQUIRED, pc.HELP_WHAT, pc.NOTES_TO_MICROSOFT,
@@ -263,17 +277,22 @@ class Transfer:
 
     def write(
         self,
-        out: TextIO,
+        out: TextIO | Path,
         q: GridQuery,
         fmt: str = "csv",
         limit: int | None = None,
         marked: Collection[int] | None = None,
         progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> int:
         """Stream the export of `q` to `out` as csv (Partner Center's), tsv or json (a list of
         objects keyed by column); returns the row count. `progress(rows written so far)` is
-        called every `PROGRESS_EVERY` rows and once at the end."""
-        rows = _counted(self.export(q, limit=limit, marked=marked), progress)
+        called every `PROGRESS_EVERY` rows and once at the end; once `cancelled()` is true the
+        export stops with `Cancelled`. `out` a path: the file, whole or not at all (`_to_file`)."""
+        if isinstance(out, Path):
+            args = (q, fmt, limit, marked, progress, cancelled)
+            return _to_file(out, fmt, lambda f: self.write(f, *args))
+        rows = _counted(self.export(q, limit=limit, marked=marked), progress, cancelled)
         if fmt == "json":
             n = 0
             out.write("[")
@@ -299,17 +318,14 @@ class Transfer:
         q: GridQuery,
         marked: Collection[int] | None = None,
         progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> tuple[Path, int]:
         """Write `q` (only `marked` when given) as a CSV in the export folder (COSELL_EXPORT_DIR,
         else the user's Downloads folder, else the working directory): the TUI's download.
-        `progress` as in `write`."""
+        `progress` and `cancelled` as in `write`; a cancelled download leaves no file."""
         stamp = self._ctx.clock.now().strftime("%Y%m%d-%H%M%S")
         path = self.export_folder() / f"cosell-{q.tab.value}-{stamp}.csv"
-        try:
-            with path.open("w", encoding="utf-8-sig", newline="") as f:
-                count = self.write(f, q, marked=marked, progress=progress)
-        except OSError as exc:
-            raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        count = self.write(path, q, marked=marked, progress=progress, cancelled=cancelled)
         return path, count
 
     # --- import -------------------------------------------------------------------------------
@@ -332,13 +348,13 @@ class Transfer:
         nothing when a row is refused; a dry run commits nothing. `progress(rows tried, rows)`
         is called after each row (the TUI's progress bar)."""
         results: list[RowResult] = []
-        seen: dict[str, int] = {}
         total = len(sheet.rows)
         with self._ctx.batch() as session:
+            run = self._run(sheet)
             for done, raw in enumerate(sheet.rows, 1):
                 try:
                     with session.begin_nested():
-                        results.append(self._row(sheet, raw, seen))
+                        results.append(self._row(sheet, raw, run))
                 except RowRefused as exc:
                     results.append(
                         RowResult(raw.line, "refused", errors=tuple(exc.problems), fills=exc.fills)
@@ -365,12 +381,33 @@ class Transfer:
             raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
         return path
 
-    def _row(self, sheet: pc.Sheet, raw: pc.SheetRow, seen: dict[str, int]) -> RowResult:
+    def _run(self, sheet: pc.Sheet) -> _Run:
+        """What every row of one import reads alike, read once: the user's locations, and the
+        account matching of the rows that create a deal without naming their account."""
+        user = self._ctx.user
+        with self._ctx.read() as uow:
+            query = select(Location.id, Location.partner_id).where(Location.org_id == user.org_id)
+            if not user.entire_company:
+                query = query.where(Location.id.in_(user.location_ids))
+            locations = tuple(
+                (int(pk), str(partner))
+                for pk, partner in uow.session.execute(query.order_by(Location.id))
+            )
+        rows = [
+            (raw.cells.get(pc.CUSTOMER_NAME, ""), raw.cells.get(pc.COUNTRY))
+            for raw in sheet.rows
+            if not raw.cells.get(pc.REFERRAL_ID, "").strip()
+            and not raw.cells.get(pc.FINAL_MATCH, "").strip()
+        ]
+        return _Run(locations, self._catalog.matching(rows))
+
+    def _row(self, sheet: pc.Sheet, raw: pc.SheetRow, run: _Run) -> RowResult:
         row, problems = pc.parse_row(raw.cells)
         if row is None:
             raise RowRefused(problems)
         if row.referral_id is None:
-            return self._create(sheet, raw, row)
+            return self._create(sheet, raw, row, run)
+        seen = run.seen
         if row.referral_id in seen:
             raise RowRefused(
                 [f"{pc.REFERRAL_ID}: the same deal is on line {seen[row.referral_id]} too"]
@@ -380,7 +417,7 @@ class Transfer:
 
     # --- creating -----------------------------------------------------------------------------
 
-    def _create(self, sheet: pc.Sheet, raw: pc.SheetRow, row: pc.PcRow) -> RowResult:
+    def _create(self, sheet: pc.Sheet, raw: pc.SheetRow, row: pc.PcRow, run: _Run) -> RowResult:
         problems = pc.missing_to_create(row, sheet.columns)
         if row.consent is False:
             problems.append(f"{pc.CONSENT}: a row with No is not created")
@@ -390,11 +427,11 @@ class Transfer:
             )
         if row.stage_pct not in (None, 10):
             problems.append(f"{pc.SALES_STAGE}: a new deal starts at 10; mark stages later")
-        location = self._location(row, problems)
+        location = _location(row, run.locations, problems)
         account_id = self._named_account(row, problems)
         fills: dict[str, str] = {}
         if account_id is None and not row.final_match and not problems:
-            account_id, fills = self._match(row, problems)
+            account_id, fills = self._match(row, problems, run.matching)
         if problems:
             raise RowRefused(problems, fills)
         help_type = row.help_type if row.help_required else HelpType.NONE
@@ -442,14 +479,22 @@ class Transfer:
             fills=fills,
         )
 
-    def _match(self, row: pc.PcRow, problems: list[str]) -> tuple[int | None, dict[str, str]]:
+    def _match(
+        self, row: pc.PcRow, problems: list[str], matching: Matching | None = None
+    ) -> tuple[int | None, dict[str, str]]:
         """Partner Center's account matching (docs/csv.md, `Catalog.match_account`): the row's
         DUNS number or web domain, else its name in its country and city. A High match is
         used; anything less is written into the result file with suggestions and the row waits
         for the user to confirm (keep the match or paste a suggestion into Final Matched
         Customer Account); no account at all: a manually entered customer."""
         found = self._catalog.match_account(
-            row.customer_name, row.country, row.city, row.duns, row.domain
+            row.customer_name,
+            row.country,
+            row.city,
+            row.duns,
+            row.domain,
+            matching,
+            Place(row.city, row.address_line1, row.postal_code, row.state),
         )
         if found is None:
             return None, {}
@@ -470,38 +515,17 @@ class Transfer:
             return None, fills
         return best.id, fills
 
-    def _location(self, row: pc.PcRow, problems: list[str]) -> int | None:
-        """The deal's location: the PartnerID column, else the user's only location."""
-        user = self._ctx.user
-        with self._ctx.read() as uow:
-            query = select(Location.id, Location.partner_id).where(Location.org_id == user.org_id)
-            if not user.entire_company:
-                query = query.where(Location.id.in_(user.location_ids))
-            locations = uow.session.execute(query.order_by(Location.id)).all()
-        if row.partner_id:
-            found = [loc.id for loc in locations if loc.partner_id == row.partner_id]
-            if not found:
-                problems.append(
-                    f"{pc.PARTNER_ID}: '{row.partner_id}' is not a location you can create"
-                    " deals for"
-                )
-                return None
-            return int(found[0])
-        if len(locations) == 1:
-            return int(locations[0].id)
-        problems.append(
-            f"{pc.PARTNER_ID}: say which location (PartnerID) the deal belongs to; you have"
-            f" {len(locations)}"
-        )
-        return None
-
     def _named_account(self, row: pc.PcRow, problems: list[str]) -> int | None:
         """`MicrosoftID: <id>` or `DUNSID: <number>` in Final Matched Customer Account names
-        the customer directly; an unknown one is an error on the row."""
+        the customer directly; an unknown one is an error on the row. Accounts may share an ID
+        (one customer's sites): the AccountName and AccountAddress written with it, the row's
+        D-U-N-S number and customer name pick one (`catalog.pick_account`), else the row is
+        refused naming them, never the first."""
         text = (row.final_match or "").strip()
         if not text:
             return None
-        head = text.split(",", 1)[0]
+        head, name, address = pc.account_cell(text)
+        head = head.split(",", 1)[0]
         kind, _, value = head.partition(":")
         kind, value = kind.strip().casefold(), value.strip()
         if kind not in ("microsoftid", "dunsid") or not value:
@@ -511,13 +535,29 @@ class Transfer:
             return None
         column = Account.microsoft_account_id if kind == "microsoftid" else Account.duns
         with self._ctx.read() as uow:
-            found = uow.session.scalar(
-                select(Account.id).where(column == value).order_by(Account.id).limit(1)
-            )
-        if found is None:
-            problems.append(f"{pc.FINAL_MATCH}: no customer account '{head}'")
-            return None
-        return int(found)
+            found = uow.session.scalars(
+                select(Account)
+                .where(column == value, Account.kind != AccountKind.MANUAL)
+                .order_by(Account.id)
+                .limit(100)
+            ).all()
+            if not found:
+                problems.append(f"{pc.FINAL_MATCH}: no customer account '{head}'")
+                return None
+            try:
+                return pick_account(
+                    found,
+                    head,
+                    name=name,
+                    address=address,
+                    duns=row.duns,
+                    customer=row.customer_name,
+                    fix="paste the one you mean with its AccountName and AccountAddress as the"
+                    " suggestions write it",
+                ).id
+            except ValidationError as exc:
+                problems.append(f"{pc.FINAL_MATCH}: {exc.message}")
+                return None
 
     # --- updating -----------------------------------------------------------------------------
 
@@ -611,7 +651,7 @@ class Transfer:
         }
         if edit:
             for column, name in DETAIL_COLUMNS.items():
-                if name in edit and edit[name] in (None, ""):
+                if name in edit and edit[name] in (None, "") and column not in CLEARABLE:
                     steps.refuse(column, "cannot be emptied; write the new value")
             details = DetailsEdit(**{k: ("" if v is None else v) for k, v in edit.items()})
             column = next(c for c in changed if c in DETAIL_COLUMNS)
@@ -708,15 +748,72 @@ def _account_text(account: AccountView) -> str:
     return f"{head}, AccountName: {account.name.replace(',', '')}, AccountAddress: {address}"
 
 
-def _counted(rows: Iterator[pc.Deal], progress: Progress | None) -> Iterator[pc.Deal]:
-    """`rows`, telling `progress` the count every PROGRESS_EVERY rows and at the end."""
+def _to_file(path: Path, fmt: str, write: Callable[[TextIO], int]) -> int:
+    """`write` into the file `path`, all or nothing: the rows go to `<path>.part`, renamed to
+    `path` once complete; a failure, a cancel (`Cancelled`) or Ctrl-C removes it, so a file at
+    `path` is always a whole export (a device or a pipe is written directly)."""
+    encoding = "utf-8" if fmt == "json" else "utf-8-sig"
+    target = path if path.exists() and not path.is_file() else path.with_name(path.name + ".part")
+    try:
+        with target.open("w", encoding=encoding, newline="") as f:
+            count = write(f)
+        if target != path:
+            target.replace(path)
+    except OSError as exc:
+        if target != path:
+            target.unlink(missing_ok=True)
+        raise SetupError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        if target != path:
+            target.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _counted(
+    rows: Iterator[pc.Deal], progress: Progress | None, cancelled: Callable[[], bool] | None = None
+) -> Iterator[pc.Deal]:
+    """`rows`, telling `progress` the count every PROGRESS_EVERY rows and at the end; stopped
+    by `Cancelled` once `cancelled()` is true."""
     n = 0
     for n, row in enumerate(rows, 1):
+        if cancelled is not None and cancelled():
+            raise Cancelled(f"Download cancelled after {n - 1:,} row(s); no file was written.")
         yield row
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(n)
     if progress is not None:
         progress(n)
+
+
+@dataclass(slots=True)
+class _Run:
+    """One import's shared reads (`Transfer._run`) and the deals its rows named so far."""
+
+    locations: tuple[tuple[int, str], ...]  # (id, PartnerID) the user may create deals for
+    matching: Matching
+    seen: dict[str, int] = field(default_factory=dict)  # Referral ID -> line
+
+
+def _location(
+    row: pc.PcRow, locations: Sequence[tuple[int, str]], problems: list[str]
+) -> int | None:
+    """The deal's location: the PartnerID column, else the user's only location."""
+    if row.partner_id:
+        found = [pk for pk, partner_id in locations if partner_id == row.partner_id]
+        if not found:
+            problems.append(
+                f"{pc.PARTNER_ID}: '{row.partner_id}' is not a location you can create deals for"
+            )
+            return None
+        return found[0]
+    if len(locations) == 1:
+        return locations[0][0]
+    problems.append(
+        f"{pc.PARTNER_ID}: say which location (PartnerID) the deal belongs to; you have"
+        f" {len(locations)}"
+    )
+    return None
 
 
 def _said(value: Any) -> str:

@@ -28,7 +28,7 @@ class ExportBar(Horizontal):
         """A download of `expected` rows (None: not counted yet) starts."""
         self.busy = True
         if shown:
-            self.query_one("#export-what", Label).update(f"Exporting {what} ")
+            self.query_one("#export-what", Label).update(f"Exporting {what} (esc cancels) ")
             self.query_one(ProgressBar).update(total=expected, progress=0)
             self.display = True
 

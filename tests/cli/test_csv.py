@@ -459,9 +459,17 @@ def test_a_misspelt_customer_is_matched_with_suggestions_per_tab(
 ) -> None:
     """'Cntoso' (first letters wrong) in Contoso's city: the managed Contoso with Medium
     confidence, the row waits, and the suggestions are in Partner Center's form."""
-    ((city,),) = _accounts(url, "SELECT city FROM account WHERE id = 1")  # Contoso Private Ltd
+    ((city, street, postal),) = _accounts(
+        url, "SELECT city, address_line1, postal_code FROM account WHERE id = 1"
+    )  # Contoso Private Ltd; at its address (another street would be another site: a step less)
     row = _create_row(
-        **{pc.CUSTOMER_NAME: "Cntoso Private Limited", pc.COUNTRY: "IN", pc.CITY: city}
+        **{
+            pc.CUSTOMER_NAME: "Cntoso Private Limited",
+            pc.COUNTRY: "IN",
+            pc.CITY: city,
+            pc.ADDRESS_1: street or "",
+            pc.POSTAL_CODE: postal or "",
+        }
     )
     code, err, back = _import(capsys, url, tmp_path, row)
     assert code == 1

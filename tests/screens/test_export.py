@@ -84,4 +84,56 @@ async def test_a_big_download_shows_a_progress_bar_then_names_the_file(
         assert len(list(tmp_path.glob("cosell-inbound-*.csv"))) == 1
         said = notices(app)
         assert any(f"Wrote {total:,} deal(s) to" in n for n in said)
-        assert "A download is being written; wait for it to finish." in said
+        assert "A download is being written; wait for it, or press esc to cancel it." in said
+
+
+async def test_esc_cancels_a_download_and_leaves_no_file(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """esc while a download is written stops it: no file, not even a partial one, and a
+    message says so; a burst of x then esc (not waiting) does the same. Without a download
+    esc does nothing."""
+    import asyncio
+    import threading
+
+    from cosell_tui.service.transfer import Transfer
+
+    out = tmp_path / "downloads"
+    out.mkdir()
+    monkeypatch.setenv("COSELL_EXPORT_DIR", str(out))
+    real = Transfer.export
+    started = threading.Event()
+
+    def slow(self, *args, **kwargs):  # the second row waits until the download is cancelled
+        for i, row in enumerate(real(self, *args, **kwargs)):
+            if i == 1:
+                started.set()
+                main._export_cancel.wait(10)
+            yield row
+
+    monkeypatch.setattr(Transfer, "export", slow)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        await pilot.press("escape")  # nothing to cancel: nothing happens
+        await settle(pilot)
+        await pilot.press("x")
+        for _ in range(1000):  # not settle(): it would wait for the download to end
+            if started.is_set():
+                break
+            await asyncio.sleep(0.01)
+        assert started.is_set() and main.export_bar.busy
+        assert [p.suffixes for p in out.iterdir()] == [[".csv", ".part"]]  # marked unfinished
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert list(out.iterdir()) == []
+        assert any("Download cancelled" in n and "no file" in n for n in notices(app))
+        assert not main.export_bar.busy and not main.query_one("#export-bar").display
+
+        started.clear()
+        await pilot.press("x", "escape")  # a burst: esc is answered once x has started it
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert list(out.iterdir()) == []
+        assert sum("Download cancelled" in n for n in notices(app)) == 2

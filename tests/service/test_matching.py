@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cosell_tui.domain import AccountKind
 from cosell_tui.domain.names import company_key, name_keys
 from cosell_tui.service import Service
-from cosell_tui.service.catalog import Confidence
+from cosell_tui.service.catalog import Confidence, Place
 from cosell_tui.store.models import Account, AccountKey
 from cosell_tui.widgets.customer_search import best_tab
 from tests import factories as f
@@ -191,3 +191,44 @@ def test_one_or_two_letters_list_the_names_starting_so(svc: Service) -> None:
     found = svc.catalog.search_accounts("Co")
     assert {a.id for a in found[AccountKind.MANAGED]} == {f.CONTOSO_IN}  # one linked group
     assert all(v == () for v in svc.catalog.search_accounts("Zq").values())
+
+
+TAILSPIN_LAKE, TAILSPIN_PIER = 740, 741
+
+
+@pytest.fixture
+def tailspin(svc: Service) -> Service:
+    """One managed customer's two Seattle sites, sharing a Microsoft ID."""
+    with Session(engine_of(svc)) as s:
+        for pk, street, postal in (
+            (TAILSPIN_LAKE, "1 Lake Street", "98101"),
+            (TAILSPIN_PIER, "2 Pier Road", "98102"),
+        ):
+            s.add(
+                _account(
+                    pk, "Tailspin Toys", AccountKind.MANAGED, microsoft_account_id="1-TAILSPIN",
+                    group_key="TAILSPIN", address_line1=street, postal_code=postal, state="WA",
+                )
+            )  # fmt: skip
+        s.commit()
+    return svc
+
+
+@pytest.mark.parametrize(
+    ("place", "best", "confidence"),
+    [
+        (Place("Seattle", "2 Pier Road", "98102", "WA"), TAILSPIN_PIER, Confidence.HIGH),
+        (Place("Seattle", "1  LAKE STREET", "98 101"), TAILSPIN_LAKE, Confidence.HIGH),
+        (Place("Seattle"), TAILSPIN_LAKE, Confidence.HIGH),  # nothing more to tell them apart
+        (Place("Seattle", "9 Other Way", "98199"), TAILSPIN_LAKE, Confidence.MEDIUM),
+        (Place("Seattle", state="OR"), TAILSPIN_LAKE, Confidence.MEDIUM),
+        (Place("Bellevue", "2 Pier Road", "98102"), TAILSPIN_PIER, Confidence.HIGH),
+        (Place("Bellevue", "2 Pier Road"), TAILSPIN_PIER, Confidence.MEDIUM),
+    ],
+)
+def test_the_address_grades_a_name_match_and_picks_the_site(
+    tailspin: Service, place: Place, best: int, confidence: Confidence
+) -> None:
+    found = tailspin.catalog.match_account("Tailspin Toys", "US", place=place)
+    assert found is not None
+    assert (found.best.id, found.confidence) == (best, confidence)
