@@ -286,16 +286,7 @@ class Registration:
                 reg.status = ref.registration_status = S.ACTION_REQUIRED
                 reg.status_reason = "Exception approved: file the registration again."
                 reg.action_required_at = now
-            ref.updated_at = now
-            record(
-                uow.session,
-                ref.id,
-                now,
-                self._ctx.user.id,
-                "exception_review",
-                f"{target.label}." + (f" {text}" if text else ""),
-                changes,
-            )
+            self._decided(uow, ref, "exception_review", target.label, text, changes)
             next_step = {
                 E.APPROVED: " File the registration again.",
                 E.ACTION_REQUIRED: " Correct the request and send it again.",
@@ -315,6 +306,28 @@ class Registration:
             uow.session.flush()
             row = uow.row(ref)
         return Outcome(row, f"Exception request of deal {row.id} is now {target.label}.")
+
+    def _decided(
+        self,
+        uow: UnitOfWork,
+        ref: Referral,
+        action: str,
+        decision: str,
+        text: str | None,
+        changes: dict[str, tuple[object, object]],
+    ) -> None:
+        """A reviewer's decision on the deal: it is touched and the decision (and the
+        reviewer's message) goes into its history."""
+        ref.updated_at = uow.now()
+        record(
+            uow.session,
+            ref.id,
+            uow.now(),
+            self._ctx.user.id,
+            action,
+            f"{decision}." + (f" {text}" if text else ""),
+            changes,
+        )
 
     def review_registration(
         self, deal: int, status: RegistrationStatus, reason: str = ""
@@ -341,14 +354,12 @@ class Registration:
             if stamp:
                 setattr(reg, stamp, now)
             ref.registration_status = target
-            ref.updated_at = now
-            record(
-                uow.session,
-                ref.id,
-                now,
-                self._ctx.user.id,
+            self._decided(
+                uow,
+                ref,
                 "registration_review",
-                f"Registration {target.label}." + (f" {text}" if text else ""),
+                f"Registration {target.label}",
+                text,
                 {"registration_status": (old, target)},
             )
             _tell_team(uow, ref, target, text)
