@@ -90,6 +90,15 @@ class TransitionDecision:
         return self.refusals.get(action, f"{action.label} is not possible for this deal now.")
 
 
+@dataclass(frozen=True, slots=True)
+class DateWindows:
+    """How far back a registration form's contract dates may lie, in days counted back from
+    the day it is filed (None: no limit), as transitions.yaml's `register` block says."""
+
+    sign_days: int | None
+    start_days: int | None
+
+
 # --- registration eligibility -----------------------------------------------------------------
 
 

@@ -385,7 +385,6 @@ class Input(BaseModel):
 
 
 #: §4.4 windows of a registration; the review states that need a reason (§2.5).
-SIGN_WINDOW, START_WINDOW = timedelta(days=60), timedelta(days=90)
 _S = RegistrationStatus
 NEEDS_REASON = frozenset({_S.FAILED, _S.ACTION_REQUIRED, _S.MARKETPLACE_FAILED})
 
@@ -653,7 +652,8 @@ class ExceptionReview(Input):
 
 class Registration(Input):
     """The Azure IP co-sell registration form (§4.4), against the context's `today`, the deal's
-    `earliest` sign date (its creation or Microsoft invitation) and its `azure_ip` solutions."""
+    `earliest` sign date (its creation or Microsoft invitation), its `azure_ip` solutions and
+    the date `windows` of the rule files (relaxed after an approved exception, D19)."""
 
     form = (forms.RegistrationForm, "A registration form is expected.")
     is_marketplace: Annotated[bool, YesNo("Marketplace transaction")]
@@ -694,10 +694,11 @@ class Registration(Input):
     @field_validator("sign_date")
     def _signed(cls, sign: date, info: ValidationInfo) -> date:
         today, earliest = (info.context or {})["today"], (info.context or {})["earliest"]
+        days = (info.context or {})["windows"].sign_days
         if sign > today:
             raise problem("The contract sign date cannot be in the future.")
-        if sign < today - SIGN_WINDOW:
-            raise problem("Register within 60 days of the contract signature.")
+        if days is not None and sign < today - timedelta(days=days):
+            raise problem(f"Register within {days} days of the contract signature.")
         if sign < earliest:
             raise problem(f"The sign date cannot be before {earliest.isoformat()} "
                           "(the deal's creation or Microsoft invitation).")  # fmt: skip
@@ -705,8 +706,9 @@ class Registration(Input):
 
     @field_validator("start_date")
     def _started(cls, start: date, info: ValidationInfo) -> date:
-        if start < (info.context or {})["today"] - START_WINDOW:
-            raise problem("The contract start date is more than 90 days ago.")
+        days = (info.context or {})["windows"].start_days
+        if days is not None and start < (info.context or {})["today"] - timedelta(days=days):
+            raise problem(f"The contract start date is more than {days} days ago.")
         return start
 
     @field_validator("end_date")

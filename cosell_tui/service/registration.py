@@ -98,7 +98,8 @@ class Registration:
                 # Sent back with comments (§2.5): the team files it again. Visibility already
                 # limits users to deals on whose team they are (D3, D10).
                 uow.require_partner_user("Filing a registration")
-            values, acv = _check_form(uow, ref, form)
+            approved = existing is not None and existing.exception_status is E.APPROVED
+            values, acv = _check_form(uow, ref, form, approved)
             now = uow.now()
             if values["is_marketplace"]:
                 status = S.MARKETPLACE_PENDING
@@ -391,10 +392,11 @@ def _registration(uow: UnitOfWork, deal: int) -> tuple[RegistrationRecord, Refer
 
 
 def _check_form(
-    uow: UnitOfWork, ref: Referral, form: RegistrationForm
+    uow: UnitOfWork, ref: Referral, form: RegistrationForm, exception_approved: bool
 ) -> tuple[dict[str, object], Decimal]:
-    """The §4.4 form parsed (dates against the Clock and the deal), then its money in USD at
-    the won month's rate; returns the registration's values and the ACV in USD."""
+    """The §4.4 form parsed (dates against the Clock, the deal and the rule files' date
+    windows, relaxed after an approved exception), then its money in USD at the won month's
+    rate; returns the registration's values and the ACV in USD."""
     earliest = ref.created_at.date()
     if ref.microsoft_requested_at is not None:
         earliest = max(earliest, ref.microsoft_requested_at.date())
@@ -406,6 +408,7 @@ def _check_form(
         today=uow.now().date(),
         earliest=earliest,
         azure_ip=azure_ip,
+        windows=uow.rules.date_windows(exception_approved),
     )
     won_day = (ref.closed_at or uow.now()).date()
     tcv_usd = uow.usd(answers.contract_value, answers.contract_currency, won_day)
