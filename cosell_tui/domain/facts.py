@@ -45,6 +45,7 @@ class DealTypeDecision:
     rule: str  # id of the rule that decided
     reason: str  # in words, for the wizard's live "deal type" line
     problems: tuple[str, ...] = ()  # refusals in words (SA plus another solution, ...)
+    problem_rules: tuple[str, ...] = ()  # the id of the rule of each problem, in order
 
 
 # --- transitions ------------------------------------------------------------------------------

@@ -584,12 +584,20 @@ class Mistake(Input):
 # --- Microsoft and the registration -------------------------------------------------------------
 
 
+#: A customer contact is shared only with the customer's consent (the wizard's and the help
+#: dialog's tick box, `--consent` in the CLI).
+CONSENT_NEEDED = "The customer must consent to sharing this contact."
+
+
 class HelpRequest(Input):
-    """Asking Microsoft for help (T12): a customer contact unless the deal `has_contact`."""
+    """Asking Microsoft for help (T12), as in the wizard: the help wanted, optional notes, and
+    a customer contact given here only with the customer's `consent`. Whether the deal needs a
+    contact is the deal-type rules' question (deal_type.yaml, help-needs-customer-contact)."""
 
     help_type: Help
-    notes: DealNotes
+    notes: MoreNotes
     contact: Contact | None
+    consent: Annotated[bool, BeforeValidator(bool)]
 
     @field_validator("help_type")
     def _some_help(cls, help_type: HelpType) -> HelpType:
@@ -597,11 +605,11 @@ class HelpRequest(Input):
             raise problem("Say what help you need from Microsoft.")
         return help_type
 
-    @field_validator("contact")
-    def _someone(cls, contact: Contact | None, info: ValidationInfo) -> Contact | None:
-        if contact is None and not (info.context or {})["has_contact"]:
-            raise problem("A customer contact is required to ask Microsoft for help.")
-        return contact
+    @field_validator("consent")
+    def _consented(cls, consent: bool, info: ValidationInfo) -> bool:
+        if info.data.get("contact") is not None and not consent:
+            raise problem(CONSENT_NEEDED)
+        return consent
 
 
 class Answer(Input):
