@@ -286,6 +286,13 @@ class Flows:
             return None
         return await self._dialog(HelpDialog(self.service, detail))
 
+    async def send_referral(self) -> Outcome | None:
+        """A Microsoft seller sends a referral to a partner (the TUI's `deal send`)."""
+        from cosell_tui.screens.send import SendReferralDialog
+
+        partners = await self.call(self.service.catalog.search_partners, "")
+        return await self._dialog(SendReferralDialog(self.service, partners))
+
     async def invite(self, deal_id: int) -> Outcome | None:
         from cosell_tui.screens.upgrade import InviteDialog
 
