@@ -127,6 +127,36 @@ async def test_partner_led_deal(open_demo: Callable) -> None:
     assert detail.visible_to_microsoft
 
 
+async def test_partner_role_and_program_are_asked_at_creation(open_demo: Callable) -> None:
+    """The details step asks the partner role and program, as `deal create` reads them."""
+    from cosell_tui.domain import PartnerRole
+
+    service = open_demo("ava")
+    app = WizardHost(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await customer_step(pilot)
+        await next_step(pilot)
+        await details_step(pilot)
+        app.screen.query_one("#input-partner_role", Select).value = PartnerRole.DEPLOYMENT
+        type_into(pilot, "#input-partner_program", "Azure Migrate and Modernize")
+        await next_step(pilot)
+        await next_step(pilot)  # intent: Have not decided
+        await team_step(pilot)
+        await next_step(pilot)
+        await add_solution(pilot, "Lakehouse")
+        await next_step(pilot)
+        await selling_step(pilot, visible=False)
+        await next_step(pilot)
+        await next_step(pilot)  # no invitations
+        review = "\n".join(str(s.content) for s in app.screen.query(Static))
+        assert "Partner role: Deployment services · Partner program: Azure Migrate" in review
+        outcome = await create(pilot)
+    row = service.listing.row(outcome.deal.id)
+    assert row.partner_role is PartnerRole.DEPLOYMENT
+    assert row.partner_program == "Azure Migrate and Modernize"
+
+
 async def test_co_sell_deal_notifies_microsoft(open_demo: Callable, demo_db: Path) -> None:
     service = open_demo("ava")
     app = WizardHost(service)
