@@ -324,17 +324,9 @@ def where_parts(
     return [and_(part, *conds) for part in tab_parts(scope, tab, now, for_count)]
 
 
-def where_clause(
-    dialect: str,
-    scope: Scope,
-    tab: Tab,
-    query: Query,
-    now: datetime,
-    for_count: bool = False,
-    probe: bool = False,
-) -> ColumnElement[bool]:
-    """Everything that decides membership of the result (not its order), as one condition."""
-    parts = where_parts(dialect, scope, tab, query, now, for_count, probe)
+def where_clause(*args: Any, **kwargs: Any) -> ColumnElement[bool]:
+    """`where_parts(...)` (the same arguments) as one condition."""
+    parts = where_parts(*args, **kwargs)
     return parts[0] if len(parts) == 1 else or_(*parts)
 
 

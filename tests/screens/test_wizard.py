@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -135,20 +136,12 @@ async def test_partner_role_and_program_are_asked_at_creation(open_demo: Callabl
     app = WizardHost(service)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await customer_step(pilot)
-        await next_step(pilot)
-        await details_step(pilot)
-        app.screen.query_one("#input-partner_role", Select).value = PartnerRole.DEPLOYMENT
-        type_into(pilot, "#input-partner_program", "Azure Migrate and Modernize")
-        await next_step(pilot)
-        await next_step(pilot)  # intent: Have not decided
-        await team_step(pilot)
-        await next_step(pilot)
-        await add_solution(pilot, "Lakehouse")
-        await next_step(pilot)
-        await selling_step(pilot, visible=False)
-        await next_step(pilot)
-        await next_step(pilot)  # no invitations
+
+        async def role_and_program(pilot: Any) -> None:
+            app.screen.query_one("#input-partner_role", Select).value = PartnerRole.DEPLOYMENT
+            type_into(pilot, "#input-partner_program", "Azure Migrate and Modernize")
+
+        await to_review_private(pilot, role_and_program)
         review = "\n".join(str(s.content) for s in app.screen.query(Static))
         assert "Partner role: Deployment services · Partner program: Azure Migrate" in review
         outcome = await create(pilot)

@@ -8,6 +8,7 @@ way.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.app import App
@@ -181,11 +182,16 @@ async def invite_partner(pilot: Pilot, name: str = "Adatum", solutions: int = 1)
     await press_button(pilot, "#invite-add")
 
 
-async def to_review_private(pilot: Pilot) -> None:
-    """Steps 1–7 answered for a plain private deal; ends on Review."""
+async def to_review_private(
+    pilot: Pilot, more_details: Callable[[Pilot], Awaitable[None]] | None = None
+) -> None:
+    """Steps 1–7 answered for a plain private deal; ends on Review. `more_details` answers
+    more of step 2."""
     await customer_step(pilot)
     await next_step(pilot)
     await details_step(pilot)
+    if more_details is not None:
+        await more_details(pilot)
     await next_step(pilot)
     await next_step(pilot)  # intent: Have not decided
     await team_step(pilot)
