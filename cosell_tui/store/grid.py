@@ -158,27 +158,32 @@ def overdue_condition(now: datetime) -> ColumnElement[bool]:
     return and_(R.status == Status.NEW, R.expires_at.is_not(None), R.expires_at <= now)
 
 
-def tab_parts(scope: Scope, tab: Tab, now: datetime, for_count: bool = False) -> list[Any]:
+def tab_parts(
+    scope: Scope, tab: Tab, now: datetime, for_count: bool = False, overdue: bool = True
+) -> list[Any]:
     """The tab as disjoint conditions, each one index range (ordered pages) or, for counting,
     by status and direction (answerable from ix_referral_filter alone).
 
     The tabs agree with the clock (§2.6, D9a): from its expiry instant a received referral
     leaves Inbound and is in Closed (it reads Expired), before the sweep records it. Closed is
     then two ranges, the stored one and the overdue referrals, whose ordered pages are merged
-    (`Grid._head`) so neither range is sorted whole."""
+    (`_in_order`) so neither range is sorted whole. `overdue=False`: the caller knows that
+    the organisation has no overdue referral at `now` (`Grid._stamp`), so the stored tabs are
+    exact and each is one range, as before the clock mattered."""
     if tab is Tab.FAVORITES:
         return [R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))]
-    overdue = overdue_condition(now)
+    late = overdue_condition(now)
     if tab is Tab.CLOSED:
         if for_count:
-            return [or_(R.status == Status.CLOSED, overdue)]
-        return [R.grid_tab == _TAB_CODE[tab], and_(overdue, R.grid_tab == _TAB_CODE[Tab.INBOUND])]
+            return [or_(R.status == Status.CLOSED, late) if overdue else R.status == Status.CLOSED]
+        stored = R.grid_tab == _TAB_CODE[tab]
+        return [stored, and_(late, R.grid_tab == _TAB_CODE[Tab.INBOUND])] if overdue else [stored]
     if not for_count:
         cond = R.grid_tab == _TAB_CODE[tab]
     else:
         direction = Direction.INCOMING if tab is Tab.INBOUND else Direction.OUTGOING
         cond = and_(R.status.in_((Status.NEW, Status.ACTIVE)), R.direction == direction)
-    return [and_(cond, not_(overdue))] if tab is Tab.INBOUND else [cond]
+    return [and_(cond, not_(late))] if tab is Tab.INBOUND and overdue else [cond]
 
 
 def tab_condition(
@@ -305,6 +310,7 @@ def where_parts(
     now: datetime,
     for_count: bool = False,
     probe: bool = False,
+    overdue: bool = True,
 ) -> list[ColumnElement[bool]]:
     """Everything that decides membership of the result (not its order), as disjoint
     conditions, one per range of the tab (`tab_parts`)."""
@@ -321,7 +327,7 @@ def where_parts(
     for term in query.field_terms():
         cond = _term_condition(term, scope, now)
         conds.append(not_(cond) if term.negated else cond)
-    return [and_(part, *conds) for part in tab_parts(scope, tab, now, for_count)]
+    return [and_(part, *conds) for part in tab_parts(scope, tab, now, for_count, overdue)]
 
 
 def where_clause(*args: Any, **kwargs: Any) -> ColumnElement[bool]:
@@ -349,6 +355,41 @@ def _segments(
     # Within the NULL range the column is constant, so ordering by it too changes nothing
     # but lets the planner walk the same (…, key, id) index instead of scanning the table.
     return [(col.is_not(None), [key, ident]), (col.is_(None), [key, ident])]
+
+
+def _late(stamp: Stamp | None) -> bool:
+    """Whether the organisation may have overdue referrals (unknown without a stamp)."""
+    return stamp is None or stamp[1] is not None
+
+
+def _in_order(
+    parts: list[ColumnElement[bool]],
+    extra: ColumnElement[bool] | None,
+    order: list[Any],
+    limit: int | None = None,
+) -> Any:
+    """The ids of the result's disjoint ranges (`parts`) within one segment, in `order`: one
+    index walk per range; several are merged in SQL (each arm walks its own index and the
+    compound merges them) rather than the whole result being sorted."""
+    conds = [part if extra is None else and_(part, extra) for part in parts]
+    if len(conds) == 1:
+        stmt = select(R.id).where(conds[0]).order_by(*order)
+        return stmt if limit is None else stmt.limit(limit)
+    key, ident = order
+    arms: list[Any] = []
+    for cond in conds:
+        arm = select(R.id.label("i"), key.element.label("k")).where(cond)
+        if limit is not None:  # SQLite takes LIMIT in an arm of a compound only as a subquery
+            inner = arm.order_by(*order).limit(limit).subquery()
+            arm = select(inner.c.i, inner.c.k)
+        arms.append(arm)
+    # The compound's own ORDER BY (by its column names) lets SQLite merge the ordered arms.
+    outer = []
+    for name, by in (("k", key), ("i", ident)):
+        col: ColumnElement[Any] = literal_column(name)
+        outer.append(col.desc() if by.modifier is operators.desc_op else col.asc())
+    compound = union_all(*arms).order_by(*outer)
+    return compound if limit is None else compound.limit(limit)
 
 
 # --- the grid reader ------------------------------------------------------------------------
@@ -549,7 +590,7 @@ class Grid:
         walkable = tab is not Tab.FAVORITES and (probe or not query.text_terms(negated=False))
         if walkable:
             where = where_parts(
-                self.dialect, scope, tab, query, now, for_count=sort in COVERED_SORTS, probe=probe
+                self.dialect, scope, tab, query, now, sort in COVERED_SORTS, probe, _late(version)
             )
             segments = _segments(sort, descending)
             if offset + limit <= DIRECT_WINDOW:
@@ -599,11 +640,11 @@ class Grid:
         ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
         if ordered.ids is not None:
             return ordered.ids
-        where = where_clause(self.dialect, scope, tab, query, now)
+        parts = where_parts(self.dialect, scope, tab, query, now, overdue=_late(version))
         ids = array("q")
         for extra, order in _segments(sort, descending):
-            cond = where if extra is None else and_(where, extra)
-            ids.extend(r[0] for r in conn.execute(select(R.id).where(cond).order_by(*order)))
+            stmt = _in_order(parts, extra, order)
+            ids.extend(r[0] for r in conn.execute(stmt))
         with self._lock:
             if ordered.version == version:
                 ordered.ids = ids
@@ -617,33 +658,13 @@ class Grid:
         segments: list[tuple[ColumnElement[bool] | None, list[Any]]], offset: int, limit: int,
     ) -> list[int]:  # fmt: skip
         """Ids [offset, offset+limit) of the ordered segments, reading at most offset+limit
-        from each of the result's disjoint ranges (`parts`, merged in SQL when there are
-        several, each walked on its own index)."""
+        from each of the result's disjoint ranges (`parts`)."""
         want = offset + limit
         ids: list[int] = []
         for extra, order in segments:
             if len(ids) >= want:
                 break
-            conds = [part if extra is None else and_(part, extra) for part in parts]
-            n = want - len(ids)
-            if len(conds) == 1:
-                stmt = select(R.id).where(conds[0]).order_by(*order).limit(n)
-            else:
-                key, ident = order
-                arms = [
-                    select(R.id.label("i"), key.element.label("k"))
-                    .where(cond)
-                    .order_by(*order)
-                    .limit(n)
-                    .subquery()
-                    for cond in conds
-                ]
-                merged = union_all(*(select(arm.c.i, arm.c.k) for arm in arms)).subquery()
-                outer = [
-                    col.desc() if by.modifier is operators.desc_op else col.asc()
-                    for col, by in ((merged.c.k, key), (merged.c.i, ident))
-                ]
-                stmt = select(merged.c.i).order_by(*outer).limit(n)
+            stmt = _in_order(parts, extra, order, want - len(ids))
             ids.extend(r[0] for r in conn.execute(stmt))
         return ids[offset:want]
 
