@@ -195,6 +195,22 @@ class Flows:
             )
         )
 
+    async def edit_contacts(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs_edit import ContactsDialog
+
+        if (detail := await self.detail(deal_id, Action.EDIT_CONTACTS)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        return await self._dialog(
+            ContactsDialog(
+                detail,
+                run=lambda answer, deal: lifecycle.set_contacts(
+                    deal.row.id, deal.row.version, *answer
+                ),
+                reload=self.service.listing.deal,
+            )
+        )
+
     async def edit_team(self, deal_id: int) -> Outcome | None:
         from cosell_tui.screens.dialogs_edit import TeamDialog
 
@@ -318,6 +334,7 @@ class Flows:
             Action.MARK_STAGE: self.mark_stage,
             Action.EDIT_DETAILS: self.edit_details,
             Action.EDIT_TEAM: self.edit_team,
+            Action.EDIT_CONTACTS: self.edit_contacts,
             Action.EDIT_SOLUTIONS: self.edit_solutions,
             Action.EDIT_INVITATION_TERMS: self.edit_invitation_terms,
             Action.REGISTER: self.register,

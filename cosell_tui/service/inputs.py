@@ -494,6 +494,19 @@ class TeamIn(Input):
     team: Team
 
 
+class ContactsIn(Input):
+    """The deal's customer contacts, shared only with the customer's `consent`."""
+
+    contacts: Annotated[tuple[Contact, ...], _listed(None, MAX_TEAM_MEMBERS, "customer contacts")]
+    consent: Annotated[bool, BeforeValidator(bool)]
+
+    @field_validator("consent")
+    def _consented(cls, consent: bool, info: ValidationInfo) -> bool:
+        if info.data.get("contacts") and not consent:
+            raise problem(CONSENT_NEEDED)
+        return consent
+
+
 class LinesIn(Input):
     solutions: Lines
 

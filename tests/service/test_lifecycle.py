@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from cosell_tui.domain import (
+    Action,
     CloseReason,
     DealType,
     ErrorReason,
@@ -435,3 +436,28 @@ def test_a_word_is_still_not_an_amount(svc: Service) -> None:
     with pytest.raises(ValidationError) as refused:
         svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(value="55 grand"))
     assert "is not an amount (e.g. 25000.00 or 25k)" in str(refused.value.fields)
+
+
+def test_customer_contacts_are_edited_until_shared_with_microsoft(svc: Service) -> None:
+    """§1.3: contacts are edited with the customer's consent on a deal Microsoft does not see;
+    a deal Microsoft sees may get its first one; once shared they are read-only (the rule's
+    words), and asking for help then finds the contact."""
+    row = svc.creation.create_deal(f.draft()).deal  # private, no contact
+    before = dump(svc)
+    with pytest.raises(ValidationError, match="must consent"):
+        svc.lifecycle.set_contacts(row.id, row.version, (f.CONTACT,), False)
+    assert dump(svc) == before
+    out = svc.lifecycle.set_contacts(row.id, row.version, (f.CONTACT,), True)
+    assert [c.email for c in svc.listing.deal(row.id).contacts] == [f.CONTACT.email]
+    assert any(h.action == "contacts_edited" for h in svc.listing.deal(row.id).history)
+    out = svc.lifecycle.set_contacts(out.deal.id, out.deal.version, (), False)  # private: none
+    assert svc.listing.deal(row.id).contacts == ()
+    shared = svc.sharing.share_with_microsoft(out.deal.id, out.deal.version).deal
+    assert Action.EDIT_CONTACTS in svc.listing.deal(shared.id).decision.allowed  # a first one
+    first = svc.lifecycle.set_contacts(shared.id, shared.version, (f.CONTACT,), True).deal
+    why = svc.listing.deal(first.id).decision.why_not(Action.EDIT_CONTACTS)
+    assert "shared with Microsoft" in why
+    with pytest.raises(RuleRefusal, match="shared with Microsoft"):
+        svc.lifecycle.set_contacts(first.id, first.version, (), False)
+    help_ = svc.sharing.request_help(first.id, first.version, HelpType.GENERAL, "")
+    assert help_.deal.deal_type is DealType.CO_SELL
