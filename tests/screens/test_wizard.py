@@ -150,6 +150,47 @@ async def test_partner_role_and_program_are_asked_at_creation(open_demo: Callabl
     assert row.partner_program == "Azure Migrate and Modernize"
 
 
+async def test_a_priced_solution_takes_price_and_quantity(open_demo: Callable) -> None:
+    """Step 5 asks a priced solution's unit price, quantity and currency while it is
+    highlighted, as the CLI document takes them; an unpriced one is asked nothing."""
+    from decimal import Decimal
+
+    service = open_demo("ava")
+    app = WizardHost(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await customer_step(pilot)
+        await next_step(pilot)
+        await details_step(pilot)
+        await next_step(pilot)
+        await next_step(pilot)  # intent: Have not decided
+        await team_step(pilot)
+        await next_step(pilot)
+        await add_solution(pilot, "Lakehouse")
+        await add_solution(pilot, "Azure SQL Database")
+        step = app.screen.query_one(SolutionsStep)
+        chosen = step.query_one("#solution-chosen", OptionList)
+        chosen.highlighted = 0
+        await settle(pilot)
+        assert not step.has_class("-priced")  # Lakehouse has no price
+        chosen.highlighted = 1
+        await settle(pilot)
+        assert step.has_class("-priced")
+        type_into(pilot, "#input-line_price", "910")
+        type_into(pilot, "#input-line_quantity", "12")
+        type_into(pilot, "#input-line_currency", "usd")
+        await settle(pilot)
+        await next_step(pilot)
+        await selling_step(pilot, visible=False)
+        await next_step(pilot)
+        await next_step(pilot)  # no invitations
+        outcome = await create(pilot)
+    lines = {line.solution.id: line for line in service.listing.deal(outcome.deal.id).solutions}
+    sql = lines["SOL-10002-SQL"]
+    assert (sql.price, sql.quantity, sql.currency) == (Decimal("910.00"), 12, "USD")
+    assert lines[LAKEHOUSE].price is None
+
+
 async def test_co_sell_deal_notifies_microsoft(open_demo: Callable, demo_db: Path) -> None:
     service = open_demo("ava")
     app = WizardHost(service)
