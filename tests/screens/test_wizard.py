@@ -159,31 +159,23 @@ async def test_a_priced_solution_takes_price_and_quantity(open_demo: Callable) -
     app = WizardHost(service)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await customer_step(pilot)
-        await next_step(pilot)
-        await details_step(pilot)
-        await next_step(pilot)
-        await next_step(pilot)  # intent: Have not decided
-        await team_step(pilot)
-        await next_step(pilot)
-        await add_solution(pilot, "Lakehouse")
-        await add_solution(pilot, "Azure SQL Database")
-        step = app.screen.query_one(SolutionsStep)
-        chosen = step.query_one("#solution-chosen", OptionList)
-        chosen.highlighted = 0
-        await settle(pilot)
-        assert not step.has_class("-priced")  # Lakehouse has no price
-        chosen.highlighted = 1
-        await settle(pilot)
-        assert step.has_class("-priced")
-        type_into(pilot, "#input-line_price", "910")
-        type_into(pilot, "#input-line_quantity", "12")
-        type_into(pilot, "#input-line_currency", "usd")
-        await settle(pilot)
-        await next_step(pilot)
-        await selling_step(pilot, visible=False)
-        await next_step(pilot)
-        await next_step(pilot)  # no invitations
+
+        async def priced(pilot: Any) -> None:
+            await add_solution(pilot, "Azure SQL Database")
+            step = app.screen.query_one(SolutionsStep)
+            chosen = step.query_one("#solution-chosen", OptionList)
+            chosen.highlighted = 0
+            await settle(pilot)
+            assert not step.has_class("-priced")  # Lakehouse has no price
+            chosen.highlighted = 1
+            await settle(pilot)
+            assert step.has_class("-priced")
+            type_into(pilot, "#input-line_price", "910")
+            type_into(pilot, "#input-line_quantity", "12")
+            type_into(pilot, "#input-line_currency", "usd")
+            await settle(pilot)
+
+        await to_review_private(pilot, more_solutions=priced)
         outcome = await create(pilot)
     lines = {line.solution.id: line for line in service.listing.deal(outcome.deal.id).solutions}
     sql = lines["SOL-10002-SQL"]

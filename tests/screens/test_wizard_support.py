@@ -183,10 +183,12 @@ async def invite_partner(pilot: Pilot, name: str = "Adatum", solutions: int = 1)
 
 
 async def to_review_private(
-    pilot: Pilot, more_details: Callable[[Pilot], Awaitable[None]] | None = None
+    pilot: Pilot,
+    more_details: Callable[[Pilot], Awaitable[None]] | None = None,
+    more_solutions: Callable[[Pilot], Awaitable[None]] | None = None,
 ) -> None:
-    """Steps 1–7 answered for a plain private deal; ends on Review. `more_details` answers
-    more of step 2."""
+    """Steps 1–7 answered for a plain private deal; ends on Review. `more_details` and
+    `more_solutions` answer more of steps 2 and 5."""
     await customer_step(pilot)
     await next_step(pilot)
     await details_step(pilot)
@@ -197,6 +199,8 @@ async def to_review_private(
     await team_step(pilot)
     await next_step(pilot)
     await add_solution(pilot, "Lakehouse")
+    if more_solutions is not None:
+        await more_solutions(pilot)
     await next_step(pilot)
     await selling_step(pilot, visible=False)
     await next_step(pilot)
