@@ -21,6 +21,11 @@ from cosell_tui.cli.options import (
 from cosell_tui.cli.runtime import Runtime
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cosell_tui.cli.document import JSON
+    from cosell_tui.domain.views import Outcome
+    from cosell_tui.service.core import Service
     from cosell_tui.service.forms import RegistrationForm
 
 
@@ -83,20 +88,12 @@ def read_document(path: str, stdin: TextIO | None = None) -> tuple[str, str]:
 @json_option
 @pass_runtime
 def create(rt: Runtime, file: str, as_json: bool) -> int:
-    from cosell_tui.cli.deal_write import print_outcome
-    from cosell_tui.cli.document import draft_from_json, in_document_terms, parse_document
-    from cosell_tui.service.errors import ValidationError
+    from cosell_tui.cli.document import draft_from_json
 
-    text, source = read_document(file)
-    document = parse_document(text, source)
-    service = rt.service()
-    draft = draft_from_json(document, service)
-    try:
-        outcome = service.creation.create_deal(draft)
-    except ValidationError as exc:  # name the document's fields, not the service's
-        fields, message = in_document_terms(exc.fields, exc.message)
-        raise ValidationError(message, fields) from None
-    return print_outcome(rt, outcome, as_json)
+    def create_deal(document: JSON, service: Service) -> Outcome:
+        return service.creation.create_deal(draft_from_json(document, service))
+
+    return _from_document(rt, file, as_json, create_deal)
 
 
 @command("send", help="Send a referral to a partner (a Microsoft seller; docs/deal-format.md).")
@@ -105,20 +102,33 @@ def create(rt: Runtime, file: str, as_json: bool) -> int:
 @json_option
 @pass_runtime
 def send(rt: Runtime, to: str, file: str, as_json: bool) -> int:
-    from cosell_tui.cli.deal_write import print_outcome
-    from cosell_tui.cli.document import in_document_terms, parse_document, referral_from_json
+    from cosell_tui.cli.document import referral_from_json
     from cosell_tui.cli.parse import resolve_partner
+
+    def send_referral(document: JSON, service: Service) -> Outcome:
+        target = resolve_partner(service, to, "--to")
+        if target == "microsoft":
+            raise CliError(
+                "--to: a referral is sent to a partner; Microsoft is asked for help instead"
+            )
+        return service.creation.send_referral(referral_from_json(document, target))
+
+    return _from_document(rt, file, as_json, send_referral)
+
+
+def _from_document(
+    rt: Runtime, file: str, as_json: bool, write: Callable[[JSON, Service], Outcome]
+) -> int:
+    """Read and parse the document in FILE, write it with `write` and print the outcome; the
+    service's field names in a refusal are said as the document's paths."""
+    from cosell_tui.cli.deal_write import print_outcome
+    from cosell_tui.cli.document import in_document_terms, parse_document
     from cosell_tui.service.errors import ValidationError
 
     text, source = read_document(file)
     document = parse_document(text, source)
-    service = rt.service()
-    target = resolve_partner(service, to, "--to")
-    if target == "microsoft":
-        raise CliError("--to: a referral is sent to a partner; Microsoft is asked for help instead")
-    draft = referral_from_json(document, target)
     try:
-        outcome = service.creation.send_referral(draft)
+        outcome = write(document, rt.service())
     except ValidationError as exc:  # name the document's fields, not the service's
         fields, message = in_document_terms(exc.fields, exc.message)
         raise ValidationError(message, fields) from None

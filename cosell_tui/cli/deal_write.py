@@ -281,11 +281,12 @@ def contact(
 @command("help", help="Ask Microsoft for help (makes it co-sell).")
 @write_options
 @option("--type", "help_type", required=True, metavar="HELP", help="Help type (API code or label).")
-@option("--notes", required=True, help="What Microsoft should help with.")
+@option("--notes", default="", help="What Microsoft should help with (optional).")
 @option("--contact-first-name", metavar="NAME", help="Customer contact, when the deal has none.")
 @option("--contact-last-name", metavar="NAME")
 @option("--contact-phone", metavar="PHONE")
 @option("--contact-email", metavar="EMAIL")
+@option("--consent", is_flag=True, help="The customer consents to sharing the contact given.")
 @pass_runtime
 def ask_for_help(
     rt: Runtime,
@@ -298,12 +299,13 @@ def ask_for_help(
     contact_last_name: str | None,
     contact_phone: str | None,
     contact_email: str | None,
+    consent: bool,
 ) -> int:
     kind = parse_label(HelpType, help_type, "--type")
     person = contact(contact_first_name, contact_last_name, contact_phone, contact_email)
     service, row = _row(rt, deal)
     outcome = service.sharing.request_help(
-        row.id, _version(row, expect_version), kind, notes, person
+        row.id, _version(row, expect_version), kind, notes, person, consent
     )
     return print_outcome(rt, outcome, as_json)
 

@@ -504,28 +504,33 @@ def _invitation(
     )
 
 
+def _manual_account(customer: Customer, ext: Extension) -> AccountInput | None:
+    """The customer typed in the document, when it names no account of the search."""
+    if ext.account_id is not None or customer.name is None:
+        return None
+    address = customer.address or _empty(Address)
+    return AccountInput(
+        name=customer.name,
+        country=address.country or "",
+        address_line1=address.address_line1,
+        city=address.city,
+        state=address.state,
+        postal_code=address.postal_code,
+        duns=customer.duns(),
+    )
+
+
 def draft_from_json(doc: JSON, service: Service) -> DealDraft:
     """A DealDraft from a create document; DocumentError (with the JSON paths) on a bad shape."""
     d = _validated(CreateDocument, doc)
     customer = d.customer or _empty(Customer)
-    address = customer.address or _empty(Address)
     details = d.details or _empty(Details)
     requirements = details.requirements or _empty(Requirements)
     consent = d.consent or _empty(Consent)
     invite = d.invite or _empty(InviteContext)
     ext = d.extension or _empty(Extension)
     contact = customer.team[0].person() if customer.team else None
-    account = None
-    if ext.account_id is None and customer.name is not None:
-        account = AccountInput(
-            name=customer.name,
-            country=address.country or "",
-            address_line1=address.address_line1,
-            city=address.city,
-            state=address.state,
-            postal_code=address.postal_code,
-            duns=customer.duns(),
-        )
+    account = _manual_account(customer, ext)
     team = tuple(member.person() for member in d.team or ())
     invitations = tuple(
         _invitation(service, inv, f"x-cosell.invitations[{i}]", team)
@@ -585,22 +590,11 @@ def referral_from_json(doc: JSON, to_org_id: int | str) -> ReferralDraft:
             "deal send cannot use these fields of the document; remove them", unused
         )
     customer = d.customer or _empty(Customer)
-    address = customer.address or _empty(Address)
     details = d.details or _empty(Details)
     requirements = details.requirements or _empty(Requirements)
     invite = d.invite or _empty(InviteContext)
     ext = d.extension or _empty(Extension)
-    account = None
-    if ext.account_id is None and customer.name is not None:
-        account = AccountInput(
-            name=customer.name,
-            country=address.country or "",
-            address_line1=address.address_line1,
-            city=address.city,
-            state=address.state,
-            postal_code=address.postal_code,
-            duns=customer.duns(),
-        )
+    account = _manual_account(customer, ext)
     return ReferralDraft(
         to_org_id=to_org_id,
         name=d.name or "",

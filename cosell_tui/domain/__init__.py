@@ -236,6 +236,7 @@ class Action(Label):
     DECLINE = "decline", "Decline"
     EDIT_DETAILS = "edit_details", "Edit details"
     EDIT_TEAM = "edit_team", "Edit team"
+    EDIT_CONTACTS = "edit_contacts", "Edit customer contacts"
     EDIT_SOLUTIONS = "edit_solutions", "Edit solutions"
     EDIT_INVITATION_TERMS = "edit_invitation_terms", "Edit invitation close date and value"
     MARK_STAGE = "mark_stage", "Mark sales stage"

@@ -45,6 +45,7 @@ class DealTypeDecision:
     rule: str  # id of the rule that decided
     reason: str  # in words, for the wizard's live "deal type" line
     problems: tuple[str, ...] = ()  # refusals in words (SA plus another solution, ...)
+    problem_rules: tuple[str, ...] = ()  # the id of the rule of each problem, in order
 
 
 # --- transitions ------------------------------------------------------------------------------
@@ -88,6 +89,15 @@ class TransitionDecision:
         if action in self.allowed:
             return ""
         return self.refusals.get(action, f"{action.label} is not possible for this deal now.")
+
+
+@dataclass(frozen=True, slots=True)
+class DateWindows:
+    """How far back a registration form's contract dates may lie, in days counted back from
+    the day it is filed (None: no limit), as transitions.yaml's `register` block says."""
+
+    sign_days: int | None
+    start_days: int | None
 
 
 # --- registration eligibility -----------------------------------------------------------------

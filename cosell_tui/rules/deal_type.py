@@ -108,7 +108,8 @@ class DealTypeRules(RuleFile):
                 problems.append((rule.id, rule.text.render(shown)))
         if problems:
             texts = tuple(text for _, text in problems)
-            return DealTypeDecision(None, p2p, problems[0][0], texts[0], texts)
+            ids = tuple(rule_id for rule_id, _ in problems)
+            return DealTypeDecision(None, p2p, problems[0][0], texts[0], texts, ids)
         if decider is None:
             return DealTypeDecision(None, p2p, "", NO_DECISION, (NO_DECISION,))
         assert decider.text is not None

@@ -19,6 +19,7 @@ from typing import Any, Final, Generic, Literal, TypeVar
 from cosell_tui.domain import Action, CloseReason, DealType, ErrorReason
 from cosell_tui.domain.facts import (
     Checklist,
+    DateWindows,
     DealTypeDecision,
     DealTypeFacts,
     EligibilityFacts,
@@ -225,6 +226,11 @@ class RuleBook:
         one-way upgrades of deal_type.yaml (D13: private → partner-led → co-sell, never back);
         then ``current`` stays."""
         return self._deal_type_rules.upgraded(current, decided)
+
+    def date_windows(self, exception_approved: bool) -> DateWindows:
+        """How far back a registration form's contract dates may lie (relaxed after an
+        approved exception request, D19)."""
+        return self._transition_rules.date_windows(exception_approved)
 
     def needs_notes(self, action: Action, reason: CloseReason | ErrorReason | None) -> bool:
         """Whether closing a deal by ``action`` (decline, lost, close_as_error) with ``reason``

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictInt, StrictStr
 
@@ -33,7 +33,7 @@ from cosell_tui.domain import (
     CloseReason,
     ErrorReason,
 )
-from cosell_tui.domain.facts import TransitionDecision, TransitionFacts
+from cosell_tui.domain.facts import DateWindows, TransitionDecision, TransitionFacts
 from cosell_tui.rules.models import Alternatives, Header, Rule, Strict, Words
 from cosell_tui.rules.rulefile import MAX_RULES, Fail, RuleFile
 from cosell_tui.rules.schema import FactSchema
@@ -76,6 +76,31 @@ class StageOffer(Strict):
     offered_when: Alternatives = Field(alias="offered when")
 
 
+#: A relaxed window: a number of days, or no limit at all.
+NO_LIMIT = "no limit"
+
+
+class Relaxed(Strict):
+    """The windows after an approved exception: a number of days, or "no limit"."""
+
+    sign_days: StrictInt | Literal["no limit"] = Field(alias="sign within days")
+    start_days: StrictInt | Literal["no limit"] = Field(alias="start within days")
+
+    def as_days(self) -> tuple[int | None, int | None]:
+        return tuple(  # type: ignore[return-value]
+            None if days == NO_LIMIT else days for days in (self.sign_days, self.start_days)
+        )
+
+
+class Windows(Strict):
+    """``date windows:`` of ``register``: how far back the form's contract dates may lie."""
+
+    source: Annotated[StrictStr, Field(pattern=r"\S")]
+    sign_days: StrictInt = Field(alias="sign within days")
+    start_days: StrictInt = Field(alias="start within days")
+    relaxed: Relaxed = Field(alias="after an approved exception")
+
+
 class ActionBlock(Strict):
     source: Annotated[StrictStr, Field(pattern=r"\S")]
     allowed_when: Alternatives | None = Field(default=None, alias="allowed when")
@@ -85,6 +110,7 @@ class ActionBlock(Strict):
     notes_needed: Annotated[list[Any], Field(min_length=1)] | None = Field(
         default=None, alias="notes needed for reasons"
     )
+    date_windows: Windows | None = Field(default=None, alias="date windows")
     otherwise_say: Words = Field(alias="otherwise say")
 
 
@@ -197,6 +223,10 @@ class TransitionRules(RuleFile):
                 self.condition(allowed[-1], when, fail, f"allowed when → item {n}")
         if block.notes_needed is not None:
             self.notes_needed[action] = self._reasons(action, block.notes_needed, fail)
+        if (block.date_windows is not None) != (action is Action.REGISTER):
+            raise fail("date windows: register (and only register) says its date windows")
+        if block.date_windows is not None:
+            self._windows(block.date_windows, fail)
         return _Block(
             action,
             tuple(allowed),
@@ -205,6 +235,23 @@ class TransitionRules(RuleFile):
             tuple(self._said(w, f"warn → item {i + 1}") for i, w in enumerate(block.warn)),
             self.text(block.otherwise_say, fail),
         )
+
+    def _windows(self, raw: Windows, fail: Fail) -> None:
+        where = "date windows"
+        normal = DateWindows(raw.sign_days, raw.start_days)
+        relaxed = DateWindows(*raw.relaxed.as_days())
+        for name, days, wider in (
+            ("sign within days", raw.sign_days, relaxed.sign_days),
+            ("start within days", raw.start_days, relaxed.start_days),
+        ):
+            if days < 1:
+                raise fail(f"{where} → {name}: {days} is not a number of days (1 or more)")
+            if wider is not None and wider < days:
+                raise fail(
+                    f"{where} → after an approved exception → {name}: {wider} is stricter "
+                    f"than {days}; an approved exception relaxes the dates (or: {NO_LIMIT})"
+                )
+        self.windows = (normal, relaxed)
 
     def _reasons(self, action: Action, raw: list[Any], fail: Fail) -> frozenset[str]:
         where = "notes needed for reasons"
@@ -231,6 +278,11 @@ class TransitionRules(RuleFile):
         if not isinstance(reason, codes):
             raise TypeError(f"{action.value} takes a {codes.__name__}, got {reason!r}")
         return reason.value in self.notes_needed.get(action, frozenset())
+
+    def date_windows(self, exception_approved: bool) -> DateWindows:
+        """The registration form's date windows; relaxed once Microsoft approved an exception
+        request on the deal (domain.md D19)."""
+        return self.windows[1 if exception_approved else 0]
 
     # --- decisions --------------------------------------------------------------------------------
 

@@ -128,6 +128,7 @@ class DealScreen(Screen[int | None]):
         _deal_binding("e", Action.CLOSE_AS_ERROR, "Error", "error"),
         _deal_binding("c", Action.EDIT_DETAILS, "Edit", "edit_details"),
         _deal_binding("t", Action.EDIT_TEAM, "Team", "edit_team"),
+        _deal_binding("u", Action.EDIT_CONTACTS, "Contacts", "edit_contacts"),
         _deal_binding("o", Action.EDIT_SOLUTIONS, "Solutions", "edit_solutions"),
         _deal_binding("s", Action.SHARE_WITH_MICROSOFT, "Share", "share"),
         _deal_binding("h", Action.REQUEST_HELP, "Help", "help"),

@@ -30,7 +30,7 @@ from cosell_tui.domain import (
 from cosell_tui.domain.views import DealDetail
 from cosell_tui.screens.dialogs import FormDialog, Reload, Run, UseCaseDialog
 from cosell_tui.service.forms import DetailsEdit, PersonInput
-from cosell_tui.widgets.form import FormField, choice_field, text_field
+from cosell_tui.widgets.form import FormField, check_field, choice_field, text_field
 
 # --- stage --------------------------------------------------------------------------------------
 
@@ -208,13 +208,16 @@ def _edit_items(edit: DetailsEdit) -> list[tuple[str, object]]:
 # --- team ----------------------------------------------------------------------------------------
 
 _PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
-_TEAM_KEY = re.compile(r"^team\[(\d+)\]\.(\w+)$")
+_LIST_KEY = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
 class TeamDialog(FormDialog[Any]):
     """Edit the deal team (T6): one row per member; empty rows are dropped, ctrl+n adds a row."""
 
     SUBMIT_LABEL = "Save team"
+    KEY = "team"  # the fields' prefix: team_0_email
+    SERVICE_KEY = "team"  # the service's list: team[0].email
+    AT_LEAST_ONE: ClassVar[str] = "The team needs at least one member."
     BINDINGS: ClassVar[list[BindingType]] = [
         *FormDialog.BINDINGS,
         Binding("ctrl+n", "add_row", "Add member", id="team.add"),
@@ -230,20 +233,20 @@ class TeamDialog(FormDialog[Any]):
         run: Run[Any] | None = None,
         reload: Reload | None = None,
     ) -> None:
-        people = (
-            list(team)
-            if team is not None
-            else [PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in detail.team]
-        )
+        people = list(team) if team is not None else self.current(detail)
         values: dict[str, object] = {}
         for index, p in enumerate(people):
             for attr in _PERSON_FIELDS:
-                values[f"team_{index}_{attr}"] = getattr(p, attr) or ""
+                values[f"{self.KEY}_{index}_{attr}"] = getattr(p, attr) or ""
         super().__init__(
             values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
         )
         self.deal = detail
         self.rows = max(len(people) + 1, 2)
+
+    @staticmethod
+    def current(detail: DealDetail) -> list[PersonInput]:
+        return [PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in detail.team]
 
     def dialog_title(self) -> str:
         return f"Team of “{self.deal.row.name}”"
@@ -256,8 +259,8 @@ class TeamDialog(FormDialog[Any]):
             *(
                 text_field(
                     label if index == 0 else "",
-                    f"team_{index}_{attr}",
-                    str(self.initial(f"team_{index}_{attr}", "")),
+                    f"{self.KEY}_{index}_{attr}",
+                    str(self.initial(f"{self.KEY}_{index}_{attr}", "")),
                     placeholder=label if index else "",
                 )
                 for attr, label in zip(
@@ -265,7 +268,7 @@ class TeamDialog(FormDialog[Any]):
                 )
             ),
             classes="row",
-            id=f"team-row-{index}",
+            id=f"{self.KEY}-row-{index}",
         )
 
     def compose_fields(self) -> ComposeResult:
@@ -285,7 +288,7 @@ class TeamDialog(FormDialog[Any]):
     def people(self) -> list[tuple[int, dict[str, str]]]:
         out = []
         for index in range(self.rows):
-            values = {attr: self.text(f"team_{index}_{attr}") for attr in _PERSON_FIELDS}
+            values = {attr: self.text(f"{self.KEY}_{index}_{attr}") for attr in _PERSON_FIELDS}
             if any(values.values()):
                 out.append((index, values))
         return out
@@ -293,12 +296,12 @@ class TeamDialog(FormDialog[Any]):
     def extra_check(self) -> dict[str, str]:
         problems: dict[str, str] = {}
         people = self.people()
-        if not people:
-            problems["team_0_first_name"] = "The team needs at least one member."
+        if not people and self.AT_LEAST_ONE:
+            problems[f"{self.KEY}_0_first_name"] = self.AT_LEAST_ONE
         for index, values in people:
             for attr in ("first_name", "last_name", "email"):
                 if not values[attr]:
-                    problems.setdefault(f"team_{index}_{attr}", "Required.")
+                    problems.setdefault(f"{self.KEY}_{index}_{attr}", "Required.")
         return problems
 
     def build(self) -> tuple[PersonInput, ...]:
@@ -311,11 +314,48 @@ class TeamDialog(FormDialog[Any]):
         """Service keys `team[1].email` land on row 1's email field."""
         mapped: dict[str, str] = {}
         for key, text in messages.items():
-            if match := _TEAM_KEY.match(key):
-                mapped[f"team_{match[1]}_{match[2]}"] = text
+            if (match := _LIST_KEY.match(key)) and match[1] == self.SERVICE_KEY:
+                mapped[f"{self.KEY}_{match[2]}_{match[3]}"] = text
             else:
                 mapped[key] = text
         super().show_errors(mapped, message)
+
+
+class ContactsDialog(TeamDialog):
+    """Edit the customer contacts (§1.3): rows like the team's, none required, and the
+    customer's consent ticked; read-only once shared with Microsoft (the rules say so before
+    the dialog opens). Dismisses with (contacts, consent)."""
+
+    SUBMIT_LABEL = "Save contacts"
+    KEY = "contact"
+    SERVICE_KEY = "contacts"
+    AT_LEAST_ONE = ""  # a private deal may have none
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *FormDialog.BINDINGS,
+        Binding("ctrl+n", "add_row", "Add contact", id="contacts.add"),
+    ]
+
+    @staticmethod
+    def current(detail: DealDetail) -> list[PersonInput]:
+        return [PersonInput(c.first_name, c.last_name, c.phone, c.email) for c in detail.contacts]
+
+    def dialog_title(self) -> str:
+        return f"Customer contacts of “{self.deal.row.name}”"
+
+    def dialog_subtitle(self) -> str:
+        return (
+            "Each needs a name and an email. Once shared with Microsoft they can no longer be "
+            "changed. ctrl+n adds a row."
+        )
+
+    def compose_fields(self) -> ComposeResult:
+        yield from super().compose_fields()
+        yield check_field(
+            "The customer consents to sharing these contacts", "consent", bool(self.deal.contacts)
+        )
+
+    def build(self) -> tuple[tuple[PersonInput, ...], bool]:  # type: ignore[override]
+        return super().build(), bool(self.value("consent"))
 
 
 # --- invitation terms ----------------------------------------------------------------------------

@@ -195,6 +195,22 @@ class Flows:
             )
         )
 
+    async def edit_contacts(self, deal_id: int) -> Outcome | None:
+        from cosell_tui.screens.dialogs_edit import ContactsDialog
+
+        if (detail := await self.detail(deal_id, Action.EDIT_CONTACTS)) is None:
+            return None
+        lifecycle = self.service.lifecycle
+        return await self._dialog(
+            ContactsDialog(
+                detail,
+                run=lambda answer, deal: lifecycle.set_contacts(
+                    deal.row.id, deal.row.version, *answer
+                ),
+                reload=self.service.listing.deal,
+            )
+        )
+
     async def edit_team(self, deal_id: int) -> Outcome | None:
         from cosell_tui.screens.dialogs_edit import TeamDialog
 
@@ -286,6 +302,13 @@ class Flows:
             return None
         return await self._dialog(HelpDialog(self.service, detail))
 
+    async def send_referral(self) -> Outcome | None:
+        """A Microsoft seller sends a referral to a partner (the TUI's `deal send`)."""
+        from cosell_tui.screens.send import SendReferralDialog
+
+        partners = await self.call(self.service.catalog.search_partners, "")
+        return await self._dialog(SendReferralDialog(self.service, partners))
+
     async def invite(self, deal_id: int) -> Outcome | None:
         from cosell_tui.screens.upgrade import InviteDialog
 
@@ -311,6 +334,7 @@ class Flows:
             Action.MARK_STAGE: self.mark_stage,
             Action.EDIT_DETAILS: self.edit_details,
             Action.EDIT_TEAM: self.edit_team,
+            Action.EDIT_CONTACTS: self.edit_contacts,
             Action.EDIT_SOLUTIONS: self.edit_solutions,
             Action.EDIT_INVITATION_TERMS: self.edit_invitation_terms,
             Action.REGISTER: self.register,

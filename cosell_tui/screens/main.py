@@ -726,6 +726,12 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.grid.select_deal(deal_id)
 
     def action_new_deal(self) -> None:
+        """The wizard; for a Microsoft seller, a referral sent to a partner instead (D12)."""
+        from cosell_tui.domain import Role
+
+        if self.service.user.role is Role.MICROSOFT_SELLER:
+            run_flow(self, self._then_refresh(self.flows.send_referral()))
+            return
         from cosell_tui.screens.wizard import NewDealScreen  # the wizard loads on first use
 
         self.app.push_screen(NewDealScreen(self.service), self._created)

@@ -6,8 +6,9 @@ A refusal never closes the dialog: `ValidationError.fields` land next to their f
 any other `CosellError` under the form, so the user fixes the input and tries again.
 
 - `ShareDialog` → `Service.share_with_microsoft(deal, version)` after a confirmation.
-- `HelpDialog` → `Service.request_help(deal, version, help_type, notes, contact)`; it asks for a
-  customer contact only when the deal has none (a co-sell deal needs one).
+- `HelpDialog` → `Service.request_help(deal, version, help_type, notes, contact, consent)`; as
+  the wizard: notes optional, and a customer contact (with the customer's consent tick) only when
+  the deal has none (the deal-type rules refuse a co-sell deal without one).
 - `InviteDialog` → `Service.invite(deal, version, InvitationDraft)`, with the same form as the
   wizard's step 7 (partner search, terms pre-filled from the deal, team, solutions, help).
 
@@ -32,7 +33,7 @@ from cosell_tui.screens.wizard_base import split_key
 from cosell_tui.screens.wizard_customer import CONSENT_REMINDER
 from cosell_tui.screens.wizard_partners import InvitationForm
 from cosell_tui.service.forms import PersonInput
-from cosell_tui.widgets.form import choice_field, text_field
+from cosell_tui.widgets.form import check_field, choice_field, text_field
 
 if TYPE_CHECKING:
     from cosell_tui.service import Service
@@ -115,8 +116,9 @@ class HelpDialog(FormDialog[Outcome]):
                 with Horizontal(classes="row"):
                     for name, label in pair:
                         yield text_field(label, f"contact_{name}", required=True)
+            yield check_field("The customer consents to sharing this contact", "consent")
 
-    def build(self) -> tuple[HelpType, str, PersonInput | None]:
+    def build(self) -> tuple[HelpType, str, PersonInput | None, bool]:
         value = self.value("help_type")
         help_type = value if isinstance(value, HelpType) else HelpType.GENERAL
         contact = None
@@ -125,7 +127,8 @@ class HelpDialog(FormDialog[Outcome]):
             contact = PersonInput(
                 typed["first_name"], typed["last_name"], typed["phone"], typed["email"]
             )
-        return help_type, self.text("notes"), contact
+        consent = bool(self.value("consent")) if self.needs_contact else False
+        return help_type, self.text("notes"), contact, consent
 
     def show_errors(self, messages: Mapping[str, str], message: str = "") -> None:
         super().show_errors(_contact_keys(messages), message)

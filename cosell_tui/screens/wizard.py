@@ -71,6 +71,8 @@ FIELD_STEP: Mapping[str, str] = {
     "crm_id": "details",
     "campaign_id": "details",
     "notes": "details",
+    "partner_role": "details",
+    "partner_program": "details",
     "marketplace_intent": "intent",
     "team": "team",
     "solutions": "solutions",

@@ -1,4 +1,5 @@
-"""Steps 2 and 3 of the New Deal wizard: the deal's details and the marketplace intent.
+"""Steps 2 and 3 of the New Deal wizard: the deal's details (with the partner role and program,
+as `deal create` and the deal screen's details take them) and the marketplace intent.
 
 Only the locations of the user's scope are offered (D2), loaded from the service; the location
 is the deal's scope key and cannot change after creation, so the step says so.
@@ -15,7 +16,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import RadioSet, Select, Static
 
-from cosell_tui.domain import MarketplaceIntent
+from cosell_tui.domain import MarketplaceIntent, PartnerRole
 from cosell_tui.screens.wizard_base import WizardStep
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, choice_field, text_field
@@ -55,6 +56,11 @@ class DetailsStep(WizardStep):
         with Horizontal(classes="pair"):
             yield text_field("CRM ID", "crm_id", max_length=100)
             yield text_field("Marketing campaign ID", "campaign_id", max_length=100)
+        with Horizontal(classes="pair"):
+            yield choice_field(
+                "Partner role", "partner_role", [(r.label, r) for r in PartnerRole], prompt="None"
+            )
+            yield text_field("Partner program", "partner_program", max_length=100)
         yield text_field(
             "Notes (on record; seen by everyone on the deal)",
             "notes",
@@ -96,6 +102,8 @@ class DetailsStep(WizardStep):
             "crm_id": fields["crm_id"].value or None,
             "campaign_id": fields["campaign_id"].value or None,
             "notes": fields["notes"].value,
+            "partner_role": fields["partner_role"].value or None,
+            "partner_program": fields["partner_program"].value or None,
         }
 
     def is_dirty(self) -> bool:
@@ -116,8 +124,14 @@ class DetailsStep(WizardStep):
             f"Estimated value: {data['value'] or '—'} {data['currency']}",
             f"Estimated close date: {data['close_date'] or '—'}",
             f"CRM ID: {data['crm_id'] or '—'} · Campaign ID: {data['campaign_id'] or '—'}",
+            f"Partner role: {_label(data['partner_role'])} · "
+            f"Partner program: {data['partner_program'] or '—'}",
             f"Notes: {data['notes'] or '—'}",
         ]
+
+
+def _label(role: object) -> str:
+    return role.label if isinstance(role, PartnerRole) else "—"
 
 
 class IntentStep(WizardStep):

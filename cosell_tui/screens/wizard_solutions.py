@@ -3,7 +3,9 @@
 Each row says whether the solution is IP co-sell incentive eligible (what decides registration
 later) and whether it is marketplace incentivised (what intent Yes needs). The limits (1–50, a
 solution assessment alone, only for vetted partners) are the service's to check; the step shows
-its messages and asks for the assessment location only when an assessment is chosen.
+its messages and asks for the assessment location only when an assessment is chosen, and a
+priced solution's unit price, quantity and currency while it is highlighted in the chosen list
+(as the CLI document and the deal screen's Solutions dialog take them).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from cosell_tui.domain.views import SolutionView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import SolutionInput
 from cosell_tui.widgets.background import background
-from cosell_tui.widgets.form import FormField, choice_field
+from cosell_tui.widgets.form import FormField, choice_field, text_field
 
 
 def solution_line(solution: SolutionView) -> str:
@@ -51,7 +53,14 @@ class SolutionsStep(WizardStep):
     SolutionsStep OptionList { height: auto; max-height: 7; }
     SolutionsStep #field-assessment_location_id { display: none; }
     SolutionsStep.-assessment #field-assessment_location_id { display: block; }
+    SolutionsStep #solution-pricing { height: auto; display: none; }
+    SolutionsStep.-priced #solution-pricing { display: block; }
+    SolutionsStep #solution-pricing FormField { width: 1fr; }
     """
+
+    #: A priced line's answers, by field: what the CLI document's `price`, `quantity`, `currency`
+    #: take (the deal screen's Solutions dialog asks the same).
+    PRICE_FIELDS = ("price", "quantity", "currency")
 
     BINDINGS = [
         Binding("delete", "remove_solution", "Remove solution", id="wizard.remove_solution")
@@ -71,6 +80,9 @@ class SolutionsStep(WizardStep):
         super().__init__(service)
         self.results: tuple[SolutionView, ...] = ()
         self.chosen: list[SolutionView] = []
+        #: Price, quantity and currency typed for each priced solution, by its id.
+        self.pricing: dict[str, dict[str, str]] = {}
+        self.pricing_for: str | None = None  # the highlighted priced solution
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="step-errors")
@@ -90,6 +102,12 @@ class SolutionsStep(WizardStep):
             field="solutions",
             required=True,
         )
+        with Horizontal(id="solution-pricing"):
+            yield text_field(
+                "Unit price (highlighted priced solution)", "line_price", kind="number"
+            )
+            yield text_field("Quantity", "line_quantity", kind="number")
+            yield text_field("Currency", "line_currency", max_length=3)
         yield choice_field(
             "Assessment location (for the incentive payout)",
             "assessment_location_id",
@@ -184,6 +202,32 @@ class SolutionsStep(WizardStep):
             chosen.add_option(Option(Text("No solution chosen yet."), disabled=True))
         self.changed()
 
+    @on(OptionList.OptionHighlighted, "#solution-chosen")
+    def _chosen_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """A priced solution's price, quantity and currency are asked while it is highlighted."""
+        event.stop()
+        index = event.option_index
+        solution = self.chosen[index] if 0 <= index < len(self.chosen) else None
+        self.pricing_for = solution.id if solution is not None and solution.priced else None
+        self.set_class(self.pricing_for is not None, "-priced")
+        if self.pricing_for is not None:
+            typed = self.pricing.get(self.pricing_for, {})
+            for name in self.PRICE_FIELDS:
+                control = self.fields[f"line_{name}"].control
+                assert isinstance(control, Input)
+                with control.prevent(Input.Changed):
+                    control.value = typed.get(name, "")
+
+    @on(Input.Changed, "#solution-pricing Input")
+    def _price_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.pricing_for is None:
+            return
+        typed = self.pricing.setdefault(self.pricing_for, {})
+        for name in self.PRICE_FIELDS:
+            typed[name] = str(self.fields[f"line_{name}"].value or "").strip()
+        self.changed()
+
     def action_remove_solution(self) -> None:
         chosen = self.query_one("#solution-chosen", OptionList)
         if chosen.has_focus and chosen.highlighted is not None and self.chosen:
@@ -199,9 +243,18 @@ class SolutionsStep(WizardStep):
     def collect(self) -> dict[str, Any]:
         location = self.fields["assessment_location_id"].value
         return {
-            "solutions": tuple(SolutionInput(s.id) for s in self.chosen),
+            "solutions": tuple(self._line(s) for s in self.chosen),
             "assessment_location_id": location if self.has_assessment else None,
         }
+
+    def _line(self, solution: SolutionView) -> SolutionInput:
+        typed = self.pricing.get(solution.id, {}) if solution.priced else {}
+        return SolutionInput(
+            solution.id,
+            typed.get("price") or None,
+            typed.get("quantity") or None,
+            (typed.get("currency") or "").upper() or None,
+        )
 
     def is_dirty(self) -> bool:
         return bool(self.chosen)

@@ -104,7 +104,7 @@ def check_draft(
     if not names_customer(draft.account_id, draft.account):
         found.setdefault("customer", "Pick a customer from the search, or enter one manually.")
     if inputs.named(draft.contact) and not draft.consent:
-        found.setdefault("consent", "The customer must consent to sharing this contact.")
+        found.setdefault("consent", inputs.CONSENT_NEEDED)
     report(found, "customer")
 
     parsed.details, found = check(inputs.DetailsAnswers, draft, **context)
@@ -138,11 +138,9 @@ def check_draft(
     parsed.visible = draft.visible_to_microsoft
     if selling is not None:
         parsed.help_type, parsed.help_notes = selling.help_type, selling.help_notes or ""
-    if selling is not None and not parsed.assessment:
-        if parsed.help_type is HelpType.NONE and parsed.visible is None:
-            found["visible_to_microsoft"] = "Answer whether Microsoft sellers may view this deal."
-        if parsed.help_type is not HelpType.NONE and draft.contact is None:
-            found["contact"] = "A customer contact is required to ask Microsoft for help (co-sell)."
+    unanswered = parsed.help_type is HelpType.NONE and parsed.visible is None
+    if selling is not None and not parsed.assessment and unanswered:
+        found["visible_to_microsoft"] = "Answer whether Microsoft sellers may view this deal."
     report(found, "selling")
 
     for index, inv in enumerate(draft.invitations or ()):
@@ -152,9 +150,6 @@ def check_draft(
         elif invitation is not None:
             parsed.invitations.append(invitation)
         report(found, "partners")
-    microsoft = any(invitation.microsoft for invitation in parsed.invitations)
-    if microsoft and parsed.help_type is HelpType.NONE and draft.contact is None:
-        report({"contact": "Inviting Microsoft needs a customer contact."}, "partners")
 
     # The deal type decides last, from everything above (SA constraints, co-sell contact).
     decision = preview(session, user, rules, draft, parsed)
@@ -162,8 +157,14 @@ def check_draft(
     if decision.problems and lines is not None and asked & {"solutions", "selling"}:
         on_solutions = parsed.assessment or step == "solutions" or not parsed.solutions
         key = "solutions" if on_solutions else "help_type"
+        if decision.problem_rules[:1] == (NEEDS_CONTACT,):
+            key = "contact"  # the one ask-for-help rule: said where the contact is entered
         problems.setdefault(key, "; ".join(decision.problems))
     return parsed, problems
+
+
+#: deal_type.yaml's rule that asking Microsoft for help needs a customer contact.
+NEEDS_CONTACT = "help-needs-customer-contact"
 
 
 def preview(

@@ -442,7 +442,6 @@ class Input(BaseModel):
 
 
 #: §4.4 windows of a registration; the review states that need a reason (§2.5).
-SIGN_WINDOW, START_WINDOW = timedelta(days=60), timedelta(days=90)
 _S = RegistrationStatus
 NEEDS_REASON = frozenset({_S.FAILED, _S.ACTION_REQUIRED, _S.MARKETPLACE_FAILED})
 
@@ -552,6 +551,19 @@ class TeamIn(Input):
     team: Team
 
 
+class ContactsIn(Input):
+    """The deal's customer contacts, shared only with the customer's `consent`."""
+
+    contacts: Annotated[tuple[Contact, ...], _listed(None, MAX_TEAM_MEMBERS, "customer contacts")]
+    consent: Annotated[bool, BeforeValidator(bool)]
+
+    @field_validator("consent")
+    def _consented(cls, consent: bool, info: ValidationInfo) -> bool:
+        if info.data.get("contacts") and not consent:
+            raise problem(CONSENT_NEEDED)
+        return consent
+
+
 class LinesIn(Input):
     solutions: Lines
 
@@ -655,12 +667,20 @@ class Mistake(Input):
 # --- Microsoft and the registration -------------------------------------------------------------
 
 
+#: A customer contact is shared only with the customer's consent (the wizard's and the help
+#: dialog's tick box, `--consent` in the CLI).
+CONSENT_NEEDED = "The customer must consent to sharing this contact."
+
+
 class HelpRequest(Input):
-    """Asking Microsoft for help (T12): a customer contact unless the deal `has_contact`."""
+    """Asking Microsoft for help (T12), as in the wizard: the help wanted, optional notes, and
+    a customer contact given here only with the customer's `consent`. Whether the deal needs a
+    contact is the deal-type rules' question (deal_type.yaml, help-needs-customer-contact)."""
 
     help_type: Help
-    notes: DealNotes
+    notes: MoreNotes
     contact: Contact | None
+    consent: Annotated[bool, BeforeValidator(bool)]
 
     @field_validator("help_type")
     def _some_help(cls, help_type: HelpType) -> HelpType:
@@ -668,11 +688,11 @@ class HelpRequest(Input):
             raise problem("Say what help you need from Microsoft.")
         return help_type
 
-    @field_validator("contact")
-    def _someone(cls, contact: Contact | None, info: ValidationInfo) -> Contact | None:
-        if contact is None and not (info.context or {})["has_contact"]:
-            raise problem("A customer contact is required to ask Microsoft for help.")
-        return contact
+    @field_validator("consent")
+    def _consented(cls, consent: bool, info: ValidationInfo) -> bool:
+        if info.data.get("contact") is not None and not consent:
+            raise problem(CONSENT_NEEDED)
+        return consent
 
 
 class Answer(Input):
@@ -726,7 +746,8 @@ class ExceptionReview(Input):
 
 class Registration(Input):
     """The Azure IP co-sell registration form (§4.4), against the context's `today`, the deal's
-    `earliest` sign date (its creation or Microsoft invitation) and its `azure_ip` solutions."""
+    `earliest` sign date (its creation or Microsoft invitation), its `azure_ip` solutions and
+    the date `windows` of the rule files (relaxed after an approved exception, D19)."""
 
     form = (forms.RegistrationForm, "A registration form is expected.")
     is_marketplace: Annotated[bool, YesNo("Marketplace transaction")]
@@ -767,10 +788,11 @@ class Registration(Input):
     @field_validator("sign_date")
     def _signed(cls, sign: date, info: ValidationInfo) -> date:
         today, earliest = (info.context or {})["today"], (info.context or {})["earliest"]
+        days = (info.context or {})["windows"].sign_days
         if sign > today:
             raise problem("The contract sign date cannot be in the future.")
-        if sign < today - SIGN_WINDOW:
-            raise problem("Register within 60 days of the contract signature.")
+        if days is not None and sign < today - timedelta(days=days):
+            raise problem(f"Register within {days} days of the contract signature.")
         if sign < earliest:
             raise problem(f"The sign date cannot be before {earliest.isoformat()} "
                           "(the deal's creation or Microsoft invitation).")  # fmt: skip
@@ -778,8 +800,9 @@ class Registration(Input):
 
     @field_validator("start_date")
     def _started(cls, start: date, info: ValidationInfo) -> date:
-        if start < (info.context or {})["today"] - START_WINDOW:
-            raise problem("The contract start date is more than 90 days ago.")
+        days = (info.context or {})["windows"].start_days
+        if days is not None and start < (info.context or {})["today"] - timedelta(days=days):
+            raise problem(f"The contract start date is more than {days} days ago.")
         return start
 
     @field_validator("end_date")

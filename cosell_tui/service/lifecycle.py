@@ -188,6 +188,31 @@ class Lifecycle:
             )
             return Outcome(outcome.deal, outcome.message, warnings)
 
+    def set_contacts(
+        self, deal: int, version: int, contacts: Sequence[PersonInput], consent: bool
+    ) -> Outcome:
+        """The customer contacts, all at once (§1.3), with the customer's consent; read-only
+        once shared with Microsoft (transitions.yaml, edit_contacts)."""
+        with self._ctx.write() as uow:
+            ref = uow.load(deal, version)
+            uow.require(ref, Action.EDIT_CONTACTS)
+            parsed = parse(
+                inputs.ContactsIn,
+                {"contacts": tuple(contacts), "consent": consent},
+                "The customer contacts",
+                region=ref.country,
+            )
+            before = ", ".join(c.email or "" for c in ref.contacts)
+            after = ", ".join(c.email for c in parsed.contacts)
+            ref.contacts.clear()
+            uow.session.flush()
+            ref.contacts.extend(contact_rows(parsed.contacts))
+            if parsed.contacts:
+                ref.consent_share_contact = ref.consent_to_contact = True
+            return finish_edit(
+                uow, ref, {"contacts": (before, after)}, "contacts_edited", "Edited contacts"
+            )
+
     def set_solutions(self, deal: int, version: int, lines: Sequence[SolutionInput]) -> Outcome:
         """T6: 1..50 solutions; never on a solution assessment, never adding an assessment."""
         with self._ctx.write() as uow:

@@ -98,7 +98,8 @@ class Registration:
                 # Sent back with comments (§2.5): the team files it again. Visibility already
                 # limits users to deals on whose team they are (D3, D10).
                 uow.require_partner_user("Filing a registration")
-            values, acv = _check_form(uow, ref, form)
+            approved = existing is not None and existing.exception_status is E.APPROVED
+            values, acv = _check_form(uow, ref, form, approved)
             now = uow.now()
             if values["is_marketplace"]:
                 status = S.MARKETPLACE_PENDING
@@ -286,16 +287,7 @@ class Registration:
                 reg.status = ref.registration_status = S.ACTION_REQUIRED
                 reg.status_reason = "Exception approved: file the registration again."
                 reg.action_required_at = now
-            ref.updated_at = now
-            record(
-                uow.session,
-                ref.id,
-                now,
-                self._ctx.user.id,
-                "exception_review",
-                f"{target.label}." + (f" {text}" if text else ""),
-                changes,
-            )
+            self._decided(uow, ref, "exception_review", target.label, text, changes)
             next_step = {
                 E.APPROVED: " File the registration again.",
                 E.ACTION_REQUIRED: " Correct the request and send it again.",
@@ -315,6 +307,28 @@ class Registration:
             uow.session.flush()
             row = uow.row(ref)
         return Outcome(row, f"Exception request of deal {row.id} is now {target.label}.")
+
+    def _decided(
+        self,
+        uow: UnitOfWork,
+        ref: Referral,
+        action: str,
+        decision: str,
+        text: str | None,
+        changes: dict[str, tuple[object, object]],
+    ) -> None:
+        """A reviewer's decision on the deal: it is touched and the decision (and the
+        reviewer's message) goes into its history."""
+        ref.updated_at = uow.now()
+        record(
+            uow.session,
+            ref.id,
+            uow.now(),
+            self._ctx.user.id,
+            action,
+            f"{decision}." + (f" {text}" if text else ""),
+            changes,
+        )
 
     def review_registration(
         self, deal: int, status: RegistrationStatus, reason: str = ""
@@ -341,14 +355,12 @@ class Registration:
             if stamp:
                 setattr(reg, stamp, now)
             ref.registration_status = target
-            ref.updated_at = now
-            record(
-                uow.session,
-                ref.id,
-                now,
-                self._ctx.user.id,
+            self._decided(
+                uow,
+                ref,
                 "registration_review",
-                f"Registration {target.label}." + (f" {text}" if text else ""),
+                f"Registration {target.label}",
+                text,
                 {"registration_status": (old, target)},
             )
             _tell_team(uow, ref, target, text)
@@ -380,10 +392,11 @@ def _registration(uow: UnitOfWork, deal: int) -> tuple[RegistrationRecord, Refer
 
 
 def _check_form(
-    uow: UnitOfWork, ref: Referral, form: RegistrationForm
+    uow: UnitOfWork, ref: Referral, form: RegistrationForm, exception_approved: bool
 ) -> tuple[dict[str, object], Decimal]:
-    """The §4.4 form parsed (dates against the Clock and the deal), then its money in USD at
-    the won month's rate; returns the registration's values and the ACV in USD."""
+    """The §4.4 form parsed (dates against the Clock, the deal and the rule files' date
+    windows, relaxed after an approved exception), then its money in USD at the won month's
+    rate; returns the registration's values and the ACV in USD."""
     earliest = ref.created_at.date()
     if ref.microsoft_requested_at is not None:
         earliest = max(earliest, ref.microsoft_requested_at.date())
@@ -395,6 +408,7 @@ def _check_form(
         today=uow.now().date(),
         earliest=earliest,
         azure_ip=azure_ip,
+        windows=uow.rules.date_windows(exception_approved),
     )
     won_day = (ref.closed_at or uow.now()).date()
     tcv_usd = uow.usd(answers.contract_value, answers.contract_currency, won_day)

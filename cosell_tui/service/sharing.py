@@ -50,20 +50,24 @@ class Sharing:
         help_type: HelpType,
         notes: str,
         contact: PersonInput | None = None,
+        consent: bool = False,
     ) -> Outcome:
-        """T12: -> co-sell; a customer contact is required (an existing one, or given here with
-        the customer's consent). Microsoft gets 14 days to answer (D9)."""
+        """T12: -> co-sell. Notes are optional; a contact given here needs the customer's
+        `consent`; the deal-type rules refuse a co-sell deal without a customer contact (one
+        rule for the wizard, `deal create`, import, this and inviting Microsoft). Microsoft gets
+        14 days to answer (D9)."""
         with self._ctx.write() as uow:
             ref = uow.load(deal, version)
             uow.require(ref, Action.REQUEST_HELP)
             request = parse(
                 inputs.HelpRequest,
-                {"help_type": help_type, "notes": notes, "contact": contact},
+                {"help_type": help_type, "notes": notes, "consent": consent, "contact": contact},
                 "The request",
                 region=ref.country,
-                has_contact=bool(ref.contacts),
             )
-            return _co_sell(uow, ref, request.help_type, request.notes, request.contact)
+            return _co_sell(
+                uow, ref, request.help_type, request.notes or ref.notes, request.contact
+            )
 
     def invite(self, deal: int, version: int, invitation: InvitationDraft) -> Outcome:
         """T13: invite a partner (its admins get an inbound referral) or Microsoft (the same as
@@ -87,8 +91,6 @@ class Sharing:
                     raise RuleRefusal(uow.decision(ref).why_not(Action.REQUEST_HELP))
                 if ref.microsoft_status.value in ("Pending", "Accepted", "Won"):
                     raise RuleRefusal("Microsoft is already engaged on this deal.")
-                if not ref.contacts:
-                    raise RuleRefusal("A customer contact is required to invite Microsoft.")
                 return _co_sell(uow, ref, pick.help_type, pick.notes or ref.notes, None)
             invite_partner(uow, ref, pick, pick.team or ref.team)
             ref.deal_type = _upgrade_type(uow, ref)

@@ -676,7 +676,9 @@ class Transfer:
                 contact = None if was.contact else _person(row.contact)
                 steps.add(
                     pc.HELP_WHAT,
-                    lambda d, v: sharing.request_help(d, v, help_type, notes, contact),
+                    lambda d, v: sharing.request_help(
+                        d, v, help_type, notes, contact, bool(row.consent)
+                    ),
                 )
         elif pc.HELP_REQUIRED in changed:
             steps.refuse(pc.HELP_REQUIRED, "help once asked for cannot be withdrawn")

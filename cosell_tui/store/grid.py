@@ -40,8 +40,10 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import SQLCoreOperations
 
 from cosell_tui.domain import Direction, Role, Status, Substatus
@@ -150,17 +152,46 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
     return and_(*conds)
 
 
-def tab_condition(scope: Scope, tab: Tab, for_count: bool = False) -> ColumnElement[bool]:
-    """The tab as one range of grid_tab (ordered pages) or, for counting, by status and
-    direction: the same rows, but answerable from ix_referral_filter alone."""
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """A received referral whose window is over at `now` (domain `window_over`), whether or
+    not the sweep has recorded it: one range of ix_referral_expiry_sweep (status, expires_at)."""
+    return and_(R.status == Status.NEW, R.expires_at.is_not(None), R.expires_at <= now)
+
+
+def tab_parts(
+    scope: Scope, tab: Tab, now: datetime, for_count: bool = False, overdue: bool = True
+) -> list[Any]:
+    """The tab as disjoint conditions, each one index range (ordered pages) or, for counting,
+    by status and direction (answerable from ix_referral_filter alone).
+
+    The tabs agree with the clock (§2.6, D9a): from its expiry instant a received referral
+    leaves Inbound and is in Closed (it reads Expired), before the sweep records it. Closed is
+    then two ranges, the stored one and the overdue referrals, whose ordered pages are merged
+    (`_in_order`) so neither range is sorted whole. `overdue=False`: the caller knows that
+    the organisation has no overdue referral at `now` (`Grid._stamp`), so the stored tabs are
+    exact and each is one range, as before the clock mattered."""
     if tab is Tab.FAVORITES:
-        return R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))
-    if not for_count:
-        return R.grid_tab == _TAB_CODE[tab]
+        return [R.id.in_(select(F.referral_id).where(F.user_id == scope.user_id))]
+    late = overdue_condition(now)
     if tab is Tab.CLOSED:
-        return R.status == Status.CLOSED
-    direction = Direction.INCOMING if tab is Tab.INBOUND else Direction.OUTGOING
-    return and_(R.status.in_((Status.NEW, Status.ACTIVE)), R.direction == direction)
+        if for_count:
+            return [or_(R.status == Status.CLOSED, late) if overdue else R.status == Status.CLOSED]
+        stored = R.grid_tab == _TAB_CODE[tab]
+        return [stored, and_(late, R.grid_tab == _TAB_CODE[Tab.INBOUND])] if overdue else [stored]
+    if not for_count:
+        cond = R.grid_tab == _TAB_CODE[tab]
+    else:
+        direction = Direction.INCOMING if tab is Tab.INBOUND else Direction.OUTGOING
+        cond = and_(R.status.in_((Status.NEW, Status.ACTIVE)), R.direction == direction)
+    return [and_(cond, not_(late))] if tab is Tab.INBOUND and overdue else [cond]
+
+
+def tab_condition(
+    scope: Scope, tab: Tab, now: datetime, for_count: bool = False
+) -> ColumnElement[bool]:
+    """Which rows the tab holds at `now` (see `tab_parts`), as one condition."""
+    parts = tab_parts(scope, tab, now, for_count)
+    return parts[0] if len(parts) == 1 else or_(*parts)
 
 
 def _starred(scope: Scope) -> ColumnElement[bool]:
@@ -197,7 +228,7 @@ def _term_condition(term: Term, scope: Scope, now: datetime) -> ColumnElement[bo
         # recorded it (D9a): it leaves "Received" and joins "Expired" at once.
         if not _WINDOWED & set(values):
             return R.substatus.in_(values)
-        overdue = and_(R.status == Status.NEW, R.expires_at.is_not(None), R.expires_at <= now)
+        overdue = overdue_condition(now)
         recorded = and_(R.substatus.in_(values), not_(overdue))
         return or_(recorded, overdue) if Substatus.EXPIRED in values else recorded
     if name == "type":
@@ -271,7 +302,7 @@ def _text_condition(
     return literal_column(search.PG_DOCUMENT).op("@@", is_comparison=True)(query)
 
 
-def where_clause(
+def where_parts(
     dialect: str,
     scope: Scope,
     tab: Tab,
@@ -279,9 +310,11 @@ def where_clause(
     now: datetime,
     for_count: bool = False,
     probe: bool = False,
-) -> ColumnElement[bool]:
-    """Everything that decides membership of the result (not its order)."""
-    conds = [scope_condition(scope), tab_condition(scope, tab, for_count)]
+    overdue: bool = True,
+) -> list[ColumnElement[bool]]:
+    """Everything that decides membership of the result (not its order), as disjoint
+    conditions, one per range of the tab (`tab_parts`)."""
+    conds = [scope_condition(scope)]
     positive = query.text_terms(negated=False)
     if positive:
         cond = _text_condition(dialect, positive, probe)
@@ -294,7 +327,13 @@ def where_clause(
     for term in query.field_terms():
         cond = _term_condition(term, scope, now)
         conds.append(not_(cond) if term.negated else cond)
-    return and_(*conds)
+    return [and_(part, *conds) for part in tab_parts(scope, tab, now, for_count, overdue)]
+
+
+def where_clause(*args: Any, **kwargs: Any) -> ColumnElement[bool]:
+    """`where_parts(...)` (the same arguments) as one condition."""
+    parts = where_parts(*args, **kwargs)
+    return parts[0] if len(parts) == 1 else or_(*parts)
 
 
 # --- ordering ---------------------------------------------------------------------------------
@@ -318,12 +357,51 @@ def _segments(
     return [(col.is_not(None), [key, ident]), (col.is_(None), [key, ident])]
 
 
+def _late(stamp: Stamp | None) -> bool:
+    """Whether the organisation may have overdue referrals (unknown without a stamp)."""
+    return stamp is None or stamp[1] is not None
+
+
+def _in_order(
+    parts: list[ColumnElement[bool]],
+    extra: ColumnElement[bool] | None,
+    order: list[Any],
+    limit: int | None = None,
+) -> Any:
+    """The ids of the result's disjoint ranges (`parts`) within one segment, in `order`: one
+    index walk per range; several are merged in SQL (each arm walks its own index and the
+    compound merges them) rather than the whole result being sorted."""
+    conds = [part if extra is None else and_(part, extra) for part in parts]
+    if len(conds) == 1:
+        stmt = select(R.id).where(conds[0]).order_by(*order)
+        return stmt if limit is None else stmt.limit(limit)
+    key, ident = order
+    arms: list[Any] = []
+    for cond in conds:
+        arm = select(R.id.label("i"), key.element.label("k")).where(cond)
+        if limit is not None:  # SQLite takes LIMIT in an arm of a compound only as a subquery
+            inner = arm.order_by(*order).limit(limit).subquery()
+            arm = select(inner.c.i, inner.c.k)
+        arms.append(arm)
+    # The compound's own ORDER BY (by its column names) lets SQLite merge the ordered arms.
+    outer = []
+    for name, by in (("k", key), ("i", ident)):
+        col: ColumnElement[Any] = literal_column(name)
+        outer.append(col.desc() if by.modifier is operators.desc_op else col.asc())
+    compound = union_all(*arms).order_by(*outer)
+    return compound if limit is None else compound.limit(limit)
+
+
 # --- the grid reader ------------------------------------------------------------------------
+
+
+#: A cached result's validity: the change counter and the latest overdue expiry (`_stamp`).
+Stamp = tuple[int, datetime | None]
 
 
 @dataclass
 class _Entry:
-    version: int
+    version: Stamp | int
     count: int | None = None
     ids: array[int] | None = None
     frequent: bool | None = None  # the free words hit FREQUENT rows (see _frequent_words)
@@ -352,10 +430,10 @@ class Grid:
         write), else None: the caller then shows rows first and counts after."""
         with self.engine.connect() as conn:
             if query.empty:
-                kept = self._kept_count(conn, scope, tab)
+                kept = self._kept_count(conn, scope, tab, now)
                 if kept is not None:
                     return kept
-            entry = self._entry(self._key(scope, tab, query, now), self._version(conn))
+            entry = self._entry(self._key(scope, tab, query, now), self._stamp(conn, scope, now))
             return entry.count
 
     def ids(
@@ -435,7 +513,20 @@ class Grid:
             instant = now  # exact: the window ends to the second
         return (scope, tab, query, instant, *rest)
 
-    def _entry(self, key: tuple[Any, ...], version: int | None) -> _Entry:
+    def _stamp(self, conn: Connection, scope: Scope, now: datetime) -> Stamp | None:
+        """What a cached result depends on: the change counter and, since the tabs follow the
+        clock, the latest expiry of the organisation's overdue referrals at `now` (without a
+        write, the overdue set only grows, so it is the same set while this is the same).
+        None (never cache) if the database was not migrated."""
+        version = self._version(conn)
+        if version is None:
+            return None
+        latest = conn.execute(
+            select(func.max(R.expires_at)).where(overdue_condition(now), R.org_id == scope.org_id)
+        ).scalar()
+        return version, latest
+
+    def _entry(self, key: tuple[Any, ...], version: Stamp | None) -> _Entry:
         if version is None:
             return _Entry(-1)
         with self._lock:
@@ -448,8 +539,10 @@ class Grid:
                 self._cache.popitem(last=False)
             return entry
 
-    def _kept_count(self, conn: Connection, scope: Scope, tab: Tab) -> int | None:
-        """The unfiltered count from grid_count, or None when this scope is not kept there."""
+    def _kept_count(self, conn: Connection, scope: Scope, tab: Tab, now: datetime) -> int | None:
+        """The unfiltered count from grid_count, or None when this scope is not kept there;
+        the overdue referrals the sweep has not moved yet are counted in Closed, not Inbound
+        (a range of ix_referral_expiry_sweep: only the overdue rows are read)."""
         if scope.role is Role.USER:
             return None
         if not scope.entire_company and not scope.location_ids:
@@ -462,14 +555,21 @@ class Grid:
             names = [f"l{i}" for i in range(len(scope.location_ids))]
             sql += f" AND location_id IN ({', '.join(':' + n for n in names)})"
             params.update(zip(names, scope.location_ids, strict=True))
-        return int(conn.execute(text(sql), params).scalar_one())
+        kept = int(conn.execute(text(sql), params).scalar_one())
+        if tab in (Tab.INBOUND, Tab.CLOSED):
+            overdue = and_(
+                scope_condition(scope), overdue_condition(now), R.direction == Direction.INCOMING
+            )
+            late = int(conn.execute(select(func.count()).where(overdue)).scalar_one())
+            kept += late if tab is Tab.CLOSED else -late
+        return kept
 
     def _count(self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime) -> int:
         if query.empty:
-            kept = self._kept_count(conn, scope, tab)
+            kept = self._kept_count(conn, scope, tab, now)
             if kept is not None:
                 return kept
-        version = self._version(conn)
+        version = self._stamp(conn, scope, now)
         entry = self._entry(self._key(scope, tab, query, now), version)
         if entry.count is None:
             where = where_clause(self.dialect, scope, tab, query, now, for_count=True)
@@ -480,7 +580,7 @@ class Grid:
         self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime,
         sort: SortKey, descending: bool, offset: int, limit: int,
     ) -> list[int]:  # fmt: skip
-        version = self._version(conn)
+        version = self._stamp(conn, scope, now)
         ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
         if ordered.ids is not None:
             return list(ordered.ids[offset : offset + limit])
@@ -489,8 +589,8 @@ class Grid:
         probe = self._frequent_words(conn, query, ordered)
         walkable = tab is not Tab.FAVORITES and (probe or not query.text_terms(negated=False))
         if walkable:
-            where = where_clause(
-                self.dialect, scope, tab, query, now, for_count=sort in COVERED_SORTS, probe=probe
+            where = where_parts(
+                self.dialect, scope, tab, query, now, sort in COVERED_SORTS, probe, _late(version)
             )
             segments = _segments(sort, descending)
             if offset + limit <= DIRECT_WINDOW:
@@ -531,20 +631,20 @@ class Grid:
 
     def _ordered_ids(
         self, conn: Connection, scope: Scope, tab: Tab, query: Query, now: datetime,
-        sort: SortKey, descending: bool, version: int | None = None,
+        sort: SortKey, descending: bool, version: Stamp | None = None,
     ) -> array[int]:  # fmt: skip
         """Every id of the result in order, read once and cached until the next write
         (`version`: the change counter, when the caller has just read it)."""
         if version is None:
-            version = self._version(conn)
+            version = self._stamp(conn, scope, now)
         ordered = self._entry(self._key(scope, tab, query, now, sort, descending), version)
         if ordered.ids is not None:
             return ordered.ids
-        where = where_clause(self.dialect, scope, tab, query, now)
+        parts = where_parts(self.dialect, scope, tab, query, now, overdue=_late(version))
         ids = array("q")
         for extra, order in _segments(sort, descending):
-            cond = where if extra is None else and_(where, extra)
-            ids.extend(r[0] for r in conn.execute(select(R.id).where(cond).order_by(*order)))
+            stmt = _in_order(parts, extra, order)
+            ids.extend(r[0] for r in conn.execute(stmt))
         with self._lock:
             if ordered.version == version:
                 ordered.ids = ids
@@ -554,17 +654,17 @@ class Grid:
         return ids
 
     def _head(
-        self, conn: Connection, where: ColumnElement[bool],
+        self, conn: Connection, parts: list[ColumnElement[bool]],
         segments: list[tuple[ColumnElement[bool] | None, list[Any]]], offset: int, limit: int,
     ) -> list[int]:  # fmt: skip
-        """Ids [offset, offset+limit) of the ordered segments, reading at most offset+limit."""
+        """Ids [offset, offset+limit) of the ordered segments, reading at most offset+limit
+        from each of the result's disjoint ranges (`parts`)."""
         want = offset + limit
         ids: list[int] = []
         for extra, order in segments:
             if len(ids) >= want:
                 break
-            cond = where if extra is None else and_(where, extra)
-            stmt = select(R.id).where(cond).order_by(*order).limit(want - len(ids))
+            stmt = _in_order(parts, extra, order, want - len(ids))
             ids.extend(r[0] for r in conn.execute(stmt))
         return ids[offset:want]
 
@@ -594,7 +694,10 @@ __all__ = [
     "Grid",
     "Scope",
     "default_sort",
+    "overdue_condition",
     "scope_condition",
     "tab_condition",
+    "tab_parts",
     "where_clause",
+    "where_parts",
 ]

@@ -36,9 +36,13 @@ def test_from_the_expiry_instant_it_reads_expired_everywhere(db: str, cosell: Ru
     expires = shifted(shown_expiry, 1)  # the JSON shows whole seconds; the window ends within
     shown = at(db, expires, "deal", "show", number, "--json")
     assert (shown.json()["status"], shown.json()["substatus"]) == ("Closed", "Expired")
-    listed = at(db, expires, "deal", "list", "--tab", "inbound", "--json", "--limit", "500")
+    listed = at(db, expires, "deal", "list", "--tab", "closed", "--json", "--limit", "500")
     item = next(i for i in listed.json()["items"] if str(i["x-cosell"]["number"]) == number)
     assert item["substatus"] == "Expired"
+    inbound = at(db, expires, "deal", "list", "--tab", "inbound", "--json", "--limit", "500")
+    assert number not in {str(i["x-cosell"]["number"]) for i in inbound.json()["items"]}
+    before = at(db, shifted(expires, -2), "deal", "list", "--tab", "inbound", "--json")
+    assert before.json()["totalCount"] == inbound.json()["totalCount"] + 1
     text = at(db, expires, "deal", "show", number)
     assert "Expired" in text.out
     for args in (("accept", number), ("decline", number, "--reason", "1")):

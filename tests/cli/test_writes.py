@@ -171,8 +171,13 @@ def test_ask_microsoft_for_help(cosell: Runner) -> None:
     ]  # fmt: skip
     bad = cosell("deal", "help", number(deal), "--type", "telepathy", "--notes", "x")
     assert bad.code == 1 and "--type" in bad.err
-    result = cosell("deal", "help", number(deal), "--type", "CustomerTechnicalArchitecture",
-                    "--notes", "Architecture review please.", *contact)  # fmt: skip
+    if contact:  # as in the wizard: a contact is shared only with the customer's consent
+        refused = cosell("deal", "help", number(deal), "--type", "GeneralOrOther", *contact)
+        assert refused.code == 1 and "must consent" in refused.err
+        contact.append("--consent")
+    result = cosell(
+        "deal", "help", number(deal), "--type", "CustomerTechnicalArchitecture", *contact
+    )  # fmt: skip  (notes are optional)
     assert result.code == 0, result.err
     after = show(cosell, number(deal))
     assert after["x-cosell"]["dealType"] == "CoSell"

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cosell_tui.domain import HelpType
+from cosell_tui.domain.facts import DateWindows
 from cosell_tui.rules import RuleBook, RuleFileError, check_rule_files
 from cosell_tui.rules.rulebook import DEFAULT_DIRECTORY, RULE_SETS
 from tests.rules.factories import deal_facts
@@ -213,6 +214,20 @@ BROKEN = [
         "allowed when → item 1 → is_invitee: 'yes please' is not true or false",
     ),
     ("transitions", "won_gap_hours: 72", "won_gap_hours: true", None, "constants: won_gap_hours"),
+    (
+        "transitions",
+        "        sign within days: no limit",
+        "        sign within days: 30",
+        "register",
+        "sign within days: 30 is stricter than 60",
+    ),
+    (
+        "transitions",
+        "      start within days: 90\n",
+        "      start within days: 0\n",
+        "register",
+        "start within days: 0 is not a number of days",
+    ),
     ("eligibility", "    unknown: >-", "    unknow: >-", "deal-value", "unknown key 'unknow'"),
     (
         "eligibility",
@@ -297,6 +312,22 @@ def test_a_threshold_is_changed_in_the_file_alone(tmp_path: Path) -> None:
         decision = book.deal_type(deal_facts(solution_count=11))
         assert decision.problems == ("11 solutions are chosen; a deal takes at most 10.",)
         assert book.deal_type(deal_facts(solution_count=10)).problems == ()
+
+
+def test_registration_date_windows_relax_after_an_approved_exception(tmp_path: Path) -> None:
+    """D19: the form's date windows are in transitions.yaml, relaxed after an approved
+    exception; changed in the file alone."""
+    with RuleBook.load(cache_size=0) as book:
+        assert book.date_windows(False) == DateWindows(sign_days=60, start_days=90)
+        assert book.date_windows(True) == DateWindows(sign_days=None, start_days=None)
+    edit(
+        tmp_path,
+        "transitions",
+        "        start within days: no limit",
+        "        start within days: 120",
+    )
+    with RuleBook.load(tmp_path, cache_size=0) as book:
+        assert book.date_windows(True) == DateWindows(sign_days=None, start_days=120)
 
 
 def test_a_rule_can_be_added_in_the_file_alone(tmp_path: Path) -> None:

@@ -29,13 +29,14 @@ from cosell_tui.screens.dialogs import (
     LostDialog,
     WonDialog,
 )
-from cosell_tui.screens.dialogs_edit import DetailsDialog, StageDialog, TeamDialog
+from cosell_tui.screens.dialogs_edit import ContactsDialog, DetailsDialog, StageDialog, TeamDialog
 from cosell_tui.screens.dialogs_solutions import SolutionsDialog
 from cosell_tui.screens.registration import RegistrationDialog
 from cosell_tui.service.errors import ConflictError, NotFoundError, ValidationError
 from cosell_tui.service.forms import DetailsEdit, PersonInput, SolutionInput
 from cosell_tui.widgets.checklist import checklist_content
 from cosell_tui.widgets.stagebar import StageBar, stage_cells
+from cosell_tui.widgets.toggles import Tick
 from tests.screens.conftest import settle as settle_quiet
 from tests.screens.test_deal_support import (
     RecordingService,
@@ -439,6 +440,33 @@ async def test_edit_team_drops_empty_rows_and_checks_required() -> None:
             PersonInput("Ben", "Okafor", "+44 20 7946 0001", "ben@fabrikam.example"),
             PersonInput("Cara", "Lind", "+44 7700 900123", "cara@fabrikam.example"),
         )
+
+
+async def test_edit_contacts_asks_the_customers_consent() -> None:
+    """`u` edits the customer contacts (read-only once shared: the rules' decision); the
+    consent tick goes with them."""
+    base = active_cosell()
+    allowed = base.decision.allowed | {Action.EDIT_CONTACTS}
+    app, service = host(replace(base, decision=replace(base.decision, allowed=allowed)))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        dialog = app.screen
+        assert isinstance(dialog, ContactsDialog)
+        for name, value in (
+            ("first_name", "Asha"),
+            ("last_name", "Rao"),
+            ("email", "asha@northwind.example"),
+        ):
+            dialog.query_one(f"#input-contact_0_{name}", Input).value = value
+        dialog.query_one("#input-consent", Tick).value = True
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        [(_, _, contacts, consent)] = service.called("set_contacts")
+        assert contacts == (
+            PersonInput("Asha", "Rao", "+44 20 7946 0000", "asha@northwind.example"),
+        )  # the fake deal's one contact, renamed
+        assert consent is True
 
 
 async def test_edit_solutions_search_add_and_remove() -> None:

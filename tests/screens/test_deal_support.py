@@ -482,6 +482,9 @@ class RecordingService:
     def set_team(self, deal: int, version: int, team: Sequence[Any]) -> Done:
         return self._write("set_team", deal, version, tuple(team))
 
+    def set_contacts(self, deal: int, version: int, contacts: Sequence[Any], consent: bool) -> Done:
+        return self._write("set_contacts", deal, version, tuple(contacts), consent)
+
     def set_solutions(self, deal: int, version: int, lines: Sequence[Any]) -> Done:
         return self._write("set_solutions", deal, version, tuple(lines))
 

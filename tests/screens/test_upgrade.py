@@ -17,6 +17,7 @@ from cosell_tui.screens.upgrade import HelpDialog, InviteDialog, ShareDialog
 from cosell_tui.service import Service
 from cosell_tui.service.forms import DealDraft, PersonInput, SolutionInput
 from cosell_tui.widgets.form import FormField
+from cosell_tui.widgets.toggles import Tick
 from tests.screens.conftest import settle
 from tests.screens.test_wizard_support import LAKEHOUSE, SEATTLE
 
@@ -99,7 +100,7 @@ async def test_help_asks_for_the_missing_contact_then_makes_co_sell(open_demo: C
         await settle(pilot)
         screen = app.screen
         screen.query_one("#input-help_type", Select).value = HelpType.QUOTES_LICENSING
-        screen.query_one("#input-notes", Input).value = "Licensing question on E5."
+        # notes are optional, as in the wizard
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.result == "open"  # the contact is required: the dialog stays
@@ -116,6 +117,11 @@ async def test_help_asks_for_the_missing_contact_then_makes_co_sell(open_demo: C
         assert app.result == "open"  # the service refuses the phone, next to the field
         assert screen.query_one("#field-contact_phone", FormField).error
         screen.query_one("#input-contact_phone", Input).value = "+912240001234"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.result == "open"  # as in the wizard: the customer's consent is ticked
+        assert "must consent" in screen.query_one("#field-consent", FormField).error
+        screen.query_one("#input-consent", Tick).value = True
         await pilot.press("ctrl+y")
         await settle(pilot)
     assert isinstance(app.result, Outcome)

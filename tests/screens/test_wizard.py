@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -125,6 +126,61 @@ async def test_partner_led_deal(open_demo: Callable) -> None:
     detail = service.listing.deal(outcome.deal.id)
     assert detail.row.deal_type is DealType.PARTNER_LED
     assert detail.visible_to_microsoft
+
+
+async def test_partner_role_and_program_are_asked_at_creation(open_demo: Callable) -> None:
+    """The details step asks the partner role and program, as `deal create` reads them."""
+    from cosell_tui.domain import PartnerRole
+
+    service = open_demo("ava")
+    app = WizardHost(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        async def role_and_program(pilot: Any) -> None:
+            app.screen.query_one("#input-partner_role", Select).value = PartnerRole.DEPLOYMENT
+            type_into(pilot, "#input-partner_program", "Azure Migrate and Modernize")
+
+        await to_review_private(pilot, role_and_program)
+        review = "\n".join(str(s.content) for s in app.screen.query(Static))
+        assert "Partner role: Deployment services · Partner program: Azure Migrate" in review
+        outcome = await create(pilot)
+    row = service.listing.row(outcome.deal.id)
+    assert row.partner_role is PartnerRole.DEPLOYMENT
+    assert row.partner_program == "Azure Migrate and Modernize"
+
+
+async def test_a_priced_solution_takes_price_and_quantity(open_demo: Callable) -> None:
+    """Step 5 asks a priced solution's unit price, quantity and currency while it is
+    highlighted, as the CLI document takes them; an unpriced one is asked nothing."""
+    from decimal import Decimal
+
+    service = open_demo("ava")
+    app = WizardHost(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        async def priced(pilot: Any) -> None:
+            await add_solution(pilot, "Azure SQL Database")
+            step = app.screen.query_one(SolutionsStep)
+            chosen = step.query_one("#solution-chosen", OptionList)
+            chosen.highlighted = 0
+            await settle(pilot)
+            assert not step.has_class("-priced")  # Lakehouse has no price
+            chosen.highlighted = 1
+            await settle(pilot)
+            assert step.has_class("-priced")
+            type_into(pilot, "#input-line_price", "910")
+            type_into(pilot, "#input-line_quantity", "12")
+            type_into(pilot, "#input-line_currency", "usd")
+            await settle(pilot)
+
+        await to_review_private(pilot, more_solutions=priced)
+        outcome = await create(pilot)
+    lines = {line.solution.id: line for line in service.listing.deal(outcome.deal.id).solutions}
+    sql = lines["SOL-10002-SQL"]
+    assert (sql.price, sql.quantity, sql.currency) == (Decimal("910.00"), 12, "USD")
+    assert lines[LAKEHOUSE].price is None
 
 
 async def test_co_sell_deal_notifies_microsoft(open_demo: Callable, demo_db: Path) -> None:

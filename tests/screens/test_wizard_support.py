@@ -8,6 +8,7 @@ way.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.app import App
@@ -181,16 +182,25 @@ async def invite_partner(pilot: Pilot, name: str = "Adatum", solutions: int = 1)
     await press_button(pilot, "#invite-add")
 
 
-async def to_review_private(pilot: Pilot) -> None:
-    """Steps 1–7 answered for a plain private deal; ends on Review."""
+async def to_review_private(
+    pilot: Pilot,
+    more_details: Callable[[Pilot], Awaitable[None]] | None = None,
+    more_solutions: Callable[[Pilot], Awaitable[None]] | None = None,
+) -> None:
+    """Steps 1–7 answered for a plain private deal; ends on Review. `more_details` and
+    `more_solutions` answer more of steps 2 and 5."""
     await customer_step(pilot)
     await next_step(pilot)
     await details_step(pilot)
+    if more_details is not None:
+        await more_details(pilot)
     await next_step(pilot)
     await next_step(pilot)  # intent: Have not decided
     await team_step(pilot)
     await next_step(pilot)
     await add_solution(pilot, "Lakehouse")
+    if more_solutions is not None:
+        await more_solutions(pilot)
     await next_step(pilot)
     await selling_step(pilot, visible=False)
     await next_step(pilot)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from cosell_tui.domain import Action, ExceptionStatus, RegistrationStatus
@@ -154,3 +156,42 @@ def test_review_refusals(svc: Service) -> None:
     jordan.registration.review_exception(row.id, "reject", "No grounds")
     with pytest.raises(RuleRefusal, match="Only a pending exception request"):
         jordan.registration.review_exception(row.id, "approve")
+
+
+def _filed_late(svc: Service, row: DealRow) -> DealRow:
+    """100 days on: the form's sign date (day 5) and start date (day 6) lie beyond the
+    60- and 90-day windows of transitions.yaml."""
+    advance(svc, days=100)
+    return svc.listing.row(row.id)
+
+
+def test_after_an_approved_exception_the_date_windows_are_relaxed(svc: Service) -> None:
+    """D19: the corrected form of an approved exception is checked with relaxed dates (the
+    sign and start windows do not apply); what never relaxes still holds."""
+    row = rejected(svc)
+    svc.registration.request_exception(row.id, row.version, "Signed late by the customer.")
+    svc.as_user("jordan").registration.review_exception(row.id, "approve")
+    again = _filed_late(svc, row)
+    before = dump(svc)
+    tomorrow = (svc.clock.now().date() + timedelta(days=1)).isoformat()
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        svc.registration.register(again.id, again.version, f.registration_form(sign_date=tomorrow))
+    assert dump(svc) == before
+    out = svc.registration.register(again.id, again.version, f.registration_form())
+    assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
+
+
+def test_without_an_approved_exception_the_date_windows_hold(svc: Service) -> None:
+    """A registration sent back (no exception) is filed again against the 60/90-day windows."""
+    row = won_registrable(svc)
+    svc.registration.register(row.id, row.version, f.registration_form(pricing_model="PayAsYouGo"))
+    svc.as_user("jordan").registration.review(row.id, "send-back", "Check the dates")
+    again = _filed_late(svc, row)
+    before = dump(svc)
+    with pytest.raises(ValidationError, match="within 60 days of the contract signature"):
+        svc.registration.register(again.id, again.version, f.registration_form())
+    assert dump(svc) == before
+    late_start = f.registration_form(sign_date=(f.TODAY + timedelta(days=60)).isoformat())
+    with pytest.raises(ValidationError, match="more than 90 days ago"):
+        svc.registration.register(again.id, again.version, late_start)
+    assert dump(svc) == before

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from cosell_tui.domain import (
+    Action,
     CloseReason,
     DealType,
     ErrorReason,
@@ -18,7 +19,13 @@ from cosell_tui.domain import (
 )
 from cosell_tui.domain.views import DealRow
 from cosell_tui.service import Service
-from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal, ValidationError
+from cosell_tui.service.errors import (
+    ConflictError,
+    CosellError,
+    NotFoundError,
+    RuleRefusal,
+    ValidationError,
+)
 from cosell_tui.service.forms import DetailsEdit, PersonInput, SolutionInput
 from tests import factories as f
 from tests.service.conftest import advance, dump, rows
@@ -255,7 +262,7 @@ WRITES: dict[str, Callable[[Service, DealRow], object]] = {
     ),
     "share": lambda s, r: s.sharing.share_with_microsoft(r.id, r.version),
     "request_help": lambda s, r: s.sharing.request_help(
-        r.id, r.version, HelpType.GENERAL, "help", f.CONTACT
+        r.id, r.version, HelpType.GENERAL, "help", f.CONTACT, True
     ),
     "invite": lambda s, r: s.sharing.invite(r.id, r.version, f.invitation()),
     "edit_terms": lambda s, r: s.lifecycle.edit_invitation_terms(
@@ -287,17 +294,45 @@ def test_d13_share_is_one_way(svc: Service) -> None:
 
 
 def test_d13_request_help_upgrades_to_co_sell_and_needs_a_contact(svc: Service) -> None:
+    """As in the wizard: notes optional, a contact needs the consent tick, and without any
+    contact the deal-type rule refuses (its words, not a copy)."""
     row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
-    with pytest.raises(ValidationError) as err:
-        svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, "help please")
-    assert "contact" in err.value.fields
-    out = svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, "help please", f.CONTACT)
+    before = dump(svc)
+    with pytest.raises(RuleRefusal, match="needs a customer contact"):
+        svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, "")
+    with pytest.raises(ValidationError, match="must consent") as err:
+        svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, "", f.CONTACT)
+    assert "consent" in err.value.fields
+    assert dump(svc) == before
+    out = svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, "", f.CONTACT, True)
     assert out.deal.deal_type is DealType.CO_SELL
     assert out.deal.microsoft_status is MicrosoftStatus.PENDING
     with pytest.raises(RuleRefusal):
         svc.sharing.request_help(out.deal.id, out.deal.version, HelpType.GENERAL, "again")
     with pytest.raises(RuleRefusal):
         svc.sharing.share_with_microsoft(out.deal.id, out.deal.version)
+
+
+def test_asking_microsoft_for_help_is_one_rule_everywhere(svc: Service) -> None:
+    """The wizard and `deal create` (a draft), inviting Microsoft and the Ask-for-help dialog
+    all refuse a deal without a customer contact with deal_type.yaml's words."""
+    said: list[str] = []
+    draft = f.draft(help_type=HelpType.GENERAL, contact=None, consent=False)
+    with pytest.raises(CosellError) as err:
+        svc.creation.create_deal(draft)
+    said.append(str(err.value))
+    checked = svc.creation.validate_draft(draft)
+    said.append("; ".join(checked.values()))
+    row = svc.creation.create_deal(f.draft(visible_to_microsoft=True)).deal
+    for ask in (
+        lambda: svc.sharing.request_help(row.id, row.version, HelpType.GENERAL, ""),
+        lambda: svc.sharing.invite(row.id, row.version, f.invitation(org_id="microsoft")),
+    ):
+        with pytest.raises(RuleRefusal) as refused:
+            ask()
+        said.append(str(refused.value))
+    for text in said:
+        assert "needs a customer contact" in text and "consent" in text, text
 
 
 def test_t13_invite_a_partner_later(svc: Service) -> None:
@@ -401,3 +436,28 @@ def test_a_word_is_still_not_an_amount(svc: Service) -> None:
     with pytest.raises(ValidationError) as refused:
         svc.lifecycle.edit_details(row.id, row.version, DetailsEdit(value="55 grand"))
     assert "is not an amount (e.g. 25000.00 or 25k)" in str(refused.value.fields)
+
+
+def test_customer_contacts_are_edited_until_shared_with_microsoft(svc: Service) -> None:
+    """§1.3: contacts are edited with the customer's consent on a deal Microsoft does not see;
+    a deal Microsoft sees may get its first one; once shared they are read-only (the rule's
+    words), and asking for help then finds the contact."""
+    row = svc.creation.create_deal(f.draft()).deal  # private, no contact
+    before = dump(svc)
+    with pytest.raises(ValidationError, match="must consent"):
+        svc.lifecycle.set_contacts(row.id, row.version, (f.CONTACT,), False)
+    assert dump(svc) == before
+    out = svc.lifecycle.set_contacts(row.id, row.version, (f.CONTACT,), True)
+    assert [c.email for c in svc.listing.deal(row.id).contacts] == [f.CONTACT.email]
+    assert any(h.action == "contacts_edited" for h in svc.listing.deal(row.id).history)
+    out = svc.lifecycle.set_contacts(out.deal.id, out.deal.version, (), False)  # private: none
+    assert svc.listing.deal(row.id).contacts == ()
+    shared = svc.sharing.share_with_microsoft(out.deal.id, out.deal.version).deal
+    assert Action.EDIT_CONTACTS in svc.listing.deal(shared.id).decision.allowed  # a first one
+    first = svc.lifecycle.set_contacts(shared.id, shared.version, (f.CONTACT,), True).deal
+    why = svc.listing.deal(first.id).decision.why_not(Action.EDIT_CONTACTS)
+    assert "shared with Microsoft" in why
+    with pytest.raises(RuleRefusal, match="shared with Microsoft"):
+        svc.lifecycle.set_contacts(first.id, first.version, (), False)
+    help_ = svc.sharing.request_help(first.id, first.version, HelpType.GENERAL, "")
+    assert help_.deal.deal_type is DealType.CO_SELL

@@ -23,6 +23,7 @@ from cosell_tui.screens.dialogs import (
     WonDialog,
 )
 from cosell_tui.screens.dialogs_edit import (
+    ContactsDialog,
     DetailsDialog,
     InvitationTermsDialog,
     StageDialog,
@@ -102,6 +103,7 @@ CASES: dict[str, Case] = {
         ("ctrl+y",),
     ),
     "team": Case(active_cosell, lambda d, s: TeamDialog(d)),
+    "contacts": Case(active_cosell, lambda d, s: ContactsDialog(d)),
     "team_errors": Case(
         active_cosell,
         lambda d, s: TeamDialog(d),

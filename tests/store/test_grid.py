@@ -4,6 +4,7 @@ both ways, and paging that neither skips nor repeats rows on any path (head, dee
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -332,24 +333,89 @@ def test_frequent_short_words_probed_during_the_walk_give_the_same_pages(
             assert probing._frequent_words(conn, parse(q), grid_mod._Entry(0))  # probing path
 
 
-def test_an_overdue_referral_reads_expired_before_the_sweep(engine: Engine, grid: Grid) -> None:
-    """D9a: from its expiry instant a received referral leaves `status:received` and joins
-    `status:expired` (and its row reads Expired), though the sweep has not recorded it."""
-    received = {r.id: r for r in _all(grid, AVA, Tab.INBOUND, "status:received")}
-    target = min(received.values(), key=lambda r: (r.expires_at, r.id))
+def _first_to_expire(grid: Grid) -> DealRow:
+    """The received referral of AVA's Inbound whose window ends first after NOW."""
+    received = _all(grid, AVA, Tab.INBOUND, "status:received")
+    target = min(received, key=lambda r: (r.expires_at, r.id))
     assert target.expires_at is not None and target.expires_at > NOW
+    return target
+
+
+def test_an_overdue_referral_reads_expired_before_the_sweep(engine: Engine, grid: Grid) -> None:
+    """D9a: from its expiry instant a received referral leaves Inbound (and `status:received`)
+    and is in Closed under `status:expired` (its row reads Expired), though the sweep has not
+    recorded it."""
+    target = _first_to_expire(grid)
     later = target.expires_at  # the expiry instant itself: the window is over
+    assert later is not None
     before = grid.page(AVA, Tab.INBOUND, parse("status:received"), later - timedelta(seconds=1))
     assert target.id in {r.id for r in before}
-    hit = grid.page(AVA, Tab.INBOUND, parse("status:expired"), later, limit=500)
+    hit = grid.page(AVA, Tab.CLOSED, parse("status:expired"), later, limit=500)
     assert [r.id for r in hit if r.id == target.id] == [target.id]
     assert hit[[r.id for r in hit].index(target.id)].as_of(later).substatus is Substatus.EXPIRED
     still = grid.page(AVA, Tab.INBOUND, parse("status:received"), later, limit=500)
     assert target.id not in {r.id for r in still}
-    assert target.id in {
-        r.id for r in grid.page(AVA, Tab.INBOUND, parse("!status:received"), later)
-    }
+    assert target.id in set(grid.ids(AVA, Tab.CLOSED, parse("!status:received"), later))
     with engine.connect() as conn:  # nothing was written: the sweep stays the only writer
         assert conn.execute(
             text("SELECT substatus FROM referral WHERE id = :i"), {"i": target.id}
         ).scalar() in ("Pending", "Received")
+
+
+@pytest.mark.parametrize(
+    ("before_expiry", "inbound"),
+    [(timedelta(minutes=30), True), (timedelta(0), False), (-timedelta(seconds=1), False)],
+    ids=["expires-in-30-min", "expires-now", "expired-1-s-ago"],
+)
+def test_tabs_and_counts_follow_the_clock_without_a_sweep(
+    engine: Engine, grid: Grid, before_expiry: timedelta, inbound: bool
+) -> None:
+    """Inbound, its count and Closed agree with the clock (§2.6): a received referral is in
+    Inbound until its last second and in Closed from its expiry instant, on every path (kept
+    and SQL counts, first pages, the merged Closed pages, deep ids, the export)."""
+    from cosell_tui.store import export
+
+    target = _first_to_expire(grid)
+    assert target.expires_at is not None
+    at = target.expires_at - before_expiry
+    home, away = (Tab.INBOUND, Tab.CLOSED) if inbound else (Tab.CLOSED, Tab.INBOUND)
+    counts = grid.tab_counts(AVA, at)  # AVA's counts come from grid_count
+    base = grid.tab_counts(AVA, NOW)
+    assert counts[home] == base[home] + (0 if inbound else 1)
+    assert counts[away] == base[away] - (0 if inbound else 1)
+    assert sum(counts[t] for t in (Tab.INBOUND, Tab.OUTBOUND, Tab.CLOSED)) == sum(
+        base[t] for t in (Tab.INBOUND, Tab.OUTBOUND, Tab.CLOSED)
+    )
+    empty = parse("")
+    for tab, held in ((home, True), (away, False)):
+        ids = {r.id for r in grid.page(AVA, tab, empty, at, limit=1000)}
+        assert (target.id in ids) is held, tab
+        assert (target.id in set(grid.ids(AVA, tab, empty, at))) is held, tab
+        filtered = parse(f"country:{target.country}")  # counted with SQL, not grid_count
+        assert grid.count(AVA, tab, filtered, at) == len(grid.ids(AVA, tab, filtered, at))
+        with closing(export.stream(engine, AVA, tab, empty, at)) as rows:
+            exported = {d.referral_id for d in rows}
+        assert (target.referral_id in exported) is held, tab
+    assert len(grid.ids(AVA, home, empty, at)) == counts[home]
+    assert len(grid.ids(AVA, away, empty, at)) == counts[away]
+
+
+def test_merged_closed_pages_keep_the_order(grid: Grid) -> None:
+    """Closed with overdue referrals is two ranges merged: every page of every sort is the
+    matching slice of the one ordered read, with nothing skipped or repeated."""
+    target = _first_to_expire(grid)
+    assert target.expires_at is not None
+    at = target.expires_at + timedelta(days=3)  # several referrals are overdue by then
+    empty = parse("")
+    for sort in (SortKey.CREATED, SortKey.CLOSED, SortKey.VALUE):
+        for desc in (False, True):
+            whole = list(grid.ids(AVA, Tab.CLOSED, empty, at, sort=sort, descending=desc))
+            pages: list[int] = []
+            for offset in range(0, len(whole), 10):  # head, deep and tail paths (window 25)
+                page = grid.page(AVA, Tab.CLOSED, empty, at, sort, desc, offset, 10)
+                pages.extend(r.id for r in page)
+            assert pages == whole, (sort, desc)
+    overdue = set(grid.ids(AVA, Tab.CLOSED, parse("status:expired"), at)) - set(
+        grid.ids(AVA, Tab.CLOSED, parse("status:expired"), NOW)
+    )
+    assert len(overdue) > 1  # the merge was exercised
