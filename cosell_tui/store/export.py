@@ -9,7 +9,7 @@ chunk. Memory stays flat at any row count, and there is no 5,000-row cap.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -92,8 +92,9 @@ def stream(
     descending: bool = False,
     limit: int | None = None,
     ids: Collection[int] | None = None,
-) -> Iterator[Deal]:
-    """The result's rows in the grid's order (only `ids` when given), at most `limit`."""
+) -> Generator[Deal, None, None]:
+    """The result's rows in the grid's order (only `ids` when given), at most `limit`; close
+    it (contextlib.closing) when not read to the end, so its cursors are let go at once."""
     if sort is None:
         sort, descending = default_sort(tab)
     where = _where(engine, scope, tab, query, now, ids)

@@ -81,7 +81,7 @@ async def test_the_deal_screen_offers_only_accept_and_decline(make_app) -> None:
         assert {a.value for a in allowed} == {"accept", "decline"}
 
 
-async def _send_dialog(pilot, app):  # type: ignore[no-untyped-def]
+async def _send_dialog(pilot, app):
     from cosell_tui.screens.send import SendReferralDialog
 
     await pilot.press("n")
