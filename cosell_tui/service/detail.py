@@ -9,7 +9,7 @@ import contextlib
 import json
 import re
 
-from sqlalchemy import select, text
+from sqlalchemy import ColumnElement, TextClause, or_, select, text
 from sqlalchemy.orm import aliased
 
 from cosell_tui.domain import (
@@ -78,25 +78,32 @@ def find(uow: UnitOfWork, wanted: str, limit: int) -> tuple[DealRow, ...]:
     words (full-text index, never a table scan), newest first."""
     query = select(Referral).where(visible_clause(uow.user))
     number = wanted.removeprefix("#")
-    if number.isascii() and number.isdigit():  # "498" or "#498": the deal's number
-        if len(number) > 19 or not 0 < int(number) <= MAX_ID:  # beyond any id
-            return ()
-        query = query.where(Referral.id == int(number))
-    elif _GUID_PART.match(wanted) and any(c.isdigit() for c in wanted):
-        query = query.where(Referral.referral_id.startswith(wanted.lower()))
-    elif uow.session.get_bind().dialect.name == "sqlite":
-        match = search.sqlite_match([wanted])
-        if match is None:
-            return ()
-        ids = text("SELECT rowid FROM referral_fts WHERE referral_fts MATCH :m").bindparams(m=match)
-        query = query.where(Referral.id.in_(ids))
-    else:
-        tsquery = search.pg_tsquery([wanted])
-        if tsquery is None:
-            return ()
-        query = query.where(
-            text(f"{search.PG_DOCUMENT} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
-        )
+    digits = number.isascii() and number.isdigit()
+    by_number_only = digits and wanted.startswith("#")
+    found: list[ColumnElement[bool] | TextClause] = []
+    if digits and len(number) <= 19 and 0 < int(number) <= MAX_ID:  # "498", "#498"
+        found.append(Referral.id == int(number))
+    if not by_number_only and _GUID_PART.match(wanted):
+        # A Referral ID's first characters, which may be all digits ("12345678") or
+        # all letters ("abcdef"): asked alongside the number and the words.
+        found.append(Referral.referral_id.startswith(wanted.lower()))
+    if not by_number_only and not wanted.isdigit():
+        if uow.session.get_bind().dialect.name == "sqlite":
+            match = search.sqlite_match([wanted])
+            if match is not None:
+                ids = text("SELECT rowid FROM referral_fts WHERE referral_fts MATCH :m").bindparams(
+                    m=match
+                )
+                found.append(Referral.id.in_(ids))
+        else:
+            tsquery = search.pg_tsquery([wanted])
+            if tsquery is not None:
+                found.append(
+                    text(f"{search.PG_DOCUMENT} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
+                )
+    if not found:
+        return ()
+    query = query.where(or_(*found))
     refs = uow.session.scalars(
         query.order_by(Referral.created_at.desc(), Referral.id.desc()).limit(limit)
     ).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from cosell_tui.domain import AccountKind, DealType, HelpType, MicrosoftStatus, SolutionCategory
@@ -117,6 +119,23 @@ def test_find_deals_by_number_and_words(svc: Service) -> None:
     assert [r.id for r in svc.listing.find_deals(deal.referral_id[:8])] == [deal.id]
     assert svc.listing.find_deals("zzzz") == ()
     assert svc.listing.find_deals("  ") == ()
+
+
+@pytest.mark.parametrize(
+    "guid", ["12345678-1111-4111-8111-111111111111", "abcdefab-cdef-4abc-8def-abcdefabcdef"]
+)
+def test_find_deals_by_a_referral_id_of_only_digits_or_only_letters(
+    svc: Service, monkeypatch: pytest.MonkeyPatch, guid: str
+) -> None:
+    """A Referral ID's first eight characters find the deal also when they are all digits (they
+    were read as a deal number, about 1 ID in 40) or all letters (they were read as words)."""
+    monkeypatch.setattr("cosell_tui.service.creation.uuid.uuid4", lambda: uuid.UUID(guid))
+    deal = svc.creation.create_deal(f.draft(name="Quantum lakehouse")).deal
+    assert deal.referral_id == guid
+    assert [r.id for r in svc.listing.find_deals(guid[:8])] == [deal.id]
+    assert [r.id for r in svc.listing.find_deals(guid[:8].upper())] == [deal.id]
+    if guid[:8].isdigit():
+        assert svc.listing.find_deals(f"#{guid[:8]}") == ()  # "#N" is a deal number only
 
 
 def test_find_deals_by_hash_number_is_that_deal_only(svc: Service) -> None:
