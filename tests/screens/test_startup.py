@@ -129,8 +129,8 @@ def test_the_first_frame_imports_no_database_and_no_other_screen() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     loaded = json.loads(done.stdout)
-    heavy = ("sqlalchemy", "pydantic", "babel", "yaml", "durable", "cosell_tui.rules")
-    heavy += ("cosell_tui.service.core", "cosell_tui.store")
+    heavy: tuple[str, ...] = ("sqlalchemy", "pydantic", "babel", "yaml", "durable")
+    heavy += ("cosell_tui.rules", "cosell_tui.service.core", "cosell_tui.store")
     assert [m for m in loaded if m.split(".")[0] in heavy or m.startswith(heavy)] == []
     screens = {m for m in loaded if m.startswith("cosell_tui.screens.")}
     # main and what it is made of (flows: the dialog contract; keys; listbox; messages)
