@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from cosell_tui.service.transfer import Transfer
 from cosell_tui.service.admin import open_engine
 from cosell_tui.service.context import Context
-from cosell_tui.service.identity import find_user, identify, user_view
+from cosell_tui.service.identity import find_user, identify
 from cosell_tui.service.shared import Shared
 from cosell_tui.store.migrate import upgrade
 
@@ -141,7 +141,7 @@ class Service:
     def as_user(self, username: str) -> Service:
         """The same database, rules and clock, acting as another user (tests, demos)."""
         with self._ctx.shared.engine.connect() as conn:
-            return Service(self._ctx.shared, user_view(conn, find_user(conn, username)))
+            return Service(self._ctx.shared, find_user(conn, username).view)
 
     def close(self) -> None:
         """Release the database connections (the rule book is process-wide and stays)."""

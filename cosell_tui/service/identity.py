@@ -47,17 +47,11 @@ class NotSetUpError(NotFoundError):
 
 @dataclass(frozen=True, slots=True)
 class Login:
-    """A user as identification reads them: the account and its location scope."""
+    """A user as identification reads them: the view every use case gets, and whether the
+    account may act at all."""
 
-    id: int
-    username: str
-    display_name: str
-    email: str
-    role: Role
-    org_id: int
-    entire_company: bool
+    view: UserView
     active: bool
-    location_ids: frozenset[int]
 
 
 def is_demo(conn: Connection) -> bool:
@@ -107,6 +101,7 @@ _U = user_account.c
 
 
 def _logins(conn: Connection, where: Any, *order: Any) -> list[Login]:
+    org = organization.c
     users = conn.execute(
         select(
             _U.id,
@@ -115,9 +110,11 @@ def _logins(conn: Connection, where: Any, *order: Any) -> list[Login]:
             _U.email,
             _U.role,
             _U.org_id,
+            org.name.label("org_name"),
             _U.entire_company,
             _U.active,
         )
+        .join_from(user_account, organization, org.id == _U.org_id)
         .where(where)
         .order_by(*order)
         .limit(1)
@@ -127,19 +124,18 @@ def _logins(conn: Connection, where: Any, *order: Any) -> list[Login]:
         locations = conn.execute(
             select(user_location.c.location_id).where(user_location.c.user_id == u.id)
         ).scalars()
-        found.append(
-            Login(
-                id=u.id,
-                username=u.username,
-                display_name=u.display_name,
-                email=u.email,
-                role=u.role,
-                org_id=u.org_id,
-                entire_company=bool(u.entire_company),
-                active=bool(u.active),
-                location_ids=frozenset(locations),
-            )
+        view = UserView(
+            id=u.id,
+            username=u.username,
+            display_name=u.display_name,
+            email=u.email,
+            role=u.role,
+            org_id=u.org_id,
+            org_name=u.org_name,
+            entire_company=bool(u.entire_company),
+            location_ids=tuple(sorted(locations)),
         )
+        found.append(Login(view, active=bool(u.active)))
     return found
 
 
@@ -155,7 +151,7 @@ def find_user(conn: Connection, username: str) -> Login:
         raise NotFoundError(f"No user '{username}'.")
     if not user.active:
         raise RuleRefusal(
-            f"{user.username} is deactivated and cannot act; an admin can reactivate them."
+            f"{user.view.username} is deactivated and cannot act; an admin can reactivate them."
         )
     return user
 
@@ -179,23 +175,6 @@ def default_user(conn: Connection) -> Login:
     return found[0]
 
 
-def user_view(conn: Connection, user: Login) -> UserView:
-    org = conn.execute(
-        select(organization.c.name).where(organization.c.id == user.org_id)
-    ).scalar_one_or_none()
-    return UserView(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        email=user.email,
-        role=user.role,
-        org_id=user.org_id,
-        org_name=org or "",
-        entire_company=user.entire_company,
-        location_ids=tuple(sorted(user.location_ids)),
-    )
-
-
 def _keyboard_user(conn: Connection) -> Login:
     """The user whose login is the database role or the operating-system user."""
     tried = logins(conn)
@@ -203,7 +182,7 @@ def _keyboard_user(conn: Connection) -> Login:
         if (user := _user(conn, login)) is not None:
             if not user.active:
                 raise RuleRefusal(
-                    f"Your user {user.username} is deactivated; ask a Referrals admin to "
+                    f"Your user {user.view.username} is deactivated; ask a Referrals admin to "
                     "reactivate you."
                 )
             return user
@@ -214,7 +193,7 @@ def _keyboard_user(conn: Connection) -> Login:
     )
 
 
-def may_act_as(operator: Login, target: Login) -> str | None:
+def may_act_as(operator: UserView, target: UserView) -> str | None:
     """Why `operator` may not act as `target` (None: they may): only an admin, only in their
     own organisation, never beyond their own scope."""
     if operator.role is not Role.ADMIN:
@@ -225,7 +204,7 @@ def may_act_as(operator: Login, target: Login) -> str | None:
     if operator.org_id != target.org_id:
         return f"You may act only as a user of your own organisation; {target.username} is not."
     if not operator.entire_company and (
-        target.entire_company or not target.location_ids <= operator.location_ids
+        target.entire_company or not set(target.location_ids) <= set(operator.location_ids)
     ):
         return (
             f"You may act only as users within your own locations; {target.username}'s "
@@ -241,19 +220,18 @@ def identify(conn: Connection, name: str | None, now_given: bool) -> UserView:
         raise NotSetUpError(NOT_SET_UP)
     if is_demo(conn):
         if name:
-            return user_view(conn, find_user(conn, name))
+            return find_user(conn, name).view
         for login in logins(conn):
             user = _user(conn, login)
             if user is not None and user.active:
-                return user_view(conn, user)
-        return user_view(conn, default_user(conn))
+                return user.view
+        return default_user(conn).view
     if now_given:
         raise RuleRefusal(NOW_REFUSED)
-    operator = _keyboard_user(conn)
+    operator = _keyboard_user(conn).view
     if not name or name.strip() == operator.username:
-        return user_view(conn, operator)
-    target = find_user(conn, name)
+        return operator
+    target = find_user(conn, name).view
     if (why := may_act_as(operator, target)) is not None:
         raise RuleRefusal(why)
-    view = user_view(conn, target)
-    return replace(view, operator_id=operator.id, operator_name=operator.display_name)
+    return replace(target, operator_id=operator.id, operator_name=operator.display_name)
