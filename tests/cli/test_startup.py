@@ -81,6 +81,7 @@ NOT_FOR_A_LIST = (
     "durable",
     "sqlalchemy.orm",
     "sqlalchemy.dialects.postgresql",
+    "cosell_tui.domain.facts",
     "cosell_tui.store.models",
     "cosell_tui.service.unit",
     "pydantic",
