@@ -20,7 +20,6 @@ from textual.notifications import SeverityLevel
 from cosell_tui.commands import ScreenCommands
 from cosell_tui.config import Config, load_config
 from cosell_tui.domain.format import printable
-from cosell_tui.screens.help import HelpScreen, binding_rows
 from cosell_tui.screens.keys import ORIGIN, KeyHold
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.screens.messages import LoggedMessage
@@ -336,6 +335,8 @@ class CosellApp(App[None]):
         self.push_screen(ReviewQueueScreen(self.service))
 
     def action_help(self) -> None:
+        from cosell_tui.screens.help import HelpScreen, binding_rows  # not before the first frame
+
         if isinstance(self.screen, HelpScreen):
             return
         title = f"Keys — {type(self.screen).__name__.removesuffix('Screen') or 'cosell'}"

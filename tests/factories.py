@@ -34,8 +34,8 @@ from cosell_tui.store.models import (
     Solution,
     User,
     UserLocation,
-    mark_database,
 )
+from cosell_tui.store.tables import mark_database
 
 FABRIKAM, MICROSOFT, ADATUM, LITWARE = 1, 2, 3, 4
 SEATTLE, LONDON, REDMOND, TORONTO, MUNICH = 1, 2, 3, 4, 5

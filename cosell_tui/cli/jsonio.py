@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cosell_tui.domain import (
     DealType,
@@ -21,7 +21,6 @@ from cosell_tui.domain import (
     Status,
     stage_name,
 )
-from cosell_tui.domain.facts import Checklist, TransitionDecision
 from cosell_tui.domain.views import (
     AccountView,
     DealDetail,
@@ -33,6 +32,9 @@ from cosell_tui.domain.views import (
     RegistrationView,
     SolutionLine,
 )
+
+if TYPE_CHECKING:  # types only: `deal list` (which renders no decision) skips the facts module
+    from cosell_tui.domain.facts import Checklist, TransitionDecision
 
 #: Percentage -> the connector's `salesStage` enum (domain.md §1.5.10, D5).
 SALES_STAGE_BY_PCT = {20: "Qualify", 40: "Develop", 60: "Propose", 80: "Close"}

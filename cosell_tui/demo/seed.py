@@ -49,7 +49,8 @@ from cosell_tui.rules.routing import read_routing_csv
 from cosell_tui.rules.rulebook import DEFAULT_ROUTING
 from cosell_tui.store import bulk, search
 from cosell_tui.store import insights as insights_store
-from cosell_tui.store.models import RoutingRuleRow, mark_database
+from cosell_tui.store.models import RoutingRuleRow
+from cosell_tui.store.tables import mark_database
 
 #: Above this many deals, secondary indexes are dropped during the load and rebuilt after.
 BULK_THRESHOLD = 2000

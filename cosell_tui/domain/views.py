@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from cosell_tui.domain import (
     AccountKind,
@@ -23,7 +24,10 @@ from cosell_tui.domain import (
     Substatus,
     window_over,
 )
-from cosell_tui.domain.facts import Checklist, TransitionDecision
+
+if TYPE_CHECKING:  # the deal's decision and checklist: only its type here, so a grid read
+    # (deal list, the TUI's first rows) does not build the rule facts' dataclasses
+    from cosell_tui.domain.facts import Checklist, TransitionDecision
 
 
 class Tab(Label):

@@ -297,9 +297,9 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     def _first_load(self) -> None:
         self.grid.reload(keep_cursor=False)
-        self.refresh_unread()
-        # The tab counts (about 1 s at a million deals) start once the first rows are painted,
-        # so they never compete with the first page for the two cores.
+        # The tab counts (about 1 s at a million deals) and the unread count (which brings in
+        # the ORM and the models, ~0.2 s) start once the first rows are painted, so they never
+        # compete with the first page for the two cores.
         self._counts_after_first_rows = True
 
     # ---- accessors ---------------------------------------------------------------------------
@@ -398,6 +398,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         if self._counts_after_first_rows:
             self._counts_after_first_rows = False
             self.tabs.load_counts()
+            self.refresh_unread()
         rows_shown = getattr(self.app, "rows_shown", None)
         if rows_shown is not None and event.total:
             rows_shown()

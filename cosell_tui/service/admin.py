@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, selectinload
 
 from cosell_tui.service.errors import RuleRefusal, require_module
 from cosell_tui.store.db import is_postgresql, make_engine, resolve_url
 from cosell_tui.store.migrate import alembic_config, upgrade
-from cosell_tui.store.models import Organization, User
+from cosell_tui.store.tables import organization
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -69,7 +68,7 @@ def _migrated(url: str) -> Engine:
 
 def _is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return not conn.execute(select(func.count()).select_from(Organization)).scalar_one()
+        return not conn.execute(select(func.count()).select_from(organization)).scalar_one()
 
 
 def _erase(engine: Engine) -> None:
@@ -120,6 +119,11 @@ def seed_database(
 def list_users(url: str) -> tuple[UserSummary, ...]:
     """Every active user of the database, by organisation then name (a new database is set up
     first, as every command does, and has none)."""
+    # The ORM here only: opening the engine (every command does) stays on SQLAlchemy Core.
+    from sqlalchemy.orm import Session, selectinload
+
+    from cosell_tui.store.models import User
+
     engine = _migrated(url)
     try:
         with Session(engine) as session:

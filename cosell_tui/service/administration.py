@@ -26,7 +26,8 @@ from cosell_tui.store.models import ExchangeRate, Location, Referral, User
 from cosell_tui.store.valuation import in_usd, rate_month
 
 if TYPE_CHECKING:
-    from cosell_tui.service.context import Context, UnitOfWork
+    from cosell_tui.service.context import Context
+    from cosell_tui.service.unit import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,6 @@ from cosell_tui.service.mapping import (
 )
 from cosell_tui.service.scope import visible_clause
 from cosell_tui.store.models import (
-    GRID_TABS,
     Account,
     AccountKey,
     Location,
@@ -58,6 +57,7 @@ from cosell_tui.store.models import (
     TeamMember,
     User,
 )
+from cosell_tui.store.tables import GRID_TABS
 
 #: Scores (0..100, `names.name_score`) a candidate needs; `wider=True` uses the lower one.
 THRESHOLD = 75

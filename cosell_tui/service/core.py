@@ -13,8 +13,6 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from cosell_tui.domain.clock import Clock
 from cosell_tui.domain.views import UserView
 
@@ -34,8 +32,9 @@ if TYPE_CHECKING:
     from cosell_tui.service.sharing import Sharing
     from cosell_tui.service.transfer import Transfer
 from cosell_tui.service.admin import open_engine
-from cosell_tui.service.context import Context, Shared
-from cosell_tui.service.identity import find_user, identify, user_view
+from cosell_tui.service.context import Context
+from cosell_tui.service.identity import find_user, identify
+from cosell_tui.service.shared import Shared
 from cosell_tui.store.migrate import upgrade
 
 
@@ -141,8 +140,8 @@ class Service:
 
     def as_user(self, username: str) -> Service:
         """The same database, rules and clock, acting as another user (tests, demos)."""
-        with Session(self._ctx.shared.engine) as session:
-            return Service(self._ctx.shared, user_view(session, find_user(session, username)))
+        with self._ctx.shared.engine.connect() as conn:
+            return Service(self._ctx.shared, find_user(conn, username).view)
 
     def close(self) -> None:
         """Release the database connections (the rule book is process-wide and stays)."""
@@ -173,8 +172,8 @@ def open_service(
         upgrade(engine, say=on_upgrade)
         shared = Shared(engine, rules, clock)
         name = user or os.environ.get("COSELL_USER")
-        with Session(engine) as session:
-            view = identify(session, name, now_given)
+        with engine.connect() as conn:
+            view = identify(conn, name, now_given)
     except BaseException:
         engine.dispose()
         raise

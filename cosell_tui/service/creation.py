@@ -30,7 +30,7 @@ from cosell_tui.domain import (
 from cosell_tui.domain.facts import DealTypeDecision
 from cosell_tui.domain.names import company_key
 from cosell_tui.domain.views import Outcome
-from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.context import Context
 from cosell_tui.service.drafts import (
     ParsedDraft,
     check_draft,
@@ -44,6 +44,7 @@ from cosell_tui.service.mapping import people_text
 from cosell_tui.service.outbox import location_admins, notify, record, users_as_recipients
 from cosell_tui.service.parse import check, inputs, refuse
 from cosell_tui.service.routing import route
+from cosell_tui.service.unit import UnitOfWork
 from cosell_tui.store.models import (
     Account,
     CustomerContact,

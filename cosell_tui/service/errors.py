@@ -41,6 +41,10 @@ class ConflictError(CosellError):
     exit_code = 3
 
 
+#: The ConflictError of a deal changed since it was read (version clash).
+CONFLICT = "This deal was changed by someone else since you opened it; reload and try again."
+
+
 class NotFoundError(CosellError):
     """The deal (or account, user...) does not exist or is not visible to this user."""
 

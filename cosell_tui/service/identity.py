@@ -1,5 +1,8 @@
 """Who is at the keyboard, and what they may claim (README "Security").
 
+Read with SQLAlchemy Core (store/tables.py) on one connection: every command asks this before
+anything else, so it stays clear of the ORM.
+
 On a real team's database the user is the one whose login is the operating-system user (on
 PostgreSQL, first the database role): on a shared SSH host each person is themselves with no
 flag. `--user`/`COSELL_USER` naming someone else is allowed only to a Referrals admin, and the
@@ -12,15 +15,21 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, and_, select, text
 
 from cosell_tui.domain import OrgKind, Role
 from cosell_tui.domain.views import UserView
 from cosell_tui.service.errors import NotFoundError, RuleRefusal
-from cosell_tui.store.models import PURPOSES, Organization, User, database_purpose
+from cosell_tui.store.tables import (
+    PURPOSES,
+    database_purpose,
+    organization,
+    user_account,
+    user_location,
+)
 
 NOT_SET_UP = (
     "This database is not set up yet: run `cosell setup` (or `cosell` for the setup screen), "
@@ -36,17 +45,25 @@ class NotSetUpError(NotFoundError):
     """The database has no partner organisation with an admin yet: the TUI offers set-up."""
 
 
-def is_demo(session: Session) -> bool:
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A user as identification reads them: the view every use case gets, and whether the
+    account may act at all."""
+
+    view: UserView
+    active: bool
+
+
+def is_demo(conn: Connection) -> bool:
     """A database the seeder or the tests made: `--now` and `--user` are free on it."""
-    return database_purpose(session) in PURPOSES
+    return database_purpose(conn) in PURPOSES
 
 
-def is_set_up(session: Session) -> bool:
+def is_set_up(conn: Connection) -> bool:
     """Some partner organisation exists (set up by `cosell setup`, or seeded)."""
-    return (
-        session.scalar(select(Organization.id).where(Organization.kind == OrgKind.PARTNER).limit(1))
-        is not None
-    )
+    org = organization.c
+    found = conn.execute(select(org.id).where(org.kind == OrgKind.PARTNER).limit(1)).first()
+    return found is not None
 
 
 def os_login() -> str | None:
@@ -66,12 +83,12 @@ def os_login() -> str | None:
         return None
 
 
-def logins(session: Session) -> tuple[str, ...]:
+def logins(conn: Connection) -> tuple[str, ...]:
     """The logins that say who is at the keyboard, strongest first: the PostgreSQL role (when
     it is not the shared superuser a test server runs as), then the operating-system user."""
     found: list[str] = []
-    if session.get_bind().dialect.name == "postgresql":
-        role = session.execute(text("SELECT current_user")).scalar_one_or_none()
+    if conn.dialect.name == "postgresql":
+        role = conn.execute(text("SELECT current_user")).scalar_one_or_none()
         if role:
             found.append(str(role))
     login = os_login()
@@ -80,67 +97,92 @@ def logins(session: Session) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _user(session: Session, username: str) -> User | None:
-    return session.scalar(
-        select(User).where(User.username == username.strip()).options(selectinload(User.locations))
-    )
+_U = user_account.c
 
 
-def find_user(session: Session, username: str) -> User:
+def _logins(conn: Connection, where: Any, *order: Any) -> list[Login]:
+    org = organization.c
+    users = conn.execute(
+        select(
+            _U.id,
+            _U.username,
+            _U.display_name,
+            _U.email,
+            _U.role,
+            _U.org_id,
+            org.name.label("org_name"),
+            _U.entire_company,
+            _U.active,
+        )
+        .join_from(user_account, organization, org.id == _U.org_id)
+        .where(where)
+        .order_by(*order)
+        .limit(1)
+    ).all()
+    found = []
+    for u in users:
+        locations = conn.execute(
+            select(user_location.c.location_id).where(user_location.c.user_id == u.id)
+        ).scalars()
+        view = UserView(
+            id=u.id,
+            username=u.username,
+            display_name=u.display_name,
+            email=u.email,
+            role=u.role,
+            org_id=u.org_id,
+            org_name=u.org_name,
+            entire_company=bool(u.entire_company),
+            location_ids=tuple(sorted(locations)),
+        )
+        found.append(Login(view, active=bool(u.active)))
+    return found
+
+
+def _user(conn: Connection, username: str) -> Login | None:
+    found = _logins(conn, _U.username == username.strip())
+    return found[0] if found else None
+
+
+def find_user(conn: Connection, username: str) -> Login:
     """The user with this login; NotFoundError when there is none, a refusal when deactivated."""
-    user = _user(session, username)
+    user = _user(conn, username)
     if user is None:
         raise NotFoundError(f"No user '{username}'.")
     if not user.active:
         raise RuleRefusal(
-            f"{user.username} is deactivated and cannot act; an admin can reactivate them."
+            f"{user.view.username} is deactivated and cannot act; an admin can reactivate them."
         )
     return user
 
 
-def default_user(session: Session) -> User:
+def default_user(conn: Connection) -> Login:
     """The first active entire-company Referrals admin of the first partner organisation."""
-    user = session.scalar(
-        select(User)
-        .join(Organization, Organization.id == User.org_id)
-        .where(
-            Organization.kind == OrgKind.PARTNER,
-            User.role == Role.ADMIN,
-            User.entire_company.is_(True),
-            User.active.is_(True),
-        )
-        .order_by(Organization.id, User.id)
-        .options(selectinload(User.locations))
-        .limit(1)
+    partners = select(organization.c.id).where(organization.c.kind == OrgKind.PARTNER)
+    found = _logins(
+        conn,
+        and_(
+            _U.org_id.in_(partners),
+            _U.role == Role.ADMIN,
+            _U.entire_company.is_(True),
+            _U.active.is_(True),
+        ),
+        _U.org_id,
+        _U.id,
     )
-    if user is None:
+    if not found:
         raise NotSetUpError(NOT_SET_UP)
-    return user
+    return found[0]
 
 
-def user_view(session: Session, user: User) -> UserView:
-    org = session.get(Organization, user.org_id)
-    return UserView(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        email=user.email,
-        role=user.role,
-        org_id=user.org_id,
-        org_name=org.name if org else "",
-        entire_company=user.entire_company,
-        location_ids=tuple(sorted(loc.id for loc in user.locations)),
-    )
-
-
-def _keyboard_user(session: Session) -> User:
+def _keyboard_user(conn: Connection) -> Login:
     """The user whose login is the database role or the operating-system user."""
-    tried = logins(session)
+    tried = logins(conn)
     for login in tried:
-        if (user := _user(session, login)) is not None:
+        if (user := _user(conn, login)) is not None:
             if not user.active:
                 raise RuleRefusal(
-                    f"Your user {user.username} is deactivated; ask a Referrals admin to "
+                    f"Your user {user.view.username} is deactivated; ask a Referrals admin to "
                     "reactivate you."
                 )
             return user
@@ -151,7 +193,7 @@ def _keyboard_user(session: Session) -> User:
     )
 
 
-def may_act_as(operator: User, target: User) -> str | None:
+def may_act_as(operator: UserView, target: UserView) -> str | None:
     """Why `operator` may not act as `target` (None: they may): only an admin, only in their
     own organisation, never beyond their own scope."""
     if operator.role is not Role.ADMIN:
@@ -161,36 +203,35 @@ def may_act_as(operator: User, target: User) -> str | None:
         )
     if operator.org_id != target.org_id:
         return f"You may act only as a user of your own organisation; {target.username} is not."
-    if not operator.entire_company:
-        mine = {loc.id for loc in operator.locations}
-        if target.entire_company or not {loc.id for loc in target.locations} <= mine:
-            return (
-                f"You may act only as users within your own locations; {target.username}'s "
-                "scope is wider."
-            )
+    if not operator.entire_company and (
+        target.entire_company or not set(target.location_ids) <= set(operator.location_ids)
+    ):
+        return (
+            f"You may act only as users within your own locations; {target.username}'s "
+            "scope is wider."
+        )
     return None
 
 
-def identify(session: Session, name: str | None, now_given: bool) -> UserView:
+def identify(conn: Connection, name: str | None, now_given: bool) -> UserView:
     """The acting user for `--user`/`COSELL_USER` (`name`) on this database; refusals as the
     module's docstring says."""
-    if not is_set_up(session):
+    if not is_set_up(conn):
         raise NotSetUpError(NOT_SET_UP)
-    if is_demo(session):
+    if is_demo(conn):
         if name:
-            return user_view(session, find_user(session, name))
-        for login in logins(session):
-            user = _user(session, login)
+            return find_user(conn, name).view
+        for login in logins(conn):
+            user = _user(conn, login)
             if user is not None and user.active:
-                return user_view(session, user)
-        return user_view(session, default_user(session))
+                return user.view
+        return default_user(conn).view
     if now_given:
         raise RuleRefusal(NOW_REFUSED)
-    operator = _keyboard_user(session)
+    operator = _keyboard_user(conn).view
     if not name or name.strip() == operator.username:
-        return user_view(session, operator)
-    target = find_user(session, name)
+        return operator
+    target = find_user(conn, name).view
     if (why := may_act_as(operator, target)) is not None:
         raise RuleRefusal(why)
-    view = user_view(session, target)
-    return replace(view, operator_id=operator.id, operator_name=operator.display_name)
+    return replace(target, operator_id=operator.id, operator_name=operator.display_name)

@@ -33,7 +33,7 @@ from cosell_tui.domain import (
 )
 from cosell_tui.domain.facts import Outcome as CriterionOutcome
 from cosell_tui.domain.views import BulkResult, DealRow, Outcome, WonPreview
-from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.context import Context
 from cosell_tui.service.creation import contact_rows, solution_rows, team_rows
 from cosell_tui.service.errors import RuleRefusal
 from cosell_tui.service.forms import (
@@ -54,6 +54,7 @@ from cosell_tui.service.outbox import (
     users_as_recipients,
 )
 from cosell_tui.service.parse import inputs, parse, refuse
+from cosell_tui.service.unit import UnitOfWork
 from cosell_tui.store.models import Invitation, Organization, Referral
 
 

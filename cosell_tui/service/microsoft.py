@@ -23,9 +23,9 @@ from cosell_tui.domain import (
     Substatus,
 )
 from cosell_tui.domain.views import Outcome
-from cosell_tui.service.context import CONFLICT, Context, UnitOfWork
+from cosell_tui.service.context import Context
 from cosell_tui.service.creation import msx_id, user_as_member
-from cosell_tui.service.errors import ConflictError, NotFoundError, RuleRefusal
+from cosell_tui.service.errors import CONFLICT, ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.forms import SweepReport
 from cosell_tui.service.outbox import (
     location_admins,
@@ -36,6 +36,7 @@ from cosell_tui.service.outbox import (
 )
 from cosell_tui.service.parse import inputs, parse
 from cosell_tui.service.scope import visible_clause
+from cosell_tui.service.unit import UnitOfWork
 from cosell_tui.store.models import Invitation, Referral, User
 
 SWEEP_BATCH = 500

@@ -28,7 +28,7 @@ from cosell_tui.store.models import (
 )
 
 if TYPE_CHECKING:
-    from cosell_tui.service.context import UnitOfWork
+    from cosell_tui.service.unit import UnitOfWork
 
 Change = tuple[object, object]
 

@@ -31,7 +31,8 @@ from cosell_tui.service.sheets import MAX_ROWS, Imported, Layout, Tally, read_ro
 from cosell_tui.store.models import Account, Location, Organization, Referral, Solution, User
 
 if TYPE_CHECKING:
-    from cosell_tui.service.context import Context, UnitOfWork
+    from cosell_tui.service.context import Context
+    from cosell_tui.service.unit import UnitOfWork
 
 #: The columns of each file (docs/admin.md) and the input field each fills.
 SOLUTIONS = Layout(

@@ -20,11 +20,12 @@ from cosell_tui.domain import (
     Role,
 )
 from cosell_tui.domain.views import Outcome, ReviewItem
-from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.context import Context
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
 from cosell_tui.service.forms import RegistrationForm
 from cosell_tui.service.outbox import notify, record, team_recipients, users_as_recipients
 from cosell_tui.service.parse import inputs, parse, refuse
+from cosell_tui.service.unit import UnitOfWork
 from cosell_tui.store.models import Organization, Referral, User
 from cosell_tui.store.models import Registration as RegistrationRecord
 

@@ -33,7 +33,8 @@ from cosell_tui.store.models import Location, RoutingRuleRow, Solution
 
 if TYPE_CHECKING:
     from cosell_tui.rules import RuleBook
-    from cosell_tui.service.context import Context, UnitOfWork
+    from cosell_tui.service.context import Context
+    from cosell_tui.service.unit import UnitOfWork
 
 #: Most rules of one organisation (the rules engine's rules/routing.py says the same; the rules
 #: package is imported only when a rule is read or routed, so `deal list` never loads it).

@@ -15,7 +15,7 @@ from cosell_tui.domain import (
 )
 from cosell_tui.domain.facts import DealTypeFacts
 from cosell_tui.domain.views import Outcome
-from cosell_tui.service.context import Context, UnitOfWork
+from cosell_tui.service.context import Context
 from cosell_tui.service.creation import ask_microsoft, contact_rows, invite_partner
 from cosell_tui.service.errors import RuleRefusal
 from cosell_tui.service.forms import (
@@ -24,6 +24,7 @@ from cosell_tui.service.forms import (
 )
 from cosell_tui.service.lifecycle import assign, finish_edit
 from cosell_tui.service.parse import check, inputs, parse, refuse
+from cosell_tui.service.unit import UnitOfWork
 from cosell_tui.store.models import Invitation, Organization, Referral
 
 

@@ -50,11 +50,11 @@ from cosell_tui.domain import Direction, Role, Status, Substatus
 from cosell_tui.domain.query import ELIGIBLE, P2P, REGISTERED, Comparison, Query, Term, hours
 from cosell_tui.domain.views import DealRow, SortKey, Tab
 from cosell_tui.store import search
-from cosell_tui.store.models import GRID_TABS, Favorite, Referral, TeamMember
+from cosell_tui.store.tables import GRID_TABS, favorite, referral, team_member
 
-R = Referral.__table__.c
-F = Favorite.__table__.c
-T = TeamMember.__table__.c
+R = referral.c
+F = favorite.c
+T = team_member.c
 _T = TypeVar("_T")
 
 #: Pages whose window lies within this many rows of either end are read from the index.

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    Computed,
     Date,
     ForeignKey,
     Index,
@@ -27,12 +26,10 @@ from sqlalchemy import (
     event,
     insert,
     inspect,
-    select,
     text,
-    true,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from cosell_tui.domain import (
     AccountKind,
@@ -54,12 +51,14 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.domain.names import name_keys
+from cosell_tui.store import tables
 from cosell_tui.store.types import Cents, StrEnum, UTCDateTime
 from cosell_tui.store.valuation import in_usd, usd_rate
 
 
 class Base(DeclarativeBase):
-    pass
+    #: One metadata for the whole schema: the Core tables of tables.py and the models' own.
+    metadata = tables.metadata
 
 
 # --- organisations, locations, users ------------------------------------------------------
@@ -68,15 +67,13 @@ class Base(DeclarativeBase):
 class Organization(Base):
     """A partner company or Microsoft."""
 
-    __tablename__ = "organization"
+    __table__ = tables.organization
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[OrgKind] = mapped_column(StrEnum(OrgKind))
-    #: Vetted to run solution assessments (only these may create SA deals).
-    assessment_vetted: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: In the co-sell ecosystem: can be found and invited for P2P.
-    co_sell_ecosystem: Mapped[bool] = mapped_column(Boolean, default=True)
+    id: Mapped[int]
+    name: Mapped[str]
+    kind: Mapped[OrgKind]
+    assessment_vetted: Mapped[bool]
+    co_sell_ecosystem: Mapped[bool]
 
     locations: Mapped[list[Location]] = relationship(back_populates="organization")
 
@@ -98,28 +95,27 @@ class Location(Base):
 class User(Base):
     """A Partner Center user: Referrals admin or user, scoped to the company or to locations."""
 
-    __tablename__ = "user_account"
+    __table__ = tables.user_account
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    phone: Mapped[str | None] = mapped_column(String(40))
-    role: Mapped[Role] = mapped_column(StrEnum(Role))
-    entire_company: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: A deactivated user cannot act and is offered nowhere; their deals and history stay.
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    id: Mapped[int]
+    org_id: Mapped[int]
+    username: Mapped[str]
+    display_name: Mapped[str]
+    email: Mapped[str]
+    phone: Mapped[str | None]
+    role: Mapped[Role]
+    entire_company: Mapped[bool]
+    active: Mapped[bool]
 
     organization: Mapped[Organization] = relationship()
     locations: Mapped[list[Location]] = relationship(secondary="user_location")
 
 
 class UserLocation(Base):
-    __tablename__ = "user_location"
+    __table__ = tables.user_location
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
-    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    user_id: Mapped[int]
+    location_id: Mapped[int]
 
 
 class RoutingRuleRow(Base):
@@ -244,176 +240,66 @@ class Engagement(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-#: The values of Referral.grid_tab: inbound open, outbound open, closed.
-GRID_TABS = ("I", "O", "C")
-
-
-#: ix_insights_registered: creation time and what the insights filters and scopes read.
-INSIGHTS_REGISTERED_COLUMNS = (
-    "org_id", "created_at", "registration_status", "location_id", "deal_type", "direction",
-    "substatus", "partner_role", "country", "marketplace_intent", "partner_program",
-)  # fmt: skip
-
-
 class Referral(Base):
     """One organisation's deal in an engagement: what the grids list and the service changes."""
 
-    __tablename__ = "referral"
+    __table__ = tables.referral
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: The public Referral ID (API `id`), a GUID.
-    referral_id: Mapped[str] = mapped_column(String(36), unique=True)
-    engagement_id: Mapped[str] = mapped_column(ForeignKey("engagement.id"), index=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
-    direction: Mapped[Direction] = mapped_column(StrEnum(Direction))
-    status: Mapped[Status] = mapped_column(StrEnum(Status))
-    substatus: Mapped[Substatus] = mapped_column(StrEnum(Substatus))
-    deal_type: Mapped[DealType] = mapped_column(StrEnum(DealType))
-    p2p: Mapped[bool] = mapped_column(Boolean, default=False)
-    help_type: Mapped[HelpType] = mapped_column(StrEnum(HelpType), default=HelpType.NONE)
-    visible_to_microsoft: Mapped[bool] = mapped_column(Boolean, default=False)
-    marketplace_intent: Mapped[MarketplaceIntent] = mapped_column(
-        StrEnum(MarketplaceIntent), default=MarketplaceIntent.UNDECIDED
-    )
+    id: Mapped[int]
+    referral_id: Mapped[str]
+    engagement_id: Mapped[str]
+    org_id: Mapped[int]
+    location_id: Mapped[int]
+    direction: Mapped[Direction]
+    status: Mapped[Status]
+    substatus: Mapped[Substatus]
+    deal_type: Mapped[DealType]
+    p2p: Mapped[bool]
+    help_type: Mapped[HelpType]
+    visible_to_microsoft: Mapped[bool]
+    marketplace_intent: Mapped[MarketplaceIntent]
+    name: Mapped[str]
+    value: Mapped[Decimal]
+    currency: Mapped[str]
+    value_usd: Mapped[Decimal | None]
+    close_date: Mapped[date]
+    notes: Mapped[str]
+    crm_id: Mapped[str | None]
+    campaign_id: Mapped[str | None]
+    stage_pct: Mapped[int]
+    partner_role: Mapped[PartnerRole | None]
+    partner_program: Mapped[str | None]
+    customer_account_id: Mapped[int]
+    customer_name: Mapped[str]
+    country: Mapped[str]
+    consent_share_contact: Mapped[bool]
+    consent_to_contact: Mapped[bool]
+    invited_by_org_id: Mapped[int | None]
+    invited_by_user_id: Mapped[int | None]
+    invite_notes: Mapped[str | None]
+    microsoft_status: Mapped[MicrosoftStatus]
+    microsoft_requested_at: Mapped[datetime | None]
+    microsoft_seller_id: Mapped[int | None]
+    microsoft_msx_id: Mapped[str | None]
+    microsoft_decline_reason: Mapped[str | None]
+    status_reason_code: Mapped[str | None]
+    status_reason_notes: Mapped[str | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    registration_status: Mapped[RegistrationStatus | None]
+    registration_eligible: Mapped[bool | None]
+    grid_tab: Mapped[str]
+    version: Mapped[int]
 
-    name: Mapped[str] = mapped_column(String(200))
-    value: Mapped[Decimal] = mapped_column(Cents())
-    currency: Mapped[str] = mapped_column(String(3))
-    #: `value` in USD at the rate of the creation month (store/valuation.py keeps it); None
-    #: when that month has no rate for the currency. The grid sorts "Value" by it.
-    value_usd: Mapped[Decimal | None] = mapped_column(Cents())
-    close_date: Mapped[date] = mapped_column(Date)
-    notes: Mapped[str] = mapped_column(Text, default="")
-    crm_id: Mapped[str | None] = mapped_column(String(100))
-    campaign_id: Mapped[str | None] = mapped_column(String(100))
-    stage_pct: Mapped[int] = mapped_column(Integer, default=10)
-    partner_role: Mapped[PartnerRole | None] = mapped_column(StrEnum(PartnerRole))
-    partner_program: Mapped[str | None] = mapped_column(String(100))
+    __mapper_args__ = {"version_id_col": tables.referral.c.version}
 
-    customer_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
-    #: Denormalised from the account for the grid (sort/filter without a join).
-    customer_name: Mapped[str] = mapped_column(String(200))
-    country: Mapped[str] = mapped_column(String(2))
-    consent_share_contact: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
-
-    #: Who invited us (inbound): the sending organisation and its notes / help wanted.
-    invited_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
-    invited_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    invite_notes: Mapped[str | None] = mapped_column(Text)
-
-    #: Microsoft's side (D9), denormalised from Microsoft's referral in the engagement.
-    microsoft_status: Mapped[MicrosoftStatus] = mapped_column(
-        StrEnum(MicrosoftStatus), default=MicrosoftStatus.NONE
-    )
-    microsoft_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    microsoft_seller_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    microsoft_msx_id: Mapped[str | None] = mapped_column(String(40))
-    microsoft_decline_reason: Mapped[str | None] = mapped_column(String(200))
-
-    status_reason_code: Mapped[str | None] = mapped_column(String(4))
-    status_reason_notes: Mapped[str | None] = mapped_column(Text)
-
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    #: Registration roll-up for the Closed grid and the `registration:` filter.
-    registration_status: Mapped[RegistrationStatus | None] = mapped_column(
-        StrEnum(RegistrationStatus)
-    )
-    #: Meets every Azure IP co-sell criterion (domain.md §4.2) as of the last change; None =
-    #: not decided (not won, or a missing rate). Kept by the service; the `registration:eligible`
-    #: filter reads it so the grid never evaluates rules per row.
-    registration_eligible: Mapped[bool | None] = mapped_column(Boolean)
-    #: Which grid tab the row belongs to (D1), computed by the database so no writer can forget
-    #: it and every tab is one index range: 'I' inbound, 'O' outbound, 'C' closed (GRID_TABS).
-    grid_tab: Mapped[str] = mapped_column(
-        String(1),
-        Computed(
-            "CASE WHEN status = 'Closed' THEN 'C' "
-            "WHEN direction = 'Incoming' THEN 'I' ELSE 'O' END",
-            persisted=True,
-        ),
-    )
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (
-        Index("ix_referral_location", "location_id"),
-        Index("ix_referral_expiry_sweep", "status", "expires_at"),
-        # One range per (org, tab) in each grid sort order, so a page is an index walk.
-        Index("ix_referral_tab_expires", "org_id", "grid_tab", "expires_at", "id"),
-        Index("ix_referral_tab_created", "org_id", "grid_tab", "created_at", "id"),
-        Index("ix_referral_tab_closed", "org_id", "grid_tab", "closed_at", "id"),
-        Index("ix_referral_tab_name", "org_id", "grid_tab", "name", "id"),
-        Index("ix_referral_tab_customer", "org_id", "grid_tab", "customer_name", "id"),
-        Index("ix_referral_tab_value", "org_id", "grid_tab", "value_usd", "id"),
-        Index("ix_referral_tab_close_date", "org_id", "grid_tab", "close_date", "id"),
-        Index("ix_referral_tab_location", "org_id", "grid_tab", "location_id", "id"),
-        Index("ix_referral_tab_referral_id", "org_id", "grid_tab", "referral_id", "id"),
-        Index("ix_referral_tab_crm_id", "org_id", "grid_tab", "crm_id", "id"),
-        # Counts under any filter term scan only this index (SQLite cannot cover a query from
-        # an index on the generated grid_tab, so counts name the tab by status/direction).
-        # The first page sorted by a short-valued column (type, status, country, Microsoft
-        # status, partner role, partner program) is a scan of it too, with a top-N sort.
-        Index(
-            "ix_referral_filter",
-            "org_id",
-            "status",
-            "direction",
-            "substatus",
-            "deal_type",
-            "p2p",
-            "country",
-            "microsoft_status",
-            "stage_pct",
-            "registration_eligible",
-            "registration_status",
-            "location_id",
-            "value",
-            "expires_at",
-            "partner_role",
-            "partner_program",
-            "id",
-        ),
-        # Insights (store/insights.py): a range of creation times holding every column the
-        # figures group or filter by, so each figure is one index range scan.
-        Index(
-            "ix_referral_insights",
-            "org_id",
-            "created_at",
-            "deal_type",
-            "direction",
-            "substatus",
-            "partner_role",
-            "country",
-            "marketplace_intent",
-            "partner_program",
-            "status_reason_code",
-            "registration_status",
-            "value_usd",
-            "accepted_at",
-            "closed_at",
-            "location_id",
-        ),
-        # Insights' registration figures (store/insights.py registration_groups): only the
-        # deals with a registration, so that query reads those, not every deal of the range.
-        Index(
-            "ix_insights_registered",
-            *INSIGHTS_REGISTERED_COLUMNS,
-            sqlite_where=text("registration_status IS NOT NULL"),
-            postgresql_where=text("registration_status IS NOT NULL"),
-        ),
-    )
-
-    customer: Mapped[Account] = relationship(foreign_keys=[customer_account_id])
+    customer: Mapped[Account] = relationship(foreign_keys=[tables.referral.c.customer_account_id])
     location: Mapped[Location] = relationship()
-    organization: Mapped[Organization] = relationship(foreign_keys=[org_id])
+    organization: Mapped[Organization] = relationship(foreign_keys=[tables.referral.c.org_id])
     contacts: Mapped[list[CustomerContact]] = relationship(
         back_populates="referral", cascade="all, delete-orphan", order_by="CustomerContact.id"
     )
@@ -423,6 +309,24 @@ class Referral(Base):
     solutions: Mapped[list[ReferralSolution]] = relationship(
         back_populates="referral", cascade="all, delete-orphan", order_by="ReferralSolution.id"
     )
+
+
+#: ix_insights_registered: creation time and what the insights filters and scopes read.
+INSIGHTS_REGISTERED_COLUMNS = (
+    "org_id", "created_at", "registration_status", "location_id", "deal_type", "direction",
+    "substatus", "partner_role", "country", "marketplace_intent", "partner_program",
+)  # fmt: skip
+
+# Insights' registration figures (store/insights.py registration_groups): only the deals with a
+# registration, so that query reads those, not every deal of the range. One of the referral
+# table's indexes (tables.py has the others), declared here because its dialect options load
+# SQLAlchemy's PostgreSQL dialect, which the Core reads of tables.py should not pay for.
+Index(
+    "ix_insights_registered",
+    *(tables.referral.c[name] for name in INSIGHTS_REGISTERED_COLUMNS),
+    sqlite_where=text("registration_status IS NOT NULL"),
+    postgresql_where=text("registration_status IS NOT NULL"),
+)
 
 
 class CustomerContact(Base):
@@ -441,19 +345,16 @@ class CustomerContact(Base):
 class TeamMember(Base):
     """A member of the deal team; a Referrals user is 'on the team' when the email matches."""
 
-    __tablename__ = "team_member"
+    __table__ = tables.team_member
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str] = mapped_column(String(40))
-    #: Stored lower-case, so team-scope checks are an index lookup.
-    email: Mapped[str] = mapped_column(String(254))
+    id: Mapped[int]
+    referral_id: Mapped[int]
+    first_name: Mapped[str]
+    last_name: Mapped[str]
+    phone: Mapped[str]
+    email: Mapped[str]
 
     referral: Mapped[Referral] = relationship(back_populates="team")
-
-    __table_args__ = (Index("ix_team_member_email", "email", "referral_id"),)
 
 
 class ReferralSolution(Base):
@@ -501,13 +402,11 @@ class Invitation(Base):
 class Favorite(Base):
     """A per-user star (the heart icon)."""
 
-    __tablename__ = "favorite"
+    __table__ = tables.favorite
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-    __table_args__ = (Index("ix_favorite_referral", "referral_id"),)
+    user_id: Mapped[int]
+    referral_id: Mapped[int]
+    created_at: Mapped[datetime]
 
 
 class ExchangeRate(Base):
@@ -632,31 +531,12 @@ class AdminLogEntry(Base):
 
 
 class DatabaseInfo(Base):
-    """Facts about the database itself; `purpose` = `demo` or `test` (see PURPOSES)."""
+    """Facts about the database itself (tables.database_purpose)."""
 
-    __tablename__ = "database_info"
+    __table__ = tables.database_info
 
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
-
-
-#: The `purpose` values on which `--now` and `--user` are free for anyone.
-PURPOSES = ("demo", "test")
-
-
-def database_purpose(conn: Connection | Session) -> str | None:
-    """`demo` or `test` for a database made by the seeder or the tests; None for a real one."""
-    return conn.execute(
-        select(DatabaseInfo.value).where(DatabaseInfo.key == "purpose")
-    ).scalar_one_or_none()
-
-
-def mark_database(conn: Connection | Session, purpose: str) -> None:
-    """Mark the database as made for `purpose` (one of PURPOSES)."""
-    if purpose not in PURPOSES:
-        raise ValueError(f"unknown database purpose {purpose!r}")
-    conn.execute(delete(DatabaseInfo).where(DatabaseInfo.key == "purpose"))
-    conn.execute(insert(DatabaseInfo).values(key="purpose", value=purpose))
+    key: Mapped[str]
+    value: Mapped[str]
 
 
 class Notification(Base):

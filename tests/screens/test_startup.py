@@ -110,3 +110,34 @@ async def test_waiting_for_another_cosells_upgrade_is_said_on_the_status_line(
     engine = make_engine(f"sqlite:///{demo_db}")
     assert is_current(engine)
     engine.dispose()
+
+
+def test_the_first_frame_imports_no_database_and_no_other_screen() -> None:
+    """What `cosell` imports before its first frame (the app and its main screen): neither
+    SQLAlchemy nor the service nor the rules, pydantic or babel, and no screen but the main
+    one (help, deal, wizard... load when opened). A fresh interpreter, so other tests' imports
+    do not hide one."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "import cosell_tui.cli.tui, cosell_tui.app\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout)
+    heavy: tuple[str, ...] = ("sqlalchemy", "pydantic", "babel", "yaml", "durable")
+    heavy += ("cosell_tui.rules", "cosell_tui.service.core", "cosell_tui.store")
+    assert [m for m in loaded if m.split(".")[0] in heavy or m.startswith(heavy)] == []
+    screens = {m for m in loaded if m.startswith("cosell_tui.screens.")}
+    # main and what it is made of (flows: the dialog contract; keys; listbox; messages)
+    assert screens <= {
+        "cosell_tui.screens.main",
+        "cosell_tui.screens.flows",
+        "cosell_tui.screens.keys",
+        "cosell_tui.screens.listbox",
+        "cosell_tui.screens.messages",
+    }, screens

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from cosell_tui.store.db import make_engine
 from cosell_tui.store.migrate import downgrade, upgrade
-from cosell_tui.store.models import database_purpose, mark_database
+from cosell_tui.store.tables import database_purpose, mark_database
 from tests import factories as f
 
 

@@ -1,0 +1,295 @@
+"""One transaction of one user (`UnitOfWork`): the session, and the questions every use case
+asks of it: load the visible deal (version-checked), its row, the eligibility checklist, what
+the transition rules allow now, the month's exchange rate.
+
+`Context.read`, `write` and `batch` (context.py) open one; this module brings in the ORM, the
+models and (on first question) the rules, which the grids' quick reads never need.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from cosell_tui.domain import (
+    REGISTRATION_ACTIONS,
+    TERMINAL_SUBSTATUSES,
+    Action,
+    DealType,
+    Direction,
+    MicrosoftStatus,
+    Role,
+    Status,
+    Substatus,
+    window_over,
+)
+from cosell_tui.domain.facts import Checklist, EligibilityFacts, TransitionDecision, TransitionFacts
+from cosell_tui.domain.views import DealRow, UserView
+from cosell_tui.service.errors import CONFLICT, ConflictError, NotFoundError, RuleRefusal
+from cosell_tui.service.mapping import deal_row
+from cosell_tui.service.scope import is_on_team, visible_clause
+from cosell_tui.service.shared import MAX_ID, Shared
+from cosell_tui.store.db import insert_or_ignore
+from cosell_tui.store.models import (
+    Account,
+    Favorite,
+    Invitation,
+    Organization,
+    Referral,
+    ReferralSolution,
+    Registration,
+    Solution,
+)
+from cosell_tui.store.valuation import usd_rate
+
+if TYPE_CHECKING:
+    from cosell_tui.rules import RuleBook
+
+
+class UnitOfWork:
+    """One transaction of one user: the session, and the questions every use case asks."""
+
+    def __init__(self, shared: Shared, user: UserView, session: Session) -> None:
+        self.shared = shared
+        self.session = session
+        self.user = user
+
+    @property
+    def rules(self) -> RuleBook:
+        return self.shared.rules
+
+    def now(self) -> datetime:
+        return self.shared.clock.now()
+
+    def insert_ignoring_duplicates(self, model: Any) -> Any:
+        """An INSERT for `model` that leaves an existing row alone (store.db.insert_or_ignore)."""
+        return insert_or_ignore(self.session.get_bind().dialect.name, model)
+
+    def microsoft_org_id(self) -> int | None:
+        return self.shared.microsoft_org_id(self.session)
+
+    def lock_organisation(self) -> None:
+        """Serialise the user's organisation's administrative changes: its row, locked until
+        this transaction ends (PostgreSQL; SQLite's writers queue anyway). Call it first: a
+        check across several rows (one active entire-company admin remains) then sees what a
+        concurrent change committed, instead of each passing on what it read before and both
+        committing."""
+        self.session.execute(
+            select(Organization.id).where(Organization.id == self.user.org_id).with_for_update()
+        )
+
+    def require_partner_user(self, what: str) -> None:
+        if self.user.role is Role.MICROSOFT_SELLER:
+            raise RuleRefusal(f"{what} is done by a partner's Referrals admin or user.")
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def visible_query(self, deal: int | str) -> Select[Referral]:
+        query = select(Referral).where(visible_clause(self.user))
+        if isinstance(deal, str) and not (deal.strip().isascii() and deal.strip().isdigit()):
+            # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and
+            # must not reach the database, which may refuse such text with a driver error.
+            try:
+                guid = str(uuid.UUID(deal.strip()))
+            except ValueError:
+                raise NotFoundError(f"Deal {deal!r} not found.") from None
+            return query.where(Referral.referral_id == guid)
+        try:
+            pk = int(deal)
+        except (TypeError, ValueError):
+            raise NotFoundError(f"Deal {deal!r} not found.") from None
+        if not 0 < pk <= MAX_ID:  # beyond any id (and any database integer): not a deal
+            raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
+        return query.where(Referral.id == pk)
+
+    def load(self, deal: int | str, version: int | None = None) -> Referral:
+        """The deal if this user may see it (D10); else NotFoundError. Checks the version."""
+        ref = self.session.scalars(
+            self.visible_query(deal).options(
+                selectinload(Referral.team),
+                selectinload(Referral.contacts),
+                selectinload(Referral.solutions).selectinload(ReferralSolution.solution),
+            )
+        ).first()
+        if ref is None:
+            raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
+        if version is not None and ref.version != version:
+            raise ConflictError(CONFLICT)
+        return ref
+
+    def favorite(self, referral_id: int) -> bool:
+        return bool(
+            self.session.scalar(
+                select(
+                    exists().where(
+                        Favorite.user_id == self.user.id, Favorite.referral_id == referral_id
+                    )
+                )
+            )
+        )
+
+    def row(self, ref: Referral, favorite: bool | None = None) -> DealRow:
+        """The deal's row as it reads now (an overdue referral reads expired, §2.6);
+        `favorite` when known (a deal just created is nobody's yet), else read."""
+        marked = self.favorite(ref.id) if favorite is None else favorite
+        return deal_row(ref, marked).as_of(self.now())
+
+    def sender_referral(self, ref: Referral) -> Referral | None:
+        """The referral of whoever sent `ref` to its organisation: the invitation's source, or
+        (for data loaded without invitation rows) the inviting organisation's referral in the
+        same engagement."""
+        session = self.session
+        source = session.scalar(
+            select(Invitation.from_referral_id)
+            .where(Invitation.to_referral_id == ref.id)
+            .order_by(Invitation.id)
+            .limit(1)
+        )
+        if source is not None:
+            return session.get(Referral, source)
+        if ref.invited_by_org_id is None:
+            return None
+        return session.scalar(
+            select(Referral)
+            .where(
+                Referral.engagement_id == ref.engagement_id,
+                Referral.org_id == ref.invited_by_org_id,
+                Referral.id != ref.id,
+            )
+            .order_by(Referral.id)
+            .limit(1)
+        )
+
+    def is_invitee(self, ref: Referral) -> bool:
+        """A P2P invitee's referral: sent to us by another partner (not by Microsoft)."""
+        if ref.direction is not Direction.INCOMING or ref.invited_by_org_id is None:
+            return False
+        return ref.invited_by_org_id != self.microsoft_org_id()
+
+    # --- the questions to the rules -------------------------------------------------------------
+
+    def usd(self, amount: Decimal, currency: str, day: date) -> Decimal | None:
+        """The amount in USD at the month's rate (D8); None when the month has no rate.
+        Unrounded: a threshold must not pass by a rounding of the last cent."""
+        rate = usd_rate(self.session.connection(), currency, day)
+        return None if rate is None else amount * Decimal(rate)
+
+    def checklist(
+        self, ref: Referral, as_won: bool = False, microsoft_may_accept: bool = False
+    ) -> Checklist:
+        """Registration eligibility (domain.md §4.2); `as_won` asks 'if it were won now', and
+        `microsoft_may_accept` counts a pending co-sell request as accepted (Microsoft may
+        still accept after the win, D9)."""
+        ms_status = ref.microsoft_status
+        if microsoft_may_accept and ms_status is MicrosoftStatus.PENDING:
+            ms_status = MicrosoftStatus.ACCEPTED
+        won_day = (ref.closed_at or self.now()).date()
+        usd = self.usd(ref.value, ref.currency, won_day)
+        azure_ip = self.session.scalar(
+            select(func.count())
+            .select_from(ReferralSolution)
+            .join(Solution, Solution.id == ReferralSolution.solution_id)
+            .where(ReferralSolution.referral_id == ref.id, Solution.azure_ip_co_sell.is_(True))
+        )
+        account = self.session.get(Account, ref.customer_account_id)
+        assert account is not None
+        facts = EligibilityFacts(
+            substatus=Substatus.WON if as_won else ref.substatus,
+            deal_type=ref.deal_type,
+            microsoft_status=ms_status,
+            azure_ip_solution_count=int(azure_ip or 0),
+            value=f"{ref.value:.2f}",
+            currency=ref.currency,
+            value_usd=None if usd is None else int(usd.to_integral_value(ROUND_FLOOR)),
+            account_kind=account.kind,
+            matched_to_managed=account.matched_managed_account_id is not None,
+        )
+        return self.rules.eligibility(facts)
+
+    def shown_status(self, ref: Referral) -> tuple[Status, Substatus]:
+        """The deal's status as it reads now: Closed / Expired from the expiry instant of a
+        received referral's window, before the sweep records it (§2.6)."""
+        if window_over(ref.status, ref.expires_at, self.now()):
+            return Status.CLOSED, Substatus.EXPIRED
+        return ref.status, ref.substatus
+
+    def decision(self, ref: Referral, checklist: Checklist | None = None) -> TransitionDecision:
+        """What this user may do with this deal now (transitions rule set)."""
+        now = self.now()
+        if ref.deal_type is DealType.SOLUTION_ASSESSMENT:
+            eligible = False
+        elif ref.substatus is Substatus.WON:
+            eligible = (checklist or self.checklist(ref)).eligible
+        elif ref.status is Status.CLOSED:
+            eligible = False
+        else:
+            # Could it be registered once won? (the 72-hour advisory is only for those, D7)
+            eligible = self.checklist(ref, as_won=True, microsoft_may_accept=True).eligible
+        status, substatus = self.shown_status(ref)
+        hours_to_expiry = None
+        if status is Status.NEW and ref.expires_at is not None:
+            # Whole hours left, a started hour counting as one: 0 only once the window is over.
+            hours_to_expiry = -int((now - ref.expires_at).total_seconds() // 3600)
+        facts = TransitionFacts(
+            direction=ref.direction,
+            status=status,
+            substatus=substatus,
+            deal_type=ref.deal_type,
+            stage_pct=ref.stage_pct,
+            help_type=ref.help_type,
+            visible_to_microsoft=ref.visible_to_microsoft,
+            microsoft_status=ref.microsoft_status,
+            has_customer_contact=bool(ref.contacts),
+            is_invitee=self.is_invitee(ref),
+            role=self.user.role,
+            on_team=is_on_team(self.user, [m.email for m in ref.team]),
+            hours_since_created=max(0, int((now - ref.created_at).total_seconds() // 3600)),
+            hours_to_expiry=hours_to_expiry,
+            registration_status=ref.registration_status,
+            registration_eligible=eligible,
+            requester_substatus=self._requester_substatus(ref),
+            **self._exception_facts(ref, now),
+        )
+        return self.rules.transitions(facts)
+
+    def _exception_facts(self, ref: Referral, now: datetime) -> dict[str, Any]:
+        """The exception request's state and the whole days since the first registration."""
+        if ref.registration_status is None:
+            return {}
+        found = self.session.execute(
+            select(Registration.exception_status, Registration.registered_at).where(
+                Registration.referral_id == ref.id
+            )
+        ).first()
+        if found is None:
+            return {}
+        status, registered_at = found
+        days = max(0, (now - registered_at).days)
+        return {"exception_status": status, "days_since_registered": days}
+
+    def _requester_substatus(self, ref: Referral) -> Substatus | None:
+        """For a Microsoft seller on Microsoft's own referral: the requesting partner's deal."""
+        if self.user.role is not Role.MICROSOFT_SELLER or ref.org_id != self.microsoft_org_id():
+            return None
+        requester = self.sender_referral(ref)
+        return None if requester is None else requester.substatus
+
+    def require(self, ref: Referral, action: Action) -> TransitionDecision:
+        """RuleRefusal with the rule's reason unless `action` is allowed now. Terminal deals
+        are refused here too, whatever a rule file says (only the registration and its
+        exception request follow a win)."""
+        _, substatus = self.shown_status(ref)
+        if substatus in TERMINAL_SUBSTATUSES and action not in REGISTRATION_ACTIONS:
+            raise RuleRefusal(
+                f"{action.label} is not possible: the deal is closed "
+                f"({substatus.label}) and can no longer be changed."
+            )
+        decision = self.decision(ref)
+        if action not in decision.allowed:
+            raise RuleRefusal(decision.why_not(action))
+        return decision
