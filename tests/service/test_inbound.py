@@ -162,7 +162,9 @@ def test_an_overdue_referral_reads_expired_before_the_sweep(svc: Service) -> Non
     assert (detail.row.status, detail.row.substatus) == (Status.CLOSED, Substatus.EXPIRED)
     assert detail.row.closed_at == row.expires_at
     assert detail.decision.allowed == frozenset()
-    page = svc.listing.page(GridQuery(Tab.INBOUND), 0, 50).rows
+    inbound_page = svc.listing.page(GridQuery(Tab.INBOUND), 0, 50).rows
+    assert row.id not in {r.id for r in inbound_page}  # the tabs follow the clock too
+    page = svc.listing.page(GridQuery(Tab.CLOSED), 0, 50).rows
     assert [r.substatus for r in page if r.id == row.id] == [Substatus.EXPIRED]
     assert svc.listing.find_deals(str(row.id))[0].substatus is Substatus.EXPIRED
     # nothing was written: the sweep still records it and tells the sender
