@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from cosell_tui.domain import DealType, Direction, Label, MarketplaceIntent, PartnerRole
+from cosell_tui.domain import (
+    DealType,
+    Direction,
+    Label,
+    MarketplaceIntent,
+    PartnerRole,
+    RegistrationStatus,
+)
 from cosell_tui.domain.query import QueryError, read_value
 
 #: Deals created before this day predate the marketplace-intent field: "Not applicable".
@@ -32,6 +39,31 @@ DOWNLOAD_LIMIT = 5000
 TOP_PARTS = 3
 
 _CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+#: Registration statuses (their values) the figures count as rejected and as approved.
+REJECTED = frozenset({RegistrationStatus.FAILED.value, RegistrationStatus.MARKETPLACE_FAILED.value})
+#: Approved automatically, after review, or after marketplace validation.
+APPROVED = frozenset(
+    {
+        RegistrationStatus.APPROVED.value,
+        RegistrationStatus.PASSED.value,
+        RegistrationStatus.MARKETPLACE_PASSED.value,
+    }
+)
+#: The registration funnel after "Registered": each stage by the registrations' status now.
+REGISTRATION_STAGES: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "In review",
+        frozenset(
+            {RegistrationStatus.REVIEW_PENDING.value, RegistrationStatus.MARKETPLACE_PENDING.value}
+        ),
+    ),
+    ("Action required", frozenset({RegistrationStatus.ACTION_REQUIRED.value})),
+    ("Approved", APPROVED),
+    ("Rejected", REJECTED),
+    ("Closed", frozenset({RegistrationStatus.CLOSED.value})),
+)
 
 
 class CoSellKind(Label):

@@ -20,13 +20,15 @@ from cosell_tui.domain import (
     Direction,
     MarketplaceIntent,
     PartnerRole,
-    RegistrationStatus,
     Substatus,
 )
 from cosell_tui.domain.insights import (
+    APPROVED,
     DOWNLOAD_LIMIT,
     MARKETPLACE_CHOICES,
     NONE_WORD,
+    REGISTRATION_STAGES,
+    REJECTED,
     TOP_PARTS,
     WITHOUT,
     Amount,
@@ -53,28 +55,6 @@ from cosell_tui.store.insights import Tally
 
 ACCEPTED_OR_LATER = frozenset({Substatus.ACCEPTED, Substatus.WON, Substatus.LOST})
 OPEN_INBOUND = frozenset({Substatus.PENDING, Substatus.RECEIVED})
-REJECTED = frozenset({RegistrationStatus.FAILED.value, RegistrationStatus.MARKETPLACE_FAILED.value})
-#: Approved automatically, after review, or after marketplace validation.
-APPROVED = frozenset(
-    {
-        RegistrationStatus.APPROVED.value,
-        RegistrationStatus.PASSED.value,
-        RegistrationStatus.MARKETPLACE_PASSED.value,
-    }
-)
-#: The registration funnel after "Registered": each stage by the registrations' status now.
-REGISTRATION_STAGES: tuple[tuple[str, frozenset[str]], ...] = (
-    (
-        "In review",
-        frozenset(
-            {RegistrationStatus.REVIEW_PENDING.value, RegistrationStatus.MARKETPLACE_PENDING.value}
-        ),
-    ),
-    ("Action required", frozenset({RegistrationStatus.ACTION_REQUIRED.value})),
-    ("Approved", APPROVED),
-    ("Rejected", REJECTED),
-    ("Closed", frozenset({RegistrationStatus.CLOSED.value})),
-)
 #: The summary figures whose first/last full month are compared, by their JSON names.
 CHANGE_FIGURES = (
     "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
 from cosell_tui.domain import (
+    VALID_STATUS_PAIRS,
     ContractTerm,
     DealType,
     Direction,
@@ -28,8 +29,11 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.domain.insights import (
+    APPROVED,
     MARKETPLACE_FIELD_SINCE,
     NOT_APPLICABLE,
+    REGISTRATION_STAGES,
+    REJECTED,
     CoSellKind,
     InsightsFilter,
     Period,
@@ -50,16 +54,8 @@ from tests.service.conftest import engine_of
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SOLUTIONS = (f.AZURE_IP, f.PLAIN, f.BIZ_APPS)
-STATES = (
-    (Status.NEW, Substatus.PENDING),
-    (Status.NEW, Substatus.RECEIVED),
-    (Status.ACTIVE, Substatus.ACCEPTED),
-    (Status.CLOSED, Substatus.WON),
-    (Status.CLOSED, Substatus.LOST),
-    (Status.CLOSED, Substatus.DECLINED),
-    (Status.CLOSED, Substatus.EXPIRED),
-    (Status.CLOSED, Substatus.ERROR),
-)
+#: Every (status, substatus) a deal can be in (the domain's list), in a fixed order.
+STATES = tuple(sorted(VALID_STATUS_PAIRS))
 
 
 @dataclass(frozen=True)
@@ -133,12 +129,6 @@ specs = st.builds(
     reg_after=st.integers(0, 400),
     reg_days=st.one_of(st.none(), st.integers(1, 2000)),
 )
-APPROVED_STATUSES = {
-    RegistrationStatus.APPROVED,
-    RegistrationStatus.PASSED,
-    RegistrationStatus.MARKETPLACE_PASSED,
-}
-REJECTED_STATUSES = {RegistrationStatus.FAILED, RegistrationStatus.MARKETPLACE_FAILED}
 #: The factories' customers by their normalised names (account.search_name).
 SEARCH_NAMES = {
     f.CONTOSO_IN: "contoso",
@@ -284,6 +274,18 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
     return out
 
 
+def _status(d: Deal) -> str | None:
+    return None if d.spec.registration is None else d.spec.registration.value
+
+
+def _approved(d: Deal) -> bool:
+    return _status(d) in APPROVED
+
+
+def _rejected(d: Deal) -> bool:
+    return _status(d) in REJECTED
+
+
 def _visible(d: Deal, user: str) -> bool:
     if d.spec.org != f.FABRIKAM:
         return False
@@ -382,28 +384,20 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
     assert (s.won_value.usd, s.won_value.without_rate) == _sum(won)
     assert got.without_rate == _sum(inside)[1]
     assert s.registered == sum(1 for d in inside if d.spec.registration is not None)
-    assert s.approved == sum(1 for d in inside if d.spec.registration in APPROVED_STATUSES)
-    assert s.rejected == sum(1 for d in inside if d.spec.registration in REJECTED_STATUSES)
+    assert s.approved == sum(1 for d in inside if _approved(d))
+    assert s.rejected == sum(1 for d in inside if _rejected(d))
     registered = [d for d in inside if d.spec.registration is not None]
-    approved = [d for d in registered if d.spec.registration in APPROVED_STATUSES]
+    approved = [d for d in registered if _approved(d)]
     _same_money(s.annual_value, _reg_sum(registered, 1))
     _same_money(s.approved_value, _reg_sum(approved, 0))
     if registered:
         funnel = {st_.name: st_ for st_ in got.registration_funnel}
         wanted = {
             "Registered": registered,
-            "In review": [
-                d
-                for d in registered
-                if d.spec.registration
-                in (RegistrationStatus.REVIEW_PENDING, RegistrationStatus.MARKETPLACE_PENDING)
-            ],
-            "Action required": [
-                d for d in registered if d.spec.registration is RegistrationStatus.ACTION_REQUIRED
-            ],
-            "Approved": approved,
-            "Rejected": [d for d in registered if d.spec.registration in REJECTED_STATUSES],
-            "Closed": [d for d in registered if d.spec.registration is RegistrationStatus.CLOSED],
+            **{
+                name: [d for d in registered if _status(d) in statuses]
+                for name, statuses in REGISTRATION_STAGES
+            },
         }
         assert list(funnel) == list(wanted)
         for name, ds in wanted.items():
@@ -514,7 +508,7 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
         }
         _same_money(
             row.approved_value,
-            _reg_sum([d for d in ds if d.spec.registration in APPROVED_STATUSES], 0),
+            _reg_sum([d for d in ds if _approved(d)], 0),
         )
     for row in got.months_by_market:
         won_ds = [d for d in subs(inside, Substatus.WON) if _month(d.created) == row.month]
