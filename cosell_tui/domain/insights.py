@@ -294,7 +294,7 @@ class BreakdownRow:
 @dataclass(frozen=True, slots=True)
 class MonthRow:
     """One bar of the comparison: the month's deals, split by part (deal type, or a top
-    market / solution), and its value won."""
+    market / solution), its value won and its approved value, split the same way."""
 
     month: date
     deals: int
@@ -303,8 +303,12 @@ class MonthRow:
     parts: dict[str, int]
     #: Value won (USD) by the same parts (deals without a rate left out, as in won_value).
     won_value_parts: dict[str, Decimal] = field(default_factory=dict)
-    #: Contract value (USD) of the month's deals' approved registrations (not split by part).
+    #: Contract value (USD) of the month's deals' approved registrations (at the rate of the
+    #: registration's month; without a rate left out and counted, as in won_value).
     approved_value: Amount = Amount()
+    #: The approved value (USD) by the same parts (by solution: the approved registrations of
+    #: deals that carry the solution; a deal with several is in several parts).
+    approved_value_parts: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

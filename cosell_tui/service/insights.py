@@ -158,6 +158,7 @@ class Insights:
             groups.capabilities = store.capability_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[4:])
             groups.solutions = store.solution_groups(conn, *args)
+            groups.registration_solutions = store.registration_solution_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[5:])
             groups.past = store.past_groups(conn, *args)
         yield _dashboard(period, f, groups, ())
@@ -190,6 +191,7 @@ STEPS = ("summary", "registrations", "geography", "capabilities", "solutions", "
 class _Groups:
     main: list[store.MainGroup] = field(default_factory=list)
     registrations: list[store.RegistrationGroup] = field(default_factory=list)
+    registration_solutions: list[store.RegistrationGroup] = field(default_factory=list)
     countries: list[tuple[str, str, Substatus, Tally]] = field(default_factory=list)
     capabilities: list[tuple[str | None, str | None, Substatus, Tally]] = field(
         default_factory=list
@@ -202,7 +204,8 @@ def _dashboard(
     period: Period, f: InsightsFilter, g: _Groups, pending: tuple[str, ...]
 ) -> Dashboard:
     main, countries, capabilities, solutions = g.main, g.countries, g.capabilities, g.solutions
-    approved = _approved_by_month(g.registrations)
+    approved = [r for r in g.registrations if r.status in APPROVED]
+    names = {sid: name for _m, sid, name, _s, _t in solutions}
     return Dashboard(
         period=period,
         filters=f,
@@ -216,12 +219,20 @@ def _dashboard(
             (r or "", PartnerRole(r).label if r else "(none)", sub, t)
             for _p, r, sub, t in capabilities
         ),
-        months=_months_by_type(main, approved, period),
+        months=_months_by_type(main, [(r, DealType(r.deal_type).label) for r in approved], period),
         months_by_market=_months_by_part(
-            period, ((m, c, sub, t) for m, c, sub, t in countries), approved
+            period,
+            ((m, c, sub, t) for m, c, sub, t in countries),
+            [(r, r.country) for r in approved],
         ),
         months_by_solution=_months_by_part(
-            period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions), approved
+            period,
+            ((m, name, sub, t) for m, _sid, name, sub, t in solutions),
+            [
+                (r, names.get(r.solution_id, r.solution_id))
+                for r in g.registration_solutions
+                if r.status in APPROVED
+            ],
         ),
         without_rate=sum(x.tally.without_rate for x in main),
         registration_funnel=_registration_funnel(g.registrations),
@@ -405,12 +416,22 @@ def _breakdown(
     return tuple(sorted(rows, key=lambda r: (-r.deals, r.key)))
 
 
-def _approved_by_month(groups: Sequence[store.RegistrationGroup]) -> dict[date, Amount]:
-    by_month: dict[date, list[store.RegistrationGroup]] = defaultdict(list)
-    for g in groups:
-        if g.status in APPROVED:
-            by_month[_month_key(g.month)].append(g)
-    return {month: _contract(mine) for month, mine in by_month.items()}
+#: Approved registration groups with the comparison part each belongs to.
+_Approved = Sequence[tuple[store.RegistrationGroup, str]]
+
+
+def _approved_of(
+    approved: _Approved, month: date, parts: Iterable[str], other: frozenset[str] | None = None
+) -> tuple[Amount, dict[str, Decimal]]:
+    """The month's approved value, and by part in the order of `parts` (`other`: the parts
+    that are not the top ones, summed as OTHER)."""
+    mine = [(g, p) for g, p in approved if _month_key(g.month) == month]
+
+    def part_of(p: str) -> str:
+        return OTHER if other is not None and p not in other else p
+
+    by_part = {part: _contract(g for g, p in mine if part_of(p) == part).usd for part in parts}
+    return _contract(g for g, _p in mine), by_part
 
 
 def _won_parts(won: Iterable[tuple[str, Tally]], parts: Iterable[str]) -> dict[str, Decimal]:
@@ -420,7 +441,7 @@ def _won_parts(won: Iterable[tuple[str, Tally]], parts: Iterable[str]) -> dict[s
 
 
 def _months_by_type(
-    main: Sequence[store.MainGroup], approved: dict[date, Amount], period: Period
+    main: Sequence[store.MainGroup], approved: _Approved, period: Period
 ) -> tuple[MonthRow, ...]:
     rows = []
     for month in period.months():
@@ -430,6 +451,7 @@ def _months_by_type(
             parts[DealType(g.deal_type).label] += g.tally.n
         won = [g for g in groups if g.substatus is Substatus.WON]
         ordered = dict(sorted(parts.items()))
+        approved_value, approved_parts = _approved_of(approved, month, ordered)
         rows.append(
             MonthRow(
                 month=month,
@@ -440,7 +462,8 @@ def _months_by_type(
                 won_value_parts=_won_parts(
                     ((DealType(g.deal_type).label, g.tally) for g in won), ordered
                 ),
-                approved_value=approved.get(month, Amount()),
+                approved_value=approved_value,
+                approved_value_parts=approved_parts,
             )
         )
     return tuple(rows)
@@ -449,7 +472,7 @@ def _months_by_type(
 def _months_by_part(
     period: Period,
     groups: Iterable[tuple[str, str, Substatus, Tally]],
-    approved: dict[date, Amount],
+    approved: _Approved,
 ) -> tuple[MonthRow, ...]:
     """The comparison split by the TOP_PARTS parts with the most deals; the rest is "Other"."""
     items = list(groups)
@@ -465,6 +488,7 @@ def _months_by_part(
             key = p if p in top else OTHER
             parts[key] = parts.get(key, 0) + t.n
         won = [(p if p in top else OTHER, t) for p, s, t in mine if s is Substatus.WON]
+        approved_value, approved_parts = _approved_of(approved, month, parts, frozenset(top))
         rows.append(
             MonthRow(
                 month=month,
@@ -473,7 +497,8 @@ def _months_by_part(
                 won_value=amount(t for _p, t in won),
                 parts=parts,
                 won_value_parts=_won_parts(won, parts),
-                approved_value=approved.get(month, Amount()),
+                approved_value=approved_value,
+                approved_value_parts=approved_parts,
             )
         )
     return tuple(rows)

@@ -348,6 +348,11 @@ class RegistrationGroup:
     rated: int
     contract_cents: Decimal
     annual_cents: Decimal
+    #: The deal's type and country (registration_groups) or one of its solutions
+    #: (registration_solution_groups): the comparison's parts of the approved value.
+    deal_type: str = ""
+    country: str = ""
+    solution_id: str = ""
 
     @property
     def without_rate(self) -> int:
@@ -365,9 +370,29 @@ def registration_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[RegistrationGroup]:
     """The registrations of the deals the figures count (the deal's registration status set),
-    with their contract value converted at the rate of the registration's month (the monthly
-    rates table; USD is 1). A registration whose currency has no rate that month, or a deal
-    whose registration row is missing, is counted and has no value (`rated` leaves it out)."""
+    by the deal's creation month, registration status, type and country, with their contract
+    value converted at the rate of the registration's month (the monthly rates table; USD is
+    1). A registration whose currency has no rate that month, or a deal whose registration row
+    is missing, is counted and has no value (`rated` leaves it out)."""
+    return _registration_query(conn, scope, f, start, end, by_solution=False)
+
+
+def registration_solution_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[RegistrationGroup]:
+    """The same per solution of the deal (a deal with several counts once for each): the
+    approved value of the comparison by solution."""
+    return _registration_query(conn, scope, f, start, end, by_solution=True)
+
+
+def _registration_query(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    by_solution: bool,
+) -> list[RegistrationGroup]:
     dialect = conn.dialect.name
     month = month_of(dialect, R.created_at)
     # PostgreSQL sums exactly (numeric); SQLite has no decimal type, so in floating point
@@ -387,35 +412,50 @@ def registration_groups(
         else_=cast(days, numeric) / 365,
     )
     contract = cast(REG.contract_value, numeric) * rate  # cents × USD per unit
+    deals: Any = Referral.__table__
+    parts: list[Any] = [R.deal_type, R.country]
+    if by_solution:
+        deals = deals.join(ReferralSolution.__table__, RS.referral_id == R.id)
+        parts = [RS.solution_id]
     query = (
         select(
             month,
             R.registration_status,
+            *parts,
             func.count(),
             func.count(rate),
             func.coalesce(func.sum(contract), 0),
             func.coalesce(func.sum(contract / years), 0),
         )
         .select_from(
-            Referral.__table__.outerjoin(Registration.__table__, REG.referral_id == R.id).outerjoin(
+            deals.outerjoin(Registration.__table__, REG.referral_id == R.id).outerjoin(
                 ExchangeRate.__table__,
                 and_(XR.currency == REG.contract_currency, XR.month == _rate_month(dialect)),
             )
         )
         .where(conditions(scope, f, start, end, dialect), R.registration_status.is_not(None))
-        .group_by(month, R.registration_status)
+        .group_by(month, R.registration_status, *parts)
     )
-    return [
-        RegistrationGroup(
-            month=str(m),
-            status=str(status.value),
-            n=int(n),
-            rated=int(rated or 0),
-            contract_cents=Decimal(str(contract_sum or 0)),
-            annual_cents=Decimal(str(annual_sum or 0)),
+    out = []
+    for row in conn.execute(query):
+        m, status, *keys, n, rated, contract_sum, annual_sum = row
+        named = (
+            {"solution_id": str(keys[0])}
+            if by_solution
+            else {"deal_type": str(keys[0].value), "country": str(keys[1])}
         )
-        for m, status, n, rated, contract_sum, annual_sum in conn.execute(query)
-    ]
+        out.append(
+            RegistrationGroup(
+                month=str(m),
+                status=str(status.value),
+                n=int(n),
+                rated=int(rated or 0),
+                contract_cents=Decimal(str(contract_sum or 0)),
+                annual_cents=Decimal(str(annual_sum or 0)),
+                **named,
+            )
+        )
+    return out
 
 
 def past_groups(

@@ -521,9 +521,42 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
             ]
             assert row.won_value_parts[part] == _sum(mine)[0], (row.month, part)
         assert sum(row.won_value_parts.values()) == row.won_value.usd
+    _check_approved_parts(got, inside)
     for split in (got.months_by_market, got.months_by_solution):
         assert [m.month for m in split] == list(period.months())
     assert sum(m.deals for m in got.months_by_market) == len(inside)
+
+
+def _check_approved_parts(got: Any, inside: list[Deal]) -> None:
+    """The approved value of each comparison is split like its deals: by deal type, by the
+    top markets and Other, by the top solutions and Other (a deal in each of its solutions)."""
+    by_name = {r.label: r.key for r in got.solutions}
+
+    def type_of(d: Deal) -> set[str]:
+        return {d.spec.deal_type.label}
+
+    def country_of(d: Deal) -> set[str]:
+        return {d.spec.country}
+
+    def solutions_of(d: Deal) -> set[str]:
+        return set(d.spec.solutions)
+
+    for months, keys, key_of in (
+        (got.months, type_of, lambda part: part),
+        (got.months_by_market, country_of, lambda part: part),
+        (got.months_by_solution, solutions_of, lambda part: by_name.get(part, part)),
+    ):
+        for row in months:
+            approved = [d for d in inside if _month(d.created) == row.month and _approved(d)]
+            top = {key_of(p) for p in row.parts if p != "Other"}
+            assert set(row.approved_value_parts) == set(row.parts)
+            for part, value in row.approved_value_parts.items():
+                mine = [
+                    d
+                    for d in approved
+                    if (keys(d) - top if part == "Other" else key_of(part) in keys(d))
+                ]
+                assert abs(value - _reg_sum(mine, 0)[0]) <= CENT, (row.month, part)
 
 
 @settings(
@@ -672,3 +705,46 @@ def test_registration_values_and_funnel_by_example(svc: Service) -> None:
         svc.insights.figures("1m", InsightsFilter(kind=CoSellKind.SERVICES)).registration_funnel
         == ()
     )
+
+
+def test_approved_value_is_split_by_part_with_each_share(svc: Service) -> None:
+    from cosell_tui.domain.insights_tables import months_value_table
+
+    base = {**WON_DEAL, "created_days": 3, "registration": RegistrationStatus.APPROVED}
+    _store(
+        svc,
+        [
+            Spec(**{**base, "country": "US", "reg_cents": 300_000_00, "solutions": (f.AZURE_IP,)}),
+            Spec(
+                **{
+                    **base,
+                    "country": "GB",
+                    "reg_cents": 100_000_00,
+                    "solutions": (f.AZURE_IP, f.PLAIN),
+                    "deal_type": DealType.PARTNER_LED,
+                }
+            ),
+            # not approved: in no approved part
+            Spec(**{**base, "country": "GB", "registration": RegistrationStatus.FAILED}),
+        ],
+    )
+    got = svc.insights.figures("1m", InsightsFilter(deal_types=()))
+    month = got.months[-1]
+    assert month.approved_value.usd == Decimal("400000.00")
+    assert month.approved_value_parts == {
+        "Co-sell": Decimal("300000.00"),
+        "Partner-led": Decimal("100000.00"),
+    }
+    assert got.months_by_market[-1].approved_value_parts == {
+        "GB": Decimal("100000.00"),
+        "US": Decimal("300000.00"),
+    }
+    by_solution = got.months_by_solution[-1].approved_value_parts
+    names = {r.key: r.label for r in got.solutions}
+    assert by_solution == {
+        names[f.AZURE_IP]: Decimal("400000.00"),
+        names[f.PLAIN]: Decimal("100000.00"),
+    }
+    table = months_value_table("Approved value", got.months[-1:], approved=True)
+    assert table.headers == ("Month", "Co-sell", "Partner-led", "Approved value")
+    assert table.rows[-1] == ("Share", "75 %", "25 %", "")
