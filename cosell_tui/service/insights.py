@@ -368,9 +368,11 @@ def _funnel(
         stages=stages,
         past=past_stages,
         avg_seconds_to_accept=(
-            sum(g.seconds_to_accept for g in main) / accepted_timed if accepted_timed else None
+            sum(g.ms_to_accept for g in main) / accepted_timed / 1000 if accepted_timed else None
         ),
-        avg_seconds_to_win=sum(g.seconds_to_win for g in main) / won_timed if won_timed else None,
+        avg_seconds_to_win=(
+            sum(g.ms_to_win for g in main) / won_timed / 1000 if won_timed else None
+        ),
     )
 
 

@@ -11,29 +11,33 @@ The rolling-up of groups into widgets is done by service/insights.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Date,
     Float,
+    Integer,
     Numeric,
     and_,
     case,
     cast,
+    column,
+    false,
     func,
     literal_column,
     or_,
     select,
+    table,
 )
 from sqlalchemy.engine import Connection
 
-from cosell_tui.domain import DealType, Direction, PartnerRole, Substatus
+from cosell_tui.domain import DealType, Direction, PartnerRole, Role, Substatus
 from cosell_tui.domain.insights import (
     MARKETPLACE_FIELD_SINCE,
     NOT_APPLICABLE,
@@ -43,6 +47,7 @@ from cosell_tui.domain.insights import (
     InsightsFilter,
 )
 from cosell_tui.domain.names import KEY_WORD_MAX
+from cosell_tui.store import insights_kept
 from cosell_tui.store.grid import Scope, scope_condition
 from cosell_tui.store.models import (
     AccountKey,
@@ -140,10 +145,13 @@ def month_of(dialect: str, column: Any) -> ColumnElement[str]:
     return func.to_char(column, "YYYY-MM")
 
 
-def seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[float]:
+def millis_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[int]:
+    """Whole milliseconds, exactly as the kept tables' triggers compute them
+    (insights_kept.MILLIS), so a sum over kept months and a scan agree to the millisecond."""
     if dialect == "sqlite":
-        return cast((func.julianday(later) - func.julianday(earlier)) * 86400.0, Float)
-    return cast(func.extract("epoch", later - earlier), Float)
+        days = func.julianday(later) - func.julianday(earlier)
+        return cast(func.round(days * 86400000), Integer)
+    return cast(func.round(func.extract("epoch", later - earlier) * 1000), BigInteger)
 
 
 def filter_conditions(f: InsightsFilter) -> list[ColumnElement[bool]]:
@@ -221,13 +229,13 @@ class MainGroup:
     registration_status: str | None
     reason_code: str | None
     tally: Tally
-    seconds_to_accept: float
+    ms_to_accept: int
     accepted_timed: int
-    seconds_to_win: float
+    ms_to_win: int
     won_timed: int
 
 
-def main_groups(
+def scan_main_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[MainGroup]:
     """Summary, funnel, reasons, registrations and the monthly comparison: one scan."""
@@ -244,9 +252,9 @@ def main_groups(
             R.registration_status,
             R.status_reason_code,
             *_aggregates(),
-            func.sum(case((accept_timed, seconds_between(dialect, R.accepted_at, R.created_at)))),
+            func.sum(case((accept_timed, millis_between(dialect, R.accepted_at, R.created_at)))),
             func.count(case((accept_timed, 1))),
-            func.sum(case((won_timed, seconds_between(dialect, R.closed_at, R.created_at)))),
+            func.sum(case((won_timed, millis_between(dialect, R.closed_at, R.created_at)))),
             func.count(case((won_timed, 1))),
         )
         .where(conditions(scope, f, start, end, dialect))
@@ -266,18 +274,18 @@ def main_groups(
             direction=row[2],
             substatus=row[3],
             registration_status=None if row[4] is None else str(row[4].value),
-            reason_code=row[5],
+            reason_code=row[5] or None,
             tally=_tally(row[6], row[7], row[8]),
-            seconds_to_accept=float(row[9] or 0),
+            ms_to_accept=int(row[9] or 0),
             accepted_timed=int(row[10] or 0),
-            seconds_to_win=float(row[11] or 0),
+            ms_to_win=int(row[11] or 0),
             won_timed=int(row[12] or 0),
         )
         for row in conn.execute(query)
     ]
 
 
-def country_groups(
+def scan_country_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str, str, Substatus, Tally]]:
     """(month, country, substatus, tally): geography and the comparison by market."""
@@ -294,7 +302,7 @@ def country_groups(
     ]
 
 
-def capability_groups(
+def scan_capability_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str | None, str | None, Substatus, Tally]]:
     """(partner program, partner role, substatus, tally): the capabilities tables."""
@@ -308,12 +316,12 @@ def capability_groups(
         .group_by(month, R.partner_program, R.partner_role, R.substatus)
     )
     return [
-        (program, None if role is None else str(role.value), sub, _tally(n, rated, cents))
+        (program or None, None if role is None else str(role.value), sub, _tally(n, rated, cents))
         for program, role, sub, n, rated, cents in conn.execute(query)
     ]
 
 
-def solution_groups(
+def scan_solution_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str, str, str, Substatus, Tally]]:
     """(month, solution id, solution name, substatus, tally): a deal counts once per solution."""
@@ -325,15 +333,20 @@ def solution_groups(
         .group_by(month, RS.solution_id, R.substatus)
     )
     rows = conn.execute(query).all()
-    ids = sorted({row[1] for row in rows})
-    names: dict[str, str] = {}
-    for chunk in range(0, len(ids), 500):
-        found = conn.execute(select(S.id, S.name).where(S.id.in_(ids[chunk : chunk + 500])))
-        names.update((str(sid), str(name)) for sid, name in found)
+    names = solution_names(conn, {row[1] for row in rows})
     return [
         (str(m), sid, names.get(sid, sid), sub, _tally(n, rated, cents))
         for m, sid, sub, n, rated, cents in rows
     ]
+
+
+def solution_names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(ids)
+    names: dict[str, str] = {}
+    for chunk in range(0, len(wanted), 500):
+        found = conn.execute(select(S.id, S.name).where(S.id.in_(wanted[chunk : chunk + 500])))
+        names.update((str(sid), str(name)) for sid, name in found)
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,3 +549,253 @@ def download_rows(
         )
         for row in conn.execute(query)
     ]
+
+
+# --- whole months from the kept tables (insights_kept.py) ---------------------------------
+
+
+def keepable(scope: Scope, f: InsightsFilter) -> bool:
+    """Whether the kept tables can answer: they hold organisation, location, month, type,
+    direction, status and services-or-not, so an admin's scope (company or locations) with
+    the tab, type and direction filters. A Referrals user's team scope and the country,
+    solution, marketplace, customer, program and role filters are answered by the exact scan."""
+    return scope.role is not Role.USER and not (
+        f.countries or f.solution or f.marketplace or f.customer or f.programs or f.roles
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How a range is counted: whole months `months` (first, last 'YYYY-MM') from the kept
+    tables, plus exact scans of [start, end) added (1) or subtracted (-1) for the partial
+    months at the range's edges."""
+
+    months: tuple[str, str] | None
+    scans: tuple[tuple[datetime, datetime, int], ...]
+
+
+def plan(start: datetime, end: datetime) -> Plan:
+    """Each edge month the range covers partly is either scanned for its part inside the range,
+    or read whole from the kept table with its parts outside the range scanned and subtracted,
+    whichever spans less time (so at most half a month is scanned at each edge)."""
+    kept: list[str] = []
+    scans: list[tuple[datetime, datetime, int]] = []
+    month = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    while month < end:
+        following = (month + timedelta(days=32)).replace(day=1)
+        lo, hi = max(start, month), min(end, following)
+        outside = (lo - month) + (following - hi)
+        if not outside:
+            kept.append(f"{month:%Y-%m}")
+        elif hi - lo <= outside:
+            scans.append((lo, hi, 1))
+        else:
+            kept.append(f"{month:%Y-%m}")
+            scans += [(a, b, -1) for a, b in ((month, lo), (hi, following)) if a < b]
+        month = following
+    return Plan((kept[0], kept[-1]) if kept else None, tuple(scans))
+
+
+def _kept_select(
+    name: str, scope: Scope, f: InsightsFilter, months: tuple[str, str], groups: Sequence[str]
+) -> Any:
+    k = insights_kept.BY_NAME[name]
+    t = table(name, *(column(c) for c in (*k.key_columns, *k.measure_columns)))
+    c = t.c
+    conds: list[ColumnElement[bool]] = [
+        c.org_id == scope.org_id,
+        c.month >= months[0],
+        c.month <= months[1],
+        c.substatus != Substatus.ERROR.value,
+    ]
+    if not scope.entire_company:
+        conds.append(c.location_id.in_(scope.location_ids) if scope.location_ids else false())
+    if f.kind is not CoSellKind.ALL:
+        conds.append(c.services == (1 if f.kind is CoSellKind.SERVICES else 0))
+    if f.deal_types:
+        conds.append(c.deal_type.in_([t.value for t in f.deal_types]))
+    if f.direction is not None:
+        conds.append(c.direction == f.direction.value)
+    return (
+        select(*(c[g] for g in groups), *(func.sum(c[m]) for m in k.measure_columns))
+        .where(*conds)
+        .group_by(*(c[g] for g in groups))
+        .having(func.sum(c.n) != 0)
+    )
+
+
+def _kept_main(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[MainGroup]:
+    groups = ("month", "deal_type", "direction", "substatus", "registration_status", "reason_code")
+    return [
+        MainGroup(
+            month=m,
+            deal_type=DealType(dt),
+            direction=Direction(d),
+            substatus=Substatus(sub),
+            registration_status=reg or None,
+            reason_code=reason or None,
+            tally=_tally(n, rated, cents),
+            ms_to_accept=int(acc_ms),
+            accepted_timed=int(acc_n),
+            ms_to_win=int(win_ms),
+            won_timed=int(win_n),
+        )
+        for m, dt, d, sub, reg, reason, n, rated, cents, acc_ms, acc_n, win_ms, win_n in (
+            conn.execute(_kept_select("insights_main", scope, f, months, groups))
+        )
+    ]
+
+
+def _kept_country(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[tuple[str, str, Substatus, Tally]]:
+    query = _kept_select("insights_country", scope, f, months, ("month", "country", "substatus"))
+    return [
+        (m, country, Substatus(sub), _tally(n, rated, cents))
+        for m, country, sub, n, rated, cents in conn.execute(query)
+    ]
+
+
+def _kept_capability(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[tuple[str | None, str | None, Substatus, Tally]]:
+    query = _kept_select("insights_capability", scope, f, months, ("program", "role", "substatus"))
+    return [
+        (program or None, role or None, Substatus(sub), _tally(n, rated, cents))
+        for program, role, sub, n, rated, cents in conn.execute(query)
+    ]
+
+
+def _kept_solution(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[tuple[str, str, str, Substatus, Tally]]:
+    groups = ("month", "solution_id", "substatus")
+    query = _kept_select("insights_solution", scope, f, months, groups)
+    rows = conn.execute(query).all()
+    names = solution_names(conn, {row[1] for row in rows})
+    return [
+        (m, sid, names.get(sid, sid), Substatus(sub), _tally(n, rated, cents))
+        for m, sid, sub, n, rated, cents in rows
+    ]
+
+
+_G = TypeVar("_G")
+_Key = tuple[Any, ...]
+_Values = tuple[int, ...]
+
+
+def _planned(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    kept: bool,
+    scan: Callable[[Connection, Scope, InsightsFilter, datetime, datetime], list[_G]],
+    read_kept: Callable[[Connection, Scope, InsightsFilter, tuple[str, str]], list[_G]],
+    split: Callable[[_G], tuple[_Key, _Values]],
+    build: Callable[[_Key, _Values], _G],
+) -> list[_G]:
+    """The groups of [start, end): the exact scan, or (`kept`, when `keepable`) whole months
+    from the kept table plus the edge scans of `plan`, added up group by group (groups that
+    come to no deals are dropped, as a scan would not have them)."""
+    if not (kept and keepable(scope, f)):
+        return scan(conn, scope, f, start, end)
+    p = plan(start, end)
+    signed: list[tuple[int, list[_G]]] = []
+    if p.months is not None:
+        signed.append((1, read_kept(conn, scope, f, p.months)))
+    signed += [(sign, scan(conn, scope, f, a, b)) for a, b, sign in p.scans]
+    summed: dict[_Key, _Values] = {}
+    for sign, groups in signed:
+        for g in groups:
+            key, values = split(g)
+            before = summed.get(key, (0,) * len(values))
+            summed[key] = tuple(x + sign * y for x, y in zip(before, values, strict=True))
+    return [build(key, values) for key, values in summed.items() if values[0]]
+
+
+def _split_main(g: MainGroup) -> tuple[_Key, _Values]:
+    return (
+        (g.month, g.deal_type, g.direction, g.substatus, g.registration_status, g.reason_code),
+        (g.tally.n, g.tally.rated, g.tally.cents, g.ms_to_accept, g.accepted_timed, g.ms_to_win,
+         g.won_timed),
+    )  # fmt: skip
+
+
+def _build_main(key: _Key, v: _Values) -> MainGroup:
+    month, deal_type, direction, substatus, registration_status, reason_code = key
+    return MainGroup(
+        month, deal_type, direction, substatus, registration_status, reason_code, Tally(*v[:3]),
+        ms_to_accept=v[3], accepted_timed=v[4], ms_to_win=v[5], won_timed=v[6],
+    )  # fmt: skip
+
+
+def _split_tallied(g: tuple[Any, ...]) -> tuple[_Key, _Values]:
+    t: Tally = g[-1]
+    return g[:-1], (t.n, t.rated, t.cents)
+
+
+def _build_tallied(key: _Key, v: _Values) -> Any:
+    return (*key, Tally(*v))
+
+
+def main_groups(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    kept: bool = True,
+) -> list[MainGroup]:
+    """Summary, funnel, reasons, registrations and the monthly comparison."""
+    return _planned(
+        conn, scope, f, start, end, kept, scan_main_groups, _kept_main, _split_main, _build_main
+    )
+
+
+def country_groups(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    kept: bool = True,
+) -> list[tuple[str, str, Substatus, Tally]]:
+    """(month, country, substatus, tally): geography and the comparison by market."""
+    return _planned(
+        conn, scope, f, start, end, kept, scan_country_groups, _kept_country, _split_tallied,
+        _build_tallied,
+    )  # fmt: skip
+
+
+def capability_groups(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    kept: bool = True,
+) -> list[tuple[str | None, str | None, Substatus, Tally]]:
+    """(partner program, partner role, substatus, tally): the capabilities tables."""
+    return _planned(
+        conn, scope, f, start, end, kept, scan_capability_groups, _kept_capability,
+        _split_tallied, _build_tallied,
+    )  # fmt: skip
+
+
+def solution_groups(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    kept: bool = True,
+) -> list[tuple[str, str, str, Substatus, Tally]]:
+    """(month, solution id, solution name, substatus, tally): a deal counts once per solution."""
+    return _planned(
+        conn, scope, f, start, end, kept, scan_solution_groups, _kept_solution, _split_tallied,
+        _build_tallied,
+    )  # fmt: skip
