@@ -6,7 +6,9 @@
 
 Measures, on a seeded database (clock fixed at the seed's NOW):
 - each store query (store/insights.py) and the whole `figures()` call, per range, as ava
-  (entire company), ben (one location) and cara (a Referrals user);
+  (entire company), ben (one location) and cara (a Referrals user); the queries the kept
+  monthly aggregates answer (store/insights_kept.py) twice, interleaved: from the aggregates
+  ("kept") and by the exact scan they replace ("scan", what cosell did before 0014);
 - the screen (headless, Pilot, 160×48): *draw* = from pressing I on the main screen to the
   figures on screen; *redraw* = from a tab key (2) and from the range key (r) to the new figures.
 Times are the median of --repeat runs, in milliseconds. Goals: draw ≤ 1,000, redraw ≤ 300.
@@ -42,8 +44,11 @@ QUERIES = (
     "country_groups",
     "capability_groups",
     "solution_groups",
+    "registration_solution_groups",
     "past_groups",
 )
+#: The queries with a `kept` switch (whole months from the aggregates, or the exact scan).
+KEPT = ("main_groups", "country_groups", "capability_groups", "solution_groups")
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> float:
@@ -66,8 +71,28 @@ def seeded(deals: int) -> str:
     return str(path)
 
 
+def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Median ms of each, run in turns (a, b, a, b, …) so a loaded machine hits both alike."""
+    runs: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            runs[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(r) for name, r in runs.items()}
+
+
+def _figures_by_scan(who: Service, rng: str) -> Any:
+    saved = store.keepable
+    store.keepable = lambda *_a: False  # the pre-0014 path
+    try:
+        return who.insights.figures(rng)
+    finally:
+        store.keepable = saved
+
+
 def service_figures(svc: Service, repeat: int) -> None:
-    print("service (ms, median)")
+    print("service (ms, median; kept = from the monthly aggregates, scan = the exact scan)")
     for user in ("ava", "ben", "cara"):
         who = svc.as_user(user)
         scope = Scope.of(who.user)
@@ -78,10 +103,31 @@ def service_figures(svc: Service, repeat: int) -> None:
                 for name in QUERIES:
                     query = getattr(store, name)
                     args = (conn, scope, InsightsFilter(), period.start, period.end)
-                    ms = timed(functools.partial(query, *args), repeat)
-                    parts.append(f"{name.removesuffix('_groups')} {ms:,.0f}")
-            total = timed(functools.partial(who.insights.figures, rng), repeat)
-            print(f"  {user:5} {rng:>3}  figures {total:7,.0f}   ({', '.join(parts)})")
+                    short = name.removesuffix("_groups")
+                    if name in KEPT and store.keepable(scope, InsightsFilter()):
+                        got = interleaved(
+                            {
+                                "kept": functools.partial(query, *args),
+                                "scan": functools.partial(query, *args, kept=False),
+                            },
+                            repeat,
+                        )
+                        parts.append(f"{short} {got['kept']:,.0f}/{got['scan']:,.0f}")
+                    else:
+                        parts.append(
+                            f"{short} {timed(functools.partial(query, *args), repeat):,.0f}"
+                        )
+            total = interleaved(
+                {
+                    "kept": functools.partial(who.insights.figures, rng),
+                    "scan": functools.partial(_figures_by_scan, who, rng),
+                },
+                repeat,
+            )
+            print(
+                f"  {user:5} {rng:>3}  figures {total['kept']:7,.0f} (scan {total['scan']:7,.0f})"
+                f"   ({', '.join(parts)})"
+            )
 
 
 async def shown(app: Any, before: object, complete: bool) -> None:

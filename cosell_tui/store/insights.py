@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 
 from cosell_tui.domain import DealType, Direction, PartnerRole, Role, Substatus
 from cosell_tui.domain.insights import (
+    APPROVED,
     MARKETPLACE_FIELD_SINCE,
     NOT_APPLICABLE,
     WITHOUT,
@@ -393,8 +394,8 @@ def registration_groups(
 def registration_solution_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[RegistrationGroup]:
-    """The same per solution of the deal (a deal with several counts once for each): the
-    approved value of the comparison by solution."""
+    """The approved registrations per solution of the deal (a deal with several counts once
+    for each): the approved value of the comparison by solution."""
     return _registration_query(conn, scope, f, start, end, by_solution=True)
 
 
@@ -427,9 +428,11 @@ def _registration_query(
     contract = cast(REG.contract_value, numeric) * rate  # cents × USD per unit
     deals: Any = Referral.__table__
     parts: list[Any] = [R.deal_type, R.country]
+    wanted: list[ColumnElement[bool]] = [R.registration_status.is_not(None)]
     if by_solution:
         deals = deals.join(ReferralSolution.__table__, RS.referral_id == R.id)
         parts = [RS.solution_id]
+        wanted = [R.registration_status.in_(sorted(APPROVED))]
     query = (
         select(
             month,
@@ -446,7 +449,9 @@ def _registration_query(
                 and_(XR.currency == REG.contract_currency, XR.month == _rate_month(dialect)),
             )
         )
-        .where(conditions(scope, f, start, end, dialect), R.registration_status.is_not(None))
+        # without the SQLite month terms (conditions' dialect), which would draw the planner
+        # to ix_insights_main over every deal of the range instead of ix_insights_registered
+        .where(conditions(scope, f, start, end), *wanted)
         .group_by(month, R.registration_status, *parts)
     )
     out = []
