@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Connection
 
+from cosell_tui.store.counts import drop_triggers, install_triggers
+
 #: The key columns every table starts with: (name, SQL type, expression over a referral row
 #: `{r}`; `{month}` is the dialect's creation month).
 _BASE_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -266,25 +268,15 @@ _PG_TRIGGERS = {
 
 def install(conn: Connection) -> None:
     """Create the triggers that keep the tables (idempotent; does not rebuild the rows)."""
-    if _dialect(conn) == "sqlite":
-        for ddl in _sqlite_triggers():
-            conn.exec_driver_sql(ddl)
-        return
-    for ddl in _pg_functions():
-        conn.exec_driver_sql(ddl)
-    for (name, table), body in _PG_TRIGGERS.items():
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        conn.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
+    sqlite = _dialect(conn) == "sqlite"
+    install_triggers(
+        conn, _sqlite_triggers() if sqlite else (), () if sqlite else _pg_functions(), _PG_TRIGGERS
+    )
 
 
 def drop(conn: Connection) -> None:
     """Drop the triggers (before a bulk load; `rebuild` afterwards)."""
-    if _dialect(conn) == "sqlite":
-        for name in _TRIGGERS_SQLITE:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        return
-    for name, table in _PG_TRIGGERS:
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    drop_triggers(conn, _TRIGGERS_SQLITE, _PG_TRIGGERS)
 
 
 def drop_functions(conn: Connection) -> None:
