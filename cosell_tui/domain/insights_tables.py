@@ -78,9 +78,14 @@ def summary_table(d: Dashboard) -> TextTable:
     if s.registered:
         counting = "registrations" in d.pending
         rows += [
-            ("Registered", f"{s.registered:,}", ""),
-            ("Approved", f"{s.approved:,}", ""),
-            ("Rejected", f"{s.rejected:,}", ""),
+            (label, f"{count:,}", change_text(s.changes.get(name)))
+            for name, label, count in (
+                ("registered", "Registered", s.registered),
+                ("approved", "Approved", s.approved),
+                ("rejected", "Rejected", s.rejected),
+            )
+        ]
+        rows += [
             *(
                 (
                     label,

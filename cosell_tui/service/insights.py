@@ -20,6 +20,7 @@ from cosell_tui.domain import (
     Direction,
     MarketplaceIntent,
     PartnerRole,
+    RegistrationStatus,
     Substatus,
 )
 from cosell_tui.domain.insights import (
@@ -57,8 +58,15 @@ ACCEPTED_OR_LATER = frozenset({Substatus.ACCEPTED, Substatus.WON, Substatus.LOST
 OPEN_INBOUND = frozenset({Substatus.PENDING, Substatus.RECEIVED})
 #: The summary figures whose first/last full month are compared, by their JSON names.
 CHANGE_FIGURES = (
-    "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+    "total", "accepted", "won", "lost", "wonValueUsd", "registered", "approved", "rejected",
+    "annualValueUsd", "approvedValueUsd",
 )  # fmt: skip
+#: The summary's registration counts by the registration statuses each counts.
+REGISTRATION_COUNTS: dict[str, frozenset[str]] = {
+    "registered": frozenset(s.value for s in RegistrationStatus),
+    "approved": APPROVED,
+    "rejected": REJECTED,
+}
 NO_REASON = "No reason given"
 OTHER = "Other"
 
@@ -289,6 +297,10 @@ def _summary_of(groups: Sequence[store.MainGroup]) -> dict[str, Decimal]:
         "won": Decimal(sum(g.tally.n for g in groups if g.substatus is Substatus.WON)),
         "lost": Decimal(sum(g.tally.n for g in groups if g.substatus is Substatus.LOST)),
         "wonValueUsd": amount(g.tally for g in groups if g.substatus is Substatus.WON).usd,
+        **{
+            name: Decimal(sum(g.tally.n for g in groups if g.registration_status in statuses))
+            for name, statuses in REGISTRATION_COUNTS.items()
+        },
     }
 
 
@@ -314,16 +326,15 @@ def _summary(
             name: Change(first_month, last_month, first[name], last[name])
             for name in CHANGE_FIGURES
         }
-    registered = [g for g in main if g.registration_status is not None]
     return Summary(
         total=int(whole["total"]),
         accepted=int(whole["accepted"]),
         won=int(whole["won"]),
         lost=int(whole["lost"]),
         won_value=amount(g.tally for g in main if g.substatus is Substatus.WON),
-        registered=sum(g.tally.n for g in registered),
-        approved=sum(g.tally.n for g in registered if g.registration_status in APPROVED),
-        rejected=sum(g.tally.n for g in registered if g.registration_status in REJECTED),
+        registered=int(whole["registered"]),
+        approved=int(whole["approved"]),
+        rejected=int(whole["rejected"]),
         changes=changes,
         annual_value=_annual(registrations),
         approved_value=_contract(g for g in registrations if g.status in APPROVED),

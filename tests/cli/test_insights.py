@@ -29,7 +29,8 @@ def test_json_has_the_documented_shape(cosell: Runner) -> None:
     assert summary["total"] > 0
     assert doc["filters"]["dealTypes"] == ["CoSell", "PartnerLed"]
     assert set(summary["changes"]) == {
-        "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+        "total", "accepted", "won", "lost", "wonValueUsd", "registered", "approved", "rejected",
+        "annualValueUsd", "approvedValueUsd",
     }  # fmt: skip
     reg = {s["stage"]: s for s in doc["registrationFunnel"]["stages"]}
     assert reg["Registered"]["count"] == summary["registered"] > 0

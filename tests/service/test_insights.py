@@ -413,6 +413,9 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
         assert s.changes["total"].last == len(last)
         assert s.changes["wonValueUsd"].last == _sum(subs(last, Substatus.WON))[0]
         last_registered = [d for d in last if d.spec.registration is not None]
+        assert s.changes["registered"].last == len(last_registered)
+        assert s.changes["approved"].first == sum(1 for d in first if _approved(d))
+        assert s.changes["rejected"].last == sum(1 for d in last if _rejected(d))
         assert abs(s.changes["annualValueUsd"].last - _reg_sum(last_registered, 1)[0]) <= CENT
     else:
         assert s.changes == {}
