@@ -17,7 +17,9 @@ Bulk loads drop the triggers (search.suspend) and rebuild every row set-based (s
 `cosell db check` compares the rows with a recount and `cosell db repair` rebuilds them.
 
 Every table is described once (`KEPT`); the DDL, the triggers, the rebuild and the recount are
-generated from that description, for both dialects.
+generated from that description, for both dialects. Migration 0014_insights3 builds them from
+this description, so changing `KEPT` (a column, a key, a watched column) needs a new migration
+that drops, recreates and rebuilds the tables and reinstalls the triggers.
 """
 
 from __future__ import annotations
