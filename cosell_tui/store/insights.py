@@ -476,7 +476,7 @@ def _registration_query(
     return out
 
 
-def past_groups(
+def scan_past_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[Direction, Substatus, bool, bool, Tally]]:
     """Deals created before the range and acted on inside it: (direction, substatus, accepted
@@ -602,17 +602,27 @@ def plan(start: datetime, end: datetime) -> Plan:
 
 
 def _kept_select(
-    name: str, scope: Scope, f: InsightsFilter, months: tuple[str, str], groups: Sequence[str]
+    name: str,
+    scope: Scope,
+    f: InsightsFilter,
+    months: tuple[str, str],
+    groups: Sequence[str],
+    month_column: str = "month",
+    created_before: str = "",
 ) -> Any:
+    """A kept table's rows of the months (of `month_column`), scope and filters, summed by
+    `groups`; `created_before` 'YYYY-MM': only deals created in earlier months."""
     k = insights_kept.BY_NAME[name]
     t = table(name, *(column(c) for c in (*k.key_columns, *k.measure_columns)))
     c = t.c
     conds: list[ColumnElement[bool]] = [
         c.org_id == scope.org_id,
-        c.month >= months[0],
-        c.month <= months[1],
+        c[month_column] >= months[0],
+        c[month_column] <= months[1],
         c.substatus != Substatus.ERROR.value,
     ]
+    if created_before:
+        conds.append(c.month < created_before)
     if not scope.entire_company:
         conds.append(c.location_id.in_(scope.location_ids) if scope.location_ids else false())
     if f.kind is not CoSellKind.ALL:
@@ -783,3 +793,86 @@ capability_groups: _KeptOrScanned[tuple[str | None, str | None, Substatus, Tally
 solution_groups: _KeptOrScanned[tuple[str, str, str, Substatus, Tally]] = _KeptOrScanned(
     scan_solution_groups, _kept_solution, _split_tallied, _build_tallied
 )
+
+
+#: "From before the range" per event: the kept table and the time column.
+_ACTED = (("insights_accepted", R.accepted_at), ("insights_closed", R.closed_at))
+
+
+def _acted_scan(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    event: Any,
+    created: tuple[datetime | None, datetime],
+    acted: tuple[datetime, datetime],
+) -> list[tuple[Direction, Substatus, Tally]]:
+    """Deals created in [created) (None: any time before) and accepted / closed (`event`) in
+    [acted), by direction and status."""
+    since = [] if created[0] is None else [R.created_at >= created[0]]
+    if since:
+        # a part-month of creations is far fewer rows than months of events: wrapped, the
+        # event's range no longer draws SQLite to the event's index over every kept month
+        event = func.coalesce(event, event)
+    query = (
+        select(R.direction, R.substatus, *_aggregates())
+        .where(
+            scope_condition(scope),
+            *since,
+            R.created_at < created[1],
+            event >= acted[0],
+            event < acted[1],
+            *filter_conditions(f),
+        )
+        .group_by(R.direction, R.substatus)
+    )
+    return [(d, sub, _tally(n, rated, cents)) for d, sub, n, rated, cents in conn.execute(query)]
+
+
+def past_groups(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    kept: bool = True,
+) -> list[tuple[Direction, Substatus, bool, bool, Tally]]:
+    """Deals created before the range and accepted / closed inside it. From the kept tables
+    (when `keepable`), per event: deals created before the range's first month and acted on in
+    its kept months (`plan`), plus those created in that month before the range starts (a
+    scan of creation times), then the edge slices of `plan` added or subtracted (a scan of the
+    event's own index). The same figures as the scan; the groups say accepted or closed,
+    not both (the service sums each apart)."""
+    if not (kept and keepable(scope, f)):
+        return scan_past_groups(conn, scope, f, start, end)
+    p = plan(start, end)
+    first = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    out: list[tuple[Direction, Substatus, bool, bool, Tally]] = []
+    for name, event in _ACTED:
+        signed: list[tuple[int, list[tuple[Direction, Substatus, Tally]]]] = []
+        if p.months is not None:
+            query = _kept_select(
+                name, scope, f, p.months, ("direction", "substatus"), "event_month",
+                f"{start:%Y-%m}",
+            )  # fmt: skip
+            rows = conn.execute(query)
+            signed.append((1, [(Direction(d), Substatus(sub), _tally(*v)) for d, sub, *v in rows]))
+            if first < start:
+                lo = datetime.strptime(p.months[0] + "-01", "%Y-%m-%d").replace(tzinfo=start.tzinfo)
+                hi = datetime.strptime(p.months[1] + "-01", "%Y-%m-%d").replace(tzinfo=start.tzinfo)
+                hi = (hi + timedelta(days=32)).replace(day=1)
+                signed.append((1, _acted_scan(conn, scope, f, event, (first, start), (lo, hi))))
+        signed += [
+            (sign, _acted_scan(conn, scope, f, event, (None, start), (a, b)))
+            for a, b, sign in p.scans
+        ]
+        summed: dict[tuple[Direction, Substatus], tuple[int, int, int]] = {}
+        for sign, groups in signed:
+            for d, sub, t in groups:
+                n, rated, cents = summed.get((d, sub), (0, 0, 0))
+                summed[(d, sub)] = (n + sign * t.n, rated + sign * t.rated, cents + sign * t.cents)
+        accepted = name == "insights_accepted"
+        out += [
+            (d, sub, accepted, not accepted, Tally(*v)) for (d, sub), v in summed.items() if v[0]
+        ]
+    return out

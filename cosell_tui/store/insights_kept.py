@@ -56,8 +56,8 @@ MILLIS = {
     "postgresql": "CAST(round(extract(epoch FROM {later} - {earlier}) * 1000) AS BIGINT)",
 }
 MONTH = {
-    "sqlite": "substr({r}.created_at, 1, 7)",
-    "postgresql": "to_char({r}.created_at, 'YYYY-MM')",
+    "sqlite": "substr({r}.{column}, 1, 7)",
+    "postgresql": "to_char({r}.{column}, 'YYYY-MM')",
 }
 
 
@@ -107,6 +107,9 @@ KEPT: tuple[Kept, ...] = (
         (("solution_id", "VARCHAR(40)", "{s}.solution_id"),),
         per_solution=True,
     ),
+    # "from before the range": by the month the deal was accepted / closed ('' = not yet)
+    Kept("insights_accepted", (("event_month", "VARCHAR(7)", "coalesce({accepted_month}, '')"),)),
+    Kept("insights_closed", (("event_month", "VARCHAR(7)", "coalesce({closed_month}, '')"),)),
 )
 BY_NAME = {k.table: k for k in KEPT}
 
@@ -127,7 +130,9 @@ def _expr(template: str, dialect: str, r: str, s: str = "s") -> str:
     return template.format(
         r=r,
         s=s,
-        month=MONTH[dialect].format(r=r),
+        month=MONTH[dialect].format(r=r, column="created_at"),
+        accepted_month=MONTH[dialect].format(r=r, column="accepted_at"),
+        closed_month=MONTH[dialect].format(r=r, column="closed_at"),
         accept_ms=millis.format(later=f"{r}.accepted_at", earlier=f"{r}.created_at"),
         win_ms=millis.format(later=f"{r}.closed_at", earlier=f"{r}.created_at"),
     )

@@ -179,3 +179,34 @@ def test_the_migration_builds_the_kept_rows_of_existing_deals(svc: Service) -> N
         assert insights_kept.mismatches(conn) == 0
     engine.dispose()
     _same_figures(svc, [("ava", rng, InsightsFilter()) for rng in RANGES])
+
+
+def test_from_before_the_range_at_its_edges(svc: Service) -> None:
+    """3m ending NOW (2026-11-20 12:00) starts 2026-08-20 12:00: deals created in August before
+    it, and acted on in its first part-month or after NOW, are counted to the instant."""
+    base = {**WON_DEAL, "country": "US", "registration": None}
+    day = 24
+
+    def deal(created_days: int, closed: int, accepted: int | None = None) -> Spec:
+        return Spec(
+            **{
+                **base,
+                "created_days": created_days,
+                "closed_after": closed * day,
+                "accepted_after": None if accepted is None else accepted * day,
+            }
+        )
+
+    _store(
+        svc,
+        [
+            deal(107, closed=66, accepted=36),  # created Aug 5: accepted Sep 10, closed Oct 10
+            deal(140, closed=53),  # created Jul 3, closed Aug 25: inside the first part-month
+            deal(140, closed=38),  # closed Aug 10: before the range
+            deal(140, closed=143),  # closed Nov 23: after the range
+            deal(100, closed=20, accepted=5),  # created Aug 12: accepted before, closed Sep 1
+        ],
+    )
+    _same_figures(svc, [("ava", "3m", InsightsFilter()), ("ben", "3m", InsightsFilter())])
+    past = {st_.name: st_.count for st_ in svc.insights.figures("3m").funnel.past}
+    assert (past["Accepted"], past["Won"]) == (1, 3)
