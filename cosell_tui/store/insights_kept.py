@@ -1,13 +1,14 @@
 """Monthly insights aggregates kept by the database, in the writing transaction.
 
-Four tables hold, per (organisation, location, creation month, deal type, direction, status,
+Six tables hold, per (organisation, location, creation month, deal type, direction, status,
 services co-sell or not) and one query's own groups, how many deals there are, how many have a
 USD value and its sum in cents (and, for the main one, the times to accept and to win in whole
 milliseconds): `insights_main` (+ registration status, reason code), `insights_country`
-(+ country), `insights_capability` (+ partner program, partner role) and `insights_solution`
-(+ solution, one row per solution of a deal). They answer store/insights.py's main, country,
-capability and solution queries for whole months (`kept_*`), so a year of a million deals is a
-few thousand rows instead of a scan.
+(+ country), `insights_capability` (+ partner program, partner role), `insights_solution`
+(+ solution, one row per solution of a deal), `insights_accepted` and `insights_closed` (+ the
+month the deal was accepted / closed). They answer store/insights.py's main, country,
+capability, solution and "from before the range" queries for whole months, so a year of a
+million deals is a few thousand rows instead of a scan.
 
 Row triggers on `referral` and `referral_solution` (SQLite triggers, PostgreSQL plpgsql) subtract
 a deal's old row and add its new one on every insert, update of a counted column, and delete,
