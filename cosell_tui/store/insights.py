@@ -701,23 +701,23 @@ _Key = tuple[Any, ...]
 _Values = tuple[int, ...]
 
 
+_Query = Callable[[Connection, Scope, InsightsFilter, datetime, datetime], list[_G]]
+
+
 def _planned(
     conn: Connection,
     scope: Scope,
     f: InsightsFilter,
     start: datetime,
     end: datetime,
-    kept: bool,
-    scan: Callable[[Connection, Scope, InsightsFilter, datetime, datetime], list[_G]],
+    scan: _Query[_G],
     read_kept: Callable[[Connection, Scope, InsightsFilter, tuple[str, str]], list[_G]],
     split: Callable[[_G], tuple[_Key, _Values]],
     build: Callable[[_Key, _Values], _G],
 ) -> list[_G]:
-    """The groups of [start, end): the exact scan, or (`kept`, when `keepable`) whole months
-    from the kept table plus the edge scans of `plan`, added up group by group (groups that
-    come to no deals are dropped, as a scan would not have them)."""
-    if not (kept and keepable(scope, f)):
-        return scan(conn, scope, f, start, end)
+    """The groups of [start, end) from whole months of the kept table plus the edge scans of
+    `plan`, added up group by group (groups that come to no deals are dropped, as a scan would
+    not have them)."""
     p = plan(start, end)
     signed: list[tuple[int, list[_G]]] = []
     if p.months is not None:
@@ -758,17 +758,13 @@ def _build_tallied(key: _Key, v: _Values) -> Any:
 
 
 class _KeptOrScanned(Generic[_G]):
-    """One of the queries the kept tables answer: called like the scan, with `kept=False` to
-    force the scan (tests and the benchmark compare both)."""
+    """One of the queries the kept tables answer: called like the scan, from the kept tables
+    when `keepable`, or by the scan (`kept=False` forces it: tests and the benchmark compare
+    both)."""
 
-    def __init__(
-        self,
-        scan: Callable[[Connection, Scope, InsightsFilter, datetime, datetime], list[_G]],
-        read_kept: Callable[[Connection, Scope, InsightsFilter, tuple[str, str]], list[_G]],
-        split: Callable[[_G], tuple[_Key, _Values]],
-        build: Callable[[_Key, _Values], _G],
-    ) -> None:
-        self._parts = (scan, read_kept, split, build)
+    def __init__(self, scan: _Query[_G], from_kept: _Query[_G]) -> None:
+        self._scan = scan
+        self._kept = from_kept
         self.__doc__ = scan.__doc__
 
     def __call__(
@@ -780,17 +776,35 @@ class _KeptOrScanned(Generic[_G]):
         end: datetime,
         kept: bool = True,
     ) -> list[_G]:
-        return _planned(conn, scope, f, start, end, kept, *self._parts)
+        query = self._kept if kept and keepable(scope, f) else self._scan
+        return query(conn, scope, f, start, end)
+
+    @classmethod
+    def by_plan(
+        cls,
+        scan: _Query[_G],
+        read_kept: Callable[[Connection, Scope, InsightsFilter, tuple[str, str]], list[_G]],
+        split: Callable[[_G], tuple[_Key, _Values]],
+        build: Callable[[_Key, _Values], _G],
+    ) -> _KeptOrScanned[_G]:
+        """Whole months from `read_kept`, the edges by `scan` (`_planned`)."""
+
+        def from_kept(
+            conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+        ) -> list[_G]:
+            return _planned(conn, scope, f, start, end, scan, read_kept, split, build)
+
+        return cls(scan, from_kept)
 
 
-main_groups = _KeptOrScanned(scan_main_groups, _kept_main, _split_main, _build_main)
-country_groups: _KeptOrScanned[tuple[str, str, Substatus, Tally]] = _KeptOrScanned(
+main_groups = _KeptOrScanned.by_plan(scan_main_groups, _kept_main, _split_main, _build_main)
+country_groups: _KeptOrScanned[tuple[str, str, Substatus, Tally]] = _KeptOrScanned.by_plan(
     scan_country_groups, _kept_country, _split_tallied, _build_tallied
 )
-capability_groups: _KeptOrScanned[tuple[str | None, str | None, Substatus, Tally]] = _KeptOrScanned(
-    scan_capability_groups, _kept_capability, _split_tallied, _build_tallied
+capability_groups: _KeptOrScanned[tuple[str | None, str | None, Substatus, Tally]] = (
+    _KeptOrScanned.by_plan(scan_capability_groups, _kept_capability, _split_tallied, _build_tallied)
 )
-solution_groups: _KeptOrScanned[tuple[str, str, str, Substatus, Tally]] = _KeptOrScanned(
+solution_groups: _KeptOrScanned[tuple[str, str, str, Substatus, Tally]] = _KeptOrScanned.by_plan(
     scan_solution_groups, _kept_solution, _split_tallied, _build_tallied
 )
 
@@ -829,22 +843,15 @@ def _acted_scan(
     return [(d, sub, _tally(n, rated, cents)) for d, sub, n, rated, cents in conn.execute(query)]
 
 
-def past_groups(
-    conn: Connection,
-    scope: Scope,
-    f: InsightsFilter,
-    start: datetime,
-    end: datetime,
-    kept: bool = True,
+def _kept_past_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[Direction, Substatus, bool, bool, Tally]]:
-    """Deals created before the range and accepted / closed inside it. From the kept tables
-    (when `keepable`), per event: deals created before the range's first month and acted on in
+    """Deals created before the range and accepted / closed inside it, from the kept tables,
+    per event: deals created before the range's first month and acted on in
     its kept months (`plan`), plus those created in that month before the range starts (a
     scan of creation times), then the edge slices of `plan` added or subtracted (a scan of the
     event's own index). The same figures as the scan; the groups say accepted or closed,
     not both (the service sums each apart)."""
-    if not (kept and keepable(scope, f)):
-        return scan_past_groups(conn, scope, f, start, end)
     p = plan(start, end)
     first = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     out: list[tuple[Direction, Substatus, bool, bool, Tally]] = []
@@ -876,3 +883,6 @@ def past_groups(
             (d, sub, accepted, not accepted, Tally(*v)) for (d, sub), v in summed.items() if v[0]
         ]
     return out
+
+
+past_groups = _KeptOrScanned(scan_past_groups, _kept_past_groups)
