@@ -248,6 +248,7 @@ def _months(rows: tuple[MonthRow, ...]) -> list[dict[str, Any]]:
             "parts": m.parts,
             "wonValueParts": {p: amount(v) for p, v in m.won_value_parts.items()},
             "approvedValue": _usd(m.approved_value),
+            "approvedValueParts": {p: amount(v) for p, v in m.approved_value_parts.items()},
         }
         for m in rows
     ]

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from cosell_tui.domain import DealType, Direction, Label, MarketplaceIntent, PartnerRole
+from cosell_tui.domain import (
+    DealType,
+    Direction,
+    Label,
+    MarketplaceIntent,
+    PartnerRole,
+    RegistrationStatus,
+)
 from cosell_tui.domain.query import QueryError, read_value
 
 #: Deals created before this day predate the marketplace-intent field: "Not applicable".
@@ -32,6 +39,31 @@ DOWNLOAD_LIMIT = 5000
 TOP_PARTS = 3
 
 _CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+#: Registration statuses (their values) the figures count as rejected and as approved.
+REJECTED = frozenset({RegistrationStatus.FAILED.value, RegistrationStatus.MARKETPLACE_FAILED.value})
+#: Approved automatically, after review, or after marketplace validation.
+APPROVED = frozenset(
+    {
+        RegistrationStatus.APPROVED.value,
+        RegistrationStatus.PASSED.value,
+        RegistrationStatus.MARKETPLACE_PASSED.value,
+    }
+)
+#: The registration funnel after "Registered": each stage by the registrations' status now.
+REGISTRATION_STAGES: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "In review",
+        frozenset(
+            {RegistrationStatus.REVIEW_PENDING.value, RegistrationStatus.MARKETPLACE_PENDING.value}
+        ),
+    ),
+    ("Action required", frozenset({RegistrationStatus.ACTION_REQUIRED.value})),
+    ("Approved", APPROVED),
+    ("Rejected", REJECTED),
+    ("Closed", frozenset({RegistrationStatus.CLOSED.value})),
+)
 
 
 class CoSellKind(Label):
@@ -262,7 +294,7 @@ class BreakdownRow:
 @dataclass(frozen=True, slots=True)
 class MonthRow:
     """One bar of the comparison: the month's deals, split by part (deal type, or a top
-    market / solution), and its value won."""
+    market / solution), its value won and its approved value, split the same way."""
 
     month: date
     deals: int
@@ -271,8 +303,12 @@ class MonthRow:
     parts: dict[str, int]
     #: Value won (USD) by the same parts (deals without a rate left out, as in won_value).
     won_value_parts: dict[str, Decimal] = field(default_factory=dict)
-    #: Contract value (USD) of the month's deals' approved registrations (not split by part).
+    #: Contract value (USD) of the month's deals' approved registrations (at the rate of the
+    #: registration's month; without a rate left out and counted, as in won_value).
     approved_value: Amount = Amount()
+    #: The approved value (USD) by the same parts (by solution: the approved registrations of
+    #: deals that carry the solution; a deal with several is in several parts).
+    approved_value_parts: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

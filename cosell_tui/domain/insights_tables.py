@@ -78,9 +78,14 @@ def summary_table(d: Dashboard) -> TextTable:
     if s.registered:
         counting = "registrations" in d.pending
         rows += [
-            ("Registered", f"{s.registered:,}", ""),
-            ("Approved", f"{s.approved:,}", ""),
-            ("Rejected", f"{s.rejected:,}", ""),
+            (label, f"{count:,}", change_text(s.changes.get(name)))
+            for name, label, count in (
+                ("registered", "Registered", s.registered),
+                ("approved", "Approved", s.approved),
+                ("rejected", "Rejected", s.rejected),
+            )
+        ]
+        rows += [
             *(
                 (
                     label,
@@ -160,11 +165,13 @@ def breakdown_table(title: str, head: str, rows: Sequence[BreakdownRow]) -> Text
     )
 
 
-def month_parts(months: Sequence[MonthRow], value: bool = False) -> list[str]:
-    """The parts of a comparison (its deals', or `value`: its value won's), first seen first."""
+def month_parts(months: Sequence[MonthRow], value: str = "") -> list[str]:
+    """The parts of a comparison (its deals', or `value` "won" / "approved": its value won's /
+    approved value's), first seen first."""
     parts: list[str] = []
     for m in months:
-        for p in m.won_value_parts if value else m.parts:
+        split = {"won": m.won_value_parts, "approved": m.approved_value_parts}.get(value, m.parts)
+        for p in split:
             if p not in parts:
                 parts.append(p)
     return parts
@@ -195,24 +202,40 @@ def months_table(title: str, months: Sequence[MonthRow]) -> TextTable:
     )
 
 
-def months_value_table(title: str, months: Sequence[MonthRow]) -> TextTable:
-    """The value comparison (`v` on the screen): value won per month and part, in USD."""
-    parts = month_parts(months, value=True)
-    rows = tuple(
+def shares(values: Sequence[Sequence[Decimal | int]]) -> tuple[str, ...]:
+    """Each column's share of the sum of every column (`12 %`), for a comparison's last row."""
+    total = sum(sum(row) for row in values) or 1
+    return tuple(f"{100 * sum(col) / total:.0f} %" for col in zip(*values, strict=True))
+
+
+def months_value_table(title: str, months: Sequence[MonthRow], approved: bool = False) -> TextTable:
+    """The value comparison (`v` on the screen): value won (or, `approved`, the approved
+    registrations' contract value) per month and part, in USD, and each part's share."""
+    parts = month_parts(months, value="approved" if approved else "won")
+    zero = Decimal(0)
+    split = [
+        [(m.approved_value_parts if approved else m.won_value_parts).get(p, zero) for p in parts]
+        for m in months
+    ]
+    rows = [
         (
             f"{m.month:%Y-%m}",
-            *(usd(m.won_value_parts.get(p, Decimal(0))) for p in parts),
-            usd_amount(m.won_value),
-            usd_amount(m.approved_value),
+            *(usd(v) for v in values),
+            usd_amount(m.approved_value if approved else m.won_value),
         )
-        for m in months
-    )
+        for m, values in zip(months, split, strict=True)
+    ]
+    rows.append(("Share", *(shares(split) if parts else ()), ""))
     return TextTable(
         title,
-        ("Month", *parts, "Value won", "Approved value"),
-        rows,
-        right=tuple(range(1, len(parts) + 3)),
+        ("Month", *parts, "Approved value" if approved else "Value won"),
+        tuple(rows),
+        right=tuple(range(1, len(parts) + 2)),
     )
+
+
+def has_approved_value(months: Sequence[MonthRow]) -> bool:
+    return any(m.approved_value.usd or m.approved_value.without_rate for m in months)
 
 
 def all_tables(d: Dashboard) -> list[TextTable]:
@@ -232,4 +255,13 @@ def all_tables(d: Dashboard) -> list[TextTable]:
         months_value_table("Value won by deal type", d.months),
         months_value_table("Value won by market", d.months_by_market),
         months_value_table("Value won by solution", d.months_by_solution),
+        *(
+            months_value_table(f"Approved value by {split}", months, approved=True)
+            for split, months in (
+                ("deal type", d.months),
+                ("market", d.months_by_market),
+                ("solution", d.months_by_solution),
+            )
+            if has_approved_value(months)
+        ),
     ]

@@ -43,6 +43,7 @@ from cosell_tui.domain.insights_tables import (
     breakdown_table,
     change_text,
     funnel_tables,
+    has_approved_value,
     month_parts,
     months_table,
     months_value_table,
@@ -334,7 +335,11 @@ class InsightsScreen(Screen[None]):
         title = f"Comparison by month, by {SPLIT_TITLES[self.split]}"
         if self.as_tables and self.by_value:
             title += ", value won (USD)"
-            return title, rich_table(months_value_table(title, months))
+            tables = [rich_table(months_value_table(title, months))]
+            if has_approved_value(months):
+                approved = f"Approved value by {SPLIT_TITLES[self.split]} (USD)"
+                tables.append(rich_table(months_value_table(approved, months, approved=True)))
+            return title, _stack(tables)
         if self.as_tables:
             return title, rich_table(months_table(title, months))
         parts = month_parts(months)
@@ -354,8 +359,7 @@ class InsightsScreen(Screen[None]):
         self, d: Dashboard, months: Sequence[MonthRow], parts: list[str], width: int
     ) -> RenderableType:
         """`v`: value won per month, split like the deals; then, when the range has approved
-        registrations, their approved value per month (not split: registrations are counted
-        by month and status only)."""
+        registrations, their approved value per month, split the same way."""
         rows = [
             (
                 f"{m.month:%Y-%m}",
@@ -368,13 +372,18 @@ class InsightsScreen(Screen[None]):
         change = d.summary.changes.get("wonValueUsd")
         if change is not None:
             body.append(Text(f"Value won, first to last full month: {change_text(change, True)}"))
-        if any(m.approved_value.usd or m.approved_value.without_rate for m in months):
+        if has_approved_value(months):
             body.append(Text("Approved value (registrations)", style="bold"))
+            approved_parts = month_parts(months, value="approved")
             approved = [
-                Bar(f"{m.month:%Y-%m}", float(m.approved_value.usd), usd_amount(m.approved_value))
+                (
+                    f"{m.month:%Y-%m}",
+                    [float(m.approved_value_parts.get(p, 0)) for p in approved_parts],
+                    usd_amount(m.approved_value),
+                )
                 for m in months
             ]
-            body.append(bars(approved, width, style="green4"))
+            body.append(stacked(approved, approved_parts, width))
         return _stack(body)
 
     # --- actions ------------------------------------------------------------------------

@@ -24,9 +24,12 @@ from cosell_tui.domain import (
     Substatus,
 )
 from cosell_tui.domain.insights import (
+    APPROVED,
     DOWNLOAD_LIMIT,
     MARKETPLACE_CHOICES,
     NONE_WORD,
+    REGISTRATION_STAGES,
+    REJECTED,
     TOP_PARTS,
     WITHOUT,
     Amount,
@@ -53,32 +56,17 @@ from cosell_tui.store.insights import Tally
 
 ACCEPTED_OR_LATER = frozenset({Substatus.ACCEPTED, Substatus.WON, Substatus.LOST})
 OPEN_INBOUND = frozenset({Substatus.PENDING, Substatus.RECEIVED})
-REJECTED = frozenset({RegistrationStatus.FAILED.value, RegistrationStatus.MARKETPLACE_FAILED.value})
-#: Approved automatically, after review, or after marketplace validation.
-APPROVED = frozenset(
-    {
-        RegistrationStatus.APPROVED.value,
-        RegistrationStatus.PASSED.value,
-        RegistrationStatus.MARKETPLACE_PASSED.value,
-    }
-)
-#: The registration funnel after "Registered": each stage by the registrations' status now.
-REGISTRATION_STAGES: tuple[tuple[str, frozenset[str]], ...] = (
-    (
-        "In review",
-        frozenset(
-            {RegistrationStatus.REVIEW_PENDING.value, RegistrationStatus.MARKETPLACE_PENDING.value}
-        ),
-    ),
-    ("Action required", frozenset({RegistrationStatus.ACTION_REQUIRED.value})),
-    ("Approved", APPROVED),
-    ("Rejected", REJECTED),
-    ("Closed", frozenset({RegistrationStatus.CLOSED.value})),
-)
 #: The summary figures whose first/last full month are compared, by their JSON names.
 CHANGE_FIGURES = (
-    "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+    "total", "accepted", "won", "lost", "wonValueUsd", "registered", "approved", "rejected",
+    "annualValueUsd", "approvedValueUsd",
 )  # fmt: skip
+#: The summary's registration counts by the registration statuses each counts.
+REGISTRATION_COUNTS: dict[str, frozenset[str]] = {
+    "registered": frozenset(s.value for s in RegistrationStatus),
+    "approved": APPROVED,
+    "rejected": REJECTED,
+}
 NO_REASON = "No reason given"
 OTHER = "Other"
 
@@ -178,6 +166,7 @@ class Insights:
             groups.capabilities = store.capability_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[4:])
             groups.solutions = store.solution_groups(conn, *args)
+            groups.registration_solutions = store.registration_solution_groups(conn, *args)
             yield _dashboard(period, f, groups, STEPS[5:])
             groups.past = store.past_groups(conn, *args)
         yield _dashboard(period, f, groups, ())
@@ -210,6 +199,7 @@ STEPS = ("summary", "registrations", "geography", "capabilities", "solutions", "
 class _Groups:
     main: list[store.MainGroup] = field(default_factory=list)
     registrations: list[store.RegistrationGroup] = field(default_factory=list)
+    registration_solutions: list[store.RegistrationGroup] = field(default_factory=list)
     countries: list[tuple[str, str, Substatus, Tally]] = field(default_factory=list)
     capabilities: list[tuple[str | None, str | None, Substatus, Tally]] = field(
         default_factory=list
@@ -222,7 +212,8 @@ def _dashboard(
     period: Period, f: InsightsFilter, g: _Groups, pending: tuple[str, ...]
 ) -> Dashboard:
     main, countries, capabilities, solutions = g.main, g.countries, g.capabilities, g.solutions
-    approved = _approved_by_month(g.registrations)
+    approved = [r for r in g.registrations if r.status in APPROVED]
+    names = {sid: name for _m, sid, name, _s, _t in solutions}
     return Dashboard(
         period=period,
         filters=f,
@@ -236,12 +227,20 @@ def _dashboard(
             (r or "", PartnerRole(r).label if r else "(none)", sub, t)
             for _p, r, sub, t in capabilities
         ),
-        months=_months_by_type(main, approved, period),
+        months=_months_by_type(main, [(r, DealType(r.deal_type).label) for r in approved], period),
         months_by_market=_months_by_part(
-            period, ((m, c, sub, t) for m, c, sub, t in countries), approved
+            period,
+            ((m, c, sub, t) for m, c, sub, t in countries),
+            [(r, r.country) for r in approved],
         ),
         months_by_solution=_months_by_part(
-            period, ((m, name, sub, t) for m, _sid, name, sub, t in solutions), approved
+            period,
+            ((m, name, sub, t) for m, _sid, name, sub, t in solutions),
+            [
+                (r, names.get(r.solution_id, r.solution_id))
+                for r in g.registration_solutions
+                if r.status in APPROVED
+            ],
         ),
         without_rate=sum(x.tally.without_rate for x in main),
         registration_funnel=_registration_funnel(g.registrations),
@@ -298,6 +297,10 @@ def _summary_of(groups: Sequence[store.MainGroup]) -> dict[str, Decimal]:
         "won": Decimal(sum(g.tally.n for g in groups if g.substatus is Substatus.WON)),
         "lost": Decimal(sum(g.tally.n for g in groups if g.substatus is Substatus.LOST)),
         "wonValueUsd": amount(g.tally for g in groups if g.substatus is Substatus.WON).usd,
+        **{
+            name: Decimal(sum(g.tally.n for g in groups if g.registration_status in statuses))
+            for name, statuses in REGISTRATION_COUNTS.items()
+        },
     }
 
 
@@ -323,16 +326,15 @@ def _summary(
             name: Change(first_month, last_month, first[name], last[name])
             for name in CHANGE_FIGURES
         }
-    registered = [g for g in main if g.registration_status is not None]
     return Summary(
         total=int(whole["total"]),
         accepted=int(whole["accepted"]),
         won=int(whole["won"]),
         lost=int(whole["lost"]),
         won_value=amount(g.tally for g in main if g.substatus is Substatus.WON),
-        registered=sum(g.tally.n for g in registered),
-        approved=sum(g.tally.n for g in registered if g.registration_status in APPROVED),
-        rejected=sum(g.tally.n for g in registered if g.registration_status in REJECTED),
+        registered=int(whole["registered"]),
+        approved=int(whole["approved"]),
+        rejected=int(whole["rejected"]),
         changes=changes,
         annual_value=_annual(registrations),
         approved_value=_contract(g for g in registrations if g.status in APPROVED),
@@ -377,9 +379,11 @@ def _funnel(
         stages=stages,
         past=past_stages,
         avg_seconds_to_accept=(
-            sum(g.seconds_to_accept for g in main) / accepted_timed if accepted_timed else None
+            sum(g.ms_to_accept for g in main) / accepted_timed / 1000 if accepted_timed else None
         ),
-        avg_seconds_to_win=sum(g.seconds_to_win for g in main) / won_timed if won_timed else None,
+        avg_seconds_to_win=(
+            sum(g.ms_to_win for g in main) / won_timed / 1000 if won_timed else None
+        ),
     )
 
 
@@ -425,12 +429,22 @@ def _breakdown(
     return tuple(sorted(rows, key=lambda r: (-r.deals, r.key)))
 
 
-def _approved_by_month(groups: Sequence[store.RegistrationGroup]) -> dict[date, Amount]:
-    by_month: dict[date, list[store.RegistrationGroup]] = defaultdict(list)
-    for g in groups:
-        if g.status in APPROVED:
-            by_month[_month_key(g.month)].append(g)
-    return {month: _contract(mine) for month, mine in by_month.items()}
+#: Approved registration groups with the comparison part each belongs to.
+_Approved = Sequence[tuple[store.RegistrationGroup, str]]
+
+
+def _approved_of(
+    approved: _Approved, month: date, parts: Iterable[str], other: frozenset[str] | None = None
+) -> tuple[Amount, dict[str, Decimal]]:
+    """The month's approved value, and by part in the order of `parts` (`other`: the parts
+    that are not the top ones, summed as OTHER)."""
+    mine = [(g, p) for g, p in approved if _month_key(g.month) == month]
+
+    def part_of(p: str) -> str:
+        return OTHER if other is not None and p not in other else p
+
+    by_part = {part: _contract(g for g, p in mine if part_of(p) == part).usd for part in parts}
+    return _contract(g for g, _p in mine), by_part
 
 
 def _won_parts(won: Iterable[tuple[str, Tally]], parts: Iterable[str]) -> dict[str, Decimal]:
@@ -440,7 +454,7 @@ def _won_parts(won: Iterable[tuple[str, Tally]], parts: Iterable[str]) -> dict[s
 
 
 def _months_by_type(
-    main: Sequence[store.MainGroup], approved: dict[date, Amount], period: Period
+    main: Sequence[store.MainGroup], approved: _Approved, period: Period
 ) -> tuple[MonthRow, ...]:
     rows = []
     for month in period.months():
@@ -450,6 +464,7 @@ def _months_by_type(
             parts[DealType(g.deal_type).label] += g.tally.n
         won = [g for g in groups if g.substatus is Substatus.WON]
         ordered = dict(sorted(parts.items()))
+        approved_value, approved_parts = _approved_of(approved, month, ordered)
         rows.append(
             MonthRow(
                 month=month,
@@ -460,7 +475,8 @@ def _months_by_type(
                 won_value_parts=_won_parts(
                     ((DealType(g.deal_type).label, g.tally) for g in won), ordered
                 ),
-                approved_value=approved.get(month, Amount()),
+                approved_value=approved_value,
+                approved_value_parts=approved_parts,
             )
         )
     return tuple(rows)
@@ -469,7 +485,7 @@ def _months_by_type(
 def _months_by_part(
     period: Period,
     groups: Iterable[tuple[str, str, Substatus, Tally]],
-    approved: dict[date, Amount],
+    approved: _Approved,
 ) -> tuple[MonthRow, ...]:
     """The comparison split by the TOP_PARTS parts with the most deals; the rest is "Other"."""
     items = list(groups)
@@ -485,6 +501,7 @@ def _months_by_part(
             key = p if p in top else OTHER
             parts[key] = parts.get(key, 0) + t.n
         won = [(p if p in top else OTHER, t) for p, s, t in mine if s is Substatus.WON]
+        approved_value, approved_parts = _approved_of(approved, month, parts, frozenset(top))
         rows.append(
             MonthRow(
                 month=month,
@@ -493,7 +510,8 @@ def _months_by_part(
                 won_value=amount(t for _p, t in won),
                 parts=parts,
                 won_value_parts=_won_parts(won, parts),
-                approved_value=approved.get(month, Amount()),
+                approved_value=approved_value,
+                approved_value_parts=approved_parts,
             )
         )
     return tuple(rows)

@@ -15,6 +15,8 @@ INSERT … SELECT … GROUP BY (`rebuild`, via search.resume).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.engine import Connection
 
 #: user_id of the per-tab rows (favourite rows carry the user who starred).
@@ -163,24 +165,42 @@ _REBUILD = (
 
 def install(conn: Connection) -> None:
     """Create the triggers that keep grid_count (idempotent; does not rebuild the rows)."""
+    install_triggers(conn, _SQLITE_TRIGGERS.values(), _PG_FUNCTIONS, _PG_TRIGGERS)
+
+
+def install_triggers(
+    conn: Connection,
+    sqlite_ddl: Iterable[str],
+    pg_functions: Iterable[str],
+    pg_triggers: dict[tuple[str, str], str],
+) -> None:
+    """SQLite: run each `CREATE TRIGGER IF NOT EXISTS`; PostgreSQL: (re)create the functions,
+    then each trigger {(name, table): what follows its name}."""
     if conn.dialect.name == "sqlite":
-        for ddl in _SQLITE_TRIGGERS.values():
+        for ddl in sqlite_ddl:
             conn.exec_driver_sql(ddl)
         return
-    for ddl in _PG_FUNCTIONS:
+    for ddl in pg_functions:
         conn.exec_driver_sql(ddl)
-    for (name, table), body in _PG_TRIGGERS.items():
+    for (name, table), body in pg_triggers.items():
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         conn.exec_driver_sql(f"CREATE TRIGGER {name} {body}")
 
 
 def drop(conn: Connection) -> None:
     """Drop the triggers (before a bulk load; `rebuild` afterwards)."""
+    drop_triggers(conn, _SQLITE_TRIGGERS, _PG_TRIGGERS)
+
+
+def drop_triggers(
+    conn: Connection, sqlite_names: Iterable[str], pg_triggers: Iterable[tuple[str, str]]
+) -> None:
+    """Drop row triggers by name: SQLite's, or PostgreSQL's (name, table) pairs."""
     if conn.dialect.name == "sqlite":
-        for name in _SQLITE_TRIGGERS:
+        for name in sqlite_names:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         return
-    for name, table in _PG_TRIGGERS:
+    for name, table in pg_triggers:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 

@@ -2,8 +2,9 @@
 
 `check` reads only (it runs in a transaction that is rolled back): the file's integrity
 (SQLite's quick_check and foreign keys; PostgreSQL checks its own pages), the search index
-against the deals, the kept tab counts (grid_count) against a recount, and the schema
-revision. `repair` rebuilds what can be rebuilt from the deals (counts, SQLite's search index).
+against the deals, the kept tab counts (grid_count) and insights aggregates against a recount,
+and the schema revision. `repair` rebuilds what can be rebuilt from the deals (counts,
+aggregates, SQLite's search index).
 `backup_sqlite` copies a live SQLite file with SQLite's online backup API, so others may keep
 working; the copy is written next to the target and renamed into place only when complete.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from cosell_tui.store import counts
+from cosell_tui.store import counts, insights_kept
 from cosell_tui.store.migrate import HEAD, current_revision
 
 
@@ -92,6 +93,13 @@ def _kept_counts(conn: Connection) -> Finding:
     return Finding("tab counts", False, f"{len(wrong):,} of the kept counts are wrong", True)
 
 
+def _kept_insights(conn: Connection) -> Finding:
+    wrong = insights_kept.mismatches(conn)
+    if not wrong:
+        return Finding("insights aggregates", True, "match a recount of the deals")
+    return Finding("insights aggregates", False, f"{wrong:,} kept rows are wrong", True)
+
+
 def check(engine: Engine) -> list[Finding]:
     """Every check, on a current schema (an older one is upgraded by whoever opens it)."""
     at = current_revision(engine)
@@ -103,15 +111,18 @@ def check(engine: Engine) -> list[Finding]:
             if all(f.ok for f in findings):
                 findings.append(_search_index(conn))
                 findings.append(_kept_counts(conn))
+                findings.append(_kept_insights(conn))
         finally:
             conn.rollback()
     return findings
 
 
 def repair(engine: Engine) -> None:
-    """Rebuild the kept counts and (SQLite) the search index from the deals, in one transaction."""
+    """Rebuild the kept counts, the insights aggregates and (SQLite) the search index from the
+    deals, in one transaction."""
     with engine.begin() as conn:
         counts.rebuild(conn)
+        insights_kept.rebuild(conn)
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("INSERT INTO referral_fts(referral_fts) VALUES ('rebuild')")
         else:

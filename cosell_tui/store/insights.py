@@ -11,30 +11,35 @@ The rolling-up of groups into widgets is done by service/insights.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Date,
     Float,
+    Integer,
     Numeric,
     and_,
     case,
     cast,
+    column,
+    false,
     func,
     literal_column,
     or_,
     select,
+    table,
 )
 from sqlalchemy.engine import Connection
 
-from cosell_tui.domain import DealType, Direction, PartnerRole, Substatus
+from cosell_tui.domain import DealType, Direction, PartnerRole, Role, Substatus
 from cosell_tui.domain.insights import (
+    APPROVED,
     MARKETPLACE_FIELD_SINCE,
     NOT_APPLICABLE,
     WITHOUT,
@@ -43,6 +48,7 @@ from cosell_tui.domain.insights import (
     InsightsFilter,
 )
 from cosell_tui.domain.names import KEY_WORD_MAX
+from cosell_tui.store import insights_kept
 from cosell_tui.store.grid import Scope, scope_condition
 from cosell_tui.store.models import (
     AccountKey,
@@ -140,10 +146,13 @@ def month_of(dialect: str, column: Any) -> ColumnElement[str]:
     return func.to_char(column, "YYYY-MM")
 
 
-def seconds_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[float]:
+def millis_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[int]:
+    """Whole milliseconds, exactly as the kept tables' triggers compute them
+    (insights_kept.MILLIS), so a sum over kept months and a scan agree to the millisecond."""
     if dialect == "sqlite":
-        return cast((func.julianday(later) - func.julianday(earlier)) * 86400.0, Float)
-    return cast(func.extract("epoch", later - earlier), Float)
+        days = func.julianday(later) - func.julianday(earlier)
+        return cast(func.round(days * 86400000), Integer)
+    return cast(func.round(func.extract("epoch", later - earlier) * 1000), BigInteger)
 
 
 def filter_conditions(f: InsightsFilter) -> list[ColumnElement[bool]]:
@@ -221,13 +230,13 @@ class MainGroup:
     registration_status: str | None
     reason_code: str | None
     tally: Tally
-    seconds_to_accept: float
+    ms_to_accept: int
     accepted_timed: int
-    seconds_to_win: float
+    ms_to_win: int
     won_timed: int
 
 
-def main_groups(
+def scan_main_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[MainGroup]:
     """Summary, funnel, reasons, registrations and the monthly comparison: one scan."""
@@ -244,9 +253,9 @@ def main_groups(
             R.registration_status,
             R.status_reason_code,
             *_aggregates(),
-            func.sum(case((accept_timed, seconds_between(dialect, R.accepted_at, R.created_at)))),
+            func.sum(case((accept_timed, millis_between(dialect, R.accepted_at, R.created_at)))),
             func.count(case((accept_timed, 1))),
-            func.sum(case((won_timed, seconds_between(dialect, R.closed_at, R.created_at)))),
+            func.sum(case((won_timed, millis_between(dialect, R.closed_at, R.created_at)))),
             func.count(case((won_timed, 1))),
         )
         .where(conditions(scope, f, start, end, dialect))
@@ -266,18 +275,18 @@ def main_groups(
             direction=row[2],
             substatus=row[3],
             registration_status=None if row[4] is None else str(row[4].value),
-            reason_code=row[5],
+            reason_code=row[5] or None,
             tally=_tally(row[6], row[7], row[8]),
-            seconds_to_accept=float(row[9] or 0),
+            ms_to_accept=int(row[9] or 0),
             accepted_timed=int(row[10] or 0),
-            seconds_to_win=float(row[11] or 0),
+            ms_to_win=int(row[11] or 0),
             won_timed=int(row[12] or 0),
         )
         for row in conn.execute(query)
     ]
 
 
-def country_groups(
+def scan_country_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str, str, Substatus, Tally]]:
     """(month, country, substatus, tally): geography and the comparison by market."""
@@ -294,7 +303,7 @@ def country_groups(
     ]
 
 
-def capability_groups(
+def scan_capability_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str | None, str | None, Substatus, Tally]]:
     """(partner program, partner role, substatus, tally): the capabilities tables."""
@@ -308,12 +317,12 @@ def capability_groups(
         .group_by(month, R.partner_program, R.partner_role, R.substatus)
     )
     return [
-        (program, None if role is None else str(role.value), sub, _tally(n, rated, cents))
+        (program or None, None if role is None else str(role.value), sub, _tally(n, rated, cents))
         for program, role, sub, n, rated, cents in conn.execute(query)
     ]
 
 
-def solution_groups(
+def scan_solution_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[str, str, str, Substatus, Tally]]:
     """(month, solution id, solution name, substatus, tally): a deal counts once per solution."""
@@ -325,15 +334,20 @@ def solution_groups(
         .group_by(month, RS.solution_id, R.substatus)
     )
     rows = conn.execute(query).all()
-    ids = sorted({row[1] for row in rows})
-    names: dict[str, str] = {}
-    for chunk in range(0, len(ids), 500):
-        found = conn.execute(select(S.id, S.name).where(S.id.in_(ids[chunk : chunk + 500])))
-        names.update((str(sid), str(name)) for sid, name in found)
+    names = solution_names(conn, {row[1] for row in rows})
     return [
         (str(m), sid, names.get(sid, sid), sub, _tally(n, rated, cents))
         for m, sid, sub, n, rated, cents in rows
     ]
+
+
+def solution_names(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(ids)
+    names: dict[str, str] = {}
+    for chunk in range(0, len(wanted), 500):
+        found = conn.execute(select(S.id, S.name).where(S.id.in_(wanted[chunk : chunk + 500])))
+        names.update((str(sid), str(name)) for sid, name in found)
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +362,11 @@ class RegistrationGroup:
     rated: int
     contract_cents: Decimal
     annual_cents: Decimal
+    #: The deal's type and country (registration_groups) or one of its solutions
+    #: (registration_solution_groups): the comparison's parts of the approved value.
+    deal_type: str = ""
+    country: str = ""
+    solution_id: str = ""
 
     @property
     def without_rate(self) -> int:
@@ -365,9 +384,29 @@ def registration_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[RegistrationGroup]:
     """The registrations of the deals the figures count (the deal's registration status set),
-    with their contract value converted at the rate of the registration's month (the monthly
-    rates table; USD is 1). A registration whose currency has no rate that month, or a deal
-    whose registration row is missing, is counted and has no value (`rated` leaves it out)."""
+    by the deal's creation month, registration status, type and country, with their contract
+    value converted at the rate of the registration's month (the monthly rates table; USD is
+    1). A registration whose currency has no rate that month, or a deal whose registration row
+    is missing, is counted and has no value (`rated` leaves it out)."""
+    return _registration_query(conn, scope, f, start, end, by_solution=False)
+
+
+def registration_solution_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[RegistrationGroup]:
+    """The approved registrations per solution of the deal (a deal with several counts once
+    for each): the approved value of the comparison by solution."""
+    return _registration_query(conn, scope, f, start, end, by_solution=True)
+
+
+def _registration_query(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    by_solution: bool,
+) -> list[RegistrationGroup]:
     dialect = conn.dialect.name
     month = month_of(dialect, R.created_at)
     # PostgreSQL sums exactly (numeric); SQLite has no decimal type, so in floating point
@@ -387,38 +426,57 @@ def registration_groups(
         else_=cast(days, numeric) / 365,
     )
     contract = cast(REG.contract_value, numeric) * rate  # cents × USD per unit
+    deals: Any = Referral.__table__
+    parts: list[Any] = [R.deal_type, R.country]
+    wanted: list[ColumnElement[bool]] = [R.registration_status.is_not(None)]
+    if by_solution:
+        deals = deals.join(ReferralSolution.__table__, RS.referral_id == R.id)
+        parts = [RS.solution_id]
+        wanted = [R.registration_status.in_(sorted(APPROVED))]
     query = (
         select(
             month,
             R.registration_status,
+            *parts,
             func.count(),
             func.count(rate),
             func.coalesce(func.sum(contract), 0),
             func.coalesce(func.sum(contract / years), 0),
         )
         .select_from(
-            Referral.__table__.outerjoin(Registration.__table__, REG.referral_id == R.id).outerjoin(
+            deals.outerjoin(Registration.__table__, REG.referral_id == R.id).outerjoin(
                 ExchangeRate.__table__,
                 and_(XR.currency == REG.contract_currency, XR.month == _rate_month(dialect)),
             )
         )
-        .where(conditions(scope, f, start, end, dialect), R.registration_status.is_not(None))
-        .group_by(month, R.registration_status)
+        # without the SQLite month terms (conditions' dialect), which would draw the planner
+        # to ix_insights_main over every deal of the range instead of ix_insights_registered
+        .where(conditions(scope, f, start, end), *wanted)
+        .group_by(month, R.registration_status, *parts)
     )
-    return [
-        RegistrationGroup(
-            month=str(m),
-            status=str(status.value),
-            n=int(n),
-            rated=int(rated or 0),
-            contract_cents=Decimal(str(contract_sum or 0)),
-            annual_cents=Decimal(str(annual_sum or 0)),
+    out = []
+    for row in conn.execute(query):
+        m, status, *keys, n, rated, contract_sum, annual_sum = row
+        named = (
+            {"solution_id": str(keys[0])}
+            if by_solution
+            else {"deal_type": str(keys[0].value), "country": str(keys[1])}
         )
-        for m, status, n, rated, contract_sum, annual_sum in conn.execute(query)
-    ]
+        out.append(
+            RegistrationGroup(
+                month=str(m),
+                status=str(status.value),
+                n=int(n),
+                rated=int(rated or 0),
+                contract_cents=Decimal(str(contract_sum or 0)),
+                annual_cents=Decimal(str(annual_sum or 0)),
+                **named,
+            )
+        )
+    return out
 
 
-def past_groups(
+def scan_past_groups(
     conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
 ) -> list[tuple[Direction, Substatus, bool, bool, Tally]]:
     """Deals created before the range and acted on inside it: (direction, substatus, accepted
@@ -496,3 +554,335 @@ def download_rows(
         )
         for row in conn.execute(query)
     ]
+
+
+# --- whole months from the kept tables (insights_kept.py) ---------------------------------
+
+
+def keepable(scope: Scope, f: InsightsFilter) -> bool:
+    """Whether the kept tables can answer: they hold organisation, location, month, type,
+    direction, status and services-or-not, so an admin's scope (company or locations) with
+    the tab, type and direction filters. A Referrals user's team scope and the country,
+    solution, marketplace, customer, program and role filters are answered by the exact scan."""
+    return scope.role is not Role.USER and not (
+        f.countries or f.solution or f.marketplace or f.customer or f.programs or f.roles
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How a range is counted: whole months `months` (first, last 'YYYY-MM') from the kept
+    tables, plus exact scans of [start, end) added (1) or subtracted (-1) for the partial
+    months at the range's edges."""
+
+    months: tuple[str, str] | None
+    scans: tuple[tuple[datetime, datetime, int], ...]
+
+
+def plan(start: datetime, end: datetime) -> Plan:
+    """Each edge month the range covers partly is either scanned for its part inside the range,
+    or read whole from the kept table with its parts outside the range scanned and subtracted,
+    whichever spans less time (so at most half a month is scanned at each edge)."""
+    kept: list[str] = []
+    scans: list[tuple[datetime, datetime, int]] = []
+    month = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    while month < end:
+        following = (month + timedelta(days=32)).replace(day=1)
+        lo, hi = max(start, month), min(end, following)
+        outside = (lo - month) + (following - hi)
+        if not outside:
+            kept.append(f"{month:%Y-%m}")
+        elif hi - lo <= outside:
+            scans.append((lo, hi, 1))
+        else:
+            kept.append(f"{month:%Y-%m}")
+            scans += [(a, b, -1) for a, b in ((month, lo), (hi, following)) if a < b]
+        month = following
+    return Plan((kept[0], kept[-1]) if kept else None, tuple(scans))
+
+
+def _kept_select(
+    name: str,
+    scope: Scope,
+    f: InsightsFilter,
+    months: tuple[str, str],
+    groups: Sequence[str],
+    month_column: str = "month",
+    created_before: str = "",
+) -> Any:
+    """A kept table's rows of the months (of `month_column`), scope and filters, summed by
+    `groups`; `created_before` 'YYYY-MM': only deals created in earlier months."""
+    k = insights_kept.BY_NAME[name]
+    t = table(name, *(column(c) for c in (*k.key_columns, *k.measure_columns)))
+    c = t.c
+    conds: list[ColumnElement[bool]] = [
+        c.org_id == scope.org_id,
+        c[month_column] >= months[0],
+        c[month_column] <= months[1],
+        c.substatus != Substatus.ERROR.value,
+    ]
+    if created_before:
+        conds.append(c.month < created_before)
+    if not scope.entire_company:
+        conds.append(c.location_id.in_(scope.location_ids) if scope.location_ids else false())
+    if f.kind is not CoSellKind.ALL:
+        conds.append(c.services == (1 if f.kind is CoSellKind.SERVICES else 0))
+    if f.deal_types:
+        conds.append(c.deal_type.in_([t.value for t in f.deal_types]))
+    if f.direction is not None:
+        conds.append(c.direction == f.direction.value)
+    return (
+        select(*(c[g] for g in groups), *(func.sum(c[m]) for m in k.measure_columns))
+        .where(*conds)
+        .group_by(*(c[g] for g in groups))
+        .having(func.sum(c.n) != 0)
+    )
+
+
+def _kept_main(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[MainGroup]:
+    groups = ("month", "deal_type", "direction", "substatus", "registration_status", "reason_code")
+    return [
+        MainGroup(
+            month=m,
+            deal_type=DealType(dt),
+            direction=Direction(d),
+            substatus=Substatus(sub),
+            registration_status=reg or None,
+            reason_code=reason or None,
+            tally=_tally(n, rated, cents),
+            ms_to_accept=int(acc_ms),
+            accepted_timed=int(acc_n),
+            ms_to_win=int(win_ms),
+            won_timed=int(win_n),
+        )
+        for m, dt, d, sub, reg, reason, n, rated, cents, acc_ms, acc_n, win_ms, win_n in (
+            conn.execute(_kept_select("insights_main", scope, f, months, groups))
+        )
+    ]
+
+
+def _kept_country(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[tuple[str, str, Substatus, Tally]]:
+    query = _kept_select("insights_country", scope, f, months, ("month", "country", "substatus"))
+    return [
+        (m, country, Substatus(sub), _tally(n, rated, cents))
+        for m, country, sub, n, rated, cents in conn.execute(query)
+    ]
+
+
+def _kept_capability(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[tuple[str | None, str | None, Substatus, Tally]]:
+    query = _kept_select("insights_capability", scope, f, months, ("program", "role", "substatus"))
+    return [
+        (program or None, role or None, Substatus(sub), _tally(n, rated, cents))
+        for program, role, sub, n, rated, cents in conn.execute(query)
+    ]
+
+
+def _kept_solution(
+    conn: Connection, scope: Scope, f: InsightsFilter, months: tuple[str, str]
+) -> list[tuple[str, str, str, Substatus, Tally]]:
+    groups = ("month", "solution_id", "substatus")
+    query = _kept_select("insights_solution", scope, f, months, groups)
+    rows = conn.execute(query).all()
+    names = solution_names(conn, {row[1] for row in rows})
+    return [
+        (m, sid, names.get(sid, sid), Substatus(sub), _tally(n, rated, cents))
+        for m, sid, sub, n, rated, cents in rows
+    ]
+
+
+_G = TypeVar("_G")
+_Key = tuple[Any, ...]
+_Values = tuple[int, ...]
+
+
+_Query = Callable[[Connection, Scope, InsightsFilter, datetime, datetime], list[_G]]
+
+
+def _planned(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    start: datetime,
+    end: datetime,
+    scan: _Query[_G],
+    read_kept: Callable[[Connection, Scope, InsightsFilter, tuple[str, str]], list[_G]],
+    split: Callable[[_G], tuple[_Key, _Values]],
+    build: Callable[[_Key, _Values], _G],
+) -> list[_G]:
+    """The groups of [start, end) from whole months of the kept table plus the edge scans of
+    `plan`, added up group by group (groups that come to no deals are dropped, as a scan would
+    not have them)."""
+    p = plan(start, end)
+    signed: list[tuple[int, list[_G]]] = []
+    if p.months is not None:
+        signed.append((1, read_kept(conn, scope, f, p.months)))
+    signed += [(sign, scan(conn, scope, f, a, b)) for a, b, sign in p.scans]
+    summed: dict[_Key, _Values] = {}
+    for sign, groups in signed:
+        for g in groups:
+            key, values = split(g)
+            before = summed.get(key, (0,) * len(values))
+            summed[key] = tuple(x + sign * y for x, y in zip(before, values, strict=True))
+    return [build(key, values) for key, values in summed.items() if values[0]]
+
+
+def _split_main(g: MainGroup) -> tuple[_Key, _Values]:
+    return (
+        (g.month, g.deal_type, g.direction, g.substatus, g.registration_status, g.reason_code),
+        (g.tally.n, g.tally.rated, g.tally.cents, g.ms_to_accept, g.accepted_timed, g.ms_to_win,
+         g.won_timed),
+    )  # fmt: skip
+
+
+def _build_main(key: _Key, v: _Values) -> MainGroup:
+    month, deal_type, direction, substatus, registration_status, reason_code = key
+    return MainGroup(
+        month, deal_type, direction, substatus, registration_status, reason_code, Tally(*v[:3]),
+        ms_to_accept=v[3], accepted_timed=v[4], ms_to_win=v[5], won_timed=v[6],
+    )  # fmt: skip
+
+
+def _split_tallied(g: tuple[Any, ...]) -> tuple[_Key, _Values]:
+    t: Tally = g[-1]
+    return g[:-1], (t.n, t.rated, t.cents)
+
+
+def _build_tallied(key: _Key, v: _Values) -> Any:
+    return (*key, Tally(*v))
+
+
+class _KeptOrScanned(Generic[_G]):
+    """One of the queries the kept tables answer: called like the scan, from the kept tables
+    when `keepable`, or by the scan (`kept=False` forces it: tests and the benchmark compare
+    both)."""
+
+    def __init__(self, scan: _Query[_G], from_kept: _Query[_G]) -> None:
+        self._scan = scan
+        self._kept = from_kept
+        self.__doc__ = scan.__doc__
+
+    def __call__(
+        self,
+        conn: Connection,
+        scope: Scope,
+        f: InsightsFilter,
+        start: datetime,
+        end: datetime,
+        kept: bool = True,
+    ) -> list[_G]:
+        query = self._kept if kept and keepable(scope, f) else self._scan
+        return query(conn, scope, f, start, end)
+
+    @classmethod
+    def by_plan(
+        cls,
+        scan: _Query[_G],
+        read_kept: Callable[[Connection, Scope, InsightsFilter, tuple[str, str]], list[_G]],
+        split: Callable[[_G], tuple[_Key, _Values]],
+        build: Callable[[_Key, _Values], _G],
+    ) -> _KeptOrScanned[_G]:
+        """Whole months from `read_kept`, the edges by `scan` (`_planned`)."""
+
+        def from_kept(
+            conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+        ) -> list[_G]:
+            return _planned(conn, scope, f, start, end, scan, read_kept, split, build)
+
+        return cls(scan, from_kept)
+
+
+main_groups = _KeptOrScanned.by_plan(scan_main_groups, _kept_main, _split_main, _build_main)
+country_groups: _KeptOrScanned[tuple[str, str, Substatus, Tally]] = _KeptOrScanned.by_plan(
+    scan_country_groups, _kept_country, _split_tallied, _build_tallied
+)
+capability_groups: _KeptOrScanned[tuple[str | None, str | None, Substatus, Tally]] = (
+    _KeptOrScanned.by_plan(scan_capability_groups, _kept_capability, _split_tallied, _build_tallied)
+)
+solution_groups: _KeptOrScanned[tuple[str, str, str, Substatus, Tally]] = _KeptOrScanned.by_plan(
+    scan_solution_groups, _kept_solution, _split_tallied, _build_tallied
+)
+
+
+#: "From before the range" per event: the kept table and the time column.
+_ACTED = (("insights_accepted", R.accepted_at), ("insights_closed", R.closed_at))
+
+
+def _acted_scan(
+    conn: Connection,
+    scope: Scope,
+    f: InsightsFilter,
+    event: Any,
+    created: tuple[datetime | None, datetime],
+    acted: tuple[datetime, datetime],
+) -> list[tuple[Direction, Substatus, Tally]]:
+    """Deals created in [created) (None: any time before) and accepted / closed (`event`) in
+    [acted), by direction and status."""
+    since = [] if created[0] is None else [R.created_at >= created[0]]
+    if since:
+        # a part-month of creations is far fewer rows than months of events: wrapped, the
+        # event's range no longer draws SQLite to the event's index over every kept month
+        event = func.coalesce(event, event)
+    query = (
+        select(R.direction, R.substatus, *_aggregates())
+        .where(
+            scope_condition(scope),
+            *since,
+            R.created_at < created[1],
+            event >= acted[0],
+            event < acted[1],
+            *filter_conditions(f),
+        )
+        .group_by(R.direction, R.substatus)
+    )
+    return [(d, sub, _tally(n, rated, cents)) for d, sub, n, rated, cents in conn.execute(query)]
+
+
+def _kept_past_groups(
+    conn: Connection, scope: Scope, f: InsightsFilter, start: datetime, end: datetime
+) -> list[tuple[Direction, Substatus, bool, bool, Tally]]:
+    """Deals created before the range and accepted / closed inside it, from the kept tables,
+    per event: deals created before the range's first month and acted on in
+    its kept months (`plan`), plus those created in that month before the range starts (a
+    scan of creation times), then the edge slices of `plan` added or subtracted (a scan of the
+    event's own index). The same figures as the scan; the groups say accepted or closed,
+    not both (the service sums each apart)."""
+    p = plan(start, end)
+    first = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    out: list[tuple[Direction, Substatus, bool, bool, Tally]] = []
+    for name, event in _ACTED:
+        signed: list[tuple[int, list[tuple[Direction, Substatus, Tally]]]] = []
+        if p.months is not None:
+            query = _kept_select(
+                name, scope, f, p.months, ("direction", "substatus"), "event_month",
+                f"{start:%Y-%m}",
+            )  # fmt: skip
+            rows = conn.execute(query)
+            signed.append((1, [(Direction(d), Substatus(sub), _tally(*v)) for d, sub, *v in rows]))
+            if first < start:
+                lo = datetime.strptime(p.months[0] + "-01", "%Y-%m-%d").replace(tzinfo=start.tzinfo)
+                hi = datetime.strptime(p.months[1] + "-01", "%Y-%m-%d").replace(tzinfo=start.tzinfo)
+                hi = (hi + timedelta(days=32)).replace(day=1)
+                signed.append((1, _acted_scan(conn, scope, f, event, (first, start), (lo, hi))))
+        signed += [
+            (sign, _acted_scan(conn, scope, f, event, (None, start), (a, b)))
+            for a, b, sign in p.scans
+        ]
+        summed: dict[tuple[Direction, Substatus], tuple[int, int, int]] = {}
+        for sign, groups in signed:
+            for d, sub, t in groups:
+                n, rated, cents = summed.get((d, sub), (0, 0, 0))
+                summed[(d, sub)] = (n + sign * t.n, rated + sign * t.rated, cents + sign * t.cents)
+        accepted = name == "insights_accepted"
+        out += [
+            (d, sub, accepted, not accepted, Tally(*v)) for (d, sub), v in summed.items() if v[0]
+        ]
+    return out
+
+
+past_groups = _KeptOrScanned(scan_past_groups, _kept_past_groups)

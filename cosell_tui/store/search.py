@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
 
-from cosell_tui.store import counts
+from cosell_tui.store import counts, insights_kept
 
 #: The searchable text of a referral on PostgreSQL; the GIN index is built on exactly this.
 PG_DOCUMENT = (
@@ -113,6 +113,7 @@ def install(conn: Connection) -> None:
 def suspend(conn: Connection) -> None:
     """Drop the per-row triggers (and the PostgreSQL search index) before a bulk load."""
     counts.drop(conn)
+    insights_kept.drop(conn)
     if conn.dialect.name == "sqlite":
         for name in _SQLITE_FTS_TRIGGER_NAMES:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
@@ -126,13 +127,15 @@ def suspend(conn: Connection) -> None:
 
 
 def resume(conn: Connection) -> None:
-    """After a bulk load: rebuild the search index and the tab counts from the tables, restore
-    triggers, bump."""
+    """After a bulk load: rebuild the search index, the tab counts and the insights aggregates
+    from the tables, restore triggers, bump."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(_SQLITE_FTS_FILL)
     install(conn)
     counts.rebuild(conn)
     counts.install(conn)
+    insights_kept.rebuild(conn)
+    insights_kept.install(conn)
     conn.exec_driver_sql(_BUMP)
 
 

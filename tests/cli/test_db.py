@@ -24,6 +24,7 @@ def test_a_healthy_database_passes_every_check(db: str) -> None:
         "references",
         "search index",
         "tab counts",
+        "insights aggregates",
     ]
 
 
@@ -46,6 +47,17 @@ def test_wrong_kept_counts_are_found_and_repaired(db: str) -> None:
     repaired = run("--db", db, "db", "check", "--repair")
     assert repaired.code == 0, repaired.out + repaired.err
     assert "PROBLEM" not in repaired.out
+
+
+def test_wrong_insights_aggregates_are_found_and_repaired(db: str) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE insights_country SET n = n + 1")
+    conn.close()
+    result = run("--db", db, "db", "check")
+    assert result.code == 1
+    assert "PROBLEM" in result.out and "insights aggregates" in result.out
+    assert run("--db", db, "db", "check", "--repair").code == 0
+    assert "PROBLEM" not in run("--db", db, "db", "check").out
 
 
 def test_check_of_a_missing_file_creates_nothing(tmp_path: Path) -> None:

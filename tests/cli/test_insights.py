@@ -29,7 +29,8 @@ def test_json_has_the_documented_shape(cosell: Runner) -> None:
     assert summary["total"] > 0
     assert doc["filters"]["dealTypes"] == ["CoSell", "PartnerLed"]
     assert set(summary["changes"]) == {
-        "total", "accepted", "won", "lost", "wonValueUsd", "annualValueUsd", "approvedValueUsd",
+        "total", "accepted", "won", "lost", "wonValueUsd", "registered", "approved", "rejected",
+        "annualValueUsd", "approvedValueUsd",
     }  # fmt: skip
     reg = {s["stage"]: s for s in doc["registrationFunnel"]["stages"]}
     assert reg["Registered"]["count"] == summary["registered"] > 0
@@ -47,6 +48,11 @@ def test_json_has_the_documented_shape(cosell: Runner) -> None:
         assert sum(month["wonValueParts"].values()) == pytest.approx(month["wonValue"]["usd"])
     approved = sum(m["approvedValue"]["usd"] for m in by_type)
     assert approved == pytest.approx(summary["approvedValueUsd"])
+    for split in ("byDealType", "byMarket"):  # a deal is in one part of these
+        for month in doc["comparison"][split]:
+            parts = month["approvedValueParts"]
+            assert set(parts) == set(month["parts"])
+            assert sum(parts.values()) == pytest.approx(month["approvedValue"]["usd"], abs=0.05)
 
 
 def test_filters_narrow_the_figures(cosell: Runner) -> None:

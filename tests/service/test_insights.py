@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
 from cosell_tui.domain import (
+    VALID_STATUS_PAIRS,
     ContractTerm,
     DealType,
     Direction,
@@ -28,8 +29,11 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.domain.insights import (
+    APPROVED,
     MARKETPLACE_FIELD_SINCE,
     NOT_APPLICABLE,
+    REGISTRATION_STAGES,
+    REJECTED,
     CoSellKind,
     InsightsFilter,
     Period,
@@ -50,16 +54,8 @@ from tests.service.conftest import engine_of
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SOLUTIONS = (f.AZURE_IP, f.PLAIN, f.BIZ_APPS)
-STATES = (
-    (Status.NEW, Substatus.PENDING),
-    (Status.NEW, Substatus.RECEIVED),
-    (Status.ACTIVE, Substatus.ACCEPTED),
-    (Status.CLOSED, Substatus.WON),
-    (Status.CLOSED, Substatus.LOST),
-    (Status.CLOSED, Substatus.DECLINED),
-    (Status.CLOSED, Substatus.EXPIRED),
-    (Status.CLOSED, Substatus.ERROR),
-)
+#: Every (status, substatus) a deal can be in (the domain's list), in a fixed order.
+STATES = tuple(sorted(VALID_STATUS_PAIRS))
 
 
 @dataclass(frozen=True)
@@ -133,12 +129,6 @@ specs = st.builds(
     reg_after=st.integers(0, 400),
     reg_days=st.one_of(st.none(), st.integers(1, 2000)),
 )
-APPROVED_STATUSES = {
-    RegistrationStatus.APPROVED,
-    RegistrationStatus.PASSED,
-    RegistrationStatus.MARKETPLACE_PASSED,
-}
-REJECTED_STATUSES = {RegistrationStatus.FAILED, RegistrationStatus.MARKETPLACE_FAILED}
 #: The factories' customers by their normalised names (account.search_name).
 SEARCH_NAMES = {
     f.CONTOSO_IN: "contoso",
@@ -284,6 +274,18 @@ def _store(svc: Service, deals: list[Spec]) -> list[Deal]:
     return out
 
 
+def _status(d: Deal) -> str | None:
+    return None if d.spec.registration is None else d.spec.registration.value
+
+
+def _approved(d: Deal) -> bool:
+    return _status(d) in APPROVED
+
+
+def _rejected(d: Deal) -> bool:
+    return _status(d) in REJECTED
+
+
 def _visible(d: Deal, user: str) -> bool:
     if d.spec.org != f.FABRIKAM:
         return False
@@ -382,28 +384,20 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
     assert (s.won_value.usd, s.won_value.without_rate) == _sum(won)
     assert got.without_rate == _sum(inside)[1]
     assert s.registered == sum(1 for d in inside if d.spec.registration is not None)
-    assert s.approved == sum(1 for d in inside if d.spec.registration in APPROVED_STATUSES)
-    assert s.rejected == sum(1 for d in inside if d.spec.registration in REJECTED_STATUSES)
+    assert s.approved == sum(1 for d in inside if _approved(d))
+    assert s.rejected == sum(1 for d in inside if _rejected(d))
     registered = [d for d in inside if d.spec.registration is not None]
-    approved = [d for d in registered if d.spec.registration in APPROVED_STATUSES]
+    approved = [d for d in registered if _approved(d)]
     _same_money(s.annual_value, _reg_sum(registered, 1))
     _same_money(s.approved_value, _reg_sum(approved, 0))
     if registered:
         funnel = {st_.name: st_ for st_ in got.registration_funnel}
         wanted = {
             "Registered": registered,
-            "In review": [
-                d
-                for d in registered
-                if d.spec.registration
-                in (RegistrationStatus.REVIEW_PENDING, RegistrationStatus.MARKETPLACE_PENDING)
-            ],
-            "Action required": [
-                d for d in registered if d.spec.registration is RegistrationStatus.ACTION_REQUIRED
-            ],
-            "Approved": approved,
-            "Rejected": [d for d in registered if d.spec.registration in REJECTED_STATUSES],
-            "Closed": [d for d in registered if d.spec.registration is RegistrationStatus.CLOSED],
+            **{
+                name: [d for d in registered if _status(d) in statuses]
+                for name, statuses in REGISTRATION_STAGES
+            },
         }
         assert list(funnel) == list(wanted)
         for name, ds in wanted.items():
@@ -419,6 +413,9 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
         assert s.changes["total"].last == len(last)
         assert s.changes["wonValueUsd"].last == _sum(subs(last, Substatus.WON))[0]
         last_registered = [d for d in last if d.spec.registration is not None]
+        assert s.changes["registered"].last == len(last_registered)
+        assert s.changes["approved"].first == sum(1 for d in first if _approved(d))
+        assert s.changes["rejected"].last == sum(1 for d in last if _rejected(d))
         assert abs(s.changes["annualValueUsd"].last - _reg_sum(last_registered, 1)[0]) <= CENT
     else:
         assert s.changes == {}
@@ -514,7 +511,7 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
         }
         _same_money(
             row.approved_value,
-            _reg_sum([d for d in ds if d.spec.registration in APPROVED_STATUSES], 0),
+            _reg_sum([d for d in ds if _approved(d)], 0),
         )
     for row in got.months_by_market:
         won_ds = [d for d in subs(inside, Substatus.WON) if _month(d.created) == row.month]
@@ -527,9 +524,42 @@ def check(svc: Service, deals: list[Deal], user: str, rng: str, flt: InsightsFil
             ]
             assert row.won_value_parts[part] == _sum(mine)[0], (row.month, part)
         assert sum(row.won_value_parts.values()) == row.won_value.usd
+    _check_approved_parts(got, inside)
     for split in (got.months_by_market, got.months_by_solution):
         assert [m.month for m in split] == list(period.months())
     assert sum(m.deals for m in got.months_by_market) == len(inside)
+
+
+def _check_approved_parts(got: Any, inside: list[Deal]) -> None:
+    """The approved value of each comparison is split like its deals: by deal type, by the
+    top markets and Other, by the top solutions and Other (a deal in each of its solutions)."""
+    by_name = {r.label: r.key for r in got.solutions}
+
+    def type_of(d: Deal) -> set[str]:
+        return {d.spec.deal_type.label}
+
+    def country_of(d: Deal) -> set[str]:
+        return {d.spec.country}
+
+    def solutions_of(d: Deal) -> set[str]:
+        return set(d.spec.solutions)
+
+    for months, keys, key_of in (
+        (got.months, type_of, lambda part: part),
+        (got.months_by_market, country_of, lambda part: part),
+        (got.months_by_solution, solutions_of, lambda part: by_name.get(part, part)),
+    ):
+        for row in months:
+            approved = [d for d in inside if _month(d.created) == row.month and _approved(d)]
+            top = {key_of(p) for p in row.parts if p != "Other"}
+            assert set(row.approved_value_parts) == set(row.parts)
+            for part, value in row.approved_value_parts.items():
+                mine = [
+                    d
+                    for d in approved
+                    if (keys(d) - top if part == "Other" else key_of(part) in keys(d))
+                ]
+                assert abs(value - _reg_sum(mine, 0)[0]) <= CENT, (row.month, part)
 
 
 @settings(
@@ -678,3 +708,46 @@ def test_registration_values_and_funnel_by_example(svc: Service) -> None:
         svc.insights.figures("1m", InsightsFilter(kind=CoSellKind.SERVICES)).registration_funnel
         == ()
     )
+
+
+def test_approved_value_is_split_by_part_with_each_share(svc: Service) -> None:
+    from cosell_tui.domain.insights_tables import months_value_table
+
+    base = {**WON_DEAL, "created_days": 3, "registration": RegistrationStatus.APPROVED}
+    _store(
+        svc,
+        [
+            Spec(**{**base, "country": "US", "reg_cents": 300_000_00, "solutions": (f.AZURE_IP,)}),
+            Spec(
+                **{
+                    **base,
+                    "country": "GB",
+                    "reg_cents": 100_000_00,
+                    "solutions": (f.AZURE_IP, f.PLAIN),
+                    "deal_type": DealType.PARTNER_LED,
+                }
+            ),
+            # not approved: in no approved part
+            Spec(**{**base, "country": "GB", "registration": RegistrationStatus.FAILED}),
+        ],
+    )
+    got = svc.insights.figures("1m", InsightsFilter(deal_types=()))
+    month = got.months[-1]
+    assert month.approved_value.usd == Decimal("400000.00")
+    assert month.approved_value_parts == {
+        "Co-sell": Decimal("300000.00"),
+        "Partner-led": Decimal("100000.00"),
+    }
+    assert got.months_by_market[-1].approved_value_parts == {
+        "GB": Decimal("100000.00"),
+        "US": Decimal("300000.00"),
+    }
+    by_solution = got.months_by_solution[-1].approved_value_parts
+    names = {r.key: r.label for r in got.solutions}
+    assert by_solution == {
+        names[f.AZURE_IP]: Decimal("400000.00"),
+        names[f.PLAIN]: Decimal("100000.00"),
+    }
+    table = months_value_table("Approved value", got.months[-1:], approved=True)
+    assert table.headers == ("Month", "Co-sell", "Partner-led", "Approved value")
+    assert table.rows[-1] == ("Share", "75 %", "25 %", "")
