@@ -87,9 +87,12 @@ class Relaxed(Strict):
     start_days: StrictInt | Literal["no limit"] = Field(alias="start within days")
 
     def as_days(self) -> tuple[int | None, int | None]:
-        return tuple(  # type: ignore[return-value]
-            None if days == NO_LIMIT else days for days in (self.sign_days, self.start_days)
-        )
+        """(sign, start) windows in days, None for no limit."""
+        return _days(self.sign_days), _days(self.start_days)
+
+
+def _days(window: int | Literal["no limit"]) -> int | None:
+    return None if window == NO_LIMIT else int(window)
 
 
 class Windows(Strict):

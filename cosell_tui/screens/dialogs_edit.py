@@ -354,7 +354,7 @@ class ContactsDialog(TeamDialog):
             "The customer consents to sharing these contacts", "consent", bool(self.deal.contacts)
         )
 
-    def build(self) -> tuple[tuple[PersonInput, ...], bool]:  # type: ignore[override]
+    def build(self) -> tuple[tuple[PersonInput, ...], bool]:  # type: ignore[override]  # the rows and the consent tick: what set_contacts takes
         return super().build(), bool(self.value("consent"))
 
 
