@@ -33,6 +33,7 @@ from cosell_tui.screens.wizard_base import split_key
 from cosell_tui.screens.wizard_customer import CONSENT_REMINDER
 from cosell_tui.screens.wizard_partners import InvitationForm
 from cosell_tui.service.forms import PersonInput
+from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import check_field, choice_field, text_field
 
 if TYPE_CHECKING:
@@ -154,6 +155,13 @@ class InviteDialog(UseCaseDialog[Outcome]):
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("q", "cancel", "Cancel", show=False, id="dialog.cancel_q"),
         Binding("ctrl+y", "submit", "Invite", id="dialog.submit"),
+        Binding(
+            "ctrl+o",
+            "contacts",
+            "Customer contacts",
+            id="invite.contacts",
+            tooltip="Add or edit the customer contacts (inviting Microsoft needs one)",
+        ),
     ]
 
     def __init__(self, service: Service, detail: DealDetail) -> None:
@@ -173,7 +181,8 @@ class InviteDialog(UseCaseDialog[Outcome]):
             yield Label("Invite a partner or Microsoft", classes="dialog-title")
             yield Static(
                 f"{row.name} · {row.customer_name}. Once sent, you cannot change their close "
-                "date or value; they can after accepting.",
+                "date or value; they can after accepting. ctrl+o: the customer contacts "
+                "(inviting Microsoft needs one).",
                 classes="dialog-subtitle",
             )
             with VerticalScroll(id="invite-scroll"):
@@ -215,6 +224,40 @@ class InviteDialog(UseCaseDialog[Outcome]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_contacts(self) -> None:
+        """The customer contacts, over this dialog: where the refusal "needs a customer
+        contact" is shown, the user adds one and comes back to what they typed here (ctrl+o:
+        the text fields keep ctrl+u for deleting to the line's start)."""
+        from cosell_tui.screens.dialogs_edit import ContactsDialog
+
+        if self.busy or self.detail is None:
+            return
+        lifecycle = self.service.lifecycle
+        self.app.push_screen(
+            ContactsDialog(
+                self.detail,
+                run=lambda answer, deal: lifecycle.set_contacts(
+                    deal.row.id, deal.row.version, *answer
+                ),
+                reload=self.service.listing.deal,
+            ),
+            self._contacts_saved,
+        )
+
+    def _contacts_saved(self, outcome: object) -> None:
+        if outcome is not None and self.detail is not None:
+            self._reload_deal(self.detail.row.id)
+
+    @background(group="dialog-reload")
+    def _reload_deal(self, deal_id: int) -> None:
+        fresh = self.service.listing.deal(deal_id)
+        self.app.call_from_thread(self._deal_fresh, fresh)
+
+    def _deal_fresh(self, fresh: DealDetail) -> None:
+        """The contacts were saved (a new version of the deal): the invitation goes to it."""
+        self.detail = self.deal = fresh
+        self.say("Customer contacts saved; ctrl+y sends the invitation.")
 
     @on(Button.Pressed, "#submit")
     def _submit_pressed(self, event: Button.Pressed) -> None:

@@ -165,3 +165,49 @@ async def test_invite_adds_a_partner_to_an_open_deal(open_demo: Callable) -> Non
     after = service.listing.deal(detail.row.id)
     assert after.row.p2p
     assert [i.to_org_name for i in after.invitations] == ["Litware Security"]
+
+
+async def test_invite_microsoft_adds_the_missing_contact_from_the_refusal(
+    open_demo: Callable,
+) -> None:
+    """Inviting Microsoft to a deal without a customer contact is refused, and ctrl+o opens
+    the contacts over the invitation: the contact saved, the same invitation goes through."""
+    from cosell_tui.screens.dialogs_edit import ContactsDialog
+
+    service = open_demo("ava")
+    detail = private_deal(service, contoso(service))
+    app = DialogHost(lambda: InviteDialog(service, detail))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        invite = app.screen
+        invite.query_one("#partner-text", Input).value = "Microsoft"
+        await settle(pilot)
+        invite.query_one("#partner-results", OptionList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.result == "open"
+        said = str(invite.query_one("#general-error", Static).content)
+        assert "needs a customer contact" in said
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        contacts = app.screen
+        assert isinstance(contacts, ContactsDialog)
+        for name, value in (
+            ("first_name", "Asha"),
+            ("last_name", "Rao"),
+            ("email", "asha.rao@contoso.example"),
+        ):
+            contacts.query_one(f"#input-contact_0_{name}", Input).value = value
+        contacts.query_one("#input-consent", Tick).value = True
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.screen is invite
+        assert "contacts saved" in str(invite.query_one("#general-error", Static).content)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+    assert isinstance(app.result, Outcome), app.result
+    after = service.listing.deal(detail.row.id)
+    assert [c.email for c in after.contacts] == ["asha.rao@contoso.example"]
+    assert after.help_type is not HelpType.NONE
