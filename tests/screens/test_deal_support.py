@@ -491,6 +491,13 @@ class RecordingService:
     def register(self, deal: int, version: int, form: Any) -> Done:
         return self._write("register", deal, version, form)
 
+    def search_partners(self, text: str = "") -> tuple[tuple[int, str], ...]:
+        partners = ((7, "Litware Security"), (8, "Tailspin Analytics"))
+        return tuple(p for p in partners if text.lower() in p[1].lower())
+
+    def partner_solutions(self, org_id: int) -> tuple[tuple[str, str], ...]:
+        return (("LIT-1", "Litware Sentinel"),) if org_id == 7 else ()
+
     def search_solutions(self, text: str = "", category: Any = None, limit: int = 50) -> Any:
         return tuple(s for s in self.solutions if text.lower() in s.name.lower())[:limit]
 

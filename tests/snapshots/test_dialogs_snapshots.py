@@ -31,6 +31,7 @@ from cosell_tui.screens.dialogs_edit import (
 )
 from cosell_tui.screens.dialogs_solutions import SolutionsDialog
 from cosell_tui.screens.registration import ExceptionDialog, RegistrationDialog
+from cosell_tui.screens.upgrade import HelpDialog, InviteDialog
 from tests.screens.conftest import settle
 from tests.screens.test_deal_support import (
     RecordingService,
@@ -119,6 +120,14 @@ CASES: dict[str, Case] = {
     "solutions": Case(
         active_cosell,
         lambda d, s: SolutionsDialog(s, d),  # type: ignore[arg-type]  # s: the fake Service
+    ),
+    "invite": Case(
+        active_cosell,
+        lambda d, s: InviteDialog(s, d),  # type: ignore[arg-type]  # s: the fake Service
+    ),
+    "help": Case(
+        make_detail,
+        lambda d, s: HelpDialog(s, d),  # type: ignore[arg-type]  # s: the fake Service
     ),
     "registration": Case(won_eligible, lambda d, s: RegistrationDialog(d)),
     "registration_errors": Case(
