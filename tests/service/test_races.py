@@ -276,3 +276,30 @@ def test_two_admins_add_the_same_login(opened: Callable[..., Service]) -> None:
     )
     one_winner(results, told=(ConflictError, ValidationError))
     assert [u.login for u in first.administration.users()].count("race-ann") == 1
+
+
+def test_two_mail_deliveries_send_each_message_once(opened: Callable[..., Service]) -> None:
+    """Two `cosell mail send` at once (two runners, one outbox): every message reaches the
+    SMTP server once, and each is marked sent once."""
+    from tests.service.test_mail import Server, free_port
+
+    ava = opened("ava")
+    for i in range(4):
+        inbound(ava, f"Race mail {i}")  # each queues a mail to Fabrikam's admins
+    server = Server(free_port())
+    server.start()
+    try:
+        first, second = opened("ava"), opened("ava")
+        results = race(
+            lambda: first.mail.deliver(server.settings),
+            lambda: second.mail.deliver(server.settings),
+        )
+    finally:
+        server.stop()
+    for result in results:
+        assert not isinstance(result, BaseException), results
+    ids = server.inbox.ids()
+    assert len(ids) == len(set(ids)), ids  # nothing sent twice
+    sent = [pk for report in results for pk in report.sent]
+    assert len(sent) == len(set(sent)) == len(ids)
+    assert ava.mail.pending() == 0
