@@ -56,7 +56,7 @@ def _as_json(report: DeliveryReport, pending: int) -> dict[str, Any]:
 
 def _say(rt: Runtime, report: DeliveryReport, pending: int, where: str) -> None:
     if report.unreachable:
-        rt.output.warn(f"cosell: the SMTP server {where} did not answer ({report.unreachable})")
+        rt.output.warn(f"the SMTP server {where} did not answer ({report.unreachable})")
     if report.sent or report.failed or not report.unreachable:
         rt.output.line(
             f"Sent {len(report.sent)}"
