@@ -349,6 +349,7 @@ def test_setup_on_an_empty_database(tmp_path: Path) -> None:
             toml = tmp_path / "setup.toml"
             toml.write_bytes(data.draw(hostile_files))
             argv += ["--file", str(toml)]
+        record("fuzz", runs=1, backend="sqlite")
         result = invoke(argv)
         assert result.code != 70, (argv, result.err)
         assert "Traceback" not in result.err
