@@ -288,6 +288,22 @@ def test_every_command_with_hostile_values(seeded: Seeded) -> None:
         _check(seeded, _fill(seeded, template, value, file))
 
 
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["deal", "show", str(2**31)], 4),  # beyond PostgreSQL's INTEGER: was exit 70 there
+        (["deal", "favorite", str(2**31)], 4),
+        (["deal", "stage", str(2**31 - 1), "20"], 4),
+        (["mail", "send", "--limit", "9" * 30], 2),  # was exit 70 on SQLite (OverflowError)
+    ],
+)
+def test_what_the_fuzz_found(seeded: Seeded, argv: list[str], code: int) -> None:
+    before = snapshot(seeded)
+    result = invoke(["--db", seeded.url, "--now", NOW, *argv])
+    assert result.code == code, (argv, result.err)
+    assert snapshot(seeded) == before
+
+
 def _leaves() -> set[str]:
     """Every leaf of the click command tree, as 'group command'."""
     import click
