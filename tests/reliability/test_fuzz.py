@@ -295,6 +295,8 @@ def test_every_command_with_hostile_values(seeded: Seeded) -> None:
         (["deal", "favorite", str(2**31)], 4),
         (["deal", "stage", str(2**31 - 1), "20"], 4),
         (["mail", "send", "--limit", "9" * 30], 2),  # was exit 70 on SQLite (OverflowError)
+        (["admin", "partner", "list", "--offset", "9" * 30], 2),  # the same
+        (["admin", "account", "list", "--offset", "9" * 30], 2),
     ],
 )
 def test_what_the_fuzz_found(seeded: Seeded, argv: list[str], code: int) -> None:
