@@ -10,6 +10,8 @@ from __future__ import annotations
 import signal
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from cosell_tui.cli.errors import EXIT_OK, EXIT_REFUSED, CliError
 from cosell_tui.cli.options import command, group, json_option, option, pass_runtime
 from cosell_tui.cli.runtime import Runtime
@@ -56,7 +58,7 @@ def _as_json(report: DeliveryReport, pending: int) -> dict[str, Any]:
 
 def _say(rt: Runtime, report: DeliveryReport, pending: int, where: str) -> None:
     if report.unreachable:
-        rt.output.warn(f"cosell: the SMTP server {where} did not answer ({report.unreachable})")
+        rt.output.warn(f"the SMTP server {where} did not answer ({report.unreachable})")
     if report.sent or report.failed or not report.unreachable:
         rt.output.line(
             f"Sent {len(report.sent)}"
@@ -66,7 +68,13 @@ def _say(rt: Runtime, report: DeliveryReport, pending: int, where: str) -> None:
 
 
 @command("send", help="Deliver the notifications that are due, then stop (for cron).")
-@option("--limit", type=int, default=1000, metavar="N", help="At most N messages (default 1000).")
+@option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=1000,
+    metavar="N",
+    help="At most N messages (default 1000).",
+)
 @json_option
 @pass_runtime
 def send(rt: Runtime, limit: int, as_json: bool) -> int:

@@ -150,7 +150,13 @@ def page_options(search: str) -> Any:
         cli.option(
             "--limit", type=click.IntRange(1, 1000), default=50, metavar="N", help="Rows (50)."
         ),
-        cli.option("--offset", type=click.IntRange(0), default=0, metavar="N", help="Skip N rows."),
+        cli.option(  # bounded: a database integer (a 30-digit offset was exit 70 on SQLite)
+            "--offset",
+            type=click.IntRange(0, 2**31 - 1),
+            default=0,
+            metavar="N",
+            help="Skip N rows.",
+        ),
     )
 
 

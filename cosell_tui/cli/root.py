@@ -155,6 +155,9 @@ def run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         if not_utf8(arg):  # bytes that are not UTF-8, or a lone surrogate: no command reads it
             output.warn(f"argument {position} is not valid UTF-8 text")
             return EXIT_REFUSED
+        if "\x00" in arg:  # no shell can pass one; a file name with it is no file (exit 70 once)
+            output.warn(f"argument {position} holds a NUL character, which no command reads")
+            return EXIT_REFUSED
     try:
         return _invoke(args, rt)
     except click.UsageError as exc:

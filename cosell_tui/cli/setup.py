@@ -36,6 +36,8 @@ def read_file(path: str) -> dict[str, Any]:
         raise CliError(f"{path}: {(exc.strerror or str(exc)).lower()}") from None
     except tomllib.TOMLDecodeError as exc:
         raise CliError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not UTF-8 text") from None
     unknown = sorted(set(data) - {"org", "assessments", "locations", "admin"})
     if unknown:
         raise CliError(

@@ -99,7 +99,9 @@ def find(uow: UnitOfWork, wanted: str, limit: int) -> tuple[DealRow, ...]:
             tsquery = search.pg_tsquery([wanted])
             if tsquery is not None:
                 found.append(
-                    text(f"{search.PG_DOCUMENT} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
+                    text(f"{search.PG_QUERY_DOCUMENT} @@ to_tsquery('simple', :q)").bindparams(
+                        q=tsquery
+                    )
                 )
     if not found:
         return ()

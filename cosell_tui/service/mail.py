@@ -34,6 +34,9 @@ DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
 BATCH = 100
+#: How long a runner holds a message it is sending: another runner (a second `cosell mail
+#: send` or `mail run`) leaves it alone meanwhile; one that died with it frees it after this.
+CLAIM = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +132,15 @@ class Mail:
         unreachable = None
         try:
             for pk in due:
+                if not self._claim(pk, now):
+                    continue  # sent, or being sent, by another runner meanwhile
                 message = self._message(pk, settings)
                 if message is None:
-                    continue  # sent by another runner meanwhile
+                    continue
                 try:
                     smtp.send_message(message)
                 except smtplib.SMTPServerDisconnected as exc:
+                    self._release(pk)
                     unreachable = _why(exc)  # the rest wait, untouched, for the next pass
                     break
                 except (smtplib.SMTPException, OSError) as exc:
@@ -229,6 +235,35 @@ class Mail:
             message["X-Cosell-Kind"] = note.kind
             message.set_content(body + "\n")
             return message
+
+    def _claim(self, pk: int, now: datetime) -> bool:
+        """Take message `pk` for sending, in one statement: still unsent and not held by another
+        runner (its next attempt due); it is then held for CLAIM. False: someone else has it."""
+        with self._ctx.write() as uow:
+            claimed = uow.session.execute(
+                update(Notification)
+                .where(
+                    Notification.id == pk,
+                    Notification.sent_at.is_(None),
+                    or_(
+                        Notification.next_attempt_at.is_(None),
+                        Notification.next_attempt_at <= now,
+                    ),
+                )
+                .values(next_attempt_at=now + CLAIM)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(claimed, "rowcount", 0) == 1)
+
+    def _release(self, pk: int) -> None:
+        """Give back a message taken by `_claim` and not sent: due again at once."""
+        with self._ctx.write() as uow:
+            uow.session.execute(
+                update(Notification)
+                .where(Notification.id == pk, Notification.sent_at.is_(None))
+                .values(next_attempt_at=None)
+                .execution_options(synchronize_session=False)
+            )
 
     def _sent(self, pk: int) -> None:
         with self._ctx.write() as uow:

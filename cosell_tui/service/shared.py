@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
     from cosell_tui.rules import RuleBook
 
-#: The largest id a database integer holds (SQLite and PostgreSQL bigint); beyond: no such row.
-MAX_ID = 2**63 - 1
+#: The largest id the id columns hold (INTEGER: 32 bits on PostgreSQL; SQLite keeps the same
+#: bound so both answer alike); beyond: no such row, never an "out of range" from the server.
+MAX_ID = 2**31 - 1
 
 
 class Shared:

@@ -299,7 +299,7 @@ def _text_condition(
     if tsq is None:
         return None
     query = func.to_tsquery(literal_column("'simple'::regconfig"), tsq)
-    return literal_column(search.PG_DOCUMENT).op("@@", is_comparison=True)(query)
+    return literal_column(search.PG_QUERY_DOCUMENT).op("@@", is_comparison=True)(query)
 
 
 def where_parts(

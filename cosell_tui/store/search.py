@@ -19,12 +19,23 @@ from sqlalchemy.engine import Connection
 
 from cosell_tui.store import counts, insights_kept
 
+
+def _pg_document(table: str = "") -> str:
+    """The searchable text of a referral on PostgreSQL, its columns prefixed with `table`."""
+    t = table
+    return (
+        "to_tsvector('simple'::regconfig, regexp_replace("
+        f"coalesce({t}name, '') || ' ' || coalesce({t}customer_name, '') || ' ' || "
+        f"{t}referral_id || ' ' || coalesce({t}crm_id, '') || ' ' || coalesce({t}notes, ''), "
+        "'[^[:alnum:]]+', ' ', 'g'))"
+    )
+
+
 #: The searchable text of a referral on PostgreSQL; the GIN index is built on exactly this.
-PG_DOCUMENT = (
-    "to_tsvector('simple'::regconfig, regexp_replace("
-    "coalesce(name, '') || ' ' || coalesce(customer_name, '') || ' ' || referral_id || ' ' || "
-    "coalesce(crm_id, '') || ' ' || coalesce(notes, ''), '[^[:alnum:]]+', ' ', 'g'))"
-)
+PG_DOCUMENT = _pg_document()
+#: The same in a query: qualified, so a join with another table that has a `name` (the
+#: export's account and location) is not ambiguous; PostgreSQL still matches it to the index.
+PG_QUERY_DOCUMENT = _pg_document("referral.")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 

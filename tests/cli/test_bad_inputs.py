@@ -49,6 +49,13 @@ def refused(result: Result, code: int) -> str:
         (["deal", "list", "--filter", "abc " * 2000], 1),
         (["deal", "show", "1", "\ud800"], 1),
         (["deal", "list", "--filter", "\ud800"], 1),
+        # A NUL in a file name was exit 70 ("embedded null byte") in every command with a file.
+        (["deal", "create", "a\x00b"], 1),
+        (["deal", "import", "a\x00b"], 1),
+        (["db", "backup", "a\x00b"], 1),
+        (["deal", "export", "-o", "a\x00b"], 1),
+        (["admin", "user", "import", "a\x00b"], 1),
+        (["setup", "--file", "a\x00b"], 1),
     ],
 )
 def test_bad_arguments(db: str, argv: list[str], code: int) -> None:

@@ -97,6 +97,9 @@ def test_setup_refuses_a_broken_file(tmp_path: Path, login: list[str]) -> None:
     broken.write_text('org = "X"\ncolour = "blue"\n')
     result = run(str(tmp_path / "x.db"), "setup", "--file", str(broken))
     assert result.code == 1 and "unknown setting 'colour'" in result.err
+    broken.write_bytes('org = "X"\n'.encode("utf-16"))  # found by the fuzz: was exit 70
+    result = run(str(tmp_path / "x.db"), "setup", "--file", str(broken))
+    assert result.code == 1 and "is not UTF-8 text" in result.err
 
 
 def test_a_colleague_is_themselves_and_cannot_claim_another(real: str, login: list[str]) -> None:

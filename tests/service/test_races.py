@@ -276,3 +276,130 @@ def test_two_admins_add_the_same_login(opened: Callable[..., Service]) -> None:
     )
     one_winner(results, told=(ConflictError, ValidationError))
     assert [u.login for u in first.administration.users()].count("race-ann") == 1
+
+
+def test_two_mail_deliveries_send_each_message_once(opened: Callable[..., Service]) -> None:
+    """Two `cosell mail send` at once (two runners, one outbox): every message reaches the
+    SMTP server once, and each is marked sent once."""
+    from tests.service.test_mail import Server, free_port
+
+    ava = opened("ava")
+    for i in range(4):
+        inbound(ava, f"Race mail {i}")  # each queues a mail to Fabrikam's admins
+    server = Server(free_port())
+    server.start()
+    try:
+        first, second = opened("ava"), opened("ava")
+        results = race(
+            lambda: first.mail.deliver(server.settings),
+            lambda: second.mail.deliver(server.settings),
+        )
+    finally:
+        server.stop()
+    for result in results:
+        assert not isinstance(result, BaseException), results
+    ids = server.inbox.ids()
+    assert len(ids) == len(set(ids)), ids  # nothing sent twice
+    sent = [pk for report in results for pk in report.sent]
+    assert len(sent) == len(set(sent)) == len(ids)
+    assert ava.mail.pending() == 0
+
+
+def test_a_bulk_accept_and_a_single_decline_of_one_of_its_deals(
+    opened: Callable[..., Service],
+) -> None:
+    """Accept three referrals at once (the grid's bulk action) while a second terminal
+    declines the middle one: that one is accepted or declined, never both; the bulk reports
+    it refused in words when it lost, and the two others are accepted."""
+    ava, other = opened("ava"), opened("ava")
+    deals = [inbound(ava, f"Race bulk {i}") for i in range(3)]
+    middle = deals[1]
+    version = ava.listing.row(middle).version
+    bulk_result, single = race(
+        lambda: ava.lifecycle.bulk_accept(deals),
+        lambda: other.lifecycle.decline(middle, version, CloseReason.BUDGET, "No budget."),
+    )
+    assert not isinstance(bulk_result, BaseException), bulk_result
+    declined = not isinstance(single, BaseException)
+    if not declined:
+        assert isinstance(single, (ConflictError, RuleRefusal)) and single.message, single
+    done = {row.id for row in bulk_result.done}
+    assert (middle in done) != declined, (bulk_result, single)
+    assert done - {middle} == {deals[0], deals[2]}
+    if declined:
+        [(refused, _name, why)] = bulk_result.refused
+        assert refused == middle and why
+    row = ava.listing.row(middle)
+    assert row.substatus is (Substatus.DECLINED if declined else Substatus.ACCEPTED)
+    assert row.version == version + 1
+    actions = history(ava, middle)
+    assert actions.count("accepted") + actions.count("declined") == 1
+
+
+def test_a_csv_import_and_an_edit_of_the_deal_it_updates(opened: Callable[..., Service]) -> None:
+    """`deal import` of a row that changes a deal's notes, and an edit of the same deal's
+    notes in a terminal, from the same version: one of them is written, the other is told
+    (the import reports the row refused with the reason); the notes are the winner's."""
+    import io
+
+    from cosell_tui.domain import pccsv as pc
+    from cosell_tui.domain.views import GridQuery, Tab
+    from cosell_tui.service.forms import DetailsEdit
+
+    ava, other = opened("ava"), opened("ava")
+    row = ava.creation.create_deal(f.draft(name="Race import")).deal
+    out = io.StringIO()
+    ava.transfer.write(out, GridQuery(Tab.OUTBOUND, text='"Race import"'))
+    sheet = pc.read(out.getvalue())
+    [line] = [r for r in sheet.rows if r.cells[pc.DEAL_NAME] == "Race import"]
+    edited_sheet = pc.with_cells(sheet, {line.line: {pc.NOTES: "Imported."}})
+    [mine] = [r for r in edited_sheet.rows if r.line == line.line]
+    changed = pc.Sheet(sheet.columns, (mine,))
+    report, edited = race(
+        lambda: ava.transfer.import_sheet(changed),
+        lambda: other.lifecycle.edit_details(row.id, row.version, DetailsEdit(notes="Typed.")),
+    )
+    assert not isinstance(report, BaseException), report
+    [result] = report.rows
+    imported = result.action == "updated"
+    assert imported or (result.action == "refused" and result.errors), result
+    if isinstance(edited, BaseException):
+        assert isinstance(edited, ConflictError) and edited.message, edited
+    assert imported != (not isinstance(edited, BaseException)), (result, edited)
+    after = ava.listing.deal(row.id)
+    assert after.notes == ("Imported." if imported else "Typed.")
+    assert after.row.version == row.version + 1
+    assert history(ava, row.id).count("details_edited") == 1
+
+
+def test_an_invitees_accept_and_the_inviter_closing_its_deal(
+    opened: Callable[..., Service],
+) -> None:
+    """Adatum accepts Fabrikam's invitation while Fabrikam closes the deal it came from
+    (lost): either the invitee accepted first (its deal goes on, told the originator
+    closed) or the close came first (the invitation is withdrawn and the accept told so)."""
+    ava, dan = opened("ava"), opened("dan")
+    origin = ava.creation.create_deal(
+        f.draft(name="Race origin", invitations=(f.invitation(notes="Race invitee"),))
+    ).deal
+    [invitee] = [r for r in dan.listing.find_deals("Race origin")]
+    results = race(
+        lambda: dan.lifecycle.accept(invitee.id, invitee.version, f.accept_form()),
+        lambda: ava.lifecycle.lost(origin.id, origin.version, CloseReason.BUDGET, "Budget cut."),
+    )
+    for result in results:
+        if isinstance(result, BaseException):
+            assert isinstance(result, (ConflictError, RuleRefusal)) and result.message, results
+    accepted, closed = (not isinstance(r, BaseException) for r in results)
+    assert accepted or closed, results
+    after = dan.listing.deal(invitee.id)
+    actions = history(dan, invitee.id)
+    origin_after = ava.listing.row(origin.id)
+    assert (origin_after.substatus is Substatus.LOST) == closed
+    if accepted:  # the close came after it (the invitee goes on) or was told to reload
+        assert after.row.substatus is Substatus.ACCEPTED
+        assert actions.count("accepted") == 1 and "withdrawn" not in actions
+        assert ("originator_closed" in actions) == closed
+    else:  # the close came first: withdrawn, and the accept was told
+        assert after.row.substatus is Substatus.ERROR
+        assert actions.count("withdrawn") == 1 and "accepted" not in actions
