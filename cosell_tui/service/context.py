@@ -94,6 +94,7 @@ class Context:
         token = _BATCH.set((self.shared, session))
         try:
             with self.guarded():
+                self._may_still_act(session)
                 yield session
         except StaleDataError as exc:
             session.rollback()
@@ -105,6 +106,15 @@ class Context:
             _BATCH.reset(token)
             session.close()
             kept.clear()
+
+    def _may_still_act(self, session: Session) -> None:
+        """Refuse a write by a user an admin deactivated, or whose access changed, since this
+        session was opened (identity.still_may_act)."""
+        from cosell_tui.service.errors import RuleRefusal
+        from cosell_tui.service.identity import still_may_act
+
+        if (why := still_may_act(session.connection(), self.user)) is not None:
+            raise RuleRefusal(why)
 
     @contextmanager
     def write(self, dry_run: bool = False) -> Iterator[UnitOfWork]:
@@ -130,6 +140,7 @@ class Context:
         # The admin acting as this user, for every history row of the transaction (outbox.record).
         session.info["operator_id"] = self.user.operator_id
         try:
+            self._may_still_act(session)
             yield UnitOfWork(self.shared, self.user, session)
             if dry_run:
                 session.rollback()

@@ -213,6 +213,31 @@ def may_act_as(operator: UserView, target: UserView) -> str | None:
     return None
 
 
+def still_may_act(conn: Connection, user: UserView) -> str | None:
+    """Why `user` (and the admin acting as them) can no longer write, or None: checked in
+    every write's transaction, so a session opened before an admin deactivated someone or
+    changed their role or locations (a TUI left open all day) does not go on acting with the
+    access it started with."""
+    for user_id, started in ((user.id, user), (user.operator_id, None)):
+        if user_id is None:
+            continue
+        found = _logins(conn, _U.id == user_id)
+        if not found or not found[0].active:
+            who = found[0].view.username if found else "This user"
+            return f"{who} was deactivated and can no longer act; an admin can reactivate them."
+        now = found[0].view
+        if started is not None and (now.role, now.entire_company, now.location_ids) != (
+            started.role,
+            started.entire_company,
+            started.location_ids,
+        ):
+            return (
+                f"{now.username}'s role or locations changed since cosell started; "
+                "start it again to act with the new access."
+            )
+    return None
+
+
 def identify(conn: Connection, name: str | None, now_given: bool) -> UserView:
     """The acting user for `--user`/`COSELL_USER` (`name`) on this database; refusals as the
     module's docstring says."""

@@ -211,6 +211,30 @@ def test_deactivated_users_cannot_act_and_keep_their_deals(real: Opener) -> None
     assert real("cara").user.username == "cara"
 
 
+def test_a_session_opened_before_a_deactivation_or_a_change_of_access_cannot_write(
+    real: Opener,
+) -> None:
+    """A TUI left open all day: the user was identified when it started, and an admin
+    deactivated them or changed their scope since. Their next write is refused in words and
+    changes nothing; reads go on; a new session acts with the new access."""
+    ava = real("ava")
+    ava.administration.add_user(CARA)
+    cara = real("cara")  # opened now, as the TUI is
+    row = cara.creation.create_deal(deal_draft(cara)).deal
+    ava.administration.set_active("cara", False)
+    with pytest.raises(RuleRefusal, match="cara was deactivated"):
+        cara.listing.set_favorite(row.id, True)
+    with pytest.raises(RuleRefusal, match="deactivated"):
+        cara.lifecycle.mark_stage(row.id, row.version, 20)
+    assert ava.listing.deal(row.id).row.version == row.version  # nothing written
+    assert cara.listing.deal(row.id).row.id == row.id  # reading still works
+    ava.administration.set_active("cara", True)
+    ava.administration.edit_user("cara", {"role": "admin"})
+    with pytest.raises(RuleRefusal, match="role or locations changed"):
+        cara.lifecycle.mark_stage(row.id, row.version, 20)
+    assert real("cara").lifecycle.mark_stage(row.id, row.version, 20).deal.stage_pct == 20
+
+
 def test_the_last_company_admin_stays(real: Opener) -> None:
     ava = real("ava")
     with pytest.raises(RuleRefusal, match="cannot deactivate yourself"):
