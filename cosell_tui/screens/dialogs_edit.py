@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -31,6 +31,9 @@ from cosell_tui.domain.views import DealDetail
 from cosell_tui.screens.dialogs import FormDialog, Reload, Run, UseCaseDialog
 from cosell_tui.service.forms import DetailsEdit, PersonInput
 from cosell_tui.widgets.form import FormField, check_field, choice_field, text_field
+
+if TYPE_CHECKING:
+    from cosell_tui.service import Service
 
 # --- stage --------------------------------------------------------------------------------------
 
@@ -334,6 +337,18 @@ class ContactsDialog(TeamDialog):
         *FormDialog.BINDINGS,
         Binding("ctrl+n", "add_row", "Add contact", id="contacts.add"),
     ]
+
+    @classmethod
+    def saving(cls, service: Service, detail: DealDetail) -> ContactsDialog:
+        """The dialog that saves through the service (Lifecycle.set_contacts): from the deal
+        screen's `u` and from the invite dialog, where a contact is what inviting Microsoft
+        lacks."""
+        lifecycle = service.lifecycle
+        return cls(
+            detail,
+            run=lambda answer, deal: lifecycle.set_contacts(deal.row.id, deal.row.version, *answer),
+            reload=service.listing.deal,
+        )
 
     @staticmethod
     def current(detail: DealDetail) -> list[PersonInput]:

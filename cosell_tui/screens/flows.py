@@ -200,16 +200,7 @@ class Flows:
 
         if (detail := await self.detail(deal_id, Action.EDIT_CONTACTS)) is None:
             return None
-        lifecycle = self.service.lifecycle
-        return await self._dialog(
-            ContactsDialog(
-                detail,
-                run=lambda answer, deal: lifecycle.set_contacts(
-                    deal.row.id, deal.row.version, *answer
-                ),
-                reload=self.service.listing.deal,
-            )
-        )
+        return await self._dialog(ContactsDialog.saving(self.service, detail))
 
     async def edit_team(self, deal_id: int) -> Outcome | None:
         from cosell_tui.screens.dialogs_edit import TeamDialog

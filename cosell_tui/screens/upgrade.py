@@ -173,7 +173,12 @@ class InviteDialog(UseCaseDialog[Outcome]):
             reload=service.listing.deal,
         )
         self.service = service
-        self.deal = detail
+
+    @property
+    def deal(self) -> DealDetail:
+        """The deal the invitation goes to: as opened, or as saved since (contacts)."""
+        assert self.detail is not None
+        return self.detail
 
     def compose(self) -> ComposeResult:
         row = self.deal.row
@@ -231,23 +236,14 @@ class InviteDialog(UseCaseDialog[Outcome]):
         the text fields keep ctrl+u for deleting to the line's start)."""
         from cosell_tui.screens.dialogs_edit import ContactsDialog
 
-        if self.busy or self.detail is None:
-            return
-        lifecycle = self.service.lifecycle
-        self.app.push_screen(
-            ContactsDialog(
-                self.detail,
-                run=lambda answer, deal: lifecycle.set_contacts(
-                    deal.row.id, deal.row.version, *answer
-                ),
-                reload=self.service.listing.deal,
-            ),
-            self._contacts_saved,
-        )
+        if not self.busy:
+            self.app.push_screen(
+                ContactsDialog.saving(self.service, self.deal), self._contacts_saved
+            )
 
     def _contacts_saved(self, outcome: object) -> None:
-        if outcome is not None and self.detail is not None:
-            self._reload_deal(self.detail.row.id)
+        if outcome is not None:
+            self._reload_deal(self.deal.row.id)
 
     @background(group="dialog-reload")
     def _reload_deal(self, deal_id: int) -> None:
@@ -256,7 +252,7 @@ class InviteDialog(UseCaseDialog[Outcome]):
 
     def _deal_fresh(self, fresh: DealDetail) -> None:
         """The contacts were saved (a new version of the deal): the invitation goes to it."""
-        self.detail = self.deal = fresh
+        self.detail = fresh
         self.say("Customer contacts saved; ctrl+y sends the invitation.")
 
     @on(Button.Pressed, "#submit")

@@ -36,13 +36,13 @@ from cosell_tui.service.errors import ConflictError, NotFoundError, ValidationEr
 from cosell_tui.service.forms import DetailsEdit, PersonInput, SolutionInput
 from cosell_tui.widgets.checklist import checklist_content
 from cosell_tui.widgets.stagebar import StageBar, stage_cells
-from cosell_tui.widgets.toggles import Tick
 from tests.screens.conftest import settle as settle_quiet
 from tests.screens.test_deal_support import (
     RecordingService,
     ScreenHost,
     active_cosell,
     assessment_deal,
+    fill_first_contact,
     make_detail,
     won_eligible,
     won_not_eligible,
@@ -453,13 +453,7 @@ async def test_edit_contacts_asks_the_customers_consent() -> None:
         await pilot.press("u")
         dialog = app.screen
         assert isinstance(dialog, ContactsDialog)
-        for name, value in (
-            ("first_name", "Asha"),
-            ("last_name", "Rao"),
-            ("email", "asha@northwind.example"),
-        ):
-            dialog.query_one(f"#input-contact_0_{name}", Input).value = value
-        dialog.query_one("#input-consent", Tick).value = True
+        fill_first_contact(dialog, "Asha", "Rao", "asha@northwind.example")
         await pilot.press("ctrl+y")
         await settle(pilot)
         [(_, _, contacts, consent)] = service.called("set_contacts")

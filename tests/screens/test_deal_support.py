@@ -15,7 +15,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from cosell_tui.commands import ScreenCommands
 from cosell_tui.domain import (
@@ -548,3 +548,12 @@ def registration_rejected() -> DealDetail:
             refusals={a: TERMINAL_REFUSAL for a in Action if a is not Action.REQUEST_EXCEPTION},
         ),
     )
+
+
+def fill_first_contact(dialog: Screen[Any], first: str, last: str, email: str) -> None:
+    """The contacts dialog's first row, and the customer's consent ticked."""
+    from cosell_tui.widgets.toggles import Tick
+
+    for name, value in (("first_name", first), ("last_name", last), ("email", email)):
+        dialog.query_one(f"#input-contact_0_{name}", Input).value = value
+    dialog.query_one("#input-consent", Tick).value = True

@@ -19,6 +19,7 @@ from cosell_tui.service.forms import DealDraft, PersonInput, SolutionInput
 from cosell_tui.widgets.form import FormField
 from cosell_tui.widgets.toggles import Tick
 from tests.screens.conftest import settle
+from tests.screens.test_deal_support import fill_first_contact
 from tests.screens.test_wizard_support import LAKEHOUSE, SEATTLE
 
 SIZE = (120, 40)
@@ -194,13 +195,7 @@ async def test_invite_microsoft_adds_the_missing_contact_from_the_refusal(
         await settle(pilot)
         contacts = app.screen
         assert isinstance(contacts, ContactsDialog)
-        for name, value in (
-            ("first_name", "Asha"),
-            ("last_name", "Rao"),
-            ("email", "asha.rao@contoso.example"),
-        ):
-            contacts.query_one(f"#input-contact_0_{name}", Input).value = value
-        contacts.query_one("#input-consent", Tick).value = True
+        fill_first_contact(contacts, "Asha", "Rao", "asha.rao@contoso.example")
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.screen is invite
