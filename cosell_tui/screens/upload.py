@@ -304,7 +304,7 @@ class UploadScreen(Screen[bool]):
             if self.step != "review":
                 return False
             if action == "match":
-                if self.busy and not self.shown:
+                if self.busy:
                     return True  # kept for the rows (see action_match)
                 line = self._highlighted()
                 return True if line is not None and line.match else None
@@ -454,9 +454,6 @@ class UploadScreen(Screen[bool]):
             self.pending_moves = 0
             table.move_cursor(row=row)
         self._detail()
-        if self.pending_match and shown:
-            self.pending_match = False
-            self.call_after_refresh(self.action_match)
 
     def _highlighted(self) -> Line | None:
         if self.step == "file" or not self.shown:
@@ -508,11 +505,11 @@ class UploadScreen(Screen[bool]):
     # --- account matching ---------------------------------------------------------------------
 
     def action_match(self) -> None:
-        if self.busy and not self.shown:  # typed before the rows came: for the row j/k reach
+        if self.busy:  # typed before the check ended: for the row j/k reach, once it has
             self.pending_match = True
             return
         line = self._highlighted()
-        if line is None or line.match is None or self.busy:
+        if line is None or line.match is None:
             return
 
         def chosen(account: str | None) -> None:
@@ -648,6 +645,10 @@ class UploadScreen(Screen[bool]):
     def _idle(self) -> None:
         self.busy = ""
         self.query_one("#upload-busy").display = False
+        if self.pending_match:  # m typed while the rows were coming: the row it meant is known
+            self.pending_match = False
+            if self.step == "review":
+                self.call_after_refresh(self.action_match)
 
     def action_back(self) -> None:
         if self.step == "review" and not self.busy:

@@ -200,6 +200,33 @@ async def test_keys_in_a_burst_open_review_and_leave(make_app, folder: Path) -> 
         assert not app.service.listing.find_deals("Matched customer pilot", 5)
 
 
+async def test_m_typed_after_the_rows_but_before_the_check_ends_opens_the_match(
+    make_app, folder: Path
+) -> None:
+    """The review's rows arrive a moment before the check is over (two messages from the
+    worker): an m typed between them is kept, not dropped, and opens the match once it is."""
+    app = make_app()
+    source = write_upload(app.service, folder / "deals.csv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        screen = upload_of(app)
+        screen.query_one("#path-line", Input).value = str(source)
+        await pilot.press("enter")
+        await settle(pilot)
+        await to_waiting_row(pilot, screen)
+        screen._working("Checking 5 row(s)", 5)  # the rows are shown, the worker not yet done
+        await pilot.press("m")
+        assert app.screen is screen and screen.pending_match
+        screen._idle()
+        await settle(pilot)
+        assert isinstance(app.screen, MatchPicker)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not screen.pending_match
+
+
 async def test_a_file_that_is_not_a_co_sell_csv_is_said_on_the_file_step(
     make_app, folder: Path
 ) -> None:
