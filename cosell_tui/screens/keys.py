@@ -47,10 +47,13 @@ class KeyHold:
     message queues are empty) and the app is not between screens: a flow (screens/flows.py)
     working towards its next dialog rather than waiting for the user's answer in one
     (`asking`), the screen on top not drawn yet or its focus not landed, or the app not ready
-    for keys at all (`takes_keys`: its database still opening). A held key goes
-    back through the app as if just typed, so the new screen's bindings and focused field see
-    it. Keys typed at human speed never wait. Keys bound with priority at the app (quit) are
-    never held.
+    for keys at all (`takes_keys`: its database still opening; a screen may say it too, such
+    as the upload screen while its dry run runs). A held key goes back through the app as if
+    just typed, so the new screen's bindings and focused field see it. Keys typed at human
+    speed never wait. Keys bound with priority at the app (quit) are never held, and neither
+    is the cancel key of a screen that does not take keys (its `cancel_actions`: esc leaving
+    the upload screen while its dry run runs): that key goes on at once, and the keys held
+    before it, typed for the screen it leaves, are dropped with it.
     """
 
     def __init__(self, app: Any) -> None:
@@ -73,6 +76,10 @@ class KeyHold:
             return False
         if any(b.priority for b in self.app._bindings.key_to_bindings.get(event.key, ())):
             return False
+        if self._cancels(event.key):
+            self.keys.clear()  # typed for the screen the user leaves
+            self._went_on()
+            return False
         if self.keys or self.in_flight or self._posted or self.between_screens():
             self.hold(event.key, event.character)
             return True
@@ -89,6 +96,15 @@ class KeyHold:
         self._poll()
 
     # --- state ------------------------------------------------------------------------------
+
+    def _cancels(self, key: str) -> bool:
+        """`key` is the cancel key of the screen on top, which does not take keys now."""
+        app = self.app
+        screen = app.screen
+        cancel: tuple[str, ...] = getattr(screen, "cancel_actions", ())
+        if not cancel or self._posted or getattr(app, "takes_keys", True):
+            return False
+        return bound_action(screen, key) in cancel
 
     def between_screens(self) -> bool:
         app = self.app

@@ -14,8 +14,11 @@ updated and refused. `w` writes the result file (the input with the Errors colum
 to the input, at the review or after.
 
 All work (reading, the dry run, the upload, the result file) runs in `@background` workers
-with a progress bar, so the screen answers keys throughout. The screen dismisses with True
-when something was written (the main screen then reloads).
+with a progress bar. Meanwhile the screen does not take keys (`takes_keys`): keys typed on wait
+in the app's KeyHold (screens/keys.py) and go on, in order, once the work is done, so `j j m`
+typed before the review's rows arrive opens the match of the third row. Only its cancel keys
+(`cancel_actions`: esc, q) go on at once and leave, except while an upload is written. The
+screen dismisses with True when something was written (the main screen then reloads).
 """
 
 from __future__ import annotations
@@ -252,8 +255,6 @@ class UploadScreen(Screen[bool]):
         self.only_refused = False
         self.shown: tuple[Line, ...] = ()
         self.busy = ""  # what a worker is doing ("" when idle)
-        self.pending_moves = 0  # j/k typed before the rows came
-        self.pending_match = False  # and m
         self.wrote = False
 
     # --- layout -------------------------------------------------------------------------------
@@ -299,13 +300,24 @@ class UploadScreen(Screen[bool]):
         self._detail()
         self.refresh_bindings()
 
+    @property
+    def takes_keys(self) -> bool:
+        """Keys wait while a worker runs (KeyHold): those typed before the review's rows arrive
+        are for them."""
+        return not self.busy
+
+    @property
+    def cancel_actions(self) -> tuple[str, ...]:
+        """What still goes on at once while keys wait: leaving, unless an upload is written."""
+        return () if self.busy.startswith("Uploading") else ("back", "close")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("upload", "partial", "match", "only_refused"):
             if self.step != "review":
                 return False
             if action == "match":
                 if self.busy:
-                    return True  # kept for the rows (see action_match)
+                    return True  # says to wait (see action_match)
                 line = self._highlighted()
                 return True if line is not None and line.match else None
             return True
@@ -450,9 +462,7 @@ class UploadScreen(Screen[bool]):
                 key=str(line.line),
             )
         if shown:
-            row = max(0, min(before + self.pending_moves, len(shown) - 1))
-            self.pending_moves = 0
-            table.move_cursor(row=row)
+            table.move_cursor(row=max(0, min(before, len(shown) - 1)))
         self._detail()
 
     def _highlighted(self) -> Line | None:
@@ -483,9 +493,6 @@ class UploadScreen(Screen[bool]):
         detail.update(printable(text))
 
     def action_cursor(self, step: int) -> None:
-        if self.busy and not self.shown:  # typed before the rows came: kept for them
-            self.pending_moves += step
-            return
         table = self.query_one(f"#{self.step}-table", DataTable)
         if step > 0:
             table.action_cursor_down()
@@ -505,8 +512,8 @@ class UploadScreen(Screen[bool]):
     # --- account matching ---------------------------------------------------------------------
 
     def action_match(self) -> None:
-        if self.busy:  # typed before the check ended: for the row j/k reach, once it has
-            self.pending_match = True
+        if self.busy:  # only when a key waited longer than KeyHold holds one
+            self.notify(f"Wait: {self.busy}…", severity="warning")
             return
         line = self._highlighted()
         if line is None or line.match is None:
@@ -645,10 +652,6 @@ class UploadScreen(Screen[bool]):
     def _idle(self) -> None:
         self.busy = ""
         self.query_one("#upload-busy").display = False
-        if self.pending_match:  # m typed while the rows were coming: the row it meant is known
-            self.pending_match = False
-            if self.step == "review":
-                self.call_after_refresh(self.action_match)
 
     def action_back(self) -> None:
         if self.step == "review" and not self.busy:

@@ -204,7 +204,8 @@ async def test_m_typed_after_the_rows_but_before_the_check_ends_opens_the_match(
     make_app, folder: Path
 ) -> None:
     """The review's rows arrive a moment before the check is over (two messages from the
-    worker): an m typed between them is kept, not dropped, and opens the match once it is."""
+    worker): an m typed between them waits in the app's KeyHold (the screen does not take keys
+    while busy), not dropped, and opens the match once the check is over."""
     app = make_app()
     source = write_upload(app.service, folder / "deals.csv")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -218,13 +219,70 @@ async def test_m_typed_after_the_rows_but_before_the_check_ends_opens_the_match(
         await to_waiting_row(pilot, screen)
         screen._working("Checking 5 row(s)", 5)  # the rows are shown, the worker not yet done
         await pilot.press("m")
-        assert app.screen is screen and screen.pending_match
+        assert app.screen is screen and list(app.key_hold.keys) == [("m", "m")]
         screen._idle()
         await settle(pilot)
         assert isinstance(app.screen, MatchPicker)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen and not screen.pending_match
+        assert app.screen is screen and not app.key_hold.keys
+
+
+def typed(pilot, *keys: str) -> None:
+    """Keys sent as a terminal sends them, without waiting for anything (a burst whose end
+    cannot be settled: a worker is held on purpose)."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+
+
+async def until(pilot, condition, what: str) -> None:
+    for _ in range(2000):
+        if condition():
+            return
+        await pilot.pause(0.005)
+    raise AssertionError(f"never: {what}")
+
+
+async def test_esc_while_the_dry_run_runs_leaves_and_the_keys_after_it_go_on(
+    make_app, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen holds keys while its dry run runs, but not its cancel key: esc leaves at
+    once, the j typed before it (for the review that never came) is dropped with the screen,
+    and the j typed after it moves the main screen's cursor."""
+    import threading
+
+    app = make_app()
+    source = write_upload(app.service, folder / "deals.csv")
+    gate = threading.Event()
+    transfer = app.service.transfer
+    real = transfer.import_sheet
+
+    def slow(*args, **kwargs):
+        gate.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "import_sheet", slow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await start(pilot)
+        before = main.grid.cursor
+        await pilot.press("U")
+        await settle(pilot)
+        screen = upload_of(app)
+        screen.query_one("#path-line", Input).value = str(source)
+        typed(pilot, "enter")
+        await until(pilot, lambda: screen.busy.startswith("Checking"), "the dry run runs")
+        typed(pilot, "j", "j", "escape", "j")
+        await until(pilot, lambda: app.screen is main, "back on the main screen")
+        gate.set()
+        await settle(pilot)
+        assert app.screen is main and main.grid.cursor == before + 1
+        assert not app.key_hold.keys
+        assert not notices(app)  # the check ending after the screen left is nobody's news
+        assert not app.service.listing.find_deals("Matched customer pilot", 5)
 
 
 async def test_a_file_that_is_not_a_co_sell_csv_is_said_on_the_file_step(
