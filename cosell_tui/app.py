@@ -7,6 +7,7 @@ only wires them. `run()` is what `cosell` and `cosell demo` call.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -118,6 +119,7 @@ class CosellApp(App[None]):
         #: The keymap in force: the config's, less the entries that cannot work.
         self.keymap: dict[str, str] = {}
         self._changes_seen: int | None = None
+        self._changes_lock = threading.Lock()  # the looks (event loop) and `adopt_changes`
         if not animations:
             self.animation_level = "none"
         if service is not None:
@@ -225,10 +227,44 @@ class CosellApp(App[None]):
         self.call_from_thread(self._changes_counted, counter)
 
     def _changes_counted(self, counter: int) -> None:
-        seen, self._changes_seen = self._changes_seen, counter
-        if seen is not None and counter != seen:
+        """A look's counter: the open screens follow when it moved past what they show. A
+        counter below the one seen was read before a reload adopted a newer one: nothing new.
+        The look is left for the next one while the user's own write may be on its way to a
+        reload that adopts the counter (`_waits`)."""
+        with self._changes_lock:
+            seen = self._changes_seen
+            if seen is not None and (counter <= seen or self._waits()):
+                return
+            self._changes_seen = counter
+        if seen is not None:
             for screen in self.screen_stack:
                 screen.post_message(DatabaseChanged(counter))
+
+    def _waits(self) -> bool:
+        """A flow runs (its write, then its reload, may come at any moment), the grid is
+        reloading (it may adopt the counter), or the screen on top does not follow the queue
+        (`follows_changes`: the main and deal screens do; the upload screen or the wizard
+        reloads the grid with the counter as it closes)."""
+        if not getattr(self.screen, "follows_changes", False):
+            return True
+        return any(w.group in ("flow", "grid-window") and not w.is_finished for w in self.workers)
+
+    def adopt_changes(self) -> None:
+        """In a reload's worker, before its first read (after the user's own write): read the
+        counter and take it as seen, since the rows about to be read show every change up to
+        it. The next look then finds nothing new, so one write makes one reload, not a second
+        one when the look sees the counter the write moved."""
+        from cosell_tui.service.errors import CosellError
+
+        if self.service is None or self.live_every is None:
+            return
+        try:
+            counter = self.service.listing.changes()
+        except CosellError:
+            return  # the look will see it, and reload once more
+        with self._changes_lock:
+            if self._changes_seen is None or counter > self._changes_seen:
+                self._changes_seen = counter
 
     def _not_opened(self, exc: Exception) -> None:
         from cosell_tui.service.errors import CosellError

@@ -63,6 +63,9 @@ def _deal_binding(keys: str, action: Action, description: str, key_id: str) -> B
 class DealScreen(Screen[int | None]):
     """One deal: header, stage bar, the sections, and the allowed actions in the footer."""
 
+    #: The live queue's looks go on while this screen is on top (app.py, `_waits`).
+    follows_changes: ClassVar[bool] = True
+
     DEFAULT_CSS = """
     DealScreen #deal-header {
         height: auto;

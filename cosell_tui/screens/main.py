@@ -233,6 +233,9 @@ class MainScreen(ServiceSlot, Screen[None]):
         ),
     ]
 
+    #: The live queue's looks go on while this screen is on top (app.py, `_waits`).
+    follows_changes: ClassVar[bool] = True
+
     #: What applies to the selected row (NOTHING_APPLIES's shape): a change refreshes the footer.
     applies: reactive[tuple[bool, bool, bool, bool]] = reactive(
         NOTHING_APPLIES, bindings=True, repaint=False
@@ -246,6 +249,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         #: Tabs whose grid reloads when next shown (a write changed what they list).
         self._stale: set[Tab] = set()
         self._counts_after_first_rows = False
+        self._counts_after_rows = False  # after a write: the counts once its rows are read
         self._export_cancel = threading.Event()  # set by esc: the download stops
 
     # ---- layout ------------------------------------------------------------------------------
@@ -372,11 +376,14 @@ class MainScreen(ServiceSlot, Screen[None]):
         self.switch_tab(event.tab)
 
     def _changed(self, *, all_tabs: bool = True) -> None:
-        """After a write: reload this grid (cursor kept) and the counts; others on next view."""
-        self.grid.reload(keep_cursor=True)
+        """After a write: reload this grid (cursor kept) and the counts; others on next view.
+        The reload first takes the live queue's counter as seen (`adopt_changes`), so the write
+        is not reloaded a second time when the next look sees the counter it moved; the counts
+        are read once the rows are (after that counter too, and not competing with the rows)."""
+        self.grid.reload(keep_cursor=True, before=getattr(self.app, "adopt_changes", None))
         if all_tabs:
             self._stale.update(t for t in TABS if t is not self.tab)
-        self.tabs.load_counts()
+        self._counts_after_rows = True
 
     @on(DatabaseChanged)
     def _changed_elsewhere(self, _event: DatabaseChanged) -> None:
@@ -399,6 +406,9 @@ class MainScreen(ServiceSlot, Screen[None]):
             self._counts_after_first_rows = False
             self.tabs.load_counts()
             self.refresh_unread()
+        if self._counts_after_rows:
+            self._counts_after_rows = False
+            self.tabs.load_counts()
         rows_shown = getattr(self.app, "rows_shown", None)
         if rows_shown is not None and event.total:
             rows_shown()
@@ -588,7 +598,7 @@ class MainScreen(ServiceSlot, Screen[None]):
     def action_reload(self) -> None:
         self._stale.update(TABS)
         self._stale.discard(self.tab)
-        self.grid.reload(keep_cursor=True)
+        self.grid.reload(keep_cursor=True, before=getattr(self.app, "adopt_changes", None))
         self.preview.forget()
         self.tabs.load_counts()
         self.refresh_unread()

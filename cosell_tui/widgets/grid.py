@@ -339,9 +339,13 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         self._relayout()
         self.refresh()
 
-    def reload(self, *, keep_cursor: bool = True) -> None:
+    def reload(
+        self, *, keep_cursor: bool = True, before: Callable[[], object] | None = None
+    ) -> None:
         """Count again and refetch the visible pages (after a change, or `r`). Until the app has
-        opened its service (just after the first frame) the grid draws its header only."""
+        opened its service (just after the first frame) the grid draws its header only.
+        `before`: called in the worker just before its first read (the live queue's counter
+        read after the user's own write, so what the rows show is known to be seen)."""
         if not self.has_service:
             return
         with self._generation_lock:
@@ -352,7 +356,9 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         # the deal is looked for in the pages fetched around the old place.
         selected = self.selected if keep_cursor else None
         follow = selected.id if selected is not None else None
-        self._load_window(self._window.query, generation, cursor, self._visible_height(), follow)
+        self._load_window(
+            self._window.query, generation, cursor, self._visible_height(), follow, before
+        )
 
     # ---- loading (threads) -------------------------------------------------------------------
 
@@ -367,7 +373,13 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
 
     @background(group="grid-window")
     def _load_window(
-        self, query: GridQuery, generation: int, cursor: int, height: int, follow: int | None
+        self,
+        query: GridQuery,
+        generation: int,
+        cursor: int,
+        height: int,
+        follow: int | None,
+        before: Callable[[], object] | None = None,
     ) -> None:
         """Count and fetch the pages around the cursor in one go, so the first frame has rows.
 
@@ -375,6 +387,8 @@ class DealGrid(ServiceSlot, ScrollView, can_focus=True):
         the top, the rows come first and the count after, so typing never waits for a count.
         `follow`: the deal the cursor was on, whose new place wins over the old row number.
         """
+        if before is not None:
+            before()
         total = self.service.listing.quick_count(query)
         if total is None and cursor == 0:
             self._rows_then_count(query, generation, height)

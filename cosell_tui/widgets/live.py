@@ -5,6 +5,8 @@ The app looks at the database's change counter (one indexed row, `Listing.change
 main screen reloads its grid (the cursor stays on the same deal, the marks stay) and the tab
 counts, and says when new inbound referrals arrived; the deal screen shows a banner when the
 deal it shows was changed by someone else ("r" reloads it), so nobody works on a stale copy.
+The reload after the user's own write reads the counter first and takes it as seen
+(`CosellApp.adopt_changes`), so that write is not reloaded a second time by the next look.
 """
 
 from __future__ import annotations

@@ -88,3 +88,38 @@ async def test_the_deal_screen_says_when_someone_else_changed_the_deal(make_app,
         assert not banner.has_class("-shown")
         assert screen.detail is not None
         assert screen.detail.row.substatus is Substatus.ACCEPTED
+
+
+async def test_one_write_of_this_app_reloads_the_grid_once(make_app, open_demo) -> None:
+    """The reload after the user's own write takes the change counter as seen before it reads
+    the rows: the looks that follow find nothing new, so the write is not reloaded again. A
+    change by someone else afterwards still is, once."""
+    app = make_app(live_every=LIVE)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await start(pilot)
+        grid = main.grid
+        reloads: list[bool] = []
+        real = grid.reload
+
+        def counted(**kwargs) -> None:
+            reloads.append(True)
+            real(**kwargs)
+
+        grid.reload = counted  # type: ignore[method-assign]
+        before = app._changes_seen
+        await pilot.press("f")  # a favourite: a write through a flow
+        await settle(pilot)
+        await pilot.pause(10 * LIVE)  # ten looks
+        await settle(pilot)
+        assert app._changes_seen is not None and before is not None
+        assert app._changes_seen > before  # the write moved the counter, and it was adopted
+        assert len(reloads) == 1
+
+        row = main.grid.selected
+        assert row is not None
+        other: Service = open_demo("ava")  # the same user in another terminal
+        other.listing.toggle_favorite(row.id)
+        await until(pilot, lambda: len(reloads) >= 2)
+        await pilot.pause(10 * LIVE)
+        await settle(pilot)
+        assert len(reloads) == 2
