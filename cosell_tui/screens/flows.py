@@ -4,23 +4,25 @@ The main screen, the deal screen and the command palette all act through `Flows`
 reads the deal, checks that the rules allow the action now (else says why), opens the action's
 dialog — which runs the use case itself and stays open until it succeeds (dialogs.py) — and
 returns what the use case returned, or None when the user cancelled. The caller then refreshes
-what it shows. Flows run as workers (`run_flow`), so `push_screen_wait` can wait for a dialog;
-their database reads run in threads; any failure follows the one worker policy.
+what it shows (the main screen through `GridFlows`: on the selected or the marked deals). Flows
+run as workers (`run_flow`), so `push_screen_wait` can wait for a dialog; their database reads
+run in threads; any failure follows the one worker policy.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cosell_tui.domain import Action, Role
-from cosell_tui.domain.views import BulkResult, DealDetail, Outcome
+from cosell_tui.domain.views import BulkResult, DealDetail, DealRow, Outcome
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from cosell_tui.service import Service
+    from cosell_tui.widgets.grid import DealGrid
 
 T = TypeVar("T")
 
@@ -393,3 +395,72 @@ class Flows:
         )
         retry: frozenset[int] | None = await self.ask(BulkResultsScreen(verb, result))
         return retry
+
+
+class GridFlows:
+    """The main screen's flows on its grid: on the selected deal, or on the marked deals; when
+    one changed something, `changed()` (the screen reloads what it shows). Each runs as a flow
+    of `node` (`run_flow`: one at a time, the one failure policy)."""
+
+    def __init__(
+        self, node: Any, flows: Flows, grid: DealGrid, changed: Callable[[], object]
+    ) -> None:
+        self.node = node
+        self.flows = flows
+        self.grid = grid
+        self.changed = changed
+
+    def run(self, flow: Awaitable[object]) -> None:
+        """`flow`, then `changed()` unless it returned None (cancelled or refused)."""
+        from cosell_tui.widgets.background import run_flow
+
+        run_flow(self.node, self._then_changed(flow))
+
+    def on_selected(self, flow: Callable[[int], Awaitable[object]]) -> None:
+        if (row := self.selected()) is not None:
+            self.run(flow(row.id))
+
+    def favorite(self) -> None:
+        if (row := self.selected()) is not None:
+            self.run(self.flows.toggle_favorite(row.id, row.name))
+
+    def selected(self) -> DealRow | None:
+        """The deal under the cursor, or None, said."""
+        row = self.grid.selected
+        if row is None:
+            self.flows.app.notify("No deal selected.", severity="warning")
+        return row
+
+    def on_marked(self, flow: Callable[[frozenset[int]], Awaitable[frozenset[int] | None]]) -> None:
+        """A bulk flow on a snapshot of the marks (sorted in the flow, so a million marks
+        confirm at once): afterwards the marks go, and the results screen may give back the
+        failures to mark again for a retry."""
+        marked = frozenset(self.grid.marked)
+        if not marked:
+            self.flows.app.notify(
+                "Mark deals first: space marks one, v a range, * all matching.", severity="warning"
+            )
+            return
+        from cosell_tui.widgets.background import run_flow
+
+        run_flow(self.node, self._marks_then(flow(marked)))
+
+    def bulk_favorite(self) -> None:
+        """♥ the marked deals (those already favourites are said to be so); when every marked
+        deal is a favourite already, F takes the ♥ off them instead, as f does for one deal."""
+        marked = self.grid.marked
+        rows = [row for row in self.grid.loaded_rows() if row.id in marked]
+        starred = len(rows) == len(marked) and all(row.favorite for row in rows)
+        self.on_marked(lambda ids: self.flows.bulk_favorite(ids, not starred))
+
+    async def _then_changed(self, flow: Awaitable[object]) -> None:
+        if await flow is not None:
+            self.changed()
+
+    async def _marks_then(self, flow: Awaitable[frozenset[int] | None]) -> None:
+        grid = self.grid
+        retry = await flow
+        grid.clear_marks()
+        if retry:
+            grid.add_marks(retry)
+        self.changed()

@@ -3,17 +3,15 @@
 The screen is the keys and the wiring between widgets that own their state (docs/tui.md,
 "How the main screen is built"): the tab bar (active tab and counts), one grid per tab (query,
 cursor, marks, pages), the filter line, the preview pane (the deal it shows), the status line
-(place, unread mail) and the download bar. They tell the screen what happened by messages; the
-screen sets their reactives, saves the view in the config and runs the flows (screens/flows.py).
+(place, unread mail) and the download bar (which writes the download). They tell the screen
+what happened by messages; the screen sets their reactives, saves the view in the config
+(screens/saved_view.py) and starts the flows (screens/flows.py, `GridFlows`).
 It never touches the database itself: every read and write runs in a thread worker.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,7 +22,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
-from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
+from cosell_tui.config import Config, TabPrefs
 from cosell_tui.domain import Action, Direction, Status
 from cosell_tui.domain.views import (
     DEFAULT_COLUMNS,
@@ -34,10 +32,10 @@ from cosell_tui.domain.views import (
     SortKey,
     Tab,
 )
-from cosell_tui.screens.flows import Flows
+from cosell_tui.screens.flows import Flows, GridFlows
 from cosell_tui.screens.keys import bound_action, mark_origin
-from cosell_tui.service.errors import Cancelled
-from cosell_tui.widgets.background import background, run_flow, throttled
+from cosell_tui.screens.saved_view import SavedView
+from cosell_tui.widgets.background import run_flow
 from cosell_tui.widgets.exportbar import ExportBar
 from cosell_tui.widgets.filterline import FilterLine
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
@@ -245,12 +243,16 @@ class MainScreen(ServiceSlot, Screen[None]):
         """`service` None: the app is still opening it (see CosellApp); `service_ready` follows."""
         super().__init__()
         self._service = service
-        self.config = config
+        #: The config in force; the view's changes are saved into its file as they are made.
+        self.saved = SavedView(config, lambda said: self.notify(said, severity="warning"))
         #: Tabs whose grid reloads when next shown (a write changed what they list).
         self._stale: set[Tab] = set()
         self._counts_after_first_rows = False
         self._counts_after_rows = False  # after a write: the counts once its rows are read
-        self._export_cancel = threading.Event()  # set by esc: the download stops
+
+    @property
+    def config(self) -> Config:
+        return self.saved.config
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -485,7 +487,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         query = grid.grid_query
         if event.text != query.text:
             grid.set_query(GridQuery(query.tab, event.text, query.sort, query.descending))
-            self._save_prefs(filter=event.text)
+            self.saved.save_tab(self.tab, filter=event.text)
             self._update_status()
 
     @on(FilterLine.Left)
@@ -498,8 +500,8 @@ class MainScreen(ServiceSlot, Screen[None]):
         grid = self.grid
         q = grid.grid_query
         grid.set_query(GridQuery(q.tab, q.text, sort, descending if sort else False))
-        self._save_prefs(
-            sort=sort.value if sort else None, descending=descending if sort else False
+        self.saved.save_tab(
+            self.tab, sort=sort.value if sort else None, descending=descending if sort else False
         )
         self._update_status()
 
@@ -545,26 +547,12 @@ class MainScreen(ServiceSlot, Screen[None]):
                 return
             grid.set_columns(columns)
             default = columns == DEFAULT_COLUMNS[grid.grid_query.tab]
-            self._save_prefs(columns=None if default else columns)
+            self.saved.save_tab(grid.grid_query.tab, columns=None if default else columns)
             self.notify(f"Columns saved for {grid.grid_query.tab.label}.")
 
         self.app.push_screen(
             ColumnChooser(grid.columns, DEFAULT_COLUMNS[grid.grid_query.tab]), chosen
         )
-
-    def _save_prefs(self, **changes: Any) -> None:
-        """Remember this tab's view in the config file (a tiny write, not database work)."""
-        name = self.tab.value
-        self._save_config(self.config.with_tab(name, replace(self.config.tab(name), **changes)))
-
-    def _save_config(self, config: Config) -> None:
-        """Keep `config` and write what changed into the file (a tiny write, not database
-        work); the one config the main screen holds, so no save undoes another."""
-        self.config = config
-        try:
-            save_config(config)
-        except (OSError, ConfigError) as exc:  # unwritable, or the file is no longer TOML
-            self.notify(f"Could not save the config: {exc}", severity="warning")
 
     # ---- preview -----------------------------------------------------------------------------
 
@@ -609,58 +597,19 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.app.copy_to_clipboard(row.referral_id)
             self.notify(f"Copied referral ID {row.referral_id}")
 
-    # ---- download (Partner Center's co-sell CSV, docs/csv.md) ----------------------------------
-
-    #: A download of at least this many rows shows a progress bar while it is written.
-    EXPORT_PROGRESS_FROM: ClassVar[int] = 500
-    #: Seconds between two moves of the bar (a few frames a second, not one per chunk).
-    PROGRESS_PERIOD: ClassVar[float] = 0.1
+    # ---- download (Partner Center's co-sell CSV, docs/csv.md: the download bar writes it) -------
 
     def action_export_csv(self) -> None:
         """Write the current tab with its filter and sort (only the marked rows when rows are
-        marked) to a CSV in Partner Center's layout, in a worker; a big one shows a progress
-        bar, and a message names the file."""
-        if self.export_bar.busy:
-            self.notify(
-                "A download is being written; wait for it, or press esc to cancel it.",
-                severity="warning",
-            )
-            return
+        marked) to a CSV in Partner Center's layout (widgets/exportbar.py)."""
         grid = self.grid
         marked = frozenset(grid.marked) if grid.marked else None
         what = f"{len(marked):,} marked deal(s)" if marked else grid.grid_query.tab.label
         expected = len(marked) if marked else (None if grid.counting else grid.total)
-        self.notify(f"Exporting {what} as CSV…")
-        big = expected is None or expected >= self.EXPORT_PROGRESS_FROM
-        self.export_bar.start(what, expected, shown=big)
-        self._export_cancel = threading.Event()
-        self._export_csv(grid.grid_query, marked, self._export_cancel)
+        self.export_bar.download(self.service, grid.grid_query, marked, what, expected)
 
     def action_cancel_export(self) -> None:
-        """Stop the download being written: the service removes its unfinished file."""
-        self._export_cancel.set()
-
-    @background(group="export")
-    def _export_csv(
-        self, query: GridQuery, marked: frozenset[int] | None, cancel: threading.Event
-    ) -> None:
-        told = throttled(self, self.PROGRESS_PERIOD, self._export_progress)
-        try:
-            path, count = self.service.transfer.export_file(
-                query, marked, progress=told, cancelled=cancel.is_set
-            )
-        except Cancelled as exc:
-            self.app.call_from_thread(self.notify, exc.message, timeout=10)
-            return
-        finally:
-            self.app.call_from_thread(self._export_done)
-        self.app.call_from_thread(self.notify, f"Wrote {count:,} deal(s) to {path}", timeout=10)
-
-    def _export_progress(self, rows: int) -> None:
-        self.export_bar.advance(rows)
-
-    def _export_done(self) -> None:
-        self.export_bar.busy = False
+        self.export_bar.cancel()
 
     def action_upload_csv(self) -> None:
         """The upload screen (screens/upload.py): choose a file, review the dry run, confirm;
@@ -672,12 +621,9 @@ class MainScreen(ServiceSlot, Screen[None]):
                 self.preview.forget()
                 self._changed()
 
-        screen = UploadScreen(self.service, self.config.upload_dir, self._remember_upload_dir)
+        saved = self.saved
+        screen = UploadScreen(self.service, saved.config.upload_dir, saved.remember_upload_dir)
         self.app.push_screen(screen, done)
-
-    def _remember_upload_dir(self, folder: str) -> None:
-        if folder != self.config.upload_dir:
-            self._save_config(replace(self.config, upload_dir=folder))
 
     # ---- acting on deals (screens/flows.py: shared with the deal screen and the palette) ------
 
@@ -685,39 +631,29 @@ class MainScreen(ServiceSlot, Screen[None]):
     def flows(self) -> Flows:
         return Flows(self.app, self.service)
 
-    def _selected_or_none(self) -> DealRow | None:
-        row = self.grid.selected
-        if row is None:
-            self.notify("No deal selected.", severity="warning")
-        return row
+    @property
+    def on_grid(self) -> GridFlows:
+        """The flows on this grid's selected or marked deals; after a change, `_after_write`."""
+        return GridFlows(self, self.flows, self.grid, self._after_write)
 
-    def _act(self, flow: Callable[[int], Awaitable[Outcome | None]]) -> None:
-        """Run `flow` on the selected deal; after a change, the grids and counts follow."""
-        row = self._selected_or_none()
-        if row is not None:
-            run_flow(self, self._then_refresh(flow(row.id)))
-
-    async def _then_refresh(self, flow: Awaitable[object]) -> None:
-        if await flow is not None:
-            self.preview.forget()
-            self._changed()
+    def _after_write(self) -> None:
+        self.preview.forget()
+        self._changed()
 
     def action_accept(self) -> None:
-        self._act(self.flows.accept)
+        self.on_grid.on_selected(self.flows.accept)
 
     def action_decline(self) -> None:
-        self._act(self.flows.decline)
+        self.on_grid.on_selected(self.flows.decline)
 
     def action_close_error(self) -> None:
-        self._act(self.flows.close_as_error)
+        self.on_grid.on_selected(self.flows.close_as_error)
 
     def action_favorite(self) -> None:
-        row = self._selected_or_none()
-        if row is not None:
-            run_flow(self, self._then_refresh(self.flows.toggle_favorite(row.id, row.name)))
+        self.on_grid.favorite()
 
     def action_open(self) -> None:
-        row = self._selected_or_none()
+        row = self.on_grid.selected()
         if row is not None:
             self.open_deal(row.id)
 
@@ -741,7 +677,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         from cosell_tui.domain import Role
 
         if self.service.user.role is Role.MICROSOFT_SELLER:
-            run_flow(self, self._then_refresh(self.flows.send_referral()))
+            self.on_grid.run(self.flows.send_referral())
             return
         from cosell_tui.screens.wizard import NewDealScreen  # the wizard loads on first use
 
@@ -752,43 +688,13 @@ class MainScreen(ServiceSlot, Screen[None]):
             self.flows.tell(outcome)
             self._changed()
 
-    # ---- bulk triage on the marked deals -----------------------------------------------------
-
-    def _marked_or_none(self) -> frozenset[int] | None:
-        """A snapshot of the marks; sorted in the flow, so a million marks confirm at once."""
-        marked = frozenset(self.grid.marked)
-        if not marked:
-            self.notify(
-                "Mark deals first: space marks one, v a range, * all matching.", severity="warning"
-            )
-            return None
-        return marked
-
-    def _bulk(self, flow: Callable[[frozenset[int]], Awaitable[frozenset[int] | None]]) -> None:
-        """A bulk flow on the marked deals: afterwards the marks go, and the results screen may
-        give back the failures to mark again for a retry."""
-        ids = self._marked_or_none()
-        if ids is not None:
-            run_flow(self, self._bulk_then(flow(ids)))
-
-    async def _bulk_then(self, flow: Awaitable[frozenset[int] | None]) -> None:
-        grid = self.grid
-        retry = await flow
-        grid.clear_marks()
-        if retry:
-            grid.add_marks(retry)
-        self._changed()
+    # ---- bulk triage on the marked deals (GridFlows.on_marked) ----------------------------
 
     def action_bulk_accept(self) -> None:
-        self._bulk(self.flows.bulk_accept)
+        self.on_grid.on_marked(self.flows.bulk_accept)
 
     def action_bulk_decline(self) -> None:
-        self._bulk(self.flows.bulk_decline)
+        self.on_grid.on_marked(self.flows.bulk_decline)
 
     def action_bulk_favorite(self) -> None:
-        """♥ the marked deals (those already favourites are said to be so); when every marked
-        deal is a favourite already, F takes the ♥ off them instead, as f does for one deal."""
-        marked = self.grid.marked
-        rows = [row for row in self.grid.loaded_rows() if row.id in marked]
-        starred = len(rows) == len(marked) and all(row.favorite for row in rows)
-        self._bulk(lambda ids: self.flows.bulk_favorite(ids, not starred))
+        self.on_grid.bulk_favorite()

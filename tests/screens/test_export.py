@@ -49,12 +49,12 @@ async def test_a_big_download_shows_a_progress_bar_then_names_the_file(
 ) -> None:
     from textual.widgets import ProgressBar
 
-    from cosell_tui.screens.main import MainScreen
     from cosell_tui.service import transfer
+    from cosell_tui.widgets.exportbar import ExportBar
 
     monkeypatch.setenv("COSELL_EXPORT_DIR", str(tmp_path))
-    monkeypatch.setattr(MainScreen, "EXPORT_PROGRESS_FROM", 10)
-    monkeypatch.setattr(MainScreen, "PROGRESS_PERIOD", 0.0)
+    monkeypatch.setattr(ExportBar, "PROGRESS_FROM", 10)
+    monkeypatch.setattr(ExportBar, "PROGRESS_PERIOD", 0.0)
     monkeypatch.setattr(transfer, "PROGRESS_EVERY", 5)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -64,13 +64,13 @@ async def test_a_big_download_shows_a_progress_bar_then_names_the_file(
         moves: list[tuple[int, bool, float | None]] = []
         bar = main.query_one("#export-bar")
         progress = main.query_one("#export-progress", ProgressBar)
-        shown = main._export_progress
+        shown = main.export_bar.advance
 
         def move(rows: int) -> None:
             moves.append((rows, bar.display, progress.total))
             shown(rows)
 
-        monkeypatch.setattr(main, "_export_progress", move)
+        monkeypatch.setattr(main.export_bar, "advance", move)
         # x twice before the first download is written: the second is told to wait (keys in
         # one burst now go on one at a time, after the key before has had its effect, which
         # a download of 19 rows may already have finished: so two presses of the action)
@@ -108,7 +108,7 @@ async def test_esc_cancels_a_download_and_leaves_no_file(
         for i, row in enumerate(real(self, *args, **kwargs)):
             if i == 1:
                 started.set()
-                main._export_cancel.wait(10)
+                main.export_bar.cancelled.wait(10)
             yield row
 
     monkeypatch.setattr(Transfer, "export", slow)
