@@ -19,6 +19,11 @@ through Textual's Pilot at 160×48, so the memory figure is the TUI's own and no
 - "painted": the same accept and filter, timed to the first frame after the rows arrived;
 - "ref": the same gestures in bare Textual (a DataTable, a modal, an Input) in the same process,
   timed to the frame: the floor Textual itself sets on this machine at this moment.
+
+`--trace` also prints, on stderr, where each accept's time goes (ms from ctrl+y): the use case
+and its commit, the dialog gone and the flow asking for the reload, the reload's first read,
+the rows applied and painted, the garbage collector's pauses in between, and whether SQLite
+folded its write-ahead log into the database (a checkpoint) during the accept.
 """
 
 from __future__ import annotations
@@ -47,6 +52,85 @@ SIZES = (10_000, 100_000, 1_000_000)
 SIZE = (160, 48)
 ACCEPTS = 10
 FILTER_KEYS = tuple("eatonrsilcud")
+
+
+class AcceptTrace:
+    """Stamps of one accept's steps (see `--trace`), from hooks on the service, the engine, the
+    screen, the app and the garbage collector."""
+
+    def __init__(self, service: Any, app: Any, main: Any, db: Path) -> None:
+        import gc
+
+        from sqlalchemy import event
+
+        from cosell_tui.service.lifecycle import Lifecycle
+
+        self.marks: dict[str, float] = {}
+        self.gc: list[tuple[float, float, int]] = []  # (start, end, generation)
+        self.wal = Path(f"{db}-wal")
+        self._gc_start = 0.0
+        real_accept = Lifecycle.accept
+
+        def accept(lifecycle: Any, *args: Any, **kwargs: Any) -> Any:
+            self._mark("use case")
+            try:
+                return real_accept(lifecycle, *args, **kwargs)
+            finally:
+                self._mark("use case done")
+
+        Lifecycle.accept = accept  # type: ignore[method-assign,assignment]
+        event.listen(service._ctx.shared.write_engine, "commit", lambda _c: self._mark("commit"))
+        changed = main._changed
+        adopt = getattr(app, "adopt_changes", None)  # absent in code before 2026-12-01
+
+        def traced_changed(*args: Any, **kwargs: Any) -> None:
+            self._mark("reload asked")
+            changed(*args, **kwargs)
+
+        def traced_adopt() -> None:
+            self._mark("reload reads")
+            if adopt is not None:
+                adopt()
+
+        main._changed = traced_changed
+        if adopt is not None:
+            app.adopt_changes = traced_adopt
+
+        def collected(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                self._gc_start = time.perf_counter()
+            else:
+                self.gc.append((self._gc_start, time.perf_counter(), info["generation"]))
+
+        gc.callbacks.append(collected)
+
+    def _mark(self, name: str) -> None:
+        self.marks.setdefault(name, time.perf_counter())
+
+    def start(self) -> float:
+        self.marks.clear()
+        self.gc.clear()
+        self.wal_before = self.wal.stat().st_size if self.wal.exists() else 0
+        return time.perf_counter()
+
+    def line(self, before: float, applied: float, painted: float) -> str:
+        def ms(t: float) -> str:
+            return f"{(t - before) * 1000:.0f}"
+
+        steps = " ".join(f"{name} {ms(t)}" for name, t in sorted(self.marks.items(), key=_at))
+        pauses = [(s, e, g) for s, e, g in self.gc if before <= s <= painted]
+        gc_ms = sum(e - s for s, e, _ in pauses) * 1000
+        gens = ",".join(str(g) for _, _, g in pauses)
+        wal = self.wal.stat().st_size if self.wal.exists() else 0
+        checkpoint = " · WAL checkpoint" if wal < self.wal_before else ""
+        return (
+            f"accept: {steps} · rows {ms(applied)} · painted {ms(painted)}"
+            f" · gc {gc_ms:.0f} ms ({len(pauses)}: gen {gens or '-'}){checkpoint}"
+        )
+
+
+def _at(item: tuple[str, float]) -> float:
+    return item[1]
 
 
 def _p95(samples: list[float]) -> float:
@@ -147,8 +231,9 @@ def _rows_arrival(grid, arrived: Callable[[], bool]) -> Iterator[list[float]]:
         grid._apply_window = apply_window
 
 
-async def measure(db: Path) -> dict[str, float]:
-    """One run of every measurement on `db`; times in milliseconds."""
+async def measure(db: Path, trace: bool = False, think: float = 0.0) -> dict[str, float]:
+    """One run of every measurement on `db`; times in milliseconds. `think`: seconds the user
+    reads the row before each accept (0: the next gesture at once, as no person types)."""
     from cosell_tui.app import CosellApp
     from cosell_tui.config import Config
     from cosell_tui.domain import Action, Substatus
@@ -159,7 +244,10 @@ async def measure(db: Path) -> dict[str, float]:
     service = open_service(db=str(db), user="ava", now=NOW)
     results: dict[str, float] = {}
     started = time.perf_counter()
-    app = CosellApp(service, Config(), animations=False)
+    try:  # as `cosell` runs it: the garbage collector between gestures (widgets/collector.py)
+        app = CosellApp(service, Config(), animations=False, collect_between_gestures=True)
+    except TypeError:  # --against code from before the collector
+        app = CosellApp(service, Config(), animations=False)
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: getattr(app.screen, "grid", None) is not None)
         main = app.screen
@@ -183,9 +271,12 @@ async def measure(db: Path) -> dict[str, float]:
         ][:ACCEPTS]
         accepts: list[float] = []
         accepts_painted: list[float] = []
+        tracer = AcceptTrace(service, app, main, db) if trace else None
         for index in acceptable:
             grid.move_to(index)
             await pilot.pause()
+            if think:
+                await asyncio.sleep(think)
             row = grid.row_at(index)
             assert row is not None  # one of the loaded rows
             await pilot.press("a")
@@ -197,7 +288,7 @@ async def measure(db: Path) -> dict[str, float]:
                 return grid._window.shown > after
 
             with _rows_arrival(grid, reloaded) as applied:
-                before = time.perf_counter()
+                before = tracer.start() if tracer else time.perf_counter()
                 await pilot.press("ctrl+y")
                 try:
                     await _until(pilot, lambda: bool(applied))
@@ -205,9 +296,10 @@ async def measure(db: Path) -> dict[str, float]:
                     notes = [n.message for n in app._notifications]
                     raise TimeoutError(f"accept did not land: {app.screen!r} {notes}") from None
             accepts.append((applied[0] - before) * 1000)
-            accepts_painted.append(
-                (await _painted_after(pilot, frames, applied[0]) - before) * 1000
-            )
+            shown_at = await _painted_after(pilot, frames, applied[0])
+            accepts_painted.append((shown_at - before) * 1000)
+            if tracer:
+                print(tracer.line(before, applied[0], shown_at), file=sys.stderr)
             assert service.listing.row(row.id).substatus is Substatus.ACCEPTED
             await _until(pilot, lambda: app.screen is main)
         if accepts:
@@ -242,6 +334,10 @@ async def measure(db: Path) -> dict[str, float]:
         results["filter_painted_ms"] = statistics.median(filters_painted)
         results["filter_painted_p95_ms"] = _p95(filters_painted)
     service.close()
+    import gc
+
+    gc.unfreeze()  # what the app froze (widgets/collector.py) is not the reference's
+    gc.collect()
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
 
@@ -347,9 +443,9 @@ async def reference() -> dict[str, float]:
     return results
 
 
-async def measure_both(db: Path) -> dict[str, float]:
+async def measure_both(db: Path, trace: bool = False, think: float = 0.0) -> dict[str, float]:
     """Cosell and the bare-Textual reference in one process, one after the other."""
-    results = await measure(db)
+    results = await measure(db, trace, think)
     results.update(await reference())
     return results
 
@@ -372,6 +468,15 @@ def main() -> None:
         help="also measure the cosell_tui in DIR (e.g. `git archive` of the code before a "
         "change), alternating with this checkout's in every round",
     )
+    parser.add_argument(
+        "--trace", action="store_true", help="print where each accept's time goes (stderr)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds the user reads a row before each accept (default 0: no pause at all)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--code", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -379,7 +484,7 @@ def main() -> None:
         if args.code:
             _use_code(args.code)
         os.environ["COSELL_CONFIG_FILE"] = str(args.measure.with_suffix(".config.toml"))
-        print(json.dumps(asyncio.run(measure_both(args.measure))))
+        print(json.dumps(asyncio.run(measure_both(args.measure, args.trace, args.think))))
         return
     codes: list[str | None] = [None, args.against] if args.against else [None]
     rows = []
@@ -389,12 +494,18 @@ def main() -> None:
             for code in codes:
                 command = [sys.executable, __file__, "--measure", str(db)]
                 out = subprocess.run(
-                    command + (["--code", code] if code else []),
+                    command
+                    + (["--code", code] if code else [])
+                    + (["--trace"] * args.trace)
+                    + ["--think", str(args.think)],
                     check=True,
                     capture_output=True,
                     text=True,
                 )
                 label = f"{deals:,}" + (" (against)" if code else "")
+                for line in out.stderr.splitlines() if args.trace else ():
+                    if line.startswith("accept:"):
+                        print(f"{label} {line}", file=sys.stderr)
                 rows.append((label, json.loads(out.stdout.strip().splitlines()[-1])))
     headers = [
         ("launch_first_rows_ms", "launch→rows ms"),

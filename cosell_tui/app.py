@@ -25,6 +25,7 @@ from cosell_tui.screens.keys import ORIGIN, KeyHold
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.screens.messages import LoggedMessage
 from cosell_tui.widgets.background import background
+from cosell_tui.widgets.collector import Collector
 from cosell_tui.widgets.live import LIVE_EVERY, DatabaseChanged
 
 if TYPE_CHECKING:
@@ -100,15 +101,19 @@ class CosellApp(App[None]):
         animations: bool = True,
         live_every: float | None = LIVE_EVERY,
         setup: Callable[[Mapping[str, Any]], Any] | None = None,
+        collect_between_gestures: bool = False,
     ) -> None:
         """`live_every`: seconds between looks for others' changes (widgets/live.py); None
-        turns the live queue off (snapshot tests, which need a screen that stays put)."""
+        turns the live queue off (snapshot tests, which need a screen that stays put).
+        `collect_between_gestures`: the garbage collector's timing (widgets/collector.py), for
+        the one app of a process (`run`), never for the many apps of a test run."""
         super().__init__()
         if service is None and opener is None:
             raise ValueError("CosellApp needs a service or an opener")
         self.service: Service | None = service
         self._opener = opener
         self.key_hold = KeyHold(self)
+        self.collector = Collector(self) if collect_between_gestures else None
         #: Sets up an empty database (service/setup.py): offered when opening finds none.
         self._setup = setup
         self.config = config if config is not None else load_config()
@@ -139,8 +144,11 @@ class CosellApp(App[None]):
 
     async def on_event(self, event: Event) -> None:
         """Keys typed faster than the app answers go on one at a time (screens/keys.py)."""
-        if isinstance(event, Key) and not event.is_forwarded and self.key_hold.arrived(event):
-            return
+        if isinstance(event, Key) and not event.is_forwarded:
+            if self.collector is not None:
+                self.collector.key()
+            if self.key_hold.arrived(event):
+                return
         await super().on_event(event)
 
     def on_key(self, event: Key) -> None:
@@ -320,6 +328,8 @@ class CosellApp(App[None]):
         if self.first_rows_seconds is None:
             self.first_rows_seconds = time.perf_counter() - STARTED
             self.log.info(f"first rows after {self.first_rows_seconds * 1000:.0f} ms")
+            if self.collector is not None:
+                self.collector.start()
 
     def action_messages(self) -> None:
         """The message log: every message shown so far, newest first."""
@@ -400,6 +410,13 @@ def run(
     """
     config = load_config()
     animations = os.environ.get("TEXTUAL_ANIMATIONS", "full") != "none"
-    app = CosellApp(None, config, opener=opener, animations=animations, setup=setup)
+    app = CosellApp(
+        None,
+        config,
+        opener=opener,
+        animations=animations,
+        setup=setup,
+        collect_between_gestures=True,
+    )
     app.run(mouse=mouse)
     return app.return_code or 0
