@@ -135,8 +135,8 @@ class CosellApp(App[None]):
         """False while the main screen waits for the database to open or for a tab's first
         rows: keys typed meanwhile wait for them (screens/keys.py), so `a` typed as the app
         opens accepts the first referral. Another screen says so itself (`takes_keys`: the
-        administration screen until its rows arrive); dialogs, such as the setup screen's,
-        take theirs."""
+        administration screen until its rows arrive, the upload screen while it works);
+        dialogs, such as the setup screen's, take theirs."""
         screen = self.screen
         if not isinstance(screen, MainScreen):
             return bool(getattr(screen, "takes_keys", True))  # a screen may say (admin.py)

@@ -138,6 +138,7 @@ def test_the_first_frame_imports_no_database_and_no_other_screen() -> None:
         "cosell_tui.screens.main",
         "cosell_tui.screens.flows",
         "cosell_tui.screens.keys",
+        "cosell_tui.screens.saved_view",
         "cosell_tui.screens.listbox",
         "cosell_tui.screens.messages",
     }, screens
