@@ -90,6 +90,10 @@ PARTNERS = Layout(
 MICROSOFT = "Microsoft"
 MICROSOFT_LOCATION = ("msft", "Microsoft", "US")
 
+#: How the accounts are listed: by name as a person reads a list, whatever its case, then by
+#: number (an index of migration 0015_account_order serves it).
+ACCOUNT_ORDER = (func.lower(Account.name), Account.id)
+
 _TAG_FIELDS = {
     IncentiveTag.AZURE_IP_CO_SELL: "azure_ip_co_sell",
     IncentiveTag.BIZ_APPS_PREMIUM: "biz_apps_premium",
@@ -276,7 +280,7 @@ class Reference:
             )
             query = query.outerjoin(managed, managed.id == Account.matched_managed_account_id)
             rows = uow.session.execute(
-                query.order_by(Account.name, Account.id)
+                query.order_by(*ACCOUNT_ORDER)
                 .limit(max(1, min(limit, 1000)))
                 .offset(max(0, offset))
             ).all()
