@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from cosell_tui.domain import AccountKind, IncentiveTag, OrgKind, Role, SolutionKind
 from cosell_tui.domain.names import company_key
 from cosell_tui.domain.views import AccountView, SolutionView
-from cosell_tui.service.administration import decide_won, require_admin
+from cosell_tui.service.administration import decide_won, require_admin, users_like
 from cosell_tui.service.audit import log_admin
 from cosell_tui.service.catalog import pick_account
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
@@ -598,15 +598,7 @@ def _partners(uow: UnitOfWork, search: str) -> Select[Organization]:
 
 
 def _sellers(search: str) -> Select[User]:
-    query = select(User).where(User.role == Role.MICROSOFT_SELLER)
-    if wanted := search.strip().lower():
-        query = query.where(
-            or_(
-                func.lower(User.username).contains(wanted, autoescape=True),
-                func.lower(User.display_name).contains(wanted, autoescape=True),
-            )
-        )
-    return query
+    return users_like(select(User).where(User.role == Role.MICROSOFT_SELLER), search)
 
 
 def _partner_named(uow: UnitOfWork, name: str) -> Organization | None:
