@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from cosell_tui.cli import options as cli
 from cosell_tui.cli.catalog import list_solutions, solution_list_options
 from cosell_tui.cli.errors import EXIT_OK
