@@ -97,8 +97,8 @@ COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     "missing": (("Month", 7), ("Currency", 8), ("Won deals", 9), ("Open deals", 10)),
     "solutions": (("Solution ID", 15), ("Name", 30), ("Publisher", 20), ("Category", 28),
                   ("Tags", 60)),
-    "accounts": (("Name", 28), ("Kind", 19), ("MS account / DUNS", 17), ("Ctry", 4),
-                 ("Federal", 7), ("Group", 10), ("Matched to", 36)),
+    "accounts": (("#", 6), ("Name", 24), ("Kind", 9), ("MS ID / DUNS", 12), ("Address", 36),
+                 ("Ctry", 4), ("Federal", 7), ("Group", 8), ("Matched to", 36)),
     "partners": (("Partner", 26), ("PartnerIDs", 22), ("Vetted", 6), ("Ecosystem", 9),
                  ("Solutions", 9)),
     "sellers": (("Microsoft seller", 16), ("Name", 22), ("Email", 34), ("Phone", 14),
@@ -142,10 +142,12 @@ def solution_cells(s: SolutionView) -> tuple[str, ...]:
 
 
 def account_cells(e: AccountEntry) -> tuple[str, ...]:
+    """The number, name, kind and ID first, then the address: within 80 columns the linked
+    entries of one customer (its sites, often of one name) still tell apart."""
     a = e.account
     key = a.microsoft_account_id or a.duns or ""
-    return (a.name, a.kind.label, key, a.country, "yes" if a.federal else "", a.group_key or "",
-            e.matched_to or "")  # fmt: skip
+    return (str(a.id), a.name, a.kind.word, key, a.address, a.country,
+            "yes" if a.federal else "", a.group_key or "", e.matched_to or "")  # fmt: skip
 
 
 def partner_cells(p: PartnerEntry) -> tuple[str, ...]:

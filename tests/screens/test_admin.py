@@ -226,6 +226,29 @@ async def test_users_are_paged_from_the_database_and_searched(make_app, monkeypa
                                                  "4100001", "no"]  # fmt: skip
 
 
+async def test_linked_accounts_tell_apart_within_80_columns(make_app) -> None:
+    """The linked entries of one customer (its sites, often of one name) differ in what an
+    80-column terminal shows: the number, the Microsoft account ID and the address come before
+    the columns that scroll off."""
+    columns = admin_screen.COLUMNS["accounts"]
+    assert [label for label, _w in columns[:5]] == ["#", "Name", "Kind", "MS ID / DUNS", "Address"]
+    before_address = sum(width + 2 for _label, width in columns[:4])  # a space either side
+    assert before_address + 2 + 12 <= 78  # twelve characters of the address beside a scrollbar
+    app = make_app(size=(80, 24))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_admin(pilot, "5")
+        entries = screen.pagers["accounts"].entries
+        groups: dict[str, list[tuple[str, ...]]] = {}
+        for entry, row in zip(entries, cells(screen, "accounts"), strict=True):
+            if entry.account.group_key:
+                groups.setdefault(entry.account.group_key, []).append(tuple(row))
+        linked = [rows for rows in groups.values() if len(rows) > 1]
+        assert linked  # the demo's first page has linked customers
+        for rows in linked:
+            for column in (0, 3, 4):  # number, Microsoft account ID, address
+                assert len({row[column] for row in rows}) == len(rows), rows
+
+
 async def test_own_solutions_added_and_changed_others_refused_with_a_sentence(make_app) -> None:
     app = make_app()
     async with app.run_test(size=app.test_size) as pilot:
