@@ -185,7 +185,7 @@ async def test_accounts_are_paged_from_the_database_and_searched(make_app) -> No
         for key in first.name.split()[0]:
             await pilot.press(key)
         await settle(pilot)
-        names = [row[0] for row in cells(screen, "accounts")]
+        names = [row[1] for row in cells(screen, "accounts")]
         assert first.name in names and len(names) == ref.count_accounts(first.name.split()[0])
         await pilot.press("escape")  # leaves the search line, not the screen
         await settle(pilot)
