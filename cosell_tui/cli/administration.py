@@ -16,6 +16,7 @@ from cosell_tui.cli.options import (
     json_option,
     option,
     options_of,
+    page_options,
     pass_runtime,
     subgroup,
 )
@@ -143,14 +144,20 @@ def user_reactivate(rt: Runtime, login: str, as_json: bool) -> int:
     return _show_user(rt, changed, as_json, "Reactivated")
 
 
-@command("list", help="Your organisation's users.")
+@command("list", help="Your organisation's users by login, a page at a time.")
 @option("--active", "active_only", is_flag=True, help="Only active users.")
+@page_options("A login or name (or part).")
 @json_option
 @pass_runtime
-def user_list(rt: Runtime, active_only: bool, as_json: bool) -> int:
-    found = rt.service().administration.users(include_inactive=not active_only)
+def user_list(
+    rt: Runtime, active_only: bool, search: str, limit: int, offset: int, as_json: bool
+) -> int:
+    found = rt.service().administration.users(search, limit, offset, not active_only)
     if as_json:
         rt.output.json([user_json(u) for u in found])
+        return EXIT_OK
+    if not found:
+        rt.output.line("No users found.")
         return EXIT_OK
     rt.output.table(
         ["Login", "Name", "Email", "Role", "Scope", "Active"],

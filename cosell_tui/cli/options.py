@@ -323,3 +323,18 @@ def import_command(help: str, use_case: Callable[[Any], Callable[..., Any]]) -> 
         return EXIT_OK
 
     return run_import
+
+
+def page_options(search: str) -> Any:
+    """--search TEXT, --limit N and --offset N: a page of a listing read from the database."""
+    return options_of(
+        option("--search", default="", metavar="TEXT", help=search),
+        option("--limit", type=click.IntRange(1, 1000), default=50, metavar="N", help="Rows (50)."),
+        option(  # bounded: a database integer (a 30-digit offset was exit 70 on SQLite)
+            "--offset",
+            type=click.IntRange(0, 2**31 - 1),
+            default=0,
+            metavar="N",
+            help="Skip N rows.",
+        ),
+    )

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from cosell_tui.cli import options as cli
 from cosell_tui.cli.catalog import list_solutions, solution_list_options
 from cosell_tui.cli.errors import EXIT_OK
@@ -143,25 +141,8 @@ def account_match(rt: Runtime, account_ref: str, managed: str, as_json: bool) ->
     return EXIT_OK
 
 
-def page_options(search: str) -> Any:
-    """--search TEXT, --limit N and --offset N: a page of a listing read from the database."""
-    return cli.options_of(
-        cli.option("--search", default="", metavar="TEXT", help=search),
-        cli.option(
-            "--limit", type=click.IntRange(1, 1000), default=50, metavar="N", help="Rows (50)."
-        ),
-        cli.option(  # bounded: a database integer (a 30-digit offset was exit 70 on SQLite)
-            "--offset",
-            type=click.IntRange(0, 2**31 - 1),
-            default=0,
-            metavar="N",
-            help="Skip N rows.",
-        ),
-    )
-
-
 @cli.command("list", help="Customer accounts by name, a page at a time.")
-@page_options("Name, Microsoft account ID or DUNS.")
+@cli.page_options("Name, Microsoft account ID or DUNS.")
 @cli.option("--kind", metavar="KIND", help="Managed, Unmanaged or DUNS.")
 @cli.json_option
 @cli.pass_runtime
@@ -211,7 +192,7 @@ partner_import = cli.import_command(
 
 
 @cli.command("list", help="Other partner organisations and Microsoft sellers, a page at a time.")
-@page_options("A partner's name, or a seller's login or name (or part).")
+@cli.page_options("A partner's name, or a seller's login or name (or part).")
 @cli.json_option
 @cli.pass_runtime
 def partner_list(rt: Runtime, search: str, limit: int, offset: int, as_json: bool) -> int:

@@ -200,6 +200,7 @@ class Pools:
 
     def __init__(self, rng: random.Random, seed: int, n_accounts: int) -> None:
         self.rng = rng
+        self.seed = seed
         self.faker = Faker("en_US")
         self.faker.seed_instance(seed)
         self.first_names = [self.faker.first_name() for _ in range(300)]
@@ -297,8 +298,22 @@ class Pools:
             next_id += 1
             return acc
 
-        def ms_account_id() -> str:
-            return f"{rng.randint(1, 9)}-{rng.getrandbits(40):010X}"
+        used: set[str] = set()
+
+        def ms_account_id(source: random.Random = rng) -> str:
+            """A Microsoft account ID no other account has (the import refuses a repeat)."""
+            while (found := f"{source.randint(1, 9)}-{source.getrandbits(40):010X}") in used:
+                pass
+            used.add(found)
+            return found
+
+        # Each linked entry of a customer is its own Microsoft account (one per site), so it
+        # has its own ID; they come from a stream of their own, which leaves every other row
+        # of a seed as it was before linked entries had their own IDs.
+        linked_rng = random.Random(f"linked-account-ids-{self.seed}")
+
+        def linked_id(first: str, k: int) -> str:
+            return first if k == 0 else ms_account_id(linked_rng)
 
         def duns() -> str:
             return f"{rng.randrange(10**8, 10**9)}"
@@ -307,12 +322,20 @@ class Pools:
         # and "show linked accounts" are tested against these names).
         group_no += 1
         contoso_ms = ms_account_id()
-        for name, country in (
-            ("Contoso Private Limited", "IN"),
-            ("Contoso Pvt Ltd", "IN"),
-            ("Contoso Pvt. Ltd.", "IN"),
+        for k, (name, country) in enumerate(
+            (
+                ("Contoso Private Limited", "IN"),
+                ("Contoso Pvt Ltd", "IN"),
+                ("Contoso Pvt. Ltd.", "IN"),
+            )
         ):
-            add(name, AccountKind.MANAGED, country, ms_id=contoso_ms, group=f"G{group_no:05d}")
+            add(
+                name,
+                AccountKind.MANAGED,
+                country,
+                ms_id=linked_id(contoso_ms, k),
+                group=f"G{group_no:05d}",
+            )
         add("Contoso Ltd", AccountKind.MANAGED, "GB", ms_id=ms_account_id(), group="G00002")
         group_no += 1
         add("Contoso, Inc.", AccountKind.UNMANAGED, "US", ms_id=ms_account_id())
@@ -336,7 +359,7 @@ class Pools:
                         variants[k % len(variants)],
                         AccountKind.MANAGED,
                         country,
-                        ms_id=ms,
+                        ms_id=linked_id(ms, k),
                         group=key,
                     )
             elif roll < 0.7:

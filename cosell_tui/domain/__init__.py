@@ -128,6 +128,19 @@ class AccountKind(Label):
     OTHER = "Other", "Other (DUNS)"
     MANUAL = "Manual", "Entered manually"
 
+    @property
+    def word(self) -> str:
+        """One word, as the accounts file and `--kind` name it (for a narrow column)."""
+        return _ACCOUNT_KIND_WORDS[self]
+
+
+_ACCOUNT_KIND_WORDS = {
+    AccountKind.MANAGED: "Managed",
+    AccountKind.UNMANAGED: "Unmanaged",
+    AccountKind.OTHER: "DUNS",
+    AccountKind.MANUAL: "Manual",
+}
+
 
 class SolutionKind(Label):
     """What a catalog entry is; the wizard's category is derived from it and the user's org."""

@@ -8,10 +8,11 @@ the file is checked first (the import's dry run) and the user reviews what it wo
 change before anything is written.
 
 It calls the administration and reference services, as `cosell admin` does (docs/admin.md); its
-dialogs are in dialogs_admin.py and run through `Flows.ask`. The catalog, the accounts and the
-ecosystem are read a page at a time from the database, with a search line (`/`). Keys typed
-before the screen or its rows are ready wait for them (KeyHold, screens/keys.py: the screen
-says whether it `takes_keys`). Anyone but a Referrals admin gets a sentence, not this.
+dialogs are in dialogs_admin.py and run through `Flows.ask`. The users, the catalog, the
+accounts and the ecosystem are read a page at a time from the database, with a search line
+(`/`). Keys typed before the screen or its rows are ready wait for them (KeyHold,
+screens/keys.py: the screen says whether it `takes_keys`). Anyone but a Referrals admin gets
+a sentence, not this.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 SECTIONS = ("users", "locations", "rates", "solutions", "accounts", "partners", "log")
 #: The sections read a page at a time, with a search line, and their tables.
 PAGED: dict[str, tuple[str, ...]] = {
+    "users": ("users",),
     "solutions": ("solutions",),
     "accounts": ("accounts",),
     "partners": ("partners", "sellers"),
@@ -95,8 +97,8 @@ COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     "missing": (("Month", 7), ("Currency", 8), ("Won deals", 9), ("Open deals", 10)),
     "solutions": (("Solution ID", 15), ("Name", 30), ("Publisher", 20), ("Category", 28),
                   ("Tags", 60)),
-    "accounts": (("Name", 28), ("Kind", 19), ("MS account / DUNS", 17), ("Ctry", 4),
-                 ("Federal", 7), ("Group", 10), ("Matched to", 36)),
+    "accounts": (("#", 6), ("Name", 24), ("Kind", 9), ("MS ID / DUNS", 12), ("Address", 36),
+                 ("Ctry", 4), ("Federal", 7), ("Group", 8), ("Matched to", 36)),
     "partners": (("Partner", 26), ("PartnerIDs", 22), ("Vetted", 6), ("Ecosystem", 9),
                  ("Solutions", 9)),
     "sellers": (("Microsoft seller", 16), ("Name", 22), ("Email", 34), ("Phone", 14),
@@ -107,7 +109,6 @@ COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class AdminData:
-    users: tuple[UserEntry, ...]
     locations: tuple[LocationEntry, ...]
     rates: tuple[RateEntry, ...]
     missing: tuple[MissingRate, ...]
@@ -117,10 +118,6 @@ class AdminData:
 def rows(data: AdminData) -> dict[str, list[tuple[str, ...]]]:
     """Each table's cells."""
     return {
-        "users": [
-            (u.login, u.name, u.role.label, u.scope, "yes" if u.active else "no", u.email, u.phone)
-            for u in data.users
-        ],
         "locations": [
             (loc.partner_id, loc.name, loc.country, f"{loc.deals:,}") for loc in data.locations
         ],
@@ -136,15 +133,21 @@ def yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def user_cells(u: UserEntry) -> tuple[str, ...]:
+    return (u.login, u.name, u.role.label, u.scope, yes(u.active), u.email, u.phone)
+
+
 def solution_cells(s: SolutionView) -> tuple[str, ...]:
     return (s.id, s.name, s.publisher_name, s.category.label, solution_tags(s))
 
 
 def account_cells(e: AccountEntry) -> tuple[str, ...]:
+    """The number, name, kind and ID first, then the address: within 80 columns the linked
+    entries of one customer (its sites, often of one name) still tell apart."""
     a = e.account
     key = a.microsoft_account_id or a.duns or ""
-    return (a.name, a.kind.label, key, a.country, "yes" if a.federal else "", a.group_key or "",
-            e.matched_to or "")  # fmt: skip
+    return (str(a.id), a.name, a.kind.word, key, a.address, a.country,
+            "yes" if a.federal else "", a.group_key or "", e.matched_to or "")  # fmt: skip
 
 
 def partner_cells(p: PartnerEntry) -> tuple[str, ...]:
@@ -167,6 +170,8 @@ class Pager:
     entries: list[Any] = field(default_factory=list)
     total: int | None = None
     reading: bool = False
+    #: The row the cursor goes back to once the first page is read again (after a change).
+    keep_row: int = 0
 
 
 def review(checked: Imported, name: str) -> str:
@@ -240,8 +245,9 @@ class AdminScreen(Screen[None]):
         self.data: AdminData | None = None
         #: The section shown.
         self.section = "users"
-        ref, catalog = service.reference, service.catalog
+        admin, ref, catalog = service.administration, service.reference, service.catalog
         self.pagers: dict[str, Pager] = {
+            "users": Pager(admin.users, admin.count_users, user_cells),
             "solutions": Pager(
                 lambda text, n, at: catalog.search_solutions(text, None, n, at),
                 lambda text: catalog.count_solutions(text),
@@ -260,6 +266,7 @@ class AdminScreen(Screen[None]):
         yield Label(f"Administration · {self.service.user.org_name}", classes="dialog-title")
         with TabbedContent(id="sections"):
             with TabPane("1 Users", id="users-pane"):
+                yield self._search("users", "a login or name")
                 yield DataTable(id="users", cursor_type="row", zebra_stripes=True)
             with TabPane("2 Locations", id="locations-pane"):
                 yield DataTable(id="locations", cursor_type="row", zebra_stripes=True)
@@ -319,7 +326,6 @@ class AdminScreen(Screen[None]):
     def load(self) -> None:
         admin = self.service.administration
         data = AdminData(
-            admin.users(),
             admin.locations(),
             admin.rates(),
             admin.missing_rates(),
@@ -342,10 +348,12 @@ class AdminScreen(Screen[None]):
         if keep_cursor and cells:
             table.move_cursor(row=min(row, len(cells) - 1))
 
-    def read_first(self, name: str) -> None:
-        """A paged table from its first page (on first showing, a search, or a change)."""
+    def read_first(self, name: str, keep_cursor: bool = False) -> None:
+        """A paged table from its first page (on first showing, a search, or a change: then
+        with `keep_cursor` the cursor stays on its row)."""
         pager = self.pagers[name]
         pager.total, pager.reading = None, True
+        pager.keep_row = self.table(name).cursor_row if keep_cursor else 0
         self._read_page(name, pager.search, 0)
 
     @background(group="admin-pages", exclusive=False)
@@ -367,6 +375,8 @@ class AdminScreen(Screen[None]):
             self.table(name).clear()
         pager.entries.extend(found)
         self._fill(name, [pager.cells(entry) for entry in found])
+        if offset == 0 and pager.keep_row and found:
+            self.table(name).move_cursor(row=min(pager.keep_row, len(found) - 1))
         self.refresh_bindings()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -449,7 +459,7 @@ class AdminScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load()
         for name in PAGED.get(self.section, ()):
-            self.read_first(name)
+            self.read_first(name, keep_cursor=True)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -479,17 +489,7 @@ class AdminScreen(Screen[None]):
             return
         if data is None:
             return
-        if section == "users" and (i := self.selected("users")) is not None:
-            user = data.users[i]
-            values = {"name": user.name, "email": user.email, "phone": user.phone,
-                      "role": "admin" if user.role is Role.ADMIN else "user",
-                      "entire_company": user.entire_company,
-                      "locations": ", ".join(user.locations)}  # fmt: skip
-            self._open(
-                UserDialog(editing=user.login, values=values,
-                           run=lambda v, _d: said_user(admin.edit_user(user.login, v), "Changed"))
-            )  # fmt: skip
-        elif section == "locations" and (i := self.selected("locations")) is not None:
+        if section == "locations" and (i := self.selected("locations")) is not None:
             loc = data.locations[i]
             values = {"partner_id": loc.partner_id, "name": loc.name, "country": loc.country}
             self._open(
@@ -502,8 +502,17 @@ class AdminScreen(Screen[None]):
                                   run=lambda v, _d: said_rate(admin.set_rate(v))))  # fmt: skip
 
     def _edit_paged(self, section: str) -> None:
-        ref = self.service.reference
-        if section == "solutions" and (solution := self.chosen("solutions")) is not None:
+        admin, ref = self.service.administration, self.service.reference
+        if section == "users" and (user := self.chosen("users")) is not None:
+            values = {"name": user.name, "email": user.email, "phone": user.phone,
+                      "role": "admin" if user.role is Role.ADMIN else "user",
+                      "entire_company": user.entire_company,
+                      "locations": ", ".join(user.locations)}  # fmt: skip
+            self._open(
+                UserDialog(editing=user.login, values=values,
+                           run=lambda v, _d: said_user(admin.edit_user(user.login, v), "Changed"))
+            )  # fmt: skip
+        elif section == "solutions" and (solution := self.chosen("solutions")) is not None:
             if solution.category is not SolutionCategory.MINE:
                 self.app.notify(
                     f"{solution.id} is {solution.publisher_name}'s: the catalog of others "
@@ -549,10 +558,9 @@ class AdminScreen(Screen[None]):
         return {}
 
     def action_toggle_active(self) -> None:
-        data = self.data
-        if data is None or self.section != "users" or (i := self.selected("users")) is None:
+        user = self.chosen("users")
+        if self.section != "users" or user is None:
             return
-        user = data.users[i]
         admin = self.service.administration
         verb = "Reactivate" if not user.active else "Deactivate"
         body = (
@@ -622,7 +630,7 @@ class AdminScreen(Screen[None]):
             self.app.notify(result, title="Administration")
             self.load()
             for name in PAGED.get(self.section, ()):
-                self.read_first(name)
+                self.read_first(name, keep_cursor=True)
         first = PAGED.get(self.section, (self.section,))[0]
         self.table(first).focus()
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from cosell_tui.domain import DealType, Role, Status, Substatus
@@ -155,6 +155,25 @@ def _user_entry(user: User) -> UserEntry:
     )
 
 
+def users_like(query: Select[User], search: str) -> Select[User]:
+    """`query` narrowed to the users whose login or name holds `search` (any case)."""
+    if wanted := search.strip().lower():
+        query = query.where(
+            or_(
+                func.lower(User.username).contains(wanted, autoescape=True),
+                func.lower(User.display_name).contains(wanted, autoescape=True),
+            )
+        )
+    return query
+
+
+def _users(uow: UnitOfWork, search: str, include_inactive: bool) -> Select[User]:
+    query = select(User).where(User.org_id == uow.user.org_id)
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    return users_like(query, search)
+
+
 class Administration:
     """Users, locations and exchange rates of the acting admin's organisation."""
 
@@ -223,19 +242,27 @@ class Administration:
 
     # --- users --------------------------------------------------------------------------------
 
-    def users(self, include_inactive: bool = True) -> tuple[UserEntry, ...]:
-        """The organisation's users by login."""
+    def users(
+        self, search: str = "", limit: int = 50, offset: int = 0, include_inactive: bool = True
+    ) -> tuple[UserEntry, ...]:
+        """A page of the organisation's users by login (search: a login or name, or part)."""
         with self._ctx.read() as uow:
             self._admin(uow)
             query = (
-                select(User)
-                .where(User.org_id == uow.user.org_id)
+                _users(uow, search, include_inactive)
                 .options(selectinload(User.locations))
-                .order_by(User.username)
+                .order_by(User.username, User.id)
+                .limit(max(1, min(limit, 1000)))
+                .offset(max(0, offset))
             )
-            if not include_inactive:
-                query = query.where(User.active.is_(True))
             return tuple(_user_entry(u) for u in uow.session.scalars(query))
+
+    def count_users(self, search: str = "", include_inactive: bool = True) -> int:
+        """How many users `users` pages through."""
+        with self._ctx.read() as uow:
+            self._admin(uow)
+            query = _users(uow, search, include_inactive).with_only_columns(func.count())
+            return int(uow.session.scalar(query) or 0)
 
     def add_user(self, values: Mapping[str, Any]) -> UserEntry:
         """A new user of the organisation (login, name, email, phone, role, scope)."""

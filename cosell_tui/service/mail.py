@@ -34,9 +34,13 @@ DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=1)
 BATCH = 100
-#: How long a runner holds a message it is sending: another runner (a second `cosell mail
-#: send` or `mail run`) leaves it alone meanwhile; one that died with it frees it after this.
-CLAIM = timedelta(minutes=5)
+#: The waits for the server one message may take, each at most the SMTP timeout: the session's
+#: EHLO (before its first message), MAIL FROM, RCPT TO, DATA, the message itself (a timeout
+#: bounds the whole send) and the server's answer to its end.
+SMTP_WAITS = 6
+#: Beyond those waits: the runner's own steps around a send (reading the message from the
+#: database; a busy database's lock).
+CLAIM_MARGIN = timedelta(seconds=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,14 @@ class SmtpSettings:
     @property
     def where(self) -> str:
         return f"{self.host}:{self.port}"
+
+
+def claim_length(settings: SmtpSettings) -> timedelta:
+    """How long a runner holds a message it is sending: the longest its send can last (every
+    wait for the server running to the timeout), so another runner (a second `cosell mail
+    send` or `mail run`) never sends it meanwhile, and no longer, so a runner killed mid-send
+    leaves its message to the next run soon: 3 min 15 s at the default 30 s timeout."""
+    return timedelta(seconds=settings.timeout) * SMTP_WAITS + CLAIM_MARGIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +144,9 @@ class Mail:
         unreachable = None
         try:
             for pk in due:
-                if not self._claim(pk, now):
+                # held from the moment it is taken: a batch's last message may be taken
+                # minutes after its first
+                if not self._claim(pk, self._ctx.clock.now(), claim_length(settings)):
                     continue  # sent, or being sent, by another runner meanwhile
                 message = self._message(pk, settings)
                 if message is None:
@@ -236,9 +250,10 @@ class Mail:
             message.set_content(body + "\n")
             return message
 
-    def _claim(self, pk: int, now: datetime) -> bool:
+    def _claim(self, pk: int, now: datetime, length: timedelta) -> bool:
         """Take message `pk` for sending, in one statement: still unsent and not held by another
-        runner (its next attempt due); it is then held for CLAIM. False: someone else has it."""
+        runner (its next attempt due); it is then held for `length` (`claim_length`). False:
+        someone else has it."""
         with self._ctx.write() as uow:
             claimed = uow.session.execute(
                 update(Notification)
@@ -250,7 +265,7 @@ class Mail:
                         Notification.next_attempt_at <= now,
                     ),
                 )
-                .values(next_attempt_at=now + CLAIM)
+                .values(next_attempt_at=now + length)
                 .execution_options(synchronize_session=False)
             )
             return bool(getattr(claimed, "rowcount", 0) == 1)

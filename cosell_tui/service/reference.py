@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from cosell_tui.domain import AccountKind, IncentiveTag, OrgKind, Role, SolutionKind
 from cosell_tui.domain.names import company_key
 from cosell_tui.domain.views import AccountView, SolutionView
-from cosell_tui.service.administration import decide_won, require_admin
+from cosell_tui.service.administration import decide_won, require_admin, users_like
 from cosell_tui.service.audit import log_admin
 from cosell_tui.service.catalog import pick_account
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
@@ -89,6 +89,10 @@ PARTNERS = Layout(
 #: the demo data names them.
 MICROSOFT = "Microsoft"
 MICROSOFT_LOCATION = ("msft", "Microsoft", "US")
+
+#: How the accounts are listed: by name as a person reads a list, whatever its case, then by
+#: number (an index of migration 0015_account_order serves it).
+ACCOUNT_ORDER = (func.lower(Account.name), Account.id)
 
 _TAG_FIELDS = {
     IncentiveTag.AZURE_IP_CO_SELL: "azure_ip_co_sell",
@@ -276,7 +280,7 @@ class Reference:
             )
             query = query.outerjoin(managed, managed.id == Account.matched_managed_account_id)
             rows = uow.session.execute(
-                query.order_by(Account.name, Account.id)
+                query.order_by(*ACCOUNT_ORDER)
                 .limit(max(1, min(limit, 1000)))
                 .offset(max(0, offset))
             ).all()
@@ -594,15 +598,7 @@ def _partners(uow: UnitOfWork, search: str) -> Select[Organization]:
 
 
 def _sellers(search: str) -> Select[User]:
-    query = select(User).where(User.role == Role.MICROSOFT_SELLER)
-    if wanted := search.strip().lower():
-        query = query.where(
-            or_(
-                func.lower(User.username).contains(wanted, autoescape=True),
-                func.lower(User.display_name).contains(wanted, autoescape=True),
-            )
-        )
-    return query
+    return users_like(select(User).where(User.role == Role.MICROSOFT_SELLER), search)
 
 
 def _partner_named(uow: UnitOfWork, name: str) -> Organization | None:

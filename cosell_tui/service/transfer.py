@@ -729,9 +729,7 @@ class Transfer:
 
 
 _CATEGORY = {
-    AccountKind.MANAGED: "Managed",
-    AccountKind.UNMANAGED: "Unmanaged",
-    AccountKind.OTHER: "DUNS",
+    kind: kind.word for kind in (AccountKind.MANAGED, AccountKind.UNMANAGED, AccountKind.OTHER)
 }
 _SUGGESTION_COLUMNS = (
     pc.MATCH_SUGGESTIONS[0:2],

@@ -80,7 +80,15 @@ def test_a_real_team_from_an_empty_database(db_url: str, login: list[str], tmp_p
     for noun in IMPORTS:
         done = ok(db, "admin", noun, "import", str(EXAMPLES / f"{noun}s.csv"), "--json").json()
         assert done["added"] > 0 and not done["dryRun"], noun
-    assert len(ok(db, "admin", "user", "list", "--json").json()) == 5  # ava, ben, the file's 3
+    users = ok(db, "admin", "user", "list", "--json").json()
+    assert len(users) == 5  # ava, ben, the file's 3
+    logins = [u["login"] for u in users]
+    assert logins == sorted(logins)  # a page by login, read from the database
+    paged = ok(db, "admin", "user", "list", "--limit", "2", "--offset", "1", "--json").json()
+    assert [u["login"] for u in paged] == logins[1:3]
+    assert [u["login"] for u in ok(db, "admin", "user", "list", "--search", "OKAF", "--json")
+            .json()] == ["ben"]  # fmt: skip
+    assert ok(db, "admin", "user", "list", "--search", "nobody").out == "No users found.\n"
 
     accounts = ok(db, "admin", "account", "list", "--search", "Northwind", "--json").json()
     unmanaged = next(a for a in accounts if a["kind"] == "MicrosoftUnmanaged")

@@ -166,6 +166,13 @@ def test_reference_data_is_fixed_by_name(seeded: Engine) -> None:
             text("SELECT count(*) FROM account WHERE group_key = :g"), {"g": contoso.group_key}
         ).scalar_one()
         assert 2 <= linked <= 4
+        # Each linked entry is a Microsoft account of its own: its own ID (as the accounts
+        # import requires of a real file), so no two rows of a group look alike.
+        ids = conn.execute(text(
+            "SELECT count(*), count(DISTINCT microsoft_account_id) FROM account"
+            " WHERE microsoft_account_id IS NOT NULL"
+        )).one()  # fmt: skip
+        assert ids[0] == ids[1] > 0
         rates = conn.execute(text("SELECT currency, count(*) FROM exchange_rate GROUP BY currency"))
         assert dict(rates.all()) == {c: 24 for c in ("USD", "EUR", "GBP", "JPY", "INR", "AUD")}
         assert conn.execute(text("SELECT count(*) FROM referral WHERE currency = 'BRL'")).scalar()

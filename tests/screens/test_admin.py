@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input
 
 from cosell_tui.commands import live_commands
 from cosell_tui.domain import AccountKind, SolutionCategory
+from cosell_tui.screens import admin as admin_screen
 from cosell_tui.screens import dialogs_admin as d
 from cosell_tui.screens.admin import NOT_AN_ADMIN, PAGE, AdminScreen
 from cosell_tui.screens.dialogs import ConfirmDialog
@@ -184,11 +185,68 @@ async def test_accounts_are_paged_from_the_database_and_searched(make_app) -> No
         for key in first.name.split()[0]:
             await pilot.press(key)
         await settle(pilot)
-        names = [row[0] for row in cells(screen, "accounts")]
+        names = [row[1] for row in cells(screen, "accounts")]
         assert first.name in names and len(names) == ref.count_accounts(first.name.split()[0])
         await pilot.press("escape")  # leaves the search line, not the screen
         await settle(pilot)
         assert app.screen is screen and table.has_focus
+
+
+async def test_users_are_paged_from_the_database_and_searched(make_app, monkeypatch) -> None:
+    """The users section reads a page at a time (two here), the next as the cursor nears the
+    end, and searches by login or name; a change keeps the cursor on its row."""
+    monkeypatch.setattr(admin_screen, "PAGE", 2)
+    app = make_app()
+    admin = app.service.administration
+    asked: list[tuple[str, int, int]] = []
+    read = admin.users
+
+    def users(search: str, limit: int, offset: int) -> tuple:
+        asked.append((search, limit, offset))
+        return read(search, limit, offset)
+
+    monkeypatch.setattr(admin, "users", users)
+    async with app.run_test(size=app.test_size) as pilot:
+        screen = await open_admin(pilot)
+        total = admin.count_users()
+        assert total > 2
+        table = screen.query_one("#users", DataTable)
+        table.move_cursor(row=table.row_count - 1)
+        await settle(pilot)
+        assert table.row_count == total == len(screen.pagers["users"].entries)
+        assert {limit for _s, limit, _o in asked} == {2}  # never more than a page
+        assert [offset for _s, _l, offset in asked] == list(range(0, total, 2))
+        await pilot.press("slash", *"NGUY")
+        await settle(pilot)
+        assert [row[0] for row in cells(screen, "users")] == ["cara"]
+        await pilot.press("enter", "x", "y")  # back to the table; deactivate cara
+        await settle(pilot)
+        assert not next(u for u in admin.users("cara", 1, 0)).active
+        assert cells(screen, "users")[0][:5] == ["cara", "Cara Nguyen", "Referrals user",
+                                                 "4100001", "no"]  # fmt: skip
+
+
+async def test_linked_accounts_tell_apart_within_80_columns(make_app) -> None:
+    """The linked entries of one customer (its sites, often of one name) differ in what an
+    80-column terminal shows: the number, the Microsoft account ID and the address come before
+    the columns that scroll off."""
+    columns = admin_screen.COLUMNS["accounts"]
+    assert [label for label, _w in columns[:5]] == ["#", "Name", "Kind", "MS ID / DUNS", "Address"]
+    before_address = sum(width + 2 for _label, width in columns[:4])  # a space either side
+    assert before_address + 2 + 12 <= 78  # twelve characters of the address beside a scrollbar
+    app = make_app(size=(80, 24))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_admin(pilot, "5")
+        entries = screen.pagers["accounts"].entries
+        groups: dict[str, list[tuple[str, ...]]] = {}
+        for entry, row in zip(entries, cells(screen, "accounts"), strict=True):
+            if entry.account.group_key:
+                groups.setdefault(entry.account.group_key, []).append(tuple(row))
+        linked = [rows for rows in groups.values() if len(rows) > 1]
+        assert linked  # the demo's first page has linked customers
+        for rows in linked:
+            for column in (0, 3, 4):  # number, Microsoft account ID, address
+                assert len({row[column] for row in rows}) == len(rows), rows
 
 
 async def test_own_solutions_added_and_changed_others_refused_with_a_sentence(make_app) -> None:

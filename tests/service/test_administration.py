@@ -352,3 +352,22 @@ def test_postgresql_role_is_the_user(real: Opener, db_url: str) -> None:
     engine.dispose()
     real("ava").administration.add_user({**CARA, "login": role})
     assert real("somebody-else").user.username == role
+
+
+def test_users_are_read_a_page_at_a_time_and_searched(real: Opener) -> None:
+    """Like every listing: a page by login from the database, a count, a search by login or
+    name (any case), deactivated users left out on request."""
+    ava = real("ava")
+    ava.administration.add_user(BEN)
+    ava.administration.add_user(CARA)
+    admin = ava.administration
+    assert [u.login for u in admin.users()] == ["ava", "ben", "cara"] and admin.count_users() == 3
+    assert [u.login for u in admin.users(limit=1, offset=1)] == ["ben"]
+    assert (
+        [u.login for u in admin.users("NGUY")] == ["cara"] == [u.login for u in admin.users("car")]
+    )
+    assert admin.count_users("a") == 3 and admin.count_users("okafor") == 1
+    admin.set_active("ben", False)
+    assert [u.login for u in admin.users(include_inactive=False)] == ["ava", "cara"]
+    assert admin.count_users(include_inactive=False) == 2
+    assert admin.users("%") == () and admin.count_users("_") == 0  # no wildcards

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -21,7 +22,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from cosell_tui.service import Service
-from cosell_tui.service.mail import DeliveryReport, SmtpSettings, backoff, message_id
+from cosell_tui.service.mail import (
+    DeliveryReport,
+    SmtpSettings,
+    backoff,
+    claim_length,
+    message_id,
+)
 from cosell_tui.store.models import Notification
 from tests import factories as f
 from tests.service.conftest import advance, engine_of, rows, scalar
@@ -205,7 +212,13 @@ def test_killed_mid_send_is_sent_again_with_the_same_message_id(
     assert unsent(svc) == queued  # the held message was not marked sent
     first_id = server.inbox.ids()[0]
     assert svc.mail.deliver(server.settings).sent != ()  # the others; the held one is claimed
-    advance(svc, minutes=5, seconds=1)  # the dead runner's claim (mail.CLAIM) runs out
+    # The dead runner held it for the longest its send could last at its timeout (the
+    # default, 30 s: 3 min 15 s), not 5 minutes; until then nobody sends it.
+    held = claim_length(SmtpSettings(host="127.0.0.1"))
+    assert held == timedelta(minutes=3, seconds=15)
+    advance(svc, seconds=held.total_seconds() - 1)
+    assert svc.mail.deliver(server.settings).sent == ()
+    advance(svc, seconds=2)  # the dead runner's claim runs out
     report = svc.mail.deliver(server.settings)
     assert len(report.sent) == 1 and unsent(svc) == 0
     assert server.inbox.ids().count(first_id) == 2  # a repeat, recognisable by its id
@@ -251,3 +264,43 @@ def test_run_keeps_delivering_and_waits_while_the_server_is_down(svc: Service) -
 
 def queued_total(svc: Service) -> int:
     return int(str(scalar(svc, "SELECT count(*) FROM notification")))
+
+
+def test_a_claim_lasts_as_long_as_a_send_can_and_starts_when_the_message_is_taken(
+    svc: Service, server: Server
+) -> None:
+    """Each message is held from the moment its runner takes it, for every wait a send may
+    have (6) at the SMTP timeout and a margin: a batch whose sends take minutes still holds its
+    last message as long as its first, so a second runner never sends it meanwhile."""
+    assert claim_length(server.settings) == timedelta(seconds=5 * 6 + 15)
+    queue_referrals(svc, 2)
+    start = svc.clock.now()
+
+    class Slow:
+        """An SMTP session whose every send takes a minute of the clock."""
+
+        def __init__(self, settings: SmtpSettings) -> None:
+            from cosell_tui.service.mail import connect
+
+            self.smtp = connect(settings)
+
+        def send_message(self, message: Any) -> Any:
+            advance(svc, minutes=1)
+            return self.smtp.send_message(message)
+
+        def quit(self) -> Any:
+            return self.smtp.quit()
+
+    held: dict[int, Any] = {}
+
+    def claim(pk: int, now: Any, length: timedelta, original=svc.mail._claim) -> bool:
+        held[pk] = now + length
+        return original(pk, now, length)
+
+    svc.mail._claim = claim  # type: ignore[method-assign]
+    report = svc.mail.deliver(server.settings, connector=Slow)  # type: ignore[arg-type]
+    taken = sorted(held)
+    assert report.sent == tuple(taken) and len(taken) >= 2
+    assert [held[pk] for pk in taken] == [
+        start + timedelta(minutes=n) + claim_length(server.settings) for n in range(len(taken))
+    ]

@@ -294,3 +294,22 @@ def test_partners_sellers_and_accounts_are_read_a_page_at_a_time(real: Opener) -
     assert ref.count_accounts("northwind") == 2
     assert ava.catalog.count_solutions("SOL-") >= 3
     assert len(ava.catalog.search_solutions("SOL-", None, 1, 1)) == 1
+
+
+def test_accounts_are_listed_by_name_whatever_its_case_then_by_number(real: Opener) -> None:
+    """As a person reads a list: "BETA WORKS" beside "Beta Works", not before "alpha works"
+    (a case-sensitive order put every capital first); the same name in number order; a page
+    at a time, from the database (migration 0015_account_order indexes this order)."""
+    ava = real("ava")
+    names = ["beta zone", "BETA WORKS", "Gamma", "alpha works", "Beta Works", "BETA WORKS"]
+    rows = "".join(f"DUNS;{n};;{100000001 + i};;;Leeds;GB\n" for i, n in enumerate(names))
+    ava.reference.import_accounts(ACCOUNTS.split(b"\n")[0] + b"\n" + rows.encode(), "a.csv")
+    listed = ava.reference.accounts(kind="DUNS")
+    assert [e.account.name for e in listed] == [
+        "alpha works", "BETA WORKS", "Beta Works", "BETA WORKS", "beta zone", "Gamma",
+    ]  # fmt: skip
+    works = [e.account for e in listed if e.account.name.lower() == "beta works"]
+    assert [a.id for a in works] == sorted(a.id for a in works)
+    assert [a.duns for a in works] == ["100000002", "100000005", "100000006"]
+    pages = [ava.reference.accounts(kind="DUNS", limit=2, offset=n) for n in (0, 2, 4)]
+    assert [e for page in pages for e in page] == list(listed)
