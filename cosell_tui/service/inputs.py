@@ -47,6 +47,7 @@ from cosell_tui.domain import (
     MAX_NOTES_LEN,
     MAX_SOLUTIONS,
     MAX_TEAM_MEMBERS,
+    REGISTRATION_FIELDS,
     AccountKind,
     CloseReason,
     ContractTerm,
@@ -744,26 +745,30 @@ class ExceptionReview(Input):
         return reason
 
 
+#: The registration form's labels (domain.REGISTRATION_FIELDS), by answer.
+_FORM = REGISTRATION_FIELDS
+
+
 class Registration(Input):
     """The Azure IP co-sell registration form (§4.4), against the context's `today`, the deal's
     `earliest` sign date (its creation or Microsoft invitation), its `azure_ip` solutions and
     the date `windows` of the rule files (relaxed after an approved exception, D19)."""
 
     form = (forms.RegistrationForm, "A registration form is expected.")
-    is_marketplace: Annotated[bool, YesNo("Marketplace transaction")]
-    marketplace_date: Annotated[date | None, Day("Marketplace date", False)]
-    deployed_on_azure: Annotated[bool, YesNo("Deployed on Azure")]
-    term: Annotated[ContractTerm, Choice("Term", enum=ContractTerm)]
-    contract_value: Annotated[Decimal, Amount("Contract value", positive=True)]
-    contract_currency: Annotated[str, Currency("Contract currency")]
-    solution_id: Annotated[str, Text("Solution", max_len=40)]
-    solution_value: Annotated[Decimal, Amount("Solution value", positive=True)]
-    solution_currency: Annotated[str, Currency("Solution currency")]
-    sign_date: Annotated[date, Day("Sign date")]
-    start_date: Annotated[date, Day("Start date")]
-    end_date: Annotated[date | None, Day("End date", False)]
-    tenant_type: Annotated[TenantType, Choice("Tenant type", enum=TenantType)]
-    pricing_model: Annotated[PricingModel, Choice("Pricing model", enum=PricingModel)]
+    is_marketplace: Annotated[bool, YesNo(_FORM["is_marketplace"])]
+    marketplace_date: Annotated[date | None, Day(_FORM["marketplace_date"], False)]
+    deployed_on_azure: Annotated[bool, YesNo(_FORM["deployed_on_azure"])]
+    term: Annotated[ContractTerm, Choice(_FORM["term"], enum=ContractTerm)]
+    contract_value: Annotated[Decimal, Amount(_FORM["contract_value"], positive=True)]
+    contract_currency: Annotated[str, Currency(_FORM["contract_currency"])]
+    solution_id: Annotated[str, Text(_FORM["solution_id"], max_len=40)]
+    solution_value: Annotated[Decimal, Amount(_FORM["solution_value"], positive=True)]
+    solution_currency: Annotated[str, Currency(_FORM["solution_currency"])]
+    sign_date: Annotated[date, Day(_FORM["sign_date"])]
+    start_date: Annotated[date, Day(_FORM["start_date"])]
+    end_date: Annotated[date | None, Day(_FORM["end_date"], False)]
+    tenant_type: Annotated[TenantType, Choice(_FORM["tenant_type"], enum=TenantType)]
+    pricing_model: Annotated[PricingModel, Choice(_FORM["pricing_model"], enum=PricingModel)]
 
     @field_validator("marketplace_date")
     def _dated(cls, day: date | None, info: ValidationInfo) -> date | None:
