@@ -1349,8 +1349,9 @@ def SolutionIds(value: object, label: str, context: object) -> tuple[str, ...]:
 
 class PartnerIn(Input):
     """A row of the partners file: another partner organisation (its PartnerIDs, whether it is
-    vetted for solution assessments and can be invited, its solutions) or a Microsoft seller
-    (login, name, email, phone)."""
+    vetted for solution assessments and can be invited, its solutions, and optionally its
+    Referrals admin: full name, login, email, phone) or a Microsoft seller (login, name, email,
+    phone)."""
 
     type: Annotated[EcosystemKind, EcosystemKindName("Type", False)] = EcosystemKind.PARTNER
     name: Annotated[str, Text("Name")]
@@ -1363,6 +1364,7 @@ class PartnerIn(Input):
     login: Annotated[str | None, Login("Login", False)] = None
     email: Annotated[str | None, Email("Email", False)] = None
     phone: Annotated[str | None, Phone("Phone", False)] = None
+    admin: Annotated[str | None, Text("Admin", False)] = None
 
     @classmethod
     def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -1374,15 +1376,23 @@ class PartnerIn(Input):
         if self.type is EcosystemKind.PARTNER:
             if not self.partner_ids:
                 raise problem("A partner needs at least one PartnerID (column PartnerIDs).")
-            if self.login or self.email or self.phone:
-                raise problem("Login, Email and Phone are for Microsoft sellers, not partners.")
+            if self.admin or self.login or self.email or self.phone:
+                missing = [n for n, v in (("Admin", self.admin), ("Login", self.login),
+                                          ("Email", self.email)) if not v]  # fmt: skip
+                if missing:
+                    raise problem(
+                        f"A partner's Referrals admin needs {', '.join(missing)} (Admin: their "
+                        "full name)."
+                    )
         else:
             missing = [n for n, v in (("Login", self.login), ("Email", self.email),
                                       ("Phone", self.phone)) if not v]  # fmt: skip
             if missing:
                 raise problem(f"A Microsoft seller needs {', '.join(missing)}.")
-            if self.partner_ids or self.solutions:
-                raise problem("PartnerIDs and Solutions are for partners, not Microsoft sellers.")
+            if self.partner_ids or self.solutions or self.admin:
+                raise problem(
+                    "PartnerIDs, Solutions and Admin are for partners, not Microsoft sellers."
+                )
         return self
 
 
