@@ -28,13 +28,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static
 
 from cosell_tui.domain import MAX_NAME_LEN, MAX_NOTES_LEN, HelpType
-from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import AccountView, Outcome
 from cosell_tui.screens.dialogs import FormDialog
 from cosell_tui.screens.upgrade import CONTACT_FIELDS
 from cosell_tui.screens.wizard_base import split_key
 from cosell_tui.service.forms import AccountInput, PersonInput, ReferralDraft, SolutionInput
-from cosell_tui.widgets.customer_search import CustomerSearch
+from cosell_tui.widgets.customer_search import CustomerSearch, chosen_line
 from cosell_tui.widgets.form import FormField, choice_field, text_field
 from cosell_tui.widgets.partner_solutions import PartnerSolutions
 
@@ -142,10 +141,7 @@ class SendReferralDialog(FormDialog[Outcome]):
     def choose(self, account: AccountView) -> None:
         """The customer is this account of the search."""
         self.account = account
-        where = ", ".join(part for part in (account.address, account.country) if part)
-        self.query_one("#chosen-customer", Static).update(
-            printable(f"{account.name} — {where} ({account.kind.label})")
-        )
+        self.query_one("#chosen-customer", Static).update(chosen_line(account))
         self.field("customer").set_error(None)
         self.query_one("#input-contact_first_name", Input).focus()
 
@@ -162,11 +158,7 @@ class SendReferralDialog(FormDialog[Outcome]):
             chosen.update("Typed in below (ctrl+t searches instead).")
             company.focus()
         else:
-            chosen.update(
-                NO_CUSTOMER
-                if self.account is None
-                else printable(f"{self.account.name} ({self.account.kind.label})")
-            )
+            chosen.update(NO_CUSTOMER if self.account is None else chosen_line(self.account))
             self.query_one("#customer-name", Input).focus()
 
     def extra_check(self) -> dict[str, str]:

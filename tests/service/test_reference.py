@@ -318,12 +318,13 @@ def test_a_partners_admin_comes_with_its_row_and_answers_an_invitation(real: Ope
     [(adatum_id, _name)] = ava.catalog.search_partners("adatum")
     location = ava.catalog.scope_locations()[0][0]
     me = ava.user
+    first, _, last = me.display_name.partition(" ")
     sent = ava.creation.create_deal(
         f.draft(
             location_id=location,
             account_id=None,
             account=AccountInput(name="Woodgrove Bank", country="US"),
-            team=(PersonInput(*me.display_name.split(" ", 1), "+14255550100", me.email),),
+            team=(PersonInput(first, last, "+14255550100", me.email),),
             solutions=(SolutionInput(SOLUTION),),
             invitations=(f.invitation(org_id=adatum_id, solution_ids=("SOL-42001-INS",)),),
         )
