@@ -191,7 +191,10 @@ def registration_to_json(reg: RegistrationView) -> JSON:
                 "isDeployedOnAzure": reg.deployed_on_azure,
                 "primaryDeploymentOn": str(reg.tenant_type),
                 "pricingModel": str(reg.pricing_model),
-                "marketplaceTransactionDetails": {"isMarketplaceTransacted": reg.is_marketplace},
+                "marketplaceTransactionDetails": {
+                    "isMarketplaceTransacted": reg.is_marketplace,
+                    "transactionDateTime": iso_day(reg.marketplace_date),
+                },
             }
         ],
     }

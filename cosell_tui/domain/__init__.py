@@ -267,6 +267,26 @@ class Action(Label):
 #: request, domain.md §2.7); the service refuses every other on a terminal deal (docs/rules.md).
 REGISTRATION_ACTIONS: frozenset[Action] = frozenset({Action.REGISTER, Action.REQUEST_EXCEPTION})
 
+#: The Azure IP co-sell registration form's answers (domain.md §4.4), by name, with the label
+#: the form, the CLI and every message give them: the names transitions.yaml's `register`
+#: block may keep after an approved exception (D19), and the service's field keys.
+REGISTRATION_FIELDS: dict[str, str] = {
+    "is_marketplace": "Marketplace transaction",
+    "marketplace_date": "Marketplace date",
+    "deployed_on_azure": "Deployed on Azure",
+    "term": "Term",
+    "contract_value": "Contract value",
+    "contract_currency": "Contract currency",
+    "solution_id": "Solution",
+    "solution_value": "Solution value",
+    "solution_currency": "Solution currency",
+    "sign_date": "Sign date",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "tenant_type": "Tenant type",
+    "pricing_model": "Pricing model",
+}
+
 
 # --- sales stages (domain.md §3, decisions D5/D6): the percentage is the stable key ----------
 

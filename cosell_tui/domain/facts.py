@@ -100,6 +100,16 @@ class DateWindows:
     start_days: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class KeptAnswers:
+    """The registration answers a form filed again after an approved exception keeps as
+    Microsoft rejected them (transitions.yaml's `register` → `kept after an approved
+    exception:`, D19): their names (domain.REGISTRATION_FIELDS) and why, in words."""
+
+    fields: tuple[str, ...] = ()
+    why: str = ""
+
+
 # --- registration eligibility -----------------------------------------------------------------
 
 

@@ -295,6 +295,7 @@ class RegistrationView:
     exception_message: str | None = None
     exception_requested_at: datetime | None = None
     exception_reason: str | None = None
+    marketplace_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from cosell_tui.domain.facts import (
     DealTypeDecision,
     DealTypeFacts,
     EligibilityFacts,
+    KeptAnswers,
     RoutingDecision,
     RoutingRule,
     TransitionDecision,
@@ -231,6 +232,11 @@ class RuleBook:
         """How far back a registration form's contract dates may lie (relaxed after an
         approved exception request, D19)."""
         return self._transition_rules.date_windows(exception_approved)
+
+    def kept_after_exception(self) -> KeptAnswers:
+        """The registration answers a form filed again after an approved exception request
+        keeps as Microsoft rejected them, and why (transitions.yaml, D19)."""
+        return self._transition_rules.kept_after_exception()
 
     def needs_notes(self, action: Action, reason: CloseReason | ErrorReason | None) -> bool:
         """Whether closing a deal by ``action`` (decline, lost, close_as_error) with ``reason``

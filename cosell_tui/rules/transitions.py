@@ -28,12 +28,18 @@ from pydantic import Field, StrictInt, StrictStr
 from cosell_tui.domain import (
     ASSESSMENT_STAGES,
     NORMAL_STAGES,
+    REGISTRATION_FIELDS,
     VALID_STATUS_PAIRS,
     Action,
     CloseReason,
     ErrorReason,
 )
-from cosell_tui.domain.facts import DateWindows, TransitionDecision, TransitionFacts
+from cosell_tui.domain.facts import (
+    DateWindows,
+    KeptAnswers,
+    TransitionDecision,
+    TransitionFacts,
+)
 from cosell_tui.rules.models import Alternatives, Header, Rule, Strict, Words
 from cosell_tui.rules.rulefile import MAX_RULES, Fail, RuleFile
 from cosell_tui.rules.schema import FactSchema
@@ -104,6 +110,15 @@ class Windows(Strict):
     relaxed: Relaxed = Field(alias="after an approved exception")
 
 
+class Kept(Strict):
+    """``kept after an approved exception:`` of ``register``: the form's answers a registration
+    filed again after an approved exception keeps as Microsoft rejected them, and why."""
+
+    source: Annotated[StrictStr, Field(pattern=r"\S")]
+    fields: Annotated[list[Any], Field(min_length=1)]
+    say: Words
+
+
 class ActionBlock(Strict):
     source: Annotated[StrictStr, Field(pattern=r"\S")]
     allowed_when: Alternatives | None = Field(default=None, alias="allowed when")
@@ -114,6 +129,7 @@ class ActionBlock(Strict):
         default=None, alias="notes needed for reasons"
     )
     date_windows: Windows | None = Field(default=None, alias="date windows")
+    kept: Kept | None = Field(default=None, alias="kept after an approved exception")
     otherwise_say: Words = Field(alias="otherwise say")
 
 
@@ -166,6 +182,7 @@ class TransitionRules(RuleFile):
                 "allowed or, at least, why not (otherwise say:)"
             )
         self.notes_needed: dict[Action, frozenset[str]] = {}
+        self.kept = KeptAnswers()
         self.blocks = tuple(self._block(a, parsed.actions[a.value]) for a in Action)
         if len(self.engine_rules) > MAX_RULES:
             raise self.failer(None)(
@@ -230,6 +247,10 @@ class TransitionRules(RuleFile):
             raise fail("date windows: register (and only register) says its date windows")
         if block.date_windows is not None:
             self._windows(block.date_windows, fail)
+        if block.kept is not None:
+            if action is not Action.REGISTER:
+                raise fail("kept after an approved exception: only register keeps answers")
+            self._kept(block.kept, fail)
         return _Block(
             action,
             tuple(allowed),
@@ -255,6 +276,21 @@ class TransitionRules(RuleFile):
                     f"than {days}; an approved exception relaxes the dates (or: {NO_LIMIT})"
                 )
         self.windows = (normal, relaxed)
+
+    def _kept(self, raw: Kept, fail: Fail) -> None:
+        where = "kept after an approved exception → fields"
+        known = ", ".join(REGISTRATION_FIELDS)
+        names: list[str] = []
+        for item in raw.fields:
+            if not isinstance(item, str) or item not in REGISTRATION_FIELDS:
+                raise fail(f"{where}: {item!r} is not an answer of the registration form ({known})")
+            if item in names:
+                raise fail(f"{where}: {item} is listed twice")
+            names.append(item)
+        why = self.text(raw.say, fail)
+        if why.names:
+            raise fail(f"{where[:-9]} → say: the words name no fact (they are shown with a form)")
+        self.kept = KeptAnswers(tuple(names), why.render({}))
 
     def _reasons(self, action: Action, raw: list[Any], fail: Fail) -> frozenset[str]:
         where = "notes needed for reasons"
@@ -286,6 +322,11 @@ class TransitionRules(RuleFile):
         """The registration form's date windows; relaxed once Microsoft approved an exception
         request on the deal (domain.md D19)."""
         return self.windows[1 if exception_approved else 0]
+
+    def kept_after_exception(self) -> KeptAnswers:
+        """The answers a registration filed again after an approved exception keeps (D19);
+        none when the file keeps none."""
+        return self.kept
 
     # --- decisions --------------------------------------------------------------------------------
 

@@ -214,48 +214,43 @@ _PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
 _LIST_KEY = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
-class TeamDialog(FormDialog[Any]):
-    """Edit the deal team (T6): one row per member; empty rows are dropped, ctrl+n adds a row."""
+class PeopleDialog(FormDialog[Any]):
+    """Rows of people (first and last name, email, phone), ctrl+n adding one: what the team and
+    the customer-contacts dialogs share. Empty rows are dropped; a row that is started needs a
+    name and an email. A subclass says which list it edits (`current`, `KEY`, `SERVICE_KEY`),
+    whether it may be empty (`AT_LEAST_ONE`), and what it dismisses with (`build`, from
+    `persons()`)."""
 
-    SUBMIT_LABEL = "Save team"
-    KEY = "team"  # the fields' prefix: team_0_email
-    SERVICE_KEY = "team"  # the service's list: team[0].email
-    AT_LEAST_ONE: ClassVar[str] = "The team needs at least one member."
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *FormDialog.BINDINGS,
-        Binding("ctrl+n", "add_row", "Add member", id="team.add"),
-    ]
+    KEY: ClassVar[str]  # the fields' prefix: team_0_email
+    SERVICE_KEY: ClassVar[str]  # the service's list: team[0].email
+    AT_LEAST_ONE: ClassVar[str] = ""  # the message when no row is filled in ("": none is fine)
+    TOO_MANY: ClassVar[str] = f"At most {MAX_TEAM_MEMBERS} people."
 
     def __init__(
         self,
         detail: DealDetail,
         *,
-        team: Sequence[PersonInput] | None = None,
+        people: Sequence[PersonInput] | None = None,
         errors: Mapping[str, str] | None = None,
         message: str = "",
         run: Run[Any] | None = None,
         reload: Reload | None = None,
     ) -> None:
-        people = list(team) if team is not None else self.current(detail)
+        rows = list(people) if people is not None else self.current(detail)
         values: dict[str, object] = {}
-        for index, p in enumerate(people):
+        for index, p in enumerate(rows):
             for attr in _PERSON_FIELDS:
                 values[f"{self.KEY}_{index}_{attr}"] = getattr(p, attr) or ""
         super().__init__(
             values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
         )
         self.deal = detail
-        self.rows = max(len(people) + 1, 2)
+        self.rows = max(len(rows) + 1, 2)
 
     @staticmethod
     def current(detail: DealDetail) -> list[PersonInput]:
-        return [PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in detail.team]
-
-    def dialog_title(self) -> str:
-        return f"Team of “{self.deal.row.name}”"
-
-    def dialog_subtitle(self) -> str:
-        return "At least one member; each needs a name and an email. ctrl+n adds a row."
+        """The people the dialog opens with."""
+        raise NotImplementedError
 
     def _row(self, index: int) -> Horizontal:
         return Horizontal(
@@ -280,7 +275,7 @@ class TeamDialog(FormDialog[Any]):
 
     async def action_add_row(self) -> None:
         if self.rows >= MAX_TEAM_MEMBERS:
-            self.notify(f"A team has at most {MAX_TEAM_MEMBERS} members.", severity="warning")
+            self.notify(self.TOO_MANY, severity="warning")
             return
         row = self._row(self.rows)
         self.rows += 1
@@ -307,7 +302,8 @@ class TeamDialog(FormDialog[Any]):
                     problems.setdefault(f"{self.KEY}_{index}_{attr}", "Required.")
         return problems
 
-    def build(self) -> tuple[PersonInput, ...]:
+    def persons(self) -> tuple[PersonInput, ...]:
+        """The rows filled in, as the service takes them."""
         return tuple(
             PersonInput(v["first_name"], v["last_name"], v["phone"] or None, v["email"] or None)
             for _, v in self.people()
@@ -324,7 +320,34 @@ class TeamDialog(FormDialog[Any]):
         super().show_errors(mapped, message)
 
 
-class ContactsDialog(TeamDialog):
+class TeamDialog(PeopleDialog):
+    """Edit the deal team (T6): at least one member. Dismisses with the members."""
+
+    SUBMIT_LABEL = "Save team"
+    KEY = "team"
+    SERVICE_KEY = "team"
+    AT_LEAST_ONE = "The team needs at least one member."
+    TOO_MANY = f"A team has at most {MAX_TEAM_MEMBERS} members."
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *FormDialog.BINDINGS,
+        Binding("ctrl+n", "add_row", "Add member", id="team.add"),
+    ]
+
+    @staticmethod
+    def current(detail: DealDetail) -> list[PersonInput]:
+        return [PersonInput(p.first_name, p.last_name, p.phone, p.email) for p in detail.team]
+
+    def dialog_title(self) -> str:
+        return f"Team of “{self.deal.row.name}”"
+
+    def dialog_subtitle(self) -> str:
+        return "At least one member; each needs a name and an email. ctrl+n adds a row."
+
+    def build(self) -> tuple[PersonInput, ...]:
+        return self.persons()
+
+
+class ContactsDialog(PeopleDialog):
     """Edit the customer contacts (§1.3): rows like the team's, none required, and the
     customer's consent ticked; read-only once shared with Microsoft (the rules say so before
     the dialog opens). Dismisses with (contacts, consent)."""
@@ -332,7 +355,7 @@ class ContactsDialog(TeamDialog):
     SUBMIT_LABEL = "Save contacts"
     KEY = "contact"
     SERVICE_KEY = "contacts"
-    AT_LEAST_ONE = ""  # a private deal may have none
+    TOO_MANY = f"A deal has at most {MAX_TEAM_MEMBERS} customer contacts."
     BINDINGS: ClassVar[list[BindingType]] = [
         *FormDialog.BINDINGS,
         Binding("ctrl+n", "add_row", "Add contact", id="contacts.add"),
@@ -369,8 +392,9 @@ class ContactsDialog(TeamDialog):
             "The customer consents to sharing these contacts", "consent", bool(self.deal.contacts)
         )
 
-    def build(self) -> tuple[tuple[PersonInput, ...], bool]:  # type: ignore[override]  # the rows and the consent tick: what set_contacts takes
-        return super().build(), bool(self.value("consent"))
+    def build(self) -> tuple[tuple[PersonInput, ...], bool]:
+        """The rows and the consent tick: what `Lifecycle.set_contacts` takes."""
+        return self.persons(), bool(self.value("consent"))
 
 
 # --- invitation terms ----------------------------------------------------------------------------

@@ -262,6 +262,7 @@ class Flows:
                 detail,
                 run=lambda form, deal: registration.register(deal.row.id, deal.row.version, form),
                 reload=self.service.listing.deal,
+                kept=registration.kept_answers(),
             )
         )
 

@@ -16,7 +16,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select
 
-from cosell_tui.domain import MAX_NOTES_LEN, ContractTerm, PricingModel, TenantType
+from cosell_tui.domain import (
+    MAX_NOTES_LEN,
+    REGISTRATION_FIELDS,
+    ContractTerm,
+    ExceptionStatus,
+    PricingModel,
+    TenantType,
+)
+from cosell_tui.domain.facts import KeptAnswers
 from cosell_tui.domain.views import DealDetail, RegistrationView
 from cosell_tui.screens.dialogs import FormDialog, Reload, Run
 from cosell_tui.service.forms import RegistrationForm
@@ -46,6 +54,7 @@ def _from_view(reg: RegistrationView) -> dict[str, object]:
     """A registration sent back ("Action required") opens with what was submitted."""
     return {
         "is_marketplace": reg.is_marketplace,
+        "marketplace_date": reg.marketplace_date.isoformat() if reg.marketplace_date else "",
         "deployed_on_azure": reg.deployed_on_azure,
         "term": ContractTerm.PERPETUAL if reg.perpetual else ContractTerm.FINITE,
         "contract_value": f"{reg.contract_value:.2f}",
@@ -98,18 +107,36 @@ class RegistrationDialog(FormDialog[Any]):
         message: str = "",
         run: Run[Any] | None = None,
         reload: Reload | None = None,
+        kept: KeptAnswers | None = None,
     ) -> None:
         values = form_values(form) if form is not None else registration_values(detail)
         super().__init__(
             values=values, errors=errors, message=message, run=run, detail=detail, reload=reload
         )
         self.deal = detail
+        reg = detail.registration
+        excepted = reg is not None and reg.exception_status is ExceptionStatus.APPROVED
+        #: Filed again after an approved exception (D19): the answers that stay as Microsoft
+        #: rejected them (read-only here; the service refuses a change with the same words).
+        self.kept = kept if excepted and kept is not None else KeptAnswers()
 
     def dialog_title(self) -> str:
         return f"Register “{self.deal.row.name}”"
 
     def dialog_subtitle(self) -> str:
-        return "Azure IP co-sell registration · ACV over USD 25,000 · * required"
+        subtitle = "Azure IP co-sell registration · ACV over USD 25,000 · * required"
+        if not self.kept.fields:
+            return subtitle
+        names = ", ".join(REGISTRATION_FIELDS[name] for name in self.kept.fields)
+        return (
+            f"{subtitle}\nFiled again after an approved exception: {self.kept.why} "
+            f"Kept as filed: {names}."
+        )
+
+    async def prepare(self) -> None:
+        for name in self.kept.fields:
+            if found := self.query(f"#field-{name}"):
+                found.first(FormField).control.disabled = True
 
     def compose_fields(self) -> ComposeResult:
         def text(label: str, name: str, **kw: Any) -> FormField:

@@ -19,7 +19,7 @@ from cosell_tui.domain.format import printable
 from cosell_tui.domain.views import AccountView
 from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import AccountInput, PersonInput
-from cosell_tui.widgets.customer_search import CustomerSearch
+from cosell_tui.widgets.customer_search import CustomerSearch, chosen_line
 from cosell_tui.widgets.form import FormField, check_field, text_field
 
 CONSENT_REMINDER = (
@@ -103,14 +103,7 @@ class CustomerStep(WizardStep):
         self.account = account
         self.manual = False
         self.remove_class("-manual")
-        where = (
-            account.address
-            if account.address.endswith(account.country)
-            else (", ".join(p for p in (account.address, account.country) if p))
-        )
-        self.query_one("#chosen-account", Static).update(
-            printable(f"Customer: {account.name} — {where} ({account.kind.label})")
-        )
+        self.query_one("#chosen-account", Static).update(f"Customer: {chosen_line(account)}")
         self.fields["account_id"].set_error(None)
         self.query_one("#input-contact_first_name").focus()
 

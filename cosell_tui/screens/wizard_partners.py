@@ -27,6 +27,7 @@ from cosell_tui.screens.wizard_base import WizardStep, split_key
 from cosell_tui.service.forms import MICROSOFT, InvitationDraft, PersonInput
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.form import FormField, choice_field, text_field
+from cosell_tui.widgets.partner_solutions import PartnerSolutions
 
 #: What the partner search offers first: Microsoft can be invited like any partner.
 MICROSOFT_CHOICE: tuple[int | str, str] = (MICROSOFT, "Microsoft")
@@ -57,21 +58,12 @@ class InvitationForm(Vertical):
             super().__init__()
             self.partners = partners
 
-    class SolutionsLoaded(Message):
-        """The chosen partner's own solutions (id, name), from the co-sell catalog."""
-
-        def __init__(self, org_id: int, solutions: tuple[tuple[str, str], ...]) -> None:
-            super().__init__()
-            self.org_id = org_id
-            self.solutions = solutions
-
     def __init__(self, service: Any, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.service = service
         self.partners: tuple[tuple[int | str, str], ...] = ()
         self.invitee: tuple[int | str, str] | None = None
         self.team: tuple[PersonInput, ...] = ()
-        self.solutions: tuple[tuple[str, str], ...] = ()  # (id, name)
         #: The deal's close date, value and currency: each new invitation starts from them.
         self.deal_terms: dict[str, str] = {}
 
@@ -96,7 +88,7 @@ class InvitationForm(Vertical):
             yield text_field("Notes (why you invite them)", "inv_notes", max_length=5000)
             yield FormField(
                 "Solutions they should bring (Space toggles; at least one)",
-                SelectionList[str](id="inv-solutions", compact=True),
+                PartnerSolutions(self.service, id="inv-solutions"),
                 field="inv_solution_ids",
                 required=True,
             )
@@ -151,31 +143,11 @@ class InvitationForm(Vertical):
         self.invitee = invitee
         self.add_class("-chosen")
         self.query_one("#invite-chosen", Static).update(f"Invitation to {invitee[1]}")
-        self._offer(())  # Microsoft brings no partner solution; a partner's load below
-        if isinstance(invitee[0], int):
-            self._load_solutions(invitee[0])
+        # Microsoft brings no partner solution; a partner's own are offered once loaded.
+        self.query_one(PartnerSolutions).show_for(
+            invitee[0] if isinstance(invitee[0], int) else None
+        )
         self.query_one("#input-inv_close_date").focus()
-
-    @background(group="wizard-partner-solutions")
-    def _load_solutions(self, org_id: int) -> None:
-        solutions = self.service.catalog.partner_solutions(org_id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.SolutionsLoaded(org_id, solutions))
-
-    @on(SolutionsLoaded)
-    def _solutions_loaded(self, event: SolutionsLoaded) -> None:
-        event.stop()
-        if self.invitee is not None and self.invitee[0] == event.org_id:
-            self._offer(event.solutions)
-
-    def _offer(self, solutions: tuple[tuple[str, str], ...]) -> None:
-        """The solutions the chosen partner may be asked to bring (none selected)."""
-        if solutions == self.solutions:
-            return
-        self.solutions = solutions
-        picker = self.query_one("#inv-solutions", SelectionList)
-        picker.clear_options()
-        picker.add_options((name, sid, False) for sid, name in solutions)
 
     def prefill(
         self,
@@ -221,7 +193,7 @@ class InvitationForm(Vertical):
             close_date=str(fields["inv_close_date"].value or ""),
             notes=str(fields["inv_notes"].value or ""),
             help_type=help_type if isinstance(help_type, HelpType) else HelpType.GENERAL,
-            solution_ids=tuple(self.query_one("#inv-solutions", SelectionList).selected),
+            solution_ids=tuple(self.query_one(PartnerSolutions).selected),
             team=tuple(self.team[i] for i in team),
         )
 
@@ -238,7 +210,7 @@ class InvitationForm(Vertical):
             self.query_one(f"#input-{name}", Input).value = text
         for field in self.fields.values():
             field.set_error(None)
-        self.query_one("#inv-solutions", SelectionList).deselect_all()
+        self.query_one(PartnerSolutions).deselect_all()
         self.query_one("#inv-team", SelectionList).select_all()
 
     def show_error(self, leaf: str | None, message: str) -> None:

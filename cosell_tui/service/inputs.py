@@ -47,6 +47,7 @@ from cosell_tui.domain import (
     MAX_NOTES_LEN,
     MAX_SOLUTIONS,
     MAX_TEAM_MEMBERS,
+    REGISTRATION_FIELDS,
     AccountKind,
     CloseReason,
     ContractTerm,
@@ -744,26 +745,30 @@ class ExceptionReview(Input):
         return reason
 
 
+#: The registration form's labels (domain.REGISTRATION_FIELDS), by answer.
+_FORM = REGISTRATION_FIELDS
+
+
 class Registration(Input):
     """The Azure IP co-sell registration form (§4.4), against the context's `today`, the deal's
     `earliest` sign date (its creation or Microsoft invitation), its `azure_ip` solutions and
     the date `windows` of the rule files (relaxed after an approved exception, D19)."""
 
     form = (forms.RegistrationForm, "A registration form is expected.")
-    is_marketplace: Annotated[bool, YesNo("Marketplace transaction")]
-    marketplace_date: Annotated[date | None, Day("Marketplace date", False)]
-    deployed_on_azure: Annotated[bool, YesNo("Deployed on Azure")]
-    term: Annotated[ContractTerm, Choice("Term", enum=ContractTerm)]
-    contract_value: Annotated[Decimal, Amount("Contract value", positive=True)]
-    contract_currency: Annotated[str, Currency("Contract currency")]
-    solution_id: Annotated[str, Text("Solution", max_len=40)]
-    solution_value: Annotated[Decimal, Amount("Solution value", positive=True)]
-    solution_currency: Annotated[str, Currency("Solution currency")]
-    sign_date: Annotated[date, Day("Sign date")]
-    start_date: Annotated[date, Day("Start date")]
-    end_date: Annotated[date | None, Day("End date", False)]
-    tenant_type: Annotated[TenantType, Choice("Tenant type", enum=TenantType)]
-    pricing_model: Annotated[PricingModel, Choice("Pricing model", enum=PricingModel)]
+    is_marketplace: Annotated[bool, YesNo(_FORM["is_marketplace"])]
+    marketplace_date: Annotated[date | None, Day(_FORM["marketplace_date"], False)]
+    deployed_on_azure: Annotated[bool, YesNo(_FORM["deployed_on_azure"])]
+    term: Annotated[ContractTerm, Choice(_FORM["term"], enum=ContractTerm)]
+    contract_value: Annotated[Decimal, Amount(_FORM["contract_value"], positive=True)]
+    contract_currency: Annotated[str, Currency(_FORM["contract_currency"])]
+    solution_id: Annotated[str, Text(_FORM["solution_id"], max_len=40)]
+    solution_value: Annotated[Decimal, Amount(_FORM["solution_value"], positive=True)]
+    solution_currency: Annotated[str, Currency(_FORM["solution_currency"])]
+    sign_date: Annotated[date, Day(_FORM["sign_date"])]
+    start_date: Annotated[date, Day(_FORM["start_date"])]
+    end_date: Annotated[date | None, Day(_FORM["end_date"], False)]
+    tenant_type: Annotated[TenantType, Choice(_FORM["tenant_type"], enum=TenantType)]
+    pricing_model: Annotated[PricingModel, Choice(_FORM["pricing_model"], enum=PricingModel)]
 
     @field_validator("marketplace_date")
     def _dated(cls, day: date | None, info: ValidationInfo) -> date | None:
@@ -1344,8 +1349,9 @@ def SolutionIds(value: object, label: str, context: object) -> tuple[str, ...]:
 
 class PartnerIn(Input):
     """A row of the partners file: another partner organisation (its PartnerIDs, whether it is
-    vetted for solution assessments and can be invited, its solutions) or a Microsoft seller
-    (login, name, email, phone)."""
+    vetted for solution assessments and can be invited, its solutions, and optionally its
+    Referrals admin: full name, login, email, phone) or a Microsoft seller (login, name, email,
+    phone)."""
 
     type: Annotated[EcosystemKind, EcosystemKindName("Type", False)] = EcosystemKind.PARTNER
     name: Annotated[str, Text("Name")]
@@ -1358,6 +1364,7 @@ class PartnerIn(Input):
     login: Annotated[str | None, Login("Login", False)] = None
     email: Annotated[str | None, Email("Email", False)] = None
     phone: Annotated[str | None, Phone("Phone", False)] = None
+    admin: Annotated[str | None, Text("Admin", False)] = None
 
     @classmethod
     def answers(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -1369,15 +1376,23 @@ class PartnerIn(Input):
         if self.type is EcosystemKind.PARTNER:
             if not self.partner_ids:
                 raise problem("A partner needs at least one PartnerID (column PartnerIDs).")
-            if self.login or self.email or self.phone:
-                raise problem("Login, Email and Phone are for Microsoft sellers, not partners.")
+            if self.admin or self.login or self.email or self.phone:
+                missing = [n for n, v in (("Admin", self.admin), ("Login", self.login),
+                                          ("Email", self.email)) if not v]  # fmt: skip
+                if missing:
+                    raise problem(
+                        f"A partner's Referrals admin needs {', '.join(missing)} (Admin: their "
+                        "full name)."
+                    )
         else:
             missing = [n for n, v in (("Login", self.login), ("Email", self.email),
                                       ("Phone", self.phone)) if not v]  # fmt: skip
             if missing:
                 raise problem(f"A Microsoft seller needs {', '.join(missing)}.")
-            if self.partner_ids or self.solutions:
-                raise problem("PartnerIDs and Solutions are for partners, not Microsoft sellers.")
+            if self.partner_ids or self.solutions or self.admin:
+                raise problem(
+                    "PartnerIDs, Solutions and Admin are for partners, not Microsoft sellers."
+                )
         return self
 
 

@@ -170,4 +170,5 @@ def registration_view(reg: Registration) -> RegistrationView:
         exception_message=reg.exception_message,
         exception_requested_at=reg.exception_requested_at,
         exception_reason=reg.exception_reason,
+        marketplace_date=reg.marketplace_date,
     )

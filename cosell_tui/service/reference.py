@@ -80,6 +80,7 @@ PARTNERS = Layout(
         "Login": "login",
         "Email": "email",
         "Phone": "phone",
+        "Admin": "admin",
     },
     ("Name",),
 )
@@ -475,6 +476,13 @@ class Reference:
                 key = ("login", parsed.login) if seller else ("name", parsed.name.casefold())
                 if not rows.problems.once(line, key, parsed.login or parsed.name):
                     continue
+                admin = ("login", parsed.login)  # a partner's admin: one login, one person
+                if (
+                    not seller
+                    and parsed.login
+                    and not rows.problems.once(line, admin, parsed.login)
+                ):
+                    continue
                 apply = self._seller if seller else self._partner
                 said = apply(uow, parsed, tally)
                 if said:
@@ -529,8 +537,31 @@ class Reference:
             elif solution.publisher_org_id != org.id:
                 solution.publisher_org_id, solution.publisher_name = org.id, org.name
                 grew = True
+        if parsed.login:
+            admin = self._partner_admin(uow, org, parsed)
+            if isinstance(admin, str):
+                said.append(admin)
+            else:
+                grew = grew or admin
         tally.count(org.name, new, grew or before != _state(org, state))
         return said
+
+    def _partner_admin(self, uow: UnitOfWork, org: Organization, parsed: Any) -> bool | str:
+        """The partner's Referrals admin (entire company), added or updated: the person who
+        answers the invitations and referrals sent to that partner (D12: every organisation
+        lives in this database). Whether anything changed, or why the row is refused."""
+        user = uow.session.scalar(select(User).where(User.username == parsed.login))
+        if user is not None and (user.org_id != org.id or user.role is not Role.ADMIN):
+            return f"Login: {parsed.login} is taken by a user who is not {org.name}'s admin."
+        if user is None:
+            user = User(org_id=org.id, username=parsed.login, role=Role.ADMIN,
+                        entire_company=True, active=True)  # fmt: skip
+            uow.session.add(user)
+        state = ("display_name", "email", "phone", "entire_company")
+        before = _state(user, state)
+        user.display_name, user.email, user.phone = parsed.admin, parsed.email, parsed.phone
+        user.entire_company = True
+        return before != _state(user, state)
 
     def _seller(self, uow: UnitOfWork, parsed: Any, tally: Tally) -> list[str]:
         user = uow.session.scalar(select(User).where(User.username == parsed.login))

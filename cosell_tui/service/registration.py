@@ -7,18 +7,23 @@ A missing exchange rate is a clear refusal, never a silent pass (D8).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from cosell_tui.domain import (
+    REGISTRATION_FIELDS,
     Action,
     ExceptionStatus,
+    Label,
     PricingModel,
     RegistrationStatus,
     Role,
 )
+from cosell_tui.domain.facts import KeptAnswers
+from cosell_tui.domain.format import yes_no
 from cosell_tui.domain.views import Outcome, ReviewItem
 from cosell_tui.service.context import Context
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
@@ -93,14 +98,11 @@ class Registration:
             )
             if existing is not None and existing.status is not S.ACTION_REQUIRED:
                 raise RuleRefusal(f"This deal is already registered ({existing.status.label}).")
-            if existing is None:
-                uow.require(ref, Action.REGISTER)
-            else:
-                # Sent back with comments (§2.5): the team files it again. Visibility already
-                # limits users to deals on whose team they are (D3, D10).
-                uow.require_partner_user("Filing a registration")
+            # Sent back with comments (§2.5), the team files it again: transitions.yaml allows
+            # `register` then too, for the same people.
+            uow.require(ref, Action.REGISTER)
             approved = existing is not None and existing.exception_status is E.APPROVED
-            values, acv = _check_form(uow, ref, form, approved)
+            values, acv = _check_form(uow, ref, form, existing if approved else None)
             now = uow.now()
             if values["is_marketplace"]:
                 status = S.MARKETPLACE_PENDING
@@ -137,6 +139,12 @@ class Registration:
             uow.session.flush()
             row = uow.row(ref)
         return Outcome(row, f"Registration filed for deal {row.id}: {status.label}.")
+
+    def kept_answers(self) -> KeptAnswers:
+        """The answers a registration filed again after an approved exception keeps as
+        Microsoft rejected them, and why (transitions.yaml, D19): the form shows them
+        read-only; `register` refuses a change."""
+        return self._ctx.rules.kept_after_exception()
 
     def review(self, deal: int, decision: str, message: str = "") -> Outcome:
         """A Microsoft reviewer decides on a registration under review: `approve` (Review or
@@ -393,11 +401,12 @@ def _registration(uow: UnitOfWork, deal: int) -> tuple[RegistrationRecord, Refer
 
 
 def _check_form(
-    uow: UnitOfWork, ref: Referral, form: RegistrationForm, exception_approved: bool
+    uow: UnitOfWork, ref: Referral, form: RegistrationForm, excepted: RegistrationRecord | None
 ) -> tuple[dict[str, object], Decimal]:
     """The §4.4 form parsed (dates against the Clock, the deal and the rule files' date
     windows, relaxed after an approved exception), then its money in USD at the won month's
-    rate; returns the registration's values and the ACV in USD."""
+    rate and, filed again after an approved exception (`excepted`, the rejected filing), the
+    answers it keeps; returns the registration's values and the ACV in USD."""
     earliest = ref.created_at.date()
     if ref.microsoft_requested_at is not None:
         earliest = max(earliest, ref.microsoft_requested_at.date())
@@ -409,7 +418,7 @@ def _check_form(
         today=uow.now().date(),
         earliest=earliest,
         azure_ip=azure_ip,
-        windows=uow.rules.date_windows(exception_approved),
+        windows=uow.rules.date_windows(excepted is not None),
     )
     won_day = (ref.closed_at or uow.now()).date()
     tcv_usd = uow.usd(answers.contract_value, answers.contract_currency, won_day)
@@ -434,8 +443,38 @@ def _check_form(
         )
     if sol_usd > tcv_usd:
         problems["solution_value"] = "The solution value cannot exceed the contract value."
+    values = answers.model_dump()
+    if excepted is not None:
+        problems.update(_changed_kept(uow, excepted, values))
     refuse("The registration form", problems)
-    return answers.model_dump(), acv
+    return values, acv
+
+
+def _changed_kept(
+    uow: UnitOfWork, reg: RegistrationRecord, values: dict[str, object]
+) -> dict[str, str]:
+    """The answers the rule files keep after an approved exception (D19) that the form filed
+    again changes: {field: which answer stays, as Microsoft rejected it, and why}."""
+    kept = uow.rules.kept_after_exception()
+    return {
+        name: f"{REGISTRATION_FIELDS[name]} stays '{_shown(getattr(reg, name))}' as Microsoft "
+        f"rejected it. {kept.why}"
+        for name in kept.fields
+        if values.get(name) != getattr(reg, name)
+    }
+
+
+def _shown(value: object) -> str:
+    """A registration answer as the form shows it."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, Label):
+        return value.label
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return "(none)" if value is None else str(value)
 
 
 def _tell_team(

@@ -154,8 +154,16 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
 
 def overdue_condition(now: datetime) -> ColumnElement[bool]:
     """A received referral whose window is over at `now` (domain `window_over`), whether or
-    not the sweep has recorded it: one range of ix_referral_expiry_sweep (status, expires_at)."""
-    return and_(R.status == Status.NEW, R.expires_at.is_not(None), R.expires_at <= now)
+    not the sweep has recorded it: one range of ix_referral_expiry_sweep (status, expires_at).
+
+    The expiry is tested before the status, and the order matters: Inbound's pages walk
+    ix_referral_tab_expires (org_id, grid_tab, expires_at, id), which holds the expiry but not
+    the status, and exclude the overdue rows (`not_(late)`). SQLite evaluates the terms in the
+    order written and reads a row from the table only when a term needs a column the index
+    lacks, so with the expiry first only the rows already past their expiry are read; with
+    the status first every Inbound row was (a 100-row page 3,000 deep on 1M deals: 3.4 s
+    instead of 0.6 s while overdue referrals were not swept; docs/data.md)."""
+    return and_(R.expires_at.is_not(None), R.expires_at <= now, R.status == Status.NEW)
 
 
 def tab_parts(

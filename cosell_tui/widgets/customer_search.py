@@ -68,6 +68,17 @@ def account_line(account: AccountView, *, linked: bool = False, expanded: bool =
     return printable(text)
 
 
+def chosen_line(account: AccountView) -> str:
+    """The picked customer as the wizard and the send dialog show it: name, where, kind."""
+    address = account.address.strip()
+    where = (
+        address
+        if address.endswith(account.country)
+        else ", ".join(p for p in (address, account.country) if p)
+    )
+    return printable(f"{account.name} — {where} ({account.kind.label})")
+
+
 def best_tab(results: dict[AccountKind, tuple[AccountView, ...]]) -> AccountKind | None:
     """The tab the results open on: the one whose first row matched best (the same name is
     100 wherever it is), the leftmost on a tie; None when nothing was found."""

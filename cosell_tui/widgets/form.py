@@ -8,7 +8,7 @@ the user typed into without a translation table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -65,6 +65,7 @@ class FormField(Vertical):
         field: str,
         required: bool = False,
         kind: str = "text",
+        read: Callable[[], FieldValue] | None = None,
     ) -> None:
         super().__init__(id=f"field-{field}", classes="-required" if required else "")
         self.label = label
@@ -72,6 +73,9 @@ class FormField(Vertical):
         self.field = field
         self.required = required
         self.kind = kind  # "text", "date", "number" or "choice": what the client-side check is
+        #: A field over a list or a display (a customer picked in a search, a solutions
+        #: picker) says what it holds through `read`: its dialog keeps the answer.
+        self.read = read
         self._error_for: FieldValue = None  # the value the shown message is about
 
     def compose(self) -> ComposeResult:
@@ -82,7 +86,10 @@ class FormField(Vertical):
 
     @property
     def value(self) -> FieldValue:
-        """The control's value: text stripped, a Select's value (None when blank), a bool."""
+        """The control's value: text stripped, a Select's value (None when blank), a bool;
+        `read()` for a list or a display."""
+        if self.read is not None:
+            return self.read()
         control = self.control
         if isinstance(control, Input):
             return control.value.strip()

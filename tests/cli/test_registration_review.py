@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from .conftest import Runner
 
 
@@ -35,7 +38,7 @@ def test_partners_do_not_review_and_unknown_deals_are_exit_4(cosell: Runner) -> 
     assert usage.code == 2
 
 
-def test_exception_request_and_its_review(cosell: Runner) -> None:
+def test_exception_request_and_its_review(cosell: Runner, tmp_path: Path) -> None:
     latest = max(under_review(cosell), key=lambda i: i["filedDateTime"])  # within 60 days
     number = str(latest["number"])
     early = cosell("deal", "exception", number, "--message", "Please")
@@ -66,3 +69,31 @@ def test_exception_request_and_its_review(cosell: Runner) -> None:
     assert registration["exceptionRequest"]["status"] == "Approved"
     assert cosell("registration", "exception", "99999", "approve", user="ms-jordan").code == 4
     assert cosell("registration", "exceptions").code == 1
+    refile_after_the_exception(cosell, number, registration, tmp_path / "form.json")
+
+
+def refile_after_the_exception(cosell: Runner, number: str, shown: dict, path: Path) -> None:
+    """Filed again after the approved exception (D19): a changed tenant type is refused with
+    its field and why; the same form with a new contract value is filed (`deal show --json`
+    prints what was filed, the marketplace date too, so it is filed again unchanged)."""
+    form = {
+        "type": "AzureIPCoSell",
+        "contract": shown["contract"],
+        "solutionDetails": shown["solutionDetails"],
+    }
+    line = form["solutionDetails"][0]
+    kept = line["primaryDeploymentOn"]
+    line["primaryDeploymentOn"] = "Partner" if kept == "Customer" else "Customer"
+    path.write_text(json.dumps(form), encoding="utf-8")
+    value = str(float(shown["contract"]["value"]) * 10)
+    refused = cosell("deal", "register", number, "--file", str(path), "--contract-value", value)
+    assert refused.code == 1, refused.err
+    assert f"Tenant type stays '{kept}' as Microsoft rejected it" in refused.err
+    assert "only the term, the contract value and the contract dates" in refused.err
+    tenant = "customer" if kept == "Customer" else "partner"
+    filed = cosell(
+        "deal", "register", number, "--file", str(path), "--tenant", tenant,
+        "--contract-value", value,
+    )  # fmt: skip
+    assert filed.code == 0, filed.err
+    assert f"Registration filed for deal {number}" in filed.out

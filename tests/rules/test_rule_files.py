@@ -330,6 +330,18 @@ def test_registration_date_windows_relax_after_an_approved_exception(tmp_path: P
         assert book.date_windows(True) == DateWindows(sign_days=None, start_days=120)
 
 
+def test_the_answers_kept_after_an_approved_exception_are_in_the_file(tmp_path: Path) -> None:
+    """D19: what a registration filed again after an approved exception keeps is listed in
+    transitions.yaml (`register`); a name that is no answer of the form is refused."""
+    with RuleBook.load(cache_size=0) as book:
+        kept = book.kept_after_exception()
+    assert "tenant_type" in kept.fields and "term" not in kept.fields
+    assert kept.why.startswith("After an approved exception only the term")
+    edit(tmp_path, "transitions", "        - tenant_type\n", "        - tenant\n")
+    with pytest.raises(RuleFileError, match="'tenant' is not an answer of the registration"):
+        RuleBook.load(tmp_path)
+
+
 def test_a_rule_can_be_added_in_the_file_alone(tmp_path: Path) -> None:
     new_rule = (
         "  - id: no-quotes-help\n    source: test\n"

@@ -21,6 +21,7 @@ from cosell_tui.domain import (
     DealType,
     Direction,
     PricingModel,
+    RegistrationStatus,
     Substatus,
     TenantType,
 )
@@ -361,3 +362,45 @@ async def test_exception_keys_sent_without_waiting(open_demo: Any) -> None:
     registration = service.listing.deal(deal_id).registration
     assert registration is not None and registration.exception_status is ExceptionStatus.PENDING
     assert registration.exception_message == "Signed twice"
+
+
+def exception_approved(open_demo: Any) -> int:
+    """A rejected registration whose exception request Microsoft approved: Action required."""
+    deal_id = rejected_registration(open_demo)
+    partner = open_demo("ava")
+    row = partner.listing.row(deal_id)
+    partner.registration.request_exception(row.id, row.version, "The customer signed twice.")
+    open_demo("ms-jordan").registration.review_exception(deal_id, "approve")
+    return deal_id
+
+
+async def test_filing_again_after_an_approved_exception(open_demo: Any) -> None:
+    """`R` on a registration reopened by an approved exception (D19): the answers Partner
+    Center keeps are read-only and the dialog says why; a new contract value files it."""
+    service = open_demo("ava")
+    deal_id = exception_approved(open_demo)
+    before = service.listing.deal(deal_id)
+    assert before.row.registration_status is RegistrationStatus.ACTION_REQUIRED
+    assert Action.REGISTER in before.decision.allowed
+    app = ScreenHost(DealScreen(service, deal_id))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RegistrationDialog)
+        subtitle = str(dialog.query_one(".dialog-subtitle", Static).content)
+        assert "only the term, the contract value and the contract dates" in subtitle
+        assert "Tenant type" in subtitle
+        for name in ("tenant_type", "pricing_model", "solution_value", "is_marketplace"):
+            assert dialog.field(name).control.disabled, name
+        assert not dialog.field("contract_value").control.disabled
+        assert before.registration is not None
+        bigger = f"{before.registration.contract_value * 2:.2f}"
+        dialog.query_one("#input-contract_value", Input).value = bigger
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, DealScreen), [str(e) for e in dialog.query(Static)][-3:]
+    after = service.listing.deal(deal_id).registration
+    assert after is not None and after.contract_value == before.registration.contract_value * 2
+    assert after.tenant_type == before.registration.tenant_type

@@ -11,6 +11,7 @@ from cosell_tui.domain import Action, ExceptionStatus, RegistrationStatus
 from cosell_tui.domain.views import DealRow
 from cosell_tui.service import Service
 from cosell_tui.service.errors import NotFoundError, RuleRefusal, ValidationError
+from cosell_tui.service.forms import RegistrationForm
 from tests import factories as f
 from tests.service.conftest import advance, dump, rows
 from tests.service.test_registration import won_registrable
@@ -133,7 +134,49 @@ def test_approved_exception_lets_the_team_file_again(svc: Service) -> None:
     svc.registration.request_exception(row.id, row.version, "Please reconsider.")
     svc.as_user("jordan").registration.review_exception(row.id, "approve")
     again = svc.listing.row(row.id)
-    out = svc.registration.register(again.id, again.version, f.registration_form())
+    out = svc.registration.register(again.id, again.version, refiled())
+    assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
+
+
+def refiled(**overrides: str) -> RegistrationForm:
+    """The form `rejected` filed, corrected: what an approved exception lets change."""
+    return f.registration_form(**{"pricing_model": "PayAsYouGo", **overrides})
+
+
+def test_filed_again_after_an_exception_keeps_what_partner_center_freezes(svc: Service) -> None:
+    """D19 (transitions.yaml, `kept after an approved exception`): only the term, the contract
+    value and the contract dates change; every other answer stays as Microsoft rejected it,
+    each refusal naming its field and why, and nothing is written."""
+    row = rejected(svc)
+    svc.registration.request_exception(row.id, row.version, "Please reconsider.")
+    svc.as_user("jordan").registration.review_exception(row.id, "approve")
+    again = svc.listing.row(row.id)
+    before = dump(svc)
+    changed = refiled(pricing_model="Other", tenant_type="Partner", solution_value="150000")
+    with pytest.raises(ValidationError) as refused:
+        svc.registration.register(again.id, again.version, changed)
+    fields = refused.value.fields
+    assert set(fields) == {"pricing_model", "tenant_type", "solution_value"}
+    assert fields["pricing_model"].startswith("Pricing model stays 'Pay-as-you-go' as Microsoft")
+    assert "only the term, the contract value and the contract dates" in fields["tenant_type"]
+    assert "200,000.00" in fields["solution_value"]
+    assert dump(svc) == before
+    out = svc.registration.register(
+        again.id,
+        again.version,
+        refiled(term="Perpetual", end_date="", contract_value="400000"),
+    )
+    reg = svc.listing.deal(out.deal.id).registration
+    assert reg is not None and reg.perpetual and reg.contract_value == 400000
+
+
+def test_a_plain_send_back_keeps_nothing(svc: Service) -> None:
+    """Without an exception, the team corrects any answer of a registration sent back."""
+    row = won_registrable(svc)
+    svc.registration.register(row.id, row.version, refiled())
+    svc.as_user("jordan").registration.review(row.id, "send-back", "Wrong tenant")
+    again = svc.listing.row(row.id)
+    out = svc.registration.register(again.id, again.version, refiled(tenant_type="Partner"))
     assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
 
 
@@ -175,9 +218,9 @@ def test_after_an_approved_exception_the_date_windows_are_relaxed(svc: Service) 
     before = dump(svc)
     tomorrow = (svc.clock.now().date() + timedelta(days=1)).isoformat()
     with pytest.raises(ValidationError, match="cannot be in the future"):
-        svc.registration.register(again.id, again.version, f.registration_form(sign_date=tomorrow))
+        svc.registration.register(again.id, again.version, refiled(sign_date=tomorrow))
     assert dump(svc) == before
-    out = svc.registration.register(again.id, again.version, f.registration_form())
+    out = svc.registration.register(again.id, again.version, refiled())
     assert out.deal.registration_status is RegistrationStatus.REVIEW_PENDING
 
 

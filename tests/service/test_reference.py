@@ -313,3 +313,59 @@ def test_accounts_are_listed_by_name_whatever_its_case_then_by_number(real: Open
     assert [a.duns for a in works] == ["100000002", "100000005", "100000006"]
     pages = [ava.reference.accounts(kind="DUNS", limit=2, offset=n) for n in (0, 2, 4)]
     assert [e for page in pages for e in page] == list(listed)
+
+
+def test_a_partners_admin_comes_with_its_row_and_answers_an_invitation(real: Opener) -> None:
+    """D12: a partner from the partners file can carry its Referrals admin (Admin, Login,
+    Email, Phone), who signs in as that partner and accepts an invitation sent to it."""
+    from cosell_tui.domain.views import GridQuery, Tab
+    from cosell_tui.service.forms import AccountInput, PersonInput, SolutionInput
+    from tests import factories as f
+
+    ava = real("ava")
+    ava.reference.import_solutions(CATALOG, "catalog.csv")
+    rows = PARTNERS.replace(b"Phone\n", b"Phone,Admin\n").replace(
+        b"SOL-42001-INS,,,", b"SOL-42001-INS,adatum-ada,ada@adatum.example,,Ada Admin"
+    )
+    done = ava.reference.import_partners(rows, "partners.csv")
+    assert (done.added, done.changed) == (2, 0)
+    assert ava.reference.import_partners(rows, "again.csv").unchanged == 2
+    ada = real("adatum-ada")
+    assert (ada.user.org_name, ada.user.role.value, ada.user.entire_company) == (
+        "Adatum Analytics", "ReferralsAdmin", True,
+    )  # fmt: skip
+    [(adatum_id, _name)] = ava.catalog.search_partners("adatum")
+    location = ava.catalog.scope_locations()[0][0]
+    me = ava.user
+    first, _, last = me.display_name.partition(" ")
+    sent = ava.creation.create_deal(
+        f.draft(
+            location_id=location,
+            account_id=None,
+            account=AccountInput(name="Woodgrove Bank", country="US"),
+            team=(PersonInput(first, last, "+14255550100", me.email),),
+            solutions=(SolutionInput(SOLUTION),),
+            invitations=(f.invitation(org_id=adatum_id, solution_ids=("SOL-42001-INS",)),),
+        )
+    )
+    [received] = ada.listing.page(GridQuery(Tab.INBOUND), 0, 10).rows
+    assert received.name == sent.deal.name
+    out = ada.lifecycle.accept(received.id, received.version, f.accept_form(name=received.name))
+    assert out.deal.substatus.value == "Accepted"
+
+
+def test_a_partners_admin_row_is_complete_and_its_login_free(real: Opener) -> None:
+    ava = real("ava")
+    ava.administration.add_user(BEN)
+    rows = (
+        b"Type,Name,PartnerIDs,Login,Email,Phone,Admin\n"
+        b"Partner,Newco,4300001:DE,newco-admin,,,\n"  # no e-mail, no name
+        b"Partner,Other,4300002:DE,ben,ben@other.example,,Ben Other\n"  # Fabrikam's login
+        b"Microsoft seller,Jo,,ms-jo,jo@microsoft.example,+14255550107,Jo Admin\n"
+    )
+    with pytest.raises(ValidationError) as caught:
+        ava.reference.import_partners(rows, "p.csv")
+    said = caught.value.fields
+    assert "needs Admin, Email" in said["line 2"]
+    assert "ben is taken by a user who is not Other's admin" in said["line 3"]
+    assert "Admin are for partners" in said["line 4"]

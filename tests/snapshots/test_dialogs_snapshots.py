@@ -4,15 +4,16 @@ state, over the deal screen, at 80×24 and 160×48."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
 from textual.screen import Screen
 from textual.widgets import Input, Select
 
-from cosell_tui.domain import ErrorReason
+from cosell_tui.domain import ErrorReason, ExceptionStatus, RegistrationStatus
 from cosell_tui.domain.views import DealDetail
+from cosell_tui.rules import RuleBook
 from cosell_tui.screens.deal import DealScreen
 from cosell_tui.screens.dialogs import (
     AcceptDialog,
@@ -58,6 +59,21 @@ class Case:
     dialog: Callable[[DealDetail, RecordingService], Screen[Any]]
     values: dict[str, Any] = field(default_factory=dict)  # widget id -> value, before `keys`
     keys: tuple[str, ...] = ()
+
+
+def registration_reopened() -> DealDetail:
+    """A rejected registration whose exception Microsoft approved: the team files it again."""
+    detail = registration_rejected()
+    assert detail.registration is not None
+    return replace(
+        detail,
+        registration=replace(
+            detail.registration,
+            status=RegistrationStatus.ACTION_REQUIRED,
+            status_reason="Exception approved: file the registration again.",
+            exception_status=ExceptionStatus.APPROVED,
+        ),
+    )
 
 
 CASES: dict[str, Case] = {
@@ -135,6 +151,10 @@ CASES: dict[str, Case] = {
         lambda d, s: RegistrationDialog(d),
         {"input-is_marketplace": True, "input-term": "Finite"},
         ("ctrl+y",),
+    ),
+    "registration_after_exception": Case(
+        registration_reopened,
+        lambda d, s: RegistrationDialog(d, kept=RuleBook.load().kept_after_exception()),
     ),
     "exception": Case(registration_rejected, lambda d, s: ExceptionDialog(d)),
     "exception_errors": Case(

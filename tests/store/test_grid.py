@@ -419,3 +419,11 @@ def test_merged_closed_pages_keep_the_order(grid: Grid) -> None:
         grid.ids(AVA, Tab.CLOSED, parse("status:expired"), NOW)
     )
     assert len(overdue) > 1  # the merge was exercised
+
+
+def test_the_overdue_test_reads_the_expiry_before_the_status() -> None:
+    """Inbound's pages walk ix_referral_tab_expires, which lacks the status: with the expiry
+    tested first SQLite reads from the table only the rows past their expiry, not every
+    Inbound row (docs/data.md, "Overdue referrals not yet swept"; 4× on a deep page at 1M)."""
+    sql = str(grid_mod.overdue_condition(datetime(2026, 11, 23, tzinfo=UTC)))
+    assert sql.index("expires_at IS NOT NULL") < sql.index("expires_at <=") < sql.index("status")
