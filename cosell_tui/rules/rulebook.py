@@ -40,7 +40,6 @@ from cosell_tui.rules.schema import sample_values, to_message
 
 if TYPE_CHECKING:  # each rule set's module (with its pydantic models) is imported on first use
     from cosell_tui.rules.deal_type import DealTypeRules
-    from cosell_tui.rules.eligibility import EligibilityRules
     from cosell_tui.rules.rulefile import RuleFile
     from cosell_tui.rules.transitions import TransitionRules
 
@@ -195,12 +194,13 @@ class RuleBook:
 
     def __init__(
         self,
-        deal_type: DealTypeRules | Callable[[], RuleFile],
-        transitions: TransitionRules | Callable[[], RuleFile],
-        eligibility: EligibilityRules | Callable[[], RuleFile],
+        deal_type: RuleFile | Callable[[], RuleFile],
+        transitions: RuleFile | Callable[[], RuleFile],
+        eligibility: RuleFile | Callable[[], RuleFile],
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
-        """The three rule sets, each given or as a function that reads it on first use."""
+        """The three rule sets (DealTypeRules, TransitionRules, EligibilityRules), each given or
+        as a function that reads it on first use."""
         self._deal_type: _Compiled[DealTypeDecision] = _Compiled(deal_type, cache_size)
         self._transitions: _Compiled[TransitionDecision] = _Compiled(transitions, cache_size)
         self._eligibility: _Compiled[Checklist] = _Compiled(eligibility, cache_size)

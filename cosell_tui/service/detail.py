@@ -43,7 +43,6 @@ from cosell_tui.service.mapping import (
 from cosell_tui.service.scope import visible_clause
 from cosell_tui.service.shared import MAX_ID
 from cosell_tui.service.unit import UnitOfWork
-from cosell_tui.store import search
 from cosell_tui.store.models import (
     Account,
     Favorite,
@@ -88,6 +87,8 @@ def find(uow: UnitOfWork, wanted: str, limit: int) -> tuple[DealRow, ...]:
         # all letters ("abcdef"): asked alongside the number and the words.
         found.append(Referral.referral_id.startswith(wanted.lower()))
     if not by_number_only and not wanted.isdigit():
+        from cosell_tui.store import search  # the palette's words only, not a deal in full
+
         if uow.session.get_bind().dialect.name == "sqlite":
             match = search.sqlite_match([wanted])
             if match is not None:
