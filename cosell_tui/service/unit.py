@@ -8,7 +8,6 @@ models and (on first question) the rules, which the grids' quick reads never nee
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from cosell_tui.service import deciding
 from cosell_tui.service.errors import CONFLICT, ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.mapping import deal_row
 from cosell_tui.service.scope import visible_clause
-from cosell_tui.service.shared import MAX_ID, Shared
+from cosell_tui.service.shared import Shared, deal_key
 from cosell_tui.store.db import insert_or_ignore
 from cosell_tui.store.models import (
     Account,
@@ -89,21 +88,10 @@ class UnitOfWork:
 
     def visible_query(self, deal: int | str) -> Select[Referral]:
         query = select(Referral).where(visible_clause(self.user))
-        if isinstance(deal, str) and not (deal.strip().isascii() and deal.strip().isdigit()):
-            # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and
-            # must not reach the database, which may refuse such text with a driver error.
-            try:
-                guid = str(uuid.UUID(deal.strip()))
-            except ValueError:
-                raise NotFoundError(f"Deal {deal!r} not found.") from None
-            return query.where(Referral.referral_id == guid)
-        try:
-            pk = int(deal)
-        except (TypeError, ValueError):
-            raise NotFoundError(f"Deal {deal!r} not found.") from None
-        if not 0 < pk <= MAX_ID:  # beyond any id (and any database integer): not a deal
-            raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
-        return query.where(Referral.id == pk)
+        key = deal_key(deal)
+        if isinstance(key, str):
+            return query.where(Referral.referral_id == key)
+        return query.where(Referral.id == key)
 
     def load(self, deal: int | str, version: int | None = None) -> Referral:
         """The deal if this user may see it (D10); else NotFoundError. Checks the version."""

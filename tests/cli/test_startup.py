@@ -4,7 +4,8 @@ Each check runs `main(argv)` in a fresh interpreter and then looks at `sys.modul
 --help` and the help of every group and command must not import SQLAlchemy, Textual, the rules
 or durable-rules (the service is not needed to print help); `deal list` and `deal show` never
 import Textual, and `deal list`, which asks the rules nothing, imports neither them nor
-durable-rules (`deal show` does: it lists the actions the rules allow).
+durable-rules (`deal show` does: it lists the actions the rules allow), and `deal show` reads
+its deal without the ORM.
 """
 
 from __future__ import annotations
@@ -109,16 +110,19 @@ def test_deal_list_and_show_import_only_what_they_need(db: str, tmp_path) -> Non
 #: babel (money in the default locale is written without it, domain/format.py).
 NOT_FOR_A_TABLE = ("rich.console", "rich.table", "rich.text", "babel")
 
-#: `deal show` needs the ORM and the transitions and eligibility rule sets, and nothing of
-#: the rest: not the deal-type rule set (its module, pydantic models and file), nor Textual,
-#: Alembic, the full-text search, the insights tables or the input forms. (The models still
-#: bring SQLAlchemy's PostgreSQL dialect: a partial index of models.py names its options.)
+#: `deal show` reads one deal through Core (service/detail.py) and asks the transitions and
+#: eligibility rule sets, and needs nothing else: not the ORM, the models or the unit of work,
+#: nor the deal-type rule set (its module, pydantic models and file), Textual, Alembic,
+#: SQLAlchemy's PostgreSQL dialect on SQLite, the insights tables or the input forms.
 NOT_FOR_A_DEAL = (
     *NOT_FOR_A_TABLE,
     "textual",
     "alembic",
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql",
+    "cosell_tui.store.models",
+    "cosell_tui.service.unit",
     "cosell_tui.rules.deal_type",
-    "cosell_tui.store.search",
     "cosell_tui.store.insights_kept",
     "cosell_tui.service.inputs",
 )
