@@ -17,6 +17,7 @@ from typing import Any
 from cosell_tui.domain import (
     AccountKind,
     DealType,
+    Direction,
     ExceptionStatus,
     MicrosoftStatus,
     Status,
@@ -33,6 +34,14 @@ AskEligibility = Callable[[bool, bool], Checklist]
 def is_on_team(user: UserView, team_emails: Iterable[str]) -> bool:
     """The deal team lists the user (by email, in any case)."""
     return user.email.lower() in {email.lower() for email in team_emails}
+
+
+def is_invitee(ref: Any, microsoft_org_id: Callable[[], int | None]) -> bool:
+    """A P2P invitee's referral: sent to us by another partner (not by Microsoft, whose
+    organisation `microsoft_org_id` looks up, only when it matters)."""
+    if ref.direction is not Direction.INCOMING or ref.invited_by_org_id is None:
+        return False
+    return bool(ref.invited_by_org_id != microsoft_org_id())
 
 
 def shown_status(ref: Any, now: datetime) -> tuple[Status, Substatus]:

@@ -171,7 +171,7 @@ class _Reader:
             eligible=deciding.registration_eligible(ref, checklist, ask),
             has_customer_contact=bool(contacts),
             team_emails=[member.email for member in team],
-            is_invitee=self._is_invitee(),
+            is_invitee=deciding.is_invitee(ref, lambda: self.ctx.shared.microsoft_org_id(conn)),
             requester_substatus=self._requester_substatus(),
             registration=None if filed is None else (filed.exception_status, filed.registered_at),
         )
@@ -234,13 +234,6 @@ class _Reader:
         if who is not None and invited_by:
             invited_by = f"{who} ({invited_by})"
         return invited_by
-
-    def _is_invitee(self) -> bool:
-        """A P2P invitee's referral: sent to us by another partner (not by Microsoft)."""
-        ref = self.ref
-        if ref.direction is not Direction.INCOMING or ref.invited_by_org_id is None:
-            return False
-        return bool(ref.invited_by_org_id != self.ctx.shared.microsoft_org_id(self.conn))
 
     def _requester_substatus(self) -> Substatus | None:
         """For a Microsoft seller on Microsoft's own referral: the requesting partner's deal

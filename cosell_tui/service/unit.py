@@ -19,7 +19,6 @@ from cosell_tui.domain import (
     REGISTRATION_ACTIONS,
     TERMINAL_SUBSTATUSES,
     Action,
-    Direction,
     Role,
     Status,
     Substatus,
@@ -153,9 +152,7 @@ class UnitOfWork:
 
     def is_invitee(self, ref: Referral) -> bool:
         """A P2P invitee's referral: sent to us by another partner (not by Microsoft)."""
-        if ref.direction is not Direction.INCOMING or ref.invited_by_org_id is None:
-            return False
-        return ref.invited_by_org_id != self.microsoft_org_id()
+        return deciding.is_invitee(ref, self.microsoft_org_id)
 
     # --- the questions to the rules -------------------------------------------------------------
 
