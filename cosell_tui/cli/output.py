@@ -1,10 +1,14 @@
 """Everything the `cosell` command prints: lines, `cosell: ` messages, JSON and aligned tables.
 
-The one module of the CLI that imports rich (import-linter holds the others to it), and only
-when a table is drawn, so `--json` and one-line answers never load it. Tables are plain text
-for scripts and pipes: no colour, no box drawing, columns two spaces apart under a rule of
-dashes, numbers right-aligned; on a terminal narrower than the table, columns are dropped in a
-given order and one column is then clipped with an ellipsis, so a row stays one line.
+The one module of the CLI that imports rich (import-linter holds the others to it). Tables are
+plain text for scripts and pipes: no colour, no box drawing, columns two spaces apart under a
+rule of dashes, numbers right-aligned; on a terminal narrower than the table, columns are
+dropped in a given order and one column is then clipped with an ellipsis, so a row stays one
+line. They are laid out here, as rich's table (`box=None`) would lay them out, without loading
+rich's console: drawing 20 rows through rich cost more than the rest of `deal list` above
+SQLAlchemy. Only cell widths come from `rich.cells` (for text that is not plain ASCII), and a
+table with a cell that rich would break into lines or expand (a tab, a line break, a format
+character) is drawn by rich itself; tests/cli/test_table.py holds the two to the same bytes.
 Money, dates and durations are formatted by `cosell_tui.domain.format`, not here.
 """
 
@@ -107,8 +111,94 @@ def table_text(
 ) -> str:
     """Columns padded to their widest cell, `right` columns right-aligned; narrowed to `width`
     by `fit` when given (a None width prints every column in full)."""
-    body = [list(row) for row in rows]
+    body = [[str(cell) for cell in row] for row in rows]
     right = tuple(right)
+    if headers and all(_plain(cell) for row in (headers, *body) for cell in row):
+        text = _plain_table_text(headers, body, right, width, fit)
+        if text is not None:
+            return text
+    return _rich_table_text(headers, body, right, width, fit)
+
+
+def _plain(cell: str) -> bool:
+    """Text laid out as one line of its characters' cells (no tab, line break or format
+    character, which rich expands, splits or joins)."""
+    return cell.isprintable()
+
+
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes, as rich counts them."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _fitted(text: str, width: int, justify_right: bool) -> str:
+    """`text` in exactly `width` cells, as rich's no-wrap cell with an ellipsis overflow."""
+    if justify_right:
+        text = text.rstrip()
+    length = _cells(text)
+    if length > width:
+        if text.isascii():
+            text = text[: width - 1] + "…"
+        else:
+            from rich.cells import set_cell_size
+
+            text = set_cell_size(text, width - 1) + "…"
+        length = width
+    pad = " " * (width - length)
+    return pad + text if justify_right else text + pad
+
+
+def _plain_table_text(
+    headers: Sequence[str],
+    body: list[list[str]],
+    right: tuple[int, ...],
+    width: int | None,
+    fit: Fit | None,
+) -> str | None:
+    """The table as rich lays it out (see `_table`), or None when it is wider than UNLIMITED
+    (rich would squeeze its columns)."""
+    natural = [
+        max(1, _cells(headers[index]), *(_cells(row[index]) for row in body))
+        for index in range(len(headers))
+    ]
+    keep = list(range(len(headers)))
+
+    def total(columns: Sequence[int]) -> int:
+        return sum(natural[index] for index in columns) + 2 * (len(columns) - 1)
+
+    if total(keep) > UNLIMITED:
+        return None
+    widths = list(natural)
+    if width is not None and fit is not None:
+        for column in fit.drop:
+            if total(keep) <= width:
+                break
+            keep.remove(column)
+        excess = total(keep) - width
+        if excess > 0 and fit.shrink is not None and fit.shrink in keep:
+            current = max((len(row[fit.shrink]) for row in body), default=0)
+            widths[fit.shrink] = min(natural[fit.shrink], max(MIN_CLIP, current - excess))
+    right_set = set(right)
+    lines = [
+        "  ".join(_fitted(cells[index], widths[index], index in right_set) for index in keep)
+        for cells in (headers, ["-" * widths[index] for index in range(len(headers))], *body)
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _rich_table_text(
+    headers: Sequence[str],
+    body: list[list[str]],
+    right: tuple[int, ...],
+    width: int | None,
+    fit: Fit | None,
+) -> str:
+    """The table drawn by rich itself (cells with tabs or line breaks, or wider than
+    UNLIMITED)."""
     keep = list(range(len(headers)))
     buffer = io.StringIO()
     console = _console(buffer, UNLIMITED)

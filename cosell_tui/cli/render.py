@@ -5,7 +5,6 @@ Money, dates and durations come from `cosell_tui.domain.format`; tables from `ou
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -215,6 +214,8 @@ def _people(title: str, people: Sequence[PersonView]) -> list[str]:
 
 
 def _actions_line(d: DealDetail) -> str:
+    import textwrap  # deal show only: a list prints no paragraph
+
     allowed = sorted(a.label for a in d.decision.allowed)
     if not allowed:
         return "none (see `cosell deal explain`)"

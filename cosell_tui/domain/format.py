@@ -2,9 +2,10 @@
 
 One module, so a deal reads the same on every screen and in every command: money through babel
 (ISO code after the amount, so mixed currencies never look alike; the locale is `COSELL_LOCALE`,
-default en_US), dates as ISO-8601 (they sort and paste well), the time left to answer a
-referral as `2d 4h` / `5h 12m` / `12m` / `expired`, text clipped with an ellipsis, and text from
-the database made safe to show (`printable`).
+default en_US, which is written as babel would without loading it), dates as ISO-8601 (they
+sort and paste well), the time left to answer a referral as `2d 4h` / `5h 12m` / `12m` /
+`expired`, text clipped with an ellipsis, and text from the database made safe to show
+(`printable`).
 """
 
 from __future__ import annotations
@@ -56,10 +57,31 @@ def money(amount: Decimal | None, currency: str | None, *, whole: bool = False) 
     return _money(amount, currency, whole, locale())
 
 
+#: CLDR's decimal digits of the ISO 4217 currencies that do not use two (babel's
+#: `currency_fractions`; tests/test_format.py holds this copy to babel's data). The default
+#: locale writes money from it without loading babel's locale data: importing babel and reading
+#: its data for the first amount cost more than a `deal list` spends on its SQL.
+CURRENCY_DIGITS = {
+    "ADP": 0, "AFN": 0, "ALL": 0, "BHD": 3, "BIF": 0, "BYR": 0, "CLF": 4, "CLP": 0, "COP": 0,
+    "DJF": 0, "ESP": 0, "GNF": 0, "HUF": 0, "IDR": 0, "IQD": 0, "IRR": 0, "ISK": 0, "ITL": 0,
+    "JOD": 3, "JPY": 0, "KMF": 0, "KPW": 0, "KRW": 0, "KWD": 3, "LAK": 0, "LBP": 0, "LUF": 0,
+    "LYD": 3, "MGA": 0, "MGF": 0, "MMK": 0, "MRO": 0, "OMR": 3, "PYG": 0, "RWF": 0, "SLL": 0,
+    "SOS": 0, "STD": 0, "SYP": 0, "TMM": 0, "TND": 3, "TRL": 0, "UGX": 0, "UYI": 0, "UYW": 4,
+    "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0, "YER": 0, "ZMK": 0, "ZWD": 0,
+}  # fmt: skip
+#: Every other currency's digits.
+DEFAULT_CURRENCY_DIGITS = 2
+
+
 @lru_cache(maxsize=4096)
 def _money(amount: Decimal, currency: str, whole: bool, in_locale: str) -> str:
     # Babel takes ~50 µs a call; a screen repeats few distinct amounts, so cache them.
-    from babel.numbers import format_currency  # lazily: `cosell --help` stays quick
+    if in_locale == DEFAULT_LOCALE and isinstance(amount, Decimal) and _ordinary(amount):
+        # en_US: what babel writes with the patterns below (group `,`, decimal `.`, minus `-`,
+        # half-even rounding), without its locale data.
+        digits = 0 if whole else CURRENCY_DIGITS.get(currency, DEFAULT_CURRENCY_DIGITS)
+        return f"{amount:,.{digits}f} {currency.upper()}"
+    from babel.numbers import format_currency  # lazily: only another locale needs babel
 
     pattern = "#,##0 ¤¤" if whole else "#,##0.00 ¤¤"
     try:
@@ -68,6 +90,11 @@ def _money(amount: Decimal, currency: str, whole: bool, in_locale: str) -> str:
         )
     except (ValueError, LookupError):
         return f"{amount:,.0f} {currency}" if whole else f"{amount:,.2f} {currency}"
+
+
+def _ordinary(amount: Decimal) -> bool:
+    """A finite amount short of a quadrillion (babel has its own words for the rest)."""
+    return amount.is_finite() and amount.adjusted() < 15
 
 
 def day(value: date | datetime | None) -> str:

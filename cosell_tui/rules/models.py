@@ -65,7 +65,9 @@ def _unknown_keys(cls: type[BaseModel], data: Any) -> Any:
 class Strict(BaseModel):
     """A mapping of the file: only its declared keys (spelled as in the file), never more."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    #: `defer_build`: a model's validator is built when a file is first validated with it, not
+    #: when its module is imported, so a command builds only the rule sets it reads.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

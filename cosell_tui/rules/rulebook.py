@@ -1,20 +1,25 @@
 """The rule book: the three rule sets, loaded and validated once, asked for decisions.
 
 Callers hand in frozen facts and get plain decisions back; they never see durable-rules.
-Loading reads and validates the files (a broken file fails there, at start-up); each rule set
-is compiled into the engine the first time it is asked, so importing the package or building
-a book costs no engine work. Each answer is cached by its facts (they are frozen, hence
+`RuleBook.load(directory)` reads and validates every file at once (a broken file fails there);
+the process-wide book of the shipped files (`default_rulebook`) reads each file, and imports
+its rule set's module and pydantic models, the first time that rule set is asked: `cosell deal
+show` asks the transitions and the eligibility, never the deal type, and pays for those two
+only (the shipped files are validated by the tests and `cosell rules check`). Each rule set is
+compiled into the engine the first time it is asked, so importing the package or building a
+book costs no engine work. Each answer is cached by its facts (they are frozen, hence
 hashable), so a screen that asks again about an unchanged deal costs a dictionary lookup.
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from enum import Enum
 from pathlib import Path
-from typing import Any, Final, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 
 from cosell_tui.domain import Action, CloseReason, DealType, ErrorReason
 from cosell_tui.domain.facts import (
@@ -29,21 +34,41 @@ from cosell_tui.domain.facts import (
     TransitionDecision,
     TransitionFacts,
 )
-from cosell_tui.rules.deal_type import DealTypeRules
-from cosell_tui.rules.eligibility import EligibilityRules
 from cosell_tui.rules.engine import EngineRuleset
 from cosell_tui.rules.errors import EngineError, RuleFileError
 from cosell_tui.rules.routing import RoutingTable, check_routing_file, ordered
-from cosell_tui.rules.rulefile import RuleFile
 from cosell_tui.rules.schema import sample_values, to_message
-from cosell_tui.rules.transitions import TransitionRules
-from cosell_tui.rules.vocabulary import read_yaml
+
+if TYPE_CHECKING:  # each rule set's module (with its pydantic models) is imported on first use
+    from cosell_tui.rules.deal_type import DealTypeRules
+    from cosell_tui.rules.rulefile import RuleFile
+    from cosell_tui.rules.transitions import TransitionRules
 
 #: The rule files shipped with cosell (cosell_tui/rules/*.yaml).
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent
-RULE_SETS: dict[str, type[RuleFile]] = {
-    cls.name: cls for cls in (DealTypeRules, TransitionRules, EligibilityRules)
+#: Each rule set by the name its file declares (`ruleset:`): where its RuleFile class lives.
+RULE_SETS: dict[str, str] = {
+    "deal_type": "cosell_tui.rules.deal_type:DealTypeRules",
+    "transitions": "cosell_tui.rules.transitions:TransitionRules",
+    "eligibility": "cosell_tui.rules.eligibility:EligibilityRules",
 }
+
+
+def rule_set(name: str) -> type[RuleFile]:
+    """The RuleFile class of the rule set called `name` (its module imported now)."""
+    module, _, attribute = RULE_SETS[name].partition(":")
+    cls: type[RuleFile] = getattr(importlib.import_module(module), attribute)
+    return cls
+
+
+def _read(directory: Path, name: str) -> RuleFile:
+    """The rule set `name` read and validated from `directory`; RuleFileError if broken."""
+    path = directory / f"{name}.yaml"
+    if not path.is_file():
+        raise RuleFileError(path, None, f"missing: the {name} rule set is required")
+    return rule_set(name).load(path)
+
+
 DEFAULT_CACHE_SIZE = 4096
 #: The shipped routing rules of the demo organisation (the data form, CSV; docs/rules.md).
 DEFAULT_ROUTING = DEFAULT_DIRECTORY / "routing.csv"
@@ -90,28 +115,47 @@ class _Lru(Generic[D]):
 
 
 class _Compiled(Generic[D]):
-    """One rule set with its cache, and its engine rulesets once first asked."""
+    """One rule set with its cache, and its engine rulesets once first asked; the rule set
+    itself is given, or read by `rules` the first time it is needed."""
 
-    def __init__(self, rules: RuleFile, cache_size: int) -> None:
-        self.rules = rules
+    def __init__(self, rules: RuleFile | Callable[[], RuleFile], cache_size: int) -> None:
+        self._rules: RuleFile | None = None
+        self._read: Callable[[], RuleFile] | None = None
+        if callable(rules):
+            self._read = rules
+        else:
+            self._rules = rules
         self._engine: EngineRuleset | None = None
         self._closed = False
         self._lock = threading.Lock()
         self.cache: _Lru[D] | None = _Lru(cache_size) if cache_size > 0 else None
 
     @property
+    def rules(self) -> RuleFile:
+        """The rule set, read and validated on first use."""
+        rules = self._rules
+        if rules is None:
+            with self._lock:
+                if self._rules is None:
+                    assert self._read is not None
+                    self._rules = self._read()
+                rules = self._rules
+        return rules
+
+    @property
     def engine(self) -> EngineRuleset:
         """The rule set in the engine, compiled on first use."""
         engine = self._engine
         if engine is None:
+            rules = self.rules
             with self._lock:
                 if self._closed:
-                    raise EngineError(f"rule set {self.rules.name!r} is closed or unusable")
+                    raise EngineError(f"rule set {rules.name!r} is closed or unusable")
                 if self._engine is None:
                     try:
-                        self._engine = EngineRuleset(self.rules.name, self.rules.engine_rules)
+                        self._engine = EngineRuleset(rules.name, rules.engine_rules)
                     except ValueError as error:
-                        raise RuleFileError(self.rules.path, None, str(error)) from error
+                        raise RuleFileError(rules.path, None, str(error)) from error
                 engine = self._engine
         return engine
 
@@ -124,14 +168,15 @@ class _Compiled(Generic[D]):
         return self._closed or (self._engine is not None and self._engine.closed)
 
     def decide(self, facts: Hashable) -> D:
+        rules = self.rules
         # Validate before the cache: `True == 1`, so a malformed fact could hit a good entry.
-        values = self.rules.schema.values(facts)
+        values = rules.schema.values(facts)
         if self.cache is not None:
             cached = self.cache.get(facts)
             if cached is not _MISSING:
                 return cached
-        fired = self.engine.evaluate(to_message(values, self.rules.sent))
-        decision: D = self.rules.decide(values, fired)
+        fired = self.engine.evaluate(to_message(values, rules.sent))
+        decision: D = rules.decide(values, fired)
         if self.cache is not None:
             self.cache.put(facts, decision)
         return decision
@@ -150,11 +195,13 @@ class RuleBook:
 
     def __init__(
         self,
-        deal_type: DealTypeRules,
-        transitions: TransitionRules,
-        eligibility: EligibilityRules,
+        deal_type: RuleFile | Callable[[], RuleFile],
+        transitions: RuleFile | Callable[[], RuleFile],
+        eligibility: RuleFile | Callable[[], RuleFile],
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
+        """The three rule sets (DealTypeRules, TransitionRules, EligibilityRules), each given or
+        as a function that reads it on first use."""
         self._deal_type: _Compiled[DealTypeDecision] = _Compiled(deal_type, cache_size)
         self._transitions: _Compiled[TransitionDecision] = _Compiled(transitions, cache_size)
         self._eligibility: _Compiled[Checklist] = _Compiled(eligibility, cache_size)
@@ -163,8 +210,6 @@ class RuleBook:
             self._transitions,
             self._eligibility,
         )
-        self._deal_type_rules = deal_type
-        self._transition_rules = transitions
         self._routing: OrderedDict[tuple[RoutingRule, ...], RoutingTable] = OrderedDict()
         self._routing_lock = threading.Lock()
 
@@ -174,21 +219,28 @@ class RuleBook:
     ) -> RuleBook:
         """Read deal_type.yaml, transitions.yaml and eligibility.yaml; RuleFileError if broken."""
         folder = Path(directory) if directory is not None else DEFAULT_DIRECTORY
-        loaded: dict[str, RuleFile] = {}
-        for name, rule_set in RULE_SETS.items():
-            path = folder / f"{name}.yaml"
-            if not path.is_file():
-                raise RuleFileError(path, None, f"missing: the {name} rule set is required")
-            loaded[name] = rule_set.load(path)
-        deal_type, transitions, eligibility = (
+        loaded = {name: _read(folder, name) for name in RULE_SETS}
+        return cls(
             loaded["deal_type"],
             loaded["transitions"],
             loaded["eligibility"],
+            cache_size=cache_size,
         )
-        assert isinstance(deal_type, DealTypeRules)
-        assert isinstance(transitions, TransitionRules)
-        assert isinstance(eligibility, EligibilityRules)
-        return cls(deal_type, transitions, eligibility, cache_size=cache_size)
+
+    @classmethod
+    def shipped(cls, *, cache_size: int = DEFAULT_CACHE_SIZE) -> RuleBook:
+        """The book of the files shipped with cosell, each read and validated the first time
+        its rule set is asked (the tests validate them all)."""
+
+        def reader(name: str) -> Callable[[], RuleFile]:
+            return lambda: _read(DEFAULT_DIRECTORY, name)
+
+        return cls(
+            reader("deal_type"),
+            reader("transitions"),
+            reader("eligibility"),
+            cache_size=cache_size,
+        )
 
     def deal_type(self, facts: DealTypeFacts) -> DealTypeDecision:
         """The deal type the wizard's answers make, with the reason and any problems."""
@@ -219,6 +271,22 @@ class RuleBook:
             self._routing.move_to_end(key)
             # Under the lock: a table closed by another thread's eviction is never asked.
             return table.route(market, solutions)
+
+    @property
+    def _deal_type_rules(self) -> DealTypeRules:
+        from cosell_tui.rules.deal_type import DealTypeRules
+
+        rules = self._deal_type.rules
+        assert isinstance(rules, DealTypeRules)
+        return rules
+
+    @property
+    def _transition_rules(self) -> TransitionRules:
+        from cosell_tui.rules.transitions import TransitionRules
+
+        rules = self._transitions.rules
+        assert isinstance(rules, TransitionRules)
+        return rules
 
     # --- answers that need no engine: what the rule files state as plain lists ---------------
 
@@ -274,7 +342,7 @@ def default_rulebook() -> RuleBook:
     if _default is None:
         with _default_lock:
             if _default is None:
-                _default = RuleBook.load()
+                _default = RuleBook.shipped()
     return _default
 
 
@@ -287,6 +355,8 @@ def check_rule_files(paths: list[Path] | None = None) -> list[str]:
     """
     if paths is None:
         paths = [*(DEFAULT_DIRECTORY / f"{name}.yaml" for name in RULE_SETS), DEFAULT_ROUTING]
+    from cosell_tui.rules.vocabulary import read_yaml
+
     problems: list[str] = []
     for path in map(Path, paths):
         if path.suffix.lower() == ".csv":  # routing rules: their data form (docs/rules.md)
@@ -295,14 +365,13 @@ def check_rule_files(paths: list[Path] | None = None) -> list[str]:
         try:
             data = read_yaml(path)
             named = data.get("ruleset")
-            rule_set = RULE_SETS.get(named) if isinstance(named, str) else None
-            if rule_set is None:
+            if not isinstance(named, str) or named not in RULE_SETS:
                 raise RuleFileError(
                     path,
                     None,
                     f"ruleset: must be one of {', '.join(RULE_SETS)}, got {data.get('ruleset')!r}",
                 )
-            rules = rule_set(path, data)
+            rules = rule_set(named)(path, data)
             compiled: _Compiled[Any] = _Compiled(rules, cache_size=0)
             try:
                 values = sample_values(rules.schema)

@@ -26,6 +26,7 @@ from cosell_tui.service.errors import CONFLICT, ConflictError
 from cosell_tui.service.shared import Shared
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
 
     from cosell_tui.rules import RuleBook
@@ -75,6 +76,18 @@ class Context:
             return
         with self.guarded(), Session(self.shared.engine, expire_on_commit=False) as session:
             yield UnitOfWork(self.shared, self.user, session)
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A read through SQLAlchemy Core, without the ORM (one deal in full, detail.py); a
+        database that cannot be used is a refusal in words. Inside a `batch`, the batch's
+        transaction (so it sees the batch's own writes)."""
+        batched = self._batch_session()
+        if batched is not None:
+            yield batched.connection()
+            return
+        with self.guarded(), self.shared.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def batch(self) -> Iterator[Session]:

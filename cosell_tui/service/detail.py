@@ -1,16 +1,22 @@
-"""One deal in full (`detail`: what the deal screen and `cosell deal show` show, with the
-actions allowed now) and the command palette's look-up (`find`): the ORM side of the listing
-subject (listing.py), imported when a deal is opened, never for a grid page or a count.
+"""One deal in full: what the deal screen and `cosell deal show` show, with the actions allowed
+now (`Listing.deal`).
+
+Read through SQLAlchemy Core over store/tables.py and store/tables_deal.py, like the grids
+(docs/service.md, "Two speeds of reading"): neither the ORM nor the models are imported, and no
+mapper is configured. The rules are asked the same questions as the unit of work asks them
+before a change: the facts are built by deciding.py from the referral's columns. The command
+palette's look-up is palette.py (ORM).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, TextClause, or_, select, text
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, exists, select
 
 from cosell_tui.domain import (
     NORMAL_STAGES,
@@ -19,18 +25,23 @@ from cosell_tui.domain import (
     Direction,
     ErrorReason,
     MicrosoftStatus,
+    Role,
     Status,
     Substatus,
 )
+from cosell_tui.domain.facts import Checklist
 from cosell_tui.domain.views import (
     DealDetail,
-    DealRow,
     HistoryView,
     InvitationView,
     MicrosoftCard,
     PersonView,
     SolutionLine,
+    UserView,
 )
+from cosell_tui.service import deciding
+from cosell_tui.service.context import Context
+from cosell_tui.service.errors import NotFoundError
 from cosell_tui.service.mapping import (
     account_view,
     deal_row,
@@ -40,28 +51,27 @@ from cosell_tui.service.mapping import (
     solution_view,
     user_person,
 )
-from cosell_tui.service.scope import visible_clause
-from cosell_tui.service.shared import MAX_ID
-from cosell_tui.service.unit import UnitOfWork
-from cosell_tui.store import search
-from cosell_tui.store.models import (
-    Account,
-    Favorite,
-    HistoryEntry,
-    Invitation,
-    Location,
-    Organization,
-    Referral,
-    Registration,
-    User,
+from cosell_tui.service.shared import deal_key
+from cosell_tui.store.grid import Scope, scope_condition
+from cosell_tui.store.tables import favorite, organization, referral, team_member, user_account
+from cosell_tui.store.tables_deal import (
+    account,
+    customer_contact,
+    history,
+    invitation,
+    location,
+    referral_solution,
+    registration,
+    solution,
 )
-
-_GUID_PART = re.compile(r"^[0-9a-fA-F-]{6,36}$")
+from cosell_tui.store.valuation import usd_rate
 
 HISTORY_LIMIT = 500
 
+R = referral.c
 
-def status_reason(ref: Referral) -> str | None:
+
+def status_reason(ref: Any) -> str | None:
     """The decline/lost/error reason in words, with the notes."""
     if ref.status_reason_code is None:
         return ref.status_reason_notes or None
@@ -73,227 +83,321 @@ def status_reason(ref: Referral) -> str | None:
     return f"{label}: {ref.status_reason_notes}" if ref.status_reason_notes else label
 
 
-def find(uow: UnitOfWork, wanted: str, limit: int) -> tuple[DealRow, ...]:
-    """The command palette's deals (Listing.find_deals): by number, Referral ID prefix or
-    words (full-text index, never a table scan), newest first."""
-    query = select(Referral).where(visible_clause(uow.user))
-    number = wanted.removeprefix("#")
-    digits = number.isascii() and number.isdigit()
-    by_number_only = digits and wanted.startswith("#")
-    found: list[ColumnElement[bool] | TextClause] = []
-    if digits and len(number) <= 19 and 0 < int(number) <= MAX_ID:  # "498", "#498"
-        found.append(Referral.id == int(number))
-    if not by_number_only and _GUID_PART.match(wanted):
-        # A Referral ID's first characters, which may be all digits ("12345678") or
-        # all letters ("abcdef"): asked alongside the number and the words.
-        found.append(Referral.referral_id.startswith(wanted.lower()))
-    if not by_number_only and not wanted.isdigit():
-        if uow.session.get_bind().dialect.name == "sqlite":
-            match = search.sqlite_match([wanted])
-            if match is not None:
-                ids = text("SELECT rowid FROM referral_fts WHERE referral_fts MATCH :m").bindparams(
-                    m=match
-                )
-                found.append(Referral.id.in_(ids))
-        else:
-            tsquery = search.pg_tsquery([wanted])
-            if tsquery is not None:
-                found.append(
-                    text(f"{search.PG_QUERY_DOCUMENT} @@ to_tsquery('simple', :q)").bindparams(
-                        q=tsquery
-                    )
-                )
-    if not found:
-        return ()
-    query = query.where(or_(*found))
-    refs = uow.session.scalars(
-        query.order_by(Referral.created_at.desc(), Referral.id.desc()).limit(limit)
-    ).all()
-    favorites = set(
-        uow.session.scalars(
-            select(Favorite.referral_id).where(
-                Favorite.user_id == uow.user.id,
-                Favorite.referral_id.in_([r.id for r in refs]),
+def detail(ctx: Context, deal: int | str) -> DealDetail:
+    """Everything the deal screen and `cosell deal show` show, and the actions allowed now;
+    NotFoundError unless this user may see the deal (D10)."""
+    key = deal_key(deal)
+    with ctx.connection() as conn:
+        found = R.referral_id == key if isinstance(key, str) else R.id == key
+        ref: Any = conn.execute(
+            select(referral).where(found, scope_condition(Scope.of(ctx.user)))
+        ).first()
+        if ref is None:
+            raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
+        return _Reader(ctx, conn, ref).detail()
+
+
+class _Reader:
+    """One deal's rows, read once each, and what is built from them."""
+
+    def __init__(self, ctx: Context, conn: Connection, ref: Any) -> None:
+        self.ctx = ctx
+        self.user: UserView = ctx.user
+        self.conn = conn
+        self.ref = ref
+        self.now = ctx.clock.now()
+
+    def one(self, query: Any) -> Any:
+        return self.conn.execute(query).first()
+
+    def detail(self) -> DealDetail:
+        ref, conn = self.ref, self.conn
+        loc = location.c
+        place = self.one(select(loc.name, loc.partner_id).where(loc.id == ref.location_id))
+        org_name = conn.execute(
+            select(organization.c.name).where(organization.c.id == ref.org_id)
+        ).scalar_one()
+        customer: Any = self.one(select(account).where(account.c.id == ref.customer_account_id))
+        assert place is not None and customer is not None
+        contacts: Sequence[Any] = conn.execute(
+            select(customer_contact)
+            .where(customer_contact.c.referral_id == ref.id)
+            .order_by(customer_contact.c.id)
+        ).all()
+        team: Sequence[Any] = conn.execute(
+            select(team_member)
+            .where(team_member.c.referral_id == ref.id)
+            .order_by(team_member.c.id)
+        ).all()
+        lines = conn.execute(
+            select(referral_solution)
+            .where(referral_solution.c.referral_id == ref.id)
+            .order_by(referral_solution.c.id)
+        ).all()
+        solutions: dict[str, Any] = {
+            row.id: row
+            for row in conn.execute(
+                select(solution).where(solution.c.id.in_({line.solution_id for line in lines}))
             )
+        }
+        filed: Any = self.one(select(registration).where(registration.c.referral_id == ref.id))
+        fav = conn.execute(
+            select(
+                exists().where(favorite.c.user_id == self.user.id, favorite.c.referral_id == ref.id)
+            )
+        ).scalar()
+        azure_ip = sum(1 for line in lines if solutions[line.solution_id].azure_ip_co_sell)
+
+        def ask(as_won: bool, may_accept: bool) -> Checklist:
+            rate = usd_rate(conn, ref.currency, deciding.won_day(ref, self.now))
+            facts = deciding.eligibility_facts(
+                ref,
+                as_won=as_won,
+                microsoft_may_accept=may_accept,
+                usd=None if rate is None else ref.value * Decimal(rate),
+                azure_ip_solutions=azure_ip,
+                account_kind=customer.kind,
+                matched_to_managed=customer.matched_managed_account_id is not None,
+            )
+            return self.ctx.rules.eligibility(facts)
+
+        checklist = None
+        if ref.substatus is Substatus.WON and ref.deal_type is not DealType.SOLUTION_ASSESSMENT:
+            checklist = ask(False, False)
+        facts = deciding.transition_facts(
+            ref,
+            user=self.user,
+            now=self.now,
+            eligible=deciding.registration_eligible(ref, checklist, ask),
+            has_customer_contact=bool(contacts),
+            team_emails=[member.email for member in team],
+            is_invitee=deciding.is_invitee(ref, lambda: self.ctx.shared.microsoft_org_id(conn)),
+            requester_substatus=self._requester_substatus(),
+            registration=None if filed is None else (filed.exception_status, filed.registered_at),
         )
-    )
-    return tuple(deal_row(r, r.id in favorites).as_of(uow.now()) for r in refs)
-
-
-def _skipped_stages(uow: UnitOfWork, ref: Referral) -> frozenset[int]:
-    """The stages each recorded stage mark jumped over (from the history's changes)."""
-    skipped: set[int] = set()
-    details = uow.session.scalars(
-        select(HistoryEntry.detail).where(
-            HistoryEntry.referral_id == ref.id, HistoryEntry.action == "stage"
+        decision = self.ctx.rules.transitions(facts)
+        return DealDetail(
+            row=deal_row(ref, bool(fav)).as_of(self.now),
+            location_name=place.name,
+            location_partner_id=place.partner_id,
+            org_name=org_name,
+            invited_by=self._invited_by(),
+            invite_notes=ref.invite_notes,
+            help_type=ref.help_type,
+            visible_to_microsoft=ref.visible_to_microsoft,
+            marketplace_intent=ref.marketplace_intent,
+            notes=ref.notes,
+            campaign_id=ref.campaign_id,
+            status_reason=status_reason(ref),
+            accepted_at=ref.accepted_at,
+            updated_at=ref.updated_at,
+            customer=account_view(customer),
+            contacts=tuple(person_view(c) for c in contacts),
+            team=tuple(person_view(m) for m in team),
+            solutions=tuple(
+                SolutionLine(
+                    solution_view(solutions[line.solution_id], self.user.org_id),
+                    line.price,
+                    line.quantity,
+                    line.currency,
+                )
+                for line in lines
+            ),
+            invitations=self._invitations(),
+            microsoft=self._microsoft_card(),
+            decision=decision,
+            checklist=checklist,
+            registration=registration_view(filed) if filed is not None else None,
+            history=self._history(),
+            skipped_stages=self._skipped_stages(),
+            routed_by=self._routed_by(),
+            inviter_contacts=self._inviter_contacts(),
         )
-    )
-    for detail in details:
-        with contextlib.suppress(ValueError, TypeError, KeyError):
-            old, new = json.loads(detail)["changes"]["stage_pct"]
-            skipped.update(pct for pct, _name in NORMAL_STAGES if int(old) < pct < int(new))
-    return frozenset(skipped)
 
+    # --- who sent it ----------------------------------------------------------------------
 
-def detail(uow: UnitOfWork, ref: Referral) -> DealDetail:
-    """Everything the deal screen and `cosell deal show` show, and the actions allowed now."""
-    location = uow.session.get(Location, ref.location_id)
-    org = uow.session.get(Organization, ref.org_id)
-    account = uow.session.get(Account, ref.customer_account_id)
-    assert location is not None and org is not None and account is not None
-    invited_by = None
-    if ref.invited_by_org_id is not None:
-        sender = uow.session.get(Organization, ref.invited_by_org_id)
-        who = uow.session.get(User, ref.invited_by_user_id) if ref.invited_by_user_id else None
-        invited_by = sender.name if sender else None
+    def _invited_by(self) -> str | None:
+        """The inviting organisation, with the person who sent it when known."""
+        ref = self.ref
+        if ref.invited_by_org_id is None:
+            return None
+        invited_by: str | None = self.conn.execute(
+            select(organization.c.name).where(organization.c.id == ref.invited_by_org_id)
+        ).scalar()
+        who = None
+        if ref.invited_by_user_id:
+            who = self.conn.execute(
+                select(user_account.c.display_name).where(
+                    user_account.c.id == ref.invited_by_user_id
+                )
+            ).scalar()
         if who is not None and invited_by:
-            invited_by = f"{who.display_name} ({invited_by})"
-    checklist = None
-    if ref.substatus is Substatus.WON and ref.deal_type is not DealType.SOLUTION_ASSESSMENT:
-        checklist = uow.checklist(ref)
-    registration = uow.session.scalar(
-        select(Registration).where(Registration.referral_id == ref.id)
-    )
-    return DealDetail(
-        row=uow.row(ref),
-        location_name=location.name,
-        location_partner_id=location.partner_id,
-        org_name=org.name,
-        invited_by=invited_by,
-        invite_notes=ref.invite_notes,
-        help_type=ref.help_type,
-        visible_to_microsoft=ref.visible_to_microsoft,
-        marketplace_intent=ref.marketplace_intent,
-        notes=ref.notes,
-        campaign_id=ref.campaign_id,
-        status_reason=status_reason(ref),
-        accepted_at=ref.accepted_at,
-        updated_at=ref.updated_at,
-        customer=account_view(account),
-        contacts=tuple(person_view(c) for c in ref.contacts),
-        team=tuple(person_view(m) for m in ref.team),
-        solutions=tuple(
-            SolutionLine(
-                solution_view(line.solution, uow.user.org_id),
-                line.price,
-                line.quantity,
-                line.currency,
-            )
-            for line in ref.solutions
-        ),
-        invitations=_invitations(uow, ref),
-        microsoft=_microsoft_card(uow, ref),
-        decision=uow.decision(ref, checklist),
-        checklist=checklist,
-        registration=registration_view(registration) if registration else None,
-        history=_history(uow, ref.id),
-        skipped_stages=_skipped_stages(uow, ref),
-        routed_by=_routed_by(uow, ref),
-        inviter_contacts=_inviter_contacts(uow, ref),
-    )
+            invited_by = f"{who} ({invited_by})"
+        return invited_by
 
-
-def _routed_by(uow: UnitOfWork, ref: Referral) -> str | None:
-    """The routing rule that placed Microsoft's referral, as recorded when it was received."""
-    if ref.direction is not Direction.INCOMING:
-        return None
-    detail = uow.session.scalar(
-        select(HistoryEntry.detail)
-        .where(HistoryEntry.referral_id == ref.id, HistoryEntry.action == "received")
-        .order_by(HistoryEntry.id)
-        .limit(1)
-    )
-    try:
-        said = json.loads(detail or "{}").get("routed_by")
-    except (ValueError, AttributeError):
-        return None
-    return said if isinstance(said, str) else None
-
-
-def _inviter_contacts(uow: UnitOfWork, ref: Referral) -> tuple[PersonView, ...]:
-    """The team the inviter sent with the invitation this referral came from."""
-    if ref.invited_by_org_id is None:
-        return ()
-    team = uow.session.scalar(
-        select(Invitation.team)
-        .where(Invitation.to_referral_id == ref.id)
-        .order_by(Invitation.id)
-        .limit(1)
-    )
-    return people_views(team or "")
-
-
-def _invitations(uow: UnitOfWork, ref: Referral) -> tuple[InvitationView, ...]:
-    rows = uow.session.execute(
-        select(Invitation, Organization.name, Referral.substatus)
-        .join(Organization, Organization.id == Invitation.to_org_id)
-        .outerjoin(Referral, Referral.id == Invitation.to_referral_id)
-        .where(Invitation.from_referral_id == ref.id)
-        .order_by(Invitation.id)
-    ).all()
-    return tuple(
-        InvitationView(
-            id=inv.id,
-            to_org_name=org_name,
-            value=inv.value,
-            currency=inv.currency,
-            close_date=inv.close_date,
-            notes=inv.notes,
-            help_type=inv.help_type,
-            solution_ids=tuple(s for s in inv.solution_ids.split(",") if s),
-            created_at=inv.created_at,
-            invitee_status=substatus,
-        )
-        for inv, org_name, substatus in rows
-    )
-
-
-def _microsoft_card(uow: UnitOfWork, ref: Referral) -> MicrosoftCard:
-    """Microsoft's side; the seller only once Microsoft accepted (domain.md §2.3)."""
-    seller = None
-    if ref.microsoft_status in (MicrosoftStatus.ACCEPTED, MicrosoftStatus.WON):
-        user = uow.session.get(User, ref.microsoft_seller_id) if ref.microsoft_seller_id else None
-        seller = user_person(user) if user else None
-    expires_at = None
-    if ref.microsoft_status is MicrosoftStatus.PENDING:
-        ms_org = uow.microsoft_org_id()
-        expires_at = uow.session.scalar(
-            select(Referral.expires_at)
-            .where(
-                Referral.engagement_id == ref.engagement_id,
-                Referral.org_id == ms_org,
-                Referral.status == Status.NEW,
-            )
-            .order_by(Referral.id.desc())
+    def _requester_substatus(self) -> Substatus | None:
+        """For a Microsoft seller on Microsoft's own referral: the requesting partner's deal
+        (the invitation's source, else the inviter's referral in the same engagement)."""
+        ref = self.ref
+        if self.user.role is not Role.MICROSOFT_SELLER:
+            return None
+        if ref.org_id != self.ctx.shared.microsoft_org_id(self.conn):
+            return None
+        inv = invitation.c
+        source = self.conn.execute(
+            select(inv.from_referral_id)
+            .where(inv.to_referral_id == ref.id)
+            .order_by(inv.id)
             .limit(1)
-        )
-    return MicrosoftCard(
-        status=ref.microsoft_status,
-        requested_at=ref.microsoft_requested_at,
-        seller=seller,
-        msx_id=ref.microsoft_msx_id,
-        decline_reason=ref.microsoft_decline_reason,
-        expires_at=expires_at,
-    )
+        ).scalar()
+        if source is not None:
+            substatus: Substatus | None = self.conn.execute(
+                select(R.substatus).where(R.id == source)
+            ).scalar()
+            return substatus
+        if ref.invited_by_org_id is None:
+            return None
+        sender: Substatus | None = self.conn.execute(
+            select(R.substatus)
+            .where(
+                R.engagement_id == ref.engagement_id,
+                R.org_id == ref.invited_by_org_id,
+                R.id != ref.id,
+            )
+            .order_by(R.id)
+            .limit(1)
+        ).scalar()
+        return sender
 
+    # --- its other rows ---------------------------------------------------------------------
 
-def _history(uow: UnitOfWork, referral_id: int) -> tuple[HistoryView, ...]:
-    """Newest first."""
-    operator = aliased(User)
-    rows = uow.session.execute(
-        select(HistoryEntry, User.display_name, operator.display_name)
-        .outerjoin(User, User.id == HistoryEntry.user_id)
-        .outerjoin(operator, operator.id == HistoryEntry.operator_id)
-        .where(HistoryEntry.referral_id == referral_id)
-        .order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
-        .limit(HISTORY_LIMIT)
-    ).all()
-    return tuple(
-        HistoryView(
-            at=h.at,
-            who=f"{by} acting as {name}" if by and name else name or "system",
-            action=h.action,
-            summary=h.summary,
+    def _skipped_stages(self) -> frozenset[int]:
+        """The stages each recorded stage mark jumped over (from the history's changes)."""
+        skipped: set[int] = set()
+        details = self.conn.execute(
+            select(history.c.detail).where(
+                history.c.referral_id == self.ref.id, history.c.action == "stage"
+            )
+        ).scalars()
+        for detail in details:
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                old, new = json.loads(detail)["changes"]["stage_pct"]
+                skipped.update(pct for pct, _name in NORMAL_STAGES if int(old) < pct < int(new))
+        return frozenset(skipped)
+
+    def _routed_by(self) -> str | None:
+        """The routing rule that placed Microsoft's referral, as recorded when it was received."""
+        if self.ref.direction is not Direction.INCOMING:
+            return None
+        detail = self.conn.execute(
+            select(history.c.detail)
+            .where(history.c.referral_id == self.ref.id, history.c.action == "received")
+            .order_by(history.c.id)
+            .limit(1)
+        ).scalar()
+        try:
+            said = json.loads(detail or "{}").get("routed_by")
+        except (ValueError, AttributeError):
+            return None
+        return said if isinstance(said, str) else None
+
+    def _inviter_contacts(self) -> tuple[PersonView, ...]:
+        """The team the inviter sent with the invitation this referral came from."""
+        if self.ref.invited_by_org_id is None:
+            return ()
+        inv = invitation.c
+        team = self.conn.execute(
+            select(inv.team).where(inv.to_referral_id == self.ref.id).order_by(inv.id).limit(1)
+        ).scalar()
+        return people_views(team or "")
+
+    def _invitations(self) -> tuple[InvitationView, ...]:
+        inv = invitation.c
+        invitee = referral.alias("invitee")
+        rows = self.conn.execute(
+            select(invitation, organization.c.name.label("to_org_name"), invitee.c.substatus)
+            .select_from(invitation)
+            .join(organization, organization.c.id == inv.to_org_id)
+            .outerjoin(invitee, invitee.c.id == inv.to_referral_id)
+            .where(inv.from_referral_id == self.ref.id)
+            .order_by(inv.id)
+        ).all()
+        return tuple(
+            InvitationView(
+                id=row.id,
+                to_org_name=row.to_org_name,
+                value=row.value,
+                currency=row.currency,
+                close_date=row.close_date,
+                notes=row.notes,
+                help_type=row.help_type,
+                solution_ids=tuple(s for s in row.solution_ids.split(",") if s),
+                created_at=row.created_at,
+                invitee_status=row.substatus,
+            )
+            for row in rows
         )
-        for h, name, by in rows
-    )
+
+    def _microsoft_card(self) -> MicrosoftCard:
+        """Microsoft's side; the seller only once Microsoft accepted (domain.md §2.3)."""
+        ref = self.ref
+        seller = None
+        if ref.microsoft_status in (MicrosoftStatus.ACCEPTED, MicrosoftStatus.WON):
+            user: Any = None
+            if ref.microsoft_seller_id:
+                user = self.one(
+                    select(user_account).where(user_account.c.id == ref.microsoft_seller_id)
+                )
+            seller = user_person(user) if user is not None else None
+        expires_at = None
+        if ref.microsoft_status is MicrosoftStatus.PENDING:
+            ms_org = self.ctx.shared.microsoft_org_id(self.conn)
+            expires_at = self.conn.execute(
+                select(R.expires_at)
+                .where(
+                    R.engagement_id == ref.engagement_id,
+                    R.org_id == ms_org,
+                    R.status == Status.NEW,
+                )
+                .order_by(R.id.desc())
+                .limit(1)
+            ).scalar()
+        return MicrosoftCard(
+            status=ref.microsoft_status,
+            requested_at=ref.microsoft_requested_at,
+            seller=seller,
+            msx_id=ref.microsoft_msx_id,
+            decline_reason=ref.microsoft_decline_reason,
+            expires_at=expires_at,
+        )
+
+    def _history(self) -> tuple[HistoryView, ...]:
+        """Newest first."""
+        h = history.c
+        actor = user_account.alias("actor")
+        operator = user_account.alias("operator")
+        rows = self.conn.execute(
+            select(
+                h.at,
+                h.action,
+                h.summary,
+                actor.c.display_name.label("name"),
+                operator.c.display_name.label("by"),
+            )
+            .outerjoin_from(history, actor, actor.c.id == h.user_id)
+            .outerjoin(operator, operator.c.id == h.operator_id)
+            .where(h.referral_id == self.ref.id)
+            .order_by(h.at.desc(), h.id.desc())
+            .limit(HISTORY_LIMIT)
+        ).all()
+        return tuple(
+            HistoryView(
+                at=row.at,
+                who=f"{row.by} acting as {row.name}"
+                if row.by and row.name
+                else row.name or "system",
+                action=row.action,
+                summary=row.summary,
+            )
+            for row in rows
+        )

@@ -7,8 +7,9 @@ only ever sees deals in their scope (D10), and a bad filter comes back as a clea
 
 The grids' reads (counts, pages, ids) are SQLAlchemy Core over store/tables.py: they import
 neither the ORM nor the models nor the rules, so `cosell deal list` and the TUI's first rows
-never wait for those. One deal in full and the palette's look-up (detail.py) and the
-favourites go through a unit of work, which brings them in on first use.
+never wait for those. One deal in full (detail.py) reads Core tables too, and asks the rules;
+the palette's look-up (palette.py) and the favourites go through a unit of work, which brings
+the ORM in on first use.
 """
 
 from __future__ import annotations
@@ -147,10 +148,9 @@ class Listing:
 
     def deal(self, deal: int | str) -> DealDetail:
         """Everything the deal screen shows, and the actions allowed now (D10 scoped)."""
-        from cosell_tui.service.detail import detail
+        from cosell_tui.service.detail import detail  # Core: no ORM, no mappers
 
-        with self._ctx.read() as uow:
-            return detail(uow, uow.load(deal))
+        return detail(self._ctx, deal)
 
     def row(self, deal: int | str) -> DealRow:
         with self._ctx.read() as uow:
@@ -162,7 +162,7 @@ class Listing:
         wanted = text_.strip()
         if not wanted or not _searchable(wanted):
             return ()
-        from cosell_tui.service.detail import find
+        from cosell_tui.service.palette import find
 
         with self._ctx.read() as uow:
             return find(uow, wanted, max(1, min(limit, 200)))

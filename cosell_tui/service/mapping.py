@@ -1,10 +1,13 @@
-"""ORM rows to read models: screens and the CLI get frozen views, never live ORM objects."""
+"""Rows to read models: screens and the CLI get frozen views, never live ORM objects.
+
+Each function reads the row's column attributes only, so it takes an ORM object or a Core row
+of the same table alike (one deal in full is read through Core, service/detail.py)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cosell_tui.domain import SolutionCategory, SolutionKind
 from cosell_tui.domain.views import (
@@ -14,15 +17,17 @@ from cosell_tui.domain.views import (
     RegistrationView,
     SolutionView,
 )
-from cosell_tui.store.models import (
-    Account,
-    CustomerContact,
-    Referral,
-    Registration,
-    Solution,
-    TeamMember,
-    User,
-)
+
+if TYPE_CHECKING:  # rows of the models, or Core rows of the same tables (service/detail.py)
+    from cosell_tui.store.models import (
+        Account,
+        CustomerContact,
+        Referral,
+        Registration,
+        Solution,
+        TeamMember,
+        User,
+    )
 
 
 def deal_row(ref: Referral, favorite: bool) -> DealRow:

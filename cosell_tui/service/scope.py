@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cosell_tui.domain import AccountKind, Role
 from cosell_tui.domain.views import UserView
+from cosell_tui.service.deciding import is_on_team
 from cosell_tui.store.models import Account, Referral, TeamMember
 
 
@@ -41,10 +42,6 @@ def location_in_scope(user: UserView, location_id: int, location_org_id: int) ->
     return user.entire_company or location_id in user.location_ids
 
 
-def is_on_team(user: UserView, team_emails: list[str]) -> bool:
-    return user.email.lower() in {email.lower() for email in team_emails}
-
-
 def account_in_scope(session: Session, user: UserView, account: Account) -> bool:
     """The customer search's accounts (Microsoft's lists, DUNS) are everyone's; an account
     entered by hand belongs to the organisations whose deals name it, and is "not found" to
@@ -60,3 +57,12 @@ def account_in_scope(session: Session, user: UserView, account: Account) -> bool
             )
         )
     )
+
+
+__all__ = [
+    "account_in_scope",
+    "is_on_team",
+    "location_in_scope",
+    "on_team_clause",
+    "visible_clause",
+]

@@ -9,16 +9,18 @@ the rules; a unit of work (unit.py) brings those in when a use case opens one.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from cosell_tui.domain import OrgKind
 from cosell_tui.domain.clock import Clock
 from cosell_tui.service.environment import refusal
+from cosell_tui.service.errors import NotFoundError
 from cosell_tui.store.db import writer_engine
 from cosell_tui.store.tables import organization
 
@@ -30,6 +32,25 @@ if TYPE_CHECKING:
 #: The largest id the id columns hold (INTEGER: 32 bits on PostgreSQL; SQLite keeps the same
 #: bound so both answer alike); beyond: no such row, never an "out of range" from the server.
 MAX_ID = 2**31 - 1
+
+
+def deal_key(deal: int | str) -> int | str:
+    """A deal as asked for (`917`, `"917"` or its Referral ID) as the key to look it up by: its
+    number, or its Referral ID as stored (a GUID, lower case). NotFoundError for anything else:
+    a NUL or a novel never reaches the database, which may refuse such text with a driver
+    error, and a number beyond any id (and any database integer) is simply not a deal."""
+    if isinstance(deal, str) and not (deal.strip().isascii() and deal.strip().isdigit()):
+        try:
+            return str(uuid.UUID(deal.strip()))
+        except ValueError:
+            raise NotFoundError(f"Deal {deal!r} not found.") from None
+    try:
+        pk = int(deal)
+    except (TypeError, ValueError):
+        raise NotFoundError(f"Deal {deal!r} not found.") from None
+    if not 0 < pk <= MAX_ID:
+        raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
+    return pk
 
 
 class Shared:
@@ -70,7 +91,7 @@ class Shared:
         with self._lock:
             self._microsoft_org_id = None
 
-    def microsoft_org_id(self, session: Session) -> int | None:
+    def microsoft_org_id(self, session: Session | Connection) -> int | None:
         if self._microsoft_org_id is None:
             org = organization.c
             with self._lock:

@@ -8,9 +8,8 @@ models and (on first question) the rules, which the grids' quick reads never nee
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, exists, func, select
@@ -20,20 +19,17 @@ from cosell_tui.domain import (
     REGISTRATION_ACTIONS,
     TERMINAL_SUBSTATUSES,
     Action,
-    DealType,
-    Direction,
-    MicrosoftStatus,
     Role,
     Status,
     Substatus,
-    window_over,
 )
-from cosell_tui.domain.facts import Checklist, EligibilityFacts, TransitionDecision, TransitionFacts
+from cosell_tui.domain.facts import Checklist, TransitionDecision
 from cosell_tui.domain.views import DealRow, UserView
+from cosell_tui.service import deciding
 from cosell_tui.service.errors import CONFLICT, ConflictError, NotFoundError, RuleRefusal
 from cosell_tui.service.mapping import deal_row
-from cosell_tui.service.scope import is_on_team, visible_clause
-from cosell_tui.service.shared import MAX_ID, Shared
+from cosell_tui.service.scope import visible_clause
+from cosell_tui.service.shared import Shared, deal_key
 from cosell_tui.store.db import insert_or_ignore
 from cosell_tui.store.models import (
     Account,
@@ -91,21 +87,10 @@ class UnitOfWork:
 
     def visible_query(self, deal: int | str) -> Select[Referral]:
         query = select(Referral).where(visible_clause(self.user))
-        if isinstance(deal, str) and not (deal.strip().isascii() and deal.strip().isdigit()):
-            # A referral ID is a GUID: anything else (a NUL, a novel) is simply not a deal, and
-            # must not reach the database, which may refuse such text with a driver error.
-            try:
-                guid = str(uuid.UUID(deal.strip()))
-            except ValueError:
-                raise NotFoundError(f"Deal {deal!r} not found.") from None
-            return query.where(Referral.referral_id == guid)
-        try:
-            pk = int(deal)
-        except (TypeError, ValueError):
-            raise NotFoundError(f"Deal {deal!r} not found.") from None
-        if not 0 < pk <= MAX_ID:  # beyond any id (and any database integer): not a deal
-            raise NotFoundError(f"Deal {deal} not found, or not visible to you.")
-        return query.where(Referral.id == pk)
+        key = deal_key(deal)
+        if isinstance(key, str):
+            return query.where(Referral.referral_id == key)
+        return query.where(Referral.id == key)
 
     def load(self, deal: int | str, version: int | None = None) -> Referral:
         """The deal if this user may see it (D10); else NotFoundError. Checks the version."""
@@ -167,9 +152,7 @@ class UnitOfWork:
 
     def is_invitee(self, ref: Referral) -> bool:
         """A P2P invitee's referral: sent to us by another partner (not by Microsoft)."""
-        if ref.direction is not Direction.INCOMING or ref.invited_by_org_id is None:
-            return False
-        return ref.invited_by_org_id != self.microsoft_org_id()
+        return deciding.is_invitee(ref, self.microsoft_org_id)
 
     # --- the questions to the rules -------------------------------------------------------------
 
@@ -184,12 +167,8 @@ class UnitOfWork:
     ) -> Checklist:
         """Registration eligibility (domain.md §4.2); `as_won` asks 'if it were won now', and
         `microsoft_may_accept` counts a pending co-sell request as accepted (Microsoft may
-        still accept after the win, D9)."""
-        ms_status = ref.microsoft_status
-        if microsoft_may_accept and ms_status is MicrosoftStatus.PENDING:
-            ms_status = MicrosoftStatus.ACCEPTED
-        won_day = (ref.closed_at or self.now()).date()
-        usd = self.usd(ref.value, ref.currency, won_day)
+        still accept after the win, D9). The facts: deciding.eligibility_facts."""
+        usd = self.usd(ref.value, ref.currency, deciding.won_day(ref, self.now()))
         azure_ip = self.session.scalar(
             select(func.count())
             .select_from(ReferralSolution)
@@ -198,14 +177,12 @@ class UnitOfWork:
         )
         account = self.session.get(Account, ref.customer_account_id)
         assert account is not None
-        facts = EligibilityFacts(
-            substatus=Substatus.WON if as_won else ref.substatus,
-            deal_type=ref.deal_type,
-            microsoft_status=ms_status,
-            azure_ip_solution_count=int(azure_ip or 0),
-            value=f"{ref.value:.2f}",
-            currency=ref.currency,
-            value_usd=None if usd is None else int(usd.to_integral_value(ROUND_FLOOR)),
+        facts = deciding.eligibility_facts(
+            ref,
+            as_won=as_won,
+            microsoft_may_accept=microsoft_may_accept,
+            usd=usd,
+            azure_ip_solutions=int(azure_ip or 0),
             account_kind=account.kind,
             matched_to_managed=account.matched_managed_account_id is not None,
         )
@@ -214,63 +191,35 @@ class UnitOfWork:
     def shown_status(self, ref: Referral) -> tuple[Status, Substatus]:
         """The deal's status as it reads now: Closed / Expired from the expiry instant of a
         received referral's window, before the sweep records it (§2.6)."""
-        if window_over(ref.status, ref.expires_at, self.now()):
-            return Status.CLOSED, Substatus.EXPIRED
-        return ref.status, ref.substatus
+        return deciding.shown_status(ref, self.now())
 
     def decision(self, ref: Referral, checklist: Checklist | None = None) -> TransitionDecision:
-        """What this user may do with this deal now (transitions rule set)."""
+        """What this user may do with this deal now (transitions rule set; the facts:
+        deciding.transition_facts)."""
         now = self.now()
-        if ref.deal_type is DealType.SOLUTION_ASSESSMENT:
-            eligible = False
-        elif ref.substatus is Substatus.WON:
-            eligible = (checklist or self.checklist(ref)).eligible
-        elif ref.status is Status.CLOSED:
-            eligible = False
-        else:
-            # Could it be registered once won? (the 72-hour advisory is only for those, D7)
-            eligible = self.checklist(ref, as_won=True, microsoft_may_accept=True).eligible
-        status, substatus = self.shown_status(ref)
-        hours_to_expiry = None
-        if status is Status.NEW and ref.expires_at is not None:
-            # Whole hours left, a started hour counting as one: 0 only once the window is over.
-            hours_to_expiry = -int((now - ref.expires_at).total_seconds() // 3600)
-        facts = TransitionFacts(
-            direction=ref.direction,
-            status=status,
-            substatus=substatus,
-            deal_type=ref.deal_type,
-            stage_pct=ref.stage_pct,
-            help_type=ref.help_type,
-            visible_to_microsoft=ref.visible_to_microsoft,
-            microsoft_status=ref.microsoft_status,
+        eligible = deciding.registration_eligible(
+            ref, checklist, lambda as_won, may_accept: self.checklist(ref, as_won, may_accept)
+        )
+        registration = None
+        if ref.registration_status is not None:
+            found = self.session.execute(
+                select(Registration.exception_status, Registration.registered_at).where(
+                    Registration.referral_id == ref.id
+                )
+            ).first()
+            registration = None if found is None else (found[0], found[1])
+        facts = deciding.transition_facts(
+            ref,
+            user=self.user,
+            now=now,
+            eligible=eligible,
             has_customer_contact=bool(ref.contacts),
+            team_emails=[m.email for m in ref.team],
             is_invitee=self.is_invitee(ref),
-            role=self.user.role,
-            on_team=is_on_team(self.user, [m.email for m in ref.team]),
-            hours_since_created=max(0, int((now - ref.created_at).total_seconds() // 3600)),
-            hours_to_expiry=hours_to_expiry,
-            registration_status=ref.registration_status,
-            registration_eligible=eligible,
             requester_substatus=self._requester_substatus(ref),
-            **self._exception_facts(ref, now),
+            registration=registration,
         )
         return self.rules.transitions(facts)
-
-    def _exception_facts(self, ref: Referral, now: datetime) -> dict[str, Any]:
-        """The exception request's state and the whole days since the first registration."""
-        if ref.registration_status is None:
-            return {}
-        found = self.session.execute(
-            select(Registration.exception_status, Registration.registered_at).where(
-                Registration.referral_id == ref.id
-            )
-        ).first()
-        if found is None:
-            return {}
-        status, registered_at = found
-        days = max(0, (now - registered_at).days)
-        return {"exception_status": status, "days_since_registered": days}
 
     def _requester_substatus(self, ref: Referral) -> Substatus | None:
         """For a Microsoft seller on Microsoft's own referral: the requesting partner's deal."""

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -51,8 +50,8 @@ from cosell_tui.domain import (
     TenantType,
 )
 from cosell_tui.domain.names import name_keys
-from cosell_tui.store import tables
-from cosell_tui.store.types import Cents, StrEnum, UTCDateTime
+from cosell_tui.store import tables, tables_deal
+from cosell_tui.store.types import UTCDateTime
 from cosell_tui.store.valuation import in_usd, usd_rate
 
 
@@ -81,13 +80,13 @@ class Organization(Base):
 class Location(Base):
     """A PartnerID (MPN) location: the scope key of a referral, immutable once chosen."""
 
-    __tablename__ = "location"
+    __table__ = tables_deal.location
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    partner_id: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    country: Mapped[str] = mapped_column(String(2))
+    id: Mapped[int]
+    org_id: Mapped[int]
+    partner_id: Mapped[str]
+    name: Mapped[str]
+    country: Mapped[str]
 
     organization: Mapped[Organization] = relationship(back_populates="locations")
 
@@ -147,28 +146,28 @@ class Account(Base):
     Several managed entries of one customer share `group_key` ("show linked accounts").
     """
 
-    __tablename__ = "account"
+    __table__ = tables_deal.account
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    id: Mapped[int]
+    name: Mapped[str]
     #: Cleaned name (legal suffixes and punctuation removed, lower case) for search.
-    search_name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[AccountKind] = mapped_column(StrEnum(AccountKind), index=True)
-    microsoft_account_id: Mapped[str | None] = mapped_column(String(40), index=True)
-    group_key: Mapped[str | None] = mapped_column(String(40), index=True)
-    duns: Mapped[str | None] = mapped_column(String(9), index=True)
-    federal: Mapped[bool] = mapped_column(Boolean, default=False)
+    search_name: Mapped[str]
+    kind: Mapped[AccountKind]
+    microsoft_account_id: Mapped[str | None]
+    group_key: Mapped[str | None]
+    duns: Mapped[str | None]
+    federal: Mapped[bool]
     #: The customer's web domain as matching compares it (`names.web_domain`: "contoso.com").
-    domain: Mapped[str | None] = mapped_column(String(253), index=True)
-    address_line1: Mapped[str | None] = mapped_column(String(200))
-    address_line2: Mapped[str | None] = mapped_column(String(200))
-    city: Mapped[str | None] = mapped_column(String(100))
-    state: Mapped[str | None] = mapped_column(String(100))
-    postal_code: Mapped[str | None] = mapped_column(String(20))
-    country: Mapped[str] = mapped_column(String(2), index=True)
-    size: Mapped[str | None] = mapped_column(String(40))
+    domain: Mapped[str | None]
+    address_line1: Mapped[str | None]
+    address_line2: Mapped[str | None]
+    city: Mapped[str | None]
+    state: Mapped[str | None]
+    postal_code: Mapped[str | None]
+    country: Mapped[str]
+    size: Mapped[str | None]
     #: A manual or DUNS account later matched to a Microsoft-managed one (eligibility rule 6).
-    matched_managed_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    matched_managed_account_id: Mapped[int | None]
 
 
 class AccountKey(Base):
@@ -212,20 +211,20 @@ def _account_keys_on_delete(_mapper: Any, conn: Connection, target: Account) -> 
 class Solution(Base):
     """A catalog entry: a partner's co-sell solution, a Microsoft product or an assessment type."""
 
-    __tablename__ = "solution"
+    __table__ = tables_deal.solution
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # e.g. SOL-12345-ABC
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[SolutionKind] = mapped_column(StrEnum(SolutionKind))
-    publisher_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
-    publisher_name: Mapped[str] = mapped_column(String(200))
-    co_sell_ready: Mapped[bool] = mapped_column(Boolean, default=False)
-    azure_ip_co_sell: Mapped[bool] = mapped_column(Boolean, default=False)
-    biz_apps_premium: Mapped[bool] = mapped_column(Boolean, default=False)
-    biz_apps_standard: Mapped[bool] = mapped_column(Boolean, default=False)
-    marketplace_incentivized: Mapped[bool] = mapped_column(Boolean, default=False)
+    id: Mapped[str]  # e.g. SOL-12345-ABC
+    name: Mapped[str]
+    kind: Mapped[SolutionKind]
+    publisher_org_id: Mapped[int | None]
+    publisher_name: Mapped[str]
+    co_sell_ready: Mapped[bool]
+    azure_ip_co_sell: Mapped[bool]
+    biz_apps_premium: Mapped[bool]
+    biz_apps_standard: Mapped[bool]
+    marketplace_incentivized: Mapped[bool]
     #: Only solutions that have a price (e.g. Azure VMs) take price/quantity on a deal.
-    priced: Mapped[bool] = mapped_column(Boolean, default=False)
+    priced: Mapped[bool]
 
 
 # --- engagements and referrals ----------------------------------------------------------------
@@ -347,14 +346,14 @@ for _acted in ("accepted_at", "closed_at"):
 
 
 class CustomerContact(Base):
-    __tablename__ = "customer_contact"
+    __table__ = tables_deal.customer_contact
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    email: Mapped[str | None] = mapped_column(String(254))
+    id: Mapped[int]
+    referral_id: Mapped[int]
+    first_name: Mapped[str]
+    last_name: Mapped[str]
+    phone: Mapped[str | None]
+    email: Mapped[str | None]
 
     referral: Mapped[Referral] = relationship(back_populates="contacts")
 
@@ -375,19 +374,17 @@ class TeamMember(Base):
 
 
 class ReferralSolution(Base):
-    __tablename__ = "referral_solution"
+    __table__ = tables_deal.referral_solution
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
-    solution_id: Mapped[str] = mapped_column(ForeignKey("solution.id"))
-    price: Mapped[Decimal | None] = mapped_column(Cents())
-    quantity: Mapped[int | None] = mapped_column(Integer)
-    currency: Mapped[str | None] = mapped_column(String(3))
+    id: Mapped[int]
+    referral_id: Mapped[int]
+    solution_id: Mapped[str]
+    price: Mapped[Decimal | None]
+    quantity: Mapped[int | None]
+    currency: Mapped[str | None]
 
     referral: Mapped[Referral] = relationship(back_populates="solutions")
     solution: Mapped[Solution] = relationship()
-
-    __table_args__ = (UniqueConstraint("referral_id", "solution_id"),)
 
 
 class Invitation(Base):
@@ -396,24 +393,24 @@ class Invitation(Base):
     The invitee's own referral carries the copy that the invitee may edit after accepting.
     """
 
-    __tablename__ = "invitation"
+    __table__ = tables_deal.invitation
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    engagement_id: Mapped[str] = mapped_column(ForeignKey("engagement.id"), index=True)
-    from_referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
-    to_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    to_referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True)
-    value: Mapped[Decimal] = mapped_column(Cents())
-    currency: Mapped[str] = mapped_column(String(3))
-    close_date: Mapped[date] = mapped_column(Date)
-    notes: Mapped[str] = mapped_column(Text, default="")
-    help_type: Mapped[HelpType] = mapped_column(StrEnum(HelpType))
+    id: Mapped[int]
+    engagement_id: Mapped[str]
+    from_referral_id: Mapped[int]
+    to_org_id: Mapped[int]
+    to_referral_id: Mapped[int | None]
+    value: Mapped[Decimal]
+    currency: Mapped[str]
+    close_date: Mapped[date]
+    notes: Mapped[str]
+    help_type: Mapped[HelpType]
     #: Comma-separated solution ids the invitee should bring (at least one).
-    solution_ids: Mapped[str] = mapped_column(Text, default="")
+    solution_ids: Mapped[str]
     #: The inviter's team sent with it, one "First|Last|phone|email" line each: the invitee
     #: reads them as its contacts.
-    team: Mapped[str] = mapped_column(Text, default="", server_default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    team: Mapped[str]
+    created_at: Mapped[datetime]
 
 
 class Favorite(Base):
@@ -439,41 +436,39 @@ class ExchangeRate(Base):
 class Registration(Base):
     """An Azure IP co-sell registration of a won deal (domain.md §2.5, §4.4)."""
 
-    __tablename__ = "registration"
+    __table__ = tables_deal.registration
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), unique=True)
-    status: Mapped[RegistrationStatus] = mapped_column(StrEnum(RegistrationStatus))
-    status_reason: Mapped[str | None] = mapped_column(Text)
-    is_marketplace: Mapped[bool] = mapped_column(Boolean)
-    marketplace_date: Mapped[date | None] = mapped_column(Date)
-    deployed_on_azure: Mapped[bool] = mapped_column(Boolean)
-    term: Mapped[ContractTerm] = mapped_column(StrEnum(ContractTerm))
-    contract_value: Mapped[Decimal] = mapped_column(Cents())
-    contract_currency: Mapped[str] = mapped_column(String(3))
-    solution_id: Mapped[str] = mapped_column(ForeignKey("solution.id"))
-    solution_value: Mapped[Decimal] = mapped_column(Cents())
-    solution_currency: Mapped[str] = mapped_column(String(3))
-    sign_date: Mapped[date] = mapped_column(Date)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
-    tenant_type: Mapped[TenantType] = mapped_column(StrEnum(TenantType))
-    pricing_model: Mapped[PricingModel] = mapped_column(StrEnum(PricingModel))
-    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    review_pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    action_required_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    id: Mapped[int]
+    referral_id: Mapped[int]
+    status: Mapped[RegistrationStatus]
+    status_reason: Mapped[str | None]
+    is_marketplace: Mapped[bool]
+    marketplace_date: Mapped[date | None]
+    deployed_on_azure: Mapped[bool]
+    term: Mapped[ContractTerm]
+    contract_value: Mapped[Decimal]
+    contract_currency: Mapped[str]
+    solution_id: Mapped[str]
+    solution_value: Mapped[Decimal]
+    solution_currency: Mapped[str]
+    sign_date: Mapped[date]
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    tenant_type: Mapped[TenantType]
+    pricing_model: Mapped[PricingModel]
+    registered_at: Mapped[datetime]
+    review_pending_at: Mapped[datetime | None]
+    action_required_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    passed_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     #: The exception request (one per referral, domain.md §2.5); None = none asked for.
-    exception_status: Mapped[ExceptionStatus | None] = mapped_column(
-        StrEnum(ExceptionStatus), index=True
-    )
-    exception_message: Mapped[str | None] = mapped_column(Text)
-    exception_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    exception_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    exception_reason: Mapped[str | None] = mapped_column(Text)  # the reviewer's message
+    exception_status: Mapped[ExceptionStatus | None]
+    exception_message: Mapped[str | None]
+    exception_requested_at: Mapped[datetime | None]
+    exception_decided_at: Mapped[datetime | None]
+    exception_reason: Mapped[str | None]  # the reviewer's message
 
 
 # --- history and notifications ----------------------------------------------------------------
@@ -512,20 +507,18 @@ class GridCount(Base):
 class HistoryEntry(Base):
     """Who changed what, when and why: one row per use case applied to a referral."""
 
-    __tablename__ = "history"
+    __table__ = tables_deal.history
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None = system
+    id: Mapped[int]
+    referral_id: Mapped[int]
+    at: Mapped[datetime]
+    user_id: Mapped[int | None]  # None = system
     #: The admin who acted as `user_id` ("X acting as Y"), else None.
-    operator_id: Mapped[int | None] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(40))
-    summary: Mapped[str] = mapped_column(Text)
+    operator_id: Mapped[int | None]
+    action: Mapped[str]
+    summary: Mapped[str]
     #: JSON object of changed fields {field: [old, new]} or other structured detail.
-    detail: Mapped[str] = mapped_column(Text, default="{}")
-
-    __table_args__ = (Index("ix_history_referral", "referral_id", "at", "id"),)
+    detail: Mapped[str]
 
 
 class AdminLogEntry(Base):

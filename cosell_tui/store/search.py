@@ -17,8 +17,6 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
 
-from cosell_tui.store import counts, insights_kept
-
 
 def _pg_document(table: str = "") -> str:
     """The searchable text of a referral on PostgreSQL, its columns prefixed with `table`."""
@@ -123,6 +121,9 @@ def install(conn: Connection) -> None:
 
 def suspend(conn: Connection) -> None:
     """Drop the per-row triggers (and the PostgreSQL search index) before a bulk load."""
+    # Imported here: a grid read (which uses this module's matching) needs neither.
+    from cosell_tui.store import counts, insights_kept
+
     counts.drop(conn)
     insights_kept.drop(conn)
     if conn.dialect.name == "sqlite":
@@ -140,6 +141,8 @@ def suspend(conn: Connection) -> None:
 def resume(conn: Connection) -> None:
     """After a bulk load: rebuild the search index, the tab counts and the insights aggregates
     from the tables, restore triggers, bump."""
+    from cosell_tui.store import counts, insights_kept
+
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(_SQLITE_FTS_FILL)
     install(conn)
