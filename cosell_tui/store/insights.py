@@ -24,6 +24,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Numeric,
+    String,
     and_,
     case,
     cast,
@@ -34,10 +35,11 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    type_coerce,
 )
 from sqlalchemy.engine import Connection
 
-from cosell_tui.domain import DealType, Direction, PartnerRole, Role, Substatus
+from cosell_tui.domain import DealType, Direction, PartnerRole, RegistrationStatus, Role, Substatus
 from cosell_tui.domain.insights import (
     APPROVED,
     MARKETPLACE_FIELD_SINCE,
@@ -399,6 +401,33 @@ def registration_solution_groups(
     return _registration_query(conn, scope, f, start, end, by_solution=True)
 
 
+def _outcome() -> ColumnElement[str]:
+    """The status a registration counts under: its own status, except that a Closed one
+    (validation finished: Microsoft closes a decided registration, and the status no longer
+    says how) counts as the last decision its record stamps: rejected (Review (Failed)) when
+    it failed at or after any approval, approved after review (Review (Passed)) when it passed
+    at or after an automatic approval, approved (Approved) when only that, and Closed only
+    when it was closed undecided. The deal's registration status when its row is missing."""
+    approved_first = or_(REG.approved_at.is_(None), REG.passed_at >= REG.approved_at)
+    failed_last = and_(
+        REG.failed_at.is_not(None),
+        or_(REG.approved_at.is_(None), REG.failed_at >= REG.approved_at),
+        or_(REG.passed_at.is_(None), REG.failed_at >= REG.passed_at),
+    )
+    closed = RegistrationStatus.CLOSED.value
+    return type_coerce(
+        case(
+            (REG.id.is_(None), type_coerce(R.registration_status, String)),
+            (type_coerce(REG.status, String) != closed, type_coerce(REG.status, String)),
+            (failed_last, RegistrationStatus.FAILED.value),
+            (and_(REG.passed_at.is_not(None), approved_first), RegistrationStatus.PASSED.value),
+            (REG.approved_at.is_not(None), RegistrationStatus.APPROVED.value),
+            else_=closed,
+        ),
+        String,
+    )
+
+
 def _registration_query(
     conn: Connection,
     scope: Scope,
@@ -428,15 +457,19 @@ def _registration_query(
     contract = cast(REG.contract_value, numeric) * rate  # cents × USD per unit
     deals: Any = Referral.__table__
     parts: list[Any] = [R.deal_type, R.country]
+    outcome = _outcome()
     wanted: list[ColumnElement[bool]] = [R.registration_status.is_not(None)]
     if by_solution:
         deals = deals.join(ReferralSolution.__table__, RS.referral_id == R.id)
         parts = [RS.solution_id]
-        wanted = [R.registration_status.in_(sorted(APPROVED))]
+        wanted += [
+            R.registration_status.in_(sorted(APPROVED | {RegistrationStatus.CLOSED.value})),
+            outcome.in_(sorted(APPROVED)),
+        ]
     query = (
         select(
             month,
-            R.registration_status,
+            outcome,
             *parts,
             func.count(),
             func.count(rate),
@@ -452,7 +485,7 @@ def _registration_query(
         # without the SQLite month terms (conditions' dialect), which would draw the planner
         # to ix_insights_main over every deal of the range instead of ix_insights_registered
         .where(conditions(scope, f, start, end), *wanted)
-        .group_by(month, R.registration_status, *parts)
+        .group_by(month, outcome, *parts)
     )
     out = []
     for row in conn.execute(query):
@@ -465,7 +498,7 @@ def _registration_query(
         out.append(
             RegistrationGroup(
                 month=str(m),
-                status=str(status.value),
+                status=str(status),
                 n=int(n),
                 rated=int(rated or 0),
                 contract_cents=Decimal(str(contract_sum or 0)),
