@@ -67,8 +67,10 @@ SPLITS = ("type", "market", "solution")
 SPLIT_TITLES = {"type": "deal type", "market": "market", "solution": "solution"}
 #: Rows a bar chart shows at most (its table has them all).
 TOP_ROWS = 8
-#: While figures are still coming in, the screen draws them at most this often (seconds).
-DRAW_EVERY = 0.1
+#: While figures are still coming in, the screen draws them at most this often (seconds):
+#: every draw that changes a panel's height repaints the whole screen, on the same 2 cores
+#: the counting needs.
+DRAW_EVERY = 0.25
 
 
 def rich_table(table: TextTable) -> RenderableType:
@@ -164,7 +166,10 @@ class InsightsScreen(Screen[None]):
         self.by_value = False
         self.split = SPLITS[0]
         self.dashboard: Dashboard | None = None
-        self.loading = False
+        #: Figures still coming (not Textual's `loading`, which would cover the screen with
+        #: a loading indicator until the last figures, hiding the first ones, and repaint
+        #: the whole screen when it goes).
+        self.counting = False
         #: When the figures were last drawn (None: not since the last reload), and the draw
         #: waiting for DRAW_EVERY to pass.
         self._drawn_at: float | None = None
@@ -192,8 +197,11 @@ class InsightsScreen(Screen[None]):
     # --- loading ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.loading = True
-        self._drawn_at = None
+        self.counting = True
+        # opening: the first figures are drawn as they come; after a key the figures shown
+        # stay (the status line says "Counting…") until the new ones are complete or
+        # DRAW_EVERY has passed, so a quick redraw is painted once, not once per step
+        self._drawn_at = None if self.dashboard is None else monotonic()
         self.query_one("#ins-status", Static).update("Counting…")
         self._load(self.range, self.filters)
 
@@ -208,10 +216,9 @@ class InsightsScreen(Screen[None]):
             self.app.call_from_thread(self._loaded, dashboard)
 
     def _loaded(self, dashboard: Dashboard) -> None:
-        """A step of the figures: the first and the complete ones are drawn at once, those
-        between at most every DRAW_EVERY seconds (each draw that changes a panel's height
-        repaints the whole screen, and painting every step delayed the last one)."""
-        self.loading = bool(dashboard.pending)
+        """A step of the figures: the complete ones are drawn at once, and so are the first
+        ones when the screen opens; the others at most every DRAW_EVERY seconds (`reload`)."""
+        self.counting = bool(dashboard.pending)
         self.dashboard = dashboard
         now = monotonic()
         if not dashboard.pending or self._drawn_at is None or now - self._drawn_at >= DRAW_EVERY:

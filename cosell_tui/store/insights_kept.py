@@ -17,10 +17,13 @@ so no writer can forget them and they commit or roll back with the write; like `
 Bulk loads drop the triggers (search.suspend) and rebuild every row set-based (search.resume);
 `cosell db check` compares the rows with a recount and `cosell db repair` rebuilds them.
 
-Every table is described once (`KEPT`); the DDL, the triggers, the rebuild and the recount are
-generated from that description, for both dialects. Migration 0014_insights3 builds them from
-this description, so changing `KEPT` (a column, a key, a watched column) needs a new migration
-that drops, recreates and rebuilds the tables and reinstalls the triggers.
+Every table is described once (`BASE`, and `VARIANTS`: each base table keyed also by one
+filter's columns or by the deal team's members, so a Referrals user's figures and the country,
+program/role and marketplace filters are read from kept rows too); the DDL, the triggers (on
+referral, referral_solution and team_member), the rebuild and the recount are generated from
+that description, for both dialects. Migration 0014_insights3 builds `BASE`, 0015_insights4
+`VARIANTS`; changing a table's description needs a new migration that drops, recreates and
+rebuilds it and reinstalls the triggers.
 """
 
 from __future__ import annotations
