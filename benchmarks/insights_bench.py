@@ -13,6 +13,8 @@ Measures, on a seeded database (clock fixed at the seed's NOW):
   (entire company), ben (one location) and cara (a Referrals user); the queries the kept
   monthly aggregates answer (store/insights_kept.py) twice, interleaved: from the aggregates
   ("kept") and by the exact scan they replace ("scan", what cosell did before 0014);
+- the same for the filters the base aggregates cannot answer (FILTERED) and for cara's own
+  deals, kept (a variant keyed by the filter, 0016_insights4) and scanned;
 - the screen (headless, Pilot, 160×48): *draw* = from pressing I on the main screen to the
   figures on screen; *redraw* = from a tab key (2) and from the range key (r) to the new figures.
 Times are the median of --repeat runs, in milliseconds. Goals: draw ≤ 1,000, redraw ≤ 300.
@@ -86,11 +88,11 @@ def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, flo
     return {name: statistics.median(r) for name, r in runs.items()}
 
 
-def _figures_by_scan(who: Service, rng: str) -> Any:
+def _figures_by_scan(who: Service, rng: str, flt: InsightsFilter | None = None) -> Any:
     saved = store.keepable
     store.keepable = lambda *_a: False  # the pre-0014 path
     try:
-        return who.insights.figures(rng)
+        return who.insights.figures(rng, flt)
     finally:
         store.keepable = saved
 
@@ -132,6 +134,34 @@ def service_figures(svc: Service, repeat: int) -> None:
                 f"  {user:5} {rng:>3}  figures {total['kept']:7,.0f} (scan {total['scan']:7,.0f})"
                 f"   ({', '.join(parts)})"
             )
+
+
+#: Filters the base aggregates cannot answer, each answered by a kept variant since
+#: 0016_insights4 (store/insights.py `kept_filter`); cara's own deals are the "member" one.
+FILTERED = {
+    "country US": InsightsFilter(countries=("US",)),
+    "program": InsightsFilter(programs=("Azure Migrate and Modernize",)),
+    "role presales": InsightsFilter(roles=("presales",)),
+    "mp yes": InsightsFilter(marketplace=("Yes",)),
+}
+
+
+def filtered_figures(svc: Service, repeat: int) -> None:
+    print("filtered (ms, median of figures(): kept / scan)")
+    for user, flts in (("ava", FILTERED), ("cara", {"(her deals)": InsightsFilter()})):
+        who = svc.as_user(user)
+        for label, flt in flts.items():
+            cells = []
+            for rng in ("1m", "3m", "12m"):
+                got = interleaved(
+                    {
+                        "kept": functools.partial(who.insights.figures, rng, flt),
+                        "scan": functools.partial(_figures_by_scan, who, rng, flt),
+                    },
+                    repeat,
+                )
+                cells.append(f"{rng} {got['kept']:6,.0f} / {got['scan']:6,.0f}")
+            print(f"  {user:5} {label:14} " + "   ".join(cells))
 
 
 async def screen_times(db: str, repeat: int) -> None:
@@ -185,6 +215,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-tui", action="store_true", help="the service only")
     parser.add_argument("--tui-only", action="store_true", help="the screen only")
+    parser.add_argument(
+        "--filters-only", action="store_true", help="of the service, the filtered figures only"
+    )
     args = parser.parse_args()
     db = args.db or seeded(args.deals)
     engine = make_engine(db if "://" in db else f"sqlite:///{db}")
@@ -193,7 +226,9 @@ def main() -> None:
     if not args.tui_only:
         svc = open_service(db=db, now=NOW)
         try:
-            service_figures(svc, args.repeat)
+            if not args.filters_only:
+                service_figures(svc, args.repeat)
+            filtered_figures(svc, args.repeat)
         finally:
             svc.close()
     if not args.no_tui:

@@ -51,7 +51,9 @@ APPROVED = frozenset(
         RegistrationStatus.MARKETPLACE_PASSED.value,
     }
 )
-#: The registration funnel after "Registered": each stage by the registrations' status now.
+#: The registration funnel after "Registered": each stage by the outcome each registration's
+#: own record keeps (store/insights.py `_outcome`): its status, a Closed one by how it was
+#: decided.
 REGISTRATION_STAGES: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "In review",

@@ -77,8 +77,14 @@ def summary_table(d: Dashboard) -> TextTable:
     ]
     if s.registered:
         counting = "registrations" in d.pending
+        # registered comes with the first figures; approved and rejected by each
+        # registration's outcome, with the registration query
         rows += [
-            (label, f"{count:,}", change_text(s.changes.get(name)))
+            (
+                label,
+                "Counting…" if counting and name != "registered" else f"{count:,}",
+                "" if counting and name != "registered" else change_text(s.changes.get(name)),
+            )
             for name, label, count in (
                 ("registered", "Registered", s.registered),
                 ("approved", "Approved", s.approved),

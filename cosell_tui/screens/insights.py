@@ -11,7 +11,8 @@ every chart's numbers as a table. The figures come from the service in a worker
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
@@ -21,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -65,6 +67,10 @@ SPLITS = ("type", "market", "solution")
 SPLIT_TITLES = {"type": "deal type", "market": "market", "solution": "solution"}
 #: Rows a bar chart shows at most (its table has them all).
 TOP_ROWS = 8
+#: While figures are still coming in, the screen draws them at most this often (seconds):
+#: every draw that changes a panel's height repaints the whole screen, on the same 2 cores
+#: the counting needs.
+DRAW_EVERY = 0.25
 
 
 def rich_table(table: TextTable) -> RenderableType:
@@ -160,7 +166,17 @@ class InsightsScreen(Screen[None]):
         self.by_value = False
         self.split = SPLITS[0]
         self.dashboard: Dashboard | None = None
-        self.loading = False
+        #: Figures still coming (not Textual's `loading`, which would cover the screen with
+        #: a loading indicator until the last figures, hiding the first ones, and repaint
+        #: the whole screen when it goes).
+        self.counting = False
+        #: When the figures were last drawn (None: not since the last reload), and the draw
+        #: waiting for DRAW_EVERY to pass.
+        self._drawn_at: float | None = None
+        self._draw_timer: Timer | None = None
+        #: What each panel shows: (modes, counting, its figures); `_draw` skips a panel
+        #: whose entry would not change.
+        self._shown: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="ins-head")
@@ -181,7 +197,11 @@ class InsightsScreen(Screen[None]):
     # --- loading ------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.loading = True
+        self.counting = True
+        # opening: the first figures are drawn as they come; after a key the figures shown
+        # stay (the status line says "Counting…") until the new ones are complete or
+        # DRAW_EVERY has passed, so a quick redraw is painted once, not once per step
+        self._drawn_at = None if self.dashboard is None else monotonic()
         self.query_one("#ins-status", Static).update("Counting…")
         self._load(self.range, self.filters)
 
@@ -196,9 +216,15 @@ class InsightsScreen(Screen[None]):
             self.app.call_from_thread(self._loaded, dashboard)
 
     def _loaded(self, dashboard: Dashboard) -> None:
-        self.loading = bool(dashboard.pending)
+        """A step of the figures: the complete ones are drawn at once, and so are the first
+        ones when the screen opens; the others at most every DRAW_EVERY seconds (`reload`)."""
+        self.counting = bool(dashboard.pending)
         self.dashboard = dashboard
-        self._draw()
+        now = monotonic()
+        if not dashboard.pending or self._drawn_at is None or now - self._drawn_at >= DRAW_EVERY:
+            self._draw()
+        elif self._draw_timer is None:
+            self._draw_timer = self.set_timer(self._drawn_at + DRAW_EVERY - now, self._draw)
 
     # --- drawing ------------------------------------------------------------------------
 
@@ -218,6 +244,10 @@ class InsightsScreen(Screen[None]):
         return max((total - 2) // columns - 6, 30)
 
     def _draw(self) -> None:
+        if self._draw_timer is not None:
+            self._draw_timer.stop()
+            self._draw_timer = None
+        self._drawn_at = monotonic()
         self._head()
         d = self.dashboard
         if d is None:
@@ -229,16 +259,29 @@ class InsightsScreen(Screen[None]):
             status += f"\n⚠ {note}"
         self.query_one("#ins-status", Static).update(Text(status))
         width = self._width()
-        panels = {
-            "summary": ("Summary", rich_table(summary_table(d))),
-            "funnel": self._funnel(d, width),
-            "registrations": self._registrations(d, width),
-            "comparison": self._comparison(d, width),
-            "reasons": self._reasons(d, width),
-            "geography": self._breakdown(d, "geography", width),
-            "solutions": self._breakdown(d, "solutions", width),
-            "programs": self._breakdown(d, "programs", width),
-            "roles": self._breakdown(d, "roles", width),
+        panels: dict[str, Callable[[], tuple[str, RenderableType]]] = {
+            "summary": lambda: ("Summary", rich_table(summary_table(d))),
+            "funnel": lambda: self._funnel(d, width),
+            "registrations": lambda: self._registrations(d, width),
+            "comparison": lambda: self._comparison(d, width),
+            "reasons": lambda: self._reasons(d, width),
+            "geography": lambda: self._breakdown(d, "geography", width),
+            "solutions": lambda: self._breakdown(d, "solutions", width),
+            "programs": lambda: self._breakdown(d, "programs", width),
+            "roles": lambda: self._breakdown(d, "roles", width),
+        }
+        # what each panel shows depends on: a panel whose figures and modes are those it
+        # shows already is left alone (so a step of the figures redraws only its panels)
+        figures: dict[str, object] = {
+            "summary": (d.summary, "registrations" in d.pending),
+            "funnel": d.funnel,
+            "registrations": d.registration_funnel,
+            "comparison": (d.months, d.months_by_market, d.months_by_solution, d.summary.changes),
+            "reasons": d.reasons,
+            "geography": d.geography,
+            "solutions": d.solutions,
+            "programs": d.programs,
+            "roles": d.roles,
         }
         waiting = {
             "registrations": "registrations",
@@ -248,12 +291,17 @@ class InsightsScreen(Screen[None]):
             "solutions": "solutions",
             "comparison": {"type": "", "market": "geography", "solution": "solutions"}[self.split],
         }
-        for name, (title, body) in panels.items():
+        modes = (self.as_tables, self.by_value, self.split, width)
+        for name, make in panels.items():
+            counting = waiting.get(name, "") in d.pending
+            shown = (modes, counting, None if counting else figures[name])
+            if self._shown.get(name) == shown:
+                continue
+            self._shown[name] = shown
+            title, body = make()
             panel = self.query_one(f"#ins-{name}", Panel)
             panel.border_title = title
-            if waiting.get(name, "") in d.pending:
-                body = Text("Counting…", style="italic")
-            panel.update(body)
+            panel.update(Text("Counting…", style="italic") if counting else body)
         # IP co-sell registrations only exist on won deals without a partner role: the widget
         # is there when the range has some (the summary counts them before their values come)
         self.query_one("#ins-registrations", Panel).display = d.summary.registered > 0

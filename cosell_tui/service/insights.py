@@ -61,12 +61,11 @@ CHANGE_FIGURES = (
     "total", "accepted", "won", "lost", "wonValueUsd", "registered", "approved", "rejected",
     "annualValueUsd", "approvedValueUsd",
 )  # fmt: skip
-#: The summary's registration counts by the registration statuses each counts.
-REGISTRATION_COUNTS: dict[str, frozenset[str]] = {
-    "registered": frozenset(s.value for s in RegistrationStatus),
-    "approved": APPROVED,
-    "rejected": REJECTED,
-}
+#: The summary's registration counts by the registration statuses each counts: registered
+#: by the deals' registration status (the main query, drawn first); approved and rejected by
+#: each registration's outcome (the registration query, as the registration funnel).
+REGISTERED = frozenset(s.value for s in RegistrationStatus)
+REGISTRATION_OUTCOMES: dict[str, frozenset[str]] = {"approved": APPROVED, "rejected": REJECTED}
 NO_REASON = "No reason given"
 OTHER = "Other"
 
@@ -269,6 +268,10 @@ def _contract(groups: Iterable[store.RegistrationGroup]) -> Amount:
 
 def _registration_values(groups: Sequence[store.RegistrationGroup]) -> dict[str, Decimal]:
     return {
+        **{
+            name: Decimal(sum(g.n for g in groups if g.status in statuses))
+            for name, statuses in REGISTRATION_OUTCOMES.items()
+        },
         "annualValueUsd": _annual(groups).usd,
         "approvedValueUsd": _contract(g for g in groups if g.status in APPROVED).usd,
     }
@@ -297,10 +300,9 @@ def _summary_of(groups: Sequence[store.MainGroup]) -> dict[str, Decimal]:
         "won": Decimal(sum(g.tally.n for g in groups if g.substatus is Substatus.WON)),
         "lost": Decimal(sum(g.tally.n for g in groups if g.substatus is Substatus.LOST)),
         "wonValueUsd": amount(g.tally for g in groups if g.substatus is Substatus.WON).usd,
-        **{
-            name: Decimal(sum(g.tally.n for g in groups if g.registration_status in statuses))
-            for name, statuses in REGISTRATION_COUNTS.items()
-        },
+        "registered": Decimal(
+            sum(g.tally.n for g in groups if g.registration_status in REGISTERED)
+        ),
     }
 
 
@@ -309,7 +311,7 @@ def _summary(
     registrations: Sequence[store.RegistrationGroup],
     period: Period,
 ) -> Summary:
-    whole = _summary_of(main)
+    whole = {**_summary_of(main), **_registration_values(registrations)}
     changes: dict[str, Change] = {}
     full = period.full_months()
     if len(full) >= 2:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Numeric,
+    String,
     and_,
     case,
     cast,
@@ -34,10 +35,11 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    type_coerce,
 )
 from sqlalchemy.engine import Connection
 
-from cosell_tui.domain import DealType, Direction, PartnerRole, Role, Substatus
+from cosell_tui.domain import DealType, Direction, PartnerRole, RegistrationStatus, Role, Substatus
 from cosell_tui.domain.insights import (
     APPROVED,
     MARKETPLACE_FIELD_SINCE,
@@ -399,6 +401,33 @@ def registration_solution_groups(
     return _registration_query(conn, scope, f, start, end, by_solution=True)
 
 
+def _outcome() -> ColumnElement[str]:
+    """The status a registration counts under: its own status, except that a Closed one
+    (validation finished: Microsoft closes a decided registration, and the status no longer
+    says how) counts as the last decision its record stamps: rejected (Review (Failed)) when
+    it failed at or after any approval, approved after review (Review (Passed)) when it passed
+    at or after an automatic approval, approved (Approved) when only that, and Closed only
+    when it was closed undecided. The deal's registration status when its row is missing."""
+    approved_first = or_(REG.approved_at.is_(None), REG.passed_at >= REG.approved_at)
+    failed_last = and_(
+        REG.failed_at.is_not(None),
+        or_(REG.approved_at.is_(None), REG.failed_at >= REG.approved_at),
+        or_(REG.passed_at.is_(None), REG.failed_at >= REG.passed_at),
+    )
+    closed = RegistrationStatus.CLOSED.value
+    return type_coerce(
+        case(
+            (REG.id.is_(None), type_coerce(R.registration_status, String)),
+            (type_coerce(REG.status, String) != closed, type_coerce(REG.status, String)),
+            (failed_last, RegistrationStatus.FAILED.value),
+            (and_(REG.passed_at.is_not(None), approved_first), RegistrationStatus.PASSED.value),
+            (REG.approved_at.is_not(None), RegistrationStatus.APPROVED.value),
+            else_=closed,
+        ),
+        String,
+    )
+
+
 def _registration_query(
     conn: Connection,
     scope: Scope,
@@ -428,15 +457,19 @@ def _registration_query(
     contract = cast(REG.contract_value, numeric) * rate  # cents × USD per unit
     deals: Any = Referral.__table__
     parts: list[Any] = [R.deal_type, R.country]
+    outcome = _outcome()
     wanted: list[ColumnElement[bool]] = [R.registration_status.is_not(None)]
     if by_solution:
         deals = deals.join(ReferralSolution.__table__, RS.referral_id == R.id)
         parts = [RS.solution_id]
-        wanted = [R.registration_status.in_(sorted(APPROVED))]
+        wanted += [
+            R.registration_status.in_(sorted(APPROVED | {RegistrationStatus.CLOSED.value})),
+            outcome.in_(sorted(APPROVED)),
+        ]
     query = (
         select(
             month,
-            R.registration_status,
+            outcome,
             *parts,
             func.count(),
             func.count(rate),
@@ -452,7 +485,7 @@ def _registration_query(
         # without the SQLite month terms (conditions' dialect), which would draw the planner
         # to ix_insights_main over every deal of the range instead of ix_insights_registered
         .where(conditions(scope, f, start, end), *wanted)
-        .group_by(month, R.registration_status, *parts)
+        .group_by(month, outcome, *parts)
     )
     out = []
     for row in conn.execute(query):
@@ -465,7 +498,7 @@ def _registration_query(
         out.append(
             RegistrationGroup(
                 month=str(m),
-                status=str(status.value),
+                status=str(status),
                 n=int(n),
                 rated=int(rated or 0),
                 contract_cents=Decimal(str(contract_sum or 0)),
@@ -559,14 +592,30 @@ def download_rows(
 # --- whole months from the kept tables (insights_kept.py) ---------------------------------
 
 
+def kept_filter(scope: Scope, f: InsightsFilter) -> str | None:
+    """Which kept tables answer: '' the base ones (an admin's scope, company or locations,
+    with the tab, type and direction filters), a filter's variant (insights_kept.FILTER_KEYS:
+    'member' for a Referrals user, whose deals are those whose team lists them; 'country';
+    'capability' for the program and role filters; 'intent' for marketplace intent), or None:
+    the exact scan (the solution and customer filters, or two of those at once)."""
+    used = [
+        dim
+        for dim, on in (
+            ("member", scope.role is Role.USER),
+            ("country", bool(f.countries)),
+            ("capability", bool(f.programs or f.roles)),
+            ("intent", bool(f.marketplace)),
+        )
+        if on
+    ]
+    if f.solution or f.customer or len(used) > 1:
+        return None
+    return used[0] if used else ""
+
+
 def keepable(scope: Scope, f: InsightsFilter) -> bool:
-    """Whether the kept tables can answer: they hold organisation, location, month, type,
-    direction, status and services-or-not, so an admin's scope (company or locations) with
-    the tab, type and direction filters. A Referrals user's team scope and the country,
-    solution, marketplace, customer, program and role filters are answered by the exact scan."""
-    return scope.role is not Role.USER and not (
-        f.countries or f.solution or f.marketplace or f.customer or f.programs or f.roles
-    )
+    """Whether the kept tables can answer (`kept_filter`)."""
+    return kept_filter(scope, f) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,6 +650,38 @@ def plan(start: datetime, end: datetime) -> Plan:
     return Plan((kept[0], kept[-1]) if kept else None, tuple(scans))
 
 
+def _kept_filters(c: Any, scope: Scope, f: InsightsFilter) -> list[ColumnElement[bool]]:
+    """The user's team scope and the filters `kept_filter` lets a kept table answer, on its
+    columns; the same deals as `scope_condition` and `filter_conditions`."""
+    conds: list[ColumnElement[bool]] = []
+    if scope.role is Role.USER:
+        conds.append(c.email == scope.email)
+    if f.countries:
+        conds.append(c.country.in_(list(f.countries)))
+    if f.programs:
+        named = [p.lower() for p in f.programs if p != WITHOUT]
+        either = [func.lower(c.program).in_(named)] if named else []
+        if WITHOUT in f.programs:
+            either.append(c.program == "")
+        conds.append(or_(*either))
+    if f.roles:
+        roles = [PartnerRole(r).value for r in f.roles if r != WITHOUT]
+        either = [c.role.in_(roles)] if roles else []
+        if WITHOUT in f.roles:
+            either.append(c.role == "")
+        conds.append(or_(*either))
+    if f.marketplace:
+        since = f"{MARKETPLACE_FIELD_SINCE:%Y-%m}"  # a month's first instant: months compare
+        parts: list[ColumnElement[bool]] = []
+        intents = [m for m in f.marketplace if m != NOT_APPLICABLE]
+        if intents:
+            parts.append(and_(c.intent.in_(intents), c.month >= since))
+        if NOT_APPLICABLE in f.marketplace:
+            parts.append(c.month < since)
+        conds.append(or_(*parts))
+    return conds
+
+
 def _kept_select(
     name: str,
     scope: Scope,
@@ -612,14 +693,15 @@ def _kept_select(
 ) -> Any:
     """A kept table's rows of the months (of `month_column`), scope and filters, summed by
     `groups`; `created_before` 'YYYY-MM': only deals created in earlier months."""
-    k = insights_kept.BY_NAME[name]
-    t = table(name, *(column(c) for c in (*k.key_columns, *k.measure_columns)))
+    k = insights_kept.BY_NAME[insights_kept.table_for(name, kept_filter(scope, f) or "")]
+    t = table(k.table, *(column(c) for c in (*k.key_columns, *k.measure_columns)))
     c = t.c
     conds: list[ColumnElement[bool]] = [
         c.org_id == scope.org_id,
         c[month_column] >= months[0],
         c[month_column] <= months[1],
         c.substatus != Substatus.ERROR.value,
+        *_kept_filters(c, scope, f),
     ]
     if created_before:
         conds.append(c.month < created_before)

@@ -25,7 +25,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 #: The newest revision the package ships (store/migrations/versions/; tests/store/test_migrate.py
 #: checks it against Alembic's script directory).
-HEAD = "0015_account_order"
+HEAD = "0016_insights4"
 
 #: Objects the migrations create that the ORM models do not describe (full-text search, and
 #: expression indexes, which SQLAlchemy's SQLite reflection skips).

@@ -6,6 +6,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 from .conftest import NOW, Result, invoke, no_traceback
 
 
@@ -49,9 +51,12 @@ def test_wrong_kept_counts_are_found_and_repaired(db: str) -> None:
     assert "PROBLEM" not in repaired.out
 
 
-def test_wrong_insights_aggregates_are_found_and_repaired(db: str) -> None:
+@pytest.mark.parametrize(
+    "table", ["insights_country", "insights_main_member", "insights_solution_intent"]
+)
+def test_wrong_insights_aggregates_are_found_and_repaired(db: str, table: str) -> None:
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE insights_country SET n = n + 1")
+        assert conn.execute(f"UPDATE {table} SET n = n + 1").rowcount
     conn.close()
     result = run("--db", db, "db", "check")
     assert result.code == 1

@@ -17,6 +17,7 @@ from cosell_tui.domain import (
     VALID_STATUS_PAIRS,
     DealType,
     Direction,
+    MarketplaceIntent,
     PartnerRole,
     RegistrationStatus,
 )
@@ -46,13 +47,23 @@ CHANGES: dict[str, Any] = {
     "status_reason_code": st.sampled_from([None, "1", "8"]),
     "accepted_at": st.one_of(st.none(), st.integers(-300, 300)),
     "closed_at": st.one_of(st.none(), st.integers(-300, 300)),
+    "marketplace_intent": st.sampled_from(list(MarketplaceIntent)),
 }
+#: Team members' emails: the Referrals user's (cara) and someone else's.
+EMAILS = ("cara@fabrikam.example", "sam@fabrikam.example")
 writes = st.one_of(
     st.tuples(st.just("update"), st.integers(1, 6), st.sampled_from(sorted(CHANGES))).flatmap(
         lambda t: st.tuples(st.just(t[0]), st.just(t[1]), st.just(t[2]), CHANGES[t[2]])
     ),
     st.tuples(st.just("delete"), st.integers(1, 6)),
     st.tuples(st.sampled_from(["add", "drop"]), st.integers(1, 6), st.sampled_from(SOLUTIONS)),
+    # team members: added (twice with the same email too), dropped, moved to another email
+    # or deal
+    st.tuples(
+        st.sampled_from(["join", "leave", "rename", "move"]),
+        st.integers(1, 6),
+        st.sampled_from(EMAILS),
+    ),
 )
 
 
@@ -76,6 +87,8 @@ def _write(conn: Any, op: tuple[Any, ...]) -> None:
         for child in (Registration, ReferralSolution, TeamMember):
             conn.execute(delete(child).where(child.referral_id == deal))
         conn.execute(delete(Referral).where(Referral.id == deal))
+    elif kind in ("join", "leave", "rename", "move"):
+        _member_write(conn, kind, deal, op[2])
     elif kind == "add":
         there = conn.execute(select(Referral.id).where(Referral.id == deal)).scalar()
         taken = conn.execute(
@@ -93,12 +106,40 @@ def _write(conn: Any, op: tuple[Any, ...]) -> None:
         )
 
 
+def _member_write(conn: Any, kind: str, deal: int, email: str) -> None:
+    there = conn.execute(select(Referral.id).where(Referral.id == deal)).scalar()
+    first = conn.execute(
+        select(TeamMember.id).where(TeamMember.referral_id == deal).order_by(TeamMember.id)
+    ).scalar()
+    if kind == "join" and there:
+        conn.execute(
+            insert(TeamMember).values(
+                referral_id=deal, first_name="A", last_name="B", phone="+1", email=email
+            )
+        )
+    elif kind == "leave":
+        conn.execute(
+            delete(TeamMember).where(TeamMember.referral_id == deal, TeamMember.email == email)
+        )
+    elif kind == "rename" and first is not None:
+        conn.execute(update(TeamMember).where(TeamMember.id == first).values(email=email))
+    elif kind == "move" and first is not None:
+        target = conn.execute(select(Referral.id).order_by(Referral.id.desc())).scalar()
+        conn.execute(update(TeamMember).where(TeamMember.id == first).values(referral_id=target))
+
+
 #: Ranges with whole months and with edges read whole and subtracted, or scanned.
 RANGES = ("1m", "3m", "12m", "2026-11-01..2026-11-30", "2025-10-03..2026-02-26")
 FILTERS = (
     InsightsFilter(),
     InsightsFilter(kind=CoSellKind.IP, deal_types=()),
     InsightsFilter(kind=CoSellKind.SERVICES, direction=Direction.INCOMING),
+    # each answered by a kept variant (0016_insights4)
+    InsightsFilter(countries=("US", "GB")),
+    InsightsFilter(kind=CoSellKind.IP, programs=("azure migrate", "none")),
+    InsightsFilter(roles=("presales", "none"), deal_types=()),
+    InsightsFilter(marketplace=("Yes", "NotApplicable")),
+    InsightsFilter(marketplace=("No",), direction=Direction.OUTGOING),
 )
 
 
@@ -113,7 +154,9 @@ def _same_figures(svc: Service, cases: Sequence[tuple[str, str, InsightsFilter]]
 
 
 cases = st.lists(
-    st.tuples(st.sampled_from(["ava", "ben"]), st.sampled_from(RANGES), st.sampled_from(FILTERS)),
+    st.tuples(
+        st.sampled_from(["ava", "ben", "cara"]), st.sampled_from(RANGES), st.sampled_from(FILTERS)
+    ),
     min_size=1,
     max_size=3,
 )

@@ -43,15 +43,16 @@ def upgrade() -> None:
             postgresql_where=where,
         )
     conn = op.get_bind()
-    insights_kept.create_tables(conn)
-    insights_kept.rebuild(conn)
-    insights_kept.install(conn)
+    # this revision's six tables (0016_insights4 adds the variants)
+    insights_kept.create_tables(conn, insights_kept.BASE)
+    insights_kept.rebuild(conn, insights_kept.BASE)
+    insights_kept.install(conn, insights_kept.BASE)
 
 
 def downgrade() -> None:
     conn = op.get_bind()
     insights_kept.drop(conn)
     insights_kept.drop_functions(conn)
-    insights_kept.drop_tables(conn)
+    insights_kept.drop_tables(conn, insights_kept.BASE)
     for event in ("accepted", "closed"):
         op.drop_index(f"ix_insights_{event}", table_name="referral")
