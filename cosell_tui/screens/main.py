@@ -397,11 +397,16 @@ class MainScreen(ServiceSlot, Screen[None]):
     def _grid_loaded(self, event: DealGrid.Loaded) -> None:
         if self._counts_after_first_rows:
             self._counts_after_first_rows = False
-            self.tabs.load_counts()
-            self.refresh_unread()
+            # Once the rows are painted, not beside their paint: the unread count imports the
+            # ORM in its thread, which would hold the GIL while the rows are drawn.
+            self.call_after_refresh(self._after_first_rows)
         rows_shown = getattr(self.app, "rows_shown", None)
         if rows_shown is not None and event.total:
             rows_shown()
+
+    def _after_first_rows(self) -> None:
+        self.tabs.load_counts()
+        self.refresh_unread()
 
     @on(DealGrid.Loaded)
     @on(DealGrid.MarksChanged)

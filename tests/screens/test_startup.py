@@ -141,3 +141,79 @@ def test_the_first_frame_imports_no_database_and_no_other_screen() -> None:
         "cosell_tui.screens.listbox",
         "cosell_tui.screens.messages",
     }, screens
+
+
+#: What the TUI's first frame does without (README, "Speed"): click and rich-click (the
+#: console script opens the TUI without them, cli/entry.py), the database and the service, the
+#: rules, pydantic, babel, and every screen but the main one.
+NOT_BEFORE_THE_FIRST_FRAME = (
+    "click",
+    "rich_click",
+    "sqlalchemy",
+    "pydantic",
+    "babel",
+    "yaml",
+    "durable",
+    "cosell_tui.cli.root",
+    "cosell_tui.cli.options",
+    "cosell_tui.rules",
+    "cosell_tui.service.core",
+    "cosell_tui.store",
+)
+
+_FIRST_FRAME_SCRIPT = """
+import asyncio, json, sys
+import textual.app
+from cosell_tui.cli import entry, tui
+from cosell_tui.service.errors import NotFoundError
+
+def headless(self, **_options):  # App.run without a terminal: the same app, the same frames
+    asyncio.run(self.run_async(headless=True, size=(80, 24)))
+
+textual.app.App.run = headless
+
+def opener(rt):
+    def first(say):  # called once the first frame is painted (app.py)
+        with open(sys.argv[1], "w") as out:
+            json.dump(sorted(sys.modules), out)
+        raise NotFoundError("seen")
+    return first
+
+tui.service_opener = opener
+sys.exit(entry.main(sys.argv[2:]))
+"""
+
+
+def test_the_console_script_reaches_the_first_frame_with_textual_and_the_main_screen_only(
+    demo_db: Path, config_file: Path, tmp_path: Path
+) -> None:
+    """`cosell --db FILE` through the console script's own entry, in a fresh interpreter, up
+    to the moment the app asks for the database (its first frame painted): what it imported."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    seen = tmp_path / "modules.json"
+    argv = ["--db", str(demo_db), "--now", NOW, "--no-mouse"]
+    env = {**os.environ, "COSELL_CONFIG_FILE": str(config_file)}
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_FRAME_SCRIPT, str(seen), *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 4, done.stderr  # the opener's refusal ends the app
+    loaded = json.loads(seen.read_text())
+    heavy = NOT_BEFORE_THE_FIRST_FRAME
+    assert [m for m in loaded if m in heavy or m.startswith(tuple(h + "." for h in heavy))] == []
+    assert "cosell_tui.screens.main" in loaded
+    screens = {m for m in loaded if m.startswith("cosell_tui.screens.")}
+    assert screens <= {
+        "cosell_tui.screens.main",
+        "cosell_tui.screens.flows",
+        "cosell_tui.screens.keys",
+        "cosell_tui.screens.listbox",
+        "cosell_tui.screens.messages",
+    }, screens
