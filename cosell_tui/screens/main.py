@@ -255,25 +255,27 @@ class MainScreen(ServiceSlot, Screen[None]):
         yield FilterLine(id="filter")
         with Horizontal(id="body"):
             with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
-                for tab in TABS:
-                    prefs = self.config.tab(tab.value)
-                    yield DealGrid(
-                        self._service,
-                        self._query_for(tab, prefs),
-                        prefs.columns or DEFAULT_COLUMNS[tab],
-                        id=f"grid-{tab.value}",
-                    )
-            yield DealPreview(self._service, id="preview")
+                # The first tab's grid only: another tab's is made when first shown (grid_for),
+                # so the first frame composes and styles one grid, not four.
+                yield self._new_grid(Tab.INBOUND)
+            preview = DealPreview(self._service, id="preview")
+            preview.display = False  # until `p`
+            yield preview
         yield ExportBar(id="export-bar")  # shown while a big download is written
         yield StatusLine(self._service, id="status-line")
         yield Footer(compact=True)
+
+    def _new_grid(self, tab: Tab) -> DealGrid:
+        prefs = self.config.tab(tab.value)
+        columns = prefs.columns or DEFAULT_COLUMNS[tab]
+        query = self._query_for(tab, prefs)
+        return DealGrid(self._service, query, columns, id=f"grid-{tab.value}")
 
     def _query_for(self, tab: Tab, prefs: TabPrefs) -> GridQuery:
         sort = COLUMN_SORT.get(prefs.sort) if prefs.sort else None
         return GridQuery(tab, prefs.filter, sort, prefs.descending if sort else False)
 
     def on_mount(self) -> None:
-        self.preview.display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
         if self.has_service:
@@ -288,7 +290,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         """The app opened the database after the first frame: now the rows can come."""
         self.service = service
         slots: list[ServiceSlot] = [self.tabs, self.preview, self.status_line]
-        for slot in [*slots, *(self.grid_for(tab) for tab in TABS)]:
+        for slot in [*slots, *self.query(DealGrid)]:  # the grids made so far
             slot.service = service
         self.status_line.opening = ""  # no longer what opening waited for
         self._first_load()
@@ -309,7 +311,14 @@ class MainScreen(ServiceSlot, Screen[None]):
         return self.query_one(f"#grid-{self.tab.value}", DealGrid)
 
     def grid_for(self, tab: Tab) -> DealGrid:
-        return self.query_one(f"#grid-{tab.value}", DealGrid)
+        """The tab's grid, made (hidden) the first time it is asked for."""
+        for grid in self.query_one(ContentSwitcher).query_children(DealGrid):
+            if grid.id == f"grid-{tab.value}":
+                return grid
+        grid = self._new_grid(tab)
+        grid.display = False  # the switcher shows it when it becomes `current`
+        self.query_one(ContentSwitcher).mount(grid)
+        return grid
 
     @property
     def filter_line(self) -> FilterLine:
@@ -355,9 +364,9 @@ class MainScreen(ServiceSlot, Screen[None]):
     def switch_tab(self, tab: Tab) -> None:
         if tab is self.tab:
             return
+        grid = self.grid_for(tab)
         self.tabs.active = tab
-        self.query_one(ContentSwitcher).current = f"grid-{tab.value}"
-        grid = self.grid
+        self.query_one(ContentSwitcher).current = grid.id
         self.filter_line.show_text(grid.grid_query.text)
         if not grid.loaded or tab in self._stale:
             self._stale.discard(tab)

@@ -16,6 +16,7 @@ from cosell_tui.config import load_config
 from cosell_tui.domain.views import Tab
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.service.errors import NotFoundError
+from cosell_tui.widgets.grid import DealGrid
 from tests.screens.conftest import NOW, settle
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ async def test_first_frame_comes_before_the_database_then_the_rows(
         header = main.grid.render_line(0).text
         assert "Deal name" in header and "Customer" in header
         assert main.grid.total == 0 and not main.grid.loaded
+        # The first frame composes the first tab's grid only; another's is made when shown.
+        assert [grid.id for grid in main.query(DealGrid)] == ["grid-inbound"]
         # Keys that need the database do nothing yet; the tabs still switch.
         await pilot.press("a", "n", "2", "1")
         assert main.tab is Tab.INBOUND
@@ -54,6 +57,32 @@ async def test_first_frame_comes_before_the_database_then_the_rows(
         assert isinstance(main, MainScreen)
         assert main.has_service and main.grid.loaded and main.grid.total > 0
         assert "Ava" in app.sub_title
+
+
+async def test_another_tabs_grid_is_made_when_first_shown(
+    open_demo: Callable[..., Service],
+) -> None:
+    app = CosellApp(None, load_config(), opener=lambda say: open_demo("ava"), animations=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen) and main.grid.loaded
+        assert [grid.id for grid in main.query(DealGrid)] == ["grid-inbound"]
+        await pilot.press("2")
+        await settle(pilot)
+        outbound = main.grid_for(Tab.OUTBOUND)
+        assert main.grid is outbound and outbound.display and outbound.has_focus
+        assert outbound.loaded and outbound.total > 0
+        assert not main.grid_for(Tab.INBOUND).display
+        await pilot.press("4", "j")
+        await settle(pilot)
+        assert main.tab is Tab.CLOSED and main.grid.loaded and main.grid.total > 0
+        assert main.grid.cursor == 1
+        assert len(main.query(DealGrid)) == 3
+        await pilot.press("1")
+        await settle(pilot)
+        assert main.grid.id == "grid-inbound" and main.grid.has_focus
+        assert len(main.query(DealGrid)) == 3
 
 
 async def test_a_refusal_while_opening_ends_the_app_with_its_sentence() -> None:
