@@ -26,14 +26,7 @@ from textual.widgets import ContentSwitcher, Footer
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action, Direction, Status
-from cosell_tui.domain.views import (
-    DEFAULT_COLUMNS,
-    DealRow,
-    GridQuery,
-    Outcome,
-    SortKey,
-    Tab,
-)
+from cosell_tui.domain.tabs import DEFAULT_COLUMNS, GridQuery, SortKey, Tab
 from cosell_tui.screens.flows import Flows
 from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.service.errors import Cancelled
@@ -48,6 +41,7 @@ from cosell_tui.widgets.statusline import Place, StatusLine, default_order
 from cosell_tui.widgets.tabbar import TabBar
 
 if TYPE_CHECKING:
+    from cosell_tui.domain.views import DealRow, Outcome
     from cosell_tui.service import Service
 
 TABS: tuple[Tab, ...] = tuple(Tab)
