@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.events import Key
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from cosell_tui.config import Config, ConfigError, TabPrefs, save_config
 from cosell_tui.domain import Action, Direction, Status
@@ -33,6 +33,7 @@ from cosell_tui.service.errors import Cancelled
 from cosell_tui.widgets.background import background, run_flow, throttled
 from cosell_tui.widgets.exportbar import ExportBar
 from cosell_tui.widgets.filterline import FilterLine
+from cosell_tui.widgets.footer import MainFooter
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.live import DatabaseChanged
 from cosell_tui.widgets.preview import DealPreview
@@ -53,6 +54,10 @@ NOTHING_APPLIES = (False, False, False, False)
 
 class MainScreen(ServiceSlot, Screen[None]):
     """Tabs, grid, filter, preview, marks and the triage keys."""
+
+    #: The grid has the keys from the start (not the filter line, the first focusable widget),
+    #: so the footer is composed once for the grid's keys, not first for the filter line's.
+    AUTO_FOCUS = "DealGrid"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -257,7 +262,7 @@ class MainScreen(ServiceSlot, Screen[None]):
             yield preview
         yield ExportBar(id="export-bar")  # shown while a big download is written
         yield StatusLine(self._service, id="status-line")
-        yield Footer(compact=True)
+        yield MainFooter(compact=True)
 
     def _new_grid(self, tab: Tab) -> DealGrid:
         prefs = self.config.tab(tab.value)

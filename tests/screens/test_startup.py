@@ -246,3 +246,42 @@ def test_the_console_script_reaches_the_first_frame_with_textual_and_the_main_sc
         "cosell_tui.screens.listbox",
         "cosell_tui.screens.messages",
     }, screens
+
+
+async def test_the_footer_greys_its_keys_in_place(open_demo: Callable[..., Service]) -> None:
+    """The database opening and the rows arriving change which keys apply, not which keys the
+    footer shows: it greys or lights them without composing itself again (widgets/footer.py),
+    and shows what Textual's footer would (the snapshots hold its look)."""
+    from textual.widgets._footer import FooterKey
+
+    from cosell_tui.widgets.footer import MainFooter
+
+    release = threading.Event()
+
+    def opener(say):
+        assert release.wait(10), "the test never let the service open"
+        return open_demo("ava")
+
+    app = CosellApp(None, load_config(), opener=opener, animations=False, live_every=None)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        footer = main.query_one(MainFooter)
+
+        def keys() -> dict[str, FooterKey]:
+            return {key.action: key for key in footer.query_children(FooterKey)}
+
+        before = keys()
+        assert before["accept"].has_class("-disabled") and before["filter"].has_class("-disabled")
+        release.set()
+        await settle(pilot)
+        after = keys()
+        assert after == before  # the same widgets: greyed or lit in place
+        for action, key in after.items():
+            applies = main.check_action(action, ()) if action != "command_palette" else True
+            assert key.has_class("-disabled") is (not applies), action
+        assert not after["filter"].has_class("-disabled")
+        await pilot.press("4")  # Closed: nothing to accept
+        await settle(pilot)
+        assert keys() == before and keys()["accept"].has_class("-disabled")
