@@ -28,7 +28,6 @@ def locale() -> str:
     return os.environ.get("COSELL_LOCALE") or DEFAULT_LOCALE
 
 
-_ISO_CODE = re.compile(r"[A-Z]{3}\Z")
 _SHORT_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)([km])$", re.IGNORECASE | re.ASCII)
 _MULTIPLIER = {"k": Decimal(1000), "m": Decimal(1_000_000)}
 
@@ -60,11 +59,6 @@ def money(amount: Decimal | None, currency: str | None, *, whole: bool = False) 
 @lru_cache(maxsize=4096)
 def _money(amount: Decimal, currency: str, whole: bool, in_locale: str) -> str:
     # Babel takes ~50 µs a call; a screen repeats few distinct amounts, so cache them.
-    if whole and in_locale == DEFAULT_LOCALE and _ISO_CODE.match(currency):
-        # What babel writes for a whole amount in en_US (tests/domain/test_format.py holds
-        # it so), without importing babel and loading its locale data: the grid's and `deal
-        # list`'s first rows need nothing else from it (README, "Speed").
-        return f"{amount:,.0f} {currency}"
     from babel.numbers import format_currency  # lazily: `cosell --help` stays quick
 
     pattern = "#,##0 ¤¤" if whole else "#,##0.00 ¤¤"
