@@ -246,20 +246,19 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._stale: set[Tab] = set()
         self._counts_after_first_rows = False
         self._export_cancel = threading.Event()  # set by esc: the download stops
+        self._preview: DealPreview | None = None  # made when first asked for
 
     # ---- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield TabBar(self._service, id="tabs")
         yield FilterLine(id="filter")
-        with Horizontal(id="body"):
-            with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
-                # The first tab's grid only: another tab's is made when first shown (grid_for),
-                # so the first frame composes and styles one grid, not four.
-                yield self._new_grid(Tab.INBOUND)
-            preview = DealPreview(self._service, id="preview")
-            preview.display = False  # until `p`
-            yield preview
+        # The first tab's grid only: another tab's is made when first shown (grid_for), and
+        # the preview pane beside them when first asked for (`preview`), so the first frame
+        # composes and styles one grid, not four grids and a pane.
+        grids = ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids")
+        with Horizontal(id="body"), grids:
+            yield self._new_grid(Tab.INBOUND)
         yield ExportBar(id="export-bar")  # shown while a big download is written
         yield StatusLine(self._service, id="status-line")
         yield MainFooter(compact=True)
@@ -288,7 +287,9 @@ class MainScreen(ServiceSlot, Screen[None]):
     def service_ready(self, service: Service) -> None:
         """The app opened the database after the first frame: now the rows can come."""
         self.service = service
-        slots: list[ServiceSlot] = [self.tabs, self.preview, self.status_line]
+        slots: list[ServiceSlot] = [self.tabs, self.status_line]
+        if self._preview is not None:
+            slots.append(self._preview)
         for slot in [*slots, *self.query(DealGrid)]:  # the grids made so far
             slot.service = service
         self.status_line.opening = ""  # no longer what opening waited for
@@ -325,7 +326,17 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     @property
     def preview(self) -> DealPreview:
-        return self.query_one("#preview", DealPreview)
+        """The preview pane, made (hidden, beside the grids) the first time it is asked for:
+        the first frame does without it."""
+        if self._preview is None:
+            self._preview = DealPreview(self._service, id="preview")
+            self._preview.display = False
+            self.query_one("#body").mount(self._preview)
+        return self._preview
+
+    def _follow_in_preview(self, row: DealRow | None) -> None:
+        if self._preview is not None:  # not made yet: not shown, nothing to follow
+            self._preview.follow(row)
 
     @property
     def tabs(self) -> TabBar:
@@ -372,7 +383,7 @@ class MainScreen(ServiceSlot, Screen[None]):
             grid.reload(keep_cursor=grid.loaded)
         self.set_focus(grid)  # at once: the next key (typed fast) is checked against it
         self._update_status()
-        self.preview.follow(grid.selected)
+        self._follow_in_preview(grid.selected)
 
     @on(TabBar.Chosen)
     def _tab_clicked(self, event: TabBar.Chosen) -> None:
@@ -398,7 +409,7 @@ class MainScreen(ServiceSlot, Screen[None]):
     @on(DealGrid.CursorMoved)
     def _cursor_moved(self, event: DealGrid.CursorMoved) -> None:
         if event.grid is self.grid:
-            self.preview.follow(event.row)
+            self._follow_in_preview(event.row)
             self._update_status()
 
     @on(DealGrid.Loaded)

@@ -45,8 +45,10 @@ async def test_first_frame_comes_before_the_database_then_the_rows(
         header = main.grid.render_line(0).text
         assert "Deal name" in header and "Customer" in header
         assert main.grid.total == 0 and not main.grid.loaded
-        # The first frame composes the first tab's grid only; another's is made when shown.
+        # The first frame composes the first tab's grid only; another's is made when shown,
+        # the preview pane when first asked for.
         assert [grid.id for grid in main.query(DealGrid)] == ["grid-inbound"]
+        assert not main.query("#preview")
         # Keys that need the database do nothing yet; the tabs still switch.
         await pilot.press("a", "n", "2", "1")
         assert main.tab is Tab.INBOUND
