@@ -63,10 +63,10 @@ async def test_a_big_download_shows_a_progress_bar_then_names_the_file(
         assert total >= 10
         moves: list[tuple[int, bool, float | None]] = []
         bar = main.query_one("#export-bar")
+        progress = main.query_one("#export-progress", ProgressBar)
         shown = main._export_progress
 
-        def move(rows: int) -> None:  # the progress bar is made by the first big download
-            progress = main.query_one("#export-progress", ProgressBar)
+        def move(rows: int) -> None:
             moves.append((rows, bar.display, progress.total))
             shown(rows)
 
