@@ -86,7 +86,18 @@ ROWS_GOAL = 1.3  # cosell's first rows / the bare app's with sqlalchemy.orm
 CLI_GOAL = 1.5  # deal list, deal show / python -c "import sqlalchemy.orm"
 TUI_TIMEOUT_S = 60.0
 # Environment that would change what we measure; everything else is passed through.
-DROPPED = {"COLORTERM", "NO_COLOR", "FORCE_COLOR", "TMUX", "TMUX_PANE", "PYTHONPROFILEIMPORTTIME"}
+# PYTHONDONTWRITEBYTECODE (set in some shells and CI images) would leave cosell's own modules
+# without .pyc files, so every run would compile them from source (~0.1 s) where an installed
+# cosell loads them compiled; the references' packages have theirs from pip.
+DROPPED = {
+    "COLORTERM",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TMUX",
+    "TMUX_PANE",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONDONTWRITEBYTECODE",
+}
 DROPPED_PREFIXES = ("COSELL_", "TEXTUAL")
 
 

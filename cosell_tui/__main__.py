@@ -1,3 +1,3 @@
-from cosell_tui.cli import main
+from cosell_tui.cli.entry import main
 
 raise SystemExit(main())

@@ -163,10 +163,14 @@ class CosellApp(App[None]):
         user = service.user
         self.sub_title = f"{user.display_name} · {user.org_name}"
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the app's first and bottom screen: composed once, with no empty
+        screen painted and switched away from before it (the first frame is the main screen)."""
+        return MainScreen(self.service, self.config)
+
     def on_mount(self) -> None:
         if self.config.keymap:
             self.call_after_refresh(self._apply_keymap)
-        self.push_screen(MainScreen(self.service, self.config))
         if self.service is None:
             self.call_after_refresh(self._open_service)
         else:

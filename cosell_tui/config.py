@@ -48,7 +48,7 @@ from cosell_tui.config_values import DiskState as DiskState
 from cosell_tui.config_values import TabPrefs as TabPrefs
 from cosell_tui.config_values import normalise_columns as normalise_columns
 from cosell_tui.config_values import normalise_keys as normalise_keys
-from cosell_tui.domain.views import TAB_NAMES
+from cosell_tui.domain.tabs import TAB_NAMES
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument

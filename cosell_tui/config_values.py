@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cosell_tui.domain.views import REQUIRED_COLUMNS
+from cosell_tui.domain.tabs import REQUIRED_COLUMNS
 
 
 class ConfigError(ValueError):

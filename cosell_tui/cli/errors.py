@@ -13,6 +13,7 @@ reporting costs nothing on the fast path (`cosell --help`, a usage error, bad in
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -126,3 +127,17 @@ def report_internal(exc: BaseException, output: Output) -> int:
     """A bug: one line (set COSELL_DEBUG=1 for the traceback) and exit 70."""
     output.warn(f"internal error: {internal_summary(exc)} (set {DEBUG_ENV}=1 for the traceback)")
     return EXIT_INTERNAL
+
+
+def exit_code_for(
+    exc: Exception, output: Output, database: Callable[[], tuple[str, str | None]]
+) -> int:
+    """What `cosell` says of an exception that reached it, and its exit code: `report()` for
+    an expected failure, else an internal error (with COSELL_DEBUG=1, raised for its traceback).
+    Both ways into a command (click's and the TUI's, cli/entry.py) end here."""
+    try:
+        return report(exc, output, database)
+    except Exception:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        return report_internal(exc, output)

@@ -23,8 +23,7 @@ from cosell_tui.cli.errors import (
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_USAGE,
-    report,
-    report_internal,
+    exit_code_for,
 )
 from cosell_tui.cli.lazy import Lazy
 from cosell_tui.cli.options import CONTEXT_SETTINGS, Group, group, pass_runtime
@@ -40,7 +39,7 @@ COMMANDS = {
     "init": Lazy(f"{_ADMIN}:init", "Create or migrate the database."),
     "setup": Lazy("cosell_tui.cli.setup:setup", "Set up an empty database for your team."),
     "seed": Lazy(f"{_ADMIN}:seed", "Fill the database with deterministic demo data."),
-    "demo": Lazy("cosell_tui.cli.tui:demo", "Open the TUI on a fresh seeded database as ava."),
+    "demo": Lazy("cosell_tui.cli.demo:demo", "Open the TUI on a fresh seeded database as ava."),
     "deal": Lazy("cosell_tui.cli.deal:deal", "List, show, create and change deals."),
     "sweep": Lazy(f"{_ADMIN}:sweep", "Expire overdue referrals, send 48h reminders."),
     "rules": Lazy("cosell_tui.cli.rules:rules", "Rule files."),
@@ -174,19 +173,9 @@ def run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as exc:
-        try:
-            return report(exc, output, rt.database)
-        except Exception:
-            if os.environ.get(DEBUG_ENV):
-                raise
-            return report_internal(exc, output)
+        return exit_code_for(exc, output, rt.database)
     finally:
-        try:
-            rt.close()
-        except Exception:  # closing must never turn success into a crash
-            if os.environ.get(DEBUG_ENV):
-                raise
-            output.warn(f"could not close the database cleanly (set {DEBUG_ENV}=1 for why)")
+        rt.close_or_warn()
 
 
 def main(

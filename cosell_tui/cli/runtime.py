@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from cosell_tui.cli.errors import CliError
+from cosell_tui.cli.errors import DEBUG_ENV, CliError
 from cosell_tui.cli.output import Output
 
 if TYPE_CHECKING:
@@ -156,6 +156,16 @@ class Runtime:
         if self._service is not None:
             service, self._service = self._service, None
             service.close()
+
+    def close_or_warn(self) -> None:
+        """`close()` as a command ends: a failure to close is one line, never a crash that
+        turns success into failure (with COSELL_DEBUG=1, raised for its traceback)."""
+        try:
+            self.close()
+        except Exception:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            self.output.warn(f"could not close the database cleanly (set {DEBUG_ENV}=1 for why)")
 
 
 def over_ssh() -> bool:

@@ -16,11 +16,11 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cosell_tui.domain import Action, Role
-from cosell_tui.domain.views import BulkResult, DealDetail, DealRow, Outcome
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from cosell_tui.domain.views import DealDetail, DealRow, Outcome
     from cosell_tui.service import Service
     from cosell_tui.widgets.grid import DealGrid
 
@@ -65,6 +65,8 @@ class Flows:
         return await ask(self.app, screen)
 
     async def _dialog(self, dialog: Any) -> Any:
+        from cosell_tui.domain.views import Outcome  # loaded with the dialog already
+
         result = await self.ask(dialog)
         if isinstance(result, Outcome):
             self.tell(result)
@@ -387,6 +389,8 @@ class Flows:
         """One line per deal, ✔ or ✘ with the reason, on a screen the user can read at leisure.
         Returns the deals to mark again for a retry (the user's choice there), else None; also
         None when the user cancelled before anything ran."""
+        from cosell_tui.domain.views import BulkResult  # loaded with the dialog already
+
         if not isinstance(result, BulkResult):
             return None
         from cosell_tui.screens.bulk import BulkResultsScreen

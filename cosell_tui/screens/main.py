@@ -20,24 +20,18 @@ from textual.containers import Horizontal
 from textual.events import Key
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from cosell_tui.config import Config, TabPrefs
 from cosell_tui.domain import Action, Direction, Status
-from cosell_tui.domain.views import (
-    DEFAULT_COLUMNS,
-    DealRow,
-    GridQuery,
-    Outcome,
-    SortKey,
-    Tab,
-)
+from cosell_tui.domain.tabs import DEFAULT_COLUMNS, GridQuery, SortKey, Tab
 from cosell_tui.screens.flows import Flows, GridFlows
 from cosell_tui.screens.keys import bound_action, mark_origin
 from cosell_tui.screens.saved_view import SavedView
 from cosell_tui.widgets.background import run_flow
 from cosell_tui.widgets.exportbar import ExportBar
 from cosell_tui.widgets.filterline import FilterLine
+from cosell_tui.widgets.footer import MainFooter
 from cosell_tui.widgets.grid import COLUMN_SORT, DealGrid
 from cosell_tui.widgets.live import DatabaseChanged
 from cosell_tui.widgets.preview import DealPreview
@@ -46,6 +40,7 @@ from cosell_tui.widgets.statusline import Place, StatusLine, default_order
 from cosell_tui.widgets.tabbar import TabBar
 
 if TYPE_CHECKING:
+    from cosell_tui.domain.views import DealRow, Outcome
     from cosell_tui.service import Service
 
 TABS: tuple[Tab, ...] = tuple(Tab)
@@ -57,6 +52,10 @@ NOTHING_APPLIES = (False, False, False, False)
 
 class MainScreen(ServiceSlot, Screen[None]):
     """Tabs, grid, filter, preview, marks and the triage keys."""
+
+    #: The grid has the keys from the start (not the filter line, the first focusable widget),
+    #: so the footer is composed once for the grid's keys, not first for the filter line's.
+    AUTO_FOCUS = "DealGrid"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -249,6 +248,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._stale: set[Tab] = set()
         self._counts_after_first_rows = False
         self._counts_after_rows = False  # after a write: the counts once its rows are read
+        self._preview: DealPreview | None = None  # made when first asked for
 
     @property
     def config(self) -> Config:
@@ -259,27 +259,27 @@ class MainScreen(ServiceSlot, Screen[None]):
     def compose(self) -> ComposeResult:
         yield TabBar(self._service, id="tabs")
         yield FilterLine(id="filter")
-        with Horizontal(id="body"):
-            with ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids"):
-                for tab in TABS:
-                    prefs = self.config.tab(tab.value)
-                    yield DealGrid(
-                        self._service,
-                        self._query_for(tab, prefs),
-                        prefs.columns or DEFAULT_COLUMNS[tab],
-                        id=f"grid-{tab.value}",
-                    )
-            yield DealPreview(self._service, id="preview")
+        # The first tab's grid only: another tab's is made when first shown (grid_for), and
+        # the preview pane beside them when first asked for (`preview`), so the first frame
+        # composes and styles one grid, not four grids and a pane.
+        grids = ContentSwitcher(initial=f"grid-{Tab.INBOUND.value}", id="grids")
+        with Horizontal(id="body"), grids:
+            yield self._new_grid(Tab.INBOUND)
         yield ExportBar(id="export-bar")  # shown while a big download is written
         yield StatusLine(self._service, id="status-line")
-        yield Footer(compact=True)
+        yield MainFooter(compact=True)
+
+    def _new_grid(self, tab: Tab) -> DealGrid:
+        prefs = self.config.tab(tab.value)
+        columns = prefs.columns or DEFAULT_COLUMNS[tab]
+        query = self._query_for(tab, prefs)
+        return DealGrid(self._service, query, columns, id=f"grid-{tab.value}")
 
     def _query_for(self, tab: Tab, prefs: TabPrefs) -> GridQuery:
         sort = COLUMN_SORT.get(prefs.sort) if prefs.sort else None
         return GridQuery(tab, prefs.filter, sort, prefs.descending if sort else False)
 
     def on_mount(self) -> None:
-        self.preview.display = False
         self.filter_line.show_text(self.config.tab(self.tab.value).filter)
         self.grid.focus()
         if self.has_service:
@@ -293,8 +293,10 @@ class MainScreen(ServiceSlot, Screen[None]):
     def service_ready(self, service: Service) -> None:
         """The app opened the database after the first frame: now the rows can come."""
         self.service = service
-        slots: list[ServiceSlot] = [self.tabs, self.preview, self.status_line]
-        for slot in [*slots, *(self.grid_for(tab) for tab in TABS)]:
+        slots: list[ServiceSlot] = [self.tabs, self.status_line]
+        if self._preview is not None:
+            slots.append(self._preview)
+        for slot in [*slots, *self.query(DealGrid)]:  # the grids made so far
             slot.service = service
         self.status_line.opening = ""  # no longer what opening waited for
         self._first_load()
@@ -315,7 +317,14 @@ class MainScreen(ServiceSlot, Screen[None]):
         return self.query_one(f"#grid-{self.tab.value}", DealGrid)
 
     def grid_for(self, tab: Tab) -> DealGrid:
-        return self.query_one(f"#grid-{tab.value}", DealGrid)
+        """The tab's grid, made (hidden) the first time it is asked for."""
+        for grid in self.query_one(ContentSwitcher).query_children(DealGrid):
+            if grid.id == f"grid-{tab.value}":
+                return grid
+        grid = self._new_grid(tab)
+        grid.display = False  # the switcher shows it when it becomes `current`
+        self.query_one(ContentSwitcher).mount(grid)
+        return grid
 
     @property
     def filter_line(self) -> FilterLine:
@@ -323,7 +332,23 @@ class MainScreen(ServiceSlot, Screen[None]):
 
     @property
     def preview(self) -> DealPreview:
-        return self.query_one("#preview", DealPreview)
+        """The preview pane, made (hidden, beside the grids) the first time it is asked for:
+        the first frame does without it."""
+        if self._preview is None:
+            self._preview = DealPreview(self._service, id="preview")
+            self._preview.display = False
+            self.query_one("#body").mount(self._preview)
+        return self._preview
+
+    def _forget_preview(self) -> None:
+        """The preview reads its deal again when next shown (a write changed it); not made
+        yet: nothing to forget."""
+        if self._preview is not None:
+            self._preview.forget()
+
+    def _follow_in_preview(self, row: DealRow | None) -> None:
+        if self._preview is not None:  # not made yet: not shown, nothing to follow
+            self._preview.follow(row)
 
     @property
     def tabs(self) -> TabBar:
@@ -361,16 +386,16 @@ class MainScreen(ServiceSlot, Screen[None]):
     def switch_tab(self, tab: Tab) -> None:
         if tab is self.tab:
             return
+        grid = self.grid_for(tab)
         self.tabs.active = tab
-        self.query_one(ContentSwitcher).current = f"grid-{tab.value}"
-        grid = self.grid
+        self.query_one(ContentSwitcher).current = grid.id
         self.filter_line.show_text(grid.grid_query.text)
         if not grid.loaded or tab in self._stale:
             self._stale.discard(tab)
             grid.reload(keep_cursor=grid.loaded)
         self.set_focus(grid)  # at once: the next key (typed fast) is checked against it
         self._update_status()
-        self.preview.follow(grid.selected)
+        self._follow_in_preview(grid.selected)
 
     @on(TabBar.Chosen)
     def _tab_clicked(self, event: TabBar.Chosen) -> None:
@@ -399,21 +424,26 @@ class MainScreen(ServiceSlot, Screen[None]):
     @on(DealGrid.CursorMoved)
     def _cursor_moved(self, event: DealGrid.CursorMoved) -> None:
         if event.grid is self.grid:
-            self.preview.follow(event.row)
+            self._follow_in_preview(event.row)
             self._update_status()
 
     @on(DealGrid.Loaded)
     def _grid_loaded(self, event: DealGrid.Loaded) -> None:
         if self._counts_after_first_rows:
             self._counts_after_first_rows = False
-            self.tabs.load_counts()
-            self.refresh_unread()
+            # Once the rows are painted, not beside their paint: the unread count imports the
+            # ORM in its thread, which would hold the GIL while the rows are drawn.
+            self.call_after_refresh(self._after_first_rows)
         if self._counts_after_rows:
             self._counts_after_rows = False
             self.tabs.load_counts()
         rows_shown = getattr(self.app, "rows_shown", None)
         if rows_shown is not None and event.total:
             rows_shown()
+
+    def _after_first_rows(self) -> None:
+        self.tabs.load_counts()
+        self.refresh_unread()
 
     @on(DealGrid.Loaded)
     @on(DealGrid.MarksChanged)
@@ -587,7 +617,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         self._stale.update(TABS)
         self._stale.discard(self.tab)
         self.grid.reload(keep_cursor=True, before=getattr(self.app, "adopt_changes", None))
-        self.preview.forget()
+        self._forget_preview()
         self.tabs.load_counts()
         self.refresh_unread()
 
@@ -618,7 +648,7 @@ class MainScreen(ServiceSlot, Screen[None]):
 
         def done(wrote: bool | None) -> None:
             if wrote:
-                self.preview.forget()
+                self._forget_preview()
                 self._changed()
 
         saved = self.saved
@@ -637,7 +667,7 @@ class MainScreen(ServiceSlot, Screen[None]):
         return GridFlows(self, self.flows, self.grid, self._after_write)
 
     def _after_write(self) -> None:
-        self.preview.forget()
+        self._forget_preview()
         self._changed()
 
     def action_accept(self) -> None:

@@ -16,8 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from cosell_tui.domain import query
-
 PLACEHOLDER = "filter: text  status:received  country:GB  value:>=25k  expires:<3d  !type:private"
 
 
@@ -82,6 +80,8 @@ class FilterLine(Vertical):
     @on(Input.Changed, "#filter-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        from cosell_tui.domain import query  # the parser: with the first key, not the first frame
+
         text = event.value.strip()
         error = query.check(text) if text else None
         self._show_error(error)

@@ -30,11 +30,12 @@ from textual.worker import get_current_worker
 
 from cosell_tui.domain import Direction
 from cosell_tui.domain import format as fmt
-from cosell_tui.domain.views import DEFAULT_COLUMNS, DealRow, GridQuery, Page, SortKey
+from cosell_tui.domain.tabs import DEFAULT_COLUMNS, GridQuery, SortKey
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.service_slot import ServiceSlot
 
 if TYPE_CHECKING:
+    from cosell_tui.domain.views import DealRow, Page
     from cosell_tui.service import Service
 
 PAGE_SIZE = 100

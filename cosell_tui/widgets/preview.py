@@ -19,22 +19,31 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from cosell_tui.domain import TERMINAL_SUBSTATUSES, Direction
-from cosell_tui.domain.facts import Outcome
 from cosell_tui.domain.format import countdown, printable
-from cosell_tui.domain.views import DealDetail, DealRow
 from cosell_tui.service.errors import CosellError
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.grid import is_urgent, money
 from cosell_tui.widgets.service_slot import ServiceSlot
 
 if TYPE_CHECKING:
+    from cosell_tui.domain.facts import Outcome
+    from cosell_tui.domain.views import DealDetail, DealRow
     from cosell_tui.service import Service
 
-MARKS = {
-    Outcome.MET: ("✔", "$text-success"),
-    Outcome.FAILED: ("✘", "$text-error"),
-    Outcome.UNDECIDABLE: ("?", "$text-warning"),
-}
+
+def _mark(outcome: Outcome) -> tuple[str, str]:
+    """A checklist item's mark and style. The rule facts are imported when a preview is first
+    drawn, not before the first frame (the preview starts hidden)."""
+    from cosell_tui.domain.facts import Outcome
+
+    marks = {
+        Outcome.MET: ("✔", "$text-success"),
+        Outcome.FAILED: ("✘", "$text-error"),
+        Outcome.UNDECIDABLE: ("?", "$text-warning"),
+    }
+    return marks[outcome]
+
+
 DIM = "$text-muted"
 
 
@@ -92,8 +101,10 @@ def preview_text(detail: DealDetail, now: datetime) -> Content:
     else:
         verdict = "eligible" if detail.checklist.eligible else "not eligible"
         text.append(f"  Azure IP co-sell: {verdict}\n")
+        from cosell_tui.domain.facts import Outcome
+
         for item in detail.checklist.items:
-            mark, style = MARKS[item.outcome]
+            mark, style = _mark(item.outcome)
             text.append(f"  {mark} ", style=style)
             text.append(item.title)
             if item.outcome is not Outcome.MET and item.reason:

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from cosell_tui.domain.format import printable
-from cosell_tui.domain.views import Tab
+from cosell_tui.domain.tabs import Tab
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.grid import DealGrid
 from cosell_tui.widgets.service_slot import ServiceSlot

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from cosell_tui.domain.views import Tab
+from cosell_tui.domain.tabs import Tab
 from cosell_tui.widgets.background import background
 from cosell_tui.widgets.service_slot import ServiceSlot
 

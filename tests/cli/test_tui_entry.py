@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cosell_tui.cli import main, tui
+from cosell_tui.cli import entry, main, tui
 
 from .conftest import NOW
 
@@ -42,6 +42,66 @@ def test_no_subcommand_opens_the_tui(db: str, opened: list[dict[str, Any]]) -> N
 def test_no_mouse(db: str, opened: list[dict[str, Any]]) -> None:
     assert main(["--db", db, "--now", NOW, "--no-mouse"]) == 0
     assert opened[0]["mouse"] is False
+
+
+@pytest.mark.parametrize("via", [main, entry.main], ids=["click", "console-script"])
+def test_both_ways_in_open_the_same_tui(via: Any, db: str, opened: list[dict[str, Any]]) -> None:
+    """The console script opens the TUI without click (cli/entry.py) for a command line of
+    global options only: the same user, clock and mouse as through click."""
+    assert via(["--db", db, "--now=" + NOW, "--user", "ben", "--no-mouse", "--mouse"]) == 0
+    assert via([f"--db={db}", "--now", NOW, "--no-mouse"]) == 0
+    first, second = opened
+    assert (first["user"], first["mouse"]) == ("ben", True)
+    assert second["mouse"] is False and second["now"] == first["now"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "given"),
+    [
+        ([], {}),
+        (["--db", "x.db"], {"db": "x.db"}),
+        (["--db=x.db", "--db", "y.db"], {"db": "y.db"}),
+        (
+            ["--no-mouse", "--user", "ava", "--now", NOW],
+            {"mouse_flag": False, "user": "ava", "now": NOW},
+        ),
+        (["--mouse"], {"mouse_flag": True}),
+        (["--help"], None),
+        (["-h"], None),
+        (["demo"], None),
+        (["--db", "x.db", "deal", "list"], None),
+        (["--db"], None),  # a missing value: click's usage error
+        (["--db", ""], None),
+        (["--db", "--no-mouse"], None),
+        (["--mouse=yes"], None),
+        (["--nope"], None),
+        (["--"], None),
+        (["--db", "a\x00b"], None),
+        (["--user", "\udcff"], None),
+    ],
+)
+def test_what_goes_straight_to_the_tui(argv: list[str], given: dict[str, Any] | None) -> None:
+    """Only the plainest command lines skip click; anything else is click's to read and say."""
+    assert entry.tui_options(argv) == given
+
+
+def test_a_bad_clock_is_said_the_same_way_without_click(
+    capsys: pytest.CaptureFixture[str], opened: list[dict[str, Any]]
+) -> None:
+    said = []
+    for via in (main, entry.main):
+        code = via(["--now", "yesterday", "--no-mouse"])
+        said.append((code, capsys.readouterr().err))
+    assert said[0] == said[1]
+    assert said[0][0] == 1 and said[0][1].startswith("cosell: --now: 'yesterday'")
+    assert opened == []
+
+
+def test_a_command_still_goes_through_click(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.main(["--db", db, "--now", NOW, "users"]) == 0
+    assert "ava" in capsys.readouterr().out
+    assert entry.main(["--db", db, "--bogus"]) == 2
+    assert "No such option" in capsys.readouterr().err
 
 
 def test_demo_seeds_a_temporary_database_as_ava(opened: list[dict[str, Any]]) -> None:

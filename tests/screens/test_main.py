@@ -18,7 +18,6 @@ from cosell_tui.domain.views import DealRow, GridQuery, SortKey, Tab
 from cosell_tui.screens.main import MainScreen
 from cosell_tui.widgets import grid as grid_module
 from cosell_tui.widgets.filterline import FilterLine
-from cosell_tui.widgets.preview import DealPreview
 from cosell_tui.widgets.tabbar import TabBar, tab_label
 from tests.screens.conftest import burst, settle
 
@@ -514,7 +513,7 @@ async def test_preview_follows_the_cursor(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         main = await start(pilot)
-        preview = main.query_one(DealPreview)
+        preview = main.preview  # made when first asked for
         assert not preview.display
         await pilot.press("p")
         await settle(pilot)
