@@ -78,7 +78,7 @@ class AcceptTrace:
             finally:
                 self._mark("use case done")
 
-        Lifecycle.accept = accept  # type: ignore[method-assign,assignment]
+        Lifecycle.accept = accept  # type: ignore[method-assign,assignment]  # timed wrapper
         event.listen(service._ctx.shared.write_engine, "commit", lambda _c: self._mark("commit"))
         changed = main._changed
         adopt = getattr(app, "adopt_changes", None)  # absent in code before 2026-12-01

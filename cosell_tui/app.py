@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.events import Event, Key
+from textual.events import DescendantFocus, Event, Key
 from textual.notifications import SeverityLevel
+from textual.widgets import Input
 
 from cosell_tui.commands import ScreenCommands
 from cosell_tui.config import Config, load_config
@@ -125,6 +126,8 @@ class CosellApp(App[None]):
         self.keymap: dict[str, str] = {}
         self._changes_seen: int | None = None
         self._changes_lock = threading.Lock()  # the looks (event loop) and `adopt_changes`
+        #: With animations off, text cursors do not blink either (`on_descendant_focus`).
+        self._steady_cursor = not animations
         if not animations:
             self.animation_level = "none"
         if service is not None:
@@ -150,6 +153,13 @@ class CosellApp(App[None]):
             if self.key_hold.arrived(event):
                 return
         await super().on_event(event)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """With animations off (`TEXTUAL_ANIMATIONS=none`, the snapshot tests) a focused input's
+        cursor is shown steadily instead of blinking: the screen looks the same whenever it is
+        looked at (a snapshot taken half a second late on a busy machine caught it hidden)."""
+        if self._steady_cursor and isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     def on_key(self, event: Key) -> None:
         """A key routed to a screen that is no longer on top (the screen changed under it)

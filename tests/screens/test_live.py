@@ -105,7 +105,7 @@ async def test_one_write_of_this_app_reloads_the_grid_once(make_app, open_demo) 
             reloads.append(True)
             real(**kwargs)
 
-        grid.reload = counted  # type: ignore[method-assign]
+        grid.reload = counted  # type: ignore[method-assign]  # counts the reloads
         before = app._changes_seen
         await pilot.press("f")  # a favourite: a write through a flow
         await settle(pilot)

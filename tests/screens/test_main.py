@@ -733,3 +733,25 @@ async def test_an_overdue_referral_reads_expired_and_is_not_offered(make_app) ->
         assert not isinstance(app.screen, AcceptDialog)
         assert any("closed" in n for n in notices(app))
     assert app.service.listing.row(row.id).substatus is Substatus.EXPIRED
+
+
+async def test_with_animations_off_a_focused_inputs_cursor_does_not_blink(make_app) -> None:
+    """Snapshots are taken whenever the machine gets to it: with animations off (as in every
+    snapshot test, and `TEXTUAL_ANIMATIONS=none`), the cursor of a focused input stays shown
+    instead of blinking every half second, so two looks a second apart are the same screen."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    app = make_app(size=(80, 24))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("M", "3", "a"):  # administration, exchange rates, add: a dialog's input
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.focused, Input)
+        before = app.export_screenshot()
+        for _ in range(4):  # looks 0.3 s apart: a blinking cursor is hidden in some of them
+            await asyncio.sleep(0.3)
+            await settle(pilot)
+            assert app.export_screenshot() == before

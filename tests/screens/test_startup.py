@@ -248,6 +248,7 @@ def test_the_console_script_reaches_the_first_frame_with_textual_and_the_main_sc
         "cosell_tui.screens.keys",
         "cosell_tui.screens.listbox",
         "cosell_tui.screens.messages",
+        "cosell_tui.screens.saved_view",  # the view the main screen saves: config and tab ids
     }, screens
 
 

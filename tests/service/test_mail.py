@@ -297,8 +297,8 @@ def test_a_claim_lasts_as_long_as_a_send_can_and_starts_when_the_message_is_take
         held[pk] = now + length
         return original(pk, now, length)
 
-    svc.mail._claim = claim  # type: ignore[method-assign]
-    report = svc.mail.deliver(server.settings, connector=Slow)  # type: ignore[arg-type]
+    svc.mail._claim = claim  # type: ignore[method-assign]  # records each claim
+    report = svc.mail.deliver(server.settings, connector=Slow)  # type: ignore[arg-type]  # a stand-in for smtplib.SMTP
     taken = sorted(held)
     assert report.sent == tuple(taken) and len(taken) >= 2
     assert [held[pk] for pk in taken] == [
