@@ -124,13 +124,15 @@ class KeyHold:
 
     def _handled(self) -> bool:
         """The key let through has had its effect: no held key on its way back, the app not
-        between screens, and nothing waiting in the message queues of the screen on top."""
+        between screens, and nothing waiting in the message queues of the screen on top or of
+        the app (a `focus()` the key asked for runs from the app's queue: the next key waits
+        for the focus to land, not for the widget it leaves)."""
         if self._posted or self.between_screens():
             return False
         screen = self.app.screen
         return all(
             node._message_queue.empty() and node._pending_message is None
-            for node in (screen, *screen.walk_children())
+            for node in (self.app, screen, *screen.walk_children())
         )
 
     # --- letting keys go on -----------------------------------------------------------------
