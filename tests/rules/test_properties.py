@@ -11,6 +11,7 @@ from cosell_tui.domain import (
     Direction,
     HelpType,
     MicrosoftStatus,
+    RegistrationStatus,
     Role,
     Status,
     Substatus,
@@ -68,7 +69,8 @@ def test_transition_invariants(book: RuleBook, facts: TransitionFacts) -> None:
         assert facts.substatus is Substatus.WON
     if Action.REGISTER in decision.allowed:
         assert facts.substatus is Substatus.WON and facts.registration_eligible
-        assert facts.registration_status is None
+        # not filed yet, or sent back to be filed again (Action required, D19)
+        assert facts.registration_status in (None, RegistrationStatus.ACTION_REQUIRED)
         assert facts.role is Role.ADMIN or facts.on_team
     # users off the team get nothing; Microsoft sellers only answer a received request
     if facts.role is Role.USER and not facts.on_team:
